@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { webApi } from '@slack/bolt';
+import { describeProblems, loadConfig, readEnvironment, secretsOf, type Config, type Environment } from './config';
+import { DataDirInUseError, openDatabase } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import { describeSlackFailure, startCascade, StartupError, type RunningCascade } from './index';
+import { boltLogger, createLog, type Log } from './log';
+import { describeImport, importOrgChart } from './org/import';
+import { ensureWorkspace } from './org/people';
+import { webClientOptions } from './slack/app';
+import { slackDirectory } from './slack/directory';
+
+export const USAGE = `Usage: cascade <command>
+
+Commands:
+  start                                   run Cascade (Slack app, scheduler); the default of npm start
+  migrate                                 apply pending database migrations and exit
+  org import <file.csv> [--dry-run] [--team T…]
+                                          load the whole org chart from CSV (columns: slack_user_id or email,
+                                          name, role, manager, admin); --dry-run prints what would change;
+                                          --team is needed only without SLACK_BOT_TOKEN
+  help                                    this text
+
+Configuration comes from the environment and an optional .env file: see README.md.`;
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: Environment;
+}
+
+const processIo = (): Io => ({
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+  env: readEnvironment(),
+});
+
+/** Runs one `cascade` command; resolves to the exit code (`start` resolves only when it stops). */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { 'dry-run': { type: 'boolean' }, team: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command = 'help', ...rest] = parsed.positionals;
+  if (parsed.values.help || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case 'start':
+      if (rest.length) return usageError(io, `start takes no arguments`);
+      return start(io);
+    case 'migrate':
+      if (rest.length) return usageError(io, `migrate takes no arguments`);
+      return migrate(io);
+    case 'org': {
+      const [sub, file, ...extra] = rest;
+      if (sub !== 'import' || !file || extra.length) return usageError(io, 'expected: cascade org import <file.csv> [--dry-run] [--team T…]');
+      return orgImport(io, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
+    }
+    default:
+      return usageError(io, `unknown command "${command}"`);
+  }
+}
+
+function usageError(io: Io, message: string): number {
+  io.err(`cascade: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+function configFor(io: Io, requireSlack: boolean): Config | null {
+  const result = loadConfig(io.env, { requireSlack });
+  if (result.ok) return result.config;
+  io.err(describeProblems(result));
+  return null;
+}
+
+function logFor(config: Config): Log {
+  return createLog({ level: config.logLevel, secrets: secretsOf(config) });
+}
+
+async function start(io: Io): Promise<number> {
+  const config = configFor(io, true);
+  if (!config) return 2;
+  const log = logFor(config);
+  let running: RunningCascade;
+  try {
+    running = await startCascade(config, { log });
+  } catch (err) {
+    if (err instanceof StartupError || err instanceof DataDirInUseError) {
+      log.fatal(err.message);
+      return 1;
+    }
+    log.fatal({ err }, 'Cascade failed to start');
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      // Whatever happens, the process is gone within 5 seconds.
+      setTimeout(() => {
+        log.error('shutdown took longer than 5 s; exiting anyway');
+        process.exit(1);
+      }, 5000).unref();
+      running.stop().then(
+        () => resolve(0),
+        (err) => {
+          log.error({ err }, 'error while shutting down');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+async function migrate(io: Io): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  try {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const { applied } = await migrateToLatest(db.db);
+      io.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+      return 0;
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    io.err(`cascade migrate: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  let csv: string;
+  try {
+    csv = readFileSync(file, 'utf8');
+  } catch (err) {
+    io.err(`cascade org import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    return 2;
+  }
+
+  let teamId = options.team;
+  let teamName = '';
+  let client: webApi.WebClient | null = null;
+  if (config.slack.botToken) {
+    const log = logFor(config);
+    client = new webApi.WebClient(config.slack.botToken, { ...webClientOptions(config, { retries: 3, timeoutMs: 10_000 }), logger: boltLogger(log) });
+    try {
+      const auth = await client.auth.test();
+      if (teamId && auth.team_id !== teamId) {
+        io.err(`cascade org import: --team ${teamId} does not match the workspace of SLACK_BOT_TOKEN (${auth.team_id}).`);
+        return 2;
+      }
+      teamId = auth.team_id;
+      teamName = auth.team ?? '';
+    } catch (err) {
+      io.err(`cascade org import: ${describeSlackFailure(err, config)}`);
+      return 1;
+    }
+  }
+  if (!teamId) {
+    io.err('cascade org import: set SLACK_BOT_TOKEN (names, emails and time zones then come from Slack), or give --team T… with Slack IDs and names in the file.');
+    return 2;
+  }
+
+  try {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await migrateToLatest(db.db);
+      await ensureWorkspace(db.db, teamId, teamName);
+      const outcome = await importOrgChart(
+        { db: db.db, directory: client ? slackDirectory(client) : null, now: new Date() },
+        teamId,
+        csv,
+        { dryRun: options.dryRun },
+      );
+      const report = describeImport(outcome);
+      if (outcome.ok) io.out(report);
+      else io.err(report);
+      return outcome.ok ? 0 : 1;
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    io.err(`cascade org import: ${(err as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,200 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface Config {
+  readonly slack: {
+    readonly botToken?: string;
+    readonly signingSecret?: string;
+    readonly appToken?: string;
+    /** Web API base, always ending in `/`; undefined means Slack's own. */
+    readonly apiUrl?: string;
+    readonly mode: 'http' | 'socket';
+  };
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** Slack user IDs who may configure Cascade even before the org chart names an admin. */
+  readonly admins: readonly string[];
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; noSlackCredentials: boolean };
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/** Variables as a user writes them; every check's message says what a good value looks like. */
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-\S+$/, 'must be the bot token that starts with "xoxb-" (OAuth & Permissions page of your Slack app)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^\S{16,}$/, 'must be the signing secret from your Slack app\'s "Basic Information" page (no spaces)')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-\S+$/, 'must be an app-level token that starts with "xapp-" (Basic Information → App-Level Tokens, scope connections:write)')
+    .optional(),
+  SLACK_API_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL of a Slack Web API, e.g. https://slack.com/api/')
+    .optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a Postgres connection URL, e.g. postgres://user:password@host:5432/cascade')
+    .optional(),
+  DATA_DIR: z.string().default('./data'),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .refine((v) => Number(v) <= 65535, 'must be a port number from 0 to 65535')
+    .default('3000'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  CASCADE_ADMINS: z
+    .string()
+    .refine(
+      (v) => splitList(v).every((id) => SLACK_USER_ID.test(id)),
+      'must be a comma-separated list of Slack user IDs, e.g. U012ABCDEF,U034GHIJKL',
+    )
+    .optional(),
+});
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export interface LoadOptions {
+  /** `start` needs Slack credentials; `migrate` and `org import --team` do not. */
+  readonly requireSlack: boolean;
+}
+
+/** Validates the whole environment at once so that one message can list every problem. */
+export function loadConfig(env: Environment, options: LoadOptions): ConfigResult {
+  // An empty variable is '' rather than undefined; treat it as unset so defaults and "missing" apply.
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
+  }
+
+  const parsed = schema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    const named = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      if (named.has(name)) continue;
+      named.add(name);
+      problems.push(`${name} ${issue.message}`);
+    }
+  }
+
+  const has = (key: string) => cleaned[key] !== undefined;
+  const noSlackCredentials = !has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET') && !has('SLACK_APP_TOKEN');
+  if (options.requireSlack && !noSlackCredentials) {
+    if (!has('SLACK_BOT_TOKEN')) {
+      problems.push('SLACK_BOT_TOKEN is missing: the bot token that starts with "xoxb-" (OAuth & Permissions page)');
+    }
+    if (!has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET')) {
+      problems.push(
+        'SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret (Basic Information page); ' +
+          'or set SLACK_APP_TOKEN (starts with "xapp-") to use Socket Mode',
+      );
+    }
+  }
+  if (options.requireSlack && noSlackCredentials) {
+    problems.push(
+      'SLACK_BOT_TOKEN is missing: the bot token that starts with "xoxb-"',
+      'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is missing: the signing secret (HTTP mode) or an app-level token (Socket Mode)',
+    );
+  }
+
+  if (problems.length > 0 || !parsed.success) {
+    return { ok: false, problems, noSlackCredentials: options.requireSlack && noSlackCredentials };
+  }
+
+  const v = parsed.data;
+  const apiUrl = v.SLACK_API_URL === undefined ? undefined : v.SLACK_API_URL.endsWith('/') ? v.SLACK_API_URL : `${v.SLACK_API_URL}/`;
+  const config: Config = {
+    slack: {
+      botToken: v.SLACK_BOT_TOKEN,
+      signingSecret: v.SLACK_SIGNING_SECRET,
+      appToken: v.SLACK_APP_TOKEN,
+      apiUrl,
+      mode: v.SLACK_APP_TOKEN ? 'socket' : 'http',
+    },
+    databaseUrl: v.DATABASE_URL,
+    dataDir: resolve(v.DATA_DIR),
+    port: Number(v.PORT),
+    logLevel: v.LOG_LEVEL,
+    admins: Object.freeze(v.CASCADE_ADMINS ? splitList(v.CASCADE_ADMINS) : []),
+  };
+  return { ok: true, config: deepFreeze(config) };
+}
+
+/** The text a user sees when configuration fails: every problem, and where to look. */
+export function describeProblems(result: Extract<ConfigResult, { ok: false }>): string {
+  if (result.noSlackCredentials) {
+    return [
+      'Cascade needs a Slack app to talk to, and none is configured yet.',
+      '',
+      'Missing: SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
+      '',
+      'To create the app:',
+      '  1. Open https://api.slack.com/apps → "Create New App" → "From an app manifest", pick your workspace.',
+      '  2. Paste the contents of manifest.yml from this folder, review, and create.',
+      '  3. "Install to Workspace", then copy the Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN.',
+      '  4. For HTTP mode copy "Signing Secret" (Basic Information) into SLACK_SIGNING_SECRET;',
+      '     for Socket Mode create an App-Level Token with connections:write into SLACK_APP_TOKEN.',
+      '  5. Put them in a .env file here (see .env.example) and run `npm start` again.',
+      ...result.problems.filter((p) => !p.startsWith('SLACK_')).map((p) => `Also: ${p}`),
+    ].join('\n');
+  }
+  const lines = result.problems.map((p) => `  - ${p}`);
+  const noun = result.problems.length === 1 ? 'problem' : 'problems';
+  return [`Cascade cannot start: the environment has ${result.problems.length} ${noun}:`, ...lines, 'See .env.example and README.md (Configuration).'].join('\n');
+}
+
+/** The process environment, with a `.env` file in the working directory filling what is unset. */
+export function readEnvironment(cwd: string = process.cwd()): Environment {
+  const file = resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Values that must never reach a log line, whatever shape the log call has. */
+export function secretsOf(config: Config): string[] {
+  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
+  if (config.databaseUrl) {
+    const password = safePassword(config.databaseUrl);
+    if (password) values.push(password);
+  }
+  return values.filter((v): v is string => typeof v === 'string' && v.length >= 6);
+}
+
+function safePassword(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object' && !Object.isFrozen(child)) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

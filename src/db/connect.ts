@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect';
+import type { Database } from './types';
+
+export interface Db {
+  readonly db: Kysely<Database>;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Both drivers read dates as 'YYYY-MM-DD' (a calendar day has no time zone) and counts and numerics as numbers. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID) return (value: string) => value;
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+const pgliteParsers = {
+  [pgliteTypes.DATE]: (value: string) => value,
+  [pgliteTypes.INT8]: (value: string) => Number(value),
+  [pgliteTypes.NUMERIC]: (value: string) => Number(value),
+};
+
+export interface OpenOptions {
+  readonly databaseUrl?: string;
+  /** Where embedded PGlite keeps its files; `memory://` keeps them in memory. */
+  readonly dataDir: string;
+  readonly poolSize?: number;
+  /** A dumped PGlite data directory to start from (tests use it to skip initdb). */
+  readonly loadDataDir?: Blob;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Db> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
+    // An idle client that loses its server emits 'error'; without a listener that would crash the process.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const onDisk = !options.dataDir.startsWith('memory://');
+  const unlock = onDisk ? lockDataDir(options.dataDir) : () => undefined;
+  try {
+    const pglite = await PGlite.create(options.dataDir, { parsers: pgliteParsers, loadDataDir: options.loadDataDir });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database in ${dataDir} is open in another Cascade process (pid ${pid}); only one process may use it. ` +
+        'Stop that process first, or set DATABASE_URL to share a Postgres server.',
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/** PGlite corrupts a data folder that two processes open: claim it with a pid file, or refuse. */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'cascade.pid');
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dataDir, pid);
+  }
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** For tests: the PGlite instance's data directory as a tarball, so a migrated database can be cloned fast. */
+export async function dumpPglite(dataDir: string): Promise<Blob> {
+  const pglite = await PGlite.create(dataDir, { parsers: pgliteParsers });
+  try {
+    return await pglite.dumpDataDir('none');
+  } finally {
+    await pglite.close();
+  }
+}

@@ -1,0 +1,131 @@
+import { webApi } from '@slack/bolt';
+import cron, { type ScheduledTask } from 'node-cron';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { openDatabase, type Db } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import { boltLogger, type Log } from './log';
+import { ensureWorkspace } from './org/people';
+import { refreshProfiles } from './org/service';
+import { createSlackApp, DEFAULT_SLACK_OPTIONS, portOf, webClientOptions, type SlackAppOptions } from './slack/app';
+import { slackDirectory } from './slack/directory';
+
+/** A failure to start that one clear line can explain (bad token, Slack unreachable, database refused). */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+export interface StartOptions {
+  readonly log: Log;
+  readonly clock?: Clock;
+  readonly slack?: SlackAppOptions;
+  /** An open database to use instead of opening one from the config (tests). */
+  readonly db?: Db;
+  /** Start the background schedules (node-cron); tests drive time themselves. */
+  readonly schedules?: boolean;
+}
+
+export interface RunningCascade {
+  readonly port: number;
+  readonly teamId: string;
+  readonly db: Db;
+  stop(): Promise<void>;
+}
+
+/** Explains a Web API failure in one line a person can act on. */
+export function describeSlackFailure(err: unknown, config: Config): string {
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: { code?: string; message?: string } };
+  const where = config.slack.apiUrl ?? 'https://slack.com/api/';
+  if (e.code === 'slack_webapi_platform_error') {
+    const reason = e.data?.error ?? 'unknown_error';
+    return `Slack rejected SLACK_BOT_TOKEN (${reason}): copy the Bot User OAuth Token again from your app's "OAuth & Permissions" page.`;
+  }
+  if (e.code === 'slack_webapi_http_error') return `Slack's Web API at ${where} answered HTTP ${e.statusCode ?? '?'}; try again later.`;
+  const cause = e.original?.code ?? e.original?.message ?? (err instanceof Error ? err.message : String(err));
+  return `Could not reach Slack's Web API at ${where} (${cause}): check the network or SLACK_API_URL.`;
+}
+
+/** Composition root: log → Slack identity → database → migrations → Slack app → schedules. */
+export async function startCascade(config: Config, options: StartOptions): Promise<RunningCascade> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const slackOptions = options.slack ?? DEFAULT_SLACK_OPTIONS;
+
+  // Ask Slack who we are before anything slow, so a wrong token fails in a second, with one line.
+  const preflight = new webApi.WebClient(config.slack.botToken, {
+    ...webClientOptions(config, { retries: 1, timeoutMs: 5000 }),
+    logger: boltLogger(log),
+  });
+  let teamId: string;
+  let teamName: string;
+  try {
+    const auth = await preflight.auth.test();
+    teamId = auth.team_id ?? '';
+    teamName = auth.team ?? '';
+    if (!teamId) throw new StartupError('Slack did not say which workspace SLACK_BOT_TOKEN belongs to.');
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    throw new StartupError(describeSlackFailure(err, config));
+  }
+
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const stops: (() => Promise<void> | void)[] = [];
+  try {
+    const { applied } = await migrateToLatest(db.db);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    await ensureWorkspace(db.db, teamId, teamName);
+
+    const deps = { db: db.db, log, clock, admins: config.admins };
+    const app = createSlackApp(config, deps, slackOptions);
+    try {
+      await app.init();
+    } catch (err) {
+      throw new StartupError(describeSlackFailure(err, config));
+    }
+    const server = await app.start(config.port);
+    stops.push(async () => {
+      await app.stop();
+    });
+    const port = config.slack.mode === 'http' ? portOf(server, config.port) : config.port;
+
+    const tasks: ScheduledTask[] = [];
+    if (options.schedules !== false) {
+      const directory = slackDirectory(app.client);
+      tasks.push(
+        cron.schedule(
+          '17 * * * *',
+          async () => {
+            try {
+              const n = await refreshProfiles({ db: db.db, directory, clock }, teamId, { limit: 1000 });
+              if (n) log.info({ refreshed: n }, 'profiles refreshed from Slack');
+            } catch (err) {
+              log.warn({ err }, 'profile refresh failed; it will be tried again next hour');
+            }
+          },
+          { name: 'refresh-profiles', noOverlap: true },
+        ),
+      );
+    }
+    stops.unshift(() => tasks.forEach((t) => t.stop()));
+    log.info({ mode: config.slack.mode, port, team: teamId, database: db.kind }, 'Cascade is running');
+
+    let stopped: Promise<void> | undefined;
+    return {
+      port,
+      teamId,
+      db,
+      stop: () =>
+        (stopped ??= (async () => {
+          for (const stop of stops) await stop();
+          if (!options.db) await db.close();
+        })()),
+    };
+  } catch (err) {
+    for (const stop of stops) await Promise.resolve(stop()).catch(() => undefined);
+    if (!options.db) await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,102 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, NewPerson, Person } from '../db/types';
+
+export async function ensureWorkspace(db: Kysely<Database>, teamId: string, name: string): Promise<void> {
+  await db
+    .insertInto('workspace')
+    .values({ team_id: teamId, name })
+    .onConflict((oc) => oc.column('team_id').doUpdateSet({ name, updated_at: new Date() }))
+    .execute();
+}
+
+export async function getWorkspace(db: Kysely<Database>, teamId: string) {
+  return db.selectFrom('workspace').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+}
+
+/** Removes a workspace and, through the foreign keys, every row that belongs to it. */
+export async function deleteWorkspace(db: Kysely<Database>, teamId: string): Promise<void> {
+  await db.deleteFrom('workspace').where('team_id', '=', teamId).execute();
+}
+
+export async function listPeople(db: Kysely<Database>, teamId: string, options: { activeOnly?: boolean } = {}): Promise<Person[]> {
+  let q = db.selectFrom('person').selectAll().where('team_id', '=', teamId);
+  if (options.activeOnly) q = q.where('active', '=', true);
+  return q.orderBy('name').execute();
+}
+
+export async function getPerson(db: Kysely<Database>, teamId: string, userId: string): Promise<Person | undefined> {
+  return db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
+}
+
+export async function listAdminIds(db: Kysely<Database>, teamId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('person')
+    .select('slack_user_id')
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .where('is_admin', '=', true)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => r.slack_user_id);
+}
+
+/** Inserts or updates people by (team, Slack user), in batches that stay under Postgres' parameter limit. */
+export async function upsertPeople(db: Kysely<Database>, people: readonly NewPerson[], now: Date): Promise<void> {
+  const BATCH = 500;
+  for (let i = 0; i < people.length; i += BATCH) {
+    const batch = people.slice(i, i + BATCH).map((p) => ({ ...p, updated_at: now }));
+    await db
+      .insertInto('person')
+      .values(batch)
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'slack_user_id']).doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          email: eb.ref('excluded.email'),
+          role: eb.ref('excluded.role'),
+          is_admin: eb.ref('excluded.is_admin'),
+          reports_to: eb.ref('excluded.reports_to'),
+          tz: eb.ref('excluded.tz'),
+          active: eb.ref('excluded.active'),
+          profile_refreshed_at: sql`coalesce(excluded.profile_refreshed_at, person.profile_refreshed_at)`,
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function updateProfile(
+  db: Kysely<Database>,
+  teamId: string,
+  userId: string,
+  profile: { name: string; tz: string; email: string | null },
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('person')
+    .set({
+      name: profile.name,
+      tz: profile.tz,
+      // Slack leaves out the email where it may not share it: keep the one we have.
+      ...(profile.email ? { email: profile.email } : {}),
+      profile_refreshed_at: now,
+      updated_at: now,
+    })
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Active people whose name and time zone were last read from Slack before `before` (or never). */
+export async function peopleDueForRefresh(db: Kysely<Database>, teamId: string, before: Date, limit: number): Promise<Person[]> {
+  return db
+    .selectFrom('person')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .where((eb) => eb.or([eb('profile_refreshed_at', 'is', null), eb('profile_refreshed_at', '<', before)]))
+    .orderBy('profile_refreshed_at', (ob) => ob.asc().nullsFirst())
+    .limit(limit)
+    .execute();
+}

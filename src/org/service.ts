@@ -1,0 +1,182 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock';
+import type { Database, Person, Role } from '../db/types';
+import { invalid, notFound } from '../errors';
+import { isAdmin, requireAdmin } from './access';
+import { validateChart, type ChartEntry } from './chart';
+import type { Directory } from './directory';
+import { getPerson, getWorkspace, listPeople, peopleDueForRefresh, updateProfile, upsertPeople } from './people';
+
+export interface OrgDeps {
+  readonly db: Kysely<Database>;
+  readonly directory: Directory;
+  readonly clock: Clock;
+  /** CASCADE_ADMINS. */
+  readonly admins: readonly string[];
+}
+
+export interface SetPersonInput {
+  readonly teamId: string;
+  readonly actorId: string;
+  readonly userId: string;
+  readonly role: Role;
+  /** Undefined keeps the current leader. */
+  readonly reportsTo?: string;
+  /** Undefined keeps the current flag. */
+  readonly admin?: boolean;
+}
+
+const toEntry = (p: Pick<Person, 'slack_user_id' | 'name' | 'role' | 'reports_to'>): ChartEntry => ({
+  id: p.slack_user_id,
+  name: p.name,
+  role: p.role,
+  reportsTo: p.reports_to,
+});
+
+/** Adds a person to the org chart or changes their role, leader or admin flag; admins only. */
+export async function setPerson(deps: OrgDeps, input: SetPersonInput): Promise<{ person: Person; created: boolean }> {
+  const { db } = deps;
+  const { teamId } = input;
+  await requireAdmin(db, teamId, input.actorId, deps.admins, 'change the org chart');
+
+  const user = await deps.directory.userById(input.userId);
+  if (!user) throw notFound(`Slack does not know the user <@${input.userId}>.`);
+  if (user.deleted || user.isBot) throw invalid(`<@${input.userId}> is ${user.isBot ? 'a bot' : 'deactivated in Slack'} and cannot join the org chart.`);
+
+  const people = await listPeople(db, teamId, { activeOnly: true });
+  const before = people.find((p) => p.slack_user_id === input.userId);
+  const existing = before ?? (await getPerson(db, teamId, input.userId));
+  const reportsTo = input.role === 'ceo' ? null : input.reportsTo !== undefined ? input.reportsTo : (before?.reports_to ?? null);
+  if (reportsTo !== null && !people.some((p) => p.slack_user_id === reportsTo)) {
+    throw invalid(`<@${reportsTo}> is not in the org chart yet: add them first with \`/cascade org set @leader <role> …\`.`);
+  }
+
+  const proposed = people.filter((p) => p.slack_user_id !== input.userId).map(toEntry);
+  proposed.push({ id: input.userId, name: user.name, role: input.role, reportsTo });
+  const problems = validateChart(proposed).filter((p) => p.personId === input.userId || p.personId === '' || reportsToTarget(proposed, p.personId, input.userId));
+  if (problems.length > 0) {
+    throw invalid(`That change would break the chain:\n${problems.map((p) => `• ${p.message}`).join('\n')}`);
+  }
+
+  const now = deps.clock.now();
+  await upsertPeople(
+    db,
+    [
+      {
+        team_id: teamId,
+        slack_user_id: input.userId,
+        name: user.name,
+        email: user.email ?? existing?.email ?? null,
+        role: input.role,
+        is_admin: input.admin ?? existing?.is_admin ?? false,
+        reports_to: reportsTo,
+        tz: user.tz || existing?.tz || 'UTC',
+        active: true,
+        paused_until: existing?.paused_until ?? null,
+        profile_refreshed_at: now,
+      },
+    ],
+    now,
+  );
+  const person = (await getPerson(db, teamId, input.userId))!;
+  return { person, created: !existing };
+}
+
+function reportsToTarget(entries: readonly ChartEntry[], personId: string, targetId: string): boolean {
+  return entries.some((e) => e.id === personId && e.reportsTo === targetId);
+}
+
+/** Takes a person out of the org chart (history is kept); refused while anyone still reports to them. */
+export async function removePerson(deps: OrgDeps, input: { teamId: string; actorId: string; userId: string }): Promise<Person> {
+  const { db } = deps;
+  const { teamId } = input;
+  await requireAdmin(db, teamId, input.actorId, deps.admins, 'change the org chart');
+  const person = await getPerson(db, teamId, input.userId);
+  if (!person || !person.active) throw notFound(`<@${input.userId}> is not in the org chart.`);
+  const reports = await db
+    .selectFrom('person')
+    .select('slack_user_id')
+    .where('team_id', '=', teamId)
+    .where('reports_to', '=', input.userId)
+    .where('active', '=', true)
+    .execute();
+  if (reports.length > 0) {
+    const names = reports.map((r) => `<@${r.slack_user_id}>`).join(', ');
+    throw invalid(`${person.name} still leads ${names}. Move them to another leader first with \`/cascade org set @person <role> reports-to @leader\`.`);
+  }
+  const now = deps.clock.now();
+  await db
+    .updateTable('person')
+    .set({ active: false, updated_at: now })
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', input.userId)
+    .execute();
+  return person;
+}
+
+export interface OrgView {
+  readonly person: Person;
+  /** From the top of the chain down to the person's own leader. */
+  readonly chain: Person[];
+  readonly reports: Person[];
+}
+
+/** A person's place in the org: their chain up and their direct reports. Anyone may look. */
+export async function showPerson(db: Kysely<Database>, teamId: string, userId: string): Promise<OrgView> {
+  const people = await listPeople(db, teamId, { activeOnly: true });
+  const byId = new Map(people.map((p) => [p.slack_user_id, p]));
+  const person = byId.get(userId);
+  if (!person) throw notFound(`<@${userId}> is not in the org chart. An admin can add them with \`/cascade org set\` or \`/cascade org import\`.`);
+  const chain: Person[] = [];
+  const seen = new Set<string>([userId]);
+  let leaderId = person.reports_to;
+  while (leaderId && !seen.has(leaderId)) {
+    const leader = byId.get(leaderId);
+    if (!leader) break;
+    chain.unshift(leader);
+    seen.add(leaderId);
+    leaderId = leader.reports_to;
+  }
+  const reports = people.filter((p) => p.reports_to === userId);
+  return { person, chain, reports };
+}
+
+/** Refreshes names and time zones from Slack for people not read in the last day. */
+export async function refreshProfiles(
+  deps: Pick<OrgDeps, 'db' | 'directory' | 'clock'>,
+  teamId: string,
+  options: { limit: number },
+): Promise<number> {
+  const now = deps.clock.now();
+  const due = await peopleDueForRefresh(deps.db, teamId, new Date(now.getTime() - 24 * 3600 * 1000), options.limit);
+  let refreshed = 0;
+  for (const person of due) {
+    // A user Slack no longer knows keeps their last profile; it is still marked read so the batch moves on.
+    const user = await deps.directory.userById(person.slack_user_id);
+    const profile = { name: user?.name || person.name, tz: user?.tz || person.tz, email: user?.email ?? person.email };
+    await updateProfile(deps.db, teamId, person.slack_user_id, profile, now);
+    refreshed += 1;
+  }
+  return refreshed;
+}
+
+export interface HomeSummary {
+  readonly coreValue: string;
+  readonly view: OrgView | null;
+  readonly isAdmin: boolean;
+  readonly peopleCount: number;
+}
+
+/** What App Home shows a person about their place in the org. */
+export async function homeSummary(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<HomeSummary> {
+  const workspace = await getWorkspace(db, teamId);
+  const people = await listPeople(db, teamId, { activeOnly: true });
+  const me = people.find((p) => p.slack_user_id === userId);
+  const view = me ? await showPerson(db, teamId, userId) : null;
+  return {
+    coreValue: workspace?.core_value ?? 'Sales Excellence',
+    view,
+    isAdmin: isAdmin(userId, me, configAdmins),
+    peopleCount: people.length,
+  };
+}

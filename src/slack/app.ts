@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { App, type webApi } from '@slack/bolt';
+import { sql } from 'kysely';
+import type { Config } from '../config';
+import { boltLogger } from '../log';
+import type { SlackDeps } from './deps';
+import { IDS } from './ids';
+import { cascadeCommand } from './listeners/commands/cascade';
+import { appHomeOpened } from './listeners/events/app-home-opened';
+import { appUninstalled, tokensRevoked, userChange } from './listeners/events/workspace';
+import { submitOrgImportView } from './listeners/views/org-import';
+
+export interface SlackAppOptions {
+  /** Web API retries; a failing call never retries forever. */
+  readonly retries: number;
+  /** Web API request timeout, milliseconds. */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_SLACK_OPTIONS: SlackAppOptions = { retries: 3, timeoutMs: 10_000 };
+
+/** WebClient options shared by the app and the CLI: our API base, bounded retries, a timeout. */
+export function webClientOptions(config: Config, options: SlackAppOptions): webApi.WebClientOptions {
+  return {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: options.retries, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+    timeout: options.timeoutMs,
+  };
+}
+
+/** The Bolt app with every listener registered, HTTP or Socket Mode as configured. */
+export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAppOptions = DEFAULT_SLACK_OPTIONS): App {
+  const clientOptions = webClientOptions(config, options);
+  const customRoutes = [
+    { path: '/healthz', method: 'GET', handler: (_req: IncomingMessage, res: ServerResponse) => json(res, 200, { status: 'ok' }) },
+    {
+      path: '/readyz',
+      method: 'GET',
+      handler: async (_req: IncomingMessage, res: ServerResponse) => {
+        try {
+          await sql`select 1`.execute(deps.db);
+          json(res, 200, { status: 'ready' });
+        } catch {
+          json(res, 503, { status: 'database unavailable' });
+        }
+      },
+    },
+  ];
+  const app = new App({
+    token: config.slack.botToken,
+    logger: boltLogger(deps.log),
+    deferInitialization: true,
+    clientOptions,
+    customRoutes,
+    ...(config.slack.mode === 'socket'
+      ? {
+          socketMode: true,
+          appToken: config.slack.appToken,
+          // Socket Mode's own client ignores clientOptions and would retry a hundred times: bound it here.
+          installerOptions: { port: config.port, clientOptions },
+        }
+      : { signingSecret: config.slack.signingSecret, port: config.port }),
+  });
+
+  app.command(IDS.command, cascadeCommand(deps));
+  app.view(IDS.orgImport.callbackId, submitOrgImportView(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
+  app.event('app_uninstalled', appUninstalled(deps));
+  app.event('tokens_revoked', tokensRevoked(deps));
+  app.event('user_change', userChange(deps));
+
+  app.error(async (error) => {
+    deps.log.error({ err: error.original ?? error, code: error.code }, 'unhandled error in a Slack listener');
+  });
+  return app;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** `app.start()` resolves to the HTTP server in HTTP mode; its address gives the real port (for PORT=0). */
+export function portOf(server: unknown, fallback: number): number {
+  const address = (server as Server | undefined)?.address?.();
+  return address && typeof address === 'object' ? address.port : fallback;
+}

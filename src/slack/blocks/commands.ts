@@ -1,0 +1,55 @@
+import { COMMANDS } from '../command';
+import type { OrgView } from '../../org/service';
+import { ROLE_LABEL } from '../../org/roles';
+import type { Person } from '../../db/types';
+import { context, header, section, type Reply } from './text';
+
+export function helpReply(): Reply {
+  const lines = COMMANDS.map((c) => `\`${c.usage}\` — ${c.about}`);
+  return {
+    text: `Cascade commands:\n${COMMANDS.map((c) => c.usage).join('\n')}`,
+    blocks: [
+      header('Cascade'),
+      section('Cascade schedules the conversations your sales organisation should have at every level, and shows whether they happen all the way down.'),
+      section(lines.join('\n')),
+    ],
+  };
+}
+
+export function usageReply(error: string, usage: readonly string[]): Reply {
+  const text = `${error}\nUsage:\n${usage.map((u) => `\`${u}\``).join('\n')}\nType \`/cascade help\` for everything Cascade can do.`;
+  return { text };
+}
+
+export function errorReply(message: string): Reply {
+  return { text: message };
+}
+
+const personLine = (p: Person) => `<@${p.slack_user_id}> — ${ROLE_LABEL[p.role]}${p.is_admin ? ' · admin' : ''}`;
+
+export function orgViewReply(view: OrgView): Reply {
+  const { person, chain, reports } = view;
+  const up = chain.length > 0 ? chain.map(personLine).join('\n') : '_No one: the top of the chain._';
+  const down = reports.length > 0 ? reports.map(personLine).join('\n') : '_No direct reports._';
+  const paused = person.paused_until ? ` · paused until ${person.paused_until}` : '';
+  const text = `${person.name}: ${ROLE_LABEL[person.role]}; reports to ${chain.length ? chain[chain.length - 1]!.name : 'no one'}; ${reports.length} direct report${reports.length === 1 ? '' : 's'}.`;
+  return {
+    text,
+    blocks: [
+      section(`*${person.name}* (<@${person.slack_user_id}>) — ${ROLE_LABEL[person.role]}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`),
+      section(`*Chain up*\n${up}`),
+      section(`*Direct reports (${reports.length})*\n${down}`),
+      context('`/cascade org show @person` shows anyone’s place in the org chart.'),
+    ],
+  };
+}
+
+export function orgSetReply(person: Person, created: boolean): Reply {
+  const leader = person.reports_to ? `, reporting to <@${person.reports_to}>` : '';
+  const verb = created ? 'Added' : 'Updated';
+  return { text: `${verb} <@${person.slack_user_id}>: ${ROLE_LABEL[person.role]}${leader}${person.is_admin ? ', admin' : ''}.` };
+}
+
+export function orgRemoveReply(person: Person): Reply {
+  return { text: `Removed <@${person.slack_user_id}> from the org chart. Their history is kept.` };
+}

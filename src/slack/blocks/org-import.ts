@@ -1,0 +1,81 @@
+import type { types } from '@slack/bolt';
+import { IDS, LIMITS } from '../ids';
+import { sections, section, context } from './text';
+
+const ids = IDS.orgImport;
+
+export const CSV_EXAMPLE = [
+  'email,name,role,manager,admin',
+  'ceo@example.com,Casey Chen,ceo,,yes',
+  'pres@example.com,Pat Rivera,president,ceo@example.com,',
+  'ann@example.com,Ann Lee,manager,pres@example.com,',
+  'raj@example.com,Raj Patel,rep,ann@example.com,',
+].join('\n');
+
+export function orgImportModal(): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.callbackId,
+    title: { type: 'plain_text', text: 'Import org chart' },
+    submit: { type: 'plain_text', text: 'Import' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(
+        'Paste the whole org chart as CSV. People missing from it are taken out of the chart (their history is kept). ' +
+          'Nothing changes unless every line is valid.',
+      ),
+      {
+        type: 'input',
+        block_id: ids.csvBlock,
+        label: { type: 'plain_text', text: 'CSV' },
+        hint: {
+          type: 'plain_text',
+          text: `Columns: slack_user_id or email, name, role (ceo, president, manager, rep), manager (Slack ID or email), admin (yes/no). Up to ${LIMITS.plainTextInput.toLocaleString('en-US')} characters here; larger orgs: \`cascade org import file.csv\`.`,
+        },
+        element: {
+          type: 'plain_text_input',
+          action_id: ids.csvInput,
+          multiline: true,
+          max_length: LIMITS.plainTextInput,
+          placeholder: { type: 'plain_text', text: CSV_EXAMPLE.split('\n').slice(0, 3).join(' ⏎ ') },
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.optionsBlock,
+        optional: true,
+        label: { type: 'plain_text', text: 'Options' },
+        element: {
+          type: 'checkboxes',
+          action_id: ids.dryRunInput,
+          options: [{ text: { type: 'plain_text', text: 'Dry run: show what would change, change nothing' }, value: ids.dryRunValue }],
+        },
+      },
+    ],
+  };
+}
+
+export function orgImportProgressView(): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: ids.callbackId,
+    title: { type: 'plain_text', text: 'Import org chart' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [section(':hourglass_flowing_sand: Checking every line with Slack…')],
+  };
+}
+
+export function orgImportResultView(report: string, status: 'applied' | 'dry_run' | 'rejected'): types.ModalView {
+  const ok = status !== 'rejected';
+  const title = { applied: 'Org chart imported', dry_run: 'Dry run', rejected: 'Import rejected' }[status];
+  return {
+    type: 'modal',
+    callback_id: ids.callbackId,
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      ...sections(report, LIMITS.blocksPerView - 1),
+      context(ok ? '`/cascade org show` to look around.' : 'Fix the lines above and run `/cascade org import` again.'),
+    ],
+  };
+}

@@ -1,0 +1,44 @@
+import type { types } from '@slack/bolt';
+
+export type Block = types.KnownBlock;
+
+/** What a command answers with: `text` always stands on its own (notifications and screen readers use it). */
+export interface Reply {
+  readonly text: string;
+  readonly blocks?: Block[];
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+}
+
+export function context(text: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] };
+}
+
+export function header(text: string): Block {
+  return { type: 'header', text: { type: 'plain_text', text: truncate(text, 150), emoji: true } };
+}
+
+/** Splits a long text into sections that each fit Slack's 3,000-character limit, breaking at lines. */
+export function sections(text: string, maxBlocks: number): Block[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const candidate = current ? `${current}\n${line}` : line;
+    if (candidate.length > 2900 && current) {
+      out.push(current);
+      current = line;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current) out.push(current);
+  const kept = out.slice(0, maxBlocks).map((t) => section(t));
+  if (out.length > maxBlocks) kept[kept.length - 1] = section(`${truncate(out[maxBlocks - 1]!, 2800)}\n…and more.`);
+  return kept;
+}

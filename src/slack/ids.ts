@@ -1,0 +1,21 @@
+/** Every Slack identifier Cascade uses, shared by the view builders and the listener registrations. */
+export const IDS = {
+  command: '/cascade',
+  orgImport: {
+    callbackId: 'org_import',
+    csvBlock: 'org_import_csv',
+    csvInput: 'csv',
+    optionsBlock: 'org_import_options',
+    dryRunInput: 'dry_run',
+    dryRunValue: 'dry_run',
+  },
+} as const;
+
+/** Slack's hard limits that the builders respect. */
+export const LIMITS = {
+  sectionText: 3000,
+  plainTextInput: 3000,
+  modalTitle: 24,
+  blocksPerMessage: 50,
+  blocksPerView: 100,
+} as const;

@@ -1,0 +1,11 @@
+import { UserError } from '../../errors';
+import type { Log } from '../../log';
+import { errorReply } from '../blocks/commands';
+import type { Reply } from '../blocks/text';
+
+/** Turns a failure into words for the person: theirs to fix, or ours (logged, never shown as a stack trace). */
+export function failureReply(err: unknown, log: Log, context: Record<string, unknown>): Reply {
+  if (err instanceof UserError) return errorReply(err.message);
+  log.error({ err, ...context }, 'a command failed');
+  return errorReply('Something went wrong on our side and it has been logged. Please try again in a moment.');
+}

@@ -1,0 +1,51 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { UserError } from '../../../errors';
+import { requireAdmin } from '../../../org/access';
+import { describeImport, importOrgChart, parseOrgCsv } from '../../../org/import';
+import { orgImportProgressView, orgImportResultView } from '../../blocks/org-import';
+import type { SlackDeps } from '../../deps';
+import { slackDirectory } from '../../directory';
+import { IDS } from '../../ids';
+
+type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+const ids = IDS.orgImport;
+
+/**
+ * The pasted CSV is checked in two steps: its shape at once (errors shown inline on the field), then
+ * against Slack and the whole chart, while the modal says it is working; the result replaces the modal.
+ */
+export const submitOrgImportView = (deps: SlackDeps) => async ({ ack, view, body, client }: Args) => {
+  const teamId = body.team?.id ?? view.team_id;
+  const userId = body.user.id;
+  const values = view.state.values;
+  const csv = values[ids.csvBlock]?.[ids.csvInput]?.value ?? '';
+  const dryRun = (values[ids.optionsBlock]?.[ids.dryRunInput]?.selected_options ?? []).some((o) => o.value === ids.dryRunValue);
+
+  try {
+    await requireAdmin(deps.db, teamId, userId, deps.admins, 'import the org chart');
+  } catch (err) {
+    if (err instanceof UserError) return ack({ response_action: 'errors', errors: { [ids.csvBlock]: err.message } });
+    throw err;
+  }
+  const structural = parseOrgCsv(csv);
+  if (structural.errors.length > 0) {
+    const shown = structural.errors.slice(0, 6).map((e) => (e.line > 0 ? `Line ${e.line}: ${e.message}` : e.message));
+    if (structural.errors.length > shown.length) shown.push(`…and ${structural.errors.length - shown.length} more.`);
+    return ack({ response_action: 'errors', errors: { [ids.csvBlock]: shown.join('\n').slice(0, 1900) } });
+  }
+
+  await ack({ response_action: 'update', view: orgImportProgressView() });
+  let report: string;
+  let status: 'applied' | 'dry_run' | 'rejected';
+  try {
+    const outcome = await importOrgChart({ db: deps.db, directory: slackDirectory(client), now: deps.clock.now() }, teamId, csv, { dryRun });
+    report = describeImport(outcome);
+    status = !outcome.ok ? 'rejected' : outcome.applied ? 'applied' : 'dry_run';
+    if (outcome.ok && outcome.applied) deps.log.info({ teamId, by: userId, added: outcome.plan.added.length }, 'org chart imported');
+  } catch (err) {
+    deps.log.error({ err, teamId }, 'org import failed');
+    report = 'Something went wrong on our side while importing; nothing was changed. It has been logged: please try again.';
+    status = 'rejected';
+  }
+  await client.views.update({ view_id: view.id, view: orgImportResultView(report, status) });
+};
