@@ -1,0 +1,219 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call (or response_url post) as the fake received it. */
+export interface RecordedCall {
+  readonly method: string;
+  readonly args: Record<string, any>;
+  readonly token: string | undefined;
+  readonly at: number;
+}
+
+export type Behaviour =
+  | { readonly error: string }
+  | { readonly status: 429; readonly retryAfter: number }
+  | { readonly status: 500 }
+  | { readonly delayMs: number }
+  | { readonly reply: (args: Record<string, any>) => Record<string, unknown> };
+
+export interface FakeUser {
+  readonly id: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly tz?: string;
+  readonly deleted?: boolean;
+  readonly isBot?: boolean;
+  readonly statusText?: string;
+  readonly statusEmoji?: string;
+}
+
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+
+/**
+ * A Slack Web API on loopback. The app reaches it through SLACK_API_URL; it records every call and answers
+ * with Slack's shapes, or with an error, a 429 with Retry-After, a 500 or a delay when told to.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly teamId: string;
+  private readonly users = new Map<string, FakeUser>();
+  private readonly once = new Map<string, Behaviour[]>();
+  private readonly always = new Map<string, Behaviour>();
+  private server: Server | undefined;
+  private nextTs = 1_700_000_000;
+  private nextView = 1;
+  url = '';
+
+  constructor(options: { teamId?: string } = {}) {
+    this.teamId = options.teamId ?? 'T0CASCADE';
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  addUser(...users: FakeUser[]): this {
+    for (const u of users) this.users.set(u.id, u);
+    return this;
+  }
+
+  /** The next call of `method` behaves so; queued behaviours are used in order. */
+  onNext(method: string, behaviour: Behaviour): this {
+    this.once.set(method, [...(this.once.get(method) ?? []), behaviour]);
+    return this;
+  }
+
+  /** Every call of `method` behaves so, until cleared. */
+  onEvery(method: string, behaviour: Behaviour | undefined): this {
+    if (behaviour) this.always.set(method, behaviour);
+    else this.always.delete(method);
+    return this;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.once.clear();
+    this.always.clear();
+  }
+
+  /** Waits until `count` calls of `method` matching `where` have arrived. */
+  async waitFor(method: string, options: { count?: number; timeoutMs?: number; where?: (c: RecordedCall) => boolean } = {}): Promise<RecordedCall[]> {
+    const { count = 1, timeoutMs = 5000, where = () => true } = options;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.callsTo(method).filter(where);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline) {
+        const seen = this.calls.map((c) => c.method).join(', ') || 'nothing';
+        throw new Error(`Timed out waiting for ${count} × ${method} (got ${found.length}); calls so far: ${seen}`);
+      }
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/response/')) {
+      const args = raw ? JSON.parse(raw) : {};
+      this.calls.push({ method: 'response_url', args: { ...args, id: url.pathname.slice('/response/'.length) }, token: undefined, at: Date.now() });
+      return send(res, 200, { ok: true });
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    const args = parseArgs(raw, req.headers['content-type'] ?? '');
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
+    this.calls.push({ method, args, token, at: Date.now() });
+
+    const queued = this.once.get(method);
+    const behaviour = queued && queued.length > 0 ? queued.shift() : this.always.get(method);
+    if (behaviour) {
+      if ('delayMs' in behaviour) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      else if ('error' in behaviour) return send(res, 200, { ok: false, error: behaviour.error });
+      else if ('status' in behaviour && behaviour.status === 429) {
+        res.setHeader('Retry-After', String(behaviour.retryAfter));
+        return send(res, 429, { ok: false, error: 'ratelimited' });
+      } else if ('status' in behaviour) return send(res, 500, { ok: false, error: 'internal_error' });
+      else if ('reply' in behaviour) return send(res, 200, behaviour.reply(args));
+    }
+    send(res, 200, this.answer(method, args));
+  }
+
+  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://cascade-test.slack.com/', team: 'Cascade Test', team_id: this.teamId, user: 'cascade', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'users.info': {
+        const user = this.users.get(String(args.user));
+        return user ? { ok: true, user: this.slackUser(user) } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const email = String(args.email).toLowerCase();
+        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
+        return user ? { ok: true, user: this.slackUser(user) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
+      case 'chat.postMessage': {
+        const ts = `${this.nextTs++}.000100`;
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, ts } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'views.open':
+      case 'views.update':
+      case 'views.publish':
+      case 'views.push': {
+        const id = args.view_id ?? `V${String(this.nextView++).padStart(8, '0')}`;
+        return { ok: true, view: { ...(args.view ?? {}), id } };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+
+  private slackUser(u: FakeUser) {
+    return {
+      id: u.id,
+      team_id: this.teamId,
+      name: u.name.toLowerCase().replace(/\s+/g, '.'),
+      real_name: u.name,
+      deleted: u.deleted ?? false,
+      is_bot: u.isBot ?? false,
+      tz: u.tz ?? 'America/New_York',
+      tz_offset: 0,
+      profile: { real_name: u.name, display_name: u.name.split(' ')[0], email: u.email, status_text: u.statusText ?? '', status_emoji: u.statusEmoji ?? '' },
+    };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseArgs(raw: string, contentType: string): Record<string, any> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw);
+  const args: Record<string, any> = Object.fromEntries(new URLSearchParams(raw));
+  for (const field of JSON_FIELDS) {
+    if (typeof args[field] === 'string') {
+      try {
+        args[field] = JSON.parse(args[field]);
+      } catch {
+        // left as sent
+      }
+    }
+  }
+  return args;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
