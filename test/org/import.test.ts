@@ -1,0 +1,123 @@
+import { webApi } from '@slack/bolt';
+import { describeImport, importOrgChart, type ImportOutcome } from '../../src/org/import';
+import { ensureWorkspace, listPeople } from '../../src/org/people';
+import { slackDirectory } from '../../src/slack/directory';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, ORG_CSV } from '../support/org-fixture';
+
+const TEAM = 'T0CASCADE';
+let db: TestDb;
+let slack: FakeSlack;
+let directory: ReturnType<typeof slackDirectory>;
+const now = new Date('2026-11-23T09:00:00Z');
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  directory = slackDirectory(new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }));
+  await ensureWorkspace(db.db, TEAM, 'Cascade Test');
+});
+
+afterAll(async () => {
+  await slack?.stop();
+  await db?.close();
+});
+
+const run = (csv: string, dryRun = false) => importOrgChart({ db: db.db, directory, now }, TEAM, csv, { dryRun });
+const snapshot = async () => JSON.stringify(await listPeople(db.db, TEAM));
+const errorsOf = (outcome: ImportOutcome) => (outcome.ok ? [] : outcome.errors.map((e) => `${e.line}: ${e.message}`));
+
+/** ORG_CSV with some lines replaced: key = 1-based line number. */
+function withLines(replace: Record<number, string>, extra: string[] = []): string {
+  const lines = ORG_CSV.split('\n').map((l, i) => replace[i + 1] ?? l);
+  return [...lines, ...extra].join('\n');
+}
+
+describe('Importing the org chart from CSV', () => {
+  test('When a valid CSV is imported, then everyone lands with role, leader, admin flag and Slack time zone', async () => {
+    const outcome = await run(ORG_CSV);
+    expect(errorsOf(outcome)).toEqual([]);
+    expect(describeImport(outcome)).toMatch(/^Imported: 7 added, 0 updated, 0 deactivated, 0 unchanged\./);
+    const people = await listPeople(db.db, TEAM);
+    const byName = Object.fromEntries(people.map((p) => [p.name, p]));
+    expect(byName['Casey Chen']).toMatchObject({ role: 'ceo', reports_to: null, is_admin: true, tz: 'America/New_York' });
+    expect(byName['Raj Patel']).toMatchObject({ role: 'rep', reports_to: 'UMGR0001', tz: 'Asia/Kolkata', email: 'raj@example.com' });
+    expect(byName['Leo Park']).toMatchObject({ reports_to: 'UMGR0002' });
+  });
+
+  test('When the same CSV is imported again, then nothing changes', async () => {
+    const outcome = await run(ORG_CSV);
+    expect(describeImport(outcome)).toMatch(/^Imported: 0 added, 0 updated, 0 deactivated, 7 unchanged\./);
+  });
+
+  const rejected: [string, string, RegExp][] = [
+    [
+      'a cycle',
+      withLines({ 4: 'ann@example.com,Ann Lee,manager,bob@example.com,', 5: 'bob@example.com,Bob Stone,manager,ann@example.com,' }),
+      /^4: reporting lines form a cycle: Ann Lee → Bob Stone → Ann Lee/,
+    ],
+    ['a second CEO', withLines({ 3: 'pat@example.com,Pat Rivera,ceo,,' }), /^3: a second CEO: Casey Chen \(line 2\) is already the CEO/],
+    ['a rep reporting to a president', withLines({ 6: 'raj@example.com,Raj Patel,rep,pat@example.com,' }), /^6: a rep must report to a manager, but Pat Rivera is a president/],
+    ['an unknown manager', withLines({ 7: 'mia@example.com,Mia Wong,rep,nobody@example.com,' }), /^7: unknown manager nobody@example.com/],
+    ['a malformed line', withLines({ 5: 'bob@example.com,Bob Stone,manager' }), /^5: expected 5 fields \(email,name,role,manager,admin\), found 3/],
+    ['an unknown role', withLines({ 8: 'leo@example.com,Leo Park,intern,bob@example.com,' }), /^8: role "intern" is not one of ceo, president, manager, rep/],
+    ['a duplicate', withLines({}, ['raj@example.com,Raj Again,rep,ann@example.com,']), /^9: duplicate: raj@example.com is already on line 6/],
+    ['an unclosed quote', withLines({ 6: 'raj@example.com,"Raj Patel,rep,ann@example.com,' }), /^6: a quoted field is never closed/],
+    ['an email Slack does not know', withLines({ 7: 'ghost@example.com,Mia Wong,rep,ann@example.com,' }), /^7: no Slack user has the email ghost@example.com/],
+    ['a missing header column', 'email,name,role\ncasey@example.com,Casey,ceo', /^1: header: missing manager/],
+  ];
+
+  test.each(rejected)('When the CSV has %s, then it is rejected with the line number and the chart is unchanged', async (_case, csv, expected) => {
+    const before = await snapshot();
+    const outcome = await run(csv);
+    expect(outcome.ok).toBe(false);
+    expect(errorsOf(outcome).join('\n')).toMatch(expected);
+    expect(describeImport(outcome)).toContain('nothing was changed');
+    expect(await snapshot()).toBe(before);
+  });
+
+  test('When a dry run moves a rep and drops a manager, then it reports both and changes nothing', async () => {
+    const before = await snapshot();
+    const csv = withLines({ 8: 'leo@example.com,Leo Park,rep,ann@example.com,' }).split('\n').filter((l) => !l.startsWith('bob@')).join('\n');
+    const outcome = await run(csv, true);
+    const report = describeImport(outcome);
+    expect(report).toContain('Dry run, nothing changed. Would import: 0 added, 1 updated, 1 deactivated, 5 unchanged.');
+    expect(report).toContain('~ Leo Park (UREP0003): now reports to Ann Lee');
+    expect(report).toContain('- Bob Stone (UMGR0002): not in the file: deactivated');
+    expect(await snapshot()).toBe(before);
+
+    const applied = await run(csv);
+    expect(applied.ok && applied.applied).toBe(true);
+    const people = await listPeople(db.db, TEAM);
+    expect(people.find((p) => p.name === 'Bob Stone')?.active).toBe(false);
+    expect(people.find((p) => p.name === 'Leo Park')?.reports_to).toBe('UMGR0001');
+  });
+
+  test('When the CEO changes in one import, then the old CEO can stay on as president without a conflict', async () => {
+    const csv = [
+      'slack_user_id,name,role,manager,admin',
+      'UPRES001,Pat Rivera,ceo,,yes',
+      'UCEO0001,Casey Chen,president,UPRES001,no',
+      'UMGR0001,Ann Lee,manager,UCEO0001,',
+      'UREP0001,Raj Patel,rep,UMGR0001,',
+    ].join('\r\n');
+    const outcome = await run(csv);
+    expect(errorsOf(outcome)).toEqual([]);
+    const people = await listPeople(db.db, TEAM, { activeOnly: true });
+    expect(people.map((p) => [p.slack_user_id, p.role]).sort()).toEqual([
+      ['UCEO0001', 'president'],
+      ['UMGR0001', 'manager'],
+      ['UPRES001', 'ceo'],
+      ['UREP0001', 'rep'],
+    ]);
+  });
+
+  test('When there is no Slack directory (no bot token), then rows need Slack IDs and names, and emails are refused', async () => {
+    const noSlack = (csv: string) => importOrgChart({ db: db.db, directory: null, now }, TEAM, csv, { dryRun: true });
+    const ok = await noSlack('slack_user_id,name,role,manager\nUCEO0001,Casey Chen,ceo,\nUPRES001,Pat Rivera,president,UCEO0001');
+    expect(ok.ok).toBe(true);
+    const refused = await noSlack('email,name,role,manager\ncasey@example.com,Casey,ceo,');
+    expect(errorsOf(refused)[0]).toMatch(/^2: casey@example.com needs a Slack bot token/);
+  });
+});

@@ -1,0 +1,76 @@
+import { getWorkspace, listPeople } from '../../src/org/people';
+import { startTestApp, type TestApp } from '../support/app';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+import { importOrgChart } from '../../src/org/import';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
+  const directory = { userById: async () => null, userByEmail: async (email: string) => {
+    const u = ALL_USERS.find((x) => x.email === email);
+    return u ? { id: u.id, name: u.name, email: u.email ?? null, tz: u.tz ?? 'UTC', deleted: false, isBot: false, statusText: '', statusEmoji: '' } : null;
+  } };
+  const outcome = await importOrgChart({ db: db.db, directory, now: new Date() }, app.teamId, ORG_CSV, { dryRun: false });
+  expect(outcome.ok).toBe(true);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+  await db?.close();
+});
+
+describe('Slack events', () => {
+  test('When a manager opens App Home, then a home view with the core value, their leader and reports is published', async () => {
+    const res = await app.event({ type: 'app_home_opened', user: PEOPLE.ann.id, channel: 'DANN', tab: 'home', event_ts: '1.2' });
+    expect(res.status).toBe(200);
+    const [publish] = await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.ann.id });
+    const view = publish!.args.view;
+    expect(view.type).toBe('home');
+    expect(view.blocks[0].text.text).toBe('Sales Excellence');
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Sales manager, reporting to <@UPRES001>');
+    expect(text).toContain('<@UREP0001> — Rep');
+    expect(text).toContain('<@UREP0002> — Rep');
+    expect(text).not.toContain('*Admin*');
+  });
+
+  test('When an admin outside the chart opens App Home, then it says they are not in the chart and shows the admin section', async () => {
+    await app.event({ type: 'app_home_opened', user: PEOPLE.admin.id, channel: 'DADM', tab: 'home', event_ts: '1.3' });
+    const [publish] = await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.admin.id });
+    const text = JSON.stringify(publish!.args.view.blocks);
+    expect(text).toContain('You are not in the org chart yet');
+    expect(text).toContain('7 people in the org chart');
+  });
+
+  test('When Slack reports a user_change, then that person’s name and time zone are updated', async () => {
+    await app.event({
+      type: 'user_change',
+      user: { id: PEOPLE.raj.id, name: 'raj', real_name: 'Raj P. Patel', tz: 'Asia/Singapore', profile: { real_name: 'Raj P. Patel' } },
+      event_ts: '1.4',
+    });
+    const deadline = Date.now() + 3000;
+    let raj;
+    do {
+      raj = (await listPeople(db.db, app.teamId)).find((p) => p.slack_user_id === PEOPLE.raj.id);
+      if (raj?.tz === 'Asia/Singapore') break;
+      await new Promise((r) => setTimeout(r, 20));
+    } while (Date.now() < deadline);
+    expect(raj).toMatchObject({ tz: 'Asia/Singapore', name: 'Raj P. Patel', email: 'raj@example.com' });
+  });
+
+  test('When the app is uninstalled, then the workspace and its org chart are deleted', async () => {
+    await app.event({ type: 'app_uninstalled', event_ts: '1.5' });
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && (await getWorkspace(db.db, app.teamId))) await new Promise((r) => setTimeout(r, 20));
+    expect(await getWorkspace(db.db, app.teamId)).toBeUndefined();
+    expect(await listPeople(db.db, app.teamId)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,107 @@
+import { listPeople } from '../../src/org/people';
+import { IDS } from '../../src/slack/ids';
+import { startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+const ids = IDS.orgImport;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+  await db?.close();
+});
+
+function submit(userId: string, csv: string, options: { dryRun?: boolean; viewId?: string } = {}) {
+  return app.interaction(
+    viewSubmission(app, userId, {
+      id: options.viewId,
+      callback_id: ids.callbackId,
+      values: {
+        [ids.csvBlock]: { [ids.csvInput]: { type: 'plain_text_input', value: csv } },
+        [ids.optionsBlock]: {
+          [ids.dryRunInput]: { type: 'checkboxes', selected_options: options.dryRun ? [{ value: ids.dryRunValue, text: { type: 'plain_text', text: 'Dry run' } }] : [] },
+        },
+      },
+    }),
+  );
+}
+
+const people = () => listPeople(db.db, app.teamId, { activeOnly: true });
+
+describe('The paste-CSV modal', () => {
+  test('When an admin types /cascade org import, then a modal with a CSV field opens with their trigger', async () => {
+    const { res } = await app.command(PEOPLE.admin.id, 'org import', { triggerId: 'trigger-import-1' });
+    expect(res.status).toBe(200);
+    const [open] = await slack.waitFor('views.open');
+    expect(open!.args.trigger_id).toBe('trigger-import-1');
+    expect(open!.args.view.callback_id).toBe(ids.callbackId);
+    expect(JSON.stringify(open!.args.view.blocks)).toContain(ids.csvBlock);
+    expect(open!.token).toBe('xoxb-test-0000-cascade-token');
+  });
+
+  test('When a non-admin types /cascade org import, then no modal opens and the refusal names the admins', async () => {
+    const opened = slack.callsTo('views.open').length;
+    const { responseId } = await app.command(PEOPLE.raj.id, 'org import');
+    expect((await app.reply(responseId)).text).toContain('Only Cascade admins can import the org chart. Ask <@UADMIN01>');
+    expect(slack.callsTo('views.open')).toHaveLength(opened);
+  });
+
+  test('When the pasted CSV has malformed lines, then the errors come back inline, by line, and nothing is stored', async () => {
+    const csv = ORG_CSV.replace('bob@example.com,Bob Stone,manager,pat@example.com,', 'bob@example.com,Bob Stone,boss,pat@example.com,');
+    const res = await submit(PEOPLE.admin.id, `${csv}\nbroken,line`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.response_action).toBe('errors');
+    expect(body.errors[ids.csvBlock]).toContain('Line 5: role "boss" is not one of ceo, president, manager, rep');
+    expect(body.errors[ids.csvBlock]).toContain('Line 9: expected 5 fields');
+    expect(await people()).toHaveLength(0);
+  });
+
+  test('When the CSV is well formed but breaks the chain, then the modal is updated with the line-numbered problem and nothing is stored', async () => {
+    const csv = ORG_CSV.replace('raj@example.com,Raj Patel,rep,ann@example.com,', 'raj@example.com,Raj Patel,rep,pat@example.com,');
+    const res = await submit(PEOPLE.admin.id, csv, { viewId: 'VBADCHAIN' });
+    expect((await res.json()).response_action).toBe('update');
+    const [update] = await slack.waitFor('views.update', { where: (c) => c.args.view_id === 'VBADCHAIN' });
+    expect(update!.args.view.title.text).toBe('Import rejected');
+    expect(JSON.stringify(update!.args.view.blocks)).toContain('line 6: a rep must report to a manager, but Pat Rivera is a president');
+    expect(await people()).toHaveLength(0);
+  });
+
+  test('When a dry run is submitted, then the modal shows what would change and nothing is stored', async () => {
+    await submit(PEOPLE.admin.id, ORG_CSV, { dryRun: true, viewId: 'VDRYRUN' });
+    const [update] = await slack.waitFor('views.update', { where: (c) => c.args.view_id === 'VDRYRUN' });
+    expect(update!.args.view.title.text).toBe('Dry run');
+    expect(JSON.stringify(update!.args.view.blocks)).toContain('Would import: 7 added');
+    expect(await people()).toHaveLength(0);
+  });
+
+  test('When a valid CSV is submitted, then the whole chart is stored and the modal says what was imported', async () => {
+    await submit(PEOPLE.admin.id, ORG_CSV, { viewId: 'VGOOD' });
+    const [update] = await slack.waitFor('views.update', { where: (c) => c.args.view_id === 'VGOOD' });
+    expect(update!.args.view.title.text).toBe('Org chart imported');
+    expect(JSON.stringify(update!.args.view.blocks)).toContain('Imported: 7 added');
+    const stored = await people();
+    expect(stored).toHaveLength(7);
+    expect(stored.find((p) => p.slack_user_id === PEOPLE.mia.id)).toMatchObject({ role: 'rep', reports_to: PEOPLE.ann.id, tz: 'Europe/London' });
+  });
+
+  test('When a non-admin forges a submission of the modal, then it is refused inline and nothing changes', async () => {
+    const before = JSON.stringify(await people());
+    const res = await submit(PEOPLE.raj.id, 'email,name,role,manager\nraj@example.com,Raj,ceo,');
+    const body = await res.json();
+    expect(body.response_action).toBe('errors');
+    expect(body.errors[ids.csvBlock]).toContain('Only Cascade admins');
+    expect(JSON.stringify(await people())).toBe(before);
+  });
+});
