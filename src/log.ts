@@ -54,7 +54,7 @@ export function createLog(options: LogOptions): Log {
       hooks: {
         // Strings reach pino unredacted (redact works on object paths): scrub them before they are written.
         logMethod(args, method) {
-          const cleaned = args.map((a: unknown) => (typeof a === 'string' ? scrub(a) : a instanceof Error ? scrubError(a, scrub) : a));
+          const cleaned = args.map((a: unknown) => (typeof a === 'string' ? scrub(a) : a instanceof Error ? scrubError(a, scrub) : thaw(a, scrub)));
           return method.apply(this, cleaned as Parameters<typeof method>);
         },
       },
@@ -64,6 +64,22 @@ export function createLog(options: LogOptions): Log {
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
+}
+
+/**
+ * pino redacts by assigning in place, which throws on frozen objects (the config is frozen): log a copy
+ * of plain objects and arrays, with strings scrubbed on the way.
+ */
+function thaw(value: unknown, scrub: (s: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return depth === 0 ? value : scrub(value);
+  if (value instanceof Error) return scrubError(value, scrub);
+  if (!value || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => thaw(v, scrub, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = thaw(v, scrub, depth + 1);
+  return copy;
 }
 
 function scrubError(err: Error, scrub: (s: string) => string): Error {

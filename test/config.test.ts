@@ -1,0 +1,55 @@
+import { describeProblems, loadConfig } from '../src/config';
+
+const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef' };
+
+describe('loadConfig', () => {
+  test('When the HTTP-mode variables are set, then defaults fill the rest and the config is frozen', () => {
+    const result = loadConfig(good, { requireSlack: true });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.slack.mode).toBe('http');
+    expect(result.config.port).toBe(3000);
+    expect(result.config.logLevel).toBe('info');
+    expect(result.config.databaseUrl).toBeUndefined();
+    expect(result.config.dataDir).toMatch(/data$/);
+    expect(Object.isFrozen(result.config.slack)).toBe(true);
+  });
+
+  test('When SLACK_APP_TOKEN is set, then Socket Mode is used and no signing secret is needed', () => {
+    const result = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-abc' }, { requireSlack: true });
+    expect(result.ok && result.config.slack.mode).toBe('socket');
+  });
+
+  test('When SLACK_API_URL lacks a trailing slash, then one is added; empty variables count as unset', () => {
+    const result = loadConfig({ ...good, SLACK_API_URL: 'http://127.0.0.1:9/api', DATABASE_URL: '', PORT: '' }, { requireSlack: true });
+    expect(result.ok && result.config.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(result.ok && result.config.port).toBe(3000);
+  });
+
+  test('When several variables are wrong, then every one is named once, with what it should look like', () => {
+    const result = loadConfig(
+      { SLACK_BOT_TOKEN: 'xoxp-user', PORT: '99999', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', CASCADE_ADMINS: 'U1AA, bob' },
+      { requireSlack: true },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const names = result.problems.map((p) => p.split(' ')[0]);
+    expect(names).toEqual(['SLACK_BOT_TOKEN', 'DATABASE_URL', 'PORT', 'LOG_LEVEL', 'CASCADE_ADMINS', 'SLACK_SIGNING_SECRET']);
+    const text = describeProblems(result);
+    expect(text).toContain('the environment has 6 problems');
+    expect(text).toContain('PORT must be a port number from 0 to 65535');
+    expect(text).not.toContain('xoxp-user');
+  });
+
+  test('When no Slack credential is set at all, then the message explains how to create the app from manifest.yml', () => {
+    const result = loadConfig({}, { requireSlack: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.noSlackCredentials).toBe(true);
+    expect(describeProblems(result)).toContain('manifest.yml');
+  });
+
+  test('When a command does not need Slack, then missing credentials are fine', () => {
+    expect(loadConfig({}, { requireSlack: false }).ok).toBe(true);
+  });
+});
