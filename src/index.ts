@@ -37,14 +37,15 @@ export interface RunningCascade {
 
 /** Explains a Web API failure in one line a person can act on. */
 export function describeSlackFailure(err: unknown, config: Config): string {
-  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: { code?: string; message?: string } };
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
   const where = config.slack.apiUrl ?? 'https://slack.com/api/';
   if (e.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown_error';
     return `Slack rejected SLACK_BOT_TOKEN (${reason}): copy the Bot User OAuth Token again from your app's "OAuth & Permissions" page.`;
   }
   if (e.code === 'slack_webapi_http_error') return `Slack's Web API at ${where} answered HTTP ${e.statusCode ?? '?'}; try again later.`;
-  const cause = e.original?.code ?? e.original?.message ?? (err instanceof Error ? err.message : String(err));
+  const original = e.original as { code?: string; message?: string; cause?: { code?: string } } | undefined;
+  const cause = original?.cause?.code ?? original?.code ?? original?.message ?? (err instanceof Error ? err.message : String(err));
   return `Could not reach Slack's Web API at ${where} (${cause}): check the network or SLACK_API_URL.`;
 }
 
@@ -55,9 +56,10 @@ export async function startCascade(config: Config, options: StartOptions): Promi
   const slackOptions = options.slack ?? DEFAULT_SLACK_OPTIONS;
 
   // Ask Slack who we are before anything slow, so a wrong token fails in a second, with one line.
+  // Its retries would each log a warning; the one line that matters is the outcome.
   const preflight = new webApi.WebClient(config.slack.botToken, {
     ...webClientOptions(config, { retries: 1, timeoutMs: 5000 }),
-    logger: boltLogger(log),
+    logger: boltLogger(log.child({}, { level: 'error' })),
   });
   let teamId: string;
   let teamName: string;

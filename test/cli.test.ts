@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listPeople } from '../src/org/people';
+import { openDatabase } from '../src/db/connect';
+import { cascade, freePort, waitForHttp } from './support/cli';
+import { createTestDb, serverUrl, type TestDb } from './support/db';
+import { FakeSlack } from './support/fake-slack';
+import { ALL_USERS, ORG_CSV } from './support/org-fixture';
+
+jest.setTimeout(60_000);
+
+const SECRET = '0123456789abcdef0123456789abcdef';
+let slack: FakeSlack;
+let work: string;
+
+beforeAll(async () => {
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  work = mkdtempSync(join(tmpdir(), 'cascade-cli-test-'));
+});
+
+afterAll(async () => {
+  await slack?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+beforeEach(() => slack.reset());
+
+/** Where a spawned Cascade keeps its data: a database of the test server, or a PGlite folder of its own. */
+async function storage(name: string): Promise<{ env: Record<string, string>; db?: TestDb }> {
+  if (serverUrl()) {
+    const db = await createTestDb();
+    return { env: { DATABASE_URL: db.url! }, db };
+  }
+  return { env: { DATA_DIR: join(work, name) } };
+}
+
+describe('cascade start', () => {
+  test('When variables are missing or invalid, then it exits 2 with one message naming each of them', async () => {
+    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'eighty', LOG_LEVEL: 'chatty', SLACK_API_URL: 'ftp://x' });
+    const { code } = await run.exit;
+    expect(code).toBe(2);
+    const err = run.stderr();
+    for (const name of ['SLACK_BOT_TOKEN', 'PORT', 'LOG_LEVEL', 'SLACK_API_URL', 'SLACK_SIGNING_SECRET']) expect(err).toContain(`- ${name}`);
+    expect(err).toContain('the environment has 5 problems');
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(err).not.toContain('xoxp-wrong-kind');
+  });
+
+  test('When no Slack credentials are set at all, then it exits 2 and explains how to create the app from manifest.yml', async () => {
+    const run = cascade(['start'], {});
+    expect((await run.exit).code).toBe(2);
+    expect(run.stderr()).toContain('manifest.yml');
+    expect(run.stderr()).toContain('SLACK_BOT_TOKEN');
+  });
+
+  test('When Slack answers invalid_auth, then it exits 1 within 10 s with one clear line', async () => {
+    slack.onEvery('auth.test', { error: 'invalid_auth' });
+    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxb-revoked-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, DATA_DIR: join(work, 'never') });
+    const { code, ms } = await run.exit;
+    expect(code).toBe(1);
+    expect(ms).toBeLessThan(10_000);
+    const lines = run.stdout().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+    expect(run.stdout()).not.toContain('xoxb-revoked-token');
+  });
+
+  test('When Slack is unreachable, then it exits 1 within 10 s with one clear line', async () => {
+    const closed = await freePort();
+    const run = cascade(['start'], {
+      SLACK_BOT_TOKEN: 'xoxb-some-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+      DATA_DIR: join(work, 'never'),
+    });
+    const { code, ms } = await run.exit;
+    expect(code).toBe(1);
+    expect(ms).toBeLessThan(10_000);
+    const lines = run.stdout().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toContain(`Could not reach Slack's Web API at http://127.0.0.1:${closed}/api/ (ECONNREFUSED)`);
+  });
+
+  test('When it runs and gets SIGTERM, then it answers /healthz, then stops and exits 0 within 5 s', async () => {
+    const { env, db } = await storage('sigterm');
+    const port = await freePort();
+    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), ...env });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/readyz`, 30_000);
+      const stopAt = Date.now();
+      run.child.kill('SIGTERM');
+      const { code } = await run.exit;
+      expect(code).toBe(0);
+      expect(Date.now() - stopAt).toBeLessThan(5000);
+      expect(run.stdout()).toContain('Cascade is running');
+      expect(run.stdout()).not.toContain('xoxb-good-token');
+    } finally {
+      run.child.kill('SIGKILL');
+      await db?.close();
+    }
+  });
+});
+
+describe('cascade org import', () => {
+  test('When run with --dry-run, then it prints what would change and stores nothing; without it, the chart is stored', async () => {
+    const { env, db } = await storage('import');
+    const file = join(work, 'people.csv');
+    writeFileSync(file, ORG_CSV);
+    const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
+    try {
+      const dry = cascade(['org', 'import', file, '--dry-run'], base);
+      expect((await dry.exit).code).toBe(0);
+      expect(dry.stdout()).toContain('Dry run, nothing changed. Would import: 7 added, 0 updated, 0 deactivated, 0 unchanged.');
+      expect(dry.stdout()).toContain('+ Raj Patel (UREP0001): rep, reports to Ann Lee');
+
+      const real = cascade(['org', 'import', file], base);
+      expect((await real.exit).code).toBe(0);
+      expect(real.stdout()).toContain('Imported: 7 added');
+
+      const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
+      try {
+        const people = await listPeople(check.db, slack.teamId, { activeOnly: true });
+        expect(people).toHaveLength(7);
+      } finally {
+        if (!db) await check.close();
+      }
+    } finally {
+      await db?.close();
+    }
+  });
+
+  test('When the file has a bad line, then it exits 1 and names the line', async () => {
+    const file = join(work, 'bad.csv');
+    writeFileSync(file, `${ORG_CSV}\nzed@example.com,Zed,rep,ann@example.com,maybe`);
+    const run = cascade(['org', 'import', file], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, DATA_DIR: join(work, 'bad') });
+    expect((await run.exit).code).toBe(1);
+    expect(run.stderr()).toContain('The import was rejected (1 problem); nothing was changed.');
+    expect(run.stderr()).toContain('line 9: admin "maybe" should be yes or no');
+  });
+
+  test('When the command is unknown or the file is missing, then it exits 2 with usage', async () => {
+    const unknown = cascade(['frobnicate'], {});
+    expect((await unknown.exit).code).toBe(2);
+    expect(unknown.stderr()).toContain('Usage: cascade <command>');
+    const missing = cascade(['org', 'import', join(work, 'nope.csv'), '--team', 'T1'], {});
+    expect((await missing.exit).code).toBe(2);
+    expect(missing.stderr()).toContain('cannot read');
+  });
+});
