@@ -36,12 +36,13 @@ export interface RunningCascade {
 }
 
 /** Explains a Web API failure in one line a person can act on. */
-export function describeSlackFailure(err: unknown, config: Config): string {
+export function describeSlackFailure(err: unknown, config: Config, token: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' = 'SLACK_BOT_TOKEN'): string {
   const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
   const where = config.slack.apiUrl ?? 'https://slack.com/api/';
   if (e.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown_error';
-    return `Slack rejected SLACK_BOT_TOKEN (${reason}): copy the Bot User OAuth Token again from your app's "OAuth & Permissions" page.`;
+    const where = token === 'SLACK_BOT_TOKEN' ? 'the Bot User OAuth Token from your app\'s "OAuth & Permissions" page' : 'an App-Level Token with connections:write from "Basic Information"';
+    return `Slack rejected ${token} (${reason}): copy ${where} again.`;
   }
   if (e.code === 'slack_webapi_http_error') return `Slack's Web API at ${where} answered HTTP ${e.statusCode ?? '?'}; try again later.`;
   const original = e.original as { code?: string; message?: string; cause?: { code?: string } } | undefined;
@@ -87,7 +88,14 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     } catch (err) {
       throw new StartupError(describeSlackFailure(err, config));
     }
-    const server = await app.start(config.port);
+    let server: unknown;
+    try {
+      server = await app.start(config.port);
+    } catch (err) {
+      // Socket Mode connects here (apps.connections.open with the app token); HTTP mode only listens.
+      if ((err as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`PORT ${config.port} is already in use by another program.`);
+      throw new StartupError(describeSlackFailure(err, config, config.slack.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN'));
+    }
     stops.push(async () => {
       await app.stop();
     });
