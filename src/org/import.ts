@@ -201,7 +201,8 @@ export function planImport(
   };
   const entries: ChartEntry[] = rows.map((r) => ({
     id: r.id,
-    name: r.name || r.slack?.name || r.id,
+    // Slack is the source of names (the daily refresh reads them too); the file's name is the fallback.
+    name: r.slack?.name || r.name || r.id,
     role: r.role,
     reportsTo: leaderOf(r),
     line: r.line,
