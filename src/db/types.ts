@@ -30,10 +30,100 @@ export interface PersonTable {
   updated_at: Generated<Date>;
 }
 
+export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
+export type Frequency = 'weekly' | 'biweekly' | 'monthly';
+export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
+export type DeliveryKind = 'prompt' | 'reminder' | 'update' | 'brief';
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface CadenceTable {
+  id: Generated<number>;
+  team_id: string;
+  key: string;
+  level: Level;
+  name: string;
+  frequency: Frequency;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  /** Monthly only: 1–4 for the first to fourth weekday of the month, -1 for the last. */
+  nth: number | null;
+  /** HH:MM in each member's own time zone. */
+  local_time: string;
+  mode: 'individual' | 'team';
+  channel_id: string | null;
+  answer_window_days: Generated<number>;
+  reminder: Generated<boolean>;
+  /** Biweekly cadences fall on weeks an even number of weeks from this date. */
+  anchor_date: string;
+  /** The leader answers reflection questions of their own in the same round (the CEO). */
+  leader_reflects: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface RoundTable {
+  id: Generated<number>;
+  team_id: string;
+  cadence_id: number;
+  leader_id: string;
+  occurrence: string;
+  status: Generated<'open' | 'closed'>;
+  closes_at: Date | null;
+  closed_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface CheckinTable {
+  id: Generated<number>;
+  team_id: string;
+  round_id: number;
+  person_id: string;
+  part: Generated<'member' | 'leader'>;
+  status: CheckinStatus;
+  skip_reason: string | null;
+  due_at: Date;
+  closes_at: Date;
+  snoozed_until: Date | null;
+  answered_at: Date | null;
+  reminded_at: Date | null;
+  channel_id: string | null;
+  message_ts: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  team_id: string;
+  kind: DeliveryKind;
+  dedupe_key: string;
+  checkin_id: number | null;
+  round_id: number | null;
+  recipient: string;
+  status: Generated<DeliveryStatus>;
+  not_before: Date;
+  attempts: Generated<number>;
+  claimed_at: Date | null;
+  sent_at: Date | null;
+  channel_id: string | null;
+  ts: string | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   person: PersonTable;
+  cadence: CadenceTable;
+  round: RoundTable;
+  checkin: CheckinTable;
+  delivery: DeliveryTable;
 }
+
+export type Cadence = Selectable<CadenceTable>;
+export type Round = Selectable<RoundTable>;
+export type Checkin = Selectable<CheckinTable>;
+export type Delivery = Selectable<DeliveryTable>;
 
 export type Workspace = Selectable<WorkspaceTable>;
 export type Person = Selectable<PersonTable>;

@@ -9,6 +9,11 @@ export const IDS = {
     dryRunInput: 'dry_run',
     dryRunValue: 'dry_run',
   },
+  prompt: {
+    answer: 'checkin_answer',
+    snooze: 'checkin_snooze',
+    skip: 'checkin_skip',
+  },
 } as const;
 
 /** Slack's hard limits that the builders respect. */

@@ -1,0 +1,24 @@
+import type { Reply } from '../slack/blocks/text';
+
+/** What the dispatcher needs from Slack; the Slack adapter implements it over the Web API. */
+export interface Messenger {
+  openDm(userId: string): Promise<string>;
+  post(channel: string, message: Reply, threadTs?: string): Promise<string>;
+  update(channel: string, ts: string, message: Reply): Promise<void>;
+}
+
+/** Slack said to wait: retry after this many seconds, and slow down meanwhile. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`rate limited: retry after ${retryAfterSeconds} s`);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** Retrying cannot help (the user is gone, the token lacks a scope …). */
+export class PermanentSendError extends Error {
+  constructor(readonly slackError: string) {
+    super(slackError);
+    this.name = 'PermanentSendError';
+  }
+}

@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Delivery } from '../db/types';
+
+export type ClaimedDelivery = Delivery & { /** The status before this claim: `sending` means a lease expired. */ was: string };
+
+/**
+ * Claims up to `limit` due deliveries in one statement: the row lock, the status change and the attempt
+ * count cannot come apart, and other workers skip the locked rows. A delivery left `sending` past the
+ * lease (its worker crashed between Slack's answer and our write) is claimed again: at worst one
+ * duplicate, never a lost prompt.
+ */
+export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  const expired = new Date(now.getTime() - leaseMs);
+  const result = await sql<ClaimedDelivery>`
+    with due as (
+      select id, status as was from delivery
+      where (status = 'queued' and not_before <= ${now}) or (status = 'sending' and claimed_at < ${expired})
+      order by not_before, id
+      limit ${limit}
+      for update skip locked
+    )
+    update delivery d set status = 'sending', claimed_at = ${now}, attempts = d.attempts + 1
+    from due where d.id = due.id
+    returning d.*, due.was`.execute(db);
+  return result.rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/** Records a prompt as delivered, and its check-in as sent, in one statement. */
+export async function markPromptSent(db: Kysely<Database>, delivery: Delivery, channel: string, ts: string, now: Date): Promise<void> {
+  await sql`
+    with d as (
+      update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
+      where id = ${delivery.id} returning checkin_id
+    )
+    update checkin c set status = case when c.status = 'scheduled' then 'sent' else c.status end,
+                         channel_id = ${channel}, message_ts = ${ts}, updated_at = ${now}
+    from d where c.id = d.checkin_id`.execute(db);
+}
+
+export async function markReminderSent(db: Kysely<Database>, delivery: Delivery, ts: string, now: Date): Promise<void> {
+  await sql`
+    with d as (
+      update delivery set status = 'sent', sent_at = ${now}, ts = ${ts}, last_error = null
+      where id = ${delivery.id} returning checkin_id
+    )
+    update checkin c set reminded_at = ${now} from d where c.id = d.checkin_id`.execute(db);
+}
+
+export async function markSent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
+  await db.updateTable('delivery').set({ status: 'sent', sent_at: now, last_error: null }).where('id', '=', id).execute();
+}
+
+export async function markCancelled(db: Kysely<Database>, id: number, reason: string): Promise<void> {
+  await db.updateTable('delivery').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).execute();
+}
+
+/** Back to the queue, not before `notBefore`; `refund` gives the attempt back (a rate limit is not the delivery's fault). */
+export async function requeue(db: Kysely<Database>, id: number, notBefore: Date, error: string, refund = false): Promise<void> {
+  await db
+    .updateTable('delivery')
+    .set((eb) => ({ status: 'queued', not_before: notBefore, last_error: error, claimed_at: null, ...(refund ? { attempts: eb('attempts', '-', 1) } : {}) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markFailed(db: Kysely<Database>, id: number, error: string): Promise<void> {
+  await db.updateTable('delivery').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
+}

@@ -1,0 +1,90 @@
+import { sql, type Kysely } from 'kysely';
+import { addDays, addWorkingDays, LEVELS, occurrencesBetween, utcDate, type CalendarDate } from '../checkins/schedule';
+import type { Cadence, Database } from '../db/types';
+
+export interface PlanReport {
+  rounds: number;
+  checkins: number;
+  deliveries: number;
+}
+
+/**
+ * Creates the rounds, check-ins and prompt deliveries that are due, idempotently: a round is unique per
+ * (cadence, leader, occurrence), a check-in per (round, person), a delivery per dedupe key. An occurrence
+ * is planned from the day before it (so that the earliest time zone is covered) until its window closes,
+ * so what fell due during downtime still goes out once. Each member's prompt is due at the cadence's
+ * local time in the member's own IANA zone, computed by Postgres for that very date (daylight saving included).
+ */
+export async function planDue(db: Kysely<Database>, cadences: readonly Cadence[], now: Date): Promise<PlanReport> {
+  const report: PlanReport = { rounds: 0, checkins: 0, deliveries: 0 };
+  const today = utcDate(now);
+  for (const cadence of cadences) {
+    if (!cadence.active || cadence.mode !== 'individual') continue;
+    const schedule = { frequency: cadence.frequency, weekday: cadence.weekday, nth: cadence.nth, anchorDate: cadence.anchor_date };
+    const lookBack = cadence.answer_window_days + 4;
+    for (const occurrence of occurrencesBetween(schedule, addDays(today, -lookBack), addDays(today, 1))) {
+      const closeDate = addWorkingDays(occurrence, cadence.answer_window_days);
+      // Nowhere on Earth is this occurrence's window still open: nothing to plan.
+      if (addDays(closeDate, 1) < today) continue;
+      const r = await planOccurrence(db, cadence, occurrence, closeDate, now);
+      report.rounds += r.rounds;
+      report.checkins += r.checkins;
+      report.deliveries += r.deliveries;
+    }
+  }
+  return report;
+}
+
+async function planOccurrence(db: Kysely<Database>, c: Cadence, occurrence: CalendarDate, closeDate: CalendarDate, now: Date): Promise<PlanReport> {
+  const { leader, member } = LEVELS[c.level];
+  const time = c.local_time;
+  return db.transaction().execute(async (tx) => {
+    const rounds = await sql`
+      insert into round (team_id, cadence_id, leader_id, occurrence)
+      select l.team_id, ${c.id}, l.slack_user_id, ${occurrence}::date
+      from person l
+      where l.team_id = ${c.team_id} and l.active and l.role = ${leader}
+        and exists (select 1 from person m
+                    where m.team_id = l.team_id and m.reports_to = l.slack_user_id and m.active and m.role = ${member})
+      on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
+
+    const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;
+    const checkins = await sql`
+      insert into checkin (team_id, round_id, person_id, part, status, skip_reason, due_at, closes_at)
+      select r.team_id, r.id, p.slack_user_id, parts.part,
+             case when ${paused} then 'skipped' else 'scheduled' end,
+             case when ${paused} then 'paused until ' || p.paused_until::text end,
+             (${occurrence}::date + ${time}::time) at time zone p.tz,
+             (${closeDate}::date + ${time}::time) at time zone p.tz
+      from round r
+      join lateral (
+        select m.slack_user_id as person_id, 'member' as part from person m
+        where m.team_id = r.team_id and m.reports_to = r.leader_id and m.active and m.role = ${member}
+        union all
+        select r.leader_id, 'leader' where ${c.leader_reflects}
+      ) parts on true
+      join person p on p.team_id = r.team_id and p.slack_user_id = parts.person_id and p.active
+      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date
+        and (${closeDate}::date + ${time}::time) at time zone p.tz > ${now}
+      on conflict (round_id, person_id) do nothing`.execute(tx);
+
+    await sql`
+      update round r set closes_at = x.closes_at
+      from (select round_id, max(closes_at) as closes_at from checkin group by round_id) x
+      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and x.round_id = r.id
+        and r.closes_at is distinct from x.closes_at`.execute(tx);
+
+    const deliveries = await sql`
+      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
+      select c.team_id, 'prompt', 'prompt:' || c.id, c.id, c.person_id, c.due_at
+      from checkin c join round r on r.id = c.round_id
+      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and c.status = 'scheduled'
+      on conflict (dedupe_key) do nothing`.execute(tx);
+
+    return {
+      rounds: Number(rounds.numAffectedRows ?? 0),
+      checkins: Number(checkins.numAffectedRows ?? 0),
+      deliveries: Number(deliveries.numAffectedRows ?? 0),
+    };
+  });
+}

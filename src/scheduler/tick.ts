@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { ensureDefaultCadences, listCadences } from '../checkins/cadences';
+import type { Database } from '../db/types';
+import type { Log } from '../log';
+import { dispatchDue, DEFAULT_DISPATCH, type DispatchOptions, type DispatchReport } from './dispatch';
+import { closeDue, enqueueReminders } from './lifecycle';
+import type { Messenger } from './messenger';
+import { planDue, type PlanReport } from './plan';
+
+export interface TickDeps {
+  readonly db: Kysely<Database>;
+  readonly messenger: Messenger;
+  readonly log: Log;
+}
+
+export interface TickReport extends PlanReport, DispatchReport {
+  missed: number;
+  reminders: number;
+  closedRounds: number;
+}
+
+/**
+ * One step of the scheduler at instant `now`: plan what is due, close what is past its window, queue
+ * reminders, then send. Every step is idempotent, so ticks may repeat, overlap, or run on several replicas.
+ */
+export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions = DEFAULT_DISPATCH): Promise<TickReport> {
+  const report: TickReport = { rounds: 0, checkins: 0, deliveries: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, missed: 0, reminders: 0, closedRounds: 0 };
+  const teams = await deps.db.selectFrom('workspace').select('team_id').execute();
+  for (const { team_id: teamId } of teams) {
+    try {
+      await ensureDefaultCadences(deps.db, teamId);
+      const planned = await planDue(deps.db, await listCadences(deps.db, teamId, { activeOnly: true }), now);
+      report.rounds += planned.rounds;
+      report.checkins += planned.checkins;
+      report.deliveries += planned.deliveries;
+      const closed = await closeDue(deps.db, teamId, now);
+      report.missed += closed.missed;
+      report.closedRounds += closed.rounds;
+      report.reminders += await enqueueReminders(deps.db, teamId, now);
+    } catch (err) {
+      deps.log.error({ err, teamId }, 'planning failed for a workspace; the next tick tries again');
+    }
+  }
+  const sent = await dispatchDue(deps, now, dispatch);
+  report.sent += sent.sent;
+  report.retried += sent.retried;
+  report.failed += sent.failed;
+  report.cancelled += sent.cancelled;
+  return report;
+}

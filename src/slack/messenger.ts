@@ -1,0 +1,55 @@
+import type { webApi } from '@slack/bolt';
+import { PermanentSendError, RateLimitedError, type Messenger } from '../scheduler/messenger';
+
+const PERMANENT = new Set([
+  'user_not_found',
+  'channel_not_found',
+  'account_inactive',
+  'user_disabled',
+  'cannot_dm_bot',
+  'not_authed',
+  'invalid_auth',
+  'token_revoked',
+  'missing_scope',
+  'not_in_channel',
+  'is_archived',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+]);
+
+function translate(err: unknown): never {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
+  if (e.code === 'slack_webapi_rate_limited_error') throw new RateLimitedError(e.retryAfter ?? 30);
+  if (e.code === 'slack_webapi_platform_error' && e.data?.error && PERMANENT.has(e.data.error)) throw new PermanentSendError(e.data.error);
+  throw err;
+}
+
+/** A Messenger over a WebClient built with `rejectRateLimitedCalls`, so that 429s reach the outbox. */
+export function slackMessenger(client: webApi.WebClient): Messenger {
+  return {
+    async openDm(userId) {
+      try {
+        const res = await client.conversations.open({ users: userId });
+        return res.channel!.id!;
+      } catch (err) {
+        translate(err);
+      }
+    },
+    async post(channel, message, threadTs) {
+      try {
+        const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+        return res.ts!;
+      } catch (err) {
+        translate(err);
+      }
+    },
+    async update(channel, ts, message) {
+      try {
+        await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks ?? [] });
+      } catch (err) {
+        translate(err);
+      }
+    },
+  };
+}
