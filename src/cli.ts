@@ -4,7 +4,8 @@ import { webApi } from '@slack/bolt';
 import { describeProblems, loadConfig, readEnvironment, secretsOf, type Config, type Environment } from './config';
 import { DataDirInUseError, openDatabase } from './db/connect';
 import { migrateToLatest } from './db/migrate';
-import { describeSlackFailure, startCascade, StartupError, type RunningCascade } from './index';
+import { describeSlackFailure, messengerFor, startCascade, StartupError, type RunningCascade } from './index';
+import { tick } from './scheduler/tick';
 import { boltLogger, createLog, type Log } from './log';
 import { describeImport, importOrgChart } from './org/import';
 import { ensureWorkspace } from './org/people';
@@ -20,6 +21,7 @@ Commands:
                                           load the whole org chart from CSV (columns: slack_user_id or email,
                                           name, role, manager, admin); --dry-run prints what would change;
                                           --team is needed only without SLACK_BOT_TOKEN
+  tick [--at <ISO instant>]               run one scheduler step now, or as if it were that instant
   help                                    this text
 
 Configuration comes from the environment and an optional .env file: see README.md.`;
@@ -43,7 +45,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { 'dry-run': { type: 'boolean' }, team: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'dry-run': { type: 'boolean' }, team: { type: 'string' }, at: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`);
@@ -66,6 +68,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       if (sub !== 'import' || !file || extra.length) return usageError(io, 'expected: cascade org import <file.csv> [--dry-run] [--team T…]');
       return orgImport(io, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
     }
+    case 'tick':
+      if (rest.length) return usageError(io, 'expected: cascade tick [--at <ISO instant>]');
+      return runTick(io, parsed.values.at);
     default:
       return usageError(io, `unknown command "${command}"`);
   }
@@ -196,6 +201,38 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
     }
   } catch (err) {
     io.err(`cascade org import: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+async function runTick(io: Io, at: string | undefined): Promise<number> {
+  const now = at === undefined ? new Date() : new Date(at);
+  if (at !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(now.getTime()))) {
+    return usageError(io, `--at takes an ISO 8601 instant such as 2026-11-23T10:00:00Z, not "${at}"`);
+  }
+  const config = configFor(io, false);
+  if (!config) return 2;
+  if (!config.slack.botToken) {
+    io.err('cascade tick: SLACK_BOT_TOKEN is missing: a tick sends prompts through Slack.');
+    return 2;
+  }
+  const log = logFor(config);
+  try {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await migrateToLatest(db.db);
+      const r = await tick({ db: db.db, messenger: messengerFor(config, log), log }, now);
+      io.out(
+        `tick ${now.toISOString()}: planned ${r.rounds} rounds, ${r.checkins} check-ins, ${r.deliveries} deliveries; ` +
+          `sent ${r.sent}, retried ${r.retried}, failed ${r.failed}, cancelled ${r.cancelled}; ` +
+          `missed ${r.missed}, reminders ${r.reminders}, rounds closed ${r.closedRounds}`,
+      );
+      return 0;
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    io.err(`cascade tick: ${(err as Error).message}`);
     return 1;
   }
 }

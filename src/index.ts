@@ -9,6 +9,21 @@ import { ensureWorkspace } from './org/people';
 import { refreshProfiles } from './org/service';
 import { createSlackApp, DEFAULT_SLACK_OPTIONS, portOf, webClientOptions, type SlackAppOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
+import { slackMessenger } from './slack/messenger';
+import { ensureDefaultCadences } from './checkins/cadences';
+import { tick } from './scheduler/tick';
+import type { Messenger } from './scheduler/messenger';
+
+/** The outbox retries by itself, so its client does not: a 429 comes back at once with Retry-After. */
+export function messengerFor(config: Config, log: Log): Messenger {
+  return slackMessenger(
+    new webApi.WebClient(config.slack.botToken, {
+      ...webClientOptions(config, { retries: 0, timeoutMs: 10_000 }),
+      rejectRateLimitedCalls: true,
+      logger: boltLogger(log),
+    }),
+  );
+}
 
 /** A failure to start that one clear line can explain (bad token, Slack unreachable, database refused). */
 export class StartupError extends Error {
@@ -80,6 +95,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     const { applied } = await migrateToLatest(db.db);
     if (applied.length) log.info({ applied }, 'database migrated');
     await ensureWorkspace(db.db, teamId, teamName);
+    await ensureDefaultCadences(db.db, teamId);
 
     const deps = { db: db.db, log, clock, admins: config.admins };
     const app = createSlackApp(config, deps, slackOptions);
@@ -103,6 +119,21 @@ export async function startCascade(config: Config, options: StartOptions): Promi
 
     const tasks: ScheduledTask[] = [];
     if (options.schedules !== false) {
+      const messenger = messengerFor(config, log);
+      tasks.push(
+        cron.schedule(
+          '* * * * *',
+          async () => {
+            try {
+              const report = await tick({ db: db.db, messenger, log }, clock.now());
+              if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
+            } catch (err) {
+              log.error({ err }, 'tick failed; the next one tries again');
+            }
+          },
+          { name: 'tick', noOverlap: true },
+        ),
+      );
       const directory = slackDirectory(app.client);
       tasks.push(
         cron.schedule(

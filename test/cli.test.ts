@@ -118,6 +118,13 @@ describe('cascade org import', () => {
       expect((await real.exit).code).toBe(0);
       expect(real.stdout()).toContain('Imported: 7 added');
 
+      // Monday 23 November, 10:00 UTC: Raj (10:00 in Kolkata) and Mia (10:00 in London) are due; Leo (Los Angeles) is not yet.
+      const ticked = cascade(['tick', '--at', '2026-11-23T10:00:00Z'], base);
+      expect((await ticked.exit).code).toBe(0);
+      expect(ticked.stdout()).toContain('tick 2026-11-23T10:00:00.000Z: planned 2 rounds, 3 check-ins, 3 deliveries; sent 2');
+      const dms = slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
+      expect(dms).toEqual(['DUREP0001', 'DUREP0002']);
+
       const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
       try {
         const people = await listPeople(check.db, slack.teamId, { activeOnly: true });
@@ -146,5 +153,8 @@ describe('cascade org import', () => {
     const missing = cascade(['org', 'import', join(work, 'nope.csv'), '--team', 'T1'], {});
     expect((await missing.exit).code).toBe(2);
     expect(missing.stderr()).toContain('cannot read');
+    const badInstant = cascade(['tick', '--at', 'next tuesday'], {});
+    expect((await badInstant.exit).code).toBe(2);
+    expect(badInstant.stderr()).toContain('--at takes an ISO 8601 instant');
   });
 });
