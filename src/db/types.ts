@@ -111,7 +111,42 @@ export interface DeliveryTable {
   created_at: Generated<Date>;
 }
 
+export type QuestionKind = 'text' | 'long_text' | 'rating_1_5' | 'number' | 'yes_no' | 'choice' | 'commitment';
+
+export interface QuestionTable {
+  id: Generated<number>;
+  team_id: string | null;
+  text: string;
+  kind: QuestionKind;
+  intent: string;
+  levels: string[];
+  audience: Generated<'member' | 'leader'>;
+  choices: string[] | null;
+  required: Generated<boolean>;
+  fixed: Generated<boolean>;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface AnswerTable {
+  id: Generated<number>;
+  checkin_id: number;
+  question_id: number | null;
+  position: number;
+  question_text: string;
+  kind: string;
+  intent: string;
+  value_text: string | null;
+  value_number: number | null;
+  shared: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  question: QuestionTable;
+  answer: AnswerTable;
   workspace: WorkspaceTable;
   person: PersonTable;
   cadence: CadenceTable;
@@ -124,6 +159,8 @@ export type Cadence = Selectable<CadenceTable>;
 export type Round = Selectable<RoundTable>;
 export type Checkin = Selectable<CheckinTable>;
 export type Delivery = Selectable<DeliveryTable>;
+export type Question = Selectable<QuestionTable>;
+export type Answer = Selectable<AnswerTable>;
 
 export type Workspace = Selectable<WorkspaceTable>;
 export type Person = Selectable<PersonTable>;

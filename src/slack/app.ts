@@ -10,6 +10,7 @@ import { cascadeCommand } from './listeners/commands/cascade';
 import { appHomeOpened } from './listeners/events/app-home-opened';
 import { appUninstalled, tokensRevoked, userChange } from './listeners/events/workspace';
 import { submitOrgImportView } from './listeners/views/org-import';
+import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 
 export interface SlackAppOptions {
   /** Web API retries; a failing call never retries forever. */
@@ -65,6 +66,8 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
 
   app.command(IDS.command, cascadeCommand(deps));
   app.view(IDS.orgImport.callbackId, submitOrgImportView(deps));
+  app.action(IDS.prompt.answer, answerCheckInAction(deps));
+  app.view(IDS.answer.callbackId, submitCheckInView(deps));
   app.event('app_home_opened', appHomeOpened(deps));
   app.event('app_uninstalled', appUninstalled(deps));
   app.event('tokens_revoked', tokensRevoked(deps));

@@ -9,6 +9,11 @@ export const IDS = {
     dryRunInput: 'dry_run',
     dryRunValue: 'dry_run',
   },
+  answer: {
+    callbackId: 'checkin_answers',
+    blockPrefix: 'q_',
+    input: 'value',
+  },
   prompt: {
     answer: 'checkin_answer',
     snooze: 'checkin_snooze',

@@ -1,0 +1,111 @@
+import { sql, type Kysely } from 'kysely';
+import type { Answer, Database, Question } from '../db/types';
+import { invalid, notAllowed, notFound } from '../errors';
+import { checkinContext, type CheckinContext } from './context';
+
+/** A round asks at most this many questions: the cadence's fixed ones, then rotating ones. */
+export const MAX_QUESTIONS = 5;
+
+/**
+ * The questions of one check-in: the fixed questions of its level (and part: a leader's reflection has
+ * its own), then the rotating ones this person has gone longest without being asked.
+ */
+export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): Promise<Question[]> {
+  const candidates = await db
+    .selectFrom('question as q')
+    .selectAll('q')
+    .select((eb) =>
+      eb
+        .selectFrom('answer as a')
+        .innerJoin('checkin as c', 'c.id', 'a.checkin_id')
+        .select((e) => e.fn.max('c.due_at').as('last'))
+        .whereRef('a.question_id', '=', 'q.id')
+        .where('c.person_id', '=', ctx.personId)
+        .where('c.team_id', '=', ctx.teamId)
+        .as('last_asked'),
+    )
+    .where('q.active', '=', true)
+    .where((eb) => eb.or([eb('q.team_id', 'is', null), eb('q.team_id', '=', ctx.teamId)]))
+    .where(sql<boolean>`${ctx.level} = any(q.levels)`)
+    .where('q.audience', '=', ctx.part)
+    .execute();
+  const fixed = candidates.filter((q) => q.fixed).sort((a, b) => a.position - b.position);
+  const rotating = candidates
+    .filter((q) => !q.fixed)
+    .sort((a, b) => {
+      const la = a.last_asked ? new Date(a.last_asked as unknown as string).getTime() : 0;
+      const lb = b.last_asked ? new Date(b.last_asked as unknown as string).getTime() : 0;
+      return la - lb || a.position - b.position;
+    });
+  return [...fixed, ...rotating].slice(0, MAX_QUESTIONS).map(({ last_asked: _unused, ...q }) => q);
+}
+
+export async function answersOf(db: Kysely<Database>, checkinId: number): Promise<Answer[]> {
+  return db.selectFrom('answer').selectAll().where('checkin_id', '=', checkinId).orderBy('position').execute();
+}
+
+/** A check-in the person may answer now: their own, and its window open. */
+export async function answerableCheckin(db: Kysely<Database>, checkinId: number, userId: string, now: Date): Promise<CheckinContext> {
+  const ctx = await checkinContext(db, checkinId);
+  if (!ctx) throw notFound('That check-in no longer exists.');
+  if (ctx.personId !== userId) throw notAllowed('This check-in belongs to someone else.');
+  if (ctx.status === 'missed' || ctx.status === 'skipped' || ctx.closesAt <= now) throw invalid('This check-in has closed; the next one will come at its usual time.');
+  return ctx;
+}
+
+export type RawAnswers = Record<number, string | null | undefined>;
+
+/** Checks each answer against its question; returns errors by question id (empty when all is well). Pure. */
+export function validateAnswers(questions: readonly Question[], raw: RawAnswers): Record<number, string> {
+  const errors: Record<number, string> = {};
+  for (const q of questions) {
+    const value = (raw[q.id] ?? '').trim();
+    if (!value) {
+      if (q.required) errors[q.id] = 'Please answer this one.';
+      continue;
+    }
+    if (q.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) errors[q.id] = 'A number, please (like 12 or 3.5).';
+    if (q.kind === 'rating_1_5' && !/^[1-5]$/.test(value)) errors[q.id] = 'Pick from 1 to 5.';
+    if (q.kind === 'yes_no' && value !== 'yes' && value !== 'no') errors[q.id] = 'Yes or no.';
+    if (q.kind === 'choice' && q.choices && !q.choices.includes(value)) errors[q.id] = `One of: ${q.choices.join(', ')}.`;
+    if (value.length > 3000) errors[q.id] = 'At most 3,000 characters.';
+  }
+  return errors;
+}
+
+/**
+ * Stores a valid submission in one transaction, copying each question's text as asked. A second
+ * submission inside the window replaces the answers; the same request delivered twice stores them once.
+ */
+export async function submitAnswers(
+  db: Kysely<Database>,
+  input: { checkinId: number; userId: string; questions: readonly Question[]; raw: RawAnswers; now: Date },
+): Promise<CheckinContext> {
+  const ctx = await answerableCheckin(db, input.checkinId, input.userId, input.now);
+  const errors = validateAnswers(input.questions, input.raw);
+  if (Object.keys(errors).length > 0) throw invalid(Object.values(errors)[0]!);
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('answer').where('checkin_id', '=', ctx.id).execute();
+    const rows = input.questions
+      .map((q, index) => ({ q, index, value: (input.raw[q.id] ?? '').trim() }))
+      .filter((x) => x.value !== '')
+      .map(({ q, index, value }) => ({
+        checkin_id: ctx.id,
+        question_id: q.id,
+        position: index + 1,
+        question_text: q.text,
+        kind: q.kind,
+        intent: q.intent,
+        value_text: q.kind === 'number' || q.kind === 'rating_1_5' ? null : value,
+        value_number: q.kind === 'number' || q.kind === 'rating_1_5' ? Number(value) : null,
+        updated_at: input.now,
+      }));
+    if (rows.length > 0) await tx.insertInto('answer').values(rows).execute();
+    await tx
+      .updateTable('checkin')
+      .set({ status: 'answered', answered_at: input.now, updated_at: input.now })
+      .where('id', '=', ctx.id)
+      .execute();
+  });
+  return { ...ctx, status: 'answered', answeredAt: input.now };
+}

@@ -1,0 +1,76 @@
+import type { types } from '@slack/bolt';
+import type { CheckinContext } from '../../checkins/context';
+import type { Answer, Question } from '../../db/types';
+import { IDS } from '../ids';
+import { context, truncate } from './text';
+
+const ids = IDS.answer;
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+const option = (value: string, label = value) => ({ text: plain(label), value });
+
+export interface AnswerModalMetadata {
+  readonly checkinId: number;
+  readonly questionIds: number[];
+}
+
+function element(q: Question, previous: string | undefined): types.InputBlock['element'] {
+  switch (q.kind) {
+    case 'long_text':
+      return { type: 'plain_text_input', action_id: ids.input, multiline: true, max_length: 3000, ...(previous ? { initial_value: previous } : {}) };
+    case 'number':
+      return { type: 'number_input', action_id: ids.input, is_decimal_allowed: true, ...(previous ? { initial_value: previous } : {}) };
+    case 'rating_1_5': {
+      const options = ['1', '2', '3', '4', '5'].map((v) => option(v));
+      const initial = options.find((o) => o.value === previous);
+      return { type: 'radio_buttons', action_id: ids.input, options, ...(initial ? { initial_option: initial } : {}) };
+    }
+    case 'yes_no': {
+      const options = [option('yes', 'Yes'), option('no', 'No')];
+      const initial = options.find((o) => o.value === previous);
+      return { type: 'radio_buttons', action_id: ids.input, options, ...(initial ? { initial_option: initial } : {}) };
+    }
+    case 'choice': {
+      const options = (q.choices ?? []).map((c) => option(c));
+      const initial = options.find((o) => o.value === previous);
+      return { type: 'static_select', action_id: ids.input, options, ...(initial ? { initial_option: initial } : {}) };
+    }
+    default:
+      return { type: 'plain_text_input', action_id: ids.input, max_length: 3000, ...(previous ? { initial_value: previous } : {}) };
+  }
+}
+
+/** The round's questions as a modal, prefilled with earlier answers when someone edits. */
+export function answerModal(ctx: CheckinContext, questions: readonly Question[], previous: readonly Answer[]): types.ModalView {
+  const before = new Map(previous.map((a) => [a.question_id, a.value_text ?? (a.value_number === null ? undefined : String(a.value_number))]));
+  const metadata: AnswerModalMetadata = { checkinId: ctx.id, questionIds: questions.map((q) => q.id) };
+  return {
+    type: 'modal',
+    callback_id: ids.callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: plain(truncate(ctx.part === 'leader' ? 'Your reflection' : 'Your check-in', 24)),
+    submit: plain('Send'),
+    close: plain('Later'),
+    blocks: [
+      context(ctx.part === 'leader' ? 'A few questions for you alone.' : `For your conversation with ${ctx.leaderName}.`),
+      ...questions.map(
+        (q): types.InputBlock => ({
+          type: 'input',
+          block_id: `${ids.blockPrefix}${q.id}`,
+          optional: !q.required,
+          label: plain(truncate(q.text, 2000)),
+          element: element(q, before.get(q.id) ?? undefined),
+        }),
+      ),
+    ],
+  };
+}
+
+/** Reads each question's value out of a submitted view's state. */
+export function readAnswerState(state: Record<string, Record<string, any>>, questionIds: readonly number[]): Record<number, string | null> {
+  const out: Record<number, string | null> = {};
+  for (const id of questionIds) {
+    const v = state[`${ids.blockPrefix}${id}`]?.[ids.input];
+    out[id] = v?.value ?? v?.selected_option?.value ?? null;
+  }
+  return out;
+}

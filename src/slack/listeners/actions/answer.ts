@@ -1,0 +1,69 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { answerableCheckin, answersOf, questionsFor, submitAnswers, validateAnswers } from '../../../checkins/answers';
+import { UserError } from '../../../errors';
+import { answerModal, readAnswerState, type AnswerModalMetadata } from '../../blocks/answer-modal';
+import { promptMessage } from '../../blocks/prompt';
+import type { SlackDeps } from '../../deps';
+import { IDS } from '../../ids';
+import { failureReply } from '../reply';
+
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/** Answer (or Edit answers) on a prompt: opens the round's questions, last answers filled in. */
+export const answerCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const ctx = await answerableCheckin(deps.db, Number(action.value), body.user.id, deps.clock.now());
+    const questions = await questionsFor(deps.db, ctx);
+    const previous = await answersOf(deps.db, ctx.id);
+    await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous) });
+  } catch (err) {
+    const reply = failureReply(err, deps.log, { action: 'answer', user: body.user.id });
+    await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
+  }
+};
+
+/** Stores a valid submission; invalid answers come back inline and nothing is stored. */
+export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, client }: ViewArgs) => {
+  let metadata: AnswerModalMetadata;
+  try {
+    metadata = JSON.parse(view.private_metadata) as AnswerModalMetadata;
+  } catch {
+    await ack({ response_action: 'errors', errors: {} });
+    return;
+  }
+  const now = deps.clock.now();
+  const all = await questionsByIds(deps, metadata.questionIds);
+  const raw = readAnswerState(view.state.values as Record<string, Record<string, any>>, metadata.questionIds);
+  const errors = validateAnswers(all, raw);
+  if (Object.keys(errors).length > 0) {
+    await ack({
+      response_action: 'errors',
+      errors: Object.fromEntries(Object.entries(errors).map(([id, message]) => [`${IDS.answer.blockPrefix}${id}`, message])),
+    });
+    return;
+  }
+  try {
+    const ctx = await submitAnswers(deps.db, { checkinId: metadata.checkinId, userId: body.user.id, questions: all, raw, now });
+    await ack();
+    if (ctx.channelId && ctx.messageTs) {
+      const message = promptMessage(ctx);
+      await client.chat.update({ channel: ctx.channelId, ts: ctx.messageTs, text: message.text, blocks: message.blocks ?? [] });
+    }
+  } catch (err) {
+    if (err instanceof UserError) {
+      const first = metadata.questionIds[0];
+      await ack({ response_action: 'errors', errors: first ? { [`${IDS.answer.blockPrefix}${first}`]: err.message } : {} });
+      return;
+    }
+    throw err;
+  }
+};
+
+async function questionsByIds(deps: SlackDeps, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await deps.db.selectFrom('question').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((q) => [q.id, q]));
+  return ids.map((id) => byId.get(id)).filter((q): q is NonNullable<typeof q> => q !== undefined);
+}

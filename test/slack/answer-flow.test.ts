@@ -1,0 +1,102 @@
+import { webApi } from '@slack/bolt';
+import { importOrgChart } from '../../src/org/import';
+import { tick } from '../../src/scheduler/tick';
+import { slackMessenger } from '../../src/slack/messenger';
+import { slackDirectory } from '../../src/slack/directory';
+import { IDS } from '../../src/slack/ids';
+import { startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+const now = { current: new Date('2026-11-23T04:30:00Z') };
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  app = await startTestApp({ db, slack, clock: { now: () => now.current } });
+  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: now.current }, app.teamId, ORG_CSV, { dryRun: false })).ok).toBe(true);
+  await tick({ db: db.db, messenger: slackMessenger(client), log: app.log }, now.current);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+  await db?.close();
+});
+
+function click(userId: string, checkinId: number) {
+  return app.interaction({
+    type: 'block_actions',
+    team: { id: app.teamId },
+    user: { id: userId, team_id: app.teamId },
+    api_app_id: 'A0CASCADE',
+    token: 't',
+    trigger_id: `trigger-answer-${userId}`,
+    response_url: slack.responseUrl(`act-${userId}`),
+    channel: { id: `D${userId}` },
+    container: { type: 'message', message_ts: '1', channel_id: `D${userId}` },
+    message: { ts: '1', text: 'x' },
+    actions: [{ type: 'button', action_id: IDS.prompt.answer, block_id: 'checkin_actions', value: String(checkinId), action_ts: '1' }],
+  });
+}
+
+describe('Answering a check-in over signed HTTP', () => {
+  test('When Raj clicks Answer, fixes an invalid submission and sends, then his answers are stored once and his DM shows it', async () => {
+    const [prompt] = await slack.waitFor('chat.postMessage', { where: (c) => c.args.channel === `D${PEOPLE.raj.id}` });
+    const checkinId = Number(JSON.stringify(prompt!.args.blocks).match(/"value":"(\d+)"/)![1]);
+
+    await click(PEOPLE.raj.id, checkinId);
+    const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-answer-${PEOPLE.raj.id}` });
+    const view = open!.args.view;
+    expect(view.callback_id).toBe(IDS.answer.callbackId);
+    const labels: string[] = view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.label.text);
+    expect(labels.length).toBeLessThanOrEqual(5);
+    expect(labels[0]).toBe('What worked this week, and why?');
+    const meta = JSON.parse(view.private_metadata) as { questionIds: number[] };
+    const [worked, confidence, ...rest] = meta.questionIds;
+    const block = (id: number) => `${IDS.answer.blockPrefix}${id}`;
+
+    const invalid = await app.interaction(
+      viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values: { [block(worked!)]: { value: { type: 'plain_text_input', value: '' } } } }),
+    );
+    const invalidBody = (await invalid.json()) as any;
+    expect(invalidBody.response_action).toBe('errors');
+    expect(invalidBody.errors[block(worked!)]).toBe('Please answer this one.');
+    expect(invalidBody.errors[block(confidence!)]).toBe('Please answer this one.');
+    expect(await db.db.selectFrom('answer').selectAll().execute()).toHaveLength(0);
+
+    const values = {
+      [block(worked!)]: { value: { type: 'plain_text_input', value: 'Multi-threading into the CFO early' } },
+      [block(confidence!)]: { value: { type: 'radio_buttons', selected_option: { value: '4' } } },
+      ...Object.fromEntries(rest.map((id) => [block(id), { value: { type: 'plain_text_input', value: null } }])),
+    };
+    const submission = viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values });
+    const ok = await app.interaction(submission);
+    expect(ok.status).toBe(200);
+    await app.interaction(submission);
+    const [update] = await slack.waitFor('chat.update', { where: (c) => c.args.channel === `D${PEOPLE.raj.id}` });
+    expect(update!.args.text).toContain('your answers for your check-in with Ann Lee are in');
+
+    const answers = await db.db.selectFrom('answer').selectAll().orderBy('position').execute();
+    expect(answers.map((a) => [a.checkin_id, a.question_text, a.value_text, a.value_number])).toEqual([
+      [checkinId, 'What worked this week, and why?', 'Multi-threading into the CFO early', null],
+      [checkinId, 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', null, 4],
+    ]);
+    const checkin = await db.db.selectFrom('checkin').selectAll().where('id', '=', checkinId).executeTakeFirstOrThrow();
+    expect(checkin.status).toBe('answered');
+  });
+
+  test("When Mia clicks Answer on Raj's check-in, then no modal opens and she is told it is not hers", async () => {
+    const checkin = await db.db.selectFrom('checkin').select('id').where('person_id', '=', PEOPLE.raj.id).executeTakeFirstOrThrow();
+    const opened = slack.callsTo('views.open').length;
+    await click(PEOPLE.mia.id, checkin.id);
+    const [reply] = await slack.waitFor('response_url', { where: (c) => c.args.id === `act-${PEOPLE.mia.id}` });
+    expect(reply!.args.text).toBe('This check-in belongs to someone else.');
+    expect(slack.callsTo('views.open')).toHaveLength(opened);
+  });
+});
