@@ -47,7 +47,7 @@ describe('The paste-CSV modal', () => {
     expect(open!.args.trigger_id).toBe('trigger-import-1');
     expect(open!.args.view.callback_id).toBe(ids.callbackId);
     expect(JSON.stringify(open!.args.view.blocks)).toContain(ids.csvBlock);
-    expect(open!.token).toBe('xoxb-test-0000-cascade-token');
+    expect(open!.token).toBe('xoxb-test-cascade');
   });
 
   test('When a non-admin types /cascade org import, then no modal opens and the refusal names the admins', async () => {

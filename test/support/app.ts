@@ -8,7 +8,7 @@ import type { FakeSlack } from './fake-slack';
 import { signedHeaders } from './sign';
 import type { TestDb } from './db';
 
-export const BOT_TOKEN = 'xoxb-test-0000-cascade-token';
+export const BOT_TOKEN = 'xoxb-test-cascade';
 
 /** Collects every log line the app writes, parsed, so a test can look for what was (not) logged. */
 export class LogCapture extends Writable {
