@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { webApi } from '@slack/bolt';
 import { describeProblems, loadConfig, readEnvironment, secretsOf, type Config, type Environment } from './config';
-import { DataDirInUseError, openDatabase } from './db/connect';
+import { DataDirInUseError, openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { describeSlackFailure, messengerFor, startCascade, StartupError, type RunningCascade } from './index';
 import { tick } from './scheduler/tick';
@@ -128,22 +128,32 @@ async function start(io: Io): Promise<number> {
   });
 }
 
-async function migrate(io: Io): Promise<number> {
-  const config = configFor(io, false);
-  if (!config) return 2;
+/**
+ * Opens the configured database, brings it up to date, runs `work`, and closes it; any failure is one
+ * line on standard error and exit code 1.
+ */
+async function withDatabase(io: Io, config: Config, command: string, work: (db: Db) => Promise<number>): Promise<number> {
   try {
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
-      const { applied } = await migrateToLatest(db.db);
-      io.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
-      return 0;
+      return await work(db);
     } finally {
       await db.close();
     }
   } catch (err) {
-    io.err(`cascade migrate: ${(err as Error).message}`);
+    io.err(`cascade ${command}: ${(err as Error).message}`);
     return 1;
   }
+}
+
+async function migrate(io: Io): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  return withDatabase(io, config, 'migrate', async (db) => {
+    const { applied } = await migrateToLatest(db.db);
+    io.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+    return 0;
+  });
 }
 
 async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
@@ -181,14 +191,13 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
     return 2;
   }
 
-  try {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
+  const team = teamId;
+  return withDatabase(io, config, 'org import', async (db) => {
       await migrateToLatest(db.db);
-      await ensureWorkspace(db.db, teamId, teamName);
+      await ensureWorkspace(db.db, team, teamName);
       const outcome = await importOrgChart(
         { db: db.db, directory: client ? slackDirectory(client) : null, now: new Date() },
-        teamId,
+        team,
         csv,
         { dryRun: options.dryRun },
       );
@@ -196,13 +205,7 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
       if (outcome.ok) io.out(report);
       else io.err(report);
       return outcome.ok ? 0 : 1;
-    } finally {
-      await db.close();
-    }
-  } catch (err) {
-    io.err(`cascade org import: ${(err as Error).message}`);
-    return 1;
-  }
+  });
 }
 
 async function runTick(io: Io, at: string | undefined): Promise<number> {
@@ -217,9 +220,7 @@ async function runTick(io: Io, at: string | undefined): Promise<number> {
     return 2;
   }
   const log = logFor(config);
-  try {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
+  return withDatabase(io, config, 'tick', async (db) => {
       await migrateToLatest(db.db);
       const r = await tick({ db: db.db, messenger: messengerFor(config, log), log }, now);
       io.out(
@@ -228,11 +229,5 @@ async function runTick(io: Io, at: string | undefined): Promise<number> {
           `missed ${r.missed}, reminders ${r.reminders}, rounds closed ${r.closedRounds}`,
       );
       return 0;
-    } finally {
-      await db.close();
-    }
-  } catch (err) {
-    io.err(`cascade tick: ${(err as Error).message}`);
-    return 1;
-  }
+  });
 }
