@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-27T0100-foundation';
 import * as cascade from './2026-11-27T0300-cascade';
 import * as questionBank from './2026-11-27T0310-question-bank';
+import * as teamAndCron from './2026-11-27T0400-team-and-cron';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
   '2026-11-27T0100-foundation': foundation,
   '2026-11-27T0300-cascade': cascade,
   '2026-11-27T0310-question-bank': questionBank,
+  '2026-11-27T0400-team-and-cron': teamAndCron,
 };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_AWAY_STATUS } from './checkins/away';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -20,6 +21,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Slack user IDs who may configure Cascade even before the org chart names an admin. */
   readonly admins: readonly string[];
+  /** Words and :emoji: in a Slack status that mean "away": a prompt due then is skipped. */
+  readonly awayStatus: readonly string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,6 +67,10 @@ const schema = z.object({
       (v) => splitList(v).every((id) => SLACK_USER_ID.test(id)),
       'must be a comma-separated list of Slack user IDs, e.g. U012ABCDEF,U034GHIJKL',
     )
+    .optional(),
+  CASCADE_AWAY_STATUS: z
+    .string()
+    .refine((v) => splitList(v).length > 0, 'must be a comma-separated list of words and :emoji:, e.g. vacation,out of office,:palm_tree:')
     .optional(),
 });
 
@@ -139,6 +146,7 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
     port: Number(v.PORT),
     logLevel: v.LOG_LEVEL,
     admins: Object.freeze(v.CASCADE_ADMINS ? splitList(v.CASCADE_ADMINS) : []),
+    awayStatus: Object.freeze(v.CASCADE_AWAY_STATUS ? splitList(v.CASCADE_AWAY_STATUS) : [...DEFAULT_AWAY_STATUS]),
   };
   return { ok: true, config: deepFreeze(config) };
 }

@@ -125,7 +125,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
           '* * * * *',
           async () => {
             try {
-              const report = await tick({ db: db.db, messenger, log }, clock.now());
+              const report = await tick({ db: db.db, messenger, log, awayStatus: config.awayStatus }, clock.now());
               if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
             } catch (err) {
               log.error({ err }, 'tick failed; the next one tries again');

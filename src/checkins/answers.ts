@@ -109,3 +109,20 @@ export async function submitAnswers(
   });
   return { ...ctx, status: 'answered', answeredAt: input.now };
 }
+
+/** The answers a person chose to share with the team, for the round's thread. */
+export async function sharedAnswersOf(db: Kysely<Database>, checkinId: number): Promise<{ name: string; answers: { question: string; value: string }[] }> {
+  const rows = await db
+    .selectFrom('answer as a')
+    .innerJoin('checkin as c', 'c.id', 'a.checkin_id')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'))
+    .select(['a.question_text', 'a.value_text', 'a.value_number', 'p.name', 'c.person_id'])
+    .where('a.checkin_id', '=', checkinId)
+    .where('a.shared', '=', true)
+    .orderBy('a.position')
+    .execute();
+  return {
+    name: rows[0]?.name ?? rows[0]?.person_id ?? '',
+    answers: rows.map((r) => ({ question: r.question_text, value: r.value_text ?? String(r.value_number ?? '') })),
+  };
+}

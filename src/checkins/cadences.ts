@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Cadence, Database, Level } from '../db/types';
 
-type DefaultCadence = Omit<Cadence, 'id' | 'team_id' | 'created_at' | 'answer_window_days' | 'reminder' | 'channel_id'> & {
+type DefaultCadence = Omit<Cadence, 'id' | 'team_id' | 'created_at' | 'answer_window_days' | 'reminder' | 'channel_id' | 'cron'> & {
   channel_id?: null;
 };
 

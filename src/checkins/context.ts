@@ -21,6 +21,14 @@ export interface CheckinContext {
   readonly cadenceName: string;
   readonly level: Level;
   readonly frequency: string;
+  readonly mode: 'individual' | 'team';
+  readonly roundId: number;
+  /** Team rounds: the channel message whose thread holds the round. */
+  readonly roundChannelId: string | null;
+  readonly roundThreadTs: string | null;
+  readonly snoozedUntil: Date | null;
+  /** The person's pause, when it covers this check-in's day. */
+  readonly pausedUntil: string | null;
 }
 
 export async function checkinContext(db: Kysely<Database>, checkinId: number): Promise<CheckinContext | undefined> {
@@ -49,6 +57,12 @@ export async function checkinContext(db: Kysely<Database>, checkinId: number): P
       'k.name as cadence_name',
       'k.level',
       'k.frequency',
+      'k.mode',
+      'r.id as round_id',
+      'r.channel_id as round_channel_id',
+      'r.thread_ts as round_thread_ts',
+      'c.snoozed_until',
+      'p.paused_until',
     ])
     .where('c.id', '=', checkinId)
     .executeTakeFirst();
@@ -72,5 +86,55 @@ export async function checkinContext(db: Kysely<Database>, checkinId: number): P
     cadenceName: row.cadence_name,
     level: row.level,
     frequency: row.frequency,
+    mode: row.mode,
+    roundId: row.round_id,
+    roundChannelId: row.round_channel_id,
+    roundThreadTs: row.round_thread_ts,
+    snoozedUntil: row.snoozed_until,
+    pausedUntil: row.paused_until !== null && row.paused_until >= row.occurrence ? row.paused_until : null,
+  };
+}
+
+/** A team round as its channel message shows it: who is in it, and how far it got. */
+export interface TeamRoundContext {
+  readonly roundId: number;
+  readonly teamId: string;
+  readonly leaderId: string;
+  readonly leaderTz: string;
+  readonly cadenceName: string;
+  readonly status: 'open' | 'closed';
+  readonly closesAt: Date | null;
+  readonly channelId: string | null;
+  readonly threadTs: string | null;
+  readonly members: readonly { personId: string; status: CheckinStatus; reminded: boolean }[];
+}
+
+export async function teamRoundContext(db: Kysely<Database>, roundId: number): Promise<TeamRoundContext | undefined> {
+  const round = await db
+    .selectFrom('round as r')
+    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
+    .leftJoin('person as l', (j) => j.onRef('l.team_id', '=', 'r.team_id').onRef('l.slack_user_id', '=', 'r.leader_id'))
+    .select(['r.id', 'r.team_id', 'r.leader_id', 'l.tz', 'k.name', 'r.status', 'r.closes_at', 'r.channel_id', 'r.thread_ts', 'k.channel_id as cadence_channel'])
+    .where('r.id', '=', roundId)
+    .executeTakeFirst();
+  if (!round) return undefined;
+  const members = await db
+    .selectFrom('checkin')
+    .select(['person_id', 'status', 'reminded_at'])
+    .where('round_id', '=', roundId)
+    .where('part', '=', 'member')
+    .orderBy('person_id')
+    .execute();
+  return {
+    roundId: round.id,
+    teamId: round.team_id,
+    leaderId: round.leader_id,
+    leaderTz: round.tz ?? 'UTC',
+    cadenceName: round.name,
+    status: round.status,
+    closesAt: round.closes_at,
+    channelId: round.channel_id ?? round.cadence_channel,
+    threadTs: round.thread_ts,
+    members: members.map((m) => ({ personId: m.person_id, status: m.status, reminded: m.reminded_at !== null })),
   };
 }

@@ -1,4 +1,5 @@
 import type { Frequency, Level, Role } from '../db/types';
+import { parseCadenceCron } from './cron';
 
 /** Calendar dates are 'YYYY-MM-DD' strings: a conversation falls on a day, and each member's zone gives the hour. */
 export type CalendarDate = string;
@@ -9,6 +10,8 @@ export interface Schedule {
   readonly weekday: number;
   readonly nth: number | null;
   readonly anchorDate: CalendarDate;
+  /** Frequency `cron` only. */
+  readonly cron?: string | null;
 }
 
 const DAY = 86_400_000;
@@ -42,6 +45,10 @@ export function addWorkingDays(date: CalendarDate, days: number): CalendarDate {
 }
 
 function matches(schedule: Schedule, date: CalendarDate): boolean {
+  if (schedule.frequency === 'cron') {
+    const cron = parseCadenceCron(schedule.cron ?? '');
+    return 'matches' in cron && cron.matches(date);
+  }
   if (weekdayOf(date) !== schedule.weekday) return false;
   switch (schedule.frequency) {
     case 'weekly':

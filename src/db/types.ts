@@ -31,9 +31,9 @@ export interface PersonTable {
 }
 
 export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
-export type Frequency = 'weekly' | 'biweekly' | 'monthly';
+export type Frequency = 'weekly' | 'biweekly' | 'monthly' | 'cron';
 export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
-export type DeliveryKind = 'prompt' | 'reminder' | 'update' | 'brief';
+export type DeliveryKind = 'prompt' | 'reminder' | 'update' | 'brief' | 'team_post' | 'share';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface CadenceTable {
@@ -47,6 +47,8 @@ export interface CadenceTable {
   weekday: number;
   /** Monthly only: 1–4 for the first to fourth weekday of the month, -1 for the last. */
   nth: number | null;
+  /** Frequency `cron` only: a five-field cron expression, read in each member's own time zone. */
+  cron: string | null;
   /** HH:MM in each member's own time zone. */
   local_time: string;
   mode: 'individual' | 'team';
@@ -70,6 +72,9 @@ export interface RoundTable {
   status: Generated<'open' | 'closed'>;
   closes_at: Date | null;
   closed_at: Date | null;
+  /** Team rounds: the channel message whose thread holds the round. */
+  channel_id: string | null;
+  thread_ts: string | null;
   created_at: Generated<Date>;
 }
 
@@ -144,7 +149,14 @@ export interface AnswerTable {
   updated_at: Generated<Date>;
 }
 
+export interface SlackEventTable {
+  event_id: string;
+  team_id: string;
+  received_at: Generated<Date>;
+}
+
 export interface Database {
+  slack_event: SlackEventTable;
   question: QuestionTable;
   answer: AnswerTable;
   workspace: WorkspaceTable;

@@ -23,16 +23,40 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
           .execute();
       }
     }
-    const rounds = await sql`
-      update round r set status = 'closed', closed_at = ${now}
-      where r.team_id = ${teamId} and r.status = 'open' and r.closes_at <= ${now}
-        and not exists (select 1 from checkin c where c.round_id = r.id and c.status in ('scheduled', 'sent'))`.execute(tx);
-    return { missed: ids.length, rounds: Number(rounds.numAffectedRows ?? 0) };
+    // A closed round brings its leader a brief, and a team round's channel message says it closed.
+    const rounds = await sql<{ id: number }>`
+      with closed as (
+        update round r set status = 'closed', closed_at = ${now}
+        where r.team_id = ${teamId} and r.status = 'open' and r.closes_at <= ${now}
+          and not exists (select 1 from checkin c where c.round_id = r.id and c.status in ('scheduled', 'sent'))
+        returning r.id, r.team_id, r.leader_id, r.channel_id, r.thread_ts
+      ), briefs as (
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before)
+        select team_id, 'brief', 'brief:' || id, id, leader_id, ${now} from closed
+        on conflict (dedupe_key) do nothing
+      ), edits as (
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before)
+        select team_id, 'update', 'update:round:' || id, id, channel_id, channel_id, ${now} from closed where thread_ts is not null
+        on conflict (dedupe_key) do nothing
+      )
+      select id from closed`.execute(tx);
+    return { missed: ids.length, rounds: rounds.rows.length };
   });
 }
 
-/** One reminder at most, halfway through the window, for prompts that were delivered and not answered. */
+/**
+ * One reminder at most, halfway through the window, for prompts that were delivered and not answered;
+ * a team round gets one in its thread, naming who has not answered yet.
+ */
 export async function enqueueReminders(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
+  const team = await sql`
+    insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before)
+    select r.team_id, 'reminder', 'reminder:round:' || r.id, r.id, r.channel_id, r.channel_id, ${now}
+    from round r join cadence k on k.id = r.cadence_id
+    where r.team_id = ${teamId} and r.status = 'open' and r.thread_ts is not null and k.reminder
+      and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'sent'
+                  and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now})
+    on conflict (dedupe_key) do nothing`.execute(db);
   const result = await sql`
     insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
     select c.team_id, 'reminder', 'reminder:' || c.id, c.id, c.person_id, ${now}
@@ -41,5 +65,5 @@ export async function enqueueReminders(db: Kysely<Database>, teamId: string, now
       and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now}
       and (c.snoozed_until is null or c.snoozed_until <= ${now})
     on conflict (dedupe_key) do nothing`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  return Number(result.numAffectedRows ?? 0) + Number(team.numAffectedRows ?? 0);
 }

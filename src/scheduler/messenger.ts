@@ -1,3 +1,4 @@
+import type { SlackStatus } from '../checkins/away';
 import type { Reply } from '../slack/blocks/text';
 
 /** What the dispatcher needs from Slack; the Slack adapter implements it over the Web API. */
@@ -5,6 +6,8 @@ export interface Messenger {
   openDm(userId: string): Promise<string>;
   post(channel: string, message: Reply, threadTs?: string): Promise<string>;
   update(channel: string, ts: string, message: Reply): Promise<void>;
+  /** The person's Slack status right now, or null when Slack has none for them. */
+  status(userId: string): Promise<SlackStatus | null>;
 }
 
 /** Slack said to wait: retry after this many seconds, and slow down meanwhile. */

@@ -46,8 +46,25 @@ export async function markReminderSent(db: Kysely<Database>, delivery: Delivery,
     update checkin c set reminded_at = ${now} from d where c.id = d.checkin_id`.execute(db);
 }
 
-export async function markSent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
-  await db.updateTable('delivery').set({ status: 'sent', sent_at: now, last_error: null }).where('id', '=', id).execute();
+export async function markSent(db: Kysely<Database>, id: number, now: Date, where?: { channel: string; ts: string }): Promise<void> {
+  await db
+    .updateTable('delivery')
+    .set({ status: 'sent', sent_at: now, last_error: null, ...(where ? { channel_id: where.channel, ts: where.ts } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records a team round's channel message, its round and its members' check-ins as sent, in one statement. */
+export async function markTeamPosted(db: Kysely<Database>, delivery: Delivery, channel: string, ts: string, now: Date): Promise<void> {
+  await sql`
+    with d as (
+      update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
+      where id = ${delivery.id} returning round_id
+    ), r as (
+      update round set channel_id = ${channel}, thread_ts = ${ts} from d where round.id = d.round_id returning round.id
+    )
+    update checkin c set status = 'sent', channel_id = ${channel}, updated_at = ${now}
+    from r where c.round_id = r.id and c.status = 'scheduled'`.execute(db);
 }
 
 export async function markCancelled(db: Kysely<Database>, id: number, reason: string): Promise<void> {

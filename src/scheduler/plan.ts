@@ -19,8 +19,8 @@ export async function planDue(db: Kysely<Database>, cadences: readonly Cadence[]
   const report: PlanReport = { rounds: 0, checkins: 0, deliveries: 0 };
   const today = utcDate(now);
   for (const cadence of cadences) {
-    if (!cadence.active || cadence.mode !== 'individual') continue;
-    const schedule = { frequency: cadence.frequency, weekday: cadence.weekday, nth: cadence.nth, anchorDate: cadence.anchor_date };
+    if (!cadence.active || (cadence.mode === 'team' && !cadence.channel_id)) continue;
+    const schedule = { frequency: cadence.frequency, weekday: cadence.weekday, nth: cadence.nth, anchorDate: cadence.anchor_date, cron: cadence.cron };
     const lookBack = cadence.answer_window_days + 4;
     for (const occurrence of occurrencesBetween(schedule, addDays(today, -lookBack), addDays(today, 1))) {
       const closeDate = addWorkingDays(occurrence, cadence.answer_window_days);
@@ -74,7 +74,19 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, occurrence: Cale
       where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and x.round_id = r.id
         and r.closes_at is distinct from x.closes_at`.execute(tx);
 
-    const deliveries = await sql`
+    // Individual rounds: one DM per check-in, at the member's local time. Team rounds: one channel
+    // message per round, at the leader's local time; its members answer from there.
+    const deliveries =
+      c.mode === 'team'
+        ? await sql`
+      insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before)
+      select r.team_id, 'team_post', 'team_post:' || r.id, r.id, ${c.channel_id}, ${c.channel_id},
+             (${occurrence}::date + ${time}::time) at time zone l.tz
+      from round r join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id
+      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date
+        and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'scheduled')
+      on conflict (dedupe_key) do nothing`.execute(tx)
+        : await sql`
       insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
       select c.team_id, 'prompt', 'prompt:' || c.id, c.id, c.person_id, c.due_at
       from checkin c join round r on r.id = c.round_id

@@ -11,6 +11,8 @@ export interface TickDeps {
   readonly db: Kysely<Database>;
   readonly messenger: Messenger;
   readonly log: Log;
+  /** Words and :emoji: of a Slack status that mean away (CASCADE_AWAY_STATUS). */
+  readonly awayStatus?: readonly string[];
 }
 
 export interface TickReport extends PlanReport, DispatchReport {

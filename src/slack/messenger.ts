@@ -51,5 +51,15 @@ export function slackMessenger(client: webApi.WebClient): Messenger {
         translate(err);
       }
     },
+    async status(userId) {
+      try {
+        const res = await client.users.info({ user: userId });
+        const profile = res.user?.profile;
+        if (!profile) return null;
+        return { text: profile.status_text ?? '', emoji: profile.status_emoji ?? '', expiration: Number(profile.status_expiration ?? 0) };
+      } catch (err) {
+        translate(err);
+      }
+    },
   };
 }

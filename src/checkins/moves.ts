@@ -1,0 +1,94 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/types';
+import { invalid, notFound } from '../errors';
+import { answerableCheckin } from './answers';
+import { checkinContext, type CheckinContext } from './context';
+
+/** How long "Snooze until tomorrow" waits. */
+export const SNOOZE_MS = 24 * 60 * 60_000;
+
+export const SKIP_REASONS = {
+  out_of_office: 'out of office',
+  not_my_leader: 'no longer my leader',
+  other: 'other',
+} as const;
+export type SkipReason = keyof typeof SKIP_REASONS;
+
+/**
+ * Snooze a prompt until the same time tomorrow: the one reminder moves there (it becomes the nudge).
+ * Refused when the window closes before then, so that snoozing never turns into missing.
+ */
+export async function snoozeCheckin(db: Kysely<Database>, checkinId: number, userId: string, now: Date): Promise<CheckinContext> {
+  const ctx = await answerableCheckin(db, checkinId, userId, now);
+  if (ctx.status === 'answered') throw invalid('Your answers are already in: there is nothing to snooze.');
+  const until = new Date(now.getTime() + SNOOZE_MS);
+  if (until >= ctx.closesAt) throw invalid('This check-in closes before tomorrow, so it cannot be snoozed: answer it now, or skip it.');
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('checkin').set({ snoozed_until: until, updated_at: now }).where('id', '=', ctx.id).execute();
+    await sql`
+      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
+      values (${ctx.teamId}, 'reminder', ${`reminder:${ctx.id}`}, ${ctx.id}, ${ctx.personId}, ${until})
+      on conflict (dedupe_key) do update set not_before = excluded.not_before
+      where delivery.status = 'queued'`.execute(tx);
+  });
+  return { ...ctx, snoozedUntil: until };
+}
+
+/** Skip a check-in with a reason; what was still queued for it (its reminder) is cancelled. */
+export async function skipCheckin(
+  db: Kysely<Database>,
+  input: { checkinId: number; userId: string; reason: SkipReason; note?: string; now: Date },
+): Promise<CheckinContext> {
+  const ctx = await answerableCheckin(db, input.checkinId, input.userId, input.now);
+  if (ctx.status === 'answered') throw invalid('Your answers are already in: a check-in you answered cannot be skipped.');
+  const note = input.note?.trim();
+  const reason = SKIP_REASONS[input.reason] + (note ? `: ${note.slice(0, 200)}` : '');
+  const skipped = await markSkipped(db, ctx.id, reason, input.now);
+  if (!skipped) throw invalid('This check-in has already moved on (answered or closed).');
+  return { ...ctx, status: 'skipped', skipReason: reason };
+}
+
+/**
+ * Marks a check-in skipped if it is still open, and cancels its queued deliveries; one transaction, and
+ * the status condition makes it lose cleanly to an answer that arrived first. True when it was skipped.
+ */
+export async function markSkipped(db: Kysely<Database>, checkinId: number, reason: string, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const done = await tx
+      .updateTable('checkin')
+      .set({ status: 'skipped', skip_reason: reason, updated_at: now })
+      .where('id', '=', checkinId)
+      .where('status', 'in', ['scheduled', 'sent'])
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) return false;
+    await tx.updateTable('delivery').set({ status: 'cancelled', last_error: `skipped: ${reason}` }).where('checkin_id', '=', checkinId).where('status', '=', 'queued').execute();
+    return true;
+  });
+}
+
+/** The caller's own check-in in a team round (the channel's Answer button carries the round). */
+export async function teamCheckinOf(db: Kysely<Database>, roundId: number, userId: string): Promise<number> {
+  const row = await db.selectFrom('checkin').select('id').where('round_id', '=', roundId).where('person_id', '=', userId).executeTakeFirst();
+  if (!row) throw notFound('This round is for the people of its team; you have no check-in in it.');
+  return row.id;
+}
+
+/** The caller's open check-ins, soonest closing first (for `/cascade checkin`). */
+export async function openCheckinsOf(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<CheckinContext[]> {
+  const rows = await db
+    .selectFrom('checkin')
+    .select('id')
+    .where('team_id', '=', teamId)
+    .where('person_id', '=', userId)
+    .where('status', 'in', ['sent', 'answered', 'scheduled'])
+    .where('due_at', '<=', now)
+    .where('closes_at', '>', now)
+    .orderBy('closes_at')
+    .execute();
+  const out: CheckinContext[] = [];
+  for (const r of rows) {
+    const ctx = await checkinContext(db, r.id);
+    if (ctx) out.push(ctx);
+  }
+  return out;
+}

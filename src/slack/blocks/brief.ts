@@ -1,0 +1,69 @@
+import type { Brief, BriefMember, TeamSummary } from '../../checkins/briefs';
+import { LIMITS } from '../ids';
+import { context, header, section, truncate, type Block, type Reply } from './text';
+
+const STATUS: Record<BriefMember['status'], string> = {
+  scheduled: 'not answered',
+  sent: 'not answered',
+  answered: 'answered',
+  missed: 'missed',
+  skipped: 'skipped',
+};
+
+function dayLabel(date: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+function memberState(m: BriefMember): string {
+  if (m.undelivered && m.status !== 'answered') return `prompt not delivered (${m.undelivered})`;
+  if (m.status === 'skipped') return `skipped${m.skipReason ? ` — ${m.skipReason}` : ''}`;
+  return STATUS[m.status];
+}
+
+function memberBlock(m: BriefMember): Block {
+  const who = m.part === 'leader' ? 'Your own reflection' : `*${m.name}*`;
+  const lines = [`${who} — ${memberState(m)}`];
+  for (const a of m.answers) lines.push(`*${a.question}*${a.shared ? ' _(shared with the team)_' : ''}\n>${truncate(a.value, 600).replace(/\n/g, '\n>')}`);
+  return section(lines.join('\n'));
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '—' : `${Math.round((100 * part) / whole)}%`;
+}
+
+function summaryBlock(s: TeamSummary): Block {
+  const lines = [`*Below ${s.leaderName}*`];
+  for (const l of s.levels) {
+    const extra = [l.missed ? `${l.missed} missed` : '', l.skipped ? `${l.skipped} skipped` : '', l.undelivered ? `${l.undelivered} not delivered` : ''].filter(Boolean).join(', ');
+    lines.push(`• ${l.label}: ${l.answered} of ${l.due} answered (${percent(l.answered, l.due)})${extra ? `; ${extra}` : ''}`);
+  }
+  for (const r of s.ratings) lines.push(`• ${truncate(r.question.replace(/\s*\(.*\)$/, ''), 120)}: ${r.average.toFixed(1)} of 5 (${r.count} answers)`);
+  for (const h of s.highlights) lines.push(`> _${truncate(h.text, 300)}_ — ${h.name}`);
+  return section(lines.join('\n'));
+}
+
+/**
+ * A leader's brief as one DM. Within Slack's 50 blocks: when the round has more people than fit, the
+ * last block says how many were left out and where to read them.
+ */
+export function briefMessage(brief: Brief): Reply {
+  const answered = brief.members.filter((m) => m.part === 'member' && m.status === 'answered').length;
+  const total = brief.members.filter((m) => m.part === 'member').length;
+  const text = `Your brief for ${brief.cadenceName} (${dayLabel(brief.occurrence)}): ${answered} of ${total} answered.`;
+  const fixed: Block[] = [header(`Brief: ${brief.cadenceName}`), context(`Round of ${dayLabel(brief.occurrence)} · ${answered} of ${total} answered · only you see this`)];
+  const tail: Block[] = [];
+  if (brief.suggestions.length > 0) {
+    tail.push(section(`*Questions for the conversation*\n${brief.suggestions.map((s, i) => `${i + 1}. ${s}`).join('\n')}`));
+  }
+  const body: Block[] = [...brief.members.map(memberBlock)];
+  if (brief.rollUp.length > 0) body.push({ type: 'divider' }, section('*What was heard further down*'), ...brief.rollUp.map(summaryBlock));
+
+  const room = LIMITS.blocksPerMessage - fixed.length - tail.length;
+  if (body.length > room) {
+    const kept = body.slice(0, room - 1);
+    const left = body.length - kept.length;
+    kept.push(context(`…and ${left} more sections that do not fit in one message: open anyone's check-ins with \`/cascade team @person\`.`));
+    return { text, blocks: [...fixed, ...kept, ...tail] };
+  }
+  return { text, blocks: [...fixed, ...body, ...tail] };
+}
