@@ -10,7 +10,7 @@ import { refreshProfiles } from './org/service';
 import { createSlackApp, DEFAULT_SLACK_OPTIONS, portOf, webClientOptions, type SlackAppOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
 import { slackMessenger } from './slack/messenger';
-import { ensureDefaultCadences } from './checkins/cadences';
+import { ensureWorkspaceDefaults } from './checkins/cadences';
 import { tick } from './scheduler/tick';
 import type { Messenger } from './scheduler/messenger';
 
@@ -95,7 +95,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     const { applied } = await migrateToLatest(db.db);
     if (applied.length) log.info({ applied }, 'database migrated');
     await ensureWorkspace(db.db, teamId, teamName);
-    await ensureDefaultCadences(db.db, teamId);
+    await ensureWorkspaceDefaults(db.db, teamId);
 
     const deps = { db: db.db, log, clock, admins: config.admins };
     const app = createSlackApp(config, deps, slackOptions);

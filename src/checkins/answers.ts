@@ -25,7 +25,7 @@ export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): P
         .as('last_asked'),
     )
     .where('q.active', '=', true)
-    .where((eb) => eb.or([eb('q.team_id', 'is', null), eb('q.team_id', '=', ctx.teamId)]))
+    .where('q.team_id', '=', ctx.teamId)
     .where(sql<boolean>`${ctx.level} = any(q.levels)`)
     .where('q.audience', '=', ctx.part)
     .execute();
@@ -79,7 +79,7 @@ export function validateAnswers(questions: readonly Question[], raw: RawAnswers)
  */
 export async function submitAnswers(
   db: Kysely<Database>,
-  input: { checkinId: number; userId: string; questions: readonly Question[]; raw: RawAnswers; now: Date },
+  input: { checkinId: number; userId: string; questions: readonly Question[]; raw: RawAnswers; shared?: readonly number[]; now: Date },
 ): Promise<CheckinContext> {
   const ctx = await answerableCheckin(db, input.checkinId, input.userId, input.now);
   const errors = validateAnswers(input.questions, input.raw);
@@ -98,6 +98,7 @@ export async function submitAnswers(
         intent: q.intent,
         value_text: q.kind === 'number' || q.kind === 'rating_1_5' ? null : value,
         value_number: q.kind === 'number' || q.kind === 'rating_1_5' ? Number(value) : null,
+        shared: (q.kind === 'text' || q.kind === 'long_text') && (input.shared ?? []).includes(q.id),
         updated_at: input.now,
       }));
     if (rows.length > 0) await tx.insertInto('answer').values(rows).execute();
@@ -106,6 +107,14 @@ export async function submitAnswers(
       .set({ status: 'answered', answered_at: input.now, updated_at: input.now })
       .where('id', '=', ctx.id)
       .execute();
+    // A team round posts what its author shared in the round's thread (once; the outbox retries it).
+    if (ctx.mode === 'team' && rows.some((r) => r.shared)) {
+      await tx
+        .insertInto('delivery')
+        .values({ team_id: ctx.teamId, kind: 'share', dedupe_key: `share:${ctx.id}`, checkin_id: ctx.id, recipient: ctx.roundChannelId ?? ctx.personId, not_before: input.now })
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .execute();
+    }
   });
   return { ...ctx, status: 'answered', answeredAt: input.now };
 }

@@ -234,7 +234,7 @@ async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Lev
       .where('audience', '=', 'member')
       .where('intent', 'in', ['support', 'obstacles', 'methodology'])
       .where(sql<boolean>`${level} = any(levels)`)
-      .where((eb) => eb.or([eb('team_id', 'is', null), eb('team_id', '=', teamId)]))
+      .where('team_id', '=', teamId)
       .orderBy(sql`case intent when 'support' then 1 when 'obstacles' then 2 else 3 end`)
       .orderBy('position')
       .execute();

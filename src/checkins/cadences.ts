@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Cadence, Database, Level } from '../db/types';
+import type { Cadence, Database, Frequency, Level } from '../db/types';
+import { invalid, notFound } from '../errors';
+import { parseCadenceCron } from './cron';
+import { ensureDefaultQuestions } from './questions';
 
 type DefaultCadence = Omit<Cadence, 'id' | 'team_id' | 'created_at' | 'answer_window_days' | 'reminder' | 'channel_id' | 'cron'> & {
   channel_id?: null;
@@ -33,3 +36,68 @@ export async function listCadences(db: Kysely<Database>, teamId: string, options
 }
 
 export type { Level };
+
+/** What a workspace needs before its first round: the default cadences and its copy of the question bank. */
+export async function ensureWorkspaceDefaults(db: Kysely<Database>, teamId: string): Promise<void> {
+  await ensureDefaultCadences(db, teamId);
+  await ensureDefaultQuestions(db, teamId);
+}
+
+export interface CadenceChanges {
+  readonly frequency?: Frequency;
+  readonly nth?: number;
+  readonly cron?: string;
+  readonly weekday?: number;
+  readonly localTime?: string;
+  readonly mode?: 'individual' | 'team';
+  readonly channelId?: string;
+  readonly windowDays?: number;
+  readonly reminder?: boolean;
+  readonly active?: boolean;
+}
+
+/**
+ * Changes one cadence; rounds already planned keep their time, the next ones follow the change. Every
+ * combination that cannot work is refused with what is allowed.
+ */
+export async function updateCadence(db: Kysely<Database>, teamId: string, key: string, changes: CadenceChanges): Promise<Cadence> {
+  const current = await db.selectFrom('cadence').selectAll().where('team_id', '=', teamId).where('key', '=', key).executeTakeFirst();
+  if (!current) {
+    const keys = (await listCadences(db, teamId)).map((c) => c.key);
+    throw notFound(`There is no cadence "${key}". The cadences are: ${keys.join(', ')}.`);
+  }
+  const frequency = changes.frequency ?? current.frequency;
+  let cron: string | null = frequency === 'cron' ? (changes.cron ?? current.cron) : null;
+  let localTime = changes.localTime ?? current.local_time;
+  if (frequency === 'cron') {
+    const parsed = parseCadenceCron(cron ?? '');
+    if ('error' in parsed) throw invalid(parsed.error);
+    if (changes.localTime && changes.localTime !== parsed.localTime) throw invalid('A cron cadence takes its time from the expression: leave out "at HH:MM".');
+    if (changes.weekday !== undefined) throw invalid('A cron cadence takes its days from the expression: leave out the weekday.');
+    cron = cron!.trim().replace(/\s+/g, ' ');
+    localTime = parsed.localTime;
+  }
+  if (changes.nth !== undefined && frequency !== 'monthly') throw invalid('first, second, third, fourth or last only go with monthly.');
+  const nth = frequency === 'monthly' ? (changes.nth ?? current.nth ?? 1) : null;
+  const mode = changes.mode ?? current.mode;
+  const channelId = changes.channelId ?? current.channel_id;
+  if (mode === 'team' && !channelId) throw invalid('A team cadence posts its rounds in a channel: add the #channel (and invite Cascade to it if it is private).');
+  if (changes.channelId && mode !== 'team') throw invalid('Only a team cadence has a channel: add `team` before the #channel.');
+  return db
+    .updateTable('cadence')
+    .set({
+      frequency,
+      cron,
+      nth,
+      weekday: changes.weekday ?? current.weekday,
+      local_time: localTime,
+      mode,
+      channel_id: mode === 'team' ? channelId : current.channel_id,
+      answer_window_days: changes.windowDays ?? current.answer_window_days,
+      reminder: changes.reminder ?? current.reminder,
+      active: changes.active ?? current.active,
+    })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -131,6 +131,8 @@ export interface QuestionTable {
   fixed: Generated<boolean>;
   position: Generated<number>;
   active: Generated<boolean>;
+  /** A workspace's copy of a shipped question points at the original. */
+  source_id: number | null;
   created_at: Generated<Date>;
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { ensureDefaultCadences, listCadences } from '../checkins/cadences';
+import { ensureWorkspaceDefaults, listCadences } from '../checkins/cadences';
+import { forgetOldEvents } from '../db/slack-events';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
 import { dispatchDue, DEFAULT_DISPATCH, type DispatchOptions, type DispatchReport } from './dispatch';
@@ -30,7 +31,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   const teams = await deps.db.selectFrom('workspace').select('team_id').execute();
   for (const { team_id: teamId } of teams) {
     try {
-      await ensureDefaultCadences(deps.db, teamId);
+      await ensureWorkspaceDefaults(deps.db, teamId);
       const planned = await planDue(deps.db, await listCadences(deps.db, teamId, { activeOnly: true }), now);
       report.rounds += planned.rounds;
       report.checkins += planned.checkins;
@@ -43,6 +44,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
       deps.log.error({ err, teamId }, 'planning failed for a workspace; the next tick tries again');
     }
   }
+  await forgetOldEvents(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not prune old Slack event records'));
   const sent = await dispatchDue(deps, now, dispatch);
   report.sent += sent.sent;
   report.retried += sent.retried;

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { App, type webApi } from '@slack/bolt';
 import { sql } from 'kysely';
 import type { Config } from '../config';
+import { firstTimeSeen } from '../db/slack-events';
 import { boltLogger } from '../log';
 import type { SlackDeps } from './deps';
 import { IDS } from './ids';
@@ -11,6 +12,7 @@ import { appHomeOpened } from './listeners/events/app-home-opened';
 import { appUninstalled, tokensRevoked, userChange } from './listeners/events/workspace';
 import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
+import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
 
 export interface SlackAppOptions {
   /** Web API retries; a failing call never retries forever. */
@@ -64,10 +66,23 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
       : { signingSecret: config.slack.signingSecret, port: config.port }),
   });
 
+  // Slack's retries of an event (and the same event reaching two replicas) are handled once.
+  app.use(async ({ body, next }) => {
+    const event = body as { type?: string; event_id?: string; team_id?: string };
+    if (event.type === 'event_callback' && event.event_id && !(await firstTimeSeen(deps.db, event.team_id ?? '', event.event_id))) {
+      deps.log.debug({ eventId: event.event_id }, 'event already handled; ignoring the retry');
+      return;
+    }
+    await next();
+  });
+
   app.command(IDS.command, cascadeCommand(deps));
   app.view(IDS.orgImport.callbackId, submitOrgImportView(deps));
   app.action(IDS.prompt.answer, answerCheckInAction(deps));
   app.view(IDS.answer.callbackId, submitCheckInView(deps));
+  app.action(IDS.prompt.snooze, snoozeCheckInAction(deps));
+  app.action(IDS.prompt.skip, skipCheckInAction(deps));
+  app.view(IDS.skip.callbackId, submitSkipView(deps));
   app.event('app_home_opened', appHomeOpened(deps));
   app.event('app_uninstalled', appUninstalled(deps));
   app.event('tokens_revoked', tokensRevoked(deps));

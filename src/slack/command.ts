@@ -1,4 +1,7 @@
 import { isRole, type Role } from '../org/roles';
+import type { CadenceChanges } from '../checkins/cadences';
+import { QUESTION_KINDS, QUESTION_INTENTS, type QuestionDraft } from '../checkins/questions';
+import { WEEKDAYS } from '../checkins/schedule';
 
 export type ParsedCommand =
   | { readonly kind: 'help' }
@@ -6,6 +9,15 @@ export type ParsedCommand =
   | { readonly kind: 'org.set'; readonly userId: string; readonly role: Role; readonly reportsTo?: string; readonly admin?: boolean }
   | { readonly kind: 'org.remove'; readonly userId: string }
   | { readonly kind: 'org.import' }
+  | { readonly kind: 'status' }
+  | { readonly kind: 'checkin' }
+  | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
+  | { readonly kind: 'cadence.list' }
+  | { readonly kind: 'cadence.set'; readonly key: string; readonly changes: CadenceChanges }
+  | { readonly kind: 'questions.list'; readonly level?: string }
+  | { readonly kind: 'questions.add'; readonly draft: QuestionDraft }
+  | { readonly kind: 'questions.edit'; readonly id: number; readonly text: string }
+  | { readonly kind: 'questions.retire'; readonly id: number }
   | { readonly kind: 'usage'; readonly error: string; readonly usage: readonly string[] };
 
 /** What exists, as `/cascade help` lists it; each entry is also the usage line of its subcommand. */
@@ -15,6 +27,20 @@ export const COMMANDS = [
   { name: 'org', usage: '/cascade org set @person <ceo|president|manager|rep> [reports-to @leader] [admin|not-admin]', about: 'add a person or change their role, leader or admin flag (admins)' },
   { name: 'org', usage: '/cascade org remove @person', about: 'take a person out of the org chart; their history is kept (admins)' },
   { name: 'org', usage: '/cascade org import', about: 'paste a CSV of the whole org chart (admins)' },
+  { name: 'status', usage: '/cascade status', about: 'your next check-ins and anything unanswered' },
+  { name: 'checkin', usage: '/cascade checkin', about: 'answer your open check-in now' },
+  { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
+  { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
+  { name: 'cadence', usage: '/cascade cadence list', about: 'when each level of the cascade meets' },
+  {
+    name: 'cadence',
+    usage: '/cascade cadence set <cadence> [weekly|biweekly|monthly [first|second|third|fourth|last]|cron "<expr>"] [<weekday>] [at HH:MM] [individual|team #channel] [window <days>] [reminder on|off] [on|off]',
+    about: 'change a cadence (admins)',
+  },
+  { name: 'questions', usage: '/cascade questions list [<level>]', about: 'the questions each level is asked' },
+  { name: 'questions', usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"]', about: 'add a question (admins)' },
+  { name: 'questions', usage: '/cascade questions edit <number> "<text>"', about: 'reword a question (admins)' },
+  { name: 'questions', usage: '/cascade questions retire <number>', about: 'stop asking a question; past answers keep its text (admins)' },
 ] as const;
 
 const usageOf = (name: string) => COMMANDS.filter((c) => c.name === name).map((c) => c.usage);
@@ -55,6 +81,20 @@ export function parseCommand(text: string): ParsedCommand {
   const tokens = tokenize(text.trim());
   const head = word(tokens[0]);
   if (tokens.length === 0 || head === 'help') return { kind: 'help' };
+  switch (head) {
+    case 'status':
+    case 'checkin':
+      if (tokens.length > 1) return usage(`\`/cascade ${head}\` takes no arguments.`, head);
+      return { kind: head };
+    case 'pause':
+      return parsePause(tokens.slice(1));
+    case 'cadence':
+    case 'cadences':
+      return parseCadence(tokens.slice(1));
+    case 'questions':
+    case 'question':
+      return parseQuestions(tokens.slice(1));
+  }
   if (head !== 'org') return { kind: 'usage', error: `Unknown command "${describe(tokens[0]!)}".`, usage: COMMANDS.map((c) => c.usage) };
 
   const sub = word(tokens[1]);
@@ -113,4 +153,146 @@ function parseOrgSet(tokens: Token[]): ParsedCommand {
   if (role === 'ceo' && reportsTo !== undefined) return usage('The CEO reports to no one: leave out reports-to.', 'org');
   if (reportsTo === who.id) return usage('Nobody can report to themselves.', 'org');
   return { kind: 'org.set', userId: who.id, role, ...(reportsTo ? { reportsTo } : {}), ...(admin !== undefined ? { admin } : {}) };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(text: string): boolean {
+  if (!ISO_DATE.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+function parsePause(tokens: Token[]): ParsedCommand {
+  let rest = tokens;
+  let userId: string | undefined;
+  if (rest[0]?.kind === 'user') {
+    userId = rest[0].id;
+    rest = rest.slice(1);
+  } else if (rest[0]?.kind === 'word' && rest[0].text.startsWith('@')) {
+    return usage(notAMention(rest[0], 'the person'), 'pause');
+  }
+  const w = word(rest[0]);
+  if (w === 'off' || w === 'resume' || w === 'end') {
+    if (rest.length > 1) return usage(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`, 'pause');
+    return { kind: 'pause', ...(userId ? { userId } : {}), until: null };
+  }
+  if (w !== 'until') return usage('Say until which day, like `/cascade pause until 2026-12-24`.', 'pause');
+  const date = rest[1]?.kind === 'word' ? rest[1].text : undefined;
+  if (!date || !isRealDate(date)) return usage(`${date ? `"${date}" is not a date` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`, 'pause');
+  if (rest.length > 2) return usage(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`, 'pause');
+  return { kind: 'pause', ...(userId ? { userId } : {}), until: date };
+}
+
+const NTH: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, last: -1 };
+
+function parseCadence(tokens: Token[]): ParsedCommand {
+  const sub = word(tokens[0]);
+  if (sub === 'list' || sub === undefined) {
+    if (tokens.length > 1) return usage(`Unexpected "${tokens.slice(1).map(describe).join(' ')}".`, 'cadence');
+    return { kind: 'cadence.list' };
+  }
+  if (sub !== 'set') return usage(`Unknown cadence command "${describe(tokens[0]!)}".`, 'cadence');
+  const key = word(tokens[1]);
+  if (!key) return usage('Name the cadence to change (see `/cascade cadence list`).', 'cadence');
+  const rest = tokens.slice(2);
+  if (rest.length === 0) return usage('Say what to change: frequency, weekday, time, mode, window, reminder, or on/off.', 'cadence');
+  const changes: { -readonly [K in keyof CadenceChanges]: CadenceChanges[K] } = {};
+  for (let i = 0; i < rest.length; i++) {
+    const t = rest[i]!;
+    const w = word(t);
+    const next = rest[i + 1];
+    if (t.kind === 'channel') {
+      changes.channelId = t.id;
+    } else if (w === 'weekly' || w === 'biweekly' || w === 'monthly') {
+      changes.frequency = w;
+      const nth = word(next);
+      if (w === 'monthly' && nth && nth in NTH) {
+        changes.nth = NTH[nth]!;
+        i += 1;
+      }
+    } else if (w === 'cron') {
+      if (next?.kind !== 'word') return usage('Give the cron expression in quotes, like cron "0 9 * * 1".', 'cadence');
+      changes.frequency = 'cron';
+      changes.cron = next.text;
+      i += 1;
+    } else if (w && WEEKDAYS.some((d) => d === w || d.slice(0, 3) === w)) {
+      changes.weekday = WEEKDAYS.findIndex((d) => d === w || d.slice(0, 3) === w);
+    } else if (w === 'at') {
+      const time = next?.kind === 'word' ? next.text : '';
+      if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return usage(`"${time || 'nothing'}" is not a time: give HH:MM on a 24-hour clock, like 09:30.`, 'cadence');
+      changes.localTime = time.padStart(5, '0');
+      i += 1;
+    } else if (w === 'individual' || w === 'team') {
+      changes.mode = w;
+    } else if (w === 'window') {
+      const days = next?.kind === 'word' ? Number(next.text) : NaN;
+      if (!Number.isInteger(days) || days < 1 || days > 14) return usage('The answer window is a whole number of working days from 1 to 14, like `window 2`.', 'cadence');
+      changes.windowDays = days;
+      i += 1;
+    } else if (w === 'reminder' || w === 'reminders') {
+      const v = word(next);
+      if (v !== 'on' && v !== 'off') return usage('Say `reminder on` or `reminder off`.', 'cadence');
+      changes.reminder = v === 'on';
+      i += 1;
+    } else if (w === 'on' || w === 'off' || w === 'active' || w === 'inactive') {
+      changes.active = w === 'on' || w === 'active';
+    } else {
+      return usage(
+        `I could not read "${describe(t)}". Allowed: weekly, biweekly, monthly [first|second|third|fourth|last], cron "<expr>", a weekday (monday … sunday), at HH:MM, individual, team #channel, window <1–14>, reminder on|off, on|off.`,
+        'cadence',
+      );
+    }
+  }
+  return { kind: 'cadence.set', key, changes };
+}
+
+function parseQuestions(tokens: Token[]): ParsedCommand {
+  const sub = word(tokens[0]);
+  const rest = tokens.slice(1);
+  switch (sub) {
+    case undefined:
+    case 'list': {
+      const level = word(rest[0]);
+      if (rest.length > 1) return usage(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`, 'questions');
+      return { kind: 'questions.list', ...(level ? { level } : {}) };
+    }
+    case 'add': {
+      const [levelT, kindT, intentT, textT, ...flags] = rest;
+      const level = word(levelT);
+      if (!level) return usage('Say which level asks it: ceo_president, president_managers or manager_reps.', 'questions');
+      const kind = word(kindT);
+      if (!kind || !(QUESTION_KINDS as readonly string[]).includes(kind)) return usage(`Give a kind: ${QUESTION_KINDS.join(', ')}.`, 'questions');
+      const intent = word(intentT);
+      if (!intent || !(QUESTION_INTENTS as readonly string[]).includes(intent)) return usage(`Give an intent: ${QUESTION_INTENTS.join(', ')}.`, 'questions');
+      if (textT?.kind !== 'word' || !textT.text.trim()) return usage('Give the question in quotes, like "What helped you most this week?".', 'questions');
+      let fixed = false;
+      let required = false;
+      let choices: string[] | undefined;
+      for (let i = 0; i < flags.length; i++) {
+        const f = word(flags[i]);
+        if (f === 'fixed') fixed = true;
+        else if (f === 'required') required = true;
+        else if (f === 'choices' && flags[i + 1]?.kind === 'word') {
+          choices = (flags[i + 1] as { text: string }).text.split('|').map((c) => c.trim()).filter(Boolean);
+          i += 1;
+        } else return usage(`Unexpected "${describe(flags[i]!)}": after the text come fixed, required, or choices "a|b|c".`, 'questions');
+      }
+      return { kind: 'questions.add', draft: { level, kind: kind as QuestionDraft['kind'], intent: intent as QuestionDraft['intent'], text: textT.text.trim(), fixed, required, ...(choices ? { choices } : {}) } };
+    }
+    case 'edit':
+    case 'retire': {
+      const id = rest[0]?.kind === 'word' ? Number(rest[0].text.replace(/^#/, '')) : NaN;
+      if (!Number.isInteger(id) || id <= 0) return usage('Give the question’s number, as `/cascade questions list` shows it.', 'questions');
+      if (sub === 'retire') {
+        if (rest.length > 1) return usage(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`, 'questions');
+        return { kind: 'questions.retire', id };
+      }
+      const text = rest[1]?.kind === 'word' ? rest[1].text.trim() : '';
+      if (!text || rest.length > 2) return usage('Give the new wording in quotes, like `/cascade questions edit 12 "What helped most?"`.', 'questions');
+      return { kind: 'questions.edit', id, text };
+    }
+    default:
+      return usage(`Unknown questions command "${describe(tokens[0]!)}".`, 'questions');
+  }
 }

@@ -13,6 +13,15 @@ export const IDS = {
     callbackId: 'checkin_answers',
     blockPrefix: 'q_',
     input: 'value',
+    shareBlock: 'share',
+    shareInput: 'share',
+  },
+  skip: {
+    callbackId: 'checkin_skip',
+    reasonBlock: 'skip_reason',
+    reasonInput: 'reason',
+    noteBlock: 'skip_note',
+    noteInput: 'note',
   },
   prompt: {
     answer: 'checkin_answer',

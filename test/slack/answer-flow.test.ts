@@ -54,7 +54,10 @@ describe('Answering a check-in over signed HTTP', () => {
     const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-answer-${PEOPLE.raj.id}` });
     const view = open!.args.view;
     expect(view.callback_id).toBe(IDS.answer.callbackId);
-    const labels: string[] = view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.label.text);
+    const questionBlocks = view.blocks.filter((b: any) => b.type === 'input' && b.block_id.startsWith(IDS.answer.blockPrefix));
+    const labels: string[] = questionBlocks.map((b: any) => b.label.text);
+    const share = view.blocks.find((b: any) => b.block_id === IDS.answer.shareBlock);
+    expect(share.element.options.map((o: any) => o.text.text)).toContain('What worked this week, and why?');
     expect(labels.length).toBeLessThanOrEqual(5);
     expect(labels[0]).toBe('What worked this week, and why?');
     const meta = JSON.parse(view.private_metadata) as { questionIds: number[] };
@@ -74,6 +77,7 @@ describe('Answering a check-in over signed HTTP', () => {
       [block(worked!)]: { value: { type: 'plain_text_input', value: 'Multi-threading into the CFO early' } },
       [block(confidence!)]: { value: { type: 'radio_buttons', selected_option: { value: '4' } } },
       ...Object.fromEntries(rest.map((id) => [block(id), { value: { type: 'plain_text_input', value: null } }])),
+      [IDS.answer.shareBlock]: { [IDS.answer.shareInput]: { type: 'checkboxes', selected_options: [{ value: String(worked) }] } },
     };
     const submission = viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values });
     const ok = await app.interaction(submission);
@@ -83,9 +87,9 @@ describe('Answering a check-in over signed HTTP', () => {
     expect(update!.args.text).toContain('your answers for your check-in with Ann Lee are in');
 
     const answers = await db.db.selectFrom('answer').selectAll().orderBy('position').execute();
-    expect(answers.map((a) => [a.checkin_id, a.question_text, a.value_text, a.value_number])).toEqual([
-      [checkinId, 'What worked this week, and why?', 'Multi-threading into the CFO early', null],
-      [checkinId, 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', null, 4],
+    expect(answers.map((a) => [a.checkin_id, a.question_text, a.value_text, a.value_number, a.shared])).toEqual([
+      [checkinId, 'What worked this week, and why?', 'Multi-threading into the CFO early', null, true],
+      [checkinId, 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', null, 4, false],
     ]);
     const checkin = await db.db.selectFrom('checkin').selectAll().where('id', '=', checkinId).executeTakeFirstOrThrow();
     expect(checkin.status).toBe('answered');
@@ -99,4 +103,62 @@ describe('Answering a check-in over signed HTTP', () => {
     expect(reply!.args.text).toBe('This check-in belongs to someone else.');
     expect(slack.callsTo('views.open')).toHaveLength(opened);
   });
+
+  test("When the window closes, then Ann's brief carries Raj's and Mia's answers, Bob's brief carries neither, and Mia's status shows nothing of Raj's", async () => {
+    now.current = new Date('2026-11-23T10:00:00Z');
+    await tick(tickDeps(), now.current);
+    await answerAsMember(PEOPLE.mia.id, 'Asking for referrals after every demo', '2');
+    now.current = new Date('2026-11-23T18:00:00Z');
+    await tick(tickDeps(), now.current);
+    await answerAsMember(PEOPLE.leo.id, 'Short discovery calls on Fridays', '5');
+
+    const { responseId } = await app.command(PEOPLE.mia.id, 'status');
+    const status = await app.reply(responseId);
+    expect(status.text).toContain('Answered, still editable');
+    expect(JSON.stringify(status)).not.toContain('Multi-threading');
+
+    // Every window of the round has closed by Wednesday 18:00 UTC (Leo, Los Angeles, 10:00 local).
+    now.current = new Date('2026-11-25T18:00:00Z');
+    await tick(tickDeps(), now.current);
+    const briefTo = (userId: string) =>
+      slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && String(c.args.text).startsWith('Your brief'));
+    const [annBrief] = briefTo(PEOPLE.ann.id);
+    const [bobBrief] = briefTo(PEOPLE.bob.id);
+    expect(annBrief!.args.text).toBe('Your brief for Manager ↔ each rep, weekly (23 Nov 2026): 2 of 2 answered.');
+    const annBlocks = JSON.stringify(annBrief!.args.blocks);
+    expect(annBlocks).toContain('Multi-threading into the CFO early');
+    expect(annBlocks).toContain('Asking for referrals after every demo');
+    expect(annBlocks).toContain('Mia rated their confidence 2 of 5');
+    const bobBlocks = JSON.stringify(bobBrief!.args.blocks);
+    expect(bobBlocks).toContain('Short discovery calls on Fridays');
+    expect(bobBlocks).not.toContain('Multi-threading');
+    expect(bobBlocks).not.toContain('referrals');
+    expect(briefTo(PEOPLE.raj.id)).toHaveLength(0);
+    expect(briefTo(PEOPLE.mia.id)).toHaveLength(0);
+
+    await tick(tickDeps(), new Date('2026-11-25T18:01:00Z'));
+    expect(briefTo(PEOPLE.ann.id)).toHaveLength(1);
+  });
 });
+
+function tickDeps() {
+  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  return { db: db.db, messenger: slackMessenger(client), log: app.log };
+}
+
+/** Clicks Answer on the person's latest prompt and submits the two fixed questions. */
+async function answerAsMember(userId: string, worked: string, confidence: string) {
+  const prompts = await slack.waitFor('chat.postMessage', { where: (c) => c.args.channel === `D${userId}` && !c.args.thread_ts });
+  const checkinId = Number(JSON.stringify(prompts[prompts.length - 1]!.args.blocks).match(/"value":"(\d+)"/)![1]);
+  const before = slack.callsTo('views.open').length;
+  await click(userId, checkinId);
+  await slack.waitFor('views.open', { count: before + 1 });
+  const view = slack.callsTo('views.open')[before]!.args.view;
+  const [w, c] = (JSON.parse(view.private_metadata) as { questionIds: number[] }).questionIds;
+  const values = {
+    [`${IDS.answer.blockPrefix}${w}`]: { value: { type: 'plain_text_input', value: worked } },
+    [`${IDS.answer.blockPrefix}${c}`]: { value: { type: 'radio_buttons', selected_option: { value: confidence } } },
+  };
+  const res = await app.interaction(viewSubmission(app, userId, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values }));
+  expect(res.status).toBe(200);
+}

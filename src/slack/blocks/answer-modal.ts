@@ -61,8 +61,36 @@ export function answerModal(ctx: CheckinContext, questions: readonly Question[],
           element: element(q, before.get(q.id) ?? undefined),
         }),
       ),
+      ...shareBlock(ctx, questions, previous),
     ],
   };
+}
+
+/** Which written answers the author shares with the team (methodology highlights); the rest stay in the chain. */
+function shareBlock(ctx: CheckinContext, questions: readonly Question[], previous: readonly Answer[]): types.InputBlock[] {
+  if (ctx.part === 'leader') return [];
+  const shareable = questions.filter((q) => SHAREABLE.has(q.kind));
+  if (shareable.length === 0) return [];
+  const options = shareable.map((q) => ({ text: plain(truncate(q.text, 75)), value: String(q.id) }));
+  const initial = options.filter((o) => previous.some((a) => a.shared && String(a.question_id) === o.value));
+  return [
+    {
+      type: 'input',
+      block_id: ids.shareBlock,
+      optional: true,
+      label: plain(ctx.mode === 'team' ? 'Share with the team (posted in the round’s thread)' : 'Share with the team'),
+      hint: plain('Ticked answers can appear in the team’s thread and digests as highlights, with your name. The rest stay private to you and the people above you.'),
+      element: { type: 'checkboxes', action_id: ids.shareInput, options, ...(initial.length ? { initial_options: initial } : {}) },
+    },
+  ];
+}
+
+const SHAREABLE = new Set(['text', 'long_text']);
+
+/** The question ids whose answers the author ticked to share. */
+export function readSharedState(state: Record<string, Record<string, any>>): number[] {
+  const selected = state[ids.shareBlock]?.[ids.shareInput]?.selected_options as { value: string }[] | undefined;
+  return (selected ?? []).map((o) => Number(o.value)).filter((n) => Number.isInteger(n));
 }
 
 /** Reads each question's value out of a submitted view's state. */

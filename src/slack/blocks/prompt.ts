@@ -1,4 +1,6 @@
+import type { types } from '@slack/bolt';
 import type { CheckinContext } from '../../checkins/context';
+import { SKIP_REASONS } from '../../checkins/moves';
 import { IDS } from '../ids';
 import { context, section, type Block, type Reply } from './text';
 
@@ -20,7 +22,8 @@ export function promptMessage(c: CheckinContext): Reply {
     missed: `${capital(withWhom(c))} closed on ${closes} without an answer.`,
     skipped: `${capital(withWhom(c))} was skipped${c.skipReason ? ` (${c.skipReason})` : ''}.`,
   };
-  const text = head[c.status];
+  const snoozed = c.status === 'sent' && c.snoozedUntil !== null && c.snoozedUntil < c.closesAt;
+  const text = snoozed ? `Snoozed: I'll nudge you ${localWhen(c.snoozedUntil!, c.personTz)} about ${withWhom(c)}. Answer by ${closes}.` : head[c.status];
   const blocks: Block[] = [section(`*${c.cadenceName}*\n${text}`)];
   if (c.status === 'scheduled' || c.status === 'sent') {
     blocks.push({
@@ -28,7 +31,7 @@ export function promptMessage(c: CheckinContext): Reply {
       block_id: 'checkin_actions',
       elements: [
         { type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Answer' }, style: 'primary', value },
-        { type: 'button', action_id: IDS.prompt.snooze, text: { type: 'plain_text', text: 'Snooze until tomorrow' }, value },
+        ...(snoozed ? [] : [{ type: 'button' as const, action_id: IDS.prompt.snooze, text: { type: 'plain_text' as const, text: 'Snooze until tomorrow' }, value }]),
         { type: 'button', action_id: IDS.prompt.skip, text: { type: 'plain_text', text: 'Skip' }, value },
       ],
     });
@@ -49,4 +52,38 @@ export function reminderMessage(c: CheckinContext): Reply {
 
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Skip, with a reason: out of office, no longer my leader, other (with an optional note). */
+export function skipModal(c: CheckinContext): types.ModalView {
+  const ids = IDS.skip;
+  const plain = (text: string) => ({ type: 'plain_text' as const, text });
+  return {
+    type: 'modal',
+    callback_id: ids.callbackId,
+    private_metadata: JSON.stringify({ checkinId: c.id }),
+    title: plain('Skip this check-in'),
+    submit: plain('Skip'),
+    close: plain('Cancel'),
+    blocks: [
+      context(`Skipping ${withWhom(c)}. It counts as skipped, not missed.`),
+      {
+        type: 'input',
+        block_id: ids.reasonBlock,
+        label: plain('Why?'),
+        element: {
+          type: 'radio_buttons',
+          action_id: ids.reasonInput,
+          options: Object.entries(SKIP_REASONS).map(([value, label]) => ({ text: plain(capital(label)), value })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: ids.noteBlock,
+        optional: true,
+        label: plain('Anything to add?'),
+        element: { type: 'plain_text_input', action_id: ids.noteInput, max_length: 200 },
+      },
+    ],
+  };
 }

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { answerableCheckin, answersOf, questionsFor, submitAnswers, validateAnswers } from '../../../checkins/answers';
 import { UserError } from '../../../errors';
-import { answerModal, readAnswerState, type AnswerModalMetadata } from '../../blocks/answer-modal';
+import { teamCheckinOf } from '../../../checkins/moves';
+import { answerModal, readAnswerState, readSharedState, type AnswerModalMetadata } from '../../blocks/answer-modal';
 import { promptMessage } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
 import { IDS } from '../../ids';
@@ -14,7 +15,7 @@ type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 export const answerCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const ctx = await answerableCheckin(deps.db, Number(action.value), body.user.id, deps.clock.now());
+    const ctx = await answerableCheckin(deps.db, await checkinOfButton(deps, action.value, body.user.id), body.user.id, deps.clock.now());
     const questions = await questionsFor(deps.db, ctx);
     const previous = await answersOf(deps.db, ctx.id);
     await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous) });
@@ -35,7 +36,8 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
   }
   const now = deps.clock.now();
   const all = await questionsByIds(deps, metadata.questionIds);
-  const raw = readAnswerState(view.state.values as Record<string, Record<string, any>>, metadata.questionIds);
+  const state = view.state.values as Record<string, Record<string, any>>;
+  const raw = readAnswerState(state, metadata.questionIds);
   const errors = validateAnswers(all, raw);
   if (Object.keys(errors).length > 0) {
     await ack({
@@ -45,9 +47,9 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     return;
   }
   try {
-    const ctx = await submitAnswers(deps.db, { checkinId: metadata.checkinId, userId: body.user.id, questions: all, raw, now });
+    const ctx = await submitAnswers(deps.db, { checkinId: metadata.checkinId, userId: body.user.id, questions: all, raw, shared: readSharedState(state), now });
     await ack();
-    if (ctx.channelId && ctx.messageTs) {
+    if (ctx.mode === 'individual' && ctx.channelId && ctx.messageTs) {
       const message = promptMessage(ctx);
       await client.chat.update({ channel: ctx.channelId, ts: ctx.messageTs, text: message.text, blocks: message.blocks ?? [] });
     }
@@ -66,4 +68,11 @@ async function questionsByIds(deps: SlackDeps, ids: number[]) {
   const rows = await deps.db.selectFrom('question').selectAll().where('id', 'in', ids).execute();
   const byId = new Map(rows.map((q) => [q.id, q]));
   return ids.map((id) => byId.get(id)).filter((q): q is NonNullable<typeof q> => q !== undefined);
+}
+
+/** A DM prompt's buttons carry the check-in; a team round's channel button carries `round:<id>`. */
+export async function checkinOfButton(deps: SlackDeps, value: string | undefined, userId: string): Promise<number> {
+  const round = /^round:(\d+)$/.exec(value ?? '');
+  if (round) return teamCheckinOf(deps.db, Number(round[1]), userId);
+  return Number(value);
 }

@@ -1,5 +1,19 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { answersOf, questionsFor } from '../../../checkins/answers';
+import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
+import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
+import { myStatus, setPause } from '../../../checkins/status';
 import { requireAdmin } from '../../../org/access';
+import { answerModal } from '../../blocks/answer-modal';
+import {
+  cadenceListReply,
+  cadenceSetReply,
+  nothingToAnswerReply,
+  pauseReply,
+  questionChangedReply,
+  questionsListReply,
+  statusReply,
+} from '../../blocks/self-service';
 import { removePerson, setPerson, showPerson } from '../../../org/service';
 import { helpReply, orgRemoveReply, orgSetReply, orgViewReply, usageReply } from '../../blocks/commands';
 import { orgImportModal } from '../../blocks/org-import';
@@ -58,5 +72,42 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'import the org chart');
       await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal() });
       return null;
+    case 'status':
+      return statusReply(await myStatus(db, caller.teamId, caller.userId, clock.now()), clock.now());
+    case 'checkin': {
+      const now = clock.now();
+      const status = await myStatus(db, caller.teamId, caller.userId, now);
+      const ctx = status.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ?? status.open.find((c) => c.status === 'answered');
+      if (!ctx) return nothingToAnswerReply(status);
+      const questions = await questionsFor(db, ctx);
+      await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id)) });
+      return null;
+    }
+    case 'pause': {
+      const userId = parsed.userId ?? caller.userId;
+      const person = await setPause(db, { teamId: caller.teamId, actorId: caller.userId, userId, until: parsed.until, now: clock.now(), admins });
+      return pauseReply(person, userId === caller.userId);
+    }
+    case 'cadence.list':
+      await ensureWorkspaceDefaults(db, caller.teamId);
+      return cadenceListReply(await listCadences(db, caller.teamId));
+    case 'cadence.set':
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'change cadences');
+      await ensureWorkspaceDefaults(db, caller.teamId);
+      return cadenceSetReply(await updateCadence(db, caller.teamId, parsed.key, parsed.changes));
+    case 'questions.list':
+      await ensureWorkspaceDefaults(db, caller.teamId);
+      return questionsListReply(await listQuestions(db, caller.teamId, parsed.level));
+    case 'questions.add':
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'add questions');
+      return questionChangedReply('Added', await addQuestion(db, caller.teamId, parsed.draft));
+    case 'questions.edit':
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'reword questions');
+      await ensureWorkspaceDefaults(db, caller.teamId);
+      return questionChangedReply('Reworded', await editQuestion(db, caller.teamId, parsed.id, parsed.text));
+    case 'questions.retire':
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'retire questions');
+      await ensureWorkspaceDefaults(db, caller.teamId);
+      return questionChangedReply('Retired', await retireQuestion(db, caller.teamId, parsed.id));
   }
 }

@@ -1,0 +1,97 @@
+import type { MyStatus } from '../../checkins/status';
+import { LEVELS, WEEKDAYS } from '../../checkins/schedule';
+import type { Cadence, Person, Question } from '../../db/types';
+import { localWhen } from './prompt';
+import { context, section, sections, type Reply } from './text';
+
+const ORDINAL: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last' };
+
+function dayLabel(date: string): string {
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+export function statusReply(s: MyStatus, now: Date): Reply {
+  const lines: string[] = [];
+  if (s.person.paused_until) lines.push(`:double_vertical_bar: Paused until ${s.person.paused_until}: no check-ins until then (\`/cascade pause off\` to end it).`);
+  const unanswered = s.open.filter((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now));
+  const answered = s.open.filter((c) => c.status === 'answered');
+  const waiting = s.open.filter((c) => c.status === 'scheduled' && c.dueAt > now);
+  if (unanswered.length) {
+    lines.push('*Waiting for your answers*');
+    for (const c of unanswered) lines.push(`• ${c.cadenceName} — answer by ${localWhen(c.closesAt, c.personTz)} (\`/cascade checkin\`)`);
+  } else {
+    lines.push('Nothing is waiting for your answers.');
+  }
+  if (answered.length) {
+    lines.push('*Answered, still editable*');
+    for (const c of answered) lines.push(`• ${c.cadenceName} — until ${localWhen(c.closesAt, c.personTz)}`);
+  }
+  const next = [
+    ...waiting.map((c) => `• ${c.cadenceName} — ${localWhen(c.dueAt, c.personTz)}`),
+    ...s.next.map((n) => `• ${n.cadenceName} with ${n.withName} — ${dayLabel(n.date)}, ${n.localTime}`),
+  ];
+  lines.push('*Your next check-ins*', ...(next.length ? next : ['_None scheduled: you are not part of any active cadence._']));
+  const text = lines.join('\n');
+  return { text, blocks: [...sections(text, 10), context(`Times are in your time zone (${s.person.tz}).`)] };
+}
+
+export function pauseReply(person: Person, self: boolean): Reply {
+  const who = self ? 'You are' : `<@${person.slack_user_id}> is`;
+  if (!person.paused_until) return { text: `${who} no longer paused: check-ins resume at their usual times.` };
+  return { text: `${who} paused until ${person.paused_until} (inclusive). Check-ins that fall in that time are skipped, not missed.` };
+}
+
+function when(c: Cadence): string {
+  const day = WEEKDAYS[c.weekday]!;
+  const Day = day.charAt(0).toUpperCase() + day.slice(1);
+  switch (c.frequency) {
+    case 'weekly':
+      return `every ${Day} at ${c.local_time}`;
+    case 'biweekly':
+      return `every other ${Day} at ${c.local_time}`;
+    case 'monthly':
+      return `the ${ORDINAL[c.nth ?? 1]} ${Day} of the month at ${c.local_time}`;
+    case 'cron':
+      return `cron \`${c.cron}\` (at ${c.local_time})`;
+  }
+}
+
+export function cadenceLine(c: Cadence): string {
+  const mode = c.mode === 'team' ? `team, in ${c.channel_id ? `<#${c.channel_id}>` : 'no channel yet'}` : 'one by one, by DM';
+  const state = c.active ? '' : ' · *off*';
+  return `*${c.name}* (\`${c.key}\`, ${LEVELS[c.level].label})${state}\n${when(c)}, each person's local time · ${mode} · answer within ${c.answer_window_days} working day${c.answer_window_days === 1 ? '' : 's'} · ${c.reminder ? 'one reminder' : 'no reminder'}`;
+}
+
+export function cadenceListReply(cadences: readonly Cadence[]): Reply {
+  const text = cadences.map(cadenceLine).join('\n\n');
+  return { text, blocks: [...sections(text, 20), context('Change one with `/cascade cadence set <cadence> …` (admins).')] };
+}
+
+export function cadenceSetReply(c: Cadence): Reply {
+  return { text: `Updated.\n${cadenceLine(c)}\nRounds already planned keep their time; the next ones follow this.` };
+}
+
+export function questionLine(q: Question): string {
+  const flags = [q.kind, q.intent, q.fixed ? 'fixed' : 'rotating', q.required ? 'required' : '', q.audience === 'leader' ? "leader's reflection" : ''].filter(Boolean).join(', ');
+  return `*${q.id}.* ${q.text} _(${flags}${q.choices ? `: ${q.choices.join(' | ')}` : ''})_`;
+}
+
+export function questionsListReply(questions: readonly Question[]): Reply {
+  if (questions.length === 0) return { text: 'No questions are active for that level.' };
+  const byLevel = new Map<string, Question[]>();
+  for (const q of questions) byLevel.set(q.levels[0] ?? '', [...(byLevel.get(q.levels[0] ?? '') ?? []), q]);
+  const text = [...byLevel.entries()]
+    .map(([level, qs]) => `*${LEVELS[level as keyof typeof LEVELS]?.label ?? level}* (\`${level}\`)\n${qs.map(questionLine).join('\n')}`)
+    .join('\n\n');
+  return { text, blocks: [...sections(text, 40), context('A round asks at most five: the fixed ones, then rotating ones the person has not seen lately.')] };
+}
+
+export function questionChangedReply(verb: 'Added' | 'Reworded' | 'Retired', q: Question): Reply {
+  const tail = verb === 'Retired' ? ' It will not be asked again; past answers keep its text.' : '';
+  return { text: `${verb} question ${q.id}: ${q.text}${tail}` };
+}
+
+export function nothingToAnswerReply(s: MyStatus): Reply {
+  const next = s.next[0];
+  return { text: `Nothing is open for you to answer right now.${next ? ` Your next check-in: ${next.cadenceName}, ${dayLabel(next.date)} at ${next.localTime}.` : ''}` };
+}
