@@ -139,5 +139,10 @@ describe('The scheduler tick', () => {
     const failed = await db.db.selectFrom('delivery').selectAll().where('status', '=', 'failed').execute();
     expect(failed.map((d) => [d.recipient, d.last_error])).toEqual([[PEOPLE.mia.id, 'user_not_found']]);
     expect(slack.callsTo('conversations.open')).toHaveLength(1);
+
+    // When the round closes, Ann's brief says Mia's prompt never reached her (not that Mia ignored it).
+    await tick(deps, at('2026-12-09T10:00:00Z'));
+    const brief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${PEOPLE.ann.id}` && String(c.args.text).startsWith('Your brief for Manager ↔ each rep, weekly (7 Dec 2026)'));
+    expect(JSON.stringify(brief?.args.blocks)).toContain('*Mia Wong* — prompt not delivered (user_not_found)');
   });
 });
