@@ -1,0 +1,101 @@
+import { webApi } from '@slack/bolt';
+import { openDatabase, type Db } from '../../src/db/connect';
+import { createLog } from '../../src/log';
+import { importOrgChart } from '../../src/org/import';
+import { ensureWorkspace } from '../../src/org/people';
+import { dispatchDue, DEFAULT_DISPATCH } from '../../src/scheduler/dispatch';
+import { tick } from '../../src/scheduler/tick';
+import { slackMessenger } from '../../src/slack/messenger';
+import { LogCapture } from '../support/app';
+import { createTestDb, serverUrl, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+
+/**
+ * Several replicas against one Postgres server: real concurrent connections, which embedded PGlite
+ * (one connection) cannot give. Runs when TEST_DATABASE_URL names a server, as CI does.
+ */
+const onServer = serverUrl() ? describe : describe.skip;
+const TEAM = 'T0REPLICA';
+const MANAGERS = 12;
+const REPS = 25;
+
+let db: TestDb;
+let second: Db;
+let slack: FakeSlack;
+
+onServer('Two replicas on one Postgres', () => {
+  beforeAll(async () => {
+    db = await createTestDb();
+    second = await openDatabase({ databaseUrl: db.url!, dataDir: 'memory://' });
+    slack = await new FakeSlack().start();
+    // Without a Slack directory the import leaves everyone on UTC: all reps are due at 10:00 UTC.
+    const lines = ['slack_user_id,name,role,manager', 'UCEO,Casey,ceo,', 'UPRES,Pat,president,UCEO'];
+    for (let m = 0; m < MANAGERS; m++) {
+      lines.push(`UM${m},Manager ${m},manager,UPRES`);
+      for (let r = 0; r < REPS; r++) lines.push(`UR${m}X${r},Rep ${m}-${r},rep,UM${m}`);
+    }
+    for (const line of lines.slice(1)) {
+      const [id, name] = line.split(',');
+      slack.addUser({ id: id!, name: name! });
+    }
+    await ensureWorkspace(db.db, TEAM, 'Replicas');
+    const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), { dryRun: false });
+    expect(outcome.ok).toBe(true);
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await slack?.stop();
+    await db?.close();
+  });
+
+  const depsOf = (handle: Db) => {
+    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    return { db: handle.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }) };
+  };
+
+  const promptsPerRep = () => {
+    const counts = new Map<string, number>();
+    for (const c of slack.callsTo('chat.postMessage')) if (!c.args.thread_ts && String(c.args.channel).startsWith('DUR')) counts.set(c.args.channel, (counts.get(c.args.channel) ?? 0) + 1);
+    return counts;
+  };
+
+  test('When two replicas tick at the same instants, planning and sending in small passes, then every rep gets exactly one prompt', async () => {
+    slack.onEvery('chat.postMessage', { delayMs: 3 });
+    const a = depsOf(db);
+    const b = depsOf(second);
+    const small = { ...DEFAULT_DISPATCH, limit: 40, concurrency: 3 };
+    // Monday 30 November, 10:00: all 300 reps are due at once.
+    const due = new Date('2026-11-30T10:00:00Z');
+    for (let i = 0; i < 6; i++) {
+      const at = new Date(due.getTime() + i * 1000);
+      await Promise.all([tick(a, at, small), tick(b, at, small), tick(a, at, small)]);
+    }
+    const counts = promptsPerRep();
+    expect(counts.size).toBe(MANAGERS * REPS);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const statuses = await db.db.selectFrom('delivery').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('kind', '=', 'prompt').groupBy('status').execute();
+    expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['sent', MANAGERS * REPS]]);
+  });
+
+  test('When two dispatchers drain one queue at once, then each delivery is sent by exactly one of them', async () => {
+    // Last week's round closes (its missed marks and briefs go out) before next Monday's is planned
+    // without sending, and then drained by two dispatchers racing.
+    await tick(depsOf(db), new Date('2026-12-03T00:00:00Z'), { ...DEFAULT_DISPATCH, limit: 1000 });
+    slack.reset();
+    slack.onEvery('chat.postMessage', { delayMs: 2 });
+    const planned = new Date('2026-12-07T10:00:00Z');
+    await tick(depsOf(db), planned, { ...DEFAULT_DISPATCH, limit: 0 });
+    const queued = await db.db.selectFrom('delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'queued').where('not_before', '<=', planned).executeTakeFirstOrThrow();
+    expect(Number(queued.n)).toBeGreaterThanOrEqual(MANAGERS * REPS);
+    const options = { ...DEFAULT_DISPATCH, limit: 25, concurrency: 2 };
+    const reports = [];
+    for (let pass = 0; pass < 8; pass++) reports.push(...(await Promise.all([dispatchDue(depsOf(db), planned, options), dispatchDue(depsOf(second), planned, options)])));
+    const sent = reports.reduce((n, r) => n + r.sent, 0);
+    expect(sent).toBe(Number(queued.n));
+    expect(reports.filter((r) => r.sent > 0).length).toBeGreaterThan(8);
+    const counts = promptsPerRep();
+    expect(counts.size).toBe(MANAGERS * REPS);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+});
