@@ -22,7 +22,10 @@ export interface QuestionDraft {
  * with what to ask instead.
  */
 const INTERROGATIONS: readonly [RegExp, string][] = [
-  [/\bwhy (didn['’]?t|did not|haven['’]?t|have not|hasn['’]?t|wasn['’]?t|weren['’]?t|couldn['’]?t|can['’]?t|won['’]?t) you\b/i, '"What got in the way, and what would help next time?"'],
+  [
+    /\bwhy (didn['’]?t|did not|haven['’]?t|have not|hasn['’]?t|wasn['’]?t|weren['’]?t|couldn['’]?t|can['’]?t|won['’]?t) you\b|\bwhy (did|do|have|were|are|could) you not\b/i,
+    '"What got in the way, and what would help next time?"',
+  ],
   [/\bexplain (your|the|this|that)? ?(failure|failures|miss|misses|shortfall|mistake)/i, '"What did you learn from this, and what would you try differently?"'],
   [/\bjustify\b/i, '"What led you to that choice, and what did you see that others might not?"'],
   [/\b(whose|who['’]?s) (fault|to blame)\b|\bblame\b/i, '"What in the process made this hard, and how could we change it?"'],
