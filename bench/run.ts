@@ -1,20 +1,33 @@
 /**
- * `npm run bench`: prints one line per figure, `bench NAME: VALUE UNIT`. The scheduler and digest
- * benchmarks arrive with their issues; this one measures what exists now, the org chart import.
+ * `npm run bench`: prints one line per figure, `bench NAME: VALUE UNIT`. Runs on the Postgres server named
+ * by BENCH_DATABASE_URL (or DATABASE_URL), or else on embedded PGlite, and leaves no data behind.
  */
 import { performance } from 'node:perf_hooks';
+import { webApi } from '@slack/bolt';
 import { openDatabase } from '../src/db/connect';
 import { migrateToLatest } from '../src/db/migrate';
+import { createLog } from '../src/log';
 import { importOrgChart } from '../src/org/import';
 import { ensureWorkspace } from '../src/org/people';
+import { dispatchDue, DEFAULT_DISPATCH } from '../src/scheduler/dispatch';
+import { tick } from '../src/scheduler/tick';
+import { slackMessenger } from '../src/slack/messenger';
+import { startInstantSlack } from './fake-slack';
+
+/** How many prompts the dispatcher benchmark sends (10 passes of the default 200). */
+const DISPATCHED = 2000;
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
+  const slack = await startInstantSlack();
+  const team = `TBENCH${Date.now()}`;
   try {
     await migrateToLatest(db.db);
-    const team = `TBENCH${Date.now()}`;
+    // Other workspaces' queued work would mix into the figures: the bench wants a database of its own.
     await ensureWorkspace(db.db, team, 'bench');
+
+    // 1 CEO, 10 presidents, 1,000 managers, 10,000 reps.
     const lines = ['slack_user_id,name,role,manager', 'U0CEO,CEO,ceo,'];
     for (let p = 0; p < 10; p++) {
       lines.push(`U0P${p},President ${p},president,U0CEO`);
@@ -24,14 +37,38 @@ async function main(): Promise<void> {
         for (let r = 0; r < 10; r++) lines.push(`U0R${p}X${m}X${r},Rep ${p}-${m}-${r},rep,${mid}`);
       }
     }
-    const started = performance.now();
+    let started = performance.now();
     const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date() }, team, lines.join('\n'), { dryRun: false });
-    const ms = performance.now() - started;
     if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
-    console.log(`bench org_import_11k: ${Math.round(ms)} ms`);
+    console.log(`bench org_import_11k: ${Math.round(performance.now() - started)} ms`);
+
+    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }) };
+
+    // The Sunday tick that plans Monday's 1,000 manager ↔ rep rounds: 10,000 check-ins and prompts.
+    const sunday = new Date('2026-11-29T12:00:00Z');
+    await tick(deps, new Date('2026-11-28T12:00:00Z'), { ...DEFAULT_DISPATCH, limit: 0 });
+    started = performance.now();
+    const planned = await tick(deps, sunday, { ...DEFAULT_DISPATCH, limit: 0 });
+    const planMs = performance.now() - started;
+    if (planned.checkins < 10_000) throw new Error(`expected 10,000 check-ins planned, got ${planned.checkins}`);
+    console.log(`bench tick_plan_weekly_10k: ${Math.round(planMs)} ms`);
+
+    // Monday 10:00: the dispatcher sends prompts in its default passes to a Slack that answers at once.
+    const monday = new Date('2026-11-30T10:00:00Z');
+    let sent = 0;
+    started = performance.now();
+    while (sent < DISPATCHED) {
+      const report = await dispatchDue(deps, monday, DEFAULT_DISPATCH);
+      if (report.sent === 0) break;
+      sent += report.sent;
+    }
+    const dispatchMs = performance.now() - started;
+    console.log(`bench dispatch_per_delivery: ${(dispatchMs / sent).toFixed(2)} ms`);
     console.log(`bench peak_rss: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-    await db.db.deleteFrom('workspace').where('team_id', '=', team).execute();
   } finally {
+    await db.db.deleteFrom('workspace').where('team_id', '=', team).execute().catch(() => undefined);
+    await slack.stop();
     await db.close();
   }
 }
