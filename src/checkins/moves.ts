@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { answerableCheckin } from './answers';
-import { checkinContext, type CheckinContext } from './context';
+import type { CheckinContext } from './context';
 
 /** How long "Snooze until tomorrow" waits. */
 export const SNOOZE_MS = 24 * 60 * 60_000;
@@ -71,24 +71,4 @@ export async function teamCheckinOf(db: Kysely<Database>, roundId: number, userI
   const row = await db.selectFrom('checkin').select('id').where('round_id', '=', roundId).where('person_id', '=', userId).executeTakeFirst();
   if (!row) throw notFound('This round is for the people of its team; you have no check-in in it.');
   return row.id;
-}
-
-/** The caller's open check-ins, soonest closing first (for `/cascade checkin`). */
-export async function openCheckinsOf(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<CheckinContext[]> {
-  const rows = await db
-    .selectFrom('checkin')
-    .select('id')
-    .where('team_id', '=', teamId)
-    .where('person_id', '=', userId)
-    .where('status', 'in', ['sent', 'answered', 'scheduled'])
-    .where('due_at', '<=', now)
-    .where('closes_at', '>', now)
-    .orderBy('closes_at')
-    .execute();
-  const out: CheckinContext[] = [];
-  for (const r of rows) {
-    const ctx = await checkinContext(db, r.id);
-    if (ctx) out.push(ctx);
-  }
-  return out;
 }

@@ -1,13 +1,10 @@
-import { webApi } from '@slack/bolt';
-import { importOrgChart } from '../../src/org/import';
 import { tick } from '../../src/scheduler/tick';
-import { slackMessenger } from '../../src/slack/messenger';
-import { slackDirectory } from '../../src/slack/directory';
 import { IDS } from '../../src/slack/ids';
-import { startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { importFixtureOrg, tickDeps as depsOf } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: FakeSlack;
@@ -18,9 +15,8 @@ beforeAll(async () => {
   db = await createTestDb();
   slack = await new FakeSlack().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, clock: { now: () => now.current } });
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: now.current }, app.teamId, ORG_CSV, { dryRun: false })).ok).toBe(true);
-  await tick({ db: db.db, messenger: slackMessenger(client), log: app.log }, now.current);
+  await importFixtureOrg(db, slack, app.teamId, now.current);
+  await tick(tickDeps(), now.current);
 });
 
 afterAll(async () => {
@@ -30,19 +26,7 @@ afterAll(async () => {
 });
 
 function click(userId: string, checkinId: number) {
-  return app.interaction({
-    type: 'block_actions',
-    team: { id: app.teamId },
-    user: { id: userId, team_id: app.teamId },
-    api_app_id: 'A0CASCADE',
-    token: 't',
-    trigger_id: `trigger-answer-${userId}`,
-    response_url: slack.responseUrl(`act-${userId}`),
-    channel: { id: `D${userId}` },
-    container: { type: 'message', message_ts: '1', channel_id: `D${userId}` },
-    message: { ts: '1', text: 'x' },
-    actions: [{ type: 'button', action_id: IDS.prompt.answer, block_id: 'checkin_actions', value: String(checkinId), action_ts: '1' }],
-  });
+  return pressButton(app, slack, { userId, actionId: IDS.prompt.answer, value: String(checkinId), id: `answer-${userId}` });
 }
 
 describe('Answering a check-in over signed HTTP', () => {
@@ -99,7 +83,7 @@ describe('Answering a check-in over signed HTTP', () => {
     const checkin = await db.db.selectFrom('checkin').select('id').where('person_id', '=', PEOPLE.raj.id).executeTakeFirstOrThrow();
     const opened = slack.callsTo('views.open').length;
     await click(PEOPLE.mia.id, checkin.id);
-    const [reply] = await slack.waitFor('response_url', { where: (c) => c.args.id === `act-${PEOPLE.mia.id}` });
+    const [reply] = await slack.waitFor('response_url', { where: (c) => c.args.id === `answer-${PEOPLE.mia.id}` });
     expect(reply!.args.text).toBe('This check-in belongs to someone else.');
     expect(slack.callsTo('views.open')).toHaveLength(opened);
   });
@@ -142,8 +126,7 @@ describe('Answering a check-in over signed HTTP', () => {
 });
 
 function tickDeps() {
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  return { db: db.db, messenger: slackMessenger(client), log: app.log };
+  return depsOf(db, slack, app.log);
 }
 
 /** Clicks Answer on the person's latest prompt and submits the two fixed questions. */

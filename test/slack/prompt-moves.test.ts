@@ -1,13 +1,10 @@
-import { webApi } from '@slack/bolt';
-import { importOrgChart } from '../../src/org/import';
 import { tick } from '../../src/scheduler/tick';
-import { slackMessenger } from '../../src/slack/messenger';
-import { slackDirectory } from '../../src/slack/directory';
 import { IDS } from '../../src/slack/ids';
-import { startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { importFixtureOrg, tickDeps } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: FakeSlack;
@@ -16,16 +13,14 @@ const now = { current: new Date('2026-11-23T00:00:00Z') };
 
 const step = async (iso: string) => {
   now.current = new Date(iso);
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  return tick({ db: db.db, messenger: slackMessenger(client), log: app.log }, now.current);
+  return tick(tickDeps(db, slack, app.log), now.current);
 };
 
 beforeAll(async () => {
   db = await createTestDb();
   slack = await new FakeSlack().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, clock: { now: () => now.current } });
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: now.current }, app.teamId, ORG_CSV, { dryRun: false })).ok).toBe(true);
+  await importFixtureOrg(db, slack, app.teamId, now.current);
 });
 
 afterAll(async () => {
@@ -40,19 +35,7 @@ async function promptOf(userId: string) {
 }
 
 function press(userId: string, actionId: string, checkinId: number) {
-  return app.interaction({
-    type: 'block_actions',
-    team: { id: app.teamId },
-    user: { id: userId, team_id: app.teamId },
-    api_app_id: 'A0CASCADE',
-    token: 't',
-    trigger_id: `trigger-${actionId}-${userId}`,
-    response_url: slack.responseUrl(`${actionId}-${userId}`),
-    channel: { id: `D${userId}` },
-    container: { type: 'message', message_ts: '1', channel_id: `D${userId}` },
-    message: { ts: '1', text: 'x' },
-    actions: [{ type: 'button', action_id: actionId, block_id: 'checkin_actions', value: String(checkinId), action_ts: '1' }],
-  });
+  return pressButton(app, slack, { userId, actionId, value: String(checkinId), id: `${actionId}-${userId}` });
 }
 
 const threadPosts = (userId: string) => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && c.args.thread_ts);

@@ -1,13 +1,10 @@
-import { webApi } from '@slack/bolt';
-import { importOrgChart } from '../../src/org/import';
 import { tick } from '../../src/scheduler/tick';
-import { slackMessenger } from '../../src/slack/messenger';
-import { slackDirectory } from '../../src/slack/directory';
 import { IDS } from '../../src/slack/ids';
 import { startTestApp, type TestApp } from '../support/app';
+import { importFixtureOrg, tickDeps } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: FakeSlack;
@@ -18,9 +15,8 @@ beforeAll(async () => {
   db = await createTestDb();
   slack = await new FakeSlack().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: now.current }, app.teamId, ORG_CSV, { dryRun: false })).ok).toBe(true);
-  await tick({ db: db.db, messenger: slackMessenger(client), log: app.log }, now.current);
+  await importFixtureOrg(db, slack, app.teamId, now.current);
+  await tick(tickDeps(db, slack, app.log), now.current);
 });
 
 afterAll(async () => {

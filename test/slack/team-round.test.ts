@@ -1,13 +1,10 @@
-import { webApi } from '@slack/bolt';
-import { importOrgChart } from '../../src/org/import';
 import { tick } from '../../src/scheduler/tick';
-import { slackMessenger } from '../../src/slack/messenger';
-import { slackDirectory } from '../../src/slack/directory';
 import { IDS } from '../../src/slack/ids';
-import { startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { importFixtureOrg, tickDeps } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: FakeSlack;
@@ -17,16 +14,14 @@ const now = { current: new Date('2026-11-24T00:00:00Z') };
 
 const step = async (iso: string) => {
   now.current = new Date(iso);
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  return tick({ db: db.db, messenger: slackMessenger(client), log: app.log }, now.current);
+  return tick(tickDeps(db, slack, app.log), now.current);
 };
 
 beforeAll(async () => {
   db = await createTestDb();
   slack = await new FakeSlack().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: now.current }, app.teamId, ORG_CSV, { dryRun: false })).ok).toBe(true);
+  await importFixtureOrg(db, slack, app.teamId, now.current);
 });
 
 afterAll(async () => {
@@ -40,19 +35,7 @@ const inChannel = () => slack.callsTo('chat.postMessage').filter((c) => c.args.c
 const threadTs = async () => (await db.db.selectFrom('round').select('thread_ts').where('thread_ts', 'is not', null).executeTakeFirstOrThrow()).thread_ts!;
 
 function pressAnswer(userId: string, value: string) {
-  return app.interaction({
-    type: 'block_actions',
-    team: { id: app.teamId },
-    user: { id: userId, team_id: app.teamId },
-    api_app_id: 'A0CASCADE',
-    token: 't',
-    trigger_id: `trigger-team-${userId}`,
-    response_url: slack.responseUrl(`team-${userId}`),
-    channel: { id: CHANNEL },
-    container: { type: 'message', message_ts: '1', channel_id: CHANNEL },
-    message: { ts: '1', text: 'x' },
-    actions: [{ type: 'button', action_id: IDS.prompt.answer, block_id: 'team_round_actions', value, action_ts: '1' }],
-  });
+  return pressButton(app, slack, { userId, actionId: IDS.prompt.answer, value, id: `team-${userId}`, channelId: CHANNEL, blockId: 'team_round_actions' });
 }
 
 describe('A team round in a channel thread', () => {

@@ -154,3 +154,28 @@ export function viewSubmission(app: TestApp, userId: string, view: { id?: string
     },
   };
 }
+
+/**
+ * A button press as Slack sends it (`block_actions`): `id` names both its trigger (`trigger-<id>`, for
+ * the views.open it may cause) and its response_url (`<id>`, for the ephemeral answer).
+ */
+export function pressButton(
+  app: TestApp,
+  slack: FakeSlack,
+  press: { userId: string; actionId: string; value: string; id: string; channelId?: string; blockId?: string },
+): Promise<Response> {
+  const channel = press.channelId ?? `D${press.userId}`;
+  return app.interaction({
+    type: 'block_actions',
+    team: { id: app.teamId },
+    user: { id: press.userId, team_id: app.teamId },
+    api_app_id: 'A0CASCADE',
+    token: 't',
+    trigger_id: `trigger-${press.id}`,
+    response_url: slack.responseUrl(press.id),
+    channel: { id: channel },
+    container: { type: 'message', message_ts: '1', channel_id: channel },
+    message: { ts: '1', text: 'x' },
+    actions: [{ type: 'button', action_id: press.actionId, block_id: press.blockId ?? 'checkin_actions', value: press.value, action_ts: '1' }],
+  });
+}
