@@ -35,8 +35,10 @@ async function serve(): Promise<{ apiUrl: string; calls: () => number; stop: () 
       const args = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       let body: Record<string, unknown> = { ok: true };
       if (method === 'users.info') body = { ok: true, user: { id: args.get('user'), profile: { status_text: '', status_emoji: '', status_expiration: 0 } } };
-      else if (method === 'conversations.open') body = { ok: true, channel: { id: `D${args.get('users')}` } };
-      else if (method === 'chat.postMessage') body = { ok: true, channel: args.get('channel'), ts: `${ts++}.000100` };
+      else if (method === 'chat.postMessage') {
+        const channel = String(args.get('channel'));
+        body = { ok: true, channel: /^[UW]/.test(channel) ? `D${channel}` : channel, ts: `${ts++}.000100` };
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     });

@@ -132,8 +132,7 @@ async function sendPrompt(deps: DispatchDeps, delivery: ClaimedDelivery, now: Da
     deps.log.info({ checkin: ctx.id, person: ctx.personId }, 'check-in skipped: the person is away');
     return 'cancelled';
   }
-  const channel = await messenger.openDm(ctx.personId);
-  const ts = await messenger.post(channel, promptMessage({ ...ctx, status: 'sent' }));
+  const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }));
   await markPromptSent(db, delivery, channel, ts, now);
   return 'sent';
 }
@@ -181,8 +180,7 @@ async function sendBrief(deps: DispatchDeps, delivery: ClaimedDelivery, now: Dat
     await markCancelled(deps.db, delivery.id, 'round no longer exists');
     return 'cancelled';
   }
-  const channel = await deps.messenger.openDm(brief.leaderId);
-  const ts = await deps.messenger.post(channel, briefMessage(brief));
+  const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief));
   await markSent(deps.db, delivery.id, now, { channel, ts });
   return 'sent';
 }

@@ -3,7 +3,11 @@ import type { Reply } from '../slack/blocks/text';
 
 /** What the dispatcher needs from Slack; the Slack adapter implements it over the Web API. */
 export interface Messenger {
-  openDm(userId: string): Promise<string>;
+  /**
+   * A direct message from the app to a person. Slack opens the conversation itself when the channel is a
+   * user ID, so no `conversations.open` (Tier 3, about 50 a minute) is spent per prompt.
+   */
+  postDm(userId: string, message: Reply): Promise<{ channel: string; ts: string }>;
   post(channel: string, message: Reply, threadTs?: string): Promise<string>;
   update(channel: string, ts: string, message: Reply): Promise<void>;
   /** The person's Slack status right now, or null when Slack has none for them. */

@@ -28,10 +28,10 @@ function translate(err: unknown): never {
 /** A Messenger over a WebClient built with `rejectRateLimitedCalls`, so that 429s reach the outbox. */
 export function slackMessenger(client: webApi.WebClient): Messenger {
   return {
-    async openDm(userId) {
+    async postDm(userId, message) {
       try {
-        const res = await client.conversations.open({ users: userId });
-        return res.channel!.id!;
+        const res = await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+        return { channel: res.channel!, ts: res.ts! };
       } catch (err) {
         translate(err);
       }

@@ -60,8 +60,13 @@ beforeAll(async () => {
   // Records what went out at which simulated instant; Slack itself is the fake.
   const real = slackMessenger(client);
   const messenger: Messenger = {
-    openDm: (u) => real.openDm(u),
     status: (u) => real.status(u),
+    async postDm(userId, message) {
+      const posted = await real.postDm(userId, message);
+      const value = /"value":"(\d+)"/.exec(JSON.stringify(message.blocks ?? []));
+      sent.push({ at: clock, channel: posted.channel, text: message.text, ...(value ? { checkinId: Number(value[1]) } : {}) });
+      return posted;
+    },
     async post(channel, message, thread) {
       const ts = await real.post(channel, message, thread);
       const value = /"value":"(\d+)"/.exec(JSON.stringify(message.blocks ?? []));

@@ -133,12 +133,12 @@ describe('The scheduler tick', () => {
 
   test('When Slack answers a permanent error, then the delivery is marked failed and not retried', async () => {
     slack.reset();
-    slack.onNext('conversations.open', { error: 'user_not_found' });
+    slack.onNext('chat.postMessage', { error: 'user_not_found' }, (args) => args.to_user === PEOPLE.mia.id);
     await tick(deps, at('2026-12-07T10:00:00Z'));
     await tick(deps, at('2026-12-07T11:00:00Z'));
     const failed = await db.db.selectFrom('delivery').selectAll().where('status', '=', 'failed').execute();
     expect(failed.map((d) => [d.recipient, d.last_error])).toEqual([[PEOPLE.mia.id, 'user_not_found']]);
-    expect(slack.callsTo('conversations.open')).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.to_user === PEOPLE.mia.id)).toHaveLength(1);
 
     // When the round closes, Ann's brief says Mia's prompt never reached her (not that Mia ignored it).
     await tick(deps, at('2026-12-09T10:00:00Z'));

@@ -37,7 +37,7 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly teamId: string;
   private readonly users = new Map<string, FakeUser>();
-  private readonly once = new Map<string, Behaviour[]>();
+  private readonly once = new Map<string, { behaviour: Behaviour; where: (args: Record<string, any>) => boolean }[]>();
   private readonly always = new Map<string, Behaviour>();
   private server: Server | undefined;
   private nextTs = 1_700_000_000;
@@ -74,9 +74,9 @@ export class FakeSlack {
     return this;
   }
 
-  /** The next call of `method` behaves so; queued behaviours are used in order. */
-  onNext(method: string, behaviour: Behaviour): this {
-    this.once.set(method, [...(this.once.get(method) ?? []), behaviour]);
+  /** The next call of `method` (that `where` accepts) behaves so; queued behaviours are used in order. */
+  onNext(method: string, behaviour: Behaviour, where: (args: Record<string, any>) => boolean = () => true): this {
+    this.once.set(method, [...(this.once.get(method) ?? []), { behaviour, where }]);
     return this;
   }
 
@@ -122,12 +122,19 @@ export class FakeSlack {
     }
     const method = url.pathname.replace(/^\/api\//, '');
     const args = parseArgs(raw, req.headers['content-type'] ?? '');
+    // Posting to a user ID lands in the app's DM with that person: Slack answers, and the fake records,
+    // the DM channel (`D` + the user ID here), with the user ID kept as `to_user`.
+    if (method === 'chat.postMessage' && /^[UW][A-Z0-9]+$/.test(String(args.channel))) {
+      args.to_user = args.channel;
+      args.channel = `D${args.channel}`;
+    }
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
     this.calls.push({ method, args, token, at: Date.now() });
 
-    const queued = this.once.get(method);
-    const behaviour = queued && queued.length > 0 ? queued.shift() : this.always.get(method);
+    const queued = this.once.get(method) ?? [];
+    const index = queued.findIndex((q) => q.where(args));
+    const behaviour = index >= 0 ? queued.splice(index, 1)[0]!.behaviour : this.always.get(method);
     if (behaviour) {
       if ('delayMs' in behaviour) await new Promise((r) => setTimeout(r, behaviour.delayMs));
       else if ('error' in behaviour) return send(res, 200, { ok: false, error: behaviour.error });
