@@ -21,14 +21,16 @@ export interface DispatchDeps {
 }
 
 export interface DispatchOptions {
-  /** How many deliveries one pass claims; with one pass a minute this paces a workspace under Slack's ceiling. */
+  /** How many deliveries one pass claims. */
   readonly limit: number;
+  /** How many deliveries a workspace may have claimed in any minute, across every replica (Slack's ceiling is several hundred). */
+  readonly perWorkspacePerMinute: number;
   readonly concurrency: number;
   readonly leaseMs: number;
   readonly maxAttempts: number;
 }
 
-export const DEFAULT_DISPATCH: DispatchOptions = { limit: 200, concurrency: 4, leaseMs: 5 * 60_000, maxAttempts: 5 };
+export const DEFAULT_DISPATCH: DispatchOptions = { limit: 200, perWorkspacePerMinute: 200, concurrency: 4, leaseMs: 5 * 60_000, maxAttempts: 5 };
 
 export interface DispatchReport {
   sent: number;
@@ -49,7 +51,7 @@ export function backoffMs(attempts: number): number {
  */
 export async function dispatchDue(deps: DispatchDeps, now: Date, options: DispatchOptions = DEFAULT_DISPATCH): Promise<DispatchReport> {
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
-  const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs);
+  const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.perWorkspacePerMinute);
   let pausedUntil: Date | null = null;
   let next = 0;
 

@@ -8,13 +8,30 @@ export type ClaimedDelivery = Delivery & { /** The status before this claim: `se
  * count cannot come apart, and other workers skip the locked rows. A delivery left `sending` past the
  * lease (its worker crashed between Slack's answer and our write) is claimed again: at worst one
  * duplicate, never a lost prompt.
+ *
+ * Each workspace gets at most `perWorkspacePerMinute` claims in any minute, counted in the database, so
+ * that several replicas together stay under Slack's workspace ceiling (two claiming at the very same
+ * moment can overshoot once; the next minute's count includes both).
  */
-export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, perWorkspacePerMinute = limit): Promise<ClaimedDelivery[]> {
   const expired = new Date(now.getTime() - leaseMs);
+  const minuteAgo = new Date(now.getTime() - 60_000);
   const result = await sql<ClaimedDelivery>`
-    with due as (
+    with recent as (
+      select team_id, count(*)::int as n from delivery
+      where claimed_at > ${minuteAgo} and claimed_at <= ${now} and status in ('sending', 'sent', 'failed')
+      group by team_id
+    ), ranked as (
+      select d.id, d.team_id, row_number() over (partition by d.team_id order by d.not_before, d.id) as rn
+      from delivery d
+      where (d.status = 'queued' and d.not_before <= ${now}) or (d.status = 'sending' and d.claimed_at < ${expired})
+    ), allowed as (
+      select r.id from ranked r left join recent c on c.team_id = r.team_id
+      where r.rn <= ${perWorkspacePerMinute} - coalesce(c.n, 0)
+    ), due as (
       select id, status as was from delivery
-      where (status = 'queued' and not_before <= ${now}) or (status = 'sending' and claimed_at < ${expired})
+      where id in (select id from allowed)
+        and ((status = 'queued' and not_before <= ${now}) or (status = 'sending' and claimed_at < ${expired}))
       order by not_before, id
       limit ${limit}
       for update skip locked

@@ -68,7 +68,7 @@ onServer('Two replicas on one Postgres', () => {
     // Monday 30 November, 10:00: all 300 reps are due at once.
     const due = new Date('2026-11-30T10:00:00Z');
     for (let i = 0; i < 6; i++) {
-      const at = new Date(due.getTime() + i * 1000);
+      const at = new Date(due.getTime() + i * 60_000);
       await Promise.all([tick(a, at, small), tick(b, at, small), tick(a, at, small)]);
     }
     const counts = promptsPerRep();
@@ -78,7 +78,7 @@ onServer('Two replicas on one Postgres', () => {
     expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['sent', MANAGERS * REPS]]);
   });
 
-  test('When two dispatchers drain one queue at once, then each delivery is sent by exactly one of them', async () => {
+  test('When two dispatchers drain one queue at once, then each delivery is sent by exactly one of them, at most 200 a minute for the workspace', async () => {
     // Last week's round closes (its missed marks and briefs go out) before next Monday's is planned
     // without sending, and then drained by two dispatchers racing.
     await tick(depsOf(db), new Date('2026-12-03T00:00:00Z'), { ...DEFAULT_DISPATCH, limit: 1000 });
@@ -90,7 +90,19 @@ onServer('Two replicas on one Postgres', () => {
     expect(Number(queued.n)).toBeGreaterThanOrEqual(MANAGERS * REPS);
     const options = { ...DEFAULT_DISPATCH, limit: 25, concurrency: 2 };
     const reports = [];
-    for (let pass = 0; pass < 8; pass++) reports.push(...(await Promise.all([dispatchDue(depsOf(db), planned, options), dispatchDue(depsOf(second), planned, options)])));
+    // Within one minute both replicas together stay within the workspace's budget (200 a minute).
+    for (let pass = 0; pass < 6; pass++) {
+      reports.push(...(await Promise.all([dispatchDue(depsOf(db), planned, options), dispatchDue(depsOf(second), planned, options)])));
+    }
+    const firstMinute = reports.reduce((n, r) => n + r.sent, 0);
+    expect(firstMinute).toBeGreaterThanOrEqual(DEFAULT_DISPATCH.perWorkspacePerMinute);
+    expect(firstMinute).toBeLessThanOrEqual(DEFAULT_DISPATCH.perWorkspacePerMinute + options.limit);
+    for (let minute = 1; minute <= 4; minute++) {
+      for (let pass = 0; pass < 6; pass++) {
+        const at = new Date(planned.getTime() + minute * 60_000 + pass * 1000);
+        reports.push(...(await Promise.all([dispatchDue(depsOf(db), at, options), dispatchDue(depsOf(second), at, options)])));
+      }
+    }
     const sent = reports.reduce((n, r) => n + r.sent, 0);
     expect(sent).toBe(Number(queued.n));
     expect(reports.filter((r) => r.sent > 0).length).toBeGreaterThan(8);
