@@ -66,6 +66,30 @@ describe('Slack events', () => {
     expect(raj).toMatchObject({ tz: 'Asia/Singapore', name: 'Raj P. Patel', email: 'raj@example.com' });
   });
 
+  test('When Slack retries an event (the same event_id again), then it is handled once', async () => {
+    const first = await app.event({ type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.6' }, { eventId: 'EvRETRY0001' });
+    const retry = await app.post(
+      JSON.stringify({
+        token: 'legacy-verification-token',
+        team_id: app.teamId,
+        api_app_id: 'A0CASCADE',
+        event: { type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.6' },
+        type: 'event_callback',
+        event_id: 'EvRETRY0001',
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ team_id: app.teamId, user_id: 'UBOT', is_bot: true }],
+      }),
+      'application/json',
+      { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } },
+    );
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.bob.id });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.callsTo('views.publish').filter((c) => c.args.user_id === PEOPLE.bob.id)).toHaveLength(1);
+    await app.event({ type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.7' }, { eventId: 'EvNEW0002' });
+    await slack.waitFor('views.publish', { count: 2, where: (c) => c.args.user_id === PEOPLE.bob.id });
+  });
+
   test('When the app is uninstalled, then the workspace and its org chart are deleted', async () => {
     await app.event({ type: 'app_uninstalled', event_ts: '1.5' });
     const deadline = Date.now() + 3000;
