@@ -11,6 +11,7 @@ export type ParsedCommand =
   | { readonly kind: 'org.import' }
   | { readonly kind: 'status' }
   | { readonly kind: 'checkin' }
+  | { readonly kind: 'team'; readonly userId?: string }
   | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
   | { readonly kind: 'cadence.list' }
   | { readonly kind: 'cadence.set'; readonly key: string; readonly changes: CadenceChanges }
@@ -29,6 +30,7 @@ export const COMMANDS = [
   { name: 'org', usage: '/cascade org import', about: 'paste a CSV of the whole org chart (admins)' },
   { name: 'status', usage: '/cascade status', about: 'your next check-ins and anything unanswered' },
   { name: 'checkin', usage: '/cascade checkin', about: 'answer your open check-in now' },
+  { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
   { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
   { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
   { name: 'cadence', usage: '/cascade cadence list', about: 'when each level of the cascade meets' },
@@ -88,6 +90,13 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: head };
     case 'pause':
       return parsePause(tokens.slice(1));
+    case 'team': {
+      const [who, ...extra] = tokens.slice(1);
+      if (!who) return { kind: 'team' };
+      if (who.kind !== 'user') return usage(notAMention(who, 'the person'), 'team');
+      if (extra.length > 0) return usage(`Unexpected "${extra.map(describe).join(' ')}".`, 'team');
+      return { kind: 'team', userId: who.id };
+    }
     case 'cadence':
     case 'cadences':
       return parseCadence(tokens.slice(1));

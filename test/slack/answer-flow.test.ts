@@ -125,6 +125,31 @@ describe('Answering a check-in over signed HTTP', () => {
   });
 });
 
+describe('/cascade team', () => {
+  const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
+
+  test("When Ann opens Raj's check-ins, then she sees his answers; Mia (a peer) and Bob (another team's manager) are refused", async () => {
+    const ann = await say(PEOPLE.ann.id, `team <@${PEOPLE.raj.id}|raj>`);
+    expect(ann.text).toContain('*Raj Patel: recent check-ins*');
+    expect(ann.text).toContain('Multi-threading into the CFO early');
+    const pat = await say(PEOPLE.president.id, `team <@${PEOPLE.raj.id}>`);
+    expect(pat.text).toContain('Multi-threading into the CFO early');
+    const own = await say(PEOPLE.raj.id, `team <@${PEOPLE.raj.id}>`);
+    expect(own.text).toContain('Multi-threading into the CFO early');
+    for (const outsider of [PEOPLE.mia.id, PEOPLE.bob.id, PEOPLE.leo.id]) {
+      const refused = await say(outsider, `team <@${PEOPLE.raj.id}>`);
+      expect(refused.text).toBe(`You can see your own check-ins and those of the people below you in the chain; <@${PEOPLE.raj.id}> is not below you.`);
+    }
+  });
+
+  test('When Ann asks for her team, then each direct report shows how many check-ins they answered', async () => {
+    const reply = await say(PEOPLE.ann.id, 'team');
+    expect(reply.text).toContain(`• <@${PEOPLE.mia.id}> — 1 of 1 answered (100%)`);
+    expect(reply.text).toContain(`• <@${PEOPLE.raj.id}> — 1 of 1 answered (100%)`);
+    expect(reply.text).not.toContain(PEOPLE.leo.id);
+  });
+});
+
 function tickDeps() {
   return depsOf(db, slack, app.log);
 }

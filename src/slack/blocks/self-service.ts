@@ -1,4 +1,5 @@
 import type { MyStatus } from '../../checkins/status';
+import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/team';
 import { LEVELS, WEEKDAYS } from '../../checkins/schedule';
 import type { Cadence, Person, Question } from '../../db/types';
 import { localWhen } from './prompt';
@@ -94,4 +95,25 @@ export function questionChangedReply(verb: 'Added' | 'Reworded' | 'Retired', q: 
 export function nothingToAnswerReply(s: MyStatus): Reply {
   const next = s.next[0];
   return { text: `Nothing is open for you to answer right now.${next ? ` Your next check-in: ${next.cadenceName}, ${dayLabel(next.date)} at ${next.localTime}.` : ''}` };
+}
+
+export function teamReply(t: { leader: Person; reports: readonly ReportLine[] }): Reply {
+  if (t.reports.length === 0) return { text: 'You have no direct reports in the org chart. `/cascade team @person` shows the check-ins of anyone below you.' };
+  const lines = t.reports.map((r) => {
+    const rate = r.due ? `${Math.round((100 * r.answered) / r.due)}%` : '—';
+    const extra = [r.missed ? `${r.missed} missed` : '', r.skipped ? `${r.skipped} skipped` : ''].filter(Boolean).join(', ');
+    return `• <@${r.personId}> — ${r.answered} of ${r.due} answered (${rate})${extra ? `; ${extra}` : ''}`;
+  });
+  const text = `*Your direct reports, last ${TEAM_WEEKS} weeks*\n${lines.join('\n')}`;
+  return { text, blocks: [...sections(text, 20), context('`/cascade team @person` shows one person’s recent check-ins and answers.')] };
+}
+
+export function personCheckinsReply(p: { person: Person; checkins: readonly PersonCheckin[] }): Reply {
+  if (p.checkins.length === 0) return { text: `${p.person.name} has no closed or answered check-ins yet.` };
+  const parts = p.checkins.map((c) => {
+    const head = `*${c.cadenceName}* — ${dayLabel(c.occurrence)} — ${c.status}${c.skipReason ? ` (${c.skipReason})` : ''}`;
+    return [head, ...c.answers.map((a) => `_${a.question}_\n>${a.value.slice(0, 500).replace(/\n/g, '\n>')}`)].join('\n');
+  });
+  const text = `*${p.person.name}: recent check-ins*\n\n${parts.join('\n\n')}`;
+  return { text, blocks: sections(text, 20) };
 }

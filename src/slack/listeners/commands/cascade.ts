@@ -3,6 +3,7 @@ import { answersOf, questionsFor } from '../../../checkins/answers';
 import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
 import { myStatus, setPause } from '../../../checkins/status';
+import { personCheckins, teamOverview } from '../../../checkins/team';
 import { requireAdmin } from '../../../org/access';
 import { answerModal } from '../../blocks/answer-modal';
 import {
@@ -10,6 +11,8 @@ import {
   cadenceSetReply,
   nothingToAnswerReply,
   pauseReply,
+  personCheckinsReply,
+  teamReply,
   questionChangedReply,
   questionsListReply,
   statusReply,
@@ -83,6 +86,9 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id)) });
       return null;
     }
+    case 'team':
+      if (parsed.userId) return personCheckinsReply(await personCheckins(db, caller.teamId, caller.userId, parsed.userId));
+      return teamReply(await teamOverview(db, caller.teamId, caller.userId, clock.now()));
     case 'pause': {
       const userId = parsed.userId ?? caller.userId;
       const person = await setPause(db, { teamId: caller.teamId, actorId: caller.userId, userId, until: parsed.until, now: clock.now(), admins });
