@@ -1,10 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
+import { applyReviews, commitmentsToReview, nextCheckinDate, type ReviewOutcome } from '../accountability/commitments';
+import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
+import { localDate } from './status';
 
 /** A round asks at most this many questions: the cadence's fixed ones, then rotating ones. */
 export const MAX_QUESTIONS = 5;
+
+/** How many open flags across the organisation make the CEO's check-in ask about organisational factors. */
+export const FLAGS_PILING = 3;
+
+async function openFlagCount(db: Kysely<Database>, teamId: string): Promise<number> {
+  const row = await db.selectFrom('flag').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).where('status', '=', 'open').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
 
 /**
  * The questions of one check-in: the fixed questions of its level (and part: a leader's reflection has
@@ -29,8 +40,12 @@ export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): P
     .where(sql<boolean>`${ctx.level} = any(q.levels)`)
     .where('q.audience', '=', ctx.part)
     .execute();
-  const fixed = candidates.filter((q) => q.fixed).sort((a, b) => a.position - b.position);
-  const rotating = candidates
+  // The organisational-factors question goes to the CEO only when flags pile up across the organisation.
+  const conditional = candidates.filter((q) => q.ask_when === 'flags_piling');
+  const piling = conditional.length > 0 && (await openFlagCount(db, ctx.teamId)) >= FLAGS_PILING;
+  const asked = candidates.filter((q) => q.ask_when === null || piling);
+  const fixed = asked.filter((q) => q.fixed).sort((a, b) => a.position - b.position);
+  const rotating = asked
     .filter((q) => !q.fixed)
     .sort((a, b) => {
       const la = a.last_asked ? new Date(a.last_asked as unknown as string).getTime() : 0;
@@ -79,11 +94,23 @@ export function validateAnswers(questions: readonly Question[], raw: RawAnswers)
  */
 export async function submitAnswers(
   db: Kysely<Database>,
-  input: { checkinId: number; userId: string; questions: readonly Question[]; raw: RawAnswers; shared?: readonly number[]; now: Date },
+  input: {
+    checkinId: number;
+    userId: string;
+    questions: readonly Question[];
+    raw: RawAnswers;
+    shared?: readonly number[];
+    /** Outcomes for the open commitments the check-in reviewed first. */
+    reviews?: readonly { id: number; outcome: ReviewOutcome | null; note: string | null }[];
+    now: Date;
+  },
 ): Promise<CheckinContext> {
   const ctx = await answerableCheckin(db, input.checkinId, input.userId, input.now);
   const errors = validateAnswers(input.questions, input.raw);
   if (Object.keys(errors).length > 0) throw invalid(Object.values(errors)[0]!);
+  const owner = await getPerson(db, ctx.teamId, ctx.personId);
+  const nextDue = owner ? await nextCheckinDate(db, ctx.teamId, owner, input.now) : ctx.occurrence;
+  const reviewable = new Map((await commitmentsToReview(db, ctx)).map((m) => [m.id, m]));
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('answer').where('checkin_id', '=', ctx.id).execute();
     const rows = input.questions
@@ -102,6 +129,54 @@ export async function submitAnswers(
         updated_at: input.now,
       }));
     if (rows.length > 0) await tx.insertInto('answer').values(rows).execute();
+
+    // What was committed to becomes a commitment to this round's leader (or, for a leader's own
+    // reflection, to the organisation), due at the next check-in; a second submission rewords it.
+    const promise = input.questions.find((q) => q.kind === 'commitment' && (input.raw[q.id] ?? '').trim());
+    if (promise) {
+      await tx
+        .insertInto('commitment')
+        .values({
+          team_id: ctx.teamId,
+          owner_id: ctx.personId,
+          leader_id: ctx.part === 'leader' ? null : ctx.leaderId,
+          text: (input.raw[promise.id] ?? '').trim().slice(0, 500),
+          due_date: nextDue,
+          source_checkin_id: ctx.id,
+          note: null,
+          last_reviewed_checkin_id: null,
+          escalated_at: null,
+          closed_at: null,
+          updated_at: input.now,
+        })
+        .onConflict((oc) => oc.column('source_checkin_id').where('source_checkin_id', 'is not', null).doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), updated_at: input.now })))
+        .execute();
+    } else {
+      await tx.deleteFrom('commitment').where('source_checkin_id', '=', ctx.id).where('status', '=', 'open').where('slips', '=', 0).execute();
+    }
+
+    const reviews = (input.reviews ?? []).flatMap((r) => {
+      const commitment = reviewable.get(r.id);
+      return commitment && r.outcome ? [{ commitment, outcome: r.outcome, ...(r.note ? { note: r.note } : {}) }] : [];
+    });
+    await applyReviews(tx, { checkinId: ctx.id, reviews, nextDue, now: input.now });
+
+    // A number question tied to a goal reports progress towards it (once per check-in and question).
+    for (const q of input.questions.filter((x) => x.kind === 'number' && x.goal_name && (input.raw[x.id] ?? '').trim())) {
+      await tx
+        .insertInto('progress')
+        .values({
+          team_id: ctx.teamId,
+          person_id: ctx.personId,
+          goal_name: q.goal_name!,
+          value: Number((input.raw[q.id] ?? '').trim()),
+          recorded_on: localDate(input.now, ctx.personTz),
+          source: 'checkin',
+          source_ref: `checkin:${ctx.id}:${q.id}`,
+        })
+        .onConflict((oc) => oc.columns(['team_id', 'source_ref']).where('source_ref', 'is not', null).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+        .execute();
+    }
     await tx
       .updateTable('checkin')
       .set({ status: 'answered', answered_at: input.now, updated_at: input.now })

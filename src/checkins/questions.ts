@@ -64,8 +64,8 @@ function checkText(text: string): string {
  */
 export async function ensureDefaultQuestions(db: Kysely<Database>, teamId: string): Promise<void> {
   await sql`
-    insert into question (team_id, text, kind, intent, levels, audience, choices, required, fixed, position, source_id)
-    select ${teamId}, q.text, q.kind, q.intent, q.levels, q.audience, q.choices, q.required, q.fixed, q.position, q.id
+    insert into question (team_id, text, kind, intent, levels, audience, choices, required, fixed, position, goal_name, ask_when, source_id)
+    select ${teamId}, q.text, q.kind, q.intent, q.levels, q.audience, q.choices, q.required, q.fixed, q.position, q.goal_name, q.ask_when, q.id
     from question q
     where q.team_id is null and q.active
       and not exists (select 1 from question c where c.team_id = ${teamId} and c.source_id = q.id)

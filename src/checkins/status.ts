@@ -49,10 +49,24 @@ export async function myStatus(db: Kysely<Database>, teamId: string, userId: str
   }
 
   // The next occurrence of each cadence this person takes part in, after what is already planned.
+  const planned = new Set(open.map((c) => `${c.cadenceName}|${c.occurrence}`));
+  const seen = new Set<string>();
+  const next = (await upcomingCheckins(db, teamId, person, now)).filter((u) => {
+    if (planned.has(`${u.cadenceName}|${u.date}`) || seen.has(u.cadenceKey)) return false;
+    seen.add(u.cadenceKey);
+    return true;
+  });
+  return { person, open, next };
+}
+
+/**
+ * The next occurrence of each active cadence the person takes part in (as a member, or as a leader who
+ * reflects), still ahead of `now` in their own zone, soonest first.
+ */
+export async function upcomingCheckins(db: Kysely<Database>, teamId: string, person: Person, now: Date): Promise<(UpcomingCheckin & { cadenceKey: string })[]> {
   const leader = person.reports_to ? await getPerson(db, teamId, person.reports_to) : undefined;
   const today = localDate(now, person.tz);
-  const planned = new Set(open.map((c) => `${c.cadenceName}|${c.occurrence}`));
-  const next: UpcomingCheckin[] = [];
+  const next: (UpcomingCheckin & { cadenceKey: string })[] = [];
   for (const c of await listCadences(db, teamId, { activeOnly: true })) {
     const { leader: leaderRole, member } = LEVELS[c.level];
     const asMember = person.role === member && leader?.role === leaderRole && leader.active;
@@ -60,12 +74,12 @@ export async function myStatus(db: Kysely<Database>, teamId: string, userId: str
     if (!asMember && !asLeader) continue;
     if (c.mode === 'team' && !c.channel_id) continue;
     const dates = occurrencesBetween({ frequency: c.frequency, weekday: c.weekday, nth: c.nth, anchorDate: c.anchor_date, cron: c.cron }, today, addDays(today, 100));
-    const date = dates.find((d) => !planned.has(`${c.name}|${d}`) && (d > today || c.local_time > localTime(now, person.tz)));
-    if (!date) continue;
-    next.push({ cadenceName: c.name, withName: asMember ? leader!.name : 'your own reflection', date, localTime: c.local_time });
+    for (const date of dates.filter((d) => d > today || c.local_time > localTime(now, person.tz)).slice(0, 2)) {
+      next.push({ cadenceKey: c.key, cadenceName: c.name, withName: asMember ? leader!.name : 'your own reflection', date, localTime: c.local_time });
+    }
   }
   next.sort((a, b) => (a.date + a.localTime).localeCompare(b.date + b.localTime));
-  return { person, open, next };
+  return next;
 }
 
 function localTime(now: Date, tz: string): string {

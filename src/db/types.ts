@@ -11,6 +11,7 @@ export interface WorkspaceTable {
   core_value: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  flags_checked_at: Date | null;
 }
 
 export interface PersonTable {
@@ -133,6 +134,10 @@ export interface QuestionTable {
   active: Generated<boolean>;
   /** A workspace's copy of a shipped question points at the original. */
   source_id: number | null;
+  /** A number question whose answer is progress towards the person's goal of this name. */
+  goal_name: Generated<string | null>;
+  /** Asked only when this holds (`flags_piling`: the organisation has many open flags). */
+  ask_when: Generated<'flags_piling' | null>;
   created_at: Generated<Date>;
 }
 
@@ -157,7 +162,84 @@ export interface SlackEventTable {
   received_at: Generated<Date>;
 }
 
+export type CommitmentStatus = 'open' | 'done' | 'partly' | 'missed' | 'dropped';
+
+export interface CommitmentTable {
+  id: Generated<number>;
+  team_id: string;
+  owner_id: string;
+  /** The leader it was made to; null for the top of the chain (a commitment to the organisation). */
+  leader_id: string | null;
+  text: string;
+  due_date: string;
+  status: Generated<CommitmentStatus>;
+  source_checkin_id: number | null;
+  /** How many times it slipped: carried past a check-in ("not yet"), or missed. */
+  slips: Generated<number>;
+  note: string | null;
+  last_reviewed_checkin_id: number | null;
+  escalated_at: Date | null;
+  closed_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type GoalPeriod = 'week' | 'month' | 'quarter';
+
+export interface GoalTable {
+  id: Generated<number>;
+  team_id: string;
+  owner_id: string;
+  scope: 'person' | 'team';
+  name: string;
+  unit: string;
+  target: number;
+  period: GoalPeriod;
+  created_by: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProgressTable {
+  id: Generated<number>;
+  team_id: string;
+  person_id: string;
+  goal_name: string;
+  /** The period-to-date value as of `recorded_on` (the latest report in a period wins). */
+  value: number;
+  recorded_on: string;
+  source: 'command' | 'checkin' | 'import';
+  source_ref: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface FlagTable {
+  id: Generated<number>;
+  team_id: string;
+  person_id: string;
+  rule: string;
+  detail: string;
+  status: Generated<'open' | 'closed'>;
+  raised_at: Generated<Date>;
+  org_factors: string | null;
+  closed_by: string | null;
+  closed_at: Date | null;
+}
+
+export interface FlagRuleTable {
+  team_id: string;
+  key: string;
+  active: Generated<boolean>;
+  threshold: number;
+}
+
 export interface Database {
+  commitment: CommitmentTable;
+  goal: GoalTable;
+  progress: ProgressTable;
+  flag: FlagTable;
+  flag_rule: FlagRuleTable;
   slack_event: SlackEventTable;
   question: QuestionTable;
   answer: AnswerTable;
@@ -180,3 +262,6 @@ export type Workspace = Selectable<WorkspaceTable>;
 export type Person = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
 export type PersonUpdate = Updateable<PersonTable>;
+export type Commitment = Selectable<CommitmentTable>;
+export type Goal = Selectable<GoalTable>;
+export type Flag = Selectable<FlagTable>;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ensureWorkspaceDefaults, listCadences } from '../checkins/cadences';
+import { missUnreviewed } from '../accountability/commitments';
 import { forgetOldEvents } from '../db/slack-events';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
@@ -40,6 +41,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
       report.missed += closed.missed;
       report.closedRounds += closed.rounds;
       report.reminders += await enqueueReminders(deps.db, teamId, now);
+      await missUnreviewed(deps.db, teamId, now);
     } catch (err) {
       deps.log.error({ err, teamId }, 'planning failed for a workspace; the next tick tries again');
     }

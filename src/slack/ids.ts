@@ -15,6 +15,9 @@ export const IDS = {
     input: 'value',
     shareBlock: 'share',
     shareInput: 'share',
+    reviewPrefix: 'cm_',
+    reviewNotePrefix: 'cmn_',
+    reviewInput: 'review',
   },
   skip: {
     callbackId: 'checkin_skip',

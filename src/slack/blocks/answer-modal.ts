@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { CheckinContext } from '../../checkins/context';
-import type { Answer, Question } from '../../db/types';
+import type { Answer, Commitment, Question } from '../../db/types';
 import { IDS } from '../ids';
 import { context, truncate } from './text';
 
@@ -11,6 +11,46 @@ const option = (value: string, label = value) => ({ text: plain(label), value })
 export interface AnswerModalMetadata {
   readonly checkinId: number;
   readonly questionIds: number[];
+  /** The open commitments reviewed first, in the order shown. */
+  readonly commitmentIds?: number[];
+}
+
+export const REVIEW_OPTIONS = [
+  { value: 'done', label: 'Done' },
+  { value: 'partly', label: 'Partly' },
+  { value: 'not_yet', label: 'Not yet' },
+] as const;
+
+/** "Last time you committed to …: done, partly, not yet?", each with an optional note, before any question. */
+function reviewBlocks(commitments: readonly Commitment[]): types.KnownBlock[] {
+  return commitments.flatMap((m): types.KnownBlock[] => [
+    {
+      type: 'input',
+      block_id: `${ids.reviewPrefix}${m.id}`,
+      optional: true,
+      label: plain(truncate(`Last time you committed to: “${m.text}”. How did it go?`, 2000)),
+      element: { type: 'radio_buttons', action_id: ids.reviewInput, options: REVIEW_OPTIONS.map((o) => option(o.value, o.label)) },
+    },
+    {
+      type: 'input',
+      block_id: `${ids.reviewNotePrefix}${m.id}`,
+      optional: true,
+      label: plain('A note on it (optional)'),
+      element: { type: 'plain_text_input', action_id: ids.reviewInput, max_length: 500 },
+    },
+  ]);
+}
+
+/** Each reviewed commitment's outcome and note, from a submitted view's state. */
+export function readReviewState(
+  state: Record<string, Record<string, any>>,
+  commitmentIds: readonly number[],
+): { id: number; outcome: 'done' | 'partly' | 'not_yet' | null; note: string | null }[] {
+  return commitmentIds.map((id) => {
+    const outcome = state[`${ids.reviewPrefix}${id}`]?.[ids.reviewInput]?.selected_option?.value ?? null;
+    const note = state[`${ids.reviewNotePrefix}${id}`]?.[ids.reviewInput]?.value ?? null;
+    return { id, outcome: REVIEW_OPTIONS.some((o) => o.value === outcome) ? outcome : null, note: note?.trim() || null };
+  });
 }
 
 function element(q: Question, previous: string | undefined): types.InputBlock['element'] {
@@ -40,9 +80,9 @@ function element(q: Question, previous: string | undefined): types.InputBlock['e
 }
 
 /** The round's questions as a modal, prefilled with earlier answers when someone edits. */
-export function answerModal(ctx: CheckinContext, questions: readonly Question[], previous: readonly Answer[]): types.ModalView {
+export function answerModal(ctx: CheckinContext, questions: readonly Question[], previous: readonly Answer[], reviews: readonly Commitment[] = []): types.ModalView {
   const before = new Map(previous.map((a) => [a.question_id, a.value_text ?? (a.value_number === null ? undefined : String(a.value_number))]));
-  const metadata: AnswerModalMetadata = { checkinId: ctx.id, questionIds: questions.map((q) => q.id) };
+  const metadata: AnswerModalMetadata = { checkinId: ctx.id, questionIds: questions.map((q) => q.id), ...(reviews.length ? { commitmentIds: reviews.map((m) => m.id) } : {}) };
   return {
     type: 'modal',
     callback_id: ids.callbackId,
@@ -52,6 +92,7 @@ export function answerModal(ctx: CheckinContext, questions: readonly Question[],
     close: plain('Later'),
     blocks: [
       context(ctx.part === 'leader' ? 'A few questions for you alone.' : `For your conversation with ${ctx.leaderName}.`),
+      ...reviewBlocks(reviews),
       ...questions.map(
         (q): types.InputBlock => ({
           type: 'input',

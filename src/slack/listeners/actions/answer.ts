@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, S
 import { answerableCheckin, answersOf, questionsFor, submitAnswers, validateAnswers } from '../../../checkins/answers';
 import { UserError } from '../../../errors';
 import { teamCheckinOf } from '../../../checkins/moves';
-import { answerModal, readAnswerState, readSharedState, type AnswerModalMetadata } from '../../blocks/answer-modal';
+import { commitmentsToReview } from '../../../accountability/commitments';
+import { answerModal, readAnswerState, readReviewState, readSharedState, type AnswerModalMetadata } from '../../blocks/answer-modal';
 import { promptMessage } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
 import { IDS } from '../../ids';
@@ -18,7 +19,7 @@ export const answerCheckInAction = (deps: SlackDeps) => async ({ ack, action, bo
     const ctx = await answerableCheckin(deps.db, await checkinOfButton(deps, action.value, body.user.id), body.user.id, deps.clock.now());
     const questions = await questionsFor(deps.db, ctx);
     const previous = await answersOf(deps.db, ctx.id);
-    await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous) });
+    await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous, await commitmentsToReview(deps.db, ctx)) });
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'answer', user: body.user.id });
     await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
@@ -47,7 +48,15 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     return;
   }
   try {
-    const ctx = await submitAnswers(deps.db, { checkinId: metadata.checkinId, userId: body.user.id, questions: all, raw, shared: readSharedState(state), now });
+    const ctx = await submitAnswers(deps.db, {
+      checkinId: metadata.checkinId,
+      userId: body.user.id,
+      questions: all,
+      raw,
+      shared: readSharedState(state),
+      reviews: readReviewState(state, metadata.commitmentIds ?? []),
+      now,
+    });
     await ack();
     if (ctx.mode === 'individual' && ctx.channelId && ctx.messageTs) {
       const message = promptMessage(ctx);

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { commitmentsToReview } from '../../../accountability/commitments';
 import { answersOf, questionsFor } from '../../../checkins/answers';
 import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
@@ -83,7 +84,8 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       const ctx = status.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ?? status.open.find((c) => c.status === 'answered');
       if (!ctx) return nothingToAnswerReply(status);
       const questions = await questionsFor(db, ctx);
-      await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id)) });
+      const reviews = await commitmentsToReview(db, ctx);
+      await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews) });
       return null;
     }
     case 'team':

@@ -1,0 +1,174 @@
+import { sql, type Kysely } from 'kysely';
+import { localDate, upcomingCheckins } from '../checkins/status';
+import { addDays } from '../checkins/schedule';
+import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
+import { invalid, notAllowed, notFound } from '../errors';
+import { getPerson } from '../org/people';
+import { visibleSubjects } from '../org/visibility';
+
+/** How many slips (carried past a check-in, or missed) make a commitment escalate one level up. */
+export const ESCALATE_AFTER_SLIPS = 2;
+
+export type ReviewOutcome = 'done' | 'partly' | 'not_yet';
+
+/** The default due date of a commitment: the owner's next check-in, or a week from today without one. */
+export async function nextCheckinDate(db: Kysely<Database>, teamId: string, owner: Person, now: Date): Promise<string> {
+  const today = localDate(now, owner.tz);
+  const next = (await upcomingCheckins(db, teamId, owner, now)).find((u) => u.date > today);
+  return next?.date ?? addDays(today, 7);
+}
+
+/**
+ * `/cascade commit <text> [by <date>]`: a commitment to the person's own leader (or, at the top of the
+ * chain, to the organisation), due at their next check-in unless a date is given.
+ */
+export async function makeCommitment(db: Kysely<Database>, input: { teamId: string; ownerId: string; text: string; by?: string; now: Date }): Promise<Commitment> {
+  const owner = await getPerson(db, input.teamId, input.ownerId);
+  if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with `/cascade org set`.');
+  const text = input.text.trim().replace(/\s+/g, ' ');
+  if (text.length < 3) throw invalid('Say what you commit to, like `/cascade commit call every open opportunity by Friday`.');
+  if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
+  const today = localDate(input.now, owner.tz);
+  if (input.by !== undefined && input.by < today) throw invalid(`${input.by} has already passed: give today or a later day.`);
+  const due = input.by ?? (await nextCheckinDate(db, input.teamId, owner, input.now));
+  return db
+    .insertInto('commitment')
+    .values({ team_id: input.teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, updated_at: input.now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The open commitments a check-in reviews first: the owner's, made to this round's leader, due by its day. */
+export async function commitmentsToReview(
+  db: Kysely<Database>,
+  ctx: { teamId: string; personId: string; part: 'member' | 'leader'; leaderId: string; occurrence: string; id: number },
+): Promise<Commitment[]> {
+  let q = db
+    .selectFrom('commitment')
+    .selectAll()
+    .where('team_id', '=', ctx.teamId)
+    .where('owner_id', '=', ctx.personId)
+    .where('status', '=', 'open')
+    .where('due_date', '<=', ctx.occurrence)
+    .where((eb) => eb.or([eb('source_checkin_id', 'is', null), eb('source_checkin_id', '<>', ctx.id)]));
+  q = ctx.part === 'leader' ? q.where('leader_id', 'is', null) : q.where('leader_id', '=', ctx.leaderId);
+  return q.orderBy('due_date').orderBy('id').limit(10).execute();
+}
+
+/**
+ * Records the reviews of one check-in, inside the caller's transaction: done and partly close the
+ * commitment; "not yet" carries it to the next check-in and counts a slip. Two slips escalate.
+ */
+export async function applyReviews(
+  tx: Kysely<Database>,
+  input: { checkinId: number; reviews: readonly { commitment: Commitment; outcome: ReviewOutcome; note?: string }[]; nextDue: string; now: Date },
+): Promise<void> {
+  for (const { commitment, outcome, note } of input.reviews) {
+    if (outcome === 'done' || outcome === 'partly') {
+      await tx
+        .updateTable('commitment')
+        .set({ status: outcome, note: note ?? commitment.note, closed_at: input.now, last_reviewed_checkin_id: input.checkinId, updated_at: input.now })
+        .where('id', '=', commitment.id)
+        .where('status', '=', 'open')
+        .execute();
+    } else if (commitment.last_reviewed_checkin_id !== input.checkinId) {
+      await tx
+        .updateTable('commitment')
+        .set((eb) => ({
+          slips: eb('slips', '+', 1),
+          due_date: input.nextDue,
+          note: note ?? commitment.note,
+          last_reviewed_checkin_id: input.checkinId,
+          escalated_at: commitment.slips + 1 >= ESCALATE_AFTER_SLIPS ? (commitment.escalated_at ?? input.now) : commitment.escalated_at,
+          updated_at: input.now,
+        }))
+        .where('id', '=', commitment.id)
+        .where('status', '=', 'open')
+        .execute();
+    }
+  }
+}
+
+/**
+ * A commitment that reached its review check-in and was not reviewed becomes `missed` once that check-in's
+ * window has closed (answered without reviewing it, or missed altogether; a skipped check-in waits for the next).
+ */
+export async function missUnreviewed(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
+  const result = await sql`
+    update commitment m
+    set status = 'missed', slips = m.slips + 1, closed_at = ${now}, updated_at = ${now},
+        escalated_at = case when m.slips + 1 >= ${ESCALATE_AFTER_SLIPS} then coalesce(m.escalated_at, ${now}) else m.escalated_at end
+    where m.team_id = ${teamId} and m.status = 'open'
+      and exists (
+        select 1 from checkin c join round r on r.id = c.round_id
+        where c.team_id = m.team_id and c.person_id = m.owner_id
+          and c.status in ('answered', 'missed') and c.closes_at <= ${now}
+          and r.occurrence >= m.due_date
+          and c.id is distinct from m.source_checkin_id
+          and c.id is distinct from m.last_reviewed_checkin_id
+          and ((c.part = 'member' and r.leader_id = m.leader_id) or (c.part = 'leader' and m.leader_id is null))
+      )`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export interface CommitmentView extends Commitment {
+  readonly ownerName: string;
+  readonly leaderName: string | null;
+}
+
+/** Someone's commitments (open first), as far as the asker may see: their own, or those of people below them. */
+export async function listCommitments(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string): Promise<CommitmentView[]> {
+  if (!(await visibleSubjects(db, teamId, viewerId, [ownerId])).has(ownerId)) {
+    throw notAllowed(`You can see your own commitments and those of the people below you in the chain; <@${ownerId}> is not below you.`);
+  }
+  const rows = await db
+    .selectFrom('commitment as m')
+    .leftJoin('person as o', (j) => j.onRef('o.team_id', '=', 'm.team_id').onRef('o.slack_user_id', '=', 'm.owner_id'))
+    .leftJoin('person as l', (j) => j.onRef('l.team_id', '=', 'm.team_id').onRef('l.slack_user_id', '=', 'm.leader_id'))
+    .selectAll('m')
+    .select(['o.name as owner_name', 'l.name as leader_name'])
+    .where('m.team_id', '=', teamId)
+    .where('m.owner_id', '=', ownerId)
+    .orderBy(sql`case m.status when 'open' then 0 else 1 end`)
+    .orderBy('m.due_date', 'desc')
+    .limit(25)
+    .execute();
+  return rows.map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
+}
+
+/** `/cascade done <number>`: the owner (or a leader above them) closes a commitment as done. */
+export async function markDone(db: Kysely<Database>, teamId: string, actorId: string, id: number, now: Date): Promise<Commitment> {
+  const m = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
+  if (!m || !(await visibleSubjects(db, teamId, actorId, [m.owner_id])).has(m.owner_id)) {
+    throw notFound(`There is no commitment number ${id} of yours (or of anyone below you): see \`/cascade commitments\`.`);
+  }
+  if (m.status !== 'open') throw invalid(`Commitment ${id} is already ${m.status}.`);
+  return db
+    .updateTable('commitment')
+    .set({ status: 'done', closed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Commitments that slipped twice, for the brief of the leader one level above the one they were made to:
+ * the leader's direct reports' people, escalated since `since`.
+ */
+export async function escalationsFor(db: Kysely<Database>, teamId: string, leaderId: string, since: Date): Promise<CommitmentView[]> {
+  const rows = await db
+    .selectFrom('commitment as m')
+    .innerJoin('person as l', (j) => j.onRef('l.team_id', '=', 'm.team_id').onRef('l.slack_user_id', '=', 'm.leader_id'))
+    .leftJoin('person as o', (j) => j.onRef('o.team_id', '=', 'm.team_id').onRef('o.slack_user_id', '=', 'm.owner_id'))
+    .selectAll('m')
+    .select(['o.name as owner_name', 'l.name as leader_name'])
+    .where('m.team_id', '=', teamId)
+    .where('l.reports_to', '=', leaderId)
+    .where('m.escalated_at', 'is not', null)
+    .where('m.escalated_at', '>', since)
+    .orderBy('m.escalated_at')
+    .execute();
+  return rows.map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
+}
+
+export const STATUS_WORDS: Record<CommitmentStatus, string> = { open: 'open', done: 'done', partly: 'partly done', missed: 'missed', dropped: 'dropped' };
