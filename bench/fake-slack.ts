@@ -43,6 +43,7 @@ async function serve(): Promise<{ apiUrl: string; calls: () => number; stop: () 
       res.end(JSON.stringify(body));
     });
   });
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { CheckinStatus, Database, Level } from '../db/types';
+import { escalationsFor, type CommitmentView } from '../accountability/commitments';
+import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
 import { chainBelow, visibleSubjects } from '../org/visibility';
 import { LEVELS } from './schedule';
 
@@ -13,6 +14,8 @@ export interface BriefMember {
   /** Why the prompt never reached them, when the outbox gave up. */
   readonly undelivered: string | null;
   readonly answers: readonly { question: string; kind: string; intent: string; value: string; shared: boolean }[];
+  /** Their commitments to this leader: open ones, and those that closed this period. */
+  readonly commitments: readonly { id: number; text: string; status: CommitmentStatus; dueDate: string; slips: number }[];
 }
 
 /** What was heard below one member who leads people themselves, over the period of the round. */
@@ -41,6 +44,8 @@ export interface Brief {
   readonly occurrence: string;
   readonly members: readonly BriefMember[];
   readonly rollUp: readonly TeamSummary[];
+  /** Commitments made to the leader's direct reports that slipped twice: accountability one level up. */
+  readonly escalations: readonly CommitmentView[];
   readonly suggestions: readonly string[];
 }
 
@@ -94,6 +99,27 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', shown.map((c) => c.id)).orderBy('checkin_id').orderBy('position').execute()
     : [];
 
+  const previous = await db
+    .selectFrom('round')
+    .select((eb) => eb.fn.max('occurrence').as('occurrence'))
+    .where('cadence_id', '=', round.cadence_id)
+    .where('leader_id', '=', round.leader_id)
+    .where('occurrence', '<', round.occurrence)
+    .executeTakeFirst();
+  const from = (previous?.occurrence as string | null | undefined) ?? shiftDate(round.occurrence, -35);
+  const since = new Date(`${from}T00:00:00Z`);
+
+  const commitments = shown.length
+    ? await db
+        .selectFrom('commitment')
+        .selectAll()
+        .where('team_id', '=', round.team_id)
+        .where('owner_id', 'in', shown.map((c) => c.person_id))
+        .where((eb) => eb.or([eb('status', '=', 'open'), eb('closed_at', '>', since)]))
+        .orderBy('due_date')
+        .execute()
+    : [];
+
   const members: BriefMember[] = shown.map((c) => ({
     personId: c.person_id,
     name: c.name ?? c.person_id,
@@ -104,16 +130,10 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     answers: answers
       .filter((a) => a.checkin_id === c.id)
       .map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: a.shared })),
+    commitments: commitments
+      .filter((m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id))
+      .map((m) => ({ id: m.id, text: m.text, status: m.status, dueDate: m.due_date, slips: m.slips })),
   }));
-
-  const previous = await db
-    .selectFrom('round')
-    .select((eb) => eb.fn.max('occurrence').as('occurrence'))
-    .where('cadence_id', '=', round.cadence_id)
-    .where('leader_id', '=', round.leader_id)
-    .where('occurrence', '<', round.occurrence)
-    .executeTakeFirst();
-  const from = (previous?.occurrence as string | null | undefined) ?? shiftDate(round.occurrence, -35);
 
   const rollUp: TeamSummary[] = [];
   for (const m of members) {
@@ -132,6 +152,7 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     occurrence: round.occurrence,
     members,
     rollUp,
+    escalations: await escalationsFor(db, round.team_id, round.leader_id, since),
     suggestions,
   };
 }

@@ -12,6 +12,9 @@ export type ParsedCommand =
   | { readonly kind: 'status' }
   | { readonly kind: 'checkin' }
   | { readonly kind: 'team'; readonly userId?: string }
+  | { readonly kind: 'commit'; readonly text: string; readonly by?: string }
+  | { readonly kind: 'commitments'; readonly userId?: string }
+  | { readonly kind: 'done'; readonly id: number }
   | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
   | { readonly kind: 'cadence.list' }
   | { readonly kind: 'cadence.set'; readonly key: string; readonly changes: CadenceChanges }
@@ -30,6 +33,9 @@ export const COMMANDS = [
   { name: 'org', usage: '/cascade org import', about: 'paste a CSV of the whole org chart (admins)' },
   { name: 'status', usage: '/cascade status', about: 'your next check-ins and anything unanswered' },
   { name: 'checkin', usage: '/cascade checkin', about: 'answer your open check-in now' },
+  { name: 'commit', usage: '/cascade commit <text> [by <YYYY-MM-DD>]', about: 'commit to your leader; due at your next check-in unless you give a day' },
+  { name: 'commitments', usage: '/cascade commitments [@person]', about: 'open and recent commitments (yours, or of someone below you)' },
+  { name: 'done', usage: '/cascade done <number>', about: 'close a commitment as done' },
   { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
   { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
   { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
@@ -90,6 +96,32 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: head };
     case 'pause':
       return parsePause(tokens.slice(1));
+    case 'commit': {
+      const rest = tokens.slice(1);
+      let by: string | undefined;
+      const last = rest[rest.length - 1];
+      if (rest.length >= 2 && word(rest[rest.length - 2]) === 'by' && last?.kind === 'word' && ISO_DATE.test(last.text)) {
+        if (!isRealDate(last.text)) return usage(`"${last.text}" is not a date: write it as YYYY-MM-DD, like 2026-12-24.`, 'commit');
+        by = last.text;
+        rest.splice(rest.length - 2, 2);
+      }
+      const text = rest.map(describe).join(' ').trim();
+      if (!text) return usage('Say what you commit to, like `/cascade commit call every open opportunity by 2026-12-04`.', 'commit');
+      return { kind: 'commit', text, ...(by ? { by } : {}) };
+    }
+    case 'commitments': {
+      const [who, ...extra] = tokens.slice(1);
+      if (!who) return { kind: 'commitments' };
+      if (who.kind !== 'user') return usage(notAMention(who, 'the person'), 'commitments');
+      if (extra.length > 0) return usage(`Unexpected "${extra.map(describe).join(' ')}".`, 'commitments');
+      return { kind: 'commitments', userId: who.id };
+    }
+    case 'done': {
+      const t = tokens[1];
+      const id = t?.kind === 'word' ? Number(t.text.replace(/^#/, '')) : NaN;
+      if (!Number.isInteger(id) || id <= 0 || tokens.length > 2) return usage('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.', 'done');
+      return { kind: 'done', id };
+    }
     case 'team': {
       const [who, ...extra] = tokens.slice(1);
       if (!who) return { kind: 'team' };

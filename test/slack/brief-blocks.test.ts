@@ -17,6 +17,7 @@ function brief(members: number, answerLength: number): Brief {
       status: i % 3 === 0 ? ('missed' as const) : ('answered' as const),
       skipReason: null,
       undelivered: null,
+      commitments: [],
       answers:
         i % 3 === 0
           ? []
@@ -26,6 +27,7 @@ function brief(members: number, answerLength: number): Brief {
             ],
     })),
     rollUp: [],
+    escalations: [],
     suggestions: ['What would help you most from me?', 'Which obstacle is slowing you down most right now?', 'What did a customer teach you this week?'],
   };
 }

@@ -1,3 +1,4 @@
+import { STATUS_WORDS } from '../../accountability/commitments';
 import type { Brief, BriefMember, TeamSummary } from '../../checkins/briefs';
 import { LIMITS } from '../ids';
 import { context, header, section, truncate, type Block, type Reply } from './text';
@@ -24,6 +25,7 @@ function memberBlock(m: BriefMember): Block {
   const who = m.part === 'leader' ? 'Your own reflection' : `*${m.name}*`;
   const lines = [`${who} — ${memberState(m)}`];
   for (const a of m.answers) lines.push(`*${a.question}*${a.shared ? ' _(shared with the team)_' : ''}\n>${truncate(a.value, 600).replace(/\n/g, '\n>')}`);
+  for (const c of m.commitments) lines.push(`:pushpin: Commitment ${c.id}: “${truncate(c.text, 200)}” — ${STATUS_WORDS[c.status]}${c.status === 'open' ? `, due ${c.dueDate}` : ''}${c.slips ? `, slipped ${c.slips}×` : ''}`);
   return section(lines.join('\n'));
 }
 
@@ -56,6 +58,15 @@ export function briefMessage(brief: Brief): Reply {
     tail.push(section(`*Questions for the conversation*\n${brief.suggestions.map((s, i) => `${i + 1}. ${s}`).join('\n')}`));
   }
   const body: Block[] = [...brief.members.map(memberBlock)];
+  if (brief.escalations.length > 0) {
+    body.unshift(
+      section(
+        `*Escalated to you: commitments that slipped twice*\n${brief.escalations
+          .map((e) => `• ${e.ownerName}'s commitment to ${e.leaderName ?? 'the organisation'}: “${truncate(e.text, 200)}” — ${STATUS_WORDS[e.status]}, slipped ${e.slips}×`)
+          .join('\n')}`,
+      ),
+    );
+  }
   if (brief.rollUp.length > 0) body.push({ type: 'divider' }, section('*What was heard further down*'), ...brief.rollUp.map(summaryBlock));
 
   const room = LIMITS.blocksPerMessage - fixed.length - tail.length;

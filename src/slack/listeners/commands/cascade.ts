@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { commitmentsToReview } from '../../../accountability/commitments';
+import { commitmentsToReview, listCommitments, makeCommitment, markDone } from '../../../accountability/commitments';
+import { commitmentDoneReply, commitmentMadeReply, commitmentsReply } from '../../blocks/accountability';
 import { answersOf, questionsFor } from '../../../checkins/answers';
 import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
@@ -88,6 +89,12 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews) });
       return null;
     }
+    case 'commit':
+      return commitmentMadeReply(await makeCommitment(db, { teamId: caller.teamId, ownerId: caller.userId, text: parsed.text, by: parsed.by, now: clock.now() }));
+    case 'commitments':
+      return commitmentsReply(await listCommitments(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId), parsed.userId === undefined || parsed.userId === caller.userId);
+    case 'done':
+      return commitmentDoneReply(await markDone(db, caller.teamId, caller.userId, parsed.id, clock.now()));
     case 'team':
       if (parsed.userId) return personCheckinsReply(await personCheckins(db, caller.teamId, caller.userId, parsed.userId));
       return teamReply(await teamOverview(db, caller.teamId, caller.userId, clock.now()));

@@ -1,0 +1,30 @@
+import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitments';
+import type { Commitment } from '../../db/types';
+import { context, sections, type Reply } from './text';
+
+function dayLabel(date: string): string {
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+export function commitmentMadeReply(m: Commitment): Reply {
+  const to = m.leader_id ? `to <@${m.leader_id}>` : 'to the organisation';
+  return { text: `Commitment ${m.id} made ${to}: “${m.text}”, due ${dayLabel(m.due_date)}. Your next check-in asks how it went; \`/cascade done ${m.id}\` closes it sooner.` };
+}
+
+export function commitmentLine(m: CommitmentView, today?: string): string {
+  const overdue = m.status === 'open' && today !== undefined && m.due_date < today ? ' · *overdue*' : '';
+  const slips = m.slips ? ` · slipped ${m.slips}×` : '';
+  const to = m.leaderName ? ` to ${m.leaderName}` : ' to the organisation';
+  return `*${m.id}.* “${m.text}”${to} — ${STATUS_WORDS[m.status]}, due ${dayLabel(m.due_date)}${overdue}${slips}${m.note ? `\n     _${m.note}_` : ''}`;
+}
+
+export function commitmentsReply(list: readonly CommitmentView[], mine: boolean): Reply {
+  if (list.length === 0) return { text: mine ? 'You have no commitments yet. Make one with `/cascade commit <text>`.' : 'No commitments yet.' };
+  const who = mine ? 'Your commitments' : `${list[0]!.ownerName}'s commitments`;
+  const text = `*${who}*\n${list.map((m) => commitmentLine(m)).join('\n')}`;
+  return { text, blocks: [...sections(text, 20), context('`/cascade done <number>` closes one as done.')] };
+}
+
+export function commitmentDoneReply(m: Commitment): Reply {
+  return { text: `Commitment ${m.id} is done: “${m.text}”.` };
+}
