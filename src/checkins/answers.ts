@@ -19,7 +19,8 @@ async function openFlagCount(db: Kysely<Database>, teamId: string): Promise<numb
 
 /**
  * The questions of one check-in: the fixed questions of its level (and part: a leader's reflection has
- * its own), then the rotating ones this person has gone longest without being asked.
+ * its own), then the rotating ones this person has gone longest without being asked, and last the
+ * commitment question ("What will you commit to before our next conversation?").
  */
 export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): Promise<Question[]> {
   const candidates = await db
@@ -52,7 +53,13 @@ export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): P
       const lb = b.last_asked ? new Date(b.last_asked as unknown as string).getTime() : 0;
       return la - lb || a.position - b.position;
     });
-  return [...fixed, ...rotating].slice(0, MAX_QUESTIONS).map(({ last_asked: _unused, ...q }) => q);
+  // The commitment question closes every round: commitment is the heart of accountability.
+  const commitment = rotating.find((q) => q.kind === 'commitment');
+  const others = rotating.filter((q) => q !== commitment);
+  const room = MAX_QUESTIONS - fixed.length - (commitment ? 1 : 0);
+  return [...fixed, ...others.slice(0, Math.max(0, room)), ...(commitment ? [commitment] : [])]
+    .slice(0, MAX_QUESTIONS)
+    .map(({ last_asked: _unused, ...q }) => q);
 }
 
 export async function answersOf(db: Kysely<Database>, checkinId: number): Promise<Answer[]> {

@@ -1,0 +1,168 @@
+import { questionsFor, submitAnswers } from '../../src/checkins/answers';
+import { checkinContext } from '../../src/checkins/context';
+import { tick } from '../../src/scheduler/tick';
+import { IDS } from '../../src/slack/ids';
+import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
+import { importFixtureOrg, tickDeps } from '../support/cascade';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+const now = { current: new Date('2026-11-15T00:00:00Z') };
+
+const step = async (iso: string) => {
+  now.current = new Date(iso);
+  return tick(tickDeps(db, slack, app.log), now.current);
+};
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
+  await importFixtureOrg(db, slack, app.teamId, now.current);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+  await db?.close();
+});
+
+/** The person's check-in of the weekly rep round on that Monday. */
+async function checkinOf(userId: string, occurrence: string) {
+  const row = await db.db
+    .selectFrom('checkin as c')
+    .innerJoin('round as r', 'r.id', 'c.round_id')
+    .select('c.id')
+    .where('c.person_id', '=', userId)
+    .where('r.occurrence', '=', occurrence)
+    .executeTakeFirstOrThrow();
+  return (await checkinContext(db.db, row.id))!;
+}
+
+/** Answers every question; the commitment question with `promise` (or leaves it blank). */
+async function answer(userId: string, occurrence: string, promise: string | null, reviews: { id: number; outcome: 'done' | 'partly' | 'not_yet' | null }[] = []) {
+  const ctx = await checkinOf(userId, occurrence);
+  const questions = await questionsFor(db.db, ctx);
+  const raw = Object.fromEntries(
+    questions.map((q) => [q.id, q.kind === 'commitment' ? (promise ?? '') : q.kind === 'rating_1_5' ? '3' : q.kind === 'number' ? '4' : q.kind === 'yes_no' ? 'yes' : 'Steady week']),
+  );
+  await submitAnswers(db.db, { checkinId: ctx.id, userId, questions, raw, reviews: reviews.map((r) => ({ ...r, note: null })), now: now.current });
+}
+
+const commitment = (text: string) => db.db.selectFrom('commitment').selectAll().where('text', '=', text).executeTakeFirstOrThrow();
+
+describe('Commitments across weeks', () => {
+  test('When reps answer in week 1, then their commitment question (always the last) becomes a commitment to their manager, due at the next check-in', async () => {
+    await step('2026-11-16T04:30:00Z');
+    const questions = await questionsFor(db.db, await checkinOf(PEOPLE.raj.id, '2026-11-16'));
+    expect(questions[questions.length - 1]!.text).toBe('What will you commit to before our next conversation?');
+    await answer(PEOPLE.raj.id, '2026-11-16', 'Book five demos with new logos');
+    await step('2026-11-16T10:00:00Z');
+    await answer(PEOPLE.mia.id, '2026-11-16', 'Clean up my pipeline');
+    await step('2026-11-16T18:00:00Z');
+    await answer(PEOPLE.leo.id, '2026-11-16', 'Call ten dormant accounts');
+    expect(await commitment('Book five demos with new logos')).toMatchObject({ owner_id: PEOPLE.raj.id, leader_id: PEOPLE.ann.id, status: 'open', due_date: '2026-11-23' });
+    expect(await commitment('Call ten dormant accounts')).toMatchObject({ owner_id: PEOPLE.leo.id, leader_id: PEOPLE.bob.id, status: 'open', due_date: '2026-11-23' });
+  });
+
+  test('When Raj opens week 2, then it asks about his commitment first, and "done" closes it', async () => {
+    const made = await commitment('Book five demos with new logos');
+    await step('2026-11-23T04:30:00Z');
+    const ctx = await checkinOf(PEOPLE.raj.id, '2026-11-23');
+    await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.prompt.answer, value: String(ctx.id), id: 'raj-week2' });
+    const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-raj-week2' });
+    const inputs = open!.args.view.blocks.filter((b: any) => b.type === 'input');
+    expect(inputs[0].block_id).toBe(`${IDS.answer.reviewPrefix}${made.id}`);
+    expect(inputs[0].label.text).toBe('Last time you committed to: “Book five demos with new logos”. How did it go?');
+    expect(inputs[0].element.options.map((o: any) => o.text.text)).toEqual(['Done', 'Partly', 'Not yet']);
+
+    const meta = JSON.parse(open!.args.view.private_metadata) as { questionIds: number[]; commitmentIds: number[] };
+    expect(meta.commitmentIds).toEqual([made.id]);
+    const [worked, confidence] = meta.questionIds;
+    const values = {
+      [`${IDS.answer.reviewPrefix}${made.id}`]: { [IDS.answer.reviewInput]: { type: 'radio_buttons', selected_option: { value: 'done' } } },
+      [`${IDS.answer.reviewNotePrefix}${made.id}`]: { [IDS.answer.reviewInput]: { type: 'plain_text_input', value: 'Six, in fact' } },
+      [`${IDS.answer.blockPrefix}${worked}`]: { value: { type: 'plain_text_input', value: 'Demos' } },
+      [`${IDS.answer.blockPrefix}${confidence}`]: { value: { type: 'radio_buttons', selected_option: { value: '4' } } },
+    };
+    const res = await app.interaction(viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: open!.args.view.private_metadata, values }));
+    expect(res.status).toBe(200);
+    expect(await commitment('Book five demos with new logos')).toMatchObject({ status: 'done', note: 'Six, in fact', slips: 0 });
+  });
+
+  test("When Mia answers week 2 without reviewing hers, then it stays open until that window closes, and then it is missed", async () => {
+    await step('2026-11-23T10:00:00Z');
+    await answer(PEOPLE.mia.id, '2026-11-23', null);
+    // Leo says "not yet" in week 2 (the first slip), before the windows close.
+    await step('2026-11-23T18:00:00Z');
+    const leo = await commitment('Call ten dormant accounts');
+    await answer(PEOPLE.leo.id, '2026-11-23', null, [{ id: leo.id, outcome: 'not_yet' }]);
+    expect(await commitment('Call ten dormant accounts')).toMatchObject({ status: 'open', slips: 1, due_date: '2026-11-30', escalated_at: null });
+
+    // Mia's week 2 window (London) closes on Wednesday 25 November at 10:00 UTC.
+    await step('2026-11-25T09:59:00Z');
+    expect((await commitment('Clean up my pipeline')).status).toBe('open');
+    await step('2026-11-25T10:00:00Z');
+    expect(await commitment('Clean up my pipeline')).toMatchObject({ status: 'missed', slips: 1, escalated_at: null });
+    expect((await commitment('Call ten dormant accounts')).status).toBe('open');
+  });
+
+  test('When a commitment slips twice, then it reaches the brief of the leader one level up, and no other brief', async () => {
+    const made = await commitment('Call ten dormant accounts');
+    await step('2026-11-30T18:00:00Z');
+    await answer(PEOPLE.leo.id, '2026-11-30', null, [{ id: made.id, outcome: 'not_yet' }]);
+    const slipped = await commitment('Call ten dormant accounts');
+    expect(slipped).toMatchObject({ status: 'open', slips: 2 });
+    expect(slipped.escalated_at).not.toBeNull();
+
+    // Pat meets the managers on Thursday 3 December; that round closes on Monday the 7th (Bob's window, 17:00 UTC).
+    for (const at of ['2026-12-02T18:00:00Z', '2026-12-03T09:00:00Z', '2026-12-03T15:00:00Z', '2026-12-03T17:00:00Z', '2026-12-07T17:00:00Z', '2026-12-07T17:01:00Z']) await step(at);
+    const briefs = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Your brief'));
+    const pat = briefs.filter((c) => c.args.channel === `D${PEOPLE.president.id}`);
+    expect(pat).toHaveLength(1);
+    const blocks = JSON.stringify(pat[0]!.args.blocks);
+    expect(blocks).toContain('Escalated to you: commitments that slipped twice');
+    expect(blocks).toContain("Leo Park's commitment to Bob Stone: “Call ten dormant accounts” — open, slipped 2×");
+    const others = briefs.filter((c) => c.args.channel !== `D${PEOPLE.president.id}`);
+    expect(others.length).toBeGreaterThan(3);
+    for (const b of others) expect(JSON.stringify(b.args.blocks)).not.toContain('Escalated to you');
+    // Bob's own brief still shows Leo's commitment, as his leader, without the escalation.
+    expect(others.some((b) => b.args.channel === `D${PEOPLE.bob.id}` && JSON.stringify(b.args.blocks).includes('Call ten dormant accounts'))).toBe(true);
+  });
+});
+
+describe('/cascade commit, commitments and done', () => {
+  const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
+
+  test('When Ann commits to Pat with a date, lists, and closes it, then each step is stored; bad input changes nothing', async () => {
+    now.current = new Date('2026-12-08T12:00:00Z');
+    const made = await say(PEOPLE.ann.id, 'commit run a pipeline review with each rep by 2026-12-18');
+    const id = Number(/^Commitment (\d+) made to <@UPRES001>: “run a pipeline review with each rep”, due Fri 18 Dec\./.exec(made.text)![1]);
+    expect((await say(PEOPLE.ann.id, 'commitments')).text).toContain(`*${id}.* “run a pipeline review with each rep” to Pat Rivera — open, due Fri 18 Dec`);
+    expect((await say(PEOPLE.ann.id, 'commit something by 2026-12-01')).text).toBe('2026-12-01 has already passed: give today or a later day.');
+    expect((await say(PEOPLE.ann.id, 'commit')).text).toContain('Say what you commit to');
+    expect((await say(PEOPLE.ann.id, 'done twelve')).text).toContain('Give the commitment’s number');
+    expect((await say(PEOPLE.mia.id, `done ${id}`)).text).toBe(`There is no commitment number ${id} of yours (or of anyone below you): see \`/cascade commitments\`.`);
+    expect((await say(PEOPLE.ann.id, `done ${id}`)).text).toBe(`Commitment ${id} is done: “run a pipeline review with each rep”.`);
+    expect((await say(PEOPLE.ann.id, `done ${id}`)).text).toBe(`Commitment ${id} is already done.`);
+    const count = await db.db.selectFrom('commitment').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', PEOPLE.ann.id).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1);
+  });
+
+  test('When the CEO commits, then it is a commitment to the organisation, due at the CEO’s next reflection', async () => {
+    const made = await say(PEOPLE.ceo.id, 'commit weekly coaching hour for every manager');
+    expect(made.text).toMatch(/^Commitment \d+ made to the organisation: “weekly coaching hour for every manager”, due Mon 4 Jan\./);
+  });
+
+  test("When people list someone else's commitments, then only the people above them in the chain may", async () => {
+    expect((await say(PEOPLE.ann.id, `commitments <@${PEOPLE.raj.id}>`)).text).toContain('Book five demos with new logos');
+    expect((await say(PEOPLE.president.id, `commitments <@${PEOPLE.leo.id}>`)).text).toContain('Call ten dormant accounts');
+    expect((await say(PEOPLE.mia.id, `commitments <@${PEOPLE.raj.id}>`)).text).toContain('is not below you');
+    expect((await say(PEOPLE.bob.id, `commitments <@${PEOPLE.raj.id}>`)).text).toContain('is not below you');
+    expect((await say(PEOPLE.raj.id, `commitments <@${PEOPLE.ann.id}>`)).text).toContain('is not below you');
+  });
+});
