@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate';
 import { describeSlackFailure, messengerFor, startCascade, StartupError, type RunningCascade } from './index';
 import { tick } from './scheduler/tick';
 import { boltLogger, createLog, type Log } from './log';
+import { importGoals, importProgress } from './accountability/goals';
 import { describeImport, importOrgChart } from './org/import';
 import { ensureWorkspace } from './org/people';
 import { webClientOptions } from './slack/app';
@@ -21,6 +22,11 @@ Commands:
                                           load the whole org chart from CSV (columns: slack_user_id or email,
                                           name, role, manager, admin); --dry-run prints what would change;
                                           --team is needed only without SLACK_BOT_TOKEN
+  goals import <file.csv> [--dry-run] [--team T…]
+                                          set goals from CSV (columns: person, goal, target, unit, period,
+                                          and optionally scope: person or team; person is a Slack ID or email)
+  progress import <file.csv> [--dry-run] [--team T…]
+                                          record progress from CSV (columns: person, goal, value, date)
   tick [--at <ISO instant>]               run one scheduler step now, or as if it were that instant
   help                                    this text
 
@@ -67,6 +73,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const [sub, file, ...extra] = rest;
       if (sub !== 'import' || !file || extra.length) return usageError(io, 'expected: cascade org import <file.csv> [--dry-run] [--team T…]');
       return orgImport(io, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
+    }
+    case 'goals':
+    case 'progress': {
+      const [sub, file, ...extra] = rest;
+      if (sub !== 'import' || !file || extra.length) return usageError(io, `expected: cascade ${command} import <file.csv> [--dry-run] [--team T…]`);
+      return accountabilityImport(io, command, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
     }
     case 'tick':
       if (rest.length) return usageError(io, 'expected: cascade tick [--at <ISO instant>]');
@@ -156,18 +168,24 @@ async function migrate(io: Io): Promise<number> {
   });
 }
 
-async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
-  const config = configFor(io, false);
-  if (!config) return 2;
-  let csv: string;
+function readInput(io: Io, command: string, file: string): string | null {
   try {
-    csv = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
-    io.err(`cascade org import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    return 2;
+    io.err(`cascade ${command}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    return null;
   }
+}
 
-  let teamId = options.team;
+/** The workspace a command works on: the bot token's (checked with auth.test), or `--team` without one. */
+async function resolveTeam(
+  io: Io,
+  config: Config,
+  command: string,
+  team: string | undefined,
+  missing: string,
+): Promise<{ teamId: string; teamName: string; client: webApi.WebClient | null } | number> {
+  let teamId = team;
   let teamName = '';
   let client: webApi.WebClient | null = null;
   if (config.slack.botToken) {
@@ -176,22 +194,31 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
     try {
       const auth = await client.auth.test();
       if (teamId && auth.team_id !== teamId) {
-        io.err(`cascade org import: --team ${teamId} does not match the workspace of SLACK_BOT_TOKEN (${auth.team_id}).`);
+        io.err(`cascade ${command}: --team ${teamId} does not match the workspace of SLACK_BOT_TOKEN (${auth.team_id}).`);
         return 2;
       }
       teamId = auth.team_id;
       teamName = auth.team ?? '';
     } catch (err) {
-      io.err(`cascade org import: ${describeSlackFailure(err, config)}`);
+      io.err(`cascade ${command}: ${describeSlackFailure(err, config)}`);
       return 1;
     }
   }
   if (!teamId) {
-    io.err('cascade org import: set SLACK_BOT_TOKEN (names, emails and time zones then come from Slack), or give --team T… with Slack IDs and names in the file.');
+    io.err(`cascade ${command}: ${missing}`);
     return 2;
   }
+  return { teamId, teamName, client };
+}
 
-  const team = teamId;
+async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const csv = readInput(io, 'org import', file);
+  if (csv === null) return 2;
+  const resolved = await resolveTeam(io, config, 'org import', options.team, 'set SLACK_BOT_TOKEN (names, emails and time zones then come from Slack), or give --team T… with Slack IDs and names in the file.');
+  if (typeof resolved === 'number') return resolved;
+  const { teamId: team, teamName, client } = resolved;
   return withDatabase(io, config, 'org import', async (db) => {
       await migrateToLatest(db.db);
       await ensureWorkspace(db.db, team, teamName);
@@ -205,6 +232,28 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
       if (outcome.ok) io.out(report);
       else io.err(report);
       return outcome.ok ? 0 : 1;
+  });
+}
+
+async function accountabilityImport(io: Io, what: 'goals' | 'progress', file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
+  const command = `${what} import`;
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const csv = readInput(io, command, file);
+  if (csv === null) return 2;
+  const resolved = await resolveTeam(io, config, command, options.team, 'set SLACK_BOT_TOKEN, or give --team T… (the workspace whose org chart the file names).');
+  if (typeof resolved === 'number') return resolved;
+  return withDatabase(io, config, command, async (db) => {
+    await migrateToLatest(db.db);
+    const run = what === 'goals' ? importGoals : importProgress;
+    const outcome = await run(db.db, resolved.teamId, csv, { dryRun: options.dryRun, now: new Date() });
+    if (!outcome.ok) {
+      io.err([`cascade ${command}: nothing was applied; fix these lines and run it again:`, ...outcome.errors.map((e) => `  line ${e.line}: ${e.message}`)].join('\n'));
+      return 1;
+    }
+    const noun = what === 'goals' ? 'goal' : 'progress line';
+    io.out(`${options.dryRun ? 'Dry run: would apply' : 'Applied'} ${outcome.applied} ${noun}${outcome.applied === 1 ? '' : 's'}.`);
+    return 0;
   });
 }
 

@@ -158,3 +158,41 @@ describe('cascade org import', () => {
     expect(badInstant.stderr()).toContain('--at takes an ISO 8601 instant');
   });
 });
+
+describe('cascade goals import and progress import', () => {
+  test('When the files are good, then goals and progress are stored; when one line is bad, then it exits 1 naming it and applies nothing', async () => {
+    const { env, db } = await storage('goals');
+    const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
+    const org = join(work, 'org-for-goals.csv');
+    writeFileSync(org, ORG_CSV);
+    const goals = join(work, 'goals.csv');
+    writeFileSync(goals, 'person,goal,target,unit,period,scope\nraj@example.com,New pipeline,250000,USD,monthly,\nann@example.com,New pipeline,450000,USD,monthly,team\n');
+    const progress = join(work, 'progress.csv');
+    writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\nraj@example.com,New pipeline,lots,2026-11-16\n');
+    try {
+      expect((await cascade(['org', 'import', org], base).exit).code).toBe(0);
+      const g = cascade(['goals', 'import', goals], base);
+      expect((await g.exit).code).toBe(0);
+      expect(g.stdout()).toContain('Applied 2 goals.');
+      const bad = cascade(['progress', 'import', progress], base);
+      expect((await bad.exit).code).toBe(1);
+      expect(bad.stderr()).toContain('cascade progress import: nothing was applied; fix these lines and run it again:\n  line 3: "lots" is not a number');
+      writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\n');
+      const good = cascade(['progress', 'import', progress, '--dry-run'], base);
+      expect((await good.exit).code).toBe(0);
+      expect(good.stdout()).toContain('Dry run: would apply 1 progress line.');
+      const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
+      try {
+        expect(await check.db.selectFrom('goal').select(['owner_id', 'scope']).orderBy('owner_id').execute()).toEqual([
+          { owner_id: 'UMGR0001', scope: 'team' },
+          { owner_id: 'UREP0001', scope: 'person' },
+        ]);
+        expect(await check.db.selectFrom('progress').selectAll().execute()).toHaveLength(0);
+      } finally {
+        if (!db) await check.close();
+      }
+    } finally {
+      await db?.close();
+    }
+  });
+});

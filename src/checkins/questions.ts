@@ -15,6 +15,8 @@ export interface QuestionDraft {
   readonly fixed: boolean;
   readonly required: boolean;
   readonly choices?: readonly string[];
+  /** A number question whose answers are progress towards the person's goal of this name. */
+  readonly goalName?: string;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function addQuestion(db: Kysely<Database>, teamId: string, draft: Q
   const text = checkText(draft.text);
   if (draft.kind === 'choice' && (!draft.choices || draft.choices.length < 2)) throw invalid('A choice question needs at least two choices: add choices "a|b|c".');
   if (draft.kind !== 'choice' && draft.choices) throw invalid('Only a choice question takes choices.');
+  if (draft.goalName !== undefined && draft.kind !== 'number') throw invalid('Only a number question can report progress towards a goal.');
   const last = await db
     .selectFrom('question')
     .select((eb) => eb.fn.max('position').as('position'))
@@ -101,6 +104,7 @@ export async function addQuestion(db: Kysely<Database>, teamId: string, draft: Q
       fixed: draft.fixed,
       required: draft.required,
       position: Number(last?.position ?? 0) + 10,
+      goal_name: draft.goalName ?? null,
       source_id: null,
     })
     .returningAll()

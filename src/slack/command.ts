@@ -15,6 +15,9 @@ export type ParsedCommand =
   | { readonly kind: 'commit'; readonly text: string; readonly by?: string }
   | { readonly kind: 'commitments'; readonly userId?: string }
   | { readonly kind: 'done'; readonly id: number }
+  | { readonly kind: 'goal.set'; readonly userId: string; readonly scope: 'person' | 'team'; readonly name: string; readonly target: string; readonly unit: string; readonly period: string }
+  | { readonly kind: 'progress'; readonly name: string; readonly value: string }
+  | { readonly kind: 'goals'; readonly userId?: string }
   | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
   | { readonly kind: 'cadence.list' }
   | { readonly kind: 'cadence.set'; readonly key: string; readonly changes: CadenceChanges }
@@ -36,6 +39,9 @@ export const COMMANDS = [
   { name: 'commit', usage: '/cascade commit <text> [by <YYYY-MM-DD>]', about: 'commit to your leader; due at your next check-in unless you give a day' },
   { name: 'commitments', usage: '/cascade commitments [@person]', about: 'open and recent commitments (yours, or of someone below you)' },
   { name: 'done', usage: '/cascade done <number>', about: 'close a commitment as done' },
+  { name: 'goal', usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>', about: 'set a goal for someone below you, or a team goal (leaders, admins)' },
+  { name: 'progress', usage: '/cascade progress "<goal>" <value>', about: 'report where one of your goals stands this period' },
+  { name: 'goals', usage: '/cascade goals [@person]', about: 'goals with attainment and pace (yours, or of someone below you)' },
   { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
   { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
   { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
@@ -46,7 +52,7 @@ export const COMMANDS = [
     about: 'change a cadence (admins)',
   },
   { name: 'questions', usage: '/cascade questions list [<level>]', about: 'the questions each level is asked' },
-  { name: 'questions', usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"]', about: 'add a question (admins)' },
+  { name: 'questions', usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"] [goal "<goal name>"]', about: 'add a question (admins); a number question with a goal reports progress towards it' },
   { name: 'questions', usage: '/cascade questions edit <number> "<text>"', about: 'reword a question (admins)' },
   { name: 'questions', usage: '/cascade questions retire <number>', about: 'stop asking a question; past answers keep its text (admins)' },
 ] as const;
@@ -121,6 +127,34 @@ export function parseCommand(text: string): ParsedCommand {
       const id = t?.kind === 'word' ? Number(t.text.replace(/^#/, '')) : NaN;
       if (!Number.isInteger(id) || id <= 0 || tokens.length > 2) return usage('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.', 'done');
       return { kind: 'done', id };
+    }
+    case 'goal': {
+      if (word(tokens[1]) !== 'set') return usage(tokens[1] ? `Unknown goal command "${describe(tokens[1])}".` : 'Say `goal set …`.', 'goal');
+      const rest = tokens.slice(2);
+      const who = rest.shift();
+      if (who?.kind !== 'user') return usage(notAMention(who, 'whose goal it is'), 'goal');
+      let scope: 'person' | 'team' = 'person';
+      if (word(rest[0]) === 'team' && rest.length === 5) {
+        scope = 'team';
+        rest.shift();
+      }
+      if (rest.length !== 4 || rest.some((t) => t.kind !== 'word')) {
+        return usage('Give the goal as "name" target unit period, like `/cascade goal set @rep "New pipeline" 250000 USD monthly`.', 'goal');
+      }
+      const [name, target, unit, period] = rest.map((t) => (t as { text: string }).text) as [string, string, string, string];
+      return { kind: 'goal.set', userId: who.id, scope, name, target, unit, period };
+    }
+    case 'progress': {
+      const rest = tokens.slice(1);
+      if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return usage('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.', 'progress');
+      return { kind: 'progress', name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
+    }
+    case 'goals': {
+      const [who, ...extra] = tokens.slice(1);
+      if (!who) return { kind: 'goals' };
+      if (who.kind !== 'user') return usage(notAMention(who, 'the person'), 'goals');
+      if (extra.length > 0) return usage(`Unexpected "${extra.map(describe).join(' ')}".`, 'goals');
+      return { kind: 'goals', userId: who.id };
     }
     case 'team': {
       const [who, ...extra] = tokens.slice(1);
@@ -310,6 +344,7 @@ function parseQuestions(tokens: Token[]): ParsedCommand {
       let fixed = false;
       let required = false;
       let choices: string[] | undefined;
+      let goalName: string | undefined;
       for (let i = 0; i < flags.length; i++) {
         const f = word(flags[i]);
         if (f === 'fixed') fixed = true;
@@ -317,9 +352,15 @@ function parseQuestions(tokens: Token[]): ParsedCommand {
         else if (f === 'choices' && flags[i + 1]?.kind === 'word') {
           choices = (flags[i + 1] as { text: string }).text.split('|').map((c) => c.trim()).filter(Boolean);
           i += 1;
-        } else return usage(`Unexpected "${describe(flags[i]!)}": after the text come fixed, required, or choices "a|b|c".`, 'questions');
+        } else if (f === 'goal' && flags[i + 1]?.kind === 'word') {
+          goalName = (flags[i + 1] as { text: string }).text.trim();
+          i += 1;
+        } else return usage(`Unexpected "${describe(flags[i]!)}": after the text come fixed, required, choices "a|b|c", or goal "<goal name>".`, 'questions');
       }
-      return { kind: 'questions.add', draft: { level, kind: kind as QuestionDraft['kind'], intent: intent as QuestionDraft['intent'], text: textT.text.trim(), fixed, required, ...(choices ? { choices } : {}) } };
+      return {
+        kind: 'questions.add',
+        draft: { level, kind: kind as QuestionDraft['kind'], intent: intent as QuestionDraft['intent'], text: textT.text.trim(), fixed, required, ...(choices ? { choices } : {}), ...(goalName ? { goalName } : {}) },
+      };
     }
     case 'edit':
     case 'retire': {

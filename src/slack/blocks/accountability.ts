@@ -1,5 +1,6 @@
 import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitments';
-import type { Commitment } from '../../db/types';
+import { paceBar, type Standing } from '../../accountability/goals';
+import type { Commitment, Goal } from '../../db/types';
 import { context, sections, type Reply } from './text';
 
 function dayLabel(date: string): string {
@@ -27,4 +28,33 @@ export function commitmentsReply(list: readonly CommitmentView[], mine: boolean)
 
 export function commitmentDoneReply(m: Commitment): Reply {
   return { text: `Commitment ${m.id} is done: “${m.text}”.` };
+}
+
+const PERIOD_WORD = { week: 'weekly', month: 'monthly', quarter: 'quarterly' } as const;
+
+export function amount(value: number, unit: string): string {
+  const n = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
+  if (unit === 'percent') return `${n}%`;
+  if (unit === 'count') return n;
+  return /^[A-Z]{3}$/.test(unit) ? `${n} ${unit}` : `${n} ${unit}`;
+}
+
+export function goalSetReply(g: Goal): Reply {
+  const whose = g.scope === 'team' ? `<@${g.owner_id}>'s team` : `<@${g.owner_id}>`;
+  return { text: `Goal set for ${whose}: “${g.name}”, ${amount(Number(g.target), g.unit)} ${PERIOD_WORD[g.period]}.` };
+}
+
+export function standingLine(s: Standing): string {
+  const team = s.goal.scope === 'team' ? ' (team)' : '';
+  return `*${s.goal.name}*${team}: ${amount(s.value, s.goal.unit)} of ${amount(Number(s.goal.target), s.goal.unit)} this ${s.goal.period}\n${paceBar(s)}`;
+}
+
+export function progressReply(s: Standing): Reply {
+  return { text: `Recorded. ${standingLine(s)}` };
+}
+
+export function goalsReply(list: readonly Standing[]): Reply {
+  if (list.length === 0) return { text: 'No goals yet. A leader or an admin sets them with `/cascade goal set`.' };
+  const text = list.map(standingLine).join('\n\n');
+  return { text, blocks: sections(text, 20) };
 }

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { commitmentsToReview, listCommitments, makeCommitment, markDone } from '../../../accountability/commitments';
-import { commitmentDoneReply, commitmentMadeReply, commitmentsReply } from '../../blocks/accountability';
+import { goalsOf, reportProgress, setGoal } from '../../../accountability/goals';
+import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, goalSetReply, goalsReply, progressReply } from '../../blocks/accountability';
 import { answersOf, questionsFor } from '../../../checkins/answers';
 import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
@@ -95,6 +96,20 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       return commitmentsReply(await listCommitments(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId), parsed.userId === undefined || parsed.userId === caller.userId);
     case 'done':
       return commitmentDoneReply(await markDone(db, caller.teamId, caller.userId, parsed.id, clock.now()));
+    case 'goal.set': {
+      const goal = await setGoal(db, {
+        teamId: caller.teamId,
+        actorId: caller.userId,
+        draft: { ownerId: parsed.userId, scope: parsed.scope, name: parsed.name, target: parsed.target, unit: parsed.unit, period: parsed.period },
+        admins,
+        now: clock.now(),
+      });
+      return goalSetReply(goal);
+    }
+    case 'progress':
+      return progressReply(await reportProgress(db, { teamId: caller.teamId, personId: caller.userId, name: parsed.name, value: parsed.value, now: clock.now() }));
+    case 'goals':
+      return goalsReply(await goalsOf(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId, clock.now()));
     case 'team':
       if (parsed.userId) return personCheckinsReply(await personCheckins(db, caller.teamId, caller.userId, parsed.userId));
       return teamReply(await teamOverview(db, caller.teamId, caller.userId, clock.now()));

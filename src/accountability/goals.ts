@@ -1,0 +1,321 @@
+import { sql, type Kysely } from 'kysely';
+import { addDays } from '../checkins/schedule';
+import { localDate } from '../checkins/status';
+import type { Database, Goal, GoalPeriod, Person } from '../db/types';
+import { invalid, notAllowed, notFound } from '../errors';
+import { isAdmin } from '../org/access';
+import { parseCsv } from '../org/csv';
+import { getPerson, listPeople } from '../org/people';
+import { chainBelow } from '../org/visibility';
+
+export const PERIODS: readonly GoalPeriod[] = ['week', 'month', 'quarter'];
+
+/** A goal's unit: a currency (ISO code, like USD), a count, or a percent. */
+export function readUnit(text: string): string | null {
+  const t = text.trim();
+  if (/^[A-Za-z]{3}$/.test(t)) return t.toUpperCase();
+  if (/^(count|deals|calls|meetings|demos)$/i.test(t)) return t.toLowerCase() === 'count' ? 'count' : t.toLowerCase();
+  if (t === '%' || /^percent$/i.test(t)) return 'percent';
+  return null;
+}
+
+export function readPeriod(text: string): GoalPeriod | null {
+  const t = text.trim().toLowerCase().replace(/ly$/, '');
+  if (t === 'week' || t === 'month' || t === 'quarter') return t;
+  if (t === 'quarter' || text.trim().toLowerCase() === 'quarterly') return 'quarter';
+  return null;
+}
+
+/** A period's first and last day (inclusive) around a calendar date. Pure. */
+export function periodAround(period: GoalPeriod, date: string): { start: string; end: string } {
+  const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  if (period === 'week') {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    const start = addDays(date, -((weekday + 6) % 7));
+    return { start, end: addDays(start, 6) };
+  }
+  const firstMonth = period === 'month' ? m : Math.floor((m - 1) / 3) * 3 + 1;
+  const months = period === 'month' ? 1 : 3;
+  const start = `${y}-${String(firstMonth).padStart(2, '0')}-01`;
+  const next = new Date(Date.UTC(y, firstMonth - 1 + months, 1)).toISOString().slice(0, 10);
+  return { start, end: addDays(next, -1) };
+}
+
+const days = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+
+export interface Standing {
+  readonly goal: Goal;
+  readonly ownerName: string;
+  readonly period: { start: string; end: string };
+  readonly value: number;
+  /** value / target, as a fraction. */
+  readonly attainment: number;
+  /** Where the value should be by today, linearly, as a fraction of the target. */
+  readonly expected: number;
+  /** Percentage points ahead (positive) or behind (negative) of pace. */
+  readonly paceGap: number;
+}
+
+/** Attainment and pace of a goal on a day: computed from progress, never stored. */
+export async function standingOf(db: Kysely<Database>, goal: Goal, owner: Person, now: Date): Promise<Standing> {
+  const today = localDate(now, owner.tz);
+  const period = periodAround(goal.period, today);
+  return standingIn(db, goal, owner, period, today);
+}
+
+async function standingIn(db: Kysely<Database>, goal: Goal, owner: Person, period: { start: string; end: string }, asOf: string): Promise<Standing> {
+  const people = goal.scope === 'team' ? [...(await chainBelow(db, goal.team_id, goal.owner_id))] : [goal.owner_id];
+  let value = 0;
+  if (people.length > 0) {
+    // Each person's latest report in the period; a team goal adds up its members' individual goals of
+    // the same name and unit.
+    const row = await sql<{ total: number | null }>`
+      select sum(v.value)::float8 as total from (
+        select distinct on (p.person_id) p.value
+        from progress p
+        where p.team_id = ${goal.team_id} and p.person_id in (${sql.join(people)}) and lower(p.goal_name) = lower(${goal.name})
+          and p.recorded_on between ${period.start}::date and ${asOf}::date
+          ${goal.scope === 'team' ? sql`and exists (select 1 from goal g where g.team_id = p.team_id and g.owner_id = p.person_id and g.scope = 'person' and g.active and lower(g.name) = lower(${goal.name}) and g.unit = ${goal.unit})` : sql``}
+        order by p.person_id, p.recorded_on desc, p.id desc
+      ) v`.execute(db);
+    value = Number(row.rows[0]?.total ?? 0);
+  }
+  const target = Number(goal.target);
+  const elapsed = Math.min(days(period.start, asOf), days(period.start, period.end));
+  const expected = elapsed / days(period.start, period.end);
+  const attainment = value / target;
+  return { goal, ownerName: owner.name, period, value, attainment, expected, paceGap: Math.round((attainment - expected) * 100) };
+}
+
+/** The attainment at the end of each of the last `count` complete periods, most recent first. */
+export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: Person, now: Date, count: number): Promise<number[]> {
+  const out: number[] = [];
+  let { start } = periodAround(goal.period, localDate(now, owner.tz));
+  for (let i = 0; i < count; i++) {
+    const period = periodAround(goal.period, addDays(start, -1));
+    out.push((await standingIn(db, goal, owner, period, period.end)).attainment);
+    start = period.start;
+  }
+  return out;
+}
+
+async function mayManage(db: Kysely<Database>, teamId: string, actorId: string, ownerId: string, admins: readonly string[]): Promise<boolean> {
+  const actor = await getPerson(db, teamId, actorId);
+  if (isAdmin(actorId, actor, admins)) return true;
+  return (await chainBelow(db, teamId, actorId)).has(ownerId);
+}
+
+export interface GoalDraft {
+  readonly ownerId: string;
+  readonly scope: 'person' | 'team';
+  readonly name: string;
+  readonly target: string | number;
+  readonly unit: string;
+  readonly period: string;
+}
+
+/** Checks a goal as written; throws a message that says what is allowed. */
+function checkDraft(d: GoalDraft): { name: string; target: number; unit: string; period: GoalPeriod } {
+  const name = d.name.trim().replace(/\s+/g, ' ');
+  if (!name || name.length > 80) throw invalid('Give the goal a name of up to 80 characters, in quotes, like "New pipeline".');
+  const target = typeof d.target === 'number' ? d.target : Number(String(d.target).replace(/[_,]/g, ''));
+  if (String(d.target).trim() === '' || !Number.isFinite(target)) throw invalid(`"${d.target}" is not a number: give the target as digits, like 250000.`);
+  if (target <= 0) throw invalid('A target must be more than zero.');
+  const unit = readUnit(d.unit);
+  if (!unit) throw invalid(`"${d.unit}" is not a unit: use a currency code (USD, EUR …), count, or percent.`);
+  const period = readPeriod(d.period);
+  if (!period) throw invalid(`"${d.period}" is not a period: use weekly, monthly or quarterly.`);
+  return { name, target, unit, period };
+}
+
+/**
+ * Sets a goal for a person, or for a leader's team (which rolls up its members' goals of the same name
+ * and unit). Admins set any; leaders set those of people below them, and their own team's.
+ */
+export async function setGoal(
+  db: Kysely<Database>,
+  input: { teamId: string; actorId: string; draft: GoalDraft; admins: readonly string[]; now: Date },
+): Promise<Goal> {
+  const { draft } = input;
+  const owner = await getPerson(db, input.teamId, draft.ownerId);
+  if (!owner || !owner.active) throw notFound(`<@${draft.ownerId}> is not in the org chart.`);
+  const ownTeam = draft.scope === 'team' && draft.ownerId === input.actorId;
+  if (!ownTeam && !(await mayManage(db, input.teamId, input.actorId, draft.ownerId, input.admins))) {
+    throw notAllowed(`You can set goals for the people below you in the chain (and your own team's); <@${draft.ownerId}> is not below you. An admin can set anyone's.`);
+  }
+  const goal = checkDraft(draft);
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('goal')
+      .set({ active: false, updated_at: input.now })
+      .where('team_id', '=', input.teamId)
+      .where('owner_id', '=', draft.ownerId)
+      .where('scope', '=', draft.scope)
+      .where(sql<boolean>`lower(name) = lower(${goal.name})`)
+      .where('active', '=', true)
+      .execute();
+    return tx
+      .insertInto('goal')
+      .values({ team_id: input.teamId, owner_id: draft.ownerId, scope: draft.scope, name: goal.name, unit: goal.unit, target: goal.target, period: goal.period, created_by: input.actorId, updated_at: input.now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+/** `/cascade progress "<goal>" <value>`: the period-to-date value of one of the person's own goals. */
+export async function reportProgress(
+  db: Kysely<Database>,
+  input: { teamId: string; personId: string; name: string; value: string | number; now: Date; source?: 'command' | 'import'; on?: string },
+): Promise<Standing> {
+  const person = await getPerson(db, input.teamId, input.personId);
+  if (!person || !person.active) throw notFound(`<@${input.personId}> is not in the org chart.`);
+  const goal = await personGoal(db, input.teamId, person, input.name);
+  const value = typeof input.value === 'number' ? input.value : Number(String(input.value).replace(/[_,]/g, ''));
+  if (String(input.value).trim() === '' || !Number.isFinite(value)) throw invalid(`"${input.value}" is not a number: give the value as digits, like 120000.`);
+  if (value < 0) throw invalid('Progress cannot be negative.');
+  await db
+    .insertInto('progress')
+    .values({ team_id: input.teamId, person_id: person.slack_user_id, goal_name: goal.name, value, recorded_on: input.on ?? localDate(input.now, person.tz), source: input.source ?? 'command', source_ref: null })
+    .execute();
+  return standingOf(db, goal, person, input.now);
+}
+
+async function personGoal(db: Kysely<Database>, teamId: string, person: Person, name: string): Promise<Goal> {
+  const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', '=', person.slack_user_id).where('scope', '=', 'person').where('active', '=', true).execute();
+  const goal = goals.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
+  if (!goal) {
+    const names = goals.map((g) => `"${g.name}"`).join(', ');
+    throw notFound(`${person.name} has no goal called "${name.trim()}". ${names ? `Their goals: ${names}.` : 'They have no goals yet: a leader or an admin sets them with `/cascade goal set`.'}`);
+  }
+  return goal;
+}
+
+/** Someone's active goals with their standing; only for themselves and the people above them. */
+export async function goalsOf(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string, now: Date): Promise<Standing[]> {
+  if (viewerId !== ownerId && !(await chainBelow(db, teamId, viewerId)).has(ownerId)) {
+    throw notAllowed(`You can see your own goals and those of the people below you in the chain; <@${ownerId}> is not below you.`);
+  }
+  const owner = await getPerson(db, teamId, ownerId);
+  if (!owner) throw notFound(`<@${ownerId}> is not in the org chart.`);
+  const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', '=', ownerId).where('active', '=', true).orderBy('scope').orderBy('name').execute();
+  const out: Standing[] = [];
+  for (const g of goals) out.push(await standingOf(db, g, owner, now));
+  return out;
+}
+
+export interface ImportOutcome {
+  readonly ok: boolean;
+  readonly applied: number;
+  readonly errors: readonly { line: number; message: string }[];
+}
+
+/** Finds people by Slack ID or email, as the org chart import does. */
+async function peopleIndex(db: Kysely<Database>, teamId: string): Promise<(ref: string) => Person | undefined> {
+  const people = await listPeople(db, teamId, { activeOnly: true });
+  const byId = new Map(people.map((p) => [p.slack_user_id, p]));
+  const byEmail = new Map(people.filter((p) => p.email).map((p) => [p.email!.toLowerCase(), p]));
+  return (ref) => byId.get(ref.trim()) ?? byEmail.get(ref.trim().toLowerCase());
+}
+
+function headerIndex(fields: string[], required: readonly string[], optional: readonly string[] = []): Map<string, number> | string {
+  const names = fields.map((f) => f.trim().toLowerCase());
+  const missing = required.filter((r) => !names.includes(r));
+  if (missing.length) return `the header must name the columns ${[...required, ...optional.map((o) => `[${o}]`)].join(', ')}; missing: ${missing.join(', ')}`;
+  return new Map(names.map((n, i) => [n, i]));
+}
+
+/**
+ * `cascade goals import goals.csv`: columns `person,goal,target,unit,period` and an optional `scope`
+ * (person or team); person is a Slack user ID or an email. The whole file is checked first: a bad line
+ * is named by its number and nothing is applied.
+ */
+export async function importGoals(db: Kysely<Database>, teamId: string, csv: string, options: { dryRun: boolean; now: Date }): Promise<ImportOutcome> {
+  const parsed = parseCsv(csv);
+  const errors = [...parsed.errors];
+  const [header, ...rows] = parsed.records;
+  if (!header) return { ok: false, applied: 0, errors: [{ line: 1, message: 'the file is empty' }] };
+  const cols = headerIndex(header.fields, ['person', 'goal', 'target', 'unit', 'period'], ['scope']);
+  if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
+  const find = await peopleIndex(db, teamId);
+  const drafts: GoalDraft[] = [];
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const get = (c: string) => (cols.has(c) ? (r.fields[cols.get(c)!] ?? '').trim() : '');
+    const person = find(get('person'));
+    const scope = (get('scope') || 'person').toLowerCase();
+    try {
+      if (!person) throw invalid(`"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)`);
+      if (scope !== 'person' && scope !== 'team') throw invalid(`scope "${get('scope')}" must be person or team`);
+      const draft: GoalDraft = { ownerId: person.slack_user_id, scope, name: get('goal'), target: get('target'), unit: get('unit'), period: get('period') };
+      const checked = checkDraft(draft);
+      const key = `${person.slack_user_id}|${scope}|${checked.name.toLowerCase()}`;
+      if (seen.has(key)) throw invalid(`the same goal for the same person is already on line ${seen.get(key)}`);
+      seen.set(key, r.line);
+      drafts.push(draft);
+    } catch (err) {
+      errors.push({ line: r.line, message: err instanceof Error ? err.message.replace(/\.$/, '') : String(err) });
+    }
+  }
+  if (errors.length > 0) return { ok: false, applied: 0, errors: errors.sort((a, b) => a.line - b.line) };
+  if (!options.dryRun) {
+    await db.transaction().execute(async (tx) => {
+      for (const d of drafts) {
+        const g = checkDraft(d);
+        await tx.updateTable('goal').set({ active: false, updated_at: options.now }).where('team_id', '=', teamId).where('owner_id', '=', d.ownerId).where('scope', '=', d.scope).where(sql<boolean>`lower(name) = lower(${g.name})`).where('active', '=', true).execute();
+        await tx.insertInto('goal').values({ team_id: teamId, owner_id: d.ownerId, scope: d.scope, name: g.name, unit: g.unit, target: g.target, period: g.period, created_by: 'import', updated_at: options.now }).execute();
+      }
+    });
+  }
+  return { ok: true, applied: drafts.length, errors: [] };
+}
+
+/**
+ * `cascade progress import progress.csv`: columns `person,goal,value,date` (the shape a CRM export can be
+ * turned into); each line is a period-to-date value on that day. Checked whole before anything is applied.
+ */
+export async function importProgress(db: Kysely<Database>, teamId: string, csv: string, options: { dryRun: boolean; now: Date }): Promise<ImportOutcome> {
+  const parsed = parseCsv(csv);
+  const errors = [...parsed.errors];
+  const [header, ...rows] = parsed.records;
+  if (!header) return { ok: false, applied: 0, errors: [{ line: 1, message: 'the file is empty' }] };
+  const cols = headerIndex(header.fields, ['person', 'goal', 'value', 'date']);
+  if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
+  const find = await peopleIndex(db, teamId);
+  const goals = await db.selectFrom('goal').select(['owner_id', 'name']).where('team_id', '=', teamId).where('scope', '=', 'person').where('active', '=', true).execute();
+  const valid: { personId: string; name: string; value: number; on: string }[] = [];
+  for (const r of rows) {
+    const get = (c: string) => (r.fields[cols.get(c)!] ?? '').trim();
+    const person = find(get('person'));
+    const value = Number(get('value').replace(/[_,]/g, ''));
+    const date = get('date');
+    const goal = person && goals.find((g) => g.owner_id === person.slack_user_id && g.name.toLowerCase() === get('goal').toLowerCase());
+    if (!person) errors.push({ line: r.line, message: `"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)` });
+    else if (!goal) errors.push({ line: r.line, message: `${person.name} has no goal called "${get('goal')}"` });
+    else if (get('value') === '' || !Number.isFinite(value)) errors.push({ line: r.line, message: `"${get('value')}" is not a number` });
+    else if (value < 0) errors.push({ line: r.line, message: 'progress cannot be negative' });
+    else if (!isCalendarDate(date)) errors.push({ line: r.line, message: `"${date}" is not a date (YYYY-MM-DD)` });
+    else valid.push({ personId: person.slack_user_id, name: goal.name, value, on: date });
+  }
+  if (errors.length > 0) return { ok: false, applied: 0, errors: errors.sort((a, b) => a.line - b.line) };
+  if (!options.dryRun && valid.length > 0) {
+    await db
+      .insertInto('progress')
+      .values(valid.map((v) => ({ team_id: teamId, person_id: v.personId, goal_name: v.name, value: v.value, recorded_on: v.on, source: 'import' as const, source_ref: null })))
+      .execute();
+  }
+  return { ok: true, applied: valid.length, errors: [] };
+}
+
+/** "▰▰▰▱▱ 62% — behind pace by 8 pts". */
+export function paceBar(s: Standing): string {
+  const filled = Math.max(0, Math.min(5, Math.round(s.attainment * 5)));
+  const pct = Math.round(s.attainment * 100);
+  const words = s.paceGap >= 0 ? (s.paceGap === 0 ? 'on pace' : `ahead of pace by ${s.paceGap} pts`) : `behind pace by ${-s.paceGap} pts`;
+  return `${'▰'.repeat(filled)}${'▱'.repeat(5 - filled)} ${pct}% — ${words}`;
+}
+
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
