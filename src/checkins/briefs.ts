@@ -14,6 +14,8 @@ export interface BriefMember {
   /** Why the prompt never reached them, when the outbox gave up. */
   readonly undelivered: string | null;
   readonly answers: readonly { question: string; kind: string; intent: string; value: string; shared: boolean }[];
+  /** Open flags about them: the leader is asked about organisational factors first. */
+  readonly flags: readonly { id: number; rule: string; detail: string }[];
   /** Their commitments to this leader: open ones, and those that closed this period. */
   readonly commitments: readonly { id: number; text: string; status: CommitmentStatus; dueDate: string; slips: number }[];
 }
@@ -120,6 +122,10 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
         .execute()
     : [];
 
+  const flags = shown.length
+    ? await db.selectFrom('flag').select(['id', 'person_id', 'rule', 'detail']).where('team_id', '=', round.team_id).where('status', '=', 'open').where('person_id', 'in', shown.filter((c) => c.person_id !== round.leader_id).map((c) => c.person_id).concat([''])).execute()
+    : [];
+
   const members: BriefMember[] = shown.map((c) => ({
     personId: c.person_id,
     name: c.name ?? c.person_id,
@@ -130,6 +136,7 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     answers: answers
       .filter((a) => a.checkin_id === c.id)
       .map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: a.shared })),
+    flags: flags.filter((f) => f.person_id === c.person_id).map((f) => ({ id: f.id, rule: f.rule, detail: f.detail })),
     commitments: commitments
       .filter((m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id))
       .map((m) => ({ id: m.id, text: m.text, status: m.status, dueDate: m.due_date, slips: m.slips })),

@@ -18,6 +18,8 @@ export type ParsedCommand =
   | { readonly kind: 'goal.set'; readonly userId: string; readonly scope: 'person' | 'team'; readonly name: string; readonly target: string; readonly unit: string; readonly period: string }
   | { readonly kind: 'progress'; readonly name: string; readonly value: string }
   | { readonly kind: 'goals'; readonly userId?: string }
+  | { readonly kind: 'flags' }
+  | { readonly kind: 'flag.close'; readonly id: number; readonly answer: string }
   | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
   | { readonly kind: 'cadence.list' }
   | { readonly kind: 'cadence.set'; readonly key: string; readonly changes: CadenceChanges }
@@ -42,6 +44,8 @@ export const COMMANDS = [
   { name: 'goal', usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>', about: 'set a goal for someone below you, or a team goal (leaders, admins)' },
   { name: 'progress', usage: '/cascade progress "<goal>" <value>', about: 'report where one of your goals stands this period' },
   { name: 'goals', usage: '/cascade goals [@person]', about: 'goals with attainment and pace (yours, or of someone below you)' },
+  { name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
+  { name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
   { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
   { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
   { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
@@ -148,6 +152,15 @@ export function parseCommand(text: string): ParsedCommand {
       const rest = tokens.slice(1);
       if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return usage('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.', 'progress');
       return { kind: 'progress', name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
+    }
+    case 'flags':
+      if (tokens.length > 1) return usage('`/cascade flags` takes no arguments.', 'flags');
+      return { kind: 'flags' };
+    case 'flag': {
+      const id = tokens[2]?.kind === 'word' ? Number((tokens[2] as { text: string }).text.replace(/^#/, '')) : NaN;
+      if (word(tokens[1]) !== 'close' || !Number.isInteger(id) || id <= 0) return usage('Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.', 'flag');
+      const answer = tokens.slice(3).map(describe).join(' ').trim();
+      return { kind: 'flag.close', id, answer };
     }
     case 'goals': {
       const [who, ...extra] = tokens.slice(1);

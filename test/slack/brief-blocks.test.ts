@@ -18,6 +18,7 @@ function brief(members: number, answerLength: number): Brief {
       skipReason: null,
       undelivered: null,
       commitments: [],
+      flags: [],
       answers:
         i % 3 === 0
           ? []

@@ -1,6 +1,7 @@
 import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitments';
+import { ORG_FACTORS_QUESTION, type FlagView } from '../../accountability/flags';
 import { paceBar, type Standing } from '../../accountability/goals';
-import type { Commitment, Goal } from '../../db/types';
+import type { Commitment, Flag, Goal } from '../../db/types';
 import { context, sections, type Reply } from './text';
 
 function dayLabel(date: string): string {
@@ -57,4 +58,25 @@ export function goalsReply(list: readonly Standing[]): Reply {
   if (list.length === 0) return { text: 'No goals yet. A leader or an admin sets them with `/cascade goal set`.' };
   const text = list.map(standingLine).join('\n\n');
   return { text, blocks: sections(text, 20) };
+}
+
+export const FLAG_RULE_WORDS: Record<string, string> = {
+  missed_in_a_row: 'check-ins missed in a row',
+  commitments_kept: 'commitments slipping',
+  goal_pace: 'goal behind pace',
+  confidence_drop: 'confidence falling',
+};
+
+export function flagLine(f: FlagView): string {
+  return `*${f.id}.* <@${f.person_id}> — ${FLAG_RULE_WORDS[f.rule] ?? f.rule}: ${f.detail}`;
+}
+
+export function flagsReply(list: readonly FlagView[]): Reply {
+  if (list.length === 0) return { text: 'No open flags about the people below you.' };
+  const text = `*Open flags below you*\n${list.map(flagLine).join('\n')}\n\n_${ORG_FACTORS_QUESTION}_`;
+  return { text, blocks: [...sections(text, 20), context('Close one with `/cascade flag close <number> "<your answer>"`: a flag closes only with it.')] };
+}
+
+export function flagClosedReply(f: Flag): Reply {
+  return { text: `Flag ${f.id} closed, with your answer kept: “${f.org_factors}”.` };
 }

@@ -1,4 +1,6 @@
 import { STATUS_WORDS } from '../../accountability/commitments';
+import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
+import { FLAG_RULE_WORDS } from './accountability';
 import type { Brief, BriefMember, TeamSummary } from '../../checkins/briefs';
 import { LIMITS } from '../ids';
 import { context, header, section, truncate, type Block, type Reply } from './text';
@@ -25,6 +27,7 @@ function memberBlock(m: BriefMember): Block {
   const who = m.part === 'leader' ? 'Your own reflection' : `*${m.name}*`;
   const lines = [`${who} — ${memberState(m)}`];
   for (const a of m.answers) lines.push(`*${a.question}*${a.shared ? ' _(shared with the team)_' : ''}\n>${truncate(a.value, 600).replace(/\n/g, '\n>')}`);
+  for (const f of m.flags) lines.push(`:triangular_flag_on_post: Flag ${f.id} — ${FLAG_RULE_WORDS[f.rule] ?? f.rule}: ${f.detail}. _${ORG_FACTORS_QUESTION}_`);
   for (const c of m.commitments) lines.push(`:pushpin: Commitment ${c.id}: “${truncate(c.text, 200)}” — ${STATUS_WORDS[c.status]}${c.status === 'open' ? `, due ${c.dueDate}` : ''}${c.slips ? `, slipped ${c.slips}×` : ''}`);
   return section(lines.join('\n'));
 }

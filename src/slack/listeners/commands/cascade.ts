@@ -1,7 +1,17 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { commitmentsToReview, listCommitments, makeCommitment, markDone } from '../../../accountability/commitments';
 import { goalsOf, reportProgress, setGoal } from '../../../accountability/goals';
-import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, goalSetReply, goalsReply, progressReply } from '../../blocks/accountability';
+import { closeFlag, flagsBelow } from '../../../accountability/flags';
+import {
+  commitmentDoneReply,
+  commitmentMadeReply,
+  commitmentsReply,
+  flagClosedReply,
+  flagsReply,
+  goalSetReply,
+  goalsReply,
+  progressReply,
+} from '../../blocks/accountability';
 import { answersOf, questionsFor } from '../../../checkins/answers';
 import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
@@ -110,6 +120,10 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       return progressReply(await reportProgress(db, { teamId: caller.teamId, personId: caller.userId, name: parsed.name, value: parsed.value, now: clock.now() }));
     case 'goals':
       return goalsReply(await goalsOf(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId, clock.now()));
+    case 'flags':
+      return flagsReply(await flagsBelow(db, caller.teamId, caller.userId));
+    case 'flag.close':
+      return flagClosedReply(await closeFlag(db, { teamId: caller.teamId, actorId: caller.userId, id: parsed.id, orgFactors: parsed.answer, now: clock.now() }));
     case 'team':
       if (parsed.userId) return personCheckinsReply(await personCheckins(db, caller.teamId, caller.userId, parsed.userId));
       return teamReply(await teamOverview(db, caller.teamId, caller.userId, clock.now()));

@@ -1,0 +1,154 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Flag } from '../db/types';
+import { invalid, notFound } from '../errors';
+import { getPerson } from '../org/people';
+import { chainBelow } from '../org/visibility';
+import { pastAttainments } from './goals';
+
+/** What every flag asks the leader before anything else. */
+export const ORG_FACTORS_QUESTION = 'Before looking at the person: could territory, tooling, training, process or support explain this?';
+
+/** The rules, as data: each workspace gets these defaults and may switch one off or change its threshold. */
+export const DEFAULT_FLAG_RULES = [
+  { key: 'missed_in_a_row', threshold: 2, about: 'check-ins missed in a row' },
+  { key: 'commitments_kept', threshold: 0.5, about: 'share of the last four commitments kept, below which a flag is raised' },
+  { key: 'goal_pace', threshold: 0.8, about: 'attainment at the end of two periods running, below which a flag is raised' },
+  { key: 'confidence_drop', threshold: 2, about: 'drop in the confidence rating since the last check-in' },
+] as const;
+
+/** How often the rules run for a workspace, at most. */
+const EVERY_MS = 15 * 60_000;
+
+export async function ensureFlagRules(db: Kysely<Database>, teamId: string): Promise<void> {
+  await db
+    .insertInto('flag_rule')
+    .values(DEFAULT_FLAG_RULES.map((r) => ({ team_id: teamId, key: r.key, threshold: r.threshold })))
+    .onConflict((oc) => oc.columns(['team_id', 'key']).doNothing())
+    .execute();
+}
+
+async function raise(db: Kysely<Database>, teamId: string, rule: string, hits: readonly { person_id: string; detail: string }[], now: Date): Promise<number> {
+  if (hits.length === 0) return 0;
+  const result = await db
+    .insertInto('flag')
+    .values(hits.map((h) => ({ team_id: teamId, person_id: h.person_id, rule, detail: h.detail, raised_at: now, org_factors: null, closed_by: null, closed_at: null })))
+    .onConflict((oc) => oc.columns(['team_id', 'person_id', 'rule']).where('status', '=', 'open').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * Runs the workspace's flag rules (at most every 15 minutes; goal pace once a day) and raises a flag
+ * per person and rule that fires, once: an open flag is not raised again until it is closed.
+ */
+export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: Date, options: { force?: boolean } = {}): Promise<number> {
+  const ws = await db.selectFrom('workspace').select('flags_checked_at').where('team_id', '=', teamId).executeTakeFirst();
+  const last = ws?.flags_checked_at ?? null;
+  if (!options.force && last && now.getTime() - last.getTime() < EVERY_MS && now >= last) return 0;
+  await db.updateTable('workspace').set({ flags_checked_at: now }).where('team_id', '=', teamId).execute();
+  await ensureFlagRules(db, teamId);
+  const rules = new Map((await db.selectFrom('flag_rule').selectAll().where('team_id', '=', teamId).where('active', '=', true).execute()).map((r) => [r.key, Number(r.threshold)]));
+  let raised = 0;
+
+  const missed = rules.get('missed_in_a_row');
+  if (missed !== undefined) {
+    const n = Math.max(1, Math.round(missed));
+    const hits = await sql<{ person_id: string; detail: string }>`
+      select person_id, ${`missed ${n} check-ins in a row`} as detail from (
+        select c.person_id, c.status, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+        from checkin c join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
+        where c.team_id = ${teamId} and c.part = 'member' and c.status in ('answered', 'missed') and c.closes_at <= ${now}
+      ) x where rn <= ${n} group by person_id having count(*) = ${n} and bool_and(status = 'missed')`.execute(db);
+    raised += await raise(db, teamId, 'missed_in_a_row', hits.rows, now);
+  }
+
+  const kept = rules.get('commitments_kept');
+  if (kept !== undefined) {
+    const hits = await sql<{ person_id: string; detail: string }>`
+      select owner_id as person_id, 'kept ' || count(*) filter (where status = 'done') || ' of the last 4 commitments' as detail from (
+        select m.owner_id, m.status, row_number() over (partition by m.owner_id order by m.closed_at desc, m.id desc) as rn
+        from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id and p.active
+        where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed')
+      ) x where rn <= 4 group by owner_id
+      having count(*) = 4 and count(*) filter (where status = 'done') < 4 * ${kept}::numeric`.execute(db);
+    raised += await raise(db, teamId, 'commitments_kept', hits.rows, now);
+  }
+
+  const drop = rules.get('confidence_drop');
+  if (drop !== undefined) {
+    const hits = await sql<{ person_id: string; detail: string }>`
+      select person_id, 'confidence went from ' || max(v) filter (where rn = 2) || ' to ' || max(v) filter (where rn = 1) as detail from (
+        select c.person_id, a.value_number as v, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+        from answer a join checkin c on c.id = a.checkin_id
+        join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
+        where c.team_id = ${teamId} and c.status = 'answered' and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
+      ) x where rn <= 2 group by person_id
+      having count(*) = 2 and max(v) filter (where rn = 2) - max(v) filter (where rn = 1) >= ${drop}::numeric`.execute(db);
+    raised += await raise(db, teamId, 'confidence_drop', hits.rows, now);
+  }
+
+  const pace = rules.get('goal_pace');
+  const newDay = !last || last.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10);
+  if (pace !== undefined && (newDay || options.force)) {
+    const goals = await db
+      .selectFrom('goal as g')
+      .innerJoin('person as p', (j) => j.onRef('p.team_id', '=', 'g.team_id').onRef('p.slack_user_id', '=', 'g.owner_id'))
+      .selectAll('g')
+      .where('g.team_id', '=', teamId)
+      .where('g.active', '=', true)
+      .where('g.scope', '=', 'person')
+      .where('p.active', '=', true)
+      .execute();
+    const hits: { person_id: string; detail: string }[] = [];
+    for (const g of goals) {
+      const owner = (await getPerson(db, teamId, g.owner_id))!;
+      const [previous, before] = await pastAttainments(db, g, owner, now, 2);
+      if (previous !== undefined && before !== undefined && previous < pace && before < pace) {
+        hits.push({ person_id: g.owner_id, detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before * 100)}%, then ${Math.round(previous * 100)}%)` });
+      }
+    }
+    raised += await raise(db, teamId, 'goal_pace', hits, now);
+  }
+  return raised;
+}
+
+export interface FlagView extends Flag {
+  readonly personName: string;
+}
+
+/** The open flags of the people below the viewer (never their own, never a peer's). */
+export async function flagsBelow(db: Kysely<Database>, teamId: string, viewerId: string): Promise<FlagView[]> {
+  const below = [...(await chainBelow(db, teamId, viewerId))];
+  if (below.length === 0) return [];
+  const rows = await db
+    .selectFrom('flag as f')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'f.team_id').onRef('p.slack_user_id', '=', 'f.person_id'))
+    .selectAll('f')
+    .select('p.name')
+    .where('f.team_id', '=', teamId)
+    .where('f.status', '=', 'open')
+    .where('f.person_id', 'in', below)
+    .orderBy('f.raised_at')
+    .execute();
+  return rows.map(({ name, ...f }) => ({ ...f, personName: name ?? f.person_id }));
+}
+
+/**
+ * Closes a flag, only with the leader's answer about organisational factors (stored with it). Only
+ * someone above the person in the chain may close it.
+ */
+export async function closeFlag(db: Kysely<Database>, input: { teamId: string; actorId: string; id: number; orgFactors: string; now: Date }): Promise<Flag> {
+  const flag = await db.selectFrom('flag').selectAll().where('team_id', '=', input.teamId).where('id', '=', input.id).executeTakeFirst();
+  if (!flag || !(await chainBelow(db, input.teamId, input.actorId)).has(flag.person_id)) {
+    throw notFound(`There is no flag number ${input.id} about anyone below you: see \`/cascade flags\`.`);
+  }
+  if (flag.status !== 'open') throw invalid(`Flag ${input.id} is already closed.`);
+  const answer = input.orgFactors.trim();
+  if (answer.length < 10) throw invalid(`A flag closes only with your answer to: “${ORG_FACTORS_QUESTION}” Write a sentence or two.`);
+  return db
+    .updateTable('flag')
+    .set({ status: 'closed', org_factors: answer.slice(0, 2000), closed_by: input.actorId, closed_at: input.now })
+    .where('id', '=', flag.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
