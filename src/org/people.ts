@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewPerson, Person } from '../db/types';
+import { invalid } from '../errors';
 
 export async function ensureWorkspace(db: Kysely<Database>, teamId: string, name: string): Promise<void> {
   await db
@@ -99,4 +100,12 @@ export async function peopleDueForRefresh(db: Kysely<Database>, teamId: string, 
     .orderBy('profile_refreshed_at', (ob) => ob.asc().nullsFirst())
     .limit(limit)
     .execute();
+}
+
+/** The statement at the top of App Home and under every digest. */
+export async function setCoreValue(db: Kysely<Database>, teamId: string, text: string, now: Date): Promise<string> {
+  const clean = text.trim().replace(/\s+/g, ' ');
+  if (clean.length < 2 || clean.length > 150) throw invalid('The statement must be from 2 to 150 characters (it is shown as a header).');
+  await db.updateTable('workspace').set({ core_value: clean, updated_at: now }).where('team_id', '=', teamId).execute();
+  return clean;
 }

@@ -19,6 +19,7 @@ export type ParsedCommand =
   | { readonly kind: 'progress'; readonly name: string; readonly value: string }
   | { readonly kind: 'goals'; readonly userId?: string }
   | { readonly kind: 'flags' }
+  | { readonly kind: 'core-value'; readonly text: string }
   | { readonly kind: 'flag.close'; readonly id: number; readonly answer: string }
   | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
   | { readonly kind: 'cadence.list' }
@@ -44,6 +45,7 @@ export const COMMANDS = [
   { name: 'goal', usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>', about: 'set a goal for someone below you, or a team goal (leaders, admins)' },
   { name: 'progress', usage: '/cascade progress "<goal>" <value>', about: 'report where one of your goals stands this period' },
   { name: 'goals', usage: '/cascade goals [@person]', about: 'goals with attainment and pace (yours, or of someone below you)' },
+  { name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
   { name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
   { name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
   { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
@@ -152,6 +154,12 @@ export function parseCommand(text: string): ParsedCommand {
       const rest = tokens.slice(1);
       if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return usage('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.', 'progress');
       return { kind: 'progress', name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
+    }
+    case 'core-value':
+    case 'corevalue': {
+      const text = tokens.slice(1).map(describe).join(' ').trim();
+      if (!text) return usage('Give the statement, like `/cascade core-value "Sales Excellence"`.', 'core-value');
+      return { kind: 'core-value', text };
     }
     case 'flags':
       if (tokens.length > 1) return usage('`/cascade flags` takes no arguments.', 'flags');

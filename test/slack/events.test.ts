@@ -37,8 +37,8 @@ describe('Slack events', () => {
     expect(view.blocks[0].text.text).toBe('Sales Excellence');
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Sales manager, reporting to <@UPRES001>');
-    expect(text).toContain('<@UREP0001> — Rep');
-    expect(text).toContain('<@UREP0002> — Rep');
+    expect(text).toContain('<@UREP0001> — check-ins');
+    expect(text).toContain('<@UREP0002> — check-ins');
     expect(text).not.toContain('*Admin*');
   });
 

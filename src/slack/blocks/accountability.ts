@@ -80,3 +80,7 @@ export function flagsReply(list: readonly FlagView[]): Reply {
 export function flagClosedReply(f: Flag): Reply {
   return { text: `Flag ${f.id} closed, with your answer kept: “${f.org_factors}”.` };
 }
+
+export function coreValueReply(text: string): Reply {
+  return { text: `The core-value statement is now “${text}”: it heads App Home and closes every digest.` };
+}

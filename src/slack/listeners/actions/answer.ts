@@ -7,6 +7,7 @@ import { answerModal, readAnswerState, readReviewState, readSharedState, type An
 import { promptMessage } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
 import { IDS } from '../../ids';
+import { publishHome } from '../../home';
 import { failureReply } from '../reply';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -62,6 +63,8 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
       const message = promptMessage(ctx);
       await client.chat.update({ channel: ctx.channelId, ts: ctx.messageTs, text: message.text, blocks: message.blocks ?? [] });
     }
+    // Commitments, reviews and progress may have changed what App Home shows.
+    await publishHome(deps, client, ctx.teamId, [ctx.personId]);
   } catch (err) {
     if (err instanceof UserError) {
       const first = metadata.questionIds[0];

@@ -6,6 +6,7 @@ import {
   commitmentDoneReply,
   commitmentMadeReply,
   commitmentsReply,
+  coreValueReply,
   flagClosedReply,
   flagsReply,
   goalSetReply,
@@ -18,6 +19,8 @@ import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../
 import { myStatus, setPause } from '../../../checkins/status';
 import { personCheckins, teamOverview } from '../../../checkins/team';
 import { requireAdmin } from '../../../org/access';
+import { setCoreValue } from '../../../org/people';
+import { publishHome } from '../../home';
 import { answerModal } from '../../blocks/answer-modal';
 import {
   cadenceListReply,
@@ -51,7 +54,14 @@ export const cascadeCommand = (deps: SlackDeps) => async ({ ack, command, respon
     reply = failureReply(err, deps.log, { command: parsed.kind, user: command.user_id });
   }
   if (reply) await respond({ response_type: 'ephemeral', ...reply });
+  // What App Home shows changed for the caller (and, for a goal, its owner): publish it again.
+  if (HOME_CHANGES.has(parsed.kind)) {
+    const owner = parsed.kind === 'goal.set' ? [parsed.userId] : [];
+    await publishHome(deps, client, command.team_id, [command.user_id, ...owner]);
+  }
 };
+
+const HOME_CHANGES = new Set<ParsedCommand['kind']>(['commit', 'done', 'progress', 'goal.set', 'flag.close', 'core-value', 'pause']);
 
 interface Caller {
   readonly teamId: string;
@@ -120,6 +130,9 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       return progressReply(await reportProgress(db, { teamId: caller.teamId, personId: caller.userId, name: parsed.name, value: parsed.value, now: clock.now() }));
     case 'goals':
       return goalsReply(await goalsOf(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId, clock.now()));
+    case 'core-value':
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'change the core-value statement');
+      return coreValueReply(await setCoreValue(db, caller.teamId, parsed.text, clock.now()));
     case 'flags':
       return flagsReply(await flagsBelow(db, caller.teamId, caller.userId));
     case 'flag.close':

@@ -1,0 +1,19 @@
+import type { webApi } from '@slack/bolt';
+import { whereYouStand } from '../accountability/standing';
+import { homeView } from './blocks/home';
+import type { SlackDeps } from './deps';
+
+/**
+ * Publishes App Home for each person, after anything that changes what it shows. A failure is logged
+ * and never fails the action that caused it.
+ */
+export async function publishHome(deps: SlackDeps, client: webApi.WebClient, teamId: string, userIds: readonly string[]): Promise<void> {
+  for (const userId of new Set(userIds)) {
+    try {
+      const view = homeView(await whereYouStand(deps.db, teamId, userId, deps.admins, deps.clock.now()));
+      await client.views.publish({ user_id: userId, view });
+    } catch (err) {
+      deps.log.warn({ err, user: userId }, 'could not publish App Home');
+    }
+  }
+}
