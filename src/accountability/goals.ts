@@ -87,12 +87,17 @@ async function standingIn(db: Kysely<Database>, goal: Goal, owner: Person, perio
   return { goal, ownerName: owner.name, period, value, attainment, expected, paceGap: Math.round((attainment - expected) * 100) };
 }
 
-/** The attainment at the end of each of the last `count` complete periods, most recent first. */
+/**
+ * The attainment at the end of each of the last `count` complete periods, most recent first; only
+ * periods that ended after the goal was set count (a goal is not behind before it existed).
+ */
 export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: Person, now: Date, count: number): Promise<number[]> {
   const out: number[] = [];
   let { start } = periodAround(goal.period, localDate(now, owner.tz));
+  const set = localDate(goal.created_at, owner.tz);
   for (let i = 0; i < count; i++) {
     const period = periodAround(goal.period, addDays(start, -1));
+    if (period.end < set) break;
     out.push((await standingIn(db, goal, owner, period, period.end)).attainment);
     start = period.start;
   }

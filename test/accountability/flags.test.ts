@@ -91,6 +91,8 @@ describe('Flag rules', () => {
     for (const id of [PEOPLE.raj.id, PEOPLE.mia.id]) {
       await setGoal(db.db, { teamId: team, actorId: PEOPLE.ann.id, draft: { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' }, admins: [], now: now.current });
     }
+    // The goals have been in place since the summer.
+    await db.db.updateTable('goal').set({ created_at: new Date('2026-08-01T00:00:00Z') }).where('name', '=', 'Calls').execute();
     await progress(PEOPLE.raj.id, 70, '2026-09-30');
     await progress(PEOPLE.raj.id, 75, '2026-10-31');
     await progress(PEOPLE.mia.id, 70, '2026-09-30');

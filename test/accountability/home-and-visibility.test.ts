@@ -1,0 +1,124 @@
+import { makeCommitment } from '../../src/accountability/commitments';
+import { evaluateFlags } from '../../src/accountability/flags';
+import { reportProgress, setGoal } from '../../src/accountability/goals';
+import { LIMITS } from '../../src/slack/ids';
+import { startTestApp, type TestApp } from '../support/app';
+import { importFixtureOrg } from '../support/cascade';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+const now = { current: new Date('2026-11-18T12:00:00Z') };
+const ZOE = 'UMGR0050';
+const zoeReps = Array.from({ length: 50 }, (_, i) => `UZREP${String(i).padStart(3, '0')}`);
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
+  const team = app.teamId;
+  await importFixtureOrg(db, slack, team, now.current);
+  // Zoe, a third manager under Pat, leads fifty reps, each with a goal, progress, a commitment and a flag.
+  await db.db
+    .insertInto('person')
+    .values([
+      { team_id: team, slack_user_id: ZOE, name: 'Zoe Quinn', email: null, role: 'manager', reports_to: PEOPLE.president.id, paused_until: null, profile_refreshed_at: null },
+      ...zoeReps.map((id, i) => ({ team_id: team, slack_user_id: id, name: `Rep ${i} Long-Surname-Of-Someone`, email: null, role: 'rep' as const, reports_to: ZOE, paused_until: null, profile_refreshed_at: null })),
+    ])
+    .execute();
+  for (const id of zoeReps) {
+    await setGoal(db.db, { teamId: team, actorId: ZOE, draft: { ownerId: id, scope: 'person', name: 'New pipeline', target: 100000, unit: 'USD', period: 'monthly' }, admins: [], now: now.current });
+    await reportProgress(db.db, { teamId: team, personId: id, name: 'New pipeline', value: 40000, now: now.current });
+    await makeCommitment(db.db, { teamId: team, ownerId: id, text: `Secret plan of ${id}`, now: now.current });
+    await db.db.insertInto('flag').values({ team_id: team, person_id: id, rule: 'confidence_drop', detail: 'confidence went from 5 to 2', org_factors: null, closed_by: null, closed_at: null }).execute();
+  }
+  await setGoal(db.db, { teamId: team, actorId: PEOPLE.ann.id, draft: { ownerId: PEOPLE.raj.id, scope: 'person', name: 'New pipeline', target: 250000, unit: 'USD', period: 'monthly' }, admins: [], now: now.current });
+  await setGoal(db.db, { teamId: team, actorId: PEOPLE.ann.id, draft: { ownerId: PEOPLE.mia.id, scope: 'person', name: 'Mia pipeline', target: 200000, unit: 'USD', period: 'monthly' }, admins: [], now: now.current });
+  await reportProgress(db.db, { teamId: team, personId: PEOPLE.raj.id, name: 'New pipeline', value: 155000, now: now.current });
+  await makeCommitment(db.db, { teamId: team, ownerId: PEOPLE.raj.id, text: 'Raj private commitment', now: now.current });
+  await makeCommitment(db.db, { teamId: team, ownerId: PEOPLE.mia.id, text: 'Mia private commitment', now: now.current });
+  await makeCommitment(db.db, { teamId: team, ownerId: PEOPLE.ann.id, text: 'Ann private commitment', now: now.current });
+  await db.db.insertInto('flag').values({ team_id: team, person_id: PEOPLE.raj.id, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', org_factors: null, closed_by: null, closed_at: null }).execute();
+  await evaluateFlags(db.db, team, now.current);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+  await db?.close();
+});
+
+async function home(userId: string) {
+  const before = slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length;
+  await app.event({ type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: '1.1' });
+  const calls = await slack.waitFor('views.publish', { count: before + 1, where: (c) => c.args.user_id === userId });
+  const view = calls[calls.length - 1]!.args.view;
+  return { view, text: JSON.stringify(view.blocks) };
+}
+const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
+
+describe('App Home', () => {
+  test("When a rep opens it, then it shows the core value, her goal with its pace bar, her commitments and next check-in, and nobody else's", async () => {
+    const { view, text } = await home(PEOPLE.raj.id);
+    expect(view.blocks[0].text.text).toBe('Sales Excellence');
+    expect(text).toContain('*New pipeline* — 155,000 USD of 250,000 USD this month');
+    expect(text).toContain('▰▰▰▱▱ 62% — ahead of pace by 2 pts');
+    expect(text).toContain('*Your commitments* — 1 open');
+    expect(text).toContain('Raj private commitment');
+    expect(text).toContain('Manager ↔ each rep, weekly with Ann Lee — Mon 23 Nov, 10:00');
+    expect(text).not.toContain('Your team');
+    for (const other of ['Mia private commitment', 'Ann private commitment', 'Mia pipeline', 'Secret plan']) expect(text).not.toContain(other);
+  });
+
+  test('When a manager of fifty opens it, then every report has a row and the view stays within 100 blocks', async () => {
+    const { view, text } = await home(ZOE);
+    expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerView);
+    expect(text).toContain('Your team (50)');
+    for (const id of zoeReps) expect(text).toContain(`<@${id}> — check-ins — · commitments kept — · behind by`);
+    expect(text).toContain('behind by 20 pts · :triangular_flag_on_post: 1');
+    for (const b of view.blocks) if (b.type === 'section') expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    expect(text).not.toContain('Secret plan');
+  });
+
+  test('When the CEO opens it, then the President is the one row; the admin outside the chain sees numbers only', async () => {
+    const ceo = await home(PEOPLE.ceo.id);
+    expect(ceo.text).toContain('Your team (1)');
+    expect(ceo.text).toContain(`<@${PEOPLE.president.id}> — check-ins`);
+    expect(ceo.text).not.toContain('private commitment');
+    const admin = await home(PEOPLE.admin.id);
+    expect(admin.text).toContain('The organisation, in numbers');
+    expect(admin.text).toContain('open commitments: 53 · open flags: 51');
+    for (const leak of ['private commitment', 'Secret plan', 'New pipeline', PEOPLE.raj.id, 'confidence went']) expect(admin.text).not.toContain(leak);
+  });
+});
+
+describe('Who may see what', () => {
+  const allowed = (text: string) => !/is not below you|No open flags/.test(text);
+  const cases: [string, string, string, boolean][] = [
+    ['rep ↔ rep', PEOPLE.mia.id, PEOPLE.raj.id, false],
+    ['rep → own manager', PEOPLE.raj.id, PEOPLE.ann.id, false],
+    ['manager → other manager’s rep', PEOPLE.bob.id, PEOPLE.raj.id, false],
+    ['president → a rep below', PEOPLE.president.id, PEOPLE.raj.id, true],
+    ['CEO → a rep two levels below', PEOPLE.ceo.id, PEOPLE.raj.id, true],
+    ['admin outside the chain → a rep', PEOPLE.admin.id, PEOPLE.raj.id, false],
+  ];
+
+  test.each(cases)('%s: commitments, goals, answers and flags', async (_name, viewer, subject, may) => {
+    const commitments = await say(viewer, `commitments <@${subject}>`);
+    const goals = await say(viewer, `goals <@${subject}>`);
+    const answers = await say(viewer, `team <@${subject}>`);
+    const flags = await say(viewer, 'flags');
+    expect([allowed(commitments.text), allowed(goals.text), allowed(answers.text)]).toEqual([may, may, may]);
+    const subjectFlagged = subject === PEOPLE.raj.id;
+    expect(flags.text.includes(`<@${subject}>`)).toBe(may && subjectFlagged);
+    if (may) {
+      expect(commitments.text).toContain(subject === PEOPLE.raj.id ? 'Raj private commitment' : 'Ann private commitment');
+    } else {
+      expect(commitments.text).not.toContain('private commitment');
+      expect(goals.text).not.toContain('pipeline');
+    }
+  });
+});
