@@ -122,3 +122,21 @@ describe('Who may see what', () => {
     }
   });
 });
+
+describe('Status and the core value', () => {
+  test('When Raj asks for his status, then the same standing comes back short and ephemeral', async () => {
+    const reply = await say(PEOPLE.raj.id, 'status');
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('*New pipeline*: `▰▰▰▱▱ 62% — ahead of pace by 2 pts`');
+    expect(reply.text).toContain('*Commitments*: 1 open');
+    expect(reply.text).not.toContain('Mia');
+  });
+
+  test('When an admin changes the core value, then App Home shows it at the top; anyone else is refused', async () => {
+    expect((await say(PEOPLE.raj.id, 'core-value "Win together"')).text).toContain('Only Cascade admins can change the core-value statement.');
+    expect((await say(PEOPLE.admin.id, 'core-value "Sales Excellence, every week"')).text).toBe('The core-value statement is now “Sales Excellence, every week”: it heads App Home and closes every digest.');
+    const { view } = await home(PEOPLE.mia.id);
+    expect(view.blocks[0].text.text).toBe('Sales Excellence, every week');
+  });
+});
+

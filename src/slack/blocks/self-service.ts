@@ -1,3 +1,5 @@
+import { paceBar } from '../../accountability/goals';
+import type { WhereYouStand } from '../../accountability/standing';
 import type { MyStatus } from '../../checkins/status';
 import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/team';
 import { LEVELS, WEEKDAYS } from '../../checkins/schedule';
@@ -11,8 +13,13 @@ function dayLabel(date: string): string {
   return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
-export function statusReply(s: MyStatus, now: Date): Reply {
+export function statusReply(s: MyStatus, now: Date, stand?: WhereYouStand): Reply {
   const lines: string[] = [];
+  if (stand) {
+    for (const g of stand.goals) lines.push(`*${g.goal.name}*${g.goal.scope === 'team' ? ' (team)' : ''}: \`${paceBar(g)}\``);
+    const kept = stand.keptRate === null ? '' : ` · kept ${Math.round(stand.keptRate * 100)}% over 8 weeks`;
+    lines.push(`*Commitments*: ${stand.openCommitments.length} open${stand.overdue ? `, ${stand.overdue} overdue` : ''}${kept}`);
+  }
   if (s.person.paused_until) lines.push(`:double_vertical_bar: Paused until ${s.person.paused_until}: no check-ins until then (\`/cascade pause off\` to end it).`);
   const unanswered = s.open.filter((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now));
   const answered = s.open.filter((c) => c.status === 'answered');

@@ -21,6 +21,7 @@ import { personCheckins, teamOverview } from '../../../checkins/team';
 import { requireAdmin } from '../../../org/access';
 import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
+import { whereYouStand } from '../../../accountability/standing';
 import { answerModal } from '../../blocks/answer-modal';
 import {
   cadenceListReply,
@@ -98,8 +99,11 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'import the org chart');
       await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal() });
       return null;
-    case 'status':
-      return statusReply(await myStatus(db, caller.teamId, caller.userId, clock.now()), clock.now());
+    case 'status': {
+      const now = clock.now();
+      const status = await myStatus(db, caller.teamId, caller.userId, now);
+      return statusReply(status, now, await whereYouStand(db, caller.teamId, caller.userId, admins, now));
+    }
     case 'checkin': {
       const now = clock.now();
       const status = await myStatus(db, caller.teamId, caller.userId, now);
