@@ -2,29 +2,25 @@ import { questionsFor, submitAnswers } from '../../src/checkins/answers';
 import { checkinContext } from '../../src/checkins/context';
 import { importGoals, importProgress, paceBar, periodAround, standingOf } from '../../src/accountability/goals';
 import { tick } from '../../src/scheduler/tick';
-import { startTestApp, type TestApp } from '../support/app';
-import { importFixtureOrg, tickDeps } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import type { TestApp } from '../support/app';
+import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { FakeSlack } from '../support/fake-slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: FakeSlack;
 let app: TestApp;
 const now = { current: new Date('2026-11-02T00:00:00Z') };
 
+let fixture: Fixture;
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
-  await importFixtureOrg(db, slack, app.teamId, now.current);
+  fixture = await startFixture({ now });
+  ({ db, slack, app } = fixture);
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
-});
+afterAll(() => fixture?.stop());
 
 const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 const goal = (owner: string, scope = 'person') =>

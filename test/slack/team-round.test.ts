@@ -1,10 +1,10 @@
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
-import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
-import { importFixtureOrg, tickDeps } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import { pressButton, viewSubmission, type TestApp } from '../support/app';
+import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { FakeSlack } from '../support/fake-slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: FakeSlack;
@@ -17,18 +17,14 @@ const step = async (iso: string) => {
   return tick(tickDeps(db, slack, app.log), now.current);
 };
 
+let fixture: Fixture;
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
-  await importFixtureOrg(db, slack, app.teamId, now.current);
+  fixture = await startFixture({ now });
+  ({ db, slack, app } = fixture);
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
-});
+afterAll(() => fixture?.stop());
 
 const inChannel = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL);
 /** The round's channel message, as recorded when it was posted. */

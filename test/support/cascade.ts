@@ -4,9 +4,10 @@ import { importOrgChart } from '../../src/org/import';
 import type { TickDeps } from '../../src/scheduler/tick';
 import { slackDirectory } from '../../src/slack/directory';
 import { slackMessenger } from '../../src/slack/messenger';
-import type { TestDb } from './db';
-import type { FakeSlack } from './fake-slack';
-import { ORG_CSV } from './org-fixture';
+import { startTestApp, type TestApp } from './app';
+import { createTestDb, type TestDb } from './db';
+import { FakeSlack } from './fake-slack';
+import { ALL_USERS, ORG_CSV, PEOPLE } from './org-fixture';
 
 /** A WebClient on the fake Slack that does not retry, and lets 429s through to the outbox. */
 export function fakeClient(slack: FakeSlack): webApi.WebClient {
@@ -22,4 +23,32 @@ export function tickDeps(db: TestDb, slack: FakeSlack, log: Log): TickDeps {
 export async function importFixtureOrg(db: TestDb, slack: FakeSlack, teamId: string, now: Date): Promise<void> {
   const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now }, teamId, ORG_CSV, { dryRun: false });
   if (!outcome.ok) throw new Error(`the fixture org did not import: ${JSON.stringify(outcome.errors)}`);
+}
+
+export interface Fixture {
+  readonly db: TestDb;
+  readonly slack: FakeSlack;
+  readonly app: TestApp;
+  stop(): Promise<void>;
+}
+
+/**
+ * A migrated database, the fake Slack with the fixture org's users, the real app over HTTP on a clock the
+ * test moves, and the fixture org imported: what most end-to-end test files start from.
+ */
+export async function startFixture(options: { now: { current: Date }; admins?: string[] }): Promise<Fixture> {
+  const db = await createTestDb();
+  const slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current } });
+  await importFixtureOrg(db, slack, app.teamId, options.now.current);
+  return {
+    db,
+    slack,
+    app,
+    async stop() {
+      await app.stop();
+      await slack.stop();
+      await db.close();
+    },
+  };
 }
