@@ -4,6 +4,7 @@ import * as cascade from './2026-11-27T0300-cascade';
 import * as questionBank from './2026-11-27T0310-question-bank';
 import * as teamAndCron from './2026-11-27T0400-team-and-cron';
 import * as accountability from './2026-11-27T0500-accountability';
+import * as digests from './2026-11-27T0600-digests';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0310-question-bank': questionBank,
   '2026-11-27T0400-team-and-cron': teamAndCron,
   '2026-11-27T0500-accountability': accountability,
+  '2026-11-27T0600-digests': digests,
 };

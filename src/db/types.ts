@@ -34,7 +34,7 @@ export interface PersonTable {
 export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
 export type Frequency = 'weekly' | 'biweekly' | 'monthly' | 'cron';
 export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
-export type DeliveryKind = 'prompt' | 'reminder' | 'update' | 'brief' | 'team_post' | 'share';
+export type DeliveryKind = 'prompt' | 'reminder' | 'update' | 'brief' | 'team_post' | 'share' | 'digest';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface CadenceTable {
@@ -234,7 +234,22 @@ export interface FlagRuleTable {
   threshold: number;
 }
 
+export type DigestScope = 'team' | 'org' | 'exec';
+
+export interface DigestSettingTable {
+  team_id: string;
+  scope: DigestScope;
+  /** The leader whose team a team digest covers; '' for the org and exec digests. */
+  owner_id: Generated<string>;
+  channel_id: string | null;
+  frequency: Generated<'weekly' | 'monthly'>;
+  weekday: Generated<number>;
+  local_time: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  digest_setting: DigestSettingTable;
   commitment: CommitmentTable;
   goal: GoalTable;
   progress: ProgressTable;

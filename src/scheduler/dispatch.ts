@@ -3,6 +3,9 @@ import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
 import { buildBrief } from '../checkins/briefs';
 import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
 import { markSkipped } from '../checkins/moves';
+import { buildDigest, periodBefore } from '../digests/figures';
+import { readDigestKey } from '../digests/settings';
+import { digestMessage } from '../slack/blocks/digest';
 import { sharedAnswersOf } from '../checkins/answers';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
@@ -109,7 +112,28 @@ async function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date)
       return sendTeamPost(deps, delivery, now);
     case 'share':
       return sendShare(deps, delivery, now);
+    case 'digest':
+      return sendDigest(deps, delivery, now);
   }
+}
+
+/** A scheduled digest, built at send time from the database for the scope and period its key names. */
+async function sendDigest(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {
+  const key = readDigestKey(delivery.dedupe_key);
+  if (!key) {
+    await markCancelled(deps.db, delivery.id, 'not a digest key');
+    return 'cancelled';
+  }
+  const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
+  const message = digestMessage(digest);
+  if (/^[UW]/.test(delivery.recipient)) {
+    const { channel, ts } = await deps.messenger.postDm(delivery.recipient, message);
+    await markSent(deps.db, delivery.id, now, { channel, ts });
+  } else {
+    const ts = await deps.messenger.post(delivery.recipient, message);
+    await markSent(deps.db, delivery.id, now, { channel: delivery.recipient, ts });
+  }
+  return 'sent';
 }
 
 async function contextOf(deps: DispatchDeps, delivery: ClaimedDelivery): Promise<CheckinContext | undefined> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ensureWorkspaceDefaults, listCadences } from '../checkins/cadences';
 import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
+import { planDigests } from '../digests/settings';
 import { forgetOldEvents } from '../db/slack-events';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
@@ -44,6 +45,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
       report.reminders += await enqueueReminders(deps.db, teamId, now);
       await missUnreviewed(deps.db, teamId, now);
       await evaluateFlags(deps.db, teamId, now);
+      await planDigests(deps.db, teamId, now);
     } catch (err) {
       deps.log.error({ err, teamId }, 'planning failed for a workspace; the next tick tries again');
     }

@@ -2,6 +2,7 @@ import { isRole, type Role } from '../org/roles';
 import type { CadenceChanges } from '../checkins/cadences';
 import { QUESTION_KINDS, QUESTION_INTENTS, type QuestionDraft } from '../checkins/questions';
 import { WEEKDAYS } from '../checkins/schedule';
+import type { DigestScope } from '../db/types';
 
 export type ParsedCommand =
   | { readonly kind: 'help' }
@@ -20,6 +21,9 @@ export type ParsedCommand =
   | { readonly kind: 'goals'; readonly userId?: string }
   | { readonly kind: 'flags' }
   | { readonly kind: 'core-value'; readonly text: string }
+  | { readonly kind: 'digest.channel'; readonly scope: DigestScope; readonly channelId: string; readonly leaderId?: string }
+  | { readonly kind: 'digest.schedule'; readonly scope: DigestScope; readonly frequency: 'weekly' | 'monthly'; readonly weekday: number; readonly localTime: string }
+  | { readonly kind: 'digest.preview' | 'digest.now'; readonly scope: DigestScope }
   | { readonly kind: 'flag.close'; readonly id: number; readonly answer: string }
   | { readonly kind: 'pause'; readonly userId?: string; readonly until: string | null }
   | { readonly kind: 'cadence.list' }
@@ -45,6 +49,10 @@ export const COMMANDS = [
   { name: 'goal', usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>', about: 'set a goal for someone below you, or a team goal (leaders, admins)' },
   { name: 'progress', usage: '/cascade progress "<goal>" <value>', about: 'report where one of your goals stands this period' },
   { name: 'goals', usage: '/cascade goals [@person]', about: 'goals with attainment and pace (yours, or of someone below you)' },
+  { name: 'digest', usage: '/cascade digest channel <team|org|exec> #channel', about: 'where a digest is posted (team: your own team; org and exec: admins; exec may be `dm`)' },
+  { name: 'digest', usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>', about: 'when a digest is posted' },
+  { name: 'digest', usage: '/cascade digest preview [team|org|exec]', about: 'the last complete period’s digest, to you alone' },
+  { name: 'digest', usage: '/cascade digest now [team|org|exec]', about: 'post the digest in its channel now (admins, or a leader for their team)' },
   { name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
   { name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
   { name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
@@ -155,6 +163,8 @@ export function parseCommand(text: string): ParsedCommand {
       if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return usage('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.', 'progress');
       return { kind: 'progress', name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
     }
+    case 'digest':
+      return parseDigest(tokens.slice(1));
     case 'core-value':
     case 'corevalue': {
       const text = tokens.slice(1).map(describe).join(' ').trim();
@@ -397,5 +407,46 @@ function parseQuestions(tokens: Token[]): ParsedCommand {
     }
     default:
       return usage(`Unknown questions command "${describe(tokens[0]!)}".`, 'questions');
+  }
+}
+
+function scopeOf(t: Token | undefined): DigestScope | null {
+  const w = word(t);
+  return w === 'team' || w === 'org' || w === 'exec' ? w : null;
+}
+
+function parseDigest(tokens: Token[]): ParsedCommand {
+  const sub = word(tokens[0]);
+  const rest = tokens.slice(1);
+  switch (sub) {
+    case 'channel': {
+      const scope = scopeOf(rest[0]);
+      if (!scope) return usage('Say which digest: team, org or exec.', 'digest');
+      const target = rest[1];
+      const leader = rest[2]?.kind === 'user' ? rest[2].id : undefined;
+      if (target?.kind === 'channel') return { kind: 'digest.channel', scope, channelId: target.id, ...(leader ? { leaderId: leader } : {}) };
+      if (word(target) === 'dm') return { kind: 'digest.channel', scope, channelId: 'dm' };
+      return usage('Name the channel with #, picked from Slack’s list so it becomes a link.', 'digest');
+    }
+    case 'schedule': {
+      const scope = scopeOf(rest[0]);
+      const frequency = word(rest[1]);
+      const day = word(rest[2]);
+      const time = rest[3]?.kind === 'word' ? rest[3].text : '';
+      if (!scope) return usage('Say which digest: team, org or exec.', 'digest');
+      if (frequency !== 'weekly' && frequency !== 'monthly') return usage('Say weekly or monthly (a monthly digest goes out on the first of that weekday in the month).', 'digest');
+      const weekday = WEEKDAYS.findIndex((d) => d === day || d.slice(0, 3) === day);
+      if (weekday < 0) return usage(`"${day ?? ''}" is not a weekday: monday … sunday.`, 'digest');
+      if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return usage(`"${time}" is not a time: give HH:MM on a 24-hour clock, like 08:00.`, 'digest');
+      return { kind: 'digest.schedule', scope, frequency, weekday, localTime: time.padStart(5, '0') };
+    }
+    case 'preview':
+    case 'now': {
+      const scope = rest.length ? scopeOf(rest[0]) : 'team';
+      if (!scope || rest.length > 1) return usage('Say which digest: team, org or exec.', 'digest');
+      return { kind: sub === 'now' ? 'digest.now' : 'digest.preview', scope };
+    }
+    default:
+      return usage(sub ? `Unknown digest command "${describe(tokens[0]!)}".` : 'Say what to do with the digest.', 'digest');
   }
 }

@@ -21,6 +21,10 @@ import { personCheckins, teamOverview } from '../../../checkins/team';
 import { requireAdmin } from '../../../org/access';
 import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
+import { buildDigest } from '../../../digests/figures';
+import { digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
+import { WEEKDAYS } from '../../../checkins/schedule';
+import { digestMessage } from '../../blocks/digest';
 import { whereYouStand } from '../../../accountability/standing';
 import { answerModal } from '../../blocks/answer-modal';
 import {
@@ -134,6 +138,28 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       return progressReply(await reportProgress(db, { teamId: caller.teamId, personId: caller.userId, name: parsed.name, value: parsed.value, now: clock.now() }));
     case 'goals':
       return goalsReply(await goalsOf(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId, clock.now()));
+    case 'digest.channel': {
+      const set = await setDigestChannel(db, { teamId: caller.teamId, actorId: caller.userId, scope: parsed.scope, channelId: parsed.channelId, admins, now: clock.now(), leaderId: parsed.leaderId });
+      return { text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.` };
+    }
+    case 'digest.schedule': {
+      const set = await setDigestSchedule(db, { teamId: caller.teamId, actorId: caller.userId, scope: parsed.scope, frequency: parsed.frequency, weekday: parsed.weekday, localTime: parsed.localTime, admins, now: clock.now() });
+      const day = WEEKDAYS[set.weekday]!;
+      return { text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.` };
+    }
+    case 'digest.preview':
+    case 'digest.now': {
+      const now = clock.now();
+      const target = await previewTarget(db, { teamId: caller.teamId, actorId: caller.userId, scope: parsed.scope, admins, now });
+      const digest = await buildDigest(db, { teamId: caller.teamId, scope: parsed.scope, ownerId: target.ownerId, current: target.current, previous: target.previous });
+      const message = digestMessage(digest);
+      if (parsed.kind === 'digest.preview') return message;
+      if (parsed.scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(db, caller.teamId, caller.userId, admins, 'post this digest now');
+      const channel = await digestChannel(db, caller.teamId, parsed.scope, target.ownerId);
+      if (!channel || channel === 'dm') return { text: `The ${parsed.scope} digest has no channel yet: set one with \`/cascade digest channel ${parsed.scope} #channel\`.` };
+      await caller.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      return { text: `Posted the ${parsed.scope} digest in <#${channel}>.` };
+    }
     case 'core-value':
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'change the core-value statement');
       return coreValueReply(await setCoreValue(db, caller.teamId, parsed.text, clock.now()));

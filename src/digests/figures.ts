@@ -1,0 +1,191 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { periodAround } from '../accountability/goals';
+import { addDays, LEVELS } from '../checkins/schedule';
+import type { Database, DigestScope, Level } from '../db/types';
+
+export interface Period {
+  readonly start: string;
+  readonly end: string;
+}
+
+/** The last complete week (Monday–Sunday) or month before `today`, and the one before it. */
+export function digestPeriods(frequency: 'weekly' | 'monthly', today: string): { current: Period; previous: Period } {
+  const kind = frequency === 'weekly' ? 'week' : 'month';
+  const current = periodAround(kind, addDays(periodAround(kind, today).start, -1));
+  const previous = periodAround(kind, addDays(current.start, -1));
+  return { current, previous };
+}
+
+/** The period of the same kind just before: the week before a week, the month before a month. Pure. */
+export function periodBefore(p: Period): Period {
+  const days = Math.round((Date.parse(`${p.end}T00:00:00Z`) - Date.parse(`${p.start}T00:00:00Z`)) / 86_400_000) + 1;
+  return periodAround(days === 7 ? 'week' : 'month', addDays(p.start, -1));
+}
+
+export interface Compared {
+  readonly now: number;
+  readonly before: number;
+}
+
+export interface LevelHealth {
+  readonly level: Level;
+  readonly label: string;
+  readonly due: Compared;
+  readonly held: Compared;
+  readonly missed: Compared;
+  readonly skipped: Compared;
+}
+
+/** A digest's figures for one scope and period, each against the period before. Built from Cascade's own tables only. */
+export interface Digest {
+  readonly scope: DigestScope;
+  readonly ownerName: string | null;
+  readonly period: Period;
+  readonly previous: Period;
+  readonly levels: readonly LevelHealth[];
+  /** Leaders whose rounds in the period were not held (no answer at all); named in org and exec digests only. */
+  readonly brokenLinks: readonly { name: string; label: string; due: number }[];
+  readonly participation: { now: number | null; before: number | null };
+  readonly commitments: { made: Compared; kept: Compared; closed: Compared };
+  readonly ratings: readonly { question: string; now: number | null; before: number | null }[];
+  readonly highlights: readonly { name: string; question: string; text: string }[];
+  readonly obstacles: readonly { term: string; count: number }[];
+  readonly openFlags: number;
+  readonly coreValue: string;
+}
+
+const STOP_WORDS = new Set(
+  `a an and are as at be been but by can could did do does for from get got had has have how i if in into is it its just me more most my no not of on or our out so some than that the their them then there these they this to too up us very was we were what when where which who why will with would you your also about after all am any because being both each few further here him his her hers its itself let lot many much nor off once only other own same she should such theirs themselves those through under until while whom yours dont cant wont isnt im ive weve were etc really still need needs getting`.split(
+    /\s+/,
+  ),
+);
+
+/** Words of the obstacle answers, counted; stop-words and short words dropped. Pure. */
+export function countTerms(texts: readonly string[], top = 5): { term: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    const seen = new Set<string>();
+    for (const raw of text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
+      const word = raw.replace(/'s$/, '').replace(/'/g, '');
+      if (word.length < 3 || STOP_WORDS.has(word) || /^\d+$/.test(word) || seen.has(word)) continue;
+      seen.add(word);
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()]
+    .map(([term, count]) => ({ term, count }))
+    .sort((a, b) => b.count - a.count || a.term.localeCompare(b.term))
+    .slice(0, top);
+}
+
+const pair = (now: unknown, before: unknown): Compared => ({ now: Number(now ?? 0), before: Number(before ?? 0) });
+
+/**
+ * Computes a digest. `team` covers one leader's rounds and the people who report to them; `org` and `exec`
+ * cover the whole workspace. Only answers their authors shared are quoted; everything else is counted.
+ */
+export async function buildDigest(
+  db: Kysely<Database>,
+  input: { teamId: string; scope: DigestScope; ownerId?: string; current: Period; previous: Period },
+): Promise<Digest> {
+  const { teamId, current, previous } = input;
+  const owner = input.scope === 'team' ? (input.ownerId ?? '') : null;
+  const inScope: RawBuilder<boolean> = owner === null ? sql<boolean>`true` : sql<boolean>`r.leader_id = ${owner}`;
+  const inPeriod = (p: Period) => sql<boolean>`r.occurrence between ${p.start}::date and ${p.end}::date`;
+  const both = sql<boolean>`r.occurrence between ${previous.start}::date and ${current.end}::date`;
+
+  const levels = await sql<{ level: Level; due: number; held: number; missed: number; skipped: number; due_b: number; held_b: number; missed_b: number; skipped_b: number }>`
+    select k.level,
+      count(*) filter (where ${inPeriod(current)})::int as due,
+      count(*) filter (where ${inPeriod(current)} and c.status = 'answered')::int as held,
+      count(*) filter (where ${inPeriod(current)} and c.status = 'missed')::int as missed,
+      count(*) filter (where ${inPeriod(current)} and c.status = 'skipped')::int as skipped,
+      count(*) filter (where ${inPeriod(previous)})::int as due_b,
+      count(*) filter (where ${inPeriod(previous)} and c.status = 'answered')::int as held_b,
+      count(*) filter (where ${inPeriod(previous)} and c.status = 'missed')::int as missed_b,
+      count(*) filter (where ${inPeriod(previous)} and c.status = 'skipped')::int as skipped_b
+    from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
+    where c.team_id = ${teamId} and c.part = 'member' and ${inScope} and ${both}
+    group by k.level`.execute(db);
+
+  const broken =
+    owner === null
+      ? await sql<{ name: string; level: Level; due: number }>`
+    select coalesce(p.name, r.leader_id) as name, k.level, count(*)::int as due
+    from round r join cadence k on k.id = r.cadence_id join checkin c on c.round_id = r.id and c.part = 'member'
+    left join person p on p.team_id = r.team_id and p.slack_user_id = r.leader_id
+    where r.team_id = ${teamId} and ${inPeriod(current)}
+    group by r.leader_id, p.name, k.level
+    having count(*) filter (where c.status = 'answered') = 0 and count(*) filter (where c.status in ('missed', 'answered')) > 0
+    order by k.level, 1`.execute(db)
+      : { rows: [] };
+
+  const people = owner === null ? sql<boolean>`true` : sql<boolean>`(m.owner_id = ${owner} or m.owner_id in (select slack_user_id from person where team_id = ${teamId} and reports_to = ${owner}))`;
+  const commitments = await sql<{ made: number; made_b: number; kept: number; kept_b: number; closed: number; closed_b: number }>`
+    select
+      count(*) filter (where m.created_at::date between ${current.start}::date and ${current.end}::date)::int as made,
+      count(*) filter (where m.created_at::date between ${previous.start}::date and ${previous.end}::date)::int as made_b,
+      count(*) filter (where m.status = 'done' and m.closed_at::date between ${current.start}::date and ${current.end}::date)::int as kept,
+      count(*) filter (where m.status = 'done' and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)::int as kept_b,
+      count(*) filter (where m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${current.start}::date and ${current.end}::date)::int as closed,
+      count(*) filter (where m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)::int as closed_b
+    from commitment m where m.team_id = ${teamId} and ${people}`.execute(db);
+
+  const ratings = await sql<{ question: string; now: number | null; before: number | null }>`
+    select a.question_text as question,
+      round(avg(a.value_number) filter (where ${inPeriod(current)}), 1)::float8 as now,
+      round(avg(a.value_number) filter (where ${inPeriod(previous)}), 1)::float8 as before
+    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
+    where c.team_id = ${teamId} and a.kind = 'rating_1_5' and a.value_number is not null and c.part = 'member' and ${inScope} and ${both}
+    group by a.question_text order by a.question_text`.execute(db);
+
+  const highlights = await sql<{ name: string; question: string; text: string }>`
+    select coalesce(p.name, c.person_id) as name, a.question_text as question, a.value_text as text
+    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
+    left join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id
+    where c.team_id = ${teamId} and a.shared and a.value_text is not null and ${inScope} and ${inPeriod(current)}
+    order by r.occurrence desc, a.id limit 5`.execute(db);
+
+  const obstacleTexts = await sql<{ text: string }>`
+    select a.value_text as text
+    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
+    where c.team_id = ${teamId} and a.intent = 'obstacles' and a.value_text is not null and ${inScope} and ${inPeriod(current)}`.execute(db);
+
+  const flags = await sql<{ n: number }>`
+    select count(*)::int as n from flag f
+    where f.team_id = ${teamId} and f.status = 'open'
+      and ${owner === null ? sql`true` : sql`f.person_id in (select slack_user_id from person where team_id = ${teamId} and reports_to = ${owner})`}`.execute(db);
+
+  const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
+  const ownerName = owner ? ((await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', owner).executeTakeFirst())?.name ?? owner) : null;
+
+  const order = (l: Level) => LEVELS[l].order;
+  const lv = levels.rows
+    .map((r) => ({
+      level: r.level,
+      label: LEVELS[r.level].label,
+      due: pair(r.due, r.due_b),
+      held: pair(r.held, r.held_b),
+      missed: pair(r.missed, r.missed_b),
+      skipped: pair(r.skipped, r.skipped_b),
+    }))
+    .sort((a, b) => order(a.level) - order(b.level));
+  const rate = (held: number, missed: number) => (held + missed > 0 ? held / (held + missed) : null);
+  const sum = (f: (l: LevelHealth) => number) => lv.reduce((n, l) => n + f(l), 0);
+  const c = commitments.rows[0]!;
+  return {
+    scope: input.scope,
+    ownerName,
+    period: current,
+    previous,
+    levels: lv,
+    brokenLinks: broken.rows.map((b) => ({ name: b.name, label: LEVELS[b.level].label, due: b.due })),
+    participation: { now: rate(sum((l) => l.held.now), sum((l) => l.missed.now)), before: rate(sum((l) => l.held.before), sum((l) => l.missed.before)) },
+    commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
+    ratings: ratings.rows,
+    highlights: highlights.rows,
+    obstacles: countTerms(obstacleTexts.rows.map((r) => r.text)),
+    openFlags: flags.rows[0]?.n ?? 0,
+    coreValue: ws?.core_value ?? 'Sales Excellence',
+  };
+}

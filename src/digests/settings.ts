@@ -1,0 +1,130 @@
+import { sql, type Kysely } from 'kysely';
+import { localDate } from '../checkins/status';
+import type { Database, DigestScope } from '../db/types';
+import { invalid, notAllowed } from '../errors';
+import { isAdmin } from '../org/access';
+import { getPerson } from '../org/people';
+import { digestPeriods, type Period } from './figures';
+
+export const SCOPES: readonly DigestScope[] = ['team', 'org', 'exec'];
+
+/** Whose digest a command means: a team digest is the caller's own team (or, for admins, the leader named). */
+async function ownerFor(db: Kysely<Database>, teamId: string, actorId: string, scope: DigestScope, admins: readonly string[], leaderId?: string): Promise<string> {
+  const actor = await getPerson(db, teamId, actorId);
+  const admin = isAdmin(actorId, actor, admins);
+  if (scope !== 'team') {
+    if (!admin) throw notAllowed(`Only Cascade admins set the ${scope} digest.`);
+    return '';
+  }
+  if (leaderId && leaderId !== actorId && !admin) throw notAllowed('You can set the digest of your own team; admins can set anyone’s.');
+  const owner = leaderId ?? actorId;
+  const reports = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', owner).where('active', '=', true).limit(1).execute();
+  if (reports.length === 0) throw invalid(`<@${owner}> leads no one in the org chart, so there is no team digest to set.`);
+  return owner;
+}
+
+/** `/cascade digest channel <scope> #channel` (the exec digest may also go by DM to the CEO and the President: `dm`). */
+export async function setDigestChannel(
+  db: Kysely<Database>,
+  input: { teamId: string; actorId: string; scope: DigestScope; channelId: string; admins: readonly string[]; now: Date; leaderId?: string },
+): Promise<{ scope: DigestScope; ownerId: string; channelId: string }> {
+  if (input.channelId === 'dm' && input.scope !== 'exec') throw invalid('Only the exec digest can go by DM (to the CEO and the President).');
+  const ownerId = await ownerFor(db, input.teamId, input.actorId, input.scope, input.admins, input.leaderId);
+  await db
+    .insertInto('digest_setting')
+    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: input.channelId, ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}), updated_at: input.now })
+    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ channel_id: input.channelId, updated_at: input.now }))
+    .execute();
+  return { scope: input.scope, ownerId, channelId: input.channelId };
+}
+
+/** `/cascade digest schedule <scope> weekly|monthly <weekday> <HH:MM>`. */
+export async function setDigestSchedule(
+  db: Kysely<Database>,
+  input: { teamId: string; actorId: string; scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string; admins: readonly string[]; now: Date },
+): Promise<{ scope: DigestScope; frequency: string; weekday: number; localTime: string }> {
+  const ownerId = await ownerFor(db, input.teamId, input.actorId, input.scope, input.admins);
+  await db
+    .insertInto('digest_setting')
+    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: null, frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now })
+    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now }))
+    .execute();
+  return { scope: input.scope, frequency: input.frequency, weekday: input.weekday, localTime: input.localTime };
+}
+
+/** The zone a digest's schedule is read in: the team leader's, or for the org and exec digests the CEO's. */
+async function zoneOf(db: Kysely<Database>, teamId: string, ownerId: string): Promise<string> {
+  const row = ownerId
+    ? await db.selectFrom('person').select('tz').where('team_id', '=', teamId).where('slack_user_id', '=', ownerId).executeTakeFirst()
+    : await db.selectFrom('person').select('tz').where('team_id', '=', teamId).where('role', '=', 'ceo').where('active', '=', true).executeTakeFirst();
+  return row?.tz ?? 'UTC';
+}
+
+export function digestKey(scope: DigestScope, ownerId: string, period: Period, recipient = ''): string {
+  return `digest:${scope}:${ownerId}:${period.start}:${period.end}${recipient ? `:${recipient}` : ''}`;
+}
+
+export function readDigestKey(key: string): { scope: DigestScope; ownerId: string; period: Period } | null {
+  const m = /^digest:(team|org|exec):([^:]*):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})(?::.*)?$/.exec(key);
+  return m ? { scope: m[1] as DigestScope, ownerId: m[2]!, period: { start: m[3]!, end: m[4]! } } : null;
+}
+
+/**
+ * Queues the digests that fall due now: once per scope and period (the dedupe key holds both), in the
+ * outbox like any prompt, so repeated or concurrent ticks never post one twice and a failure is retried.
+ */
+export async function planDigests(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
+  const settings = await db.selectFrom('digest_setting').selectAll().where('team_id', '=', teamId).where('channel_id', 'is not', null).execute();
+  let queued = 0;
+  for (const s of settings) {
+    const tz = await zoneOf(db, teamId, s.owner_id);
+    const today = localDate(now, tz);
+    const weekday = new Date(`${today}T00:00:00Z`).getUTCDay();
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
+    if (weekday !== s.weekday || time < s.local_time) continue;
+    if (s.frequency === 'monthly' && Number(today.slice(8, 10)) > 7) continue;
+    const { current } = digestPeriods(s.frequency, today);
+    const recipients = s.channel_id === 'dm' ? await execPeople(db, teamId) : [s.channel_id!];
+    const result = await sql`
+      insert into delivery (team_id, kind, dedupe_key, recipient, channel_id, not_before)
+      select ${teamId}, 'digest', x.key, x.recipient, x.recipient, ${now}
+      from unnest(${recipients.map((r) => digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''))}::text[], ${recipients}::text[]) as x(key, recipient)
+      on conflict (dedupe_key) do nothing`.execute(db);
+    queued += Number(result.numAffectedRows ?? 0);
+  }
+  return queued;
+}
+
+async function execPeople(db: Kysely<Database>, teamId: string): Promise<string[]> {
+  const rows = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('active', '=', true).where('role', 'in', ['ceo', 'president']).execute();
+  return rows.map((r) => r.slack_user_id);
+}
+
+/** Who may see a digest on demand: a team's people its own; leaders and admins the org's; the exec pair and admins the exec's. */
+export async function previewTarget(
+  db: Kysely<Database>,
+  input: { teamId: string; actorId: string; scope: DigestScope; admins: readonly string[]; now: Date },
+): Promise<{ ownerId: string; frequency: 'weekly' | 'monthly'; current: Period; previous: Period }> {
+  const actor = await getPerson(db, input.teamId, input.actorId);
+  const admin = isAdmin(input.actorId, actor, input.admins);
+  let ownerId = '';
+  if (input.scope === 'team') {
+    if (!actor) throw notAllowed('You are not in the org chart, so you have no team digest.');
+    const leads = (await db.selectFrom('person').select('slack_user_id').where('team_id', '=', input.teamId).where('reports_to', '=', actor.slack_user_id).limit(1).execute()).length > 0;
+    ownerId = leads ? actor.slack_user_id : (actor.reports_to ?? '');
+    if (!ownerId) throw notAllowed('You lead no one and report to no one, so there is no team digest for you.');
+  } else if (input.scope === 'org' && !admin && !(actor && actor.role !== 'rep')) {
+    throw notAllowed('The organisation digest is for leaders and admins.');
+  } else if (input.scope === 'exec' && !admin && !(actor && (actor.role === 'ceo' || actor.role === 'president'))) {
+    throw notAllowed('The exec digest is for the CEO, the President and admins.');
+  }
+  const setting = await db.selectFrom('digest_setting').select('frequency').where('team_id', '=', input.teamId).where('scope', '=', input.scope).where('owner_id', '=', ownerId).executeTakeFirst();
+  const frequency = setting?.frequency ?? (input.scope === 'exec' ? 'monthly' : 'weekly');
+  const { current, previous } = digestPeriods(frequency, localDate(input.now, actor?.tz ?? 'UTC'));
+  return { ownerId, frequency, current, previous };
+}
+
+export async function digestChannel(db: Kysely<Database>, teamId: string, scope: DigestScope, ownerId: string): Promise<string | null> {
+  const row = await db.selectFrom('digest_setting').select('channel_id').where('team_id', '=', teamId).where('scope', '=', scope).where('owner_id', '=', ownerId).executeTakeFirst();
+  return row?.channel_id ?? null;
+}

@@ -1,0 +1,57 @@
+import type { Compared, Digest } from '../../digests/figures';
+import { context, header, section, type Block, type Reply } from './text';
+
+const SCOPE_TITLE = { team: 'Team digest', org: 'Sales organisation digest', exec: 'Exec digest' } as const;
+
+function day(date: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** "12 (+3)" — a figure and its change against the previous period. */
+export function change(c: Compared): string {
+  const d = c.now - c.before;
+  return `${c.now} (${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d)})`;
+}
+
+function pct(x: number | null): string {
+  return x === null ? '—' : `${Math.round(x * 100)}%`;
+}
+
+function pctChange(now: number | null, before: number | null): string {
+  if (now === null) return '—';
+  if (before === null) return pct(now);
+  const d = Math.round(now * 100) - Math.round(before * 100);
+  return `${pct(now)} (${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d)} pts)`;
+}
+
+/** A digest as one channel message: cascade health from the top down, then the rest, the core value at the foot. */
+export function digestMessage(d: Digest): Reply {
+  const title = d.scope === 'team' && d.ownerName ? `${SCOPE_TITLE.team}: ${d.ownerName}` : SCOPE_TITLE[d.scope];
+  const range = `${day(d.period.start)} – ${day(d.period.end)}`;
+  const text = `${title}, ${range}: check-ins answered ${pct(d.participation.now)}, commitments kept ${d.commitments.kept.now} of ${d.commitments.closed.now}.`;
+  const blocks: Block[] = [header(`${title} · ${range}`), context('Each figure against the period before, in brackets.')];
+
+  const funnel = d.levels.map((l) => `• *${l.label}*: ${change(l.due)} due → ${change(l.held)} held · ${change(l.missed)} missed · ${change(l.skipped)} skipped`);
+  blocks.push(section(`*Cascade health, from the top down*\n${funnel.length ? funnel.join('\n') : '_No conversations fell in this period._'}`));
+  if (d.scope !== 'team' && d.brokenLinks.length > 0) {
+    blocks.push(section(`*Broken links* — rounds not held\n${d.brokenLinks.slice(0, 15).map((b) => `• ${b.name} (${b.label}): ${b.due} due, none answered`).join('\n')}`));
+  }
+  blocks.push(
+    section(
+      [
+        `*Participation*: ${pctChange(d.participation.now, d.participation.before)}`,
+        `*Commitments*: ${change(d.commitments.made)} made · ${change(d.commitments.kept)} kept of ${change(d.commitments.closed)} closed`,
+        ...d.ratings.map((r) => `*${r.question.replace(/\s*\(.*\)$/, '')}*: ${r.now === null ? '—' : r.now.toFixed(1)}${r.before !== null && r.now !== null ? ` (${r.now - r.before >= 0 ? '+' : '−'}${Math.abs(r.now - r.before).toFixed(1)})` : ''} of 5`),
+        `*Open flags*: ${d.openFlags}`,
+      ].join('\n'),
+    ),
+  );
+  if (d.highlights.length > 0) {
+    blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${h.text.slice(0, 400)}” — ${h.name}`).join('\n')}`));
+  }
+  if (d.obstacles.length > 0) {
+    blocks.push(section(`*Most frequent obstacles*: ${d.obstacles.map((o) => `${o.term} (${o.count})`).join(', ')}`));
+  }
+  blocks.push({ type: 'divider' }, context(`*${d.coreValue}*`));
+  return { text, blocks };
+}

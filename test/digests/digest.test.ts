@@ -1,0 +1,133 @@
+import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
+import { buildDigest, countTerms, digestPeriods } from '../../src/digests/figures';
+import { tick } from '../../src/scheduler/tick';
+import { digestMessage } from '../../src/slack/blocks/digest';
+import type { TestApp } from '../support/app';
+import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { FakeSlack } from '../support/fake-slack';
+import { PEOPLE } from '../support/org-fixture';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+let fixture: Fixture;
+const now = { current: new Date('2026-11-29T12:00:00Z') };
+let cadenceId: number;
+const CHANNEL = 'CTEAMANN';
+
+beforeAll(async () => {
+  fixture = await startFixture({ now });
+  ({ db, slack, app } = fixture);
+  await ensureWorkspaceDefaults(db.db, app.teamId);
+  cadenceId = (await db.db.selectFrom('cadence').select('id').where('team_id', '=', app.teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()).id;
+  // Week of 16 Nov: everyone answers. Week of 23 Nov: Raj answers and shares; Mia misses; Leo misses (Bob's round not held).
+  await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-16', 'answered', { confidence: 3, obstacle: 'Legal review slows every contract' });
+  await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-16', 'answered', { confidence: 4, obstacle: 'Pricing approvals and legal review' });
+  await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-16', 'answered', { confidence: 5 });
+  await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-23', 'answered', { confidence: 5, obstacle: 'Legal review again', shared: 'Multi-threading into the CFO early', secret: 'My private worry about my manager' });
+  await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-23', 'missed');
+  await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-23', 'missed');
+  await db.db.insertInto('flag').values({ team_id: app.teamId, person_id: PEOPLE.mia.id, rule: 'missed_in_a_row', detail: 'x', org_factors: null, closed_by: null, closed_at: null }).execute();
+});
+
+afterAll(() => fixture?.stop());
+
+async function week(personId: string, leaderId: string, occurrence: string, status: 'answered' | 'missed', a: { confidence?: number; obstacle?: string; shared?: string; secret?: string } = {}) {
+  const round = await db.db
+    .insertInto('round')
+    .values({ team_id: app.teamId, cadence_id: cadenceId, leader_id: leaderId, occurrence, status: 'closed', closes_at: new Date(`${occurrence}T12:00:00Z`), closed_at: null, channel_id: null, thread_ts: null })
+    .onConflict((oc) => oc.columns(['cadence_id', 'leader_id', 'occurrence']).doUpdateSet({ status: 'closed' }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const due = new Date(`${occurrence}T10:00:00Z`);
+  const c = await db.db
+    .insertInto('checkin')
+    .values({ team_id: app.teamId, round_id: round.id, person_id: personId, status, skip_reason: null, due_at: due, closes_at: new Date(due.getTime() + 172_800_000), snoozed_until: null, answered_at: null, reminded_at: null, channel_id: null, message_ts: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const rows = [
+    a.confidence !== undefined ? { kind: 'rating_1_5', intent: 'goals', question_text: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', value_text: null, value_number: a.confidence, shared: false } : null,
+    a.obstacle ? { kind: 'text', intent: 'obstacles', question_text: 'Which obstacle is slowing you down most right now?', value_text: a.obstacle, value_number: null, shared: false } : null,
+    a.shared ? { kind: 'long_text', intent: 'methodology', question_text: 'What worked this week, and why?', value_text: a.shared, value_number: null, shared: true } : null,
+    a.secret ? { kind: 'text', intent: 'support', question_text: 'What would help you most from me?', value_text: a.secret, value_number: null, shared: false } : null,
+  ].filter((r) => r !== null);
+  let position = 0;
+  for (const r of rows) await db.db.insertInto('answer').values({ ...r, checkin_id: c.id, question_id: null, position: ++position }).execute();
+}
+
+describe('Digest figures', () => {
+  test('When the team digest of Ann is built for the week of 23 November, then each figure matches the history, against the week before', async () => {
+    const { current, previous } = digestPeriods('weekly', '2026-11-30');
+    expect(current).toEqual({ start: '2026-11-23', end: '2026-11-29' });
+    const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'team', ownerId: PEOPLE.ann.id, current, previous });
+    expect(d.levels).toEqual([
+      { level: 'manager_reps', label: 'Manager ↔ reps', due: { now: 2, before: 2 }, held: { now: 1, before: 2 }, missed: { now: 1, before: 0 }, skipped: { now: 0, before: 0 } },
+    ]);
+    expect(d.participation).toEqual({ now: 0.5, before: 1 });
+    expect(d.ratings).toEqual([{ question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 }]);
+    expect(d.highlights).toEqual([{ name: 'Raj Patel', question: 'What worked this week, and why?', text: 'Multi-threading into the CFO early' }]);
+    expect(d.obstacles).toEqual([{ term: 'again', count: 1 }, { term: 'legal', count: 1 }, { term: 'review', count: 1 }]);
+    expect(d.openFlags).toBe(1);
+    expect(d.brokenLinks).toEqual([]);
+    const text = JSON.stringify(digestMessage(d));
+    expect(text).toContain('*Manager ↔ reps*: 2 (±0) due → 1 (−1) held · 1 (+1) missed · 0 (±0) skipped');
+    expect(text).toContain('*Participation*: 50% (−50 pts)');
+    expect(text).toContain('*How confident are you in reaching your goal?*: 5.0 (+1.5) of 5');
+    expect(text).toContain('“Multi-threading into the CFO early” — Raj Patel');
+    expect(text).toContain('*Sales Excellence*');
+    expect(text).not.toContain('private worry');
+  });
+
+  test('When the org digest is built, then the leader whose round was not held is named, and private answers still stay out', async () => {
+    const { current, previous } = digestPeriods('weekly', '2026-11-30');
+    const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'org', current, previous });
+    expect(d.brokenLinks).toEqual([{ name: 'Bob Stone', label: 'Manager ↔ reps', due: 1 }]);
+    expect(d.levels[0]).toMatchObject({ due: { now: 3, before: 3 }, held: { now: 1, before: 3 } });
+    const text = JSON.stringify(digestMessage(d));
+    expect(text).toContain('• Bob Stone (Manager ↔ reps): 1 due, none answered');
+    expect(text).not.toContain('private worry');
+  });
+
+  test('When obstacle answers are counted, then stop-words and repeats within one answer are dropped', () => {
+    expect(countTerms(['The legal review, the legal team', 'Legal and pricing', 'pricing is slow'])).toEqual([
+      { term: 'legal', count: 2 },
+      { term: 'pricing', count: 2 },
+      { term: 'review', count: 1 },
+      { term: 'slow', count: 1 },
+      { term: 'team', count: 1 },
+    ]);
+  });
+});
+
+describe('Scheduled digests', () => {
+  const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
+
+  test('When Ann sets her team digest for Monday 08:00, then ticks repeated and run at once post it once, in her channel', async () => {
+    expect((await say(PEOPLE.ann.id, `digest channel team <#${CHANNEL}|team-ann>`)).text).toBe(`The team digest of <@${PEOPLE.ann.id}>'s team goes to <#${CHANNEL}>.`);
+    expect((await say(PEOPLE.ann.id, 'digest schedule team weekly monday 08:00')).text).toBe('The team digest goes out every monday at 08:00, covering the last complete week.');
+    expect((await say(PEOPLE.raj.id, 'digest channel org <#CORG>')).text).toBe('Only Cascade admins set the org digest.');
+    expect((await say(PEOPLE.ann.id, 'digest schedule team fortnightly monday 08:00')).text).toContain('Say weekly or monthly');
+
+    const posts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL);
+    await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T07:59:00Z'));
+    expect(posts()).toHaveLength(0);
+    const at = new Date('2026-11-30T08:00:00Z');
+    await Promise.all([tick(tickDeps(db, slack, app.log), at), tick(tickDeps(db, slack, app.log), at)]);
+    await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T09:00:00Z'));
+    expect(posts()).toHaveLength(1);
+    expect(posts()[0]!.args.text).toBe('Team digest: Ann Lee, 23 Nov – 29 Nov: check-ins answered 50%, commitments kept 0 of 0.');
+    expect(JSON.stringify(posts()[0]!.args.blocks)).not.toContain('private worry');
+  });
+
+  test('When Raj previews his team digest, then it comes to him alone; Raj may not post it, nor preview the exec digest', async () => {
+    const preview = await say(PEOPLE.raj.id, 'digest preview');
+    expect(preview.response_type).toBe('ephemeral');
+    expect(preview.text).toContain('Team digest: Ann Lee');
+    expect((await say(PEOPLE.raj.id, 'digest now team')).text).toContain('Only Cascade admins can post this digest now.');
+    expect((await say(PEOPLE.raj.id, 'digest preview exec')).text).toBe('The exec digest is for the CEO, the President and admins.');
+    const before = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL).length;
+    expect((await say(PEOPLE.ann.id, 'digest now')).text).toBe(`Posted the team digest in <#${CHANNEL}>.`);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL)).toHaveLength(before + 1);
+  });
+});
