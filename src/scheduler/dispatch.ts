@@ -3,6 +3,7 @@ import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
 import { buildBrief } from '../checkins/briefs';
 import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
 import { markSkipped } from '../checkins/moves';
+import { chartHistory, renderChart } from '../digests/chart';
 import { buildDigest, periodBefore } from '../digests/figures';
 import { readDigestKey } from '../digests/settings';
 import { digestMessage } from '../slack/blocks/digest';
@@ -126,14 +127,25 @@ async function sendDigest(deps: DispatchDeps, delivery: ClaimedDelivery, now: Da
   }
   const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
   const message = digestMessage(digest);
+  let posted: { channel: string; ts: string };
   if (/^[UW]/.test(delivery.recipient)) {
-    const { channel, ts } = await deps.messenger.postDm(delivery.recipient, message);
-    await markSent(deps.db, delivery.id, now, { channel, ts });
+    posted = await deps.messenger.postDm(delivery.recipient, message);
   } else {
-    const ts = await deps.messenger.post(delivery.recipient, message);
-    await markSent(deps.db, delivery.id, now, { channel: delivery.recipient, ts });
+    posted = { channel: delivery.recipient, ts: await deps.messenger.post(delivery.recipient, message) };
   }
+  await markSent(deps.db, delivery.id, now, posted);
+  if (key.scope !== 'team') await attachChart(deps, delivery.team_id, key, posted);
   return 'sent';
+}
+
+/** The org and exec digests carry a chart in their thread; when that fails the digest has gone out anyway. */
+async function attachChart(deps: DispatchDeps, teamId: string, key: { scope: string; period: { start: string; end: string } }, posted: { channel: string; ts: string }): Promise<void> {
+  try {
+    const { png } = renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
+    await deps.messenger.upload(posted.channel, { bytes: png, filename: `cascade-${key.scope}-${key.period.end}.png`, title: `Cascade ${key.scope} digest, to ${key.period.end}` }, posted.ts);
+  } catch (err) {
+    deps.log.warn({ err, teamId, scope: key.scope }, 'the digest chart could not be uploaded; the digest went out without it');
+  }
 }
 
 async function contextOf(deps: DispatchDeps, delivery: ClaimedDelivery): Promise<CheckinContext | undefined> {

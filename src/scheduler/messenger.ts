@@ -10,6 +10,8 @@ export interface Messenger {
   postDm(userId: string, message: Reply): Promise<{ channel: string; ts: string }>;
   post(channel: string, message: Reply, threadTs?: string): Promise<string>;
   update(channel: string, ts: string, message: Reply): Promise<void>;
+  /** Uploads a file into a channel (in a thread when given), with Slack's external upload flow. */
+  upload(channel: string, file: { bytes: Buffer; filename: string; title: string }, threadTs?: string): Promise<void>;
   /** The person's Slack status right now, or null when Slack has none for them. */
   status(userId: string): Promise<SlackStatus | null>;
 }

@@ -51,6 +51,15 @@ export function slackMessenger(client: webApi.WebClient): Messenger {
         translate(err);
       }
     },
+    async upload(channel, file, threadTs) {
+      try {
+        // files.getUploadURLExternal, the upload itself, then files.completeUploadExternal.
+        const base = { channel_id: channel, file: file.bytes, filename: file.filename, title: file.title };
+        await client.filesUploadV2(threadTs ? { ...base, thread_ts: threadTs } : base);
+      } catch (err) {
+        translate(err);
+      }
+    },
     async status(userId) {
       try {
         const res = await client.users.info({ user: userId });

@@ -130,4 +130,35 @@ describe('Scheduled digests', () => {
     expect((await say(PEOPLE.ann.id, 'digest now')).text).toBe(`Posted the team digest in <#${CHANNEL}>.`);
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL)).toHaveLength(before + 1);
   });
+
+  test('When the org digest falls due, then it is posted with its chart in the thread; when the upload fails, the exec digest still goes out and the failure is logged', async () => {
+    await say(PEOPLE.admin.id, 'digest channel org <#CORGLEAD|sales-leaders>');
+    await say(PEOPLE.admin.id, 'digest schedule org weekly monday 08:00');
+    // Casey, the CEO, is in New York: 08:00 on Monday 30 November is 13:00 UTC.
+    await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T13:00:00Z'));
+    const org = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CORGLEAD');
+    expect(org).toHaveLength(1);
+    expect(org[0]!.args.text).toContain('Sales organisation digest, 23 Nov – 29 Nov');
+    const complete = slack.callsTo('files.completeUploadExternal');
+    expect(complete).toHaveLength(1);
+    expect(complete[0]!.args.channel_id).toBe('CORGLEAD');
+    expect(complete[0]!.args.thread_ts).toBeDefined();
+    const [uploaded] = [...slack.uploads.values()];
+    // The upload is multipart; the PNG it carries starts with the PNG signature and ends with IEND.
+    const start = uploaded!.indexOf(Buffer.from('89504e470d0a1a0a', 'hex'));
+    expect(start).toBeGreaterThan(-1);
+    expect(uploaded!.indexOf(Buffer.from('IEND'), start)).toBeGreaterThan(start + 1000);
+
+    await say(PEOPLE.admin.id, 'digest channel exec <#CEXEC|exec>');
+    await say(PEOPLE.admin.id, 'digest schedule exec monthly monday 08:00');
+    slack.onNext('files.getUploadURLExternal', { error: 'not_allowed_token_type' });
+    await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T13:00:00Z'));
+    const exec = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC');
+    expect(exec).toHaveLength(1);
+    expect(exec[0]!.args.text).toContain('Exec digest, 1 Nov – 30 Nov');
+    expect(app.logs.lines.some((l) => l.msg === 'the digest chart could not be uploaded; the digest went out without it')).toBe(true);
+    await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T14:00:00Z'));
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC')).toHaveLength(1);
+  });
 });
+

@@ -61,6 +61,7 @@ beforeAll(async () => {
   const real = slackMessenger(client);
   const messenger: Messenger = {
     status: (u) => real.status(u),
+    upload: (channel, file, thread) => real.upload(channel, file, thread),
     async postDm(userId, message) {
       const posted = await real.postDm(userId, message);
       const value = /"value":"(\d+)"/.exec(JSON.stringify(message.blocks ?? []));

@@ -27,7 +27,7 @@ export interface FakeUser {
   readonly statusEmoji?: string;
 }
 
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
 
 /**
  * A Slack Web API on loopback. The app reaches it through SLACK_API_URL; it records every call and answers
@@ -40,6 +40,8 @@ export class FakeSlack {
   private readonly once = new Map<string, { behaviour: Behaviour; where: (args: Record<string, any>) => boolean }[]>();
   private readonly always = new Map<string, Behaviour>();
   private server: Server | undefined;
+  /** The bytes of each file uploaded through the external upload flow, by file id. */
+  readonly uploads = new Map<string, Buffer>();
   private nextTs = 1_700_000_000;
   private nextView = 1;
   url = '';
@@ -116,8 +118,20 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/upload/')) {
+      const id = url.pathname.slice('/upload/'.length);
+      this.uploads.set(id, bytes);
+      this.calls.push({ method: 'upload', args: { id, bytes: bytes.length }, token: undefined, at: Date.now() });
+      const queued = this.once.get('upload') ?? [];
+      const failing = queued.length > 0 ? queued.shift()!.behaviour : this.always.get('upload');
+      if (failing && 'status' in failing) return send(res, failing.status, { ok: false });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('OK - 200');
+      return;
+    }
     if (url.pathname.startsWith('/response/')) {
       const args = raw ? JSON.parse(raw) : {};
       this.calls.push({ method: 'response_url', args: { ...args, id: url.pathname.slice('/response/'.length) }, token: undefined, at: Date.now() });
@@ -169,6 +183,12 @@ export class FakeSlack {
         const ts = `${this.nextTs++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, ts } };
       }
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(this.nextView++).padStart(8, '0')}`;
+        return { ok: true, file_id: id, upload_url: `${this.url}/upload/${id}` };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (args.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title })) };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'views.open':
@@ -198,11 +218,11 @@ export class FakeSlack {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

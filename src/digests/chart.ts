@@ -1,0 +1,83 @@
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+import { sql, type Kysely } from 'kysely';
+import { periodAround } from '../accountability/goals';
+import { addDays, LEVELS } from '../checkins/schedule';
+import type { Database, Level } from '../db/types';
+import type { Period } from './figures';
+
+export interface ChartSeries {
+  /** One label per period, oldest first. */
+  readonly labels: readonly string[];
+  readonly levels: readonly { label: string; participation: readonly (number | null)[]; kept: readonly (number | null)[] }[];
+}
+
+export const CHART_SIZE = { width: 960, height: 480 } as const;
+
+/**
+ * The picture of the org and exec digests: participation (solid) and commitment kept-rate (dashed) per
+ * level of the cascade over the last periods. Rendered to SVG by ECharts on the server and to PNG by resvg;
+ * no browser involved.
+ */
+export function renderChart(series: ChartSeries, title: string): { svg: string; png: Buffer } {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_SIZE.width, height: CHART_SIZE.height });
+  const pct = (v: number | null) => (v === null ? null : Math.round(v * 100));
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#ffffff',
+    title: { text: title, left: 16, top: 8, textStyle: { fontSize: 16 } },
+    legend: { top: 36, left: 16, textStyle: { fontSize: 11 } },
+    grid: { left: 56, right: 24, top: 90, bottom: 40 },
+    xAxis: { type: 'category', data: [...series.labels] },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    series: series.levels.flatMap((l) => [
+      { name: `${l.label} — answered`, type: 'line', data: l.participation.map(pct), connectNulls: false, symbolSize: 5 },
+      { name: `${l.label} — commitments kept`, type: 'line', data: l.kept.map(pct), lineStyle: { type: 'dashed' }, connectNulls: false, symbolSize: 5 },
+    ]),
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  const png = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
+  return { svg, png: Buffer.from(png) };
+}
+
+const OWNER_LEVEL: Record<string, Level> = { rep: 'manager_reps', manager: 'president_managers', president: 'ceo_president' };
+
+/** Participation and kept-rate per level for the `count` periods ending with `last`, from Cascade's own tables. */
+export async function chartHistory(db: Kysely<Database>, teamId: string, last: Period, count = 12): Promise<ChartSeries> {
+  const kind = Math.round((Date.parse(`${last.end}T00:00:00Z`) - Date.parse(`${last.start}T00:00:00Z`)) / 86_400_000) === 6 ? 'week' : 'month';
+  const periods: Period[] = [last];
+  while (periods.length < count) periods.unshift(periodAround(kind, addDays(periods[0]!.start, -1)));
+  const first = periods[0]!.start;
+  const bucket = kind === 'week' ? sql`date_trunc('week', r.occurrence)::date` : sql`date_trunc('month', r.occurrence)::date`;
+  const held = await sql<{ level: Level; start: string; answered: number; held: number }>`
+    select k.level, ${bucket}::text as start,
+           count(*) filter (where c.status = 'answered')::int as answered,
+           count(*) filter (where c.status in ('answered', 'missed'))::int as held
+    from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
+    where c.team_id = ${teamId} and c.part = 'member' and r.occurrence between ${first}::date and ${last.end}::date
+    group by 1, 2`.execute(db);
+  const mbucket = kind === 'week' ? sql`date_trunc('week', m.closed_at)::date` : sql`date_trunc('month', m.closed_at)::date`;
+  const kept = await sql<{ role: string; start: string; done: number; closed: number }>`
+    select p.role, ${mbucket}::text as start,
+           count(*) filter (where m.status = 'done')::int as done, count(*)::int as closed
+    from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id
+    where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${first}::date and ${last.end}::date
+    group by 1, 2`.execute(db);
+  const levels = (Object.keys(LEVELS) as Level[]).sort((a, b) => LEVELS[a].order - LEVELS[b].order);
+  return {
+    labels: periods.map((p) => new Intl.DateTimeFormat('en-GB', kind === 'week' ? { day: 'numeric', month: 'short', timeZone: 'UTC' } : { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(new Date(`${p.start}T00:00:00Z`))),
+    levels: levels.map((level) => ({
+      label: LEVELS[level].label,
+      participation: periods.map((p) => {
+        const row = held.rows.find((h) => h.level === level && h.start === p.start);
+        return row && row.held > 0 ? row.answered / row.held : null;
+      }),
+      kept: periods.map((p) => {
+        const rows = kept.rows.filter((k) => OWNER_LEVEL[k.role] === level && k.start === p.start);
+        const closed = rows.reduce((n, r) => n + r.closed, 0);
+        return closed > 0 ? rows.reduce((n, r) => n + r.done, 0) / closed : null;
+      }),
+    })),
+  };
+}
