@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { webApi } from '@slack/bolt';
 import { describeProblems, loadConfig, readEnvironment, secretsOf, type Config, type Environment } from './config';
@@ -8,6 +9,8 @@ import { describeSlackFailure, messengerFor, startCascade, StartupError, type Ru
 import { tick } from './scheduler/tick';
 import { boltLogger, createLog, type Log } from './log';
 import { importGoals, importProgress } from './accountability/goals';
+import { exportCsv } from './digests/export';
+import { UserError } from './errors';
 import { describeImport, importOrgChart } from './org/import';
 import { ensureWorkspace } from './org/people';
 import { webClientOptions } from './slack/app';
@@ -27,6 +30,9 @@ Commands:
                                           and optionally scope: person or team; person is a Slack ID or email)
   progress import <file.csv> [--dry-run] [--team T…]
                                           record progress from CSV (columns: person, goal, value, date)
+  export --from <date> --to <date> [--out dir] [--team T…]
+                                          write checkins.csv, answers.csv, commitments.csv, goals.csv and
+                                          progress.csv for a BI tool (default --out: the current folder)
   tick [--at <ISO instant>]               run one scheduler step now, or as if it were that instant
   help                                    this text
 
@@ -51,7 +57,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { 'dry-run': { type: 'boolean' }, team: { type: 'string' }, at: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'dry-run': { type: 'boolean' },
+        team: { type: 'string' },
+        at: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`);
@@ -79,6 +93,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const [sub, file, ...extra] = rest;
       if (sub !== 'import' || !file || extra.length) return usageError(io, `expected: cascade ${command} import <file.csv> [--dry-run] [--team T…]`);
       return accountabilityImport(io, command, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
+    }
+    case 'export': {
+      const { from, to, out } = parsed.values;
+      if (rest.length || !from || !to) return usageError(io, 'expected: cascade export --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out dir] [--team T…]');
+      return runExport(io, { from, to, out: out ?? '.', team: parsed.values.team });
     }
     case 'tick':
       if (rest.length) return usageError(io, 'expected: cascade tick [--at <ISO instant>]');
@@ -253,6 +272,28 @@ async function accountabilityImport(io: Io, what: 'goals' | 'progress', file: st
     }
     const noun = what === 'goals' ? 'goal' : 'progress line';
     io.out(`${options.dryRun ? 'Dry run: would apply' : 'Applied'} ${outcome.applied} ${noun}${outcome.applied === 1 ? '' : 's'}.`);
+    return 0;
+  });
+}
+
+async function runExport(io: Io, options: { from: string; to: string; out: string; team?: string }): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const resolved = await resolveTeam(io, config, 'export', options.team, 'set SLACK_BOT_TOKEN, or give --team T… (the workspace to export).');
+  if (typeof resolved === 'number') return resolved;
+  return withDatabase(io, config, 'export', async (db) => {
+    await migrateToLatest(db.db);
+    let files: Record<string, string>;
+    try {
+      files = await exportCsv(db.db, resolved.teamId, options.from, options.to);
+    } catch (err) {
+      if (err instanceof UserError) return usageError(io, err.message);
+      throw err;
+    }
+    mkdirSync(options.out, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(options.out, name), text);
+    const lines = Object.entries(files).map(([name, text]) => `  ${name}: ${text.split('\r\n').length - 2} rows`);
+    io.out([`Exported ${options.from} to ${options.to} into ${options.out}:`, ...lines].join('\n'));
     return 0;
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listPeople } from '../src/org/people';
@@ -191,6 +191,29 @@ describe('cascade goals import and progress import', () => {
       } finally {
         if (!db) await check.close();
       }
+    } finally {
+      await db?.close();
+    }
+  });
+});
+
+describe('cascade export', () => {
+  test('When run with dates and an output folder, then it writes the five CSV files; with a bad range, it exits 2', async () => {
+    const { env, db } = await storage('export');
+    const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
+    const org = join(work, 'org-for-export.csv');
+    writeFileSync(org, ORG_CSV);
+    const out = join(work, 'exported');
+    try {
+      expect((await cascade(['org', 'import', org], base).exit).code).toBe(0);
+      const run = cascade(['export', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out], base);
+      expect((await run.exit).code).toBe(0);
+      expect(run.stdout()).toContain('Exported 2026-11-01 to 2026-11-30 into');
+      expect(readdirSync(out).sort()).toEqual(['answers.csv', 'checkins.csv', 'commitments.csv', 'goals.csv', 'progress.csv']);
+      expect(readFileSync(join(out, 'checkins.csv'), 'utf8').split('\r\n')[0]).toBe('checkin_id,occurrence,cadence,level,leader_id,person_id,name,part,status,skip_reason,due_at,answered_at');
+      const bad = cascade(['export', '--from', '2026-12-01', '--to', '2026-11-01'], base);
+      expect((await bad.exit).code).toBe(2);
+      expect(bad.stderr()).toContain('The start date 2026-12-01 is after the end date 2026-11-01.');
     } finally {
       await db?.close();
     }

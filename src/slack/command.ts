@@ -21,6 +21,7 @@ export type ParsedCommand =
   | { readonly kind: 'goals'; readonly userId?: string }
   | { readonly kind: 'flags' }
   | { readonly kind: 'core-value'; readonly text: string }
+  | { readonly kind: 'export'; readonly from?: string; readonly to?: string }
   | { readonly kind: 'digest.channel'; readonly scope: DigestScope; readonly channelId: string; readonly leaderId?: string }
   | { readonly kind: 'digest.schedule'; readonly scope: DigestScope; readonly frequency: 'weekly' | 'monthly'; readonly weekday: number; readonly localTime: string }
   | { readonly kind: 'digest.preview' | 'digest.now'; readonly scope: DigestScope }
@@ -53,6 +54,7 @@ export const COMMANDS = [
   { name: 'digest', usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>', about: 'when a digest is posted' },
   { name: 'digest', usage: '/cascade digest preview [team|org|exec]', about: 'the last complete period’s digest, to you alone' },
   { name: 'digest', usage: '/cascade digest now [team|org|exec]', about: 'post the digest in its channel now (admins, or a leader for their team)' },
+  { name: 'export', usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]', about: 'CSV files of check-ins, answers, commitments, goals and progress, in your DM (admins; default: the last 90 days)' },
   { name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
   { name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
   { name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
@@ -165,6 +167,15 @@ export function parseCommand(text: string): ParsedCommand {
     }
     case 'digest':
       return parseDigest(tokens.slice(1));
+    case 'export': {
+      const rest = tokens.slice(1);
+      if (rest.length === 0) return { kind: 'export' };
+      const [f, from, t, to, ...extra] = rest.map((x) => (x.kind === 'word' ? x.text : describe(x)));
+      if (f?.toLowerCase() !== 'from' || t?.toLowerCase() !== 'to' || !from || !to || !isRealDate(from) || !isRealDate(to) || extra.length) {
+        return usage('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD`, or nothing for the last 90 days.', 'export');
+      }
+      return { kind: 'export', from, to };
+    }
     case 'core-value':
     case 'corevalue': {
       const text = tokens.slice(1).map(describe).join(' ').trim();

@@ -23,7 +23,8 @@ import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
 import { buildDigest } from '../../../digests/figures';
 import { digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
-import { WEEKDAYS } from '../../../checkins/schedule';
+import { addDays, WEEKDAYS } from '../../../checkins/schedule';
+import { exportCsv } from '../../../digests/export';
 import { digestMessage } from '../../blocks/digest';
 import { whereYouStand } from '../../../accountability/standing';
 import { answerModal } from '../../blocks/answer-modal';
@@ -159,6 +160,20 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       if (!channel || channel === 'dm') return { text: `The ${parsed.scope} digest has no channel yet: set one with \`/cascade digest channel ${parsed.scope} #channel\`.` };
       await caller.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
       return { text: `Posted the ${parsed.scope} digest in <#${channel}>.` };
+    }
+    case 'export': {
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'export data');
+      const today = clock.now().toISOString().slice(0, 10);
+      const from = parsed.from ?? addDays(today, -90);
+      const to = parsed.to ?? today;
+      const files = await exportCsv(db, caller.teamId, from, to);
+      const dm = await caller.client.conversations.open({ users: caller.userId });
+      await caller.client.filesUploadV2({
+        channel_id: dm.channel!.id!,
+        initial_comment: `Cascade export, ${from} to ${to}. Text cells that could run as spreadsheet formulas start with an apostrophe.`,
+        file_uploads: Object.entries(files).map(([filename, text]) => ({ file: Buffer.from(text, 'utf8'), filename })),
+      });
+      return { text: `Sent ${Object.keys(files).length} CSV files (${from} to ${to}) to your DM with Cascade.` };
     }
     case 'core-value':
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'change the core-value statement');
