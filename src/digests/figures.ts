@@ -51,7 +51,42 @@ export interface Digest {
   readonly highlights: readonly { name: string; question: string; text: string }[];
   readonly obstacles: readonly { term: string; count: number }[];
   readonly openFlags: number;
+  /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end. */
+  readonly goals: readonly { leader: string; goals: number; attainment: number; paceGap: number }[];
   readonly coreValue: string;
+}
+
+/**
+ * Goal attainment and pace per team as of a day: each person goal's latest progress in its own period
+ * up to that day, against its target and against where it should be by then. One set-based query.
+ */
+export async function teamGoals(db: Kysely<Database>, teamId: string, asOf: string, leaderId: string | null): Promise<Digest['goals']> {
+  const rows = await sql<{ leader: string; goals: number; attainment: number; expected: number }>`
+    with g as (
+      select g.id, g.owner_id, g.name, g.target::float8 as target, p.reports_to,
+        case g.period when 'week' then date_trunc('week', ${asOf}::date)::date
+                      when 'month' then date_trunc('month', ${asOf}::date)::date
+                      else date_trunc('quarter', ${asOf}::date)::date end as start,
+        case g.period when 'week' then interval '1 week' when 'month' then interval '1 month' else interval '3 months' end as span
+      from goal g join person p on p.team_id = g.team_id and p.slack_user_id = g.owner_id and p.active
+      where g.team_id = ${teamId} and g.active and g.scope = 'person' and p.reports_to is not null
+        ${leaderId === null ? sql`` : sql`and p.reports_to = ${leaderId}`}
+    )
+    select coalesce(l.name, g.reports_to) as leader, count(*)::int as goals,
+      avg(coalesce(v.value, 0) / g.target)::float8 as attainment,
+      avg((${asOf}::date - g.start + 1)::float8 / ((g.start + g.span)::date - g.start))::float8 as expected
+    from g
+    left join person l on l.team_id = ${teamId} and l.slack_user_id = g.reports_to
+    left join lateral (
+      select pr.value::float8 as value from progress pr
+      where pr.team_id = ${teamId} and pr.person_id = g.owner_id and lower(pr.goal_name) = lower(g.name)
+        and pr.recorded_on between g.start and ${asOf}::date
+      order by pr.recorded_on desc, pr.id desc limit 1
+    ) v on true
+    group by g.reports_to, l.name`.execute(db);
+  return rows.rows
+    .map((r) => ({ leader: r.leader, goals: r.goals, attainment: r.attainment, paceGap: Math.round((r.attainment - r.expected) * 100) }))
+    .sort((a, b) => a.paceGap - b.paceGap || a.leader.localeCompare(b.leader));
 }
 
 const STOP_WORDS = new Set(
@@ -186,6 +221,7 @@ export async function buildDigest(
     highlights: highlights.rows,
     obstacles: countTerms(obstacleTexts.rows.map((r) => r.text)),
     openFlags: flags.rows[0]?.n ?? 0,
+    goals: await teamGoals(db, teamId, current.end, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',
   };
 }

@@ -1,3 +1,4 @@
+import { setGoal } from '../../src/accountability/goals';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import { buildDigest, countTerms, digestPeriods } from '../../src/digests/figures';
 import { tick } from '../../src/scheduler/tick';
@@ -29,6 +30,12 @@ beforeAll(async () => {
   await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-23', 'missed');
   await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-23', 'missed');
   await db.db.insertInto('flag').values({ team_id: app.teamId, person_id: PEOPLE.mia.id, rule: 'missed_in_a_row', detail: 'x', org_factors: null, closed_by: null, closed_at: null }).execute();
+  // Goals: Raj 60 and Mia 30 of 100 calls this month by 29 November; a December figure must not count.
+  for (const [id, value] of [[PEOPLE.raj.id, 60], [PEOPLE.mia.id, 30]] as const) {
+    await setGoal(db.db, { teamId: app.teamId, actorId: PEOPLE.ann.id, draft: { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' }, admins: [], now: now.current });
+    await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: id, goal_name: 'Calls', value, recorded_on: '2026-11-27', source: 'import', source_ref: null }).execute();
+    await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: id, goal_name: 'Calls', value: 99, recorded_on: '2026-12-01', source: 'import', source_ref: null }).execute();
+  }
 });
 
 afterAll(() => fixture?.stop());
@@ -70,11 +77,13 @@ describe('Digest figures', () => {
     expect(d.obstacles).toEqual([{ term: 'again', count: 1 }, { term: 'legal', count: 1 }, { term: 'review', count: 1 }]);
     expect(d.openFlags).toBe(1);
     expect(d.brokenLinks).toEqual([]);
+    expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52 }]);
     const text = JSON.stringify(digestMessage(d));
     expect(text).toContain('*Manager ↔ reps*: 2 (±0) due → 1 (−1) held · 1 (+1) missed · 0 (±0) skipped');
     expect(text).toContain('*Participation*: 50% (−50 pts)');
     expect(text).toContain('*How confident are you in reaching your goal?*: 5.0 (+1.5) of 5');
     expect(text).toContain('“Multi-threading into the CFO early” — Raj Patel');
+    expect(text).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 52 pts");
     expect(text).toContain('*Sales Excellence*');
     expect(text).not.toContain('private worry');
   });

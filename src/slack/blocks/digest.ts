@@ -46,6 +46,12 @@ export function digestMessage(d: Digest): Reply {
       ].join('\n'),
     ),
   );
+  if (d.goals.length > 0) {
+    const shown = d.goals.slice(0, 12);
+    const lines = shown.map((g) => `• ${g.leader}'s team: ${Math.round(g.attainment * 100)}% of goal (${g.goals} goal${g.goals === 1 ? '' : 's'}) — ${g.paceGap >= 0 ? `ahead of pace by ${g.paceGap} pts` : `behind pace by ${-g.paceGap} pts`}`);
+    const more = d.goals.length > shown.length ? `\n…and ${d.goals.length - shown.length} more teams` : '';
+    blocks.push(section(`*Goal attainment and pace, per team*\n${lines.join('\n')}${more}`));
+  }
   if (d.highlights.length > 0) {
     blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${h.text.slice(0, 400)}” — ${h.name}`).join('\n')}`));
   }
