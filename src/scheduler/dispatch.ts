@@ -4,6 +4,7 @@ import { buildBrief } from '../checkins/briefs';
 import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
 import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
+import { execNumbersFor } from '../digests/exec';
 import { buildDigest, periodBefore } from '../digests/figures';
 import { readDigestKey } from '../digests/settings';
 import { digestMessage } from '../slack/blocks/digest';
@@ -170,7 +171,7 @@ async function sendPrompt(deps: DispatchDeps, delivery: ClaimedDelivery, now: Da
     deps.log.info({ checkin: ctx.id, person: ctx.personId }, 'check-in skipped: the person is away');
     return 'cancelled';
   }
-  const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }));
+  const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }, await execNumbersFor(db, ctx)));
   await markPromptSent(db, delivery, channel, ts, now);
   return 'sent';
 }
@@ -207,7 +208,7 @@ async function sendUpdate(deps: DispatchDeps, delivery: ClaimedDelivery, now: Da
     await markCancelled(deps.db, delivery.id, 'the prompt was never delivered');
     return 'cancelled';
   }
-  await deps.messenger.update(ctx.channelId, ctx.messageTs, promptMessage(ctx));
+  await deps.messenger.update(ctx.channelId, ctx.messageTs, promptMessage(ctx, await execNumbersFor(deps.db, ctx)));
   await markSent(deps.db, delivery.id, now);
   return 'sent';
 }

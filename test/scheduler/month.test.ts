@@ -155,6 +155,13 @@ describe('A month of the cascade', () => {
     expect(all.filter((c) => c.key === 'ceo_president' && c.occurrence.startsWith('2026-11')).map((c) => c.occurrence)).toEqual(['2026-11-02', '2026-11-02']);
     expect(lastPrompt('ceo_president', '2026-11-02')).toBeLessThan(firstPrompt('president_managers', '2026-11-01'));
     expect(lastPrompt('president_managers', '2026-11-05')).toBeLessThan(firstPrompt('manager_reps', '2026-11-06'));
+
+    // The CEO ↔ President prompt carries October's exec numbers: cascade health, attainment, flags by team.
+    const exec = slack.callsTo('chat.postMessage').find((c) => c.args.to_user === 'UMPRES' && String(c.args.text).includes('your check-in with Casey Chen'))!;
+    const blocks = JSON.stringify(exec.args.blocks);
+    expect(blocks).toContain('*Last month in numbers* (against the month before)');
+    expect(blocks).toMatch(/Manager ↔ reps: \d+ \([+−±]\d+\) of \d+ \([+−±]\d+\) held/);
+    expect(blocks).toContain('*Open flags by team*');
   });
 
   test('Unanswered prompts get one reminder, in their thread, halfway through the window; then they are missed and their DM says so', async () => {

@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { CheckinContext } from '../../checkins/context';
 import { SKIP_REASONS } from '../../checkins/moves';
+import type { ExecNumbers } from '../../digests/exec';
+import { change } from './digest';
 import { IDS } from '../ids';
 import { context, section, type Block, type Reply } from './text';
 
@@ -12,7 +14,7 @@ export function localWhen(instant: Date, tz: string): string {
 const withWhom = (c: CheckinContext) => (c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${c.leaderName}`);
 
 /** The one message of a check-in; its text and buttons follow the check-in's status, edited in place. */
-export function promptMessage(c: CheckinContext): Reply {
+export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null): Reply {
   const closes = localWhen(c.closesAt, c.personTz);
   const value = String(c.id);
   const head: Record<CheckinContext['status'], string> = {
@@ -42,8 +44,23 @@ export function promptMessage(c: CheckinContext): Reply {
       elements: [{ type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Edit answers' }, value }],
     });
   }
+  if (exec) blocks.push(...execBlocks(exec));
   blocks.push(context('A few constructive questions about your own experience and process. Only you and the people above you in the chain see your answers.'));
   return { text, blocks };
+}
+
+/** The exec numbers the CEO ↔ President conversation holds in hand: cascade health, attainment, flags by team. */
+function execBlocks(e: ExecNumbers): Block[] {
+  const d = e.digest;
+  const health = d.levels.map((l) => `• ${l.label}: ${change(l.held)} of ${change(l.due)} held`).join('\n') || '• No conversations last month.';
+  const goals = d.goals.slice(0, 6).map((g) => `• ${g.leader}'s team: ${Math.round(g.attainment * 100)}% of goal, ${g.paceGap >= 0 ? `ahead by ${g.paceGap}` : `behind by ${-g.paceGap}`} pts`);
+  const flags = e.flagsByTeam.slice(0, 6).map((f) => `• ${f.leader}'s team: ${f.flags} open`);
+  const broken = d.brokenLinks.length ? `\n*Broken links*: ${d.brokenLinks.slice(0, 6).map((b) => b.name).join(', ')}` : '';
+  return [
+    { type: 'divider' },
+    section(`*Last month in numbers* (against the month before)\n*Cascade health*\n${health}${broken}\n*Participation*: ${d.participation.now === null ? '—' : `${Math.round(d.participation.now * 100)}%`}`),
+    section(`*Goal attainment*\n${goals.length ? goals.join('\n') : '_No goals set._'}\n*Open flags by team*\n${flags.length ? flags.join('\n') : '_None._'}`),
+  ];
 }
 
 export function reminderMessage(c: CheckinContext): Reply {

@@ -3,6 +3,7 @@ import { answerableCheckin, answersOf, questionsFor, submitAnswers, validateAnsw
 import { UserError } from '../../../errors';
 import { teamCheckinOf } from '../../../checkins/moves';
 import { commitmentsToReview } from '../../../accountability/commitments';
+import { execNumbersFor } from '../../../digests/exec';
 import { answerModal, readAnswerState, readReviewState, readSharedState, type AnswerModalMetadata } from '../../blocks/answer-modal';
 import { promptMessage } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
@@ -60,7 +61,7 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     });
     await ack();
     if (ctx.mode === 'individual' && ctx.channelId && ctx.messageTs) {
-      const message = promptMessage(ctx);
+      const message = promptMessage(ctx, await execNumbersFor(deps.db, ctx));
       await client.chat.update({ channel: ctx.channelId, ts: ctx.messageTs, text: message.text, blocks: message.blocks ?? [] });
     }
     // Commitments, reviews and progress may have changed what App Home shows.

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, S
 import { answerableCheckin } from '../../../checkins/answers';
 import type { CheckinContext } from '../../../checkins/context';
 import { SKIP_REASONS, skipCheckin, snoozeCheckin, type SkipReason } from '../../../checkins/moves';
+import { execNumbersFor } from '../../../digests/exec';
 import { UserError } from '../../../errors';
 import { promptMessage, skipModal } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
@@ -12,9 +13,9 @@ type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonActio
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 /** The prompt is edited in place: one message per check-in, whatever happens to it. */
-async function editPrompt(client: ButtonArgs['client'], ctx: CheckinContext): Promise<void> {
+async function editPrompt(deps: SlackDeps, client: ButtonArgs['client'], ctx: CheckinContext): Promise<void> {
   if (!ctx.channelId || !ctx.messageTs || ctx.mode !== 'individual') return;
-  const message = promptMessage(ctx);
+  const message = promptMessage(ctx, await execNumbersFor(deps.db, ctx));
   await client.chat.update({ channel: ctx.channelId, ts: ctx.messageTs, text: message.text, blocks: message.blocks ?? [] });
 }
 
@@ -23,7 +24,7 @@ export const snoozeCheckInAction = (deps: SlackDeps) => async ({ ack, action, bo
   await ack();
   try {
     const ctx = await snoozeCheckin(deps.db, Number(action.value), body.user.id, deps.clock.now());
-    await editPrompt(client, ctx);
+    await editPrompt(deps, client, ctx);
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'snooze', user: body.user.id });
     await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
@@ -62,7 +63,7 @@ export const submitSkipView = (deps: SlackDeps) => async ({ ack, view, body, cli
     const ctx = await skipCheckin(deps.db, { checkinId, userId: body.user.id, reason: reason as SkipReason, note: note ?? undefined, now: deps.clock.now() });
     await ack();
     if (reason === 'not_my_leader') deps.log.info({ checkin: ctx.id, person: ctx.personId, leader: ctx.leaderId }, 'a member says this is no longer their leader');
-    await editPrompt(client, ctx);
+    await editPrompt(deps, client, ctx);
   } catch (err) {
     if (err instanceof UserError) {
       await ack({ response_action: 'errors', errors: { [ids.reasonBlock]: err.message } });
