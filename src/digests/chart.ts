@@ -1,5 +1,3 @@
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
 import { sql, type Kysely } from 'kysely';
 import { periodAround } from '../accountability/goals';
 import { addDays, LEVELS } from '../checkins/schedule';
@@ -19,7 +17,10 @@ export const CHART_SIZE = { width: 960, height: 480 } as const;
  * level of the cascade over the last periods. Rendered to SVG by ECharts on the server and to PNG by resvg;
  * no browser involved.
  */
-export function renderChart(series: ChartSeries, title: string): { svg: string; png: Buffer } {
+export async function renderChart(series: ChartSeries, title: string): Promise<{ svg: string; png: Buffer }> {
+  // Loaded on first use: a process that never renders a chart does not carry either library in memory.
+  const echarts = await import('echarts');
+  const { Resvg } = await import('@resvg/resvg-js');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_SIZE.width, height: CHART_SIZE.height });
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 100));
   chart.setOption({

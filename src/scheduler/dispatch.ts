@@ -142,7 +142,7 @@ async function sendDigest(deps: DispatchDeps, delivery: ClaimedDelivery, now: Da
 /** The org and exec digests carry a chart in their thread; when that fails the digest has gone out anyway. */
 async function attachChart(deps: DispatchDeps, teamId: string, key: { scope: string; period: { start: string; end: string } }, posted: { channel: string; ts: string }): Promise<void> {
   try {
-    const { png } = renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
+    const { png } = await renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
     await deps.messenger.upload(posted.channel, { bytes: png, filename: `cascade-${key.scope}-${key.period.end}.png`, title: `Cascade ${key.scope} digest, to ${key.period.end}` }, posted.ts);
   } catch (err) {
     deps.log.warn({ err, teamId, scope: key.scope }, 'the digest chart could not be uploaded; the digest went out without it');

@@ -36,9 +36,9 @@ const history = (shift: number): ChartSeries => ({
 });
 
 describe('The digest chart', () => {
-  test('When a history is rendered, then the PNG decodes at the chart size, and another history gives another picture', () => {
-    const a = renderChart(history(1), 'Check-ins answered and commitments kept, per level');
-    const b = renderChart(history(0), 'Check-ins answered and commitments kept, per level');
+  test('When a history is rendered, then the PNG decodes at the chart size, and another history gives another picture', async () => {
+    const a = await renderChart(history(1), 'Check-ins answered and commitments kept, per level');
+    const b = await renderChart(history(0), 'Check-ins answered and commitments kept, per level');
     expect(a.svg).toContain('<svg');
     expect(a.svg).toContain('Manager ↔ reps — answered');
     const da = decodePng(a.png);
@@ -50,6 +50,6 @@ describe('The digest chart', () => {
     let ink = 0;
     for (let i = 0; i < da.pixels.length; i += 97) if (da.pixels[i]! < 128) ink += 1;
     expect(ink).toBeGreaterThan(50);
-    expect(renderChart(history(1), 'Check-ins answered and commitments kept, per level').png.equals(a.png)).toBe(true);
+    expect((await renderChart(history(1), 'Check-ins answered and commitments kept, per level')).png.equals(a.png)).toBe(true);
   });
 });
