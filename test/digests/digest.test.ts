@@ -148,6 +148,14 @@ describe('Scheduled digests', () => {
     const org = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CORGLEAD');
     expect(org).toHaveLength(1);
     expect(org[0]!.args.text).toContain('Sales organisation digest, 23 Nov – 29 Nov');
+    const orgBlocks = JSON.stringify(org[0]!.args.blocks);
+    expect(orgBlocks).toContain('*Manager ↔ reps*: 3 (±0) due → 1 (−2) held · 2 (+2) missed · 0 (±0) skipped');
+    expect(orgBlocks).toContain('• Bob Stone (Manager ↔ reps): 1 due, none answered');
+    expect(orgBlocks).toContain('*Participation*: 33% (−67 pts)');
+    expect(orgBlocks).toContain('“Multi-threading into the CFO early” — Raj Patel');
+    expect(orgBlocks).toContain('*Most frequent obstacles*: again (1), legal (1), review (1)');
+    expect(orgBlocks).toContain('*Open flags*: 1');
+    expect(orgBlocks).not.toContain('private worry');
     const complete = slack.callsTo('files.completeUploadExternal');
     expect(complete).toHaveLength(1);
     expect(complete[0]!.args.channel_id).toBe('CORGLEAD');
@@ -165,6 +173,11 @@ describe('Scheduled digests', () => {
     const exec = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC');
     expect(exec).toHaveLength(1);
     expect(exec[0]!.args.text).toContain('Exec digest, 1 Nov – 30 Nov');
+    const execBlocks = JSON.stringify(exec[0]!.args.blocks);
+    // November: the six seeded check-ins and the three of 30 November's round (planned by the ticks above, never answered).
+    expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+9) due → 4 (+4) held · 5 (+5) missed · 0 (±0) skipped');
+    expect(execBlocks).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 55 pts");
+    expect(execBlocks).not.toContain('private worry');
     expect(app.logs.lines.some((l) => l.msg === 'the digest chart could not be uploaded; the digest went out without it')).toBe(true);
     await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T14:00:00Z'));
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC')).toHaveLength(1);
