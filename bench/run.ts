@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints one line per figure, `bench NAME: VALUE UNIT`. Runs on the Postgres server named
- * by BENCH_DATABASE_URL (or DATABASE_URL), or else on embedded PGlite, and leaves no data behind. The year
+ * by BENCH_DATABASE_URL (or DATABASE_URL) and leaves no data behind. The year
  * of history makes it take a few minutes, most of them Postgres writing and deleting 2.5 million answers.
  */
 import { performance } from 'node:perf_hooks';
@@ -23,6 +23,10 @@ const DISPATCHED = 2000;
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!url) {
+    console.error('npm run bench measures Cascade on Postgres: set BENCH_DATABASE_URL to a database it may fill and empty (e.g. createdb cascade_bench, then BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cascade_bench).');
+    process.exit(2);
+  }
   const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
   const slack = await startInstantSlack();
   const team = `TBENCH${Date.now()}`;
