@@ -50,17 +50,24 @@ export interface Digest {
   readonly ratings: readonly { question: string; now: number | null; before: number | null }[];
   readonly highlights: readonly { name: string; question: string; text: string }[];
   readonly obstacles: readonly { term: string; count: number }[];
-  readonly openFlags: number;
-  /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end. */
-  readonly goals: readonly { leader: string; goals: number; attainment: number; paceGap: number }[];
+  /** Flags open at the end of the period, and at the end of the one before. */
+  readonly openFlags: Compared;
+  /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end; `before` at the previous period's end. */
+  readonly goals: readonly { leader: string; goals: number; attainment: number; paceGap: number; before: number | null }[];
   readonly coreValue: string;
+}
+
+async function goalsCompared(db: Kysely<Database>, teamId: string, current: Period, previous: Period, owner: string | null): Promise<Digest['goals']> {
+  const now = await teamGoals(db, teamId, current.end, owner);
+  const before = await teamGoals(db, teamId, previous.end, owner);
+  return now.map((g) => ({ ...g, before: before.find((b) => b.leader === g.leader)?.attainment ?? null }));
 }
 
 /**
  * Goal attainment and pace per team as of a day: each person goal's latest progress in its own period
  * up to that day, against its target and against where it should be by then. One set-based query.
  */
-export async function teamGoals(db: Kysely<Database>, teamId: string, asOf: string, leaderId: string | null): Promise<Digest['goals']> {
+export async function teamGoals(db: Kysely<Database>, teamId: string, asOf: string, leaderId: string | null): Promise<Omit<Digest['goals'][number], 'before'>[]> {
   const rows = await sql<{ leader: string; goals: number; attainment: number; expected: number }>`
     with g as (
       select g.id, g.owner_id, g.name, g.target::float8 as target, p.reports_to,
@@ -186,9 +193,12 @@ export async function buildDigest(
     from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
     where c.team_id = ${teamId} and a.intent = 'obstacles' and a.value_text is not null and ${inScope} and ${inPeriod(current)}`.execute(db);
 
-  const flags = await sql<{ n: number }>`
-    select count(*)::int as n from flag f
-    where f.team_id = ${teamId} and f.status = 'open'
+  const endOf = (p: Period) => new Date(`${addDays(p.end, 1)}T00:00:00Z`);
+  const flags = await sql<{ n: number; n_b: number }>`
+    select count(*) filter (where f.raised_at < ${endOf(current)} and (f.closed_at is null or f.closed_at >= ${endOf(current)}))::int as n,
+           count(*) filter (where f.raised_at < ${endOf(previous)} and (f.closed_at is null or f.closed_at >= ${endOf(previous)}))::int as n_b
+    from flag f
+    where f.team_id = ${teamId}
       and ${owner === null ? sql`true` : sql`f.person_id in (select slack_user_id from person where team_id = ${teamId} and reports_to = ${owner})`}`.execute(db);
 
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
@@ -220,8 +230,8 @@ export async function buildDigest(
     ratings: ratings.rows,
     highlights: highlights.rows,
     obstacles: countTerms(obstacleTexts.rows.map((r) => r.text)),
-    openFlags: flags.rows[0]?.n ?? 0,
-    goals: await teamGoals(db, teamId, current.end, owner),
+    openFlags: pair(flags.rows[0]?.n, flags.rows[0]?.n_b),
+    goals: await goalsCompared(db, teamId, current, previous, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',
   };
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-23', 'answered', { confidence: 5, obstacle: 'Legal review again', shared: 'Multi-threading into the CFO early', secret: 'My private worry about my manager' });
   await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-23', 'missed');
   await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-23', 'missed');
-  await db.db.insertInto('flag').values({ team_id: app.teamId, person_id: PEOPLE.mia.id, rule: 'missed_in_a_row', detail: 'x', org_factors: null, closed_by: null, closed_at: null }).execute();
+  await db.db.insertInto('flag').values({ team_id: app.teamId, person_id: PEOPLE.mia.id, rule: 'missed_in_a_row', detail: 'x', raised_at: new Date('2026-11-25T12:00:00Z'), org_factors: null, closed_by: null, closed_at: null }).execute();
   // Goals: Raj 60 and Mia 30 of 100 calls this month by 29 November; a December figure must not count.
   for (const [id, value] of [[PEOPLE.raj.id, 60], [PEOPLE.mia.id, 30]] as const) {
     await setGoal(db.db, { teamId: app.teamId, actorId: PEOPLE.ann.id, draft: { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' }, admins: [], now: now.current });
@@ -75,15 +75,16 @@ describe('Digest figures', () => {
     expect(d.ratings).toEqual([{ question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 }]);
     expect(d.highlights).toEqual([{ name: 'Raj Patel', question: 'What worked this week, and why?', text: 'Multi-threading into the CFO early' }]);
     expect(d.obstacles).toEqual([{ term: 'again', count: 1 }, { term: 'legal', count: 1 }, { term: 'review', count: 1 }]);
-    expect(d.openFlags).toBe(1);
+    expect(d.openFlags).toEqual({ now: 1, before: 0 });
     expect(d.brokenLinks).toEqual([]);
-    expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52 }]);
+    expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52, before: 0 }]);
     const text = JSON.stringify(digestMessage(d));
     expect(text).toContain('*Manager ↔ reps*: 2 (±0) due → 1 (−1) held · 1 (+1) missed · 0 (±0) skipped');
     expect(text).toContain('*Participation*: 50% (−50 pts)');
     expect(text).toContain('*How confident are you in reaching your goal?*: 5.0 (+1.5) of 5');
     expect(text).toContain('“Multi-threading into the CFO early” — Raj Patel');
-    expect(text).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 52 pts");
+    expect(text).toContain("• Ann Lee's team: 45% (+45 pts) of goal (2 goals) — behind pace by 52 pts");
+    expect(text).toContain('*Open flags*: 1 (+1)');
     expect(text).toContain('*Sales Excellence*');
     expect(text).not.toContain('private worry');
   });
@@ -154,7 +155,7 @@ describe('Scheduled digests', () => {
     expect(orgBlocks).toContain('*Participation*: 33% (−67 pts)');
     expect(orgBlocks).toContain('“Multi-threading into the CFO early” — Raj Patel');
     expect(orgBlocks).toContain('*Most frequent obstacles*: again (1), legal (1), review (1)');
-    expect(orgBlocks).toContain('*Open flags*: 1');
+    expect(orgBlocks).toContain('*Open flags*: 1 (+1)');
     expect(orgBlocks).not.toContain('private worry');
     const complete = slack.callsTo('files.completeUploadExternal');
     expect(complete).toHaveLength(1);
@@ -176,11 +177,20 @@ describe('Scheduled digests', () => {
     const execBlocks = JSON.stringify(exec[0]!.args.blocks);
     // November: the six seeded check-ins and the three of 30 November's round (planned by the ticks above, never answered).
     expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+9) due → 4 (+4) held · 5 (+5) missed · 0 (±0) skipped');
-    expect(execBlocks).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 55 pts");
+    expect(execBlocks).toContain("• Ann Lee's team: 45% (+45 pts) of goal (2 goals) — behind pace by 55 pts");
     expect(execBlocks).not.toContain('private worry');
     expect(app.logs.lines.some((l) => l.msg === 'the digest chart could not be uploaded; the digest went out without it')).toBe(true);
     await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T14:00:00Z'));
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC')).toHaveLength(1);
+  });
+
+  test('When the exec digest goes by DM, then the CEO and the President each get it once', async () => {
+    expect((await say(PEOPLE.admin.id, 'digest channel exec dm')).text).toBe('The exec digest goes to the CEO and the President by DM.');
+    expect((await say(PEOPLE.admin.id, 'digest channel org dm')).text).toBe('Only the exec digest can go by DM (to the CEO and the President).');
+    // The first Monday of January 2027, 08:00 in New York.
+    for (const at of ['2027-01-04T13:00:00Z', '2027-01-04T13:01:00Z']) await tick(tickDeps(db, slack, app.log), new Date(at));
+    const dms = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Exec digest, 1 Dec – 31 Dec'));
+    expect(dms.map((c) => c.args.to_user).sort()).toEqual([PEOPLE.ceo.id, PEOPLE.president.id].sort());
   });
 });
 

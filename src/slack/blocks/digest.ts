@@ -42,13 +42,16 @@ export function digestMessage(d: Digest): Reply {
         `*Participation*: ${pctChange(d.participation.now, d.participation.before)}`,
         `*Commitments*: ${change(d.commitments.made)} made · ${change(d.commitments.kept)} kept of ${change(d.commitments.closed)} closed`,
         ...d.ratings.map((r) => `*${r.question.replace(/\s*\(.*\)$/, '')}*: ${r.now === null ? '—' : r.now.toFixed(1)}${r.before !== null && r.now !== null ? ` (${r.now - r.before >= 0 ? '+' : '−'}${Math.abs(r.now - r.before).toFixed(1)})` : ''} of 5`),
-        `*Open flags*: ${d.openFlags}`,
+        `*Open flags*: ${change(d.openFlags)}`,
       ].join('\n'),
     ),
   );
   if (d.goals.length > 0) {
     const shown = d.goals.slice(0, 12);
-    const lines = shown.map((g) => `• ${g.leader}'s team: ${Math.round(g.attainment * 100)}% of goal (${g.goals} goal${g.goals === 1 ? '' : 's'}) — ${g.paceGap >= 0 ? `ahead of pace by ${g.paceGap} pts` : `behind pace by ${-g.paceGap} pts`}`);
+    const lines = shown.map(
+      (g) =>
+        `• ${g.leader}'s team: ${pctChange(g.attainment, g.before)} of goal (${g.goals} goal${g.goals === 1 ? '' : 's'}) — ${g.paceGap >= 0 ? `ahead of pace by ${g.paceGap} pts` : `behind pace by ${-g.paceGap} pts`}`,
+    );
     const more = d.goals.length > shown.length ? `\n…and ${d.goals.length - shown.length} more teams` : '';
     blocks.push(section(`*Goal attainment and pace, per team*\n${lines.join('\n')}${more}`));
   }
