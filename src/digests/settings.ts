@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import { periodAround } from '../accountability/goals';
+import { addDays } from '../checkins/schedule';
 import { localDate } from '../checkins/status';
 import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
@@ -79,10 +81,11 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
   for (const s of settings) {
     const tz = await zoneOf(db, teamId, s.owner_id);
     const today = localDate(now, tz);
-    const weekday = new Date(`${today}T00:00:00Z`).getUTCDay();
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
-    if (weekday !== s.weekday || time < s.local_time) continue;
-    if (s.frequency === 'monthly' && Number(today.slice(8, 10)) > 7) continue;
+    // Due from its day and time this week (or, monthly, on the first such weekday of the month); a digest
+    // whose moment passed while Cascade was down still goes out, once, within the next two days.
+    const day = scheduledDay(s.frequency, s.weekday, today);
+    if (today < day || (today === day && time < s.local_time) || today > addDays(day, 2)) continue;
     const { current } = digestPeriods(s.frequency, today);
     const recipients = s.channel_id === 'dm' ? await execPeople(db, teamId) : [s.channel_id!];
     const result = await sql`
@@ -93,6 +96,13 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
     queued += Number(result.numAffectedRows ?? 0);
   }
   return queued;
+}
+
+/** The day a digest is due in the week (or month) that holds `today`. Pure. */
+export function scheduledDay(frequency: 'weekly' | 'monthly', weekday: number, today: string): string {
+  const start = frequency === 'weekly' ? periodAround('week', today).start : `${today.slice(0, 7)}-01`;
+  const first = new Date(`${start}T00:00:00Z`).getUTCDay();
+  return addDays(start, (weekday - first + 7) % 7);
 }
 
 async function execPeople(db: Kysely<Database>, teamId: string): Promise<string[]> {

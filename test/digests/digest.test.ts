@@ -1,6 +1,7 @@
 import { setGoal } from '../../src/accountability/goals';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import { buildDigest, countTerms, digestPeriods } from '../../src/digests/figures';
+import { scheduledDay } from '../../src/digests/settings';
 import { tick } from '../../src/scheduler/tick';
 import { digestMessage } from '../../src/slack/blocks/digest';
 import type { TestApp } from '../support/app';
@@ -184,13 +185,23 @@ describe('Scheduled digests', () => {
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC')).toHaveLength(1);
   });
 
-  test('When the exec digest goes by DM, then the CEO and the President each get it once', async () => {
+  test('When the exec digest goes by DM, a day late after downtime, then the CEO and the President each get it once', async () => {
     expect((await say(PEOPLE.admin.id, 'digest channel exec dm')).text).toBe('The exec digest goes to the CEO and the President by DM.');
     expect((await say(PEOPLE.admin.id, 'digest channel org dm')).text).toBe('Only the exec digest can go by DM (to the CEO and the President).');
-    // The first Monday of January 2027, 08:00 in New York.
-    for (const at of ['2027-01-04T13:00:00Z', '2027-01-04T13:01:00Z']) await tick(tickDeps(db, slack, app.log), new Date(at));
+    // Due on the first Monday of January 2027, 08:00 in New York; nothing ran that day, so the next
+    // morning's ticks catch up, once.
+    for (const at of ['2027-01-05T13:00:00Z', '2027-01-05T13:01:00Z', '2027-01-06T13:00:00Z']) await tick(tickDeps(db, slack, app.log), new Date(at));
     const dms = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Exec digest, 1 Dec – 31 Dec'));
     expect(dms.map((c) => c.args.to_user).sort()).toEqual([PEOPLE.ceo.id, PEOPLE.president.id].sort());
   });
 });
 
+
+describe('When a digest is due', () => {
+  test('When the scheduled day is given, then it is that weekday of the week, or the first of it in the month', () => {
+    expect(scheduledDay('weekly', 1, '2026-11-27')).toBe('2026-11-23');
+    expect(scheduledDay('weekly', 0, '2026-11-27')).toBe('2026-11-29');
+    expect(scheduledDay('monthly', 1, '2026-11-27')).toBe('2026-11-02');
+    expect(scheduledDay('monthly', 2, '2026-12-31')).toBe('2026-12-01');
+  });
+});
