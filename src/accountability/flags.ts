@@ -152,3 +152,40 @@ export async function closeFlag(db: Kysely<Database>, input: { teamId: string; a
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+export interface RuleView {
+  readonly key: string;
+  readonly about: string;
+  readonly active: boolean;
+  readonly threshold: number;
+}
+
+export async function listFlagRules(db: Kysely<Database>, teamId: string): Promise<RuleView[]> {
+  await ensureFlagRules(db, teamId);
+  const rows = await db.selectFrom('flag_rule').selectAll().where('team_id', '=', teamId).execute();
+  return DEFAULT_FLAG_RULES.map((d) => {
+    const r = rows.find((x) => x.key === d.key)!;
+    return { key: d.key, about: d.about, active: r.active, threshold: Number(r.threshold) };
+  });
+}
+
+/** Switches a rule on or off, or changes its threshold; each rule says what a sensible value is. */
+export async function setFlagRule(db: Kysely<Database>, teamId: string, key: string, change: { active?: boolean; threshold?: number }): Promise<RuleView> {
+  const rule = DEFAULT_FLAG_RULES.find((r) => r.key === key);
+  if (!rule) throw invalid(`There is no flag rule "${key}". The rules are: ${DEFAULT_FLAG_RULES.map((r) => r.key).join(', ')}.`);
+  if (change.threshold !== undefined) {
+    const t = change.threshold;
+    const fraction = key === 'commitments_kept' || key === 'goal_pace';
+    if (!Number.isFinite(t) || (fraction ? t <= 0 || t > 1 : !Number.isInteger(t) || t < 1 || t > 10)) {
+      throw invalid(fraction ? `The threshold of ${key} is a share from 0.05 to 1, like 0.5.` : `The threshold of ${key} is a whole number from 1 to 10.`);
+    }
+  }
+  await ensureFlagRules(db, teamId);
+  await db
+    .updateTable('flag_rule')
+    .set({ ...(change.active !== undefined ? { active: change.active } : {}), ...(change.threshold !== undefined ? { threshold: change.threshold } : {}) })
+    .where('team_id', '=', teamId)
+    .where('key', '=', key)
+    .execute();
+  return (await listFlagRules(db, teamId)).find((r) => r.key === key)!;
+}

@@ -20,6 +20,8 @@ export type ParsedCommand =
   | { readonly kind: 'progress'; readonly name: string; readonly value: string }
   | { readonly kind: 'goals'; readonly userId?: string }
   | { readonly kind: 'flags' }
+  | { readonly kind: 'flag.rules' }
+  | { readonly kind: 'flag.rule'; readonly key: string; readonly active?: boolean; readonly threshold?: number }
   | { readonly kind: 'core-value'; readonly text: string }
   | { readonly kind: 'export'; readonly from?: string; readonly to?: string }
   | { readonly kind: 'digest.channel'; readonly scope: DigestScope; readonly channelId: string; readonly leaderId?: string }
@@ -58,6 +60,8 @@ export const COMMANDS = [
   { name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
   { name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
   { name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
+  { name: 'flag', usage: '/cascade flag rules', about: 'the flag rules and their thresholds' },
+  { name: 'flag', usage: '/cascade flag rule <rule> on|off|<threshold>', about: 'switch a flag rule or change its threshold (admins)' },
   { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
   { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
   { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
@@ -186,6 +190,16 @@ export function parseCommand(text: string): ParsedCommand {
       if (tokens.length > 1) return usage('`/cascade flags` takes no arguments.', 'flags');
       return { kind: 'flags' };
     case 'flag': {
+      if (word(tokens[1]) === 'rules') return { kind: 'flag.rules' };
+      if (word(tokens[1]) === 'rule') {
+        const key = word(tokens[2]);
+        const value = word(tokens[3]);
+        if (!key || !value || tokens.length > 4) return usage('Say which rule and what to set, like `/cascade flag rule missed_in_a_row 3` or `… off`.', 'flag');
+        if (value === 'on' || value === 'off') return { kind: 'flag.rule', key, active: value === 'on' };
+        const threshold = Number(value);
+        if (!Number.isFinite(threshold)) return usage(`"${value}" is neither on, off nor a number.`, 'flag');
+        return { kind: 'flag.rule', key, threshold };
+      }
       const id = tokens[2]?.kind === 'word' ? Number((tokens[2] as { text: string }).text.replace(/^#/, '')) : NaN;
       if (word(tokens[1]) !== 'close' || !Number.isInteger(id) || id <= 0) return usage('Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.', 'flag');
       const answer = tokens.slice(3).map(describe).join(' ').trim();

@@ -125,8 +125,9 @@ describe('Flag rules', () => {
   });
 });
 
+const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
+
 describe('Who sees flags, and how they close', () => {
-  const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 
   test("When leaders list flags, then they see those below them; a rep sees none of a peer's, another manager none of Ann's team", async () => {
     const ann = await say(PEOPLE.ann.id, 'flags');
@@ -178,4 +179,15 @@ describe('Who sees flags, and how they close', () => {
     expect(calm.map((q) => q.text).join(' ')).not.toContain('Flags are piling up');
     expect(calm[0]!.text).toBe('What role did I play in where sales are today?');
   });
+
+  test('When an admin switches a rule off, then it is stored and listed so; bad values and non-admins are refused', async () => {
+    expect((await say(PEOPLE.raj.id, 'flag rule missed_in_a_row 3')).text).toContain('Only Cascade admins can change flag rules.');
+    expect((await say(PEOPLE.admin.id, 'flag rule missed_in_a_row 0')).text).toBe('The threshold of missed_in_a_row is a whole number from 1 to 10.');
+    expect((await say(PEOPLE.admin.id, 'flag rule commitments_kept 2')).text).toBe('The threshold of commitments_kept is a share from 0.05 to 1, like 0.5.');
+    expect((await say(PEOPLE.admin.id, 'flag rule nonsense off')).text).toContain('There is no flag rule "nonsense"');
+    expect((await say(PEOPLE.admin.id, 'flag rule confidence_drop off')).text).toBe('`confidence_drop` — *off*, threshold 2: drop in the confidence rating since the last check-in');
+    expect((await say(PEOPLE.ann.id, 'flag rules')).text).toContain('`missed_in_a_row` — on, threshold 2');
+    expect(await db.db.selectFrom('flag_rule').select(['key', 'active']).where('key', '=', 'confidence_drop').executeTakeFirstOrThrow()).toEqual({ key: 'confidence_drop', active: false });
+  });
 });
+

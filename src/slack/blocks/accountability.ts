@@ -1,5 +1,5 @@
 import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitments';
-import { ORG_FACTORS_QUESTION, type FlagView } from '../../accountability/flags';
+import { ORG_FACTORS_QUESTION, type FlagView, type RuleView } from '../../accountability/flags';
 import { paceBar, type Standing } from '../../accountability/goals';
 import type { Commitment, Flag, Goal } from '../../db/types';
 import { context, sections, type Reply } from './text';
@@ -83,4 +83,8 @@ export function flagClosedReply(f: Flag): Reply {
 
 export function coreValueReply(text: string): Reply {
   return { text: `The core-value statement is now “${text}”: it heads App Home and closes every digest.` };
+}
+
+export function flagRulesReply(rules: readonly RuleView[]): Reply {
+  return { text: rules.map((r) => `\`${r.key}\` — ${r.active ? 'on' : '*off*'}, threshold ${r.threshold}: ${r.about}`).join('\n') };
 }

@@ -1,13 +1,14 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { commitmentsToReview, listCommitments, makeCommitment, markDone } from '../../../accountability/commitments';
 import { goalsOf, reportProgress, setGoal } from '../../../accountability/goals';
-import { closeFlag, flagsBelow } from '../../../accountability/flags';
+import { closeFlag, flagsBelow, listFlagRules, setFlagRule } from '../../../accountability/flags';
 import {
   commitmentDoneReply,
   commitmentMadeReply,
   commitmentsReply,
   coreValueReply,
   flagClosedReply,
+  flagRulesReply,
   flagsReply,
   goalSetReply,
   goalsReply,
@@ -178,6 +179,11 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
     case 'core-value':
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'change the core-value statement');
       return coreValueReply(await setCoreValue(db, caller.teamId, parsed.text, clock.now()));
+    case 'flag.rules':
+      return flagRulesReply(await listFlagRules(db, caller.teamId));
+    case 'flag.rule':
+      await requireAdmin(db, caller.teamId, caller.userId, admins, 'change flag rules');
+      return flagRulesReply([await setFlagRule(db, caller.teamId, parsed.key, { active: parsed.active, threshold: parsed.threshold })]);
     case 'flags':
       return flagsReply(await flagsBelow(db, caller.teamId, caller.userId));
     case 'flag.close':
