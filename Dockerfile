@@ -11,6 +11,8 @@ RUN npm run build
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+# The digest charts are rasterised on the server: their labels need a font.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
