@@ -5,6 +5,7 @@ import * as questionBank from './2026-11-27T0310-question-bank';
 import * as teamAndCron from './2026-11-27T0400-team-and-cron';
 import * as accountability from './2026-11-27T0500-accountability';
 import * as digests from './2026-11-27T0600-digests';
+import * as roundOccurrence from './2026-11-27T0610-round-occurrence';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0400-team-and-cron': teamAndCron,
   '2026-11-27T0500-accountability': accountability,
   '2026-11-27T0600-digests': digests,
+  '2026-11-27T0610-round-occurrence': roundOccurrence,
 };

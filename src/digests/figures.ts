@@ -173,25 +173,33 @@ export async function buildDigest(
       count(*) filter (where m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)::int as closed_b
     from commitment m where m.team_id = ${teamId} and ${people}`.execute(db);
 
-  const ratings = await sql<{ question: string; now: number | null; before: number | null }>`
-    select a.question_text as question,
-      round(avg(a.value_number) filter (where ${inPeriod(current)}), 1)::float8 as now,
-      round(avg(a.value_number) filter (where ${inPeriod(previous)}), 1)::float8 as before
-    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
-    where c.team_id = ${teamId} and a.kind = 'rating_1_5' and a.value_number is not null and c.part = 'member' and ${inScope} and ${both}
-    group by a.question_text order by a.question_text`.execute(db);
-
-  const highlights = await sql<{ name: string; question: string; text: string }>`
-    select coalesce(p.name, c.person_id) as name, a.question_text as question, a.value_text as text
-    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
-    left join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id
-    where c.team_id = ${teamId} and a.shared and a.value_text is not null and ${inScope} and ${inPeriod(current)}
-    order by r.occurrence desc, a.id limit 5`.execute(db);
-
-  const obstacleTexts = await sql<{ text: string }>`
-    select a.value_text as text
-    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
-    where c.team_id = ${teamId} and a.intent = 'obstacles' and a.value_text is not null and ${inScope} and ${inPeriod(current)}`.execute(db);
+  // One pass over the period's answers feeds the ratings, the highlights and the obstacle terms.
+  const answers = await sql<{
+    ratings: { question: string; now: number | null; before: number | null }[] | null;
+    highlights: { name: string; question: string; text: string }[] | null;
+    obstacles: string[] | null;
+  }>`
+    with pa as materialized (
+      select a.id, a.kind, a.intent, a.shared, a.question_text, a.value_text, a.value_number, c.part, c.person_id, r.occurrence,
+             ${inPeriod(current)} as cur
+      from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
+      where c.team_id = ${teamId} and ${inScope} and ${both}
+        and (a.kind = 'rating_1_5' or a.shared or a.intent = 'obstacles')
+    )
+    select
+      (select json_agg(x order by x.question) from (
+         select question_text as question,
+                round(avg(value_number) filter (where cur), 1)::float8 as now,
+                round(avg(value_number) filter (where not cur), 1)::float8 as before
+         from pa where kind = 'rating_1_5' and value_number is not null and part = 'member'
+         group by question_text) x) as ratings,
+      (select json_agg(y) from (
+         select coalesce(p.name, pa.person_id) as name, pa.question_text as question, pa.value_text as text
+         from pa left join person p on p.team_id = ${teamId} and p.slack_user_id = pa.person_id
+         where pa.shared and pa.value_text is not null and pa.cur
+         order by pa.occurrence desc, pa.id limit 5) y) as highlights,
+      (select array_agg(value_text) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(db);
+  const found = answers.rows[0];
 
   const endOf = (p: Period) => new Date(`${addDays(p.end, 1)}T00:00:00Z`);
   const flags = await sql<{ n: number; n_b: number }>`
@@ -227,9 +235,9 @@ export async function buildDigest(
     brokenLinks: broken.rows.map((b) => ({ name: b.name, label: LEVELS[b.level].label, due: b.due })),
     participation: { now: rate(sum((l) => l.held.now), sum((l) => l.missed.now)), before: rate(sum((l) => l.held.before), sum((l) => l.missed.before)) },
     commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
-    ratings: ratings.rows,
-    highlights: highlights.rows,
-    obstacles: countTerms(obstacleTexts.rows.map((r) => r.text)),
+    ratings: found?.ratings ?? [],
+    highlights: found?.highlights ?? [],
+    obstacles: countTerms(found?.obstacles ?? []),
     openFlags: pair(flags.rows[0]?.n, flags.rows[0]?.n_b),
     goals: await goalsCompared(db, teamId, current, previous, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',
