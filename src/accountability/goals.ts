@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { addDays } from '../checkins/schedule';
+import { addDays, isCalendarDate } from '../checkins/schedule';
 import { localDate } from '../checkins/status';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
@@ -317,10 +317,4 @@ export function paceBar(s: Standing): string {
   const pct = Math.round(s.attainment * 100);
   const words = s.paceGap >= 0 ? (s.paceGap === 0 ? 'on pace' : `ahead of pace by ${s.paceGap} pts`) : `behind pace by ${-s.paceGap} pts`;
   return `${'▰'.repeat(filled)}${'▱'.repeat(5 - filled)} ${pct}% — ${words}`;
-}
-
-function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }

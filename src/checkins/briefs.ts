@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
 import { chainBelow, visibleSubjects } from '../org/visibility';
-import { LEVELS } from './schedule';
+import { addDays, LEVELS } from './schedule';
 
 /** One member's part of a round, as their leader's brief shows it. */
 export interface BriefMember {
@@ -108,7 +108,7 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     .where('leader_id', '=', round.leader_id)
     .where('occurrence', '<', round.occurrence)
     .executeTakeFirst();
-  const from = (previous?.occurrence as string | null | undefined) ?? shiftDate(round.occurrence, -35);
+  const from = (previous?.occurrence as string | null | undefined) ?? addDays(round.occurrence, -35);
   const since = new Date(`${from}T00:00:00Z`);
 
   const commitments = shown.length
@@ -274,8 +274,4 @@ async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Lev
 function excerpt(text: string): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > 60 ? `${one.slice(0, 59)}…` : one;
-}
-
-function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

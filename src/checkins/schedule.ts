@@ -27,6 +27,13 @@ export function weekdayOf(date: CalendarDate): number {
   return new Date(toMs(date)).getUTCDay();
 }
 
+/** True for a real calendar date written YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
 /** The UTC calendar date of an instant. */
 export function utcDate(instant: Date): CalendarDate {
   return instant.toISOString().slice(0, 10);

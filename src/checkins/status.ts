@@ -82,7 +82,8 @@ export async function upcomingCheckins(db: Kysely<Database>, teamId: string, per
   return next;
 }
 
-function localTime(now: Date, tz: string): string {
+/** The wall-clock time (HH:MM) at `now` in a zone. */
+export function localTime(now: Date, tz: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
 }
 

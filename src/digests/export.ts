@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isCalendarDate } from '../checkins/schedule';
 import type { Database } from '../db/types';
 import { invalid } from '../errors';
 import { toCsvLine } from '../org/csv';
@@ -23,7 +24,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : '');
  * progress made in that time; goals active then): one CSV text per file name.
  */
 export async function exportCsv(db: Kysely<Database>, teamId: string, from: string, to: string): Promise<Record<string, string>> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) {
+  if (!isCalendarDate(from) || !isCalendarDate(to)) {
     throw invalid('Give the start and end dates as YYYY-MM-DD.');
   }
   if (from > to) throw invalid(`The start date ${from} is after the end date ${to}.`);

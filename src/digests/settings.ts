@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { periodAround } from '../accountability/goals';
 import { addDays } from '../checkins/schedule';
-import { localDate } from '../checkins/status';
+import { localDate, localTime } from '../checkins/status';
 import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
 import { isAdmin } from '../org/access';
@@ -81,7 +81,7 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
   for (const s of settings) {
     const tz = await zoneOf(db, teamId, s.owner_id);
     const today = localDate(now, tz);
-    const time = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
+    const time = localTime(now, tz);
     // Due from its day and time this week (or, monthly, on the first such weekday of the month); a digest
     // whose moment passed while Cascade was down still goes out, once, within the next two days.
     const day = scheduledDay(s.frequency, s.weekday, today);

@@ -1,7 +1,7 @@
 import { isRole, type Role } from '../org/roles';
 import type { CadenceChanges } from '../checkins/cadences';
 import { QUESTION_KINDS, QUESTION_INTENTS, type QuestionDraft } from '../checkins/questions';
-import { WEEKDAYS } from '../checkins/schedule';
+import { isCalendarDate, WEEKDAYS } from '../checkins/schedule';
 import type { DigestScope } from '../db/types';
 
 export type ParsedCommand =
@@ -127,7 +127,7 @@ export function parseCommand(text: string): ParsedCommand {
       let by: string | undefined;
       const last = rest[rest.length - 1];
       if (rest.length >= 2 && word(rest[rest.length - 2]) === 'by' && last?.kind === 'word' && ISO_DATE.test(last.text)) {
-        if (!isRealDate(last.text)) return usage(`"${last.text}" is not a date: write it as YYYY-MM-DD, like 2026-12-24.`, 'commit');
+        if (!isCalendarDate(last.text)) return usage(`"${last.text}" is not a date: write it as YYYY-MM-DD, like 2026-12-24.`, 'commit');
         by = last.text;
         rest.splice(rest.length - 2, 2);
       }
@@ -175,7 +175,7 @@ export function parseCommand(text: string): ParsedCommand {
       const rest = tokens.slice(1);
       if (rest.length === 0) return { kind: 'export' };
       const [f, from, t, to, ...extra] = rest.map((x) => (x.kind === 'word' ? x.text : describe(x)));
-      if (f?.toLowerCase() !== 'from' || t?.toLowerCase() !== 'to' || !from || !to || !isRealDate(from) || !isRealDate(to) || extra.length) {
+      if (f?.toLowerCase() !== 'from' || t?.toLowerCase() !== 'to' || !from || !to || !isCalendarDate(from) || !isCalendarDate(to) || extra.length) {
         return usage('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD`, or nothing for the last 90 days.', 'export');
       }
       return { kind: 'export', from, to };
@@ -288,12 +288,6 @@ function parseOrgSet(tokens: Token[]): ParsedCommand {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function isRealDate(text: string): boolean {
-  if (!ISO_DATE.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
-
 function parsePause(tokens: Token[]): ParsedCommand {
   let rest = tokens;
   let userId: string | undefined;
@@ -310,7 +304,7 @@ function parsePause(tokens: Token[]): ParsedCommand {
   }
   if (w !== 'until') return usage('Say until which day, like `/cascade pause until 2026-12-24`.', 'pause');
   const date = rest[1]?.kind === 'word' ? rest[1].text : undefined;
-  if (!date || !isRealDate(date)) return usage(`${date ? `"${date}" is not a date` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`, 'pause');
+  if (!date || !isCalendarDate(date)) return usage(`${date ? `"${date}" is not a date` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`, 'pause');
   if (rest.length > 2) return usage(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`, 'pause');
   return { kind: 'pause', ...(userId ? { userId } : {}), until: date };
 }

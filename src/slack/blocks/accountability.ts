@@ -2,11 +2,7 @@ import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitme
 import { ORG_FACTORS_QUESTION, type FlagView, type RuleView } from '../../accountability/flags';
 import { paceBar, type Standing } from '../../accountability/goals';
 import type { Commitment, Flag, Goal } from '../../db/types';
-import { context, sections, type Reply } from './text';
-
-function dayLabel(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
+import { context, dayLabel, sections, type Reply } from './text';
 
 export function commitmentMadeReply(m: Commitment): Reply {
   const to = m.leader_id ? `to <@${m.leader_id}>` : 'to the organisation';

@@ -3,7 +3,7 @@ import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
 import { FLAG_RULE_WORDS } from './accountability';
 import type { Brief, BriefMember, TeamSummary } from '../../checkins/briefs';
 import { LIMITS } from '../ids';
-import { context, header, section, truncate, type Block, type Reply } from './text';
+import { context, dayLabel, header, section, truncate, type Block, type Reply } from './text';
 
 const STATUS: Record<BriefMember['status'], string> = {
   scheduled: 'not answered',
@@ -12,10 +12,6 @@ const STATUS: Record<BriefMember['status'], string> = {
   missed: 'missed',
   skipped: 'skipped',
 };
-
-function dayLabel(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
 
 function memberState(m: BriefMember): string {
   if (m.undelivered && m.status !== 'answered') return `prompt not delivered (${m.undelivered})`;
@@ -54,8 +50,8 @@ function summaryBlock(s: TeamSummary): Block {
 export function briefMessage(brief: Brief): Reply {
   const answered = brief.members.filter((m) => m.part === 'member' && m.status === 'answered').length;
   const total = brief.members.filter((m) => m.part === 'member').length;
-  const text = `Your brief for ${brief.cadenceName} (${dayLabel(brief.occurrence)}): ${answered} of ${total} answered.`;
-  const fixed: Block[] = [header(`Brief: ${brief.cadenceName}`), context(`Round of ${dayLabel(brief.occurrence)} · ${answered} of ${total} answered · only you see this`)];
+  const text = `Your brief for ${brief.cadenceName} (${dayLabel(brief.occurrence, 'year')}): ${answered} of ${total} answered.`;
+  const fixed: Block[] = [header(`Brief: ${brief.cadenceName}`), context(`Round of ${dayLabel(brief.occurrence, 'year')} · ${answered} of ${total} answered · only you see this`)];
   const tail: Block[] = [];
   if (brief.suggestions.length > 0) {
     tail.push(section(`*Questions for the conversation*\n${brief.suggestions.map((s, i) => `${i + 1}. ${s}`).join('\n')}`));

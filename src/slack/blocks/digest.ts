@@ -1,11 +1,7 @@
 import type { Compared, Digest } from '../../digests/figures';
-import { context, header, section, type Block, type Reply } from './text';
+import { context, dayLabel, header, section, type Block, type Reply } from './text';
 
 const SCOPE_TITLE = { team: 'Team digest', org: 'Sales organisation digest', exec: 'Exec digest' } as const;
-
-function day(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
 
 /** "12 (+3)" — a figure and its change against the previous period. */
 export function change(c: Compared): string {
@@ -27,7 +23,7 @@ function pctChange(now: number | null, before: number | null): string {
 /** A digest as one channel message: cascade health from the top down, then the rest, the core value at the foot. */
 export function digestMessage(d: Digest): Reply {
   const title = d.scope === 'team' && d.ownerName ? `${SCOPE_TITLE.team}: ${d.ownerName}` : SCOPE_TITLE[d.scope];
-  const range = `${day(d.period.start)} – ${day(d.period.end)}`;
+  const range = `${dayLabel(d.period.start, 'short')} – ${dayLabel(d.period.end, 'short')}`;
   const text = `${title}, ${range}: check-ins answered ${pct(d.participation.now)}, commitments kept ${d.commitments.kept.now} of ${d.commitments.closed.now}.`;
   const blocks: Block[] = [header(`${title} · ${range}`), context('Each figure against the period before, in brackets.')];
 

@@ -4,13 +4,9 @@ import type { ReportRow, WhereYouStand } from '../../accountability/standing';
 import { ROLE_LABEL } from '../../org/roles';
 import { LIMITS } from '../ids';
 import { amount } from './accountability';
-import { context, header, section, sections } from './text';
+import { context, dayLabel, header, section, sections } from './text';
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-
-function dayLabel(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
 
 function reportLine(r: ReportRow): string {
   const pace = r.pace === null ? 'no goals' : r.pace >= 0 ? `on pace (+${r.pace})` : `behind by ${-r.pace} pts`;

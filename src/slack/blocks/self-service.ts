@@ -5,13 +5,9 @@ import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/
 import { LEVELS, WEEKDAYS } from '../../checkins/schedule';
 import type { Cadence, Person, Question } from '../../db/types';
 import { localWhen } from './prompt';
-import { context, section, sections, type Reply } from './text';
+import { context, dayLabel, section, sections, type Reply } from './text';
 
 const ORDINAL: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last' };
-
-function dayLabel(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
-}
 
 export function statusReply(s: MyStatus, now: Date, stand?: WhereYouStand): Reply {
   const lines: string[] = [];

@@ -42,3 +42,14 @@ export function sections(text: string, maxBlocks: number): Block[] {
   if (out.length > maxBlocks) kept[kept.length - 1] = section(`${truncate(out[maxBlocks - 1]!, 2800)}\n…and more.`);
   return kept;
 }
+
+const DAY_FORMATS = {
+  weekday: { weekday: 'short', day: 'numeric', month: 'short' },
+  year: { day: 'numeric', month: 'short', year: 'numeric' },
+  short: { day: 'numeric', month: 'short' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/** A calendar date (YYYY-MM-DD) as people read it: "Mon 23 Nov", "23 Nov 2026" or "23 Nov". */
+export function dayLabel(date: string, style: keyof typeof DAY_FORMATS = 'weekday'): string {
+  return new Intl.DateTimeFormat('en-GB', { ...DAY_FORMATS[style], timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
