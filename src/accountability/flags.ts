@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Flag } from '../db/types';
 import { invalid, notFound } from '../errors';
-import { getPerson } from '../org/people';
+import { listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { pastAttainments } from './goals';
 
@@ -99,9 +99,10 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
       .where('g.scope', '=', 'person')
       .where('p.active', '=', true)
       .execute();
+    const owners = new Map((await listPeople(db, teamId, { activeOnly: true })).map((p) => [p.slack_user_id, p]));
     const hits: { person_id: string; detail: string }[] = [];
     for (const g of goals) {
-      const owner = (await getPerson(db, teamId, g.owner_id))!;
+      const owner = owners.get(g.owner_id)!;
       const [previous, before] = await pastAttainments(db, g, owner, now, 2);
       if (previous !== undefined && before !== undefined && previous < pace && before < pace) {
         hits.push({ person_id: g.owner_id, detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before * 100)}%, then ${Math.round(previous * 100)}%)` });

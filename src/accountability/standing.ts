@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { localDate, upcomingCheckins, type UpcomingCheckin } from '../checkins/status';
 import type { Commitment, Database } from '../db/types';
 import { homeSummary, type HomeSummary } from '../org/service';
-import { goalsOf, type Standing } from './goals';
+import { goalsOf, standingOf, type Standing } from './goals';
 
 /** How far back kept-rates and participation look. */
 export const LOOKBACK_WEEKS = 8;
@@ -94,10 +94,14 @@ async function reportRows(db: Kysely<Database>, teamId: string, leaderId: string
     .groupBy('person_id')
     .execute();
   const kept = await keptRates(db, teamId, ids, since);
+  // Direct reports are below the leader by definition: their goals are read in one query, without a
+  // visibility check per person.
+  const goalRows = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', 'in', ids).where('active', '=', true).execute();
   const out: ReportRow[] = [];
   for (const r of reports) {
     const p = participation.find((x) => x.person_id === r.slack_user_id);
-    const goals = await goalsOf(db, teamId, leaderId, r.slack_user_id, now);
+    const goals: Standing[] = [];
+    for (const g of goalRows.filter((x) => x.owner_id === r.slack_user_id)) goals.push(await standingOf(db, g, r, now));
     out.push({
       personId: r.slack_user_id,
       name: r.name,
