@@ -142,9 +142,16 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
       .map((m) => ({ id: m.id, text: m.text, status: m.status, dueDate: m.due_date, slips: m.slips })),
   }));
 
+  // Only members who lead people have anything below them to roll up (reps do not: no queries for them).
+  const memberIds = members.filter((m) => m.part === 'member').map((m) => m.personId);
+  const leading = new Set(
+    memberIds.length
+      ? (await db.selectFrom('person').select('reports_to').distinct().where('team_id', '=', round.team_id).where('reports_to', 'in', memberIds).execute()).map((r) => r.reports_to)
+      : [],
+  );
   const rollUp: TeamSummary[] = [];
   for (const m of members) {
-    if (m.part !== 'member') continue;
+    if (m.part !== 'member' || !leading.has(m.personId)) continue;
     const summary = await summarizeBelow(db, round.team_id, m.personId, m.name, from, round.occurrence);
     if (summary) rollUp.push(summary);
   }
