@@ -136,11 +136,8 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: 'commit', text, ...(by ? { by } : {}) };
     }
     case 'commitments': {
-      const [who, ...extra] = tokens.slice(1);
-      if (!who) return { kind: 'commitments' };
-      if (who.kind !== 'user') return usage(notAMention(who, 'the person'), 'commitments');
-      if (extra.length > 0) return usage(`Unexpected "${extra.map(describe).join(' ')}".`, 'commitments');
-      return { kind: 'commitments', userId: who.id };
+      const who = optionalPerson(tokens.slice(1), 'commitments');
+      return 'error' in who ? who.error : { kind: 'commitments', ...who };
     }
     case 'done': {
       const t = tokens[1];
@@ -206,18 +203,12 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: 'flag.close', id, answer };
     }
     case 'goals': {
-      const [who, ...extra] = tokens.slice(1);
-      if (!who) return { kind: 'goals' };
-      if (who.kind !== 'user') return usage(notAMention(who, 'the person'), 'goals');
-      if (extra.length > 0) return usage(`Unexpected "${extra.map(describe).join(' ')}".`, 'goals');
-      return { kind: 'goals', userId: who.id };
+      const who = optionalPerson(tokens.slice(1), 'goals');
+      return 'error' in who ? who.error : { kind: 'goals', ...who };
     }
     case 'team': {
-      const [who, ...extra] = tokens.slice(1);
-      if (!who) return { kind: 'team' };
-      if (who.kind !== 'user') return usage(notAMention(who, 'the person'), 'team');
-      if (extra.length > 0) return usage(`Unexpected "${extra.map(describe).join(' ')}".`, 'team');
-      return { kind: 'team', userId: who.id };
+      const who = optionalPerson(tokens.slice(1), 'team');
+      return 'error' in who ? who.error : { kind: 'team', ...who };
     }
     case 'cadence':
     case 'cadences':
@@ -284,6 +275,15 @@ function parseOrgSet(tokens: Token[]): ParsedCommand {
   if (role === 'ceo' && reportsTo !== undefined) return usage('The CEO reports to no one: leave out reports-to.', 'org');
   if (reportsTo === who.id) return usage('Nobody can report to themselves.', 'org');
   return { kind: 'org.set', userId: who.id, role, ...(reportsTo ? { reportsTo } : {}), ...(admin !== undefined ? { admin } : {}) };
+}
+
+/** An optional single @mention after a command: nothing, or `{ userId }`, or the usage message. */
+function optionalPerson(tokens: Token[], name: string): { userId?: string } | { error: ParsedCommand } {
+  const [who, ...extra] = tokens;
+  if (!who) return {};
+  if (who.kind !== 'user') return { error: usage(notAMention(who, 'the person'), name) };
+  if (extra.length > 0) return { error: usage(`Unexpected "${extra.map(describe).join(' ')}".`, name) };
+  return { userId: who.id };
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
