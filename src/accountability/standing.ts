@@ -31,7 +31,14 @@ export interface WhereYouStand extends HomeSummary {
   readonly aggregates: { participation: number | null; openFlags: number; openCommitments: number } | null;
 }
 
-export async function whereYouStand(db: Kysely<Database>, teamId: string, userId: string, admins: readonly string[], now: Date): Promise<WhereYouStand> {
+export async function whereYouStand(
+  db: Kysely<Database>,
+  teamId: string,
+  userId: string,
+  admins: readonly string[],
+  now: Date,
+  options: { team?: boolean } = {},
+): Promise<WhereYouStand> {
   const summary = await homeSummary(db, teamId, userId, admins);
   const since = new Date(now.getTime() - LOOKBACK_WEEKS * 7 * 86_400_000);
   const me = summary.view?.person;
@@ -42,7 +49,8 @@ export async function whereYouStand(db: Kysely<Database>, teamId: string, userId
   const openCommitments = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('owner_id', '=', userId).where('status', '=', 'open').orderBy('due_date').execute();
   const seen = new Set<string>();
   const next = (await upcomingCheckins(db, teamId, me, now)).filter((u) => !seen.has(u.cadenceKey) && seen.add(u.cadenceKey));
-  const rows = await reportRows(db, teamId, userId, since, now);
+  // `/cascade status` is about the person alone: it skips the rows of their reports.
+  const rows = options.team === false ? [] : await reportRows(db, teamId, userId, since, now);
   const mine = await keptRates(db, teamId, [userId], since);
   return {
     ...summary,

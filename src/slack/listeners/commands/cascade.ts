@@ -108,7 +108,7 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
     case 'status': {
       const now = clock.now();
       const status = await myStatus(db, caller.teamId, caller.userId, now);
-      return statusReply(status, now, await whereYouStand(db, caller.teamId, caller.userId, admins, now));
+      return statusReply(status, now, await whereYouStand(db, caller.teamId, caller.userId, admins, now, { team: false }));
     }
     case 'checkin': {
       const now = clock.now();
