@@ -2,7 +2,7 @@ import { COMMANDS } from '../command';
 import type { OrgView } from '../../org/service';
 import { ROLE_LABEL } from '../../org/roles';
 import type { Person } from '../../db/types';
-import { context, header, section, type Reply } from './text';
+import { context, header, section, typed, type Reply } from './text';
 
 export function helpReply(): Reply {
   const lines = COMMANDS.map((c) => `\`${c.usage}\` — ${c.about}`);
@@ -32,11 +32,11 @@ export function orgViewReply(view: OrgView): Reply {
   const up = chain.length > 0 ? chain.map(personLine).join('\n') : '_No one: the top of the chain._';
   const down = reports.length > 0 ? reports.map(personLine).join('\n') : '_No direct reports._';
   const paused = person.paused_until ? ` · paused until ${person.paused_until}` : '';
-  const text = `${person.name}: ${ROLE_LABEL[person.role]}; reports to ${chain.length ? chain[chain.length - 1]!.name : 'no one'}; ${reports.length} direct report${reports.length === 1 ? '' : 's'}.`;
+  const text = `${typed(person.name)}: ${ROLE_LABEL[person.role]}; reports to ${chain.length ? typed(chain[chain.length - 1]!.name) : 'no one'}; ${reports.length} direct report${reports.length === 1 ? '' : 's'}.`;
   return {
     text,
     blocks: [
-      section(`*${person.name}* (<@${person.slack_user_id}>) — ${ROLE_LABEL[person.role]}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`),
+      section(`*${typed(person.name)}* (<@${person.slack_user_id}>) — ${ROLE_LABEL[person.role]}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`),
       section(`*Chain up*\n${up}`),
       section(`*Direct reports (${reports.length})*\n${down}`),
       context('`/cascade org show @person` shows anyone’s place in the org chart.'),

@@ -1,5 +1,5 @@
 import type { Compared, Digest } from '../../digests/figures';
-import { context, dayLabel, header, section, type Block, type Reply } from './text';
+import { context, dayLabel, header, section, typed, type Block, type Reply } from './text';
 
 const SCOPE_TITLE = { team: 'Team digest', org: 'Sales organisation digest', exec: 'Exec digest' } as const;
 
@@ -24,20 +24,20 @@ function pctChange(now: number | null, before: number | null): string {
 export function digestMessage(d: Digest): Reply {
   const title = d.scope === 'team' && d.ownerName ? `${SCOPE_TITLE.team}: ${d.ownerName}` : SCOPE_TITLE[d.scope];
   const range = `${dayLabel(d.period.start, 'short')} – ${dayLabel(d.period.end, 'short')}`;
-  const text = `${title}, ${range}: check-ins answered ${pct(d.participation.now)}, commitments kept ${d.commitments.kept.now} of ${d.commitments.closed.now}.`;
+  const text = `${typed(title)}, ${range}: check-ins answered ${pct(d.participation.now)}, commitments kept ${d.commitments.kept.now} of ${d.commitments.closed.now}.`;
   const blocks: Block[] = [header(`${title} · ${range}`), context('Each figure against the period before, in brackets.')];
 
   const funnel = d.levels.map((l) => `• *${l.label}*: ${change(l.due)} due → ${change(l.held)} held · ${change(l.missed)} missed · ${change(l.skipped)} skipped`);
   blocks.push(section(`*Cascade health, from the top down*\n${funnel.length ? funnel.join('\n') : '_No conversations fell in this period._'}`));
   if (d.scope !== 'team' && d.brokenLinks.length > 0) {
-    blocks.push(section(`*Broken links* — rounds not held\n${d.brokenLinks.slice(0, 15).map((b) => `• ${b.name} (${b.label}): ${b.due} due, none answered`).join('\n')}`));
+    blocks.push(section(`*Broken links* — rounds not held\n${d.brokenLinks.slice(0, 15).map((b) => `• ${typed(b.name)} (${b.label}): ${b.due} due, none answered`).join('\n')}`));
   }
   blocks.push(
     section(
       [
         `*Participation*: ${pctChange(d.participation.now, d.participation.before)}`,
         `*Commitments*: ${change(d.commitments.made)} made · ${change(d.commitments.kept)} kept of ${change(d.commitments.closed)} closed`,
-        ...d.ratings.map((r) => `*${r.question.replace(/\s*\(.*\)$/, '')}*: ${r.now === null ? '—' : r.now.toFixed(1)}${r.before !== null && r.now !== null ? ` (${r.now - r.before >= 0 ? '+' : '−'}${Math.abs(r.now - r.before).toFixed(1)})` : ''} of 5`),
+        ...d.ratings.map((r) => `*${typed(r.question.replace(/\s*\(.*\)$/, ''))}*: ${r.now === null ? '—' : r.now.toFixed(1)}${r.before !== null && r.now !== null ? ` (${r.now - r.before >= 0 ? '+' : '−'}${Math.abs(r.now - r.before).toFixed(1)})` : ''} of 5`),
         `*Open flags*: ${change(d.openFlags)}`,
       ].join('\n'),
     ),
@@ -46,17 +46,17 @@ export function digestMessage(d: Digest): Reply {
     const shown = d.goals.slice(0, 12);
     const lines = shown.map(
       (g) =>
-        `• ${g.leader}'s team: ${pctChange(g.attainment, g.before)} of goal (${g.goals} goal${g.goals === 1 ? '' : 's'}) — ${g.paceGap >= 0 ? `ahead of pace by ${g.paceGap} pts` : `behind pace by ${-g.paceGap} pts`}`,
+        `• ${typed(g.leader)}'s team: ${pctChange(g.attainment, g.before)} of goal (${g.goals} goal${g.goals === 1 ? '' : 's'}) — ${g.paceGap >= 0 ? `ahead of pace by ${g.paceGap} pts` : `behind pace by ${-g.paceGap} pts`}`,
     );
     const more = d.goals.length > shown.length ? `\n…and ${d.goals.length - shown.length} more teams` : '';
     blocks.push(section(`*Goal attainment and pace, per team*\n${lines.join('\n')}${more}`));
   }
   if (d.highlights.length > 0) {
-    blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${h.text.slice(0, 400)}” — ${h.name}`).join('\n')}`));
+    blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${typed(h.text.slice(0, 400))}” — ${typed(h.name)}`).join('\n')}`));
   }
   if (d.obstacles.length > 0) {
     blocks.push(section(`*Most frequent obstacles*: ${d.obstacles.map((o) => `${o.term} (${o.count})`).join(', ')}`));
   }
-  blocks.push({ type: 'divider' }, context(`*${d.coreValue}*`));
+  blocks.push({ type: 'divider' }, context(`*${typed(d.coreValue)}*`));
   return { text, blocks };
 }

@@ -4,7 +4,7 @@ import type { ReportRow, WhereYouStand } from '../../accountability/standing';
 import { ROLE_LABEL } from '../../org/roles';
 import { LIMITS } from '../ids';
 import { amount } from './accountability';
-import { context, dayLabel, header, section, sections } from './text';
+import { context, dayLabel, header, section, sections, typed } from './text';
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
@@ -28,11 +28,11 @@ export function homeView(s: WhereYouStand): types.HomeView {
     blocks.push(section(`*Your place*\n${ROLE_LABEL[view.person.role]}, reporting to ${leader}.`), { type: 'divider' }, header('Where you stand'));
 
     const goals = s.goals.length
-      ? s.goals.map((g) => `*${g.goal.name}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``).join('\n')
+      ? s.goals.map((g) => `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``).join('\n')
       : '_No goals yet: your leader or an admin sets them._';
     blocks.push(...sections(`*Your goals*\n${goals}`, 6));
 
-    const open = s.openCommitments.slice(0, 10).map((m) => `• “${m.text}” — due ${dayLabel(m.due_date)}${m.slips ? `, slipped ${m.slips}×` : ''}`);
+    const open = s.openCommitments.slice(0, 10).map((m) => `• “${typed(m.text)}” — due ${dayLabel(m.due_date)}${m.slips ? `, slipped ${m.slips}×` : ''}`);
     const more = s.openCommitments.length > 10 ? `\n…and ${s.openCommitments.length - 10} more: \`/cascade commitments\`` : '';
     const overdue = s.overdue ? ` · *${s.overdue} overdue*` : '';
     blocks.push(
@@ -40,7 +40,7 @@ export function homeView(s: WhereYouStand): types.HomeView {
         `*Your commitments* — ${s.openCommitments.length} open${overdue} · kept ${pct(s.keptRate)} over the last 8 weeks\n${open.length ? open.join('\n') : '_None open. Make one with `/cascade commit <text>`._'}${more}`,
       ),
     );
-    const next = s.next.slice(0, 5).map((n) => `• ${n.cadenceName} with ${n.withName} — ${dayLabel(n.date)}, ${n.localTime}`);
+    const next = s.next.slice(0, 5).map((n) => `• ${n.cadenceName} with ${typed(n.withName)} — ${dayLabel(n.date)}, ${n.localTime}`);
     blocks.push(section(`*Your next check-ins*\n${next.length ? next.join('\n') : '_None scheduled._'}`));
 
     if (s.reports.length > 0) {

@@ -4,14 +4,14 @@ import { SKIP_REASONS } from '../../checkins/moves';
 import type { ExecNumbers } from '../../digests/exec';
 import { change } from './digest';
 import { IDS } from '../ids';
-import { context, section, type Block, type Reply } from './text';
+import { context, section, typed, type Block, type Reply } from './text';
 
 /** "Wed 25 Nov, 10:00" in the person's own zone. */
 export function localWhen(instant: Date, tz: string): string {
   return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(instant);
 }
 
-const withWhom = (c: CheckinContext) => (c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${c.leaderName}`);
+const withWhom = (c: CheckinContext) => (c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${typed(c.leaderName)}`);
 
 /** The one message of a check-in; its text and buttons follow the check-in's status, edited in place. */
 export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null): Reply {
@@ -22,7 +22,7 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
     sent: `It's time for ${withWhom(c)}. Answer by ${closes}.`,
     answered: `Thank you: your answers for ${withWhom(c)} are in. You can change them until ${closes}.`,
     missed: `${capital(withWhom(c))} closed on ${closes} without an answer.`,
-    skipped: `${capital(withWhom(c))} was skipped${c.skipReason ? ` (${c.skipReason})` : ''}.`,
+    skipped: `${capital(withWhom(c))} was skipped${c.skipReason ? ` (${typed(c.skipReason)})` : ''}.`,
   };
   const snoozed = c.status === 'sent' && c.snoozedUntil !== null && c.snoozedUntil < c.closesAt;
   const text = snoozed ? `Snoozed: I'll nudge you ${localWhen(c.snoozedUntil!, c.personTz)} about ${withWhom(c)}. Answer by ${closes}.` : head[c.status];
@@ -53,9 +53,9 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
 function execBlocks(e: ExecNumbers): Block[] {
   const d = e.digest;
   const health = d.levels.map((l) => `• ${l.label}: ${change(l.held)} of ${change(l.due)} held`).join('\n') || '• No conversations last month.';
-  const goals = d.goals.slice(0, 6).map((g) => `• ${g.leader}'s team: ${Math.round(g.attainment * 100)}% of goal, ${g.paceGap >= 0 ? `ahead by ${g.paceGap}` : `behind by ${-g.paceGap}`} pts`);
-  const flags = e.flagsByTeam.slice(0, 6).map((f) => `• ${f.leader}'s team: ${f.flags} open`);
-  const broken = d.brokenLinks.length ? `\n*Broken links*: ${d.brokenLinks.slice(0, 6).map((b) => b.name).join(', ')}` : '';
+  const goals = d.goals.slice(0, 6).map((g) => `• ${typed(g.leader)}'s team: ${Math.round(g.attainment * 100)}% of goal, ${g.paceGap >= 0 ? `ahead by ${g.paceGap}` : `behind by ${-g.paceGap}`} pts`);
+  const flags = e.flagsByTeam.slice(0, 6).map((f) => `• ${typed(f.leader)}'s team: ${f.flags} open`);
+  const broken = d.brokenLinks.length ? `\n*Broken links*: ${d.brokenLinks.slice(0, 6).map((b) => typed(b.name)).join(', ')}` : '';
   return [
     { type: 'divider' },
     section(`*Last month in numbers* (against the month before)\n*Cascade health*\n${health}${broken}\n*Participation*: ${d.participation.now === null ? '—' : `${Math.round(d.participation.now * 100)}%`}`),

@@ -5,14 +5,14 @@ import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/
 import { LEVELS, WEEKDAYS } from '../../checkins/schedule';
 import type { Cadence, Person, Question } from '../../db/types';
 import { localWhen } from './prompt';
-import { context, dayLabel, section, sections, type Reply } from './text';
+import { context, dayLabel, section, sections, typed, type Reply } from './text';
 
 const ORDINAL: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last' };
 
 export function statusReply(s: MyStatus, now: Date, stand?: WhereYouStand): Reply {
   const lines: string[] = [];
   if (stand) {
-    for (const g of stand.goals) lines.push(`*${g.goal.name}*${g.goal.scope === 'team' ? ' (team)' : ''}: \`${paceBar(g)}\``);
+    for (const g of stand.goals) lines.push(`*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''}: \`${paceBar(g)}\``);
     const kept = stand.keptRate === null ? '' : ` · kept ${Math.round(stand.keptRate * 100)}% over 8 weeks`;
     lines.push(`*Commitments*: ${stand.openCommitments.length} open${stand.overdue ? `, ${stand.overdue} overdue` : ''}${kept}`);
   }
@@ -32,7 +32,7 @@ export function statusReply(s: MyStatus, now: Date, stand?: WhereYouStand): Repl
   }
   const next = [
     ...waiting.map((c) => `• ${c.cadenceName} — ${localWhen(c.dueAt, c.personTz)}`),
-    ...s.next.map((n) => `• ${n.cadenceName} with ${n.withName} — ${dayLabel(n.date)}, ${n.localTime}`),
+    ...s.next.map((n) => `• ${n.cadenceName} with ${typed(n.withName)} — ${dayLabel(n.date)}, ${n.localTime}`),
   ];
   lines.push('*Your next check-ins*', ...(next.length ? next : ['_None scheduled: you are not part of any active cadence._']));
   const text = lines.join('\n');
@@ -77,7 +77,7 @@ export function cadenceSetReply(c: Cadence): Reply {
 
 export function questionLine(q: Question): string {
   const flags = [q.kind, q.intent, q.fixed ? 'fixed' : 'rotating', q.required ? 'required' : '', q.audience === 'leader' ? "leader's reflection" : ''].filter(Boolean).join(', ');
-  return `*${q.id}.* ${q.text} _(${flags}${q.choices ? `: ${q.choices.join(' | ')}` : ''})_`;
+  return `*${q.id}.* ${typed(q.text)} _(${flags}${q.choices ? `: ${typed(q.choices.join(' | '))}` : ''})_`;
 }
 
 export function questionsListReply(questions: readonly Question[]): Reply {
@@ -92,7 +92,7 @@ export function questionsListReply(questions: readonly Question[]): Reply {
 
 export function questionChangedReply(verb: 'Added' | 'Reworded' | 'Retired', q: Question): Reply {
   const tail = verb === 'Retired' ? ' It will not be asked again; past answers keep its text.' : '';
-  return { text: `${verb} question ${q.id}: ${q.text}${tail}` };
+  return { text: `${verb} question ${q.id}: ${typed(q.text)}${tail}` };
 }
 
 export function nothingToAnswerReply(s: MyStatus): Reply {
@@ -112,11 +112,11 @@ export function teamReply(t: { leader: Person; reports: readonly ReportLine[] })
 }
 
 export function personCheckinsReply(p: { person: Person; checkins: readonly PersonCheckin[] }): Reply {
-  if (p.checkins.length === 0) return { text: `${p.person.name} has no closed or answered check-ins yet.` };
+  if (p.checkins.length === 0) return { text: `${typed(p.person.name)} has no closed or answered check-ins yet.` };
   const parts = p.checkins.map((c) => {
-    const head = `*${c.cadenceName}* — ${dayLabel(c.occurrence)} — ${c.status}${c.skipReason ? ` (${c.skipReason})` : ''}`;
-    return [head, ...c.answers.map((a) => `_${a.question}_\n>${a.value.slice(0, 500).replace(/\n/g, '\n>')}`)].join('\n');
+    const head = `*${c.cadenceName}* — ${dayLabel(c.occurrence)} — ${c.status}${c.skipReason ? ` (${typed(c.skipReason)})` : ''}`;
+    return [head, ...c.answers.map((a) => `_${typed(a.question)}_\n>${typed(a.value.slice(0, 500)).replace(/\n/g, '\n>')}`)].join('\n');
   });
-  const text = `*${p.person.name}: recent check-ins*\n\n${parts.join('\n\n')}`;
+  const text = `*${typed(p.person.name)}: recent check-ins*\n\n${parts.join('\n\n')}`;
   return { text, blocks: sections(text, 20) };
 }

@@ -1,7 +1,7 @@
 import type { TeamRoundContext } from '../../checkins/context';
 import { IDS } from '../ids';
 import { localWhen } from './prompt';
-import { context, section, type Block, type Reply } from './text';
+import { context, section, typed, type Block, type Reply } from './text';
 
 const mentions = (ids: readonly string[]) => ids.map((id) => `<@${id}>`).join(' ');
 
@@ -37,6 +37,9 @@ export function teamReminderMessage(t: TeamRoundContext, waitingOn: readonly str
 }
 
 export function sharedAnswersMessage(name: string, answers: readonly { question: string; value: string }[]): Reply {
-  const text = `${name} shared with the team:`;
-  return { text: `${text} ${answers.map((a) => a.value).join(' · ').slice(0, 300)}`, blocks: [section(`*${text}*\n${answers.map((a) => `*${a.question}*\n>${a.value.replace(/\n/g, '\n>')}`).join('\n')}`)] };
+  const text = `${typed(name)} shared with the team:`;
+  return {
+    text: `${text} ${typed(answers.map((a) => a.value).join(' · ').slice(0, 300))}`,
+    blocks: [section(`*${text}*\n${answers.map((a) => `*${typed(a.question)}*\n>${typed(a.value).replace(/\n/g, '\n>')}`).join('\n')}`)],
+  };
 }

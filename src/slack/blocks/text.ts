@@ -8,6 +8,16 @@ export interface Reply {
   readonly blocks?: Block[];
 }
 
+/**
+ * Text a person typed (answers, commitments, names, goals, notes), made safe for mrkdwn: `&`, `<` and `>`
+ * become entities, so it is shown as typed and can never mention a channel, a person or disguise a link.
+ * Every builder passes such text through here before it goes into mrkdwn (never into plain_text, which
+ * Slack shows as it is).
+ */
+export function typed(text: string | null | undefined): string {
+  return (text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

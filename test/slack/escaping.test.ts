@@ -1,0 +1,141 @@
+import type { Brief } from '../../src/checkins/briefs';
+import type { CheckinContext } from '../../src/checkins/context';
+import type { Digest } from '../../src/digests/figures';
+import type { Commitment, Goal, Person, Question } from '../../src/db/types';
+import { briefMessage } from '../../src/slack/blocks/brief';
+import { digestMessage } from '../../src/slack/blocks/digest';
+import { homeView } from '../../src/slack/blocks/home';
+import { promptMessage } from '../../src/slack/blocks/prompt';
+import { sharedAnswersMessage } from '../../src/slack/blocks/team';
+import { commitmentMadeReply, commitmentsReply, coreValueReply, flagClosedReply, flagsReply, goalsReply } from '../../src/slack/blocks/accountability';
+import { orgViewReply } from '../../src/slack/blocks/commands';
+import { personCheckinsReply, questionsListReply } from '../../src/slack/blocks/self-service';
+import { typed } from '../../src/slack/blocks/text';
+
+/** What people type to mention everyone or disguise a link. */
+const HOSTILE = '<!channel> see <http://evil.example|our handbook> & <@U0BOSS>';
+const SAFE = '&lt;!channel&gt; see &lt;http://evil.example|our handbook&gt; &amp; &lt;@U0BOSS&gt;';
+
+/** Every mrkdwn string of a message or view, with its fallback text. */
+function mrkdwnOf(reply: { text?: string; blocks?: unknown[] }): string {
+  const out: string[] = reply.text ? [reply.text] : [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(reply.blocks ?? []);
+  return out.join('\n');
+}
+
+function expectSafe(reply: { text?: string; blocks?: unknown[] }): void {
+  const all = mrkdwnOf(reply);
+  expect(all).toContain(SAFE);
+  expect(all).not.toContain('<!channel>');
+  expect(all).not.toContain('<http://evil');
+}
+
+const person = (name: string): Person =>
+  ({ team_id: 'T1', slack_user_id: 'UREP1', name, email: null, role: 'rep', reports_to: 'UMGR', is_admin: false, tz: 'UTC', paused_until: null, active: true }) as unknown as Person;
+
+const commitment = (text: string): Commitment =>
+  ({ id: 7, team_id: 'T1', owner_id: 'UREP1', leader_id: 'UMGR', text, due_date: '2026-12-01', status: 'open', slips: 0, note: HOSTILE }) as unknown as Commitment;
+
+const goal = (name: string): Goal => ({ id: 1, team_id: 'T1', owner_id: 'UREP1', scope: 'person', name, unit: 'USD', target: '1000', period: 'month', active: true }) as unknown as Goal;
+
+describe('Text people typed is shown as typed, on every surface', () => {
+  test('The one helper turns &, < and > into entities and leaves everything else alone', () => {
+    expect(typed(HOSTILE)).toBe(SAFE);
+    expect(typed('Plain *bold* words')).toBe('Plain *bold* words');
+    expect(typed(null)).toBe('');
+  });
+
+  test('When an answer, a name, a skip reason, a commitment, a flag or a highlight carries markup, then a brief shows it as text', () => {
+    const brief: Brief = {
+      roundId: 1,
+      teamId: 'T1',
+      leaderId: 'UMGR',
+      cadenceName: 'Manager ↔ each rep, weekly',
+      level: 'manager_reps',
+      occurrence: '2026-11-23',
+      members: [
+        {
+          personId: 'UREP1',
+          name: HOSTILE,
+          part: 'member',
+          status: 'answered',
+          skipReason: null,
+          undelivered: null,
+          commitments: [{ id: 3, text: HOSTILE, status: 'open', dueDate: '2026-12-01', slips: 0 }],
+          flags: [{ id: 4, rule: 'goal_pace', detail: HOSTILE }],
+          answers: [{ question: HOSTILE, kind: 'long_text', intent: 'methodology', value: HOSTILE, shared: true }],
+        },
+        { personId: 'UREP2', name: 'Sam', part: 'member', status: 'skipped', skipReason: HOSTILE, undelivered: null, commitments: [], flags: [], answers: [] },
+      ],
+      rollUp: [{ leaderId: 'UX', leaderName: HOSTILE, levels: [], ratings: [], highlights: [{ name: HOSTILE, text: HOSTILE }] }],
+      escalations: [],
+      suggestions: [`Ask about ${HOSTILE}`],
+    } as unknown as Brief;
+    const all = mrkdwnOf(briefMessage(brief));
+    expect(all).not.toContain('<!channel>');
+    expect(all.split(SAFE).length - 1).toBeGreaterThanOrEqual(9);
+  });
+
+  test('When a shared highlight, a leader’s name or the core value carries markup, then the digest shows it as text', () => {
+    const digest: Digest = {
+      scope: 'org',
+      ownerName: null,
+      period: { start: '2026-11-16', end: '2026-11-22' },
+      previous: { start: '2026-11-09', end: '2026-11-15' },
+      levels: [],
+      brokenLinks: [{ name: HOSTILE, label: 'Manager ↔ reps', due: 3 }],
+      participation: { now: 0.5, before: 0.4 },
+      commitments: { made: { now: 1, before: 0 }, kept: { now: 1, before: 0 }, closed: { now: 1, before: 0 } },
+      ratings: [],
+      highlights: [{ name: HOSTILE, question: 'q', text: HOSTILE }],
+      obstacles: [],
+      openFlags: { now: 0, before: 0 },
+      goals: [{ leader: HOSTILE, goals: 1, attainment: 0.5, paceGap: -3, before: null }],
+      coreValue: HOSTILE,
+    };
+    expectSafe(digestMessage(digest));
+  });
+
+  test('When goal names, commitments and the leader’s name carry markup, then App Home shows them as text', () => {
+    const view = homeView({
+      coreValue: 'Sales Excellence',
+      isAdmin: false,
+      peopleCount: 3,
+      view: { person: person('Raj'), chain: [], reports: [] },
+      goals: [{ goal: goal(HOSTILE), ownerName: 'Raj', period: { start: '2026-11-01', end: '2026-11-30' }, value: 10, attainment: 0.01, expected: 0.5, paceGap: -49, tooEarly: false }],
+      openCommitments: [commitment(HOSTILE)],
+      overdue: 0,
+      keptRate: null,
+      next: [{ cadenceKey: 'manager_reps', cadenceName: 'Weekly', withName: HOSTILE, date: '2026-12-01', localTime: '10:00' }],
+      reports: [],
+      aggregates: null,
+    } as any);
+    expectSafe(view);
+  });
+
+  test('When commands answer with commitments, goals, flags, a closed flag’s answer, the core value or names from a CSV, then each shows them as text', () => {
+    expectSafe(commitmentMadeReply(commitment(HOSTILE)));
+    expectSafe(commitmentsReply([{ ...commitment(HOSTILE), ownerName: HOSTILE, leaderName: HOSTILE }], false));
+    expectSafe(goalsReply([{ goal: goal(HOSTILE), ownerName: 'Raj', period: { start: '2026-11-01', end: '2026-11-30' }, value: 1, attainment: 0.001, expected: 0.5, paceGap: -50, tooEarly: false } as any]));
+    expectSafe(flagsReply([{ id: 1, person_id: 'UREP1', rule: 'goal_pace', detail: HOSTILE, personName: 'Raj' } as any]));
+    expectSafe(flagClosedReply({ id: 1, org_factors: HOSTILE } as any));
+    expectSafe(coreValueReply(HOSTILE));
+    expectSafe(orgViewReply({ person: person(HOSTILE), chain: [person(HOSTILE)], reports: [] }));
+    expectSafe(personCheckinsReply({ person: person(HOSTILE), checkins: [{ id: 1, cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'skipped', skipReason: HOSTILE, answers: [{ question: HOSTILE, value: HOSTILE }] }] as any }));
+    expectSafe(questionsListReply([{ id: 3, text: HOSTILE, kind: 'choice', intent: 'process', fixed: false, required: false, audience: 'member', levels: ['manager_reps'], choices: ['a', HOSTILE] } as unknown as Question]));
+  });
+
+  test('When a skip reason or a leader’s name carries markup, then the prompt shows it as text; a team thread shows shared answers as text', () => {
+    const ctx = { id: 1, status: 'skipped', skipReason: HOSTILE, part: 'member', leaderName: HOSTILE, cadenceName: 'Weekly', personTz: 'UTC', closesAt: new Date('2026-11-25T10:00:00Z'), snoozedUntil: null } as unknown as CheckinContext;
+    expectSafe(promptMessage(ctx));
+    expectSafe(sharedAnswersMessage(HOSTILE, [{ question: HOSTILE, value: HOSTILE }]));
+  });
+});
