@@ -127,6 +127,8 @@ async function start(io: Io): Promise<number> {
   const config = configFor(io, true);
   if (!config) return 2;
   const log = logFor(config);
+  // A promise nobody awaited that fails is logged; it never takes the whole service down with it.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; Cascade keeps running'));
   let running: RunningCascade;
   try {
     running = await startCascade(config, { log });

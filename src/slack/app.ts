@@ -7,6 +7,7 @@ import { firstTimeSeen } from '../db/slack-events';
 import { boltLogger } from '../log';
 import type { SlackDeps } from './deps';
 import { IDS } from './ids';
+import { guardedReceiver } from './receiver';
 import { cascadeCommand } from './listeners/commands/cascade';
 import { appHomeOpened } from './listeners/events/app-home-opened';
 import { appUninstalled, tokensRevoked, userChange } from './listeners/events/workspace';
@@ -55,15 +56,20 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
     logger: boltLogger(deps.log),
     deferInitialization: true,
     clientOptions,
-    customRoutes,
     ...(config.slack.mode === 'socket'
       ? {
           socketMode: true,
+          customRoutes,
           appToken: config.slack.appToken,
           // Socket Mode's own client ignores clientOptions and would retry a hundred times: bound it here.
           installerOptions: { port: config.port, clientOptions },
         }
-      : { signingSecret: config.slack.signingSecret, port: config.port }),
+      : {
+          receiver: guardedReceiver(
+            { signingSecret: config.slack.signingSecret!, port: config.port, customRoutes, logger: boltLogger(deps.log) },
+            deps.log,
+          ),
+        }),
   });
 
   // Slack's retries of an event (and the same event reaching two replicas) are handled once.

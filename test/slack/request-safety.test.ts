@@ -1,0 +1,71 @@
+import { checkRequest } from '../../src/slack/receiver';
+import { startTestApp, type TestApp } from '../support/app';
+import { createTestDb, type TestDb } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+
+let db: TestDb;
+let slack: FakeSlack;
+let app: TestApp;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+  await db?.close();
+});
+
+const FORM = 'application/x-www-form-urlencoded';
+
+describe('No request takes the process down', () => {
+  test.each([
+    ['a form whose payload is JSON null', 'payload=null', FORM],
+    ['a form whose payload is an array', 'payload=%5B%5D', FORM],
+    ['a form whose payload is a number', 'payload=42', FORM],
+    ['a form whose payload is a string', 'payload=%22x%22', FORM],
+    ['a JSON body that is null', 'null', 'application/json'],
+    ['a JSON body that is an array', '[]', 'application/json'],
+    ['a JSON body that is a number', '7', 'application/json'],
+    ['a body that is not JSON', '{"type":', 'application/json'],
+  ])('When a correctly signed request carries %s, then it gets a 4xx and Cascade keeps answering', async (_name, body, type) => {
+    const res = await app.post(body, type);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const { responseId } = await app.command(PEOPLE.raj.id, 'help');
+    expect((await app.reply(responseId)).text).toContain('Cascade');
+  });
+
+  test('When a request is stamped more than five minutes in the future, then it is refused like an old one and nothing runs', async () => {
+    slack.reset();
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    const body = new URLSearchParams({ command: '/cascade', text: 'help', user_id: PEOPLE.raj.id, team_id: app.teamId, response_url: slack.responseUrl('future'), trigger_id: 't' }).toString();
+    const res = await app.post(body, FORM, { timestamp: future });
+    expect(res.status).toBe(401);
+    const old = await app.post(body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(old.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.callsTo('response_url')).toHaveLength(0);
+    // Within the five minutes, either way, it is accepted.
+    const near = await app.post(body, FORM, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(near.status).toBe(200);
+  });
+
+  test('The check itself: an object passes; null, arrays, numbers and future stamps do not', () => {
+    const now = Date.UTC(2026, 10, 28, 12);
+    const s = String(now / 1000);
+    expect(checkRequest('{"type":"event_callback"}', 'application/json', s, now)).toEqual({ ok: true });
+    expect(checkRequest('payload=%7B%7D', FORM, s, now)).toEqual({ ok: true });
+    expect(checkRequest('command=%2Fcascade&text=help', FORM, s, now)).toEqual({ ok: true });
+    expect(checkRequest('ssl_check=1', FORM, undefined, now)).toEqual({ ok: true });
+    expect(checkRequest('null', 'application/json', s, now)).toMatchObject({ ok: false, status: 400 });
+    expect(checkRequest('payload=null', FORM, s, now)).toMatchObject({ ok: false, status: 400 });
+    expect(checkRequest('{}', 'application/json', String(now / 1000 + 301), now)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest('{}', 'application/json', String(now / 1000 + 299), now)).toEqual({ ok: true });
+  });
+});
