@@ -14,7 +14,18 @@ export const DEFAULT_FLAG_RULES = [
   { key: 'commitments_kept', threshold: 0.5, about: 'share of the last four commitments kept, below which a flag is raised' },
   { key: 'goal_pace', threshold: 0.8, about: 'attainment at the end of two periods running, below which a flag is raised' },
   { key: 'confidence_drop', threshold: 2, about: 'drop in the confidence rating since the last check-in' },
+  { key: 'flags_piling', threshold: 0.1, about: "share of the people in the chain with an open flag at which the CEO's reflection asks about the organisation first" },
 ] as const;
+
+/** Rules whose threshold is a share (0.05 to 1) rather than a whole number. */
+const SHARE_RULES = new Set(['commitments_kept', 'goal_pace', 'flags_piling']);
+
+/** A person a rule fires for, with the instant of the newest evidence it fired on. */
+interface Hit {
+  readonly person_id: string;
+  readonly detail: string;
+  readonly evidence_at: Date;
+}
 
 /** How often the rules run for a workspace, at most. */
 const EVERY_MS = 15 * 60_000;
@@ -27,7 +38,26 @@ export async function ensureFlagRules(db: Kysely<Database>, teamId: string): Pro
     .execute();
 }
 
-async function raise(db: Kysely<Database>, teamId: string, rule: string, hits: readonly { person_id: string; detail: string }[], now: Date): Promise<number> {
+/**
+ * Raises a flag per hit, once: not while one is open for the same person and rule, and not again after
+ * a leader closed one unless the rule fired on evidence newer than that close.
+ */
+async function raise(db: Kysely<Database>, teamId: string, rule: string, found: readonly Hit[], now: Date): Promise<number> {
+  if (found.length === 0) return 0;
+  const closes = await db
+    .selectFrom('flag')
+    .select(['person_id', (eb) => eb.fn.max('closed_at').as('closed_at')])
+    .where('team_id', '=', teamId)
+    .where('rule', '=', rule)
+    .where('status', '=', 'closed')
+    .where('person_id', 'in', found.map((h) => h.person_id))
+    .groupBy('person_id')
+    .execute();
+  const lastClose = new Map(closes.map((c) => [c.person_id, c.closed_at ? new Date(c.closed_at as unknown as string) : null]));
+  const hits = found.filter((h) => {
+    const closed = lastClose.get(h.person_id);
+    return !closed || new Date(h.evidence_at) > closed;
+  });
   if (hits.length === 0) return 0;
   const result = await db
     .insertInto('flag')
@@ -53,9 +83,9 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
   const missed = rules.get('missed_in_a_row');
   if (missed !== undefined) {
     const n = Math.max(1, Math.round(missed));
-    const hits = await sql<{ person_id: string; detail: string }>`
-      select person_id, ${`missed ${n} check-ins in a row`} as detail from (
-        select c.person_id, c.status, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+    const hits = await sql<Hit>`
+      select person_id, ${`missed ${n} check-ins in a row`} as detail, max(closes_at) as evidence_at from (
+        select c.person_id, c.status, c.closes_at, row_number() over (partition by c.person_id order by c.due_at desc) as rn
         from checkin c join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
         where c.team_id = ${teamId} and c.part = 'member' and c.status in ('answered', 'missed') and c.closes_at <= ${now}
       ) x where rn <= ${n} group by person_id having count(*) = ${n} and bool_and(status = 'missed')`.execute(db);
@@ -64,9 +94,9 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
 
   const kept = rules.get('commitments_kept');
   if (kept !== undefined) {
-    const hits = await sql<{ person_id: string; detail: string }>`
-      select owner_id as person_id, 'kept ' || count(*) filter (where status = 'done') || ' of the last 4 commitments' as detail from (
-        select m.owner_id, m.status, row_number() over (partition by m.owner_id order by m.closed_at desc, m.id desc) as rn
+    const hits = await sql<Hit>`
+      select owner_id as person_id, 'kept ' || count(*) filter (where status = 'done') || ' of the last 4 commitments' as detail, max(closed_at) as evidence_at from (
+        select m.owner_id, m.status, m.closed_at, row_number() over (partition by m.owner_id order by m.closed_at desc, m.id desc) as rn
         from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id and p.active
         where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed')
       ) x where rn <= 4 group by owner_id
@@ -76,9 +106,9 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
 
   const drop = rules.get('confidence_drop');
   if (drop !== undefined) {
-    const hits = await sql<{ person_id: string; detail: string }>`
-      select person_id, 'confidence went from ' || max(v) filter (where rn = 2) || ' to ' || max(v) filter (where rn = 1) as detail from (
-        select c.person_id, a.value_number as v, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+    const hits = await sql<Hit>`
+      select person_id, 'confidence went from ' || max(v) filter (where rn = 2) || ' to ' || max(v) filter (where rn = 1) as detail, max(at) as evidence_at from (
+        select c.person_id, a.value_number as v, coalesce(c.answered_at, c.due_at) as at, row_number() over (partition by c.person_id order by c.due_at desc) as rn
         from answer a join checkin c on c.id = a.checkin_id
         join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
         where c.team_id = ${teamId} and c.status = 'answered' and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
@@ -100,12 +130,17 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
       .where('p.active', '=', true)
       .execute();
     const owners = new Map((await listPeople(db, teamId, { activeOnly: true })).map((p) => [p.slack_user_id, p]));
-    const hits: { person_id: string; detail: string }[] = [];
+    const hits: Hit[] = [];
     for (const g of goals) {
       const owner = owners.get(g.owner_id)!;
       const [previous, before] = await pastAttainments(db, g, owner, now, 2);
-      if (previous !== undefined && before !== undefined && previous < pace && before < pace) {
-        hits.push({ person_id: g.owner_id, detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before * 100)}%, then ${Math.round(previous * 100)}%)` });
+      if (previous !== undefined && before !== undefined && previous.attainment < pace && before.attainment < pace) {
+        hits.push({
+          person_id: g.owner_id,
+          detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before.attainment * 100)}%, then ${Math.round(previous.attainment * 100)}%)`,
+          // The last day of the period judged: a flag closed after it is raised again only when another period ends.
+          evidence_at: new Date(`${previous.end}T23:59:59Z`),
+        });
       }
     }
     raised += await raise(db, teamId, 'goal_pace', hits, now);
@@ -176,8 +211,8 @@ export async function setFlagRule(db: Kysely<Database>, teamId: string, key: str
   if (!rule) throw invalid(`There is no flag rule "${key}". The rules are: ${DEFAULT_FLAG_RULES.map((r) => r.key).join(', ')}.`);
   if (change.threshold !== undefined) {
     const t = change.threshold;
-    const fraction = key === 'commitments_kept' || key === 'goal_pace';
-    if (!Number.isFinite(t) || (fraction ? t <= 0 || t > 1 : !Number.isInteger(t) || t < 1 || t > 10)) {
+    const fraction = SHARE_RULES.has(key);
+    if (!Number.isFinite(t) || (fraction ? t < 0.05 || t > 1 : !Number.isInteger(t) || t < 1 || t > 10)) {
       throw invalid(fraction ? `The threshold of ${key} is a share from 0.05 to 1, like 0.5.` : `The threshold of ${key} is a whole number from 1 to 10.`);
     }
   }
@@ -189,4 +224,20 @@ export async function setFlagRule(db: Kysely<Database>, teamId: string, key: str
     .where('key', '=', key)
     .execute();
   return (await listFlagRules(db, teamId)).find((r) => r.key === key)!;
+}
+
+/**
+ * Whether flags pile up across the organisation: the share of the people in the chain (everyone who reports
+ * to someone) with an open flag reaches the `flags_piling` rule's threshold. Off when the rule is off.
+ */
+export async function flagsPiling(db: Kysely<Database>, teamId: string): Promise<boolean> {
+  await ensureFlagRules(db, teamId);
+  const rule = await db.selectFrom('flag_rule').select(['active', 'threshold']).where('team_id', '=', teamId).where('key', '=', 'flags_piling').executeTakeFirst();
+  if (!rule?.active) return false;
+  const row = await sql<{ people: number; flagged: number }>`
+    select count(*)::int as people,
+      count(*) filter (where exists (select 1 from flag f where f.team_id = p.team_id and f.person_id = p.slack_user_id and f.status = 'open'))::int as flagged
+    from person p where p.team_id = ${teamId} and p.active and p.reports_to is not null`.execute(db);
+  const { people, flagged } = row.rows[0] ?? { people: 0, flagged: 0 };
+  return people > 0 && flagged > 0 && flagged / people >= Number(rule.threshold);
 }

@@ -54,6 +54,30 @@ export interface Standing {
   readonly expected: number;
   /** Percentage points ahead (positive) or behind (negative) of pace. */
   readonly paceGap: number;
+  /** The period has not run long enough to judge pace (its first working days): no verdict, no flag. */
+  readonly tooEarly: boolean;
+}
+
+/** How many working days of a period must have passed before its pace says anything. */
+export const EARLY_WORKING_DAYS: Record<GoalPeriod, number> = { week: 2, month: 3, quarter: 5 };
+
+const isWorkingDay = (date: string) => {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return d !== 0 && d !== 6;
+};
+
+/**
+ * The last day of a period's early stretch: the day its `EARLY_WORKING_DAYS`-th working day falls on. Until
+ * that day has passed, pace is "too early to tell"; a goal set after it is not judged on that period. Pure.
+ */
+export function earlyStretchEnd(period: GoalPeriod, bounds: { start: string; end: string }): string {
+  let day = bounds.start;
+  let seen = 0;
+  for (;;) {
+    if (isWorkingDay(day)) seen += 1;
+    if (seen >= EARLY_WORKING_DAYS[period] || day >= bounds.end) return day;
+    day = addDays(day, 1);
+  }
 }
 
 /** Attainment and pace of a goal on a day: computed from progress, never stored. */
@@ -84,21 +108,22 @@ async function standingIn(db: Kysely<Database>, goal: Goal, owner: Person, perio
   const elapsed = Math.min(days(period.start, asOf), days(period.start, period.end));
   const expected = elapsed / days(period.start, period.end);
   const attainment = value / target;
-  return { goal, ownerName: owner.name, period, value, attainment, expected, paceGap: Math.round((attainment - expected) * 100) };
+  return { goal, ownerName: owner.name, period, value, attainment, expected, paceGap: Math.round((attainment - expected) * 100), tooEarly: asOf <= earlyStretchEnd(goal.period, period) };
 }
 
 /**
  * The attainment at the end of each of the last `count` complete periods, most recent first; only
- * periods that ended after the goal was set count (a goal is not behind before it existed).
+ * periods the goal was set in time for count (a goal is not behind before it existed).
  */
-export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: Person, now: Date, count: number): Promise<number[]> {
-  const out: number[] = [];
+export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: Person, now: Date, count: number): Promise<{ attainment: number; end: string }[]> {
+  const out: { attainment: number; end: string }[] = [];
   let { start } = periodAround(goal.period, localDate(now, owner.tz));
   const set = localDate(goal.created_at, owner.tz);
   for (let i = 0; i < count; i++) {
     const period = periodAround(goal.period, addDays(start, -1));
-    if (period.end < set) break;
-    out.push((await standingIn(db, goal, owner, period, period.end)).attainment);
+    // Judged only on a period the goal was there for from its early stretch on.
+    if (set > earlyStretchEnd(goal.period, period)) break;
+    out.push({ attainment: (await standingIn(db, goal, owner, period, period.end)).attainment, end: period.end });
     start = period.start;
   }
   return out;
@@ -315,6 +340,6 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
 export function paceBar(s: Standing): string {
   const filled = Math.max(0, Math.min(5, Math.round(s.attainment * 5)));
   const pct = Math.round(s.attainment * 100);
-  const words = s.paceGap >= 0 ? (s.paceGap === 0 ? 'on pace' : `ahead of pace by ${s.paceGap} pts`) : `behind pace by ${-s.paceGap} pts`;
+  const words = s.tooEarly ? 'too early to tell' : s.paceGap >= 0 ? (s.paceGap === 0 ? 'on pace' : `ahead of pace by ${s.paceGap} pts`) : `behind pace by ${-s.paceGap} pts`;
   return `${'▰'.repeat(filled)}${'▱'.repeat(5 - filled)} ${pct}% — ${words}`;
 }

@@ -14,8 +14,10 @@ export interface ReportRow {
   readonly participation: number | null;
   /** Done of closed commitments, last eight weeks; null without any. */
   readonly kept: number | null;
-  /** The furthest-behind pace gap among their goals, in points; null without goals. */
+  /** The furthest-behind pace gap among their goals, in points; null without goals or while too early to tell. */
   readonly pace: number | null;
+  /** How many active goals they have. */
+  readonly goals: number;
   readonly openFlags: number;
 }
 
@@ -115,7 +117,8 @@ async function reportRows(db: Kysely<Database>, teamId: string, leaderId: string
       name: r.name,
       participation: p && p.held > 0 ? p.answered / p.held : null,
       kept: kept.get(r.slack_user_id) ?? null,
-      pace: goals.length ? Math.min(...goals.map((g) => g.paceGap)) : null,
+      pace: goals.some((g) => !g.tooEarly) ? Math.min(...goals.filter((g) => !g.tooEarly).map((g) => g.paceGap)) : null,
+      goals: goals.length,
       openFlags: flags.find((f) => f.person_id === r.slack_user_id)?.n ?? 0,
     });
   }

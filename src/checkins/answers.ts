@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
+import { flagsPiling } from '../accountability/flags';
 import { applyReviews, commitmentsToReview, nextCheckinDate, type ReviewOutcome } from '../accountability/commitments';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
@@ -8,14 +9,6 @@ import { localDate } from './status';
 
 /** A round asks at most this many questions: the cadence's fixed ones, then rotating ones. */
 export const MAX_QUESTIONS = 5;
-
-/** How many open flags across the organisation make the CEO's check-in ask about organisational factors. */
-export const FLAGS_PILING = 3;
-
-async function openFlagCount(db: Kysely<Database>, teamId: string): Promise<number> {
-  const row = await db.selectFrom('flag').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).where('status', '=', 'open').executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
 
 /**
  * The questions of one check-in: the fixed questions of its level (and part: a leader's reflection has
@@ -41,9 +34,10 @@ export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): P
     .where(sql<boolean>`${ctx.level} = any(q.levels)`)
     .where('q.audience', '=', ctx.part)
     .execute();
-  // The organisational-factors question goes to the CEO only when flags pile up across the organisation.
+  // The organisational-factors question goes to the CEO only when flags pile up across the organisation:
+  // a share of its people (the flags_piling rule), not a count that a large org always reaches.
   const conditional = candidates.filter((q) => q.ask_when === 'flags_piling');
-  const piling = conditional.length > 0 && (await openFlagCount(db, ctx.teamId)) >= FLAGS_PILING;
+  const piling = conditional.length > 0 && (await flagsPiling(db, ctx.teamId));
   const asked = candidates.filter((q) => q.ask_when === null || piling);
   const fixed = asked.filter((q) => q.fixed).sort((a, b) => a.position - b.position);
   const rotating = asked

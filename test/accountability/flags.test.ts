@@ -1,4 +1,4 @@
-import { FLAGS_PILING, questionsFor } from '../../src/checkins/answers';
+import { questionsFor } from '../../src/checkins/answers';
 import { buildBrief } from '../../src/checkins/briefs';
 import type { CheckinContext } from '../../src/checkins/context';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
@@ -170,8 +170,9 @@ describe('Who sees flags, and how they close', () => {
 
   test("When flags pile up across the organisation, then the CEO's own reflection asks about organisational factors first; otherwise it does not", async () => {
     const ceo = { id: 0, teamId: team, personId: PEOPLE.ceo.id, part: 'leader', level: 'ceo_president' } as unknown as CheckinContext;
-    const open = Number((await db.db.selectFrom('flag').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
-    expect(open).toBeGreaterThanOrEqual(FLAGS_PILING);
+    // Two of the chart's six people below the CEO have open flags: a third, over the default 10%.
+    const flagged = await db.db.selectFrom('flag').select('person_id').distinct().where('status', '=', 'open').execute();
+    expect(flagged.length).toBe(2);
     const piling = await questionsFor(db.db, ceo);
     expect(piling[0]!.text).toContain('Flags are piling up across the sales organisation. Before looking at the people: could territory, tooling, training, process or support explain this');
     await db.db.updateTable('flag').set({ status: 'closed', org_factors: 'Closed for the test of the quiet case' }).execute();
@@ -191,3 +192,54 @@ describe('Who sees flags, and how they close', () => {
   });
 });
 
+
+describe('Signals that stay right over weeks', () => {
+  test('When a leader closes a flag with the organisational answer, then the rule does not raise it again 40 minutes later, only on new evidence', async () => {
+    await db.db.deleteFrom('flag').execute();
+    await db.db.updateTable('flag_rule').set({ active: true }).execute();
+    await week(PEOPLE.mia.id, '2026-12-07', 'missed');
+    await week(PEOPLE.mia.id, '2026-12-14', 'missed');
+    now.current = new Date('2026-12-17T09:00:00Z');
+    await evaluateFlags(db.db, team, now.current, { force: true });
+    const flag = await db.db.selectFrom('flag').selectAll().where('person_id', '=', PEOPLE.mia.id).where('rule', '=', 'missed_in_a_row').executeTakeFirstOrThrow();
+    const closed = await say(PEOPLE.ann.id, `flag close ${flag.id} "Process: the Monday slot clashes with her customer calls"`);
+    expect(closed.text).toContain('closed');
+
+    now.current = new Date('2026-12-17T09:40:00Z');
+    await evaluateFlags(db.db, team, now.current, { force: true });
+    now.current = new Date('2026-12-18T09:00:00Z');
+    await evaluateFlags(db.db, team, now.current, { force: true });
+    const mia = async () => db.db.selectFrom('flag').select(['status']).where('person_id', '=', PEOPLE.mia.id).where('rule', '=', 'missed_in_a_row').orderBy('id').execute();
+    expect(await mia()).toEqual([{ status: 'closed' }]);
+
+    // New evidence: the next two check-ins are missed too, after the close.
+    await week(PEOPLE.mia.id, '2026-12-21', 'missed');
+    await week(PEOPLE.mia.id, '2026-12-28', 'missed');
+    now.current = new Date('2026-12-31T09:00:00Z');
+    await evaluateFlags(db.db, team, now.current, { force: true });
+    expect(await mia()).toEqual([{ status: 'closed' }, { status: 'open' }]);
+  });
+
+  test('When 3 of 40 people have open flags, then the CEO is not asked about the organisation; at the 10% rule threshold, they are', async () => {
+    await db.db.deleteFrom('flag').execute();
+    const extra = Array.from({ length: 34 }, (_, i) => `UXTRA${String(i).padStart(3, '0')}`);
+    await db.db.insertInto('person').values(extra.map((id) => ({ team_id: team, slack_user_id: id, name: id, email: null, role: 'rep' as const, reports_to: PEOPLE.ann.id, paused_until: null, profile_refreshed_at: null }))).execute();
+    const people = Number((await db.db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', team).where('active', '=', true).where('reports_to', 'is not', null).executeTakeFirstOrThrow()).n);
+    expect(people).toBe(40);
+    const flag = (ids: string[]) => db.db.insertInto('flag').values(ids.map((id) => ({ team_id: team, person_id: id, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', org_factors: null, closed_by: null, closed_at: null }))).execute();
+    const ceo = { id: 0, teamId: team, personId: PEOPLE.ceo.id, part: 'leader', level: 'ceo_president' } as unknown as CheckinContext;
+    const asks = async () => (await questionsFor(db.db, ceo)).some((q) => q.text.includes('Flags are piling up'));
+
+    await flag(extra.slice(0, 3));
+    expect(await asks()).toBe(false);
+    await flag(extra.slice(3, 4));
+    expect(await asks()).toBe(true);
+    expect((await say(PEOPLE.admin.id, 'flag rule flags_piling 0.25')).text).toContain('`flags_piling` — on, threshold 0.25');
+    expect(await asks()).toBe(false);
+    await say(PEOPLE.admin.id, 'flag rule flags_piling off');
+    await flag(extra.slice(4, 30));
+    expect(await asks()).toBe(false);
+    await db.db.deleteFrom('person').where('slack_user_id', 'in', extra).execute();
+    await db.db.deleteFrom('flag').execute();
+  });
+});

@@ -1,6 +1,7 @@
 import { questionsFor, submitAnswers } from '../../src/checkins/answers';
 import { checkinContext } from '../../src/checkins/context';
-import { importGoals, importProgress, paceBar, periodAround, standingOf } from '../../src/accountability/goals';
+import { earlyStretchEnd, importGoals, pastAttainments, importProgress, paceBar, periodAround, standingOf } from '../../src/accountability/goals';
+import { evaluateFlags } from '../../src/accountability/flags';
 import { tick } from '../../src/scheduler/tick';
 import type { TestApp } from '../support/app';
 import { startFixture, tickDeps, type Fixture } from '../support/cascade';
@@ -101,7 +102,36 @@ describe('Goals and progress', () => {
     now.current = new Date('2026-12-01T12:00:00Z');
     const raj = await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current);
     expect(raj).toMatchObject({ value: 0, attainment: 0, period: { start: '2026-12-01', end: '2026-12-31' } });
-    expect(paceBar(raj)).toBe('▱▱▱▱▱ 0% — behind pace by 3 pts');
+    expect(paceBar(raj)).toBe('▱▱▱▱▱ 0% — too early to tell');
+    expect(raj.tooEarly).toBe(true);
+  });
+
+  test('When a month starts, then pace says "too early to tell" and no goal-pace flag is raised until its first three working days have passed', async () => {
+    // Ann's reps' goals were set in November; on the morning of 1 December nothing is judged.
+    await db.db.updateTable('flag_rule').set({ threshold: 0.8 }).where('key', '=', 'goal_pace').execute();
+    now.current = new Date('2026-12-01T06:00:00Z');
+    await evaluateFlags(db.db, app.teamId, now.current, { force: true });
+    expect(await db.db.selectFrom('flag').select('person_id').where('rule', '=', 'goal_pace').execute()).toEqual([]);
+    const status = await say(PEOPLE.raj.id, 'status');
+    expect(status.text).toContain('too early to tell');
+    expect(status.text).not.toContain('behind pace');
+    await app.event({ type: 'app_home_opened', user: PEOPLE.ann.id, channel: 'DANN', tab: 'home', event_ts: '9.1' });
+    const [home] = await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.ann.id });
+    expect(JSON.stringify(home!.args.view.blocks)).toContain(`<@${PEOPLE.raj.id}> — check-ins`);
+    expect(JSON.stringify(home!.args.view.blocks)).toContain('pace: too early to tell');
+
+    // Thursday 3 December is the third working day; from Friday 4 December the verdict is given.
+    now.current = new Date('2026-12-03T18:00:00Z');
+    expect(paceBar(await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current))).toContain('too early to tell');
+    now.current = new Date('2026-12-04T06:00:00Z');
+    expect(paceBar(await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current))).toBe('▱▱▱▱▱ 0% — behind pace by 13 pts');
+
+    // A goal set on 20 November is judged on December, not on the November it joined late.
+    const late = { ...(await goal(PEOPLE.raj.id)), created_at: new Date('2026-11-20T00:00:00Z') };
+    const judged = await pastAttainments(db.db, late, await person(PEOPLE.raj.id), new Date('2027-01-01T06:00:00Z'), 2);
+    expect(judged.map((j) => j.end)).toEqual(['2026-12-31']);
+    expect(earlyStretchEnd('month', periodAround('month', '2026-11-30'))).toBe('2026-11-04');
+    expect(earlyStretchEnd('week', periodAround('week', '2026-11-25'))).toBe('2026-11-24');
   });
 
   test('When a CSV has a bad line, then it is named by its number and nothing of the file is applied', async () => {

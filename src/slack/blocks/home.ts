@@ -9,7 +9,7 @@ import { context, dayLabel, header, section, sections, typed } from './text';
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 function reportLine(r: ReportRow): string {
-  const pace = r.pace === null ? 'no goals' : r.pace >= 0 ? `on pace (+${r.pace})` : `behind by ${-r.pace} pts`;
+  const pace = r.pace === null ? (r.goals ? 'pace: too early to tell' : 'no goals') : r.pace >= 0 ? `on pace (+${r.pace})` : `behind by ${-r.pace} pts`;
   const flags = r.openFlags ? ` · :triangular_flag_on_post: ${r.openFlags}` : '';
   return `<@${r.personId}> — check-ins ${pct(r.participation)} · commitments kept ${pct(r.kept)} · ${pace}${flags}`;
 }
