@@ -12,3 +12,16 @@ export class UserError extends Error {
 export const notAllowed = (message: string) => new UserError(message, 'not_allowed');
 export const notFound = (message: string) => new UserError(message, 'not_found');
 export const invalid = (message: string) => new UserError(message, 'invalid');
+
+/** The largest id a row can have (Postgres `integer`): a bigger number can name nothing. */
+export const MAX_ID = 2_147_483_647;
+
+/** An id from a button or a modal: a whole number that can name a row, or a refusal that says so. */
+export function readId(value: unknown, what: string): number {
+  const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(String(value ?? '')) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_ID) throw notFound(`That ${what} no longer exists.`);
+  return n;
+}
+
+/** The largest goal target or progress value Cascade keeps (a trillion): beyond it a figure is a typo. */
+export const MAX_AMOUNT = 1e12;

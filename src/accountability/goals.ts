@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { addDays, isCalendarDate } from '../checkins/schedule';
 import { localDate } from '../checkins/status';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
-import { invalid, notAllowed, notFound } from '../errors';
+import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { isAdmin } from '../org/access';
 import { parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
@@ -151,6 +151,7 @@ function checkDraft(d: GoalDraft): { name: string; target: number; unit: string;
   const target = typeof d.target === 'number' ? d.target : Number(String(d.target).replace(/[_,]/g, ''));
   if (String(d.target).trim() === '' || !Number.isFinite(target)) throw invalid(`"${d.target}" is not a number: give the target as digits, like 250000.`);
   if (target <= 0) throw invalid('A target must be more than zero.');
+  if (target > MAX_AMOUNT) throw invalid('A target can be at most 1,000,000,000,000.');
   const unit = readUnit(d.unit);
   if (!unit) throw invalid(`"${d.unit}" is not a unit: use a currency code (USD, EUR …), count, or percent.`);
   const period = readPeriod(d.period);
@@ -203,6 +204,7 @@ export async function reportProgress(
   const value = typeof input.value === 'number' ? input.value : Number(String(input.value).replace(/[_,]/g, ''));
   if (String(input.value).trim() === '' || !Number.isFinite(value)) throw invalid(`"${input.value}" is not a number: give the value as digits, like 120000.`);
   if (value < 0) throw invalid('Progress cannot be negative.');
+  if (value > MAX_AMOUNT) throw invalid('Progress can be at most 1,000,000,000,000.');
   await db
     .insertInto('progress')
     .values({ team_id: input.teamId, person_id: person.slack_user_id, goal_name: goal.name, value, recorded_on: input.on ?? localDate(input.now, person.tz), source: input.source ?? 'command', source_ref: null })
@@ -323,7 +325,8 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
     else if (!goal) errors.push({ line: r.line, message: `${person.name} has no goal called "${get('goal')}"` });
     else if (get('value') === '' || !Number.isFinite(value)) errors.push({ line: r.line, message: `"${get('value')}" is not a number` });
     else if (value < 0) errors.push({ line: r.line, message: 'progress cannot be negative' });
-    else if (!isCalendarDate(date)) errors.push({ line: r.line, message: `"${date}" is not a date (YYYY-MM-DD)` });
+    else if (value > MAX_AMOUNT) errors.push({ line: r.line, message: 'progress can be at most 1,000,000,000,000' });
+    else if (!isCalendarDate(date)) errors.push({ line: r.line, message: `"${date}" is not a date between 2000 and 2100 (YYYY-MM-DD)` });
     else valid.push({ personId: person.slack_user_id, name: goal.name, value, on: date });
   }
   if (errors.length > 0) return { ok: false, applied: 0, errors: errors.sort((a, b) => a.line - b.line) };

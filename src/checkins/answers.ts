@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Answer, Database, Question } from '../db/types';
-import { invalid, notAllowed, notFound } from '../errors';
+import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
 import { applyReviews, commitmentsToReview, nextCheckinDate, type ReviewOutcome } from '../accountability/commitments';
 import { getPerson } from '../org/people';
@@ -81,10 +81,12 @@ export function validateAnswers(questions: readonly Question[], raw: RawAnswers)
       continue;
     }
     if (q.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) errors[q.id] = 'A number, please (like 12 or 3.5).';
+    else if (q.kind === 'number' && Math.abs(Number(value)) > MAX_AMOUNT) errors[q.id] = 'At most 1,000,000,000,000.';
     if (q.kind === 'rating_1_5' && !/^[1-5]$/.test(value)) errors[q.id] = 'Pick from 1 to 5.';
     if (q.kind === 'yes_no' && value !== 'yes' && value !== 'no') errors[q.id] = 'Yes or no.';
     if (q.kind === 'choice' && q.choices && !q.choices.includes(value)) errors[q.id] = `One of: ${q.choices.join(', ')}.`;
     if (value.length > 3000) errors[q.id] = 'At most 3,000 characters.';
+    if (value.includes('\u0000')) errors[q.id] = 'This answer contains a NUL character, which cannot be kept: type it again without it.';
   }
   return errors;
 }

@@ -27,9 +27,11 @@ export function weekdayOf(date: CalendarDate): number {
   return new Date(toMs(date)).getUTCDay();
 }
 
-/** True for a real calendar date written YYYY-MM-DD (not 2026-02-30). */
+/** True for a real calendar date written YYYY-MM-DD (not 2026-02-30), between 2000 and 2100. */
 export function isCalendarDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const year = Number(text.slice(0, 4));
+  if (year < 2000 || year > 2100) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }

@@ -8,6 +8,13 @@ export function isAdmin(userId: string, person: Pick<Person, 'is_admin' | 'activ
   return configAdmins.includes(userId) || (person !== undefined && person.active && person.is_admin);
 }
 
+/** Whether someone leads anyone in the chart (has an active direct report) and whether they are an admin. */
+export async function audienceOf(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<{ leader: boolean; admin: boolean }> {
+  const person = await db.selectFrom('person').select(['is_admin', 'active']).where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
+  const report = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).limit(1).executeTakeFirst();
+  return { leader: report !== undefined && person?.active === true, admin: isAdmin(userId, person, configAdmins) };
+}
+
 /** Throws a refusal that names who can do it, unless `userId` is an admin. */
 export async function requireAdmin(
   db: Kysely<Database>,

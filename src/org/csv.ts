@@ -74,7 +74,8 @@ export function parseCsv(text: string): CsvParseResult {
       break;
     }
     fields.push(field);
-    if (!(fields.length === 1 && fields[0]!.trim() === '')) records.push({ line: startLine, fields });
+    if (fields.some((f) => f.includes('\u0000'))) errors.push({ line: startLine, message: 'contains a NUL character, which cannot be kept' });
+    else if (!(fields.length === 1 && fields[0]!.trim() === '')) records.push({ line: startLine, fields });
   }
   return { records, errors };
 }

@@ -6,6 +6,9 @@ import type { Directory, DirectoryUser } from './directory';
 import { listPeople, upsertPeople } from './people';
 import { isRole, SLACK_USER_ID } from './roles';
 
+/** The longest name a person can have in the chart. */
+export const MAX_NAME = 200;
+
 export const ORG_CSV_COLUMNS = ['slack_user_id', 'email', 'name', 'role', 'manager', 'admin'] as const;
 
 export interface LineError {
@@ -93,6 +96,7 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     if (hasAdminColumn && !YES.has(adminRaw) && !NO.has(adminRaw)) {
       lineErrors.push(`admin "${col(f, 'admin')}" should be yes or no (or left empty)`);
     }
+    if (col(f, 'name').length > MAX_NAME) lineErrors.push(`the name is longer than ${MAX_NAME} characters`);
     if (idRaw && seenId.has(idRaw)) lineErrors.push(`duplicate: ${idRaw} is already on line ${seenId.get(idRaw)}`);
     if (emailRaw && seenEmail.has(emailRaw)) lineErrors.push(`duplicate: ${emailRaw} is already on line ${seenEmail.get(emailRaw)}`);
     if (idRaw && !seenId.has(idRaw)) seenId.set(idRaw, line);

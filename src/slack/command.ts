@@ -3,9 +3,10 @@ import type { CadenceChanges } from '../checkins/cadences';
 import { QUESTION_KINDS, QUESTION_INTENTS, type QuestionDraft } from '../checkins/questions';
 import { isCalendarDate, WEEKDAYS } from '../checkins/schedule';
 import type { DigestScope } from '../db/types';
+import { MAX_ID } from '../errors';
 
 export type ParsedCommand =
-  | { readonly kind: 'help' }
+  | { readonly kind: 'help'; readonly admin?: boolean }
   | { readonly kind: 'org.show'; readonly userId?: string }
   | { readonly kind: 'org.set'; readonly userId: string; readonly role: Role; readonly reportsTo?: string; readonly admin?: boolean }
   | { readonly kind: 'org.remove'; readonly userId: string }
@@ -37,45 +38,49 @@ export type ParsedCommand =
   | { readonly kind: 'questions.retire'; readonly id: number }
   | { readonly kind: 'usage'; readonly error: string; readonly usage: readonly string[] };
 
+/** Who may use a command: help lists to each person what they may use (admins: `/cascade help admin`). */
+export type Allowed = 'everyone' | 'leaders' | 'admins';
+
 /** What exists, as `/cascade help` lists it; each entry is also the usage line of its subcommand. */
 export const COMMANDS = [
-  { name: 'help', usage: '/cascade help', about: 'what Cascade can do' },
-  { name: 'org', usage: '/cascade org show [@person]', about: "someone's chain up and direct reports (yours by default)" },
-  { name: 'org', usage: '/cascade org set @person <ceo|president|manager|rep> [reports-to @leader] [admin|not-admin]', about: 'add a person or change their role, leader or admin flag (admins)' },
-  { name: 'org', usage: '/cascade org remove @person', about: 'take a person out of the org chart; their history is kept (admins)' },
-  { name: 'org', usage: '/cascade org import', about: 'paste a CSV of the whole org chart (admins)' },
-  { name: 'status', usage: '/cascade status', about: 'your next check-ins and anything unanswered' },
-  { name: 'checkin', usage: '/cascade checkin', about: 'answer your open check-in now' },
-  { name: 'commit', usage: '/cascade commit <text> [by <YYYY-MM-DD>]', about: 'commit to your leader; due at your next check-in unless you give a day' },
-  { name: 'commitments', usage: '/cascade commitments [@person]', about: 'open and recent commitments (yours, or of someone below you)' },
-  { name: 'done', usage: '/cascade done <number>', about: 'close a commitment as done' },
-  { name: 'goal', usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>', about: 'set a goal for someone below you, or a team goal (leaders, admins)' },
-  { name: 'progress', usage: '/cascade progress "<goal>" <value>', about: 'report where one of your goals stands this period' },
-  { name: 'goals', usage: '/cascade goals [@person]', about: 'goals with attainment and pace (yours, or of someone below you)' },
-  { name: 'digest', usage: '/cascade digest channel <team|org|exec> #channel', about: 'where a digest is posted (team: your own team; org and exec: admins; exec may be `dm`)' },
-  { name: 'digest', usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>', about: 'when a digest is posted' },
-  { name: 'digest', usage: '/cascade digest preview [team|org|exec]', about: 'the last complete period’s digest, to you alone' },
-  { name: 'digest', usage: '/cascade digest now [team|org|exec]', about: 'post the digest in its channel now (admins, or a leader for their team)' },
-  { name: 'export', usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]', about: 'CSV files of check-ins, answers, commitments, goals and progress, in your DM (admins; default: the last 90 days)' },
-  { name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
-  { name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
-  { name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
-  { name: 'flag', usage: '/cascade flag rules', about: 'the flag rules and their thresholds' },
-  { name: 'flag', usage: '/cascade flag rule <rule> on|off|<threshold>', about: 'switch a flag rule or change its threshold (admins)' },
-  { name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
-  { name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
-  { name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
-  { name: 'cadence', usage: '/cascade cadence list', about: 'when each level of the cascade meets' },
+  { allowed: 'everyone', name: 'help', usage: '/cascade help', about: 'what Cascade can do' },
+  { allowed: 'everyone', name: 'org', usage: '/cascade org show [@person]', about: "someone's chain up and direct reports (yours by default)" },
+  { allowed: 'admins', name: 'org', usage: '/cascade org set @person <ceo|president|manager|rep> [reports-to @leader] [admin|not-admin]', about: 'add a person or change their role, leader or admin flag (admins)' },
+  { allowed: 'admins', name: 'org', usage: '/cascade org remove @person', about: 'take a person out of the org chart; their history is kept (admins)' },
+  { allowed: 'admins', name: 'org', usage: '/cascade org import', about: 'paste a CSV of the whole org chart (admins)' },
+  { allowed: 'everyone', name: 'status', usage: '/cascade status', about: 'your next check-ins and anything unanswered' },
+  { allowed: 'everyone', name: 'checkin', usage: '/cascade checkin', about: 'answer your open check-in now' },
+  { allowed: 'everyone', name: 'commit', usage: '/cascade commit <text> [by <YYYY-MM-DD>]', about: 'commit to your leader; due at your next check-in unless you give a day' },
+  { allowed: 'everyone', name: 'commitments', usage: '/cascade commitments [@person]', about: 'open and recent commitments (yours, or of someone below you)' },
+  { allowed: 'everyone', name: 'done', usage: '/cascade done <number>', about: 'close a commitment as done' },
+  { allowed: 'leaders', name: 'goal', usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>', about: 'set a goal for someone below you, or a team goal (leaders, admins)' },
+  { allowed: 'everyone', name: 'progress', usage: '/cascade progress "<goal>" <value>', about: 'report where one of your goals stands this period' },
+  { allowed: 'everyone', name: 'goals', usage: '/cascade goals [@person]', about: 'goals with attainment and pace (yours, or of someone below you)' },
+  { allowed: 'leaders', name: 'digest', usage: '/cascade digest channel <team|org|exec> #channel', about: 'where a digest is posted (team: your own team; org and exec: admins; exec may be `dm`)' },
+  { allowed: 'leaders', name: 'digest', usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>', about: 'when a digest is posted' },
+  { allowed: 'everyone', name: 'digest', usage: '/cascade digest preview [team|org|exec]', about: 'the last complete period’s digest, to you alone' },
+  { allowed: 'leaders', name: 'digest', usage: '/cascade digest now [team|org|exec]', about: 'post the digest in its channel now (admins, or a leader for their team)' },
+  { allowed: 'everyone', name: 'export', usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]', about: 'CSV files of check-ins, answers, commitments, goals and progress, in your DM (admins; default: the last 90 days)' },
+  { allowed: 'admins', name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
+  { allowed: 'leaders', name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
+  { allowed: 'leaders', name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },
+  { allowed: 'everyone', name: 'flag', usage: '/cascade flag rules', about: 'the flag rules and their thresholds' },
+  { allowed: 'admins', name: 'flag', usage: '/cascade flag rule <rule> on|off|<threshold>', about: 'switch a flag rule or change its threshold (admins)' },
+  { allowed: 'everyone', name: 'team', usage: '/cascade team [@person]', about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)" },
+  { allowed: 'everyone', name: 'pause', usage: '/cascade pause [@person] until <YYYY-MM-DD>', about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)' },
+  { allowed: 'everyone', name: 'pause', usage: '/cascade pause [@person] off', about: 'end a pause' },
+  { allowed: 'everyone', name: 'cadence', usage: '/cascade cadence list', about: 'when each level of the cascade meets' },
   {
+    allowed: 'admins',
     name: 'cadence',
     usage: '/cascade cadence set <cadence> [weekly|biweekly|monthly [first|second|third|fourth|last]|cron "<expr>"] [<weekday>] [at HH:MM] [individual|team #channel] [window <days>] [reminder on|off] [on|off]',
     about: 'change a cadence (admins)',
   },
-  { name: 'questions', usage: '/cascade questions list [<level>]', about: 'the questions each level is asked' },
-  { name: 'questions', usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"] [goal "<goal name>"]', about: 'add a question (admins); a number question with a goal reports progress towards it' },
-  { name: 'questions', usage: '/cascade questions edit <number> "<text>"', about: 'reword a question (admins)' },
-  { name: 'questions', usage: '/cascade questions retire <number>', about: 'stop asking a question; past answers keep its text (admins)' },
-] as const;
+  { allowed: 'everyone', name: 'questions', usage: '/cascade questions list [<level>]', about: 'the questions each level is asked' },
+  { allowed: 'admins', name: 'questions', usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"] [goal "<goal name>"]', about: 'add a question (admins); a number question with a goal reports progress towards it' },
+  { allowed: 'admins', name: 'questions', usage: '/cascade questions edit <number> "<text>"', about: 'reword a question (admins)' },
+  { allowed: 'admins', name: 'questions', usage: '/cascade questions retire <number>', about: 'stop asking a question; past answers keep its text (admins)' },
+] as const satisfies readonly { allowed: Allowed; name: string; usage: string; about: string }[];
 
 const usageOf = (name: string) => COMMANDS.filter((c) => c.name === name).map((c) => c.usage);
 
@@ -112,9 +117,11 @@ function notAMention(t: Token | undefined, what: string): string {
 
 /** Turns the text after `/cascade` into a command, or a usage message saying what was wrong. Pure. */
 export function parseCommand(text: string): ParsedCommand {
+  if (text.includes('\u0000')) return { kind: 'usage', error: 'The command contains a NUL character, which Cascade cannot keep: type it again without it.', usage: [] };
   const tokens = tokenize(text.trim());
   const head = word(tokens[0]);
-  if (tokens.length === 0 || head === 'help') return { kind: 'help' };
+  if (tokens.length === 0) return { kind: 'help' };
+  if (head === 'help') return word(tokens[1]) === 'admin' ? { kind: 'help', admin: true } : { kind: 'help' };
   switch (head) {
     case 'status':
     case 'checkin':
@@ -127,7 +134,7 @@ export function parseCommand(text: string): ParsedCommand {
       let by: string | undefined;
       const last = rest[rest.length - 1];
       if (rest.length >= 2 && word(rest[rest.length - 2]) === 'by' && last?.kind === 'word' && ISO_DATE.test(last.text)) {
-        if (!isCalendarDate(last.text)) return usage(`"${last.text}" is not a date: write it as YYYY-MM-DD, like 2026-12-24.`, 'commit');
+        if (!isCalendarDate(last.text)) return usage(`"${last.text}" is not a date between 2000 and 2100: write it as YYYY-MM-DD, like 2026-12-24.`, 'commit');
         by = last.text;
         rest.splice(rest.length - 2, 2);
       }
@@ -141,7 +148,7 @@ export function parseCommand(text: string): ParsedCommand {
     }
     case 'done': {
       const t = tokens[1];
-      const id = t?.kind === 'word' ? Number(t.text.replace(/^#/, '')) : NaN;
+      const id = numberOf(t);
       if (!Number.isInteger(id) || id <= 0 || tokens.length > 2) return usage('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.', 'done');
       return { kind: 'done', id };
     }
@@ -173,7 +180,7 @@ export function parseCommand(text: string): ParsedCommand {
       if (rest.length === 0) return { kind: 'export' };
       const [f, from, t, to, ...extra] = rest.map((x) => (x.kind === 'word' ? x.text : describe(x)));
       if (f?.toLowerCase() !== 'from' || t?.toLowerCase() !== 'to' || !from || !to || !isCalendarDate(from) || !isCalendarDate(to) || extra.length) {
-        return usage('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD`, or nothing for the last 90 days.', 'export');
+        return usage('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD` (between 2000 and 2100), or nothing for the last 90 days.', 'export');
       }
       return { kind: 'export', from, to };
     }
@@ -197,7 +204,7 @@ export function parseCommand(text: string): ParsedCommand {
         if (!Number.isFinite(threshold)) return usage(`"${value}" is neither on, off nor a number.`, 'flag');
         return { kind: 'flag.rule', key, threshold };
       }
-      const id = tokens[2]?.kind === 'word' ? Number((tokens[2] as { text: string }).text.replace(/^#/, '')) : NaN;
+      const id = numberOf(tokens[2]);
       if (word(tokens[1]) !== 'close' || !Number.isInteger(id) || id <= 0) return usage('Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.', 'flag');
       const answer = tokens.slice(3).map(describe).join(' ').trim();
       return { kind: 'flag.close', id, answer };
@@ -288,6 +295,13 @@ function optionalPerson(tokens: Token[], name: string): { userId?: string } | { 
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A number as `/cascade … list` shows it (`12` or `#12`): a whole number that can name a row, or NaN. */
+function numberOf(t: Token | undefined): number {
+  const text = t?.kind === 'word' ? t.text.replace(/^#/, '') : '';
+  const n = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  return n > 0 && n <= MAX_ID ? n : NaN;
+}
+
 function parsePause(tokens: Token[]): ParsedCommand {
   let rest = tokens;
   let userId: string | undefined;
@@ -304,7 +318,7 @@ function parsePause(tokens: Token[]): ParsedCommand {
   }
   if (w !== 'until') return usage('Say until which day, like `/cascade pause until 2026-12-24`.', 'pause');
   const date = rest[1]?.kind === 'word' ? rest[1].text : undefined;
-  if (!date || !isCalendarDate(date)) return usage(`${date ? `"${date}" is not a date` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`, 'pause');
+  if (!date || !isCalendarDate(date)) return usage(`${date ? `"${date}" is not a date between 2000 and 2100` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`, 'pause');
   if (rest.length > 2) return usage(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`, 'pause');
   return { kind: 'pause', ...(userId ? { userId } : {}), until: date };
 }
@@ -414,7 +428,7 @@ function parseQuestions(tokens: Token[]): ParsedCommand {
     }
     case 'edit':
     case 'retire': {
-      const id = rest[0]?.kind === 'word' ? Number(rest[0].text.replace(/^#/, '')) : NaN;
+      const id = numberOf(rest[0]);
       if (!Number.isInteger(id) || id <= 0) return usage('Give the question’s number, as `/cascade questions list` shows it.', 'questions');
       if (sub === 'retire') {
         if (rest.length > 1) return usage(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`, 'questions');

@@ -15,7 +15,7 @@ export function toDirectoryUser(user: SlackUser): DirectoryUser {
   const p = user.profile ?? {};
   return {
     id: user.id ?? '',
-    name: p.real_name || user.real_name || p.display_name || user.name || user.id || '',
+    name: (p.real_name || user.real_name || p.display_name || user.name || user.id || '').slice(0, 200),
     email: p.email ? p.email.toLowerCase() : null,
     tz: user.tz || 'UTC',
     deleted: user.deleted === true,

@@ -30,11 +30,26 @@ async function run(userId: string, text: string) {
 }
 
 describe('/cascade over signed HTTP', () => {
-  test('When someone types /cascade help, then they get the list of commands, ephemeral', async () => {
+  test('When someone types /cascade help, then they get the commands they may use, ephemeral, never cut', async () => {
     const reply = await run(PEOPLE.raj.id, 'help');
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toContain('/cascade org show [@person]');
-    expect(reply.text).toContain('/cascade org import');
+    expect(reply.text).toContain('/cascade commit <text>');
+    expect(reply.text).not.toContain('/cascade org import');
+    expect(reply.text).not.toContain('/cascade questions retire');
+    expect(JSON.stringify(reply.blocks)).not.toContain('help admin');
+
+    const admin = await run(PEOPLE.admin.id, 'help');
+    expect(JSON.stringify(admin.blocks)).toContain('`/cascade help admin` lists the commands that set Cascade up');
+    const list = await run(PEOPLE.admin.id, 'help admin');
+    for (const usage of ['/cascade org import', '/cascade questions edit <number> "<text>"', '/cascade questions retire <number>', '/cascade cadence set <cadence>', '/cascade flag rule <rule> on|off|<threshold>']) {
+      expect(list.text).toContain(usage);
+    }
+    expect(list.text).not.toContain('/cascade status');
+    // Every line shown whole, every section within Slack's 3,000 characters.
+    const shown = list.blocks!.filter((b: any) => b.type === 'section').map((b: any) => b.text.text as string);
+    for (const text of shown) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(shown.join('\n')).toContain('`/cascade questions retire <number>` — stop asking a question; past answers keep its text (admins)');
   });
 
   test('When the subcommand is unknown, then a short usage message says so and lists what works', async () => {

@@ -65,7 +65,7 @@ describe('/cascade pause', () => {
     expect((await say(PEOPLE.raj.id, 'pause until 2026-12-04')).text).toBe('You are paused until 2026-12-04 (inclusive). Check-ins that fall in that time are skipped, not missed.');
     expect((await person(PEOPLE.raj.id)).paused_until).toBe('2026-12-04');
     expect((await say(PEOPLE.raj.id, 'pause until 2026-11-01')).text).toBe('2026-11-01 has already passed: give today or a later day.');
-    expect((await say(PEOPLE.raj.id, 'pause until next week')).text).toContain('"next" is not a date: write it as YYYY-MM-DD');
+    expect((await say(PEOPLE.raj.id, 'pause until next week')).text).toContain('"next" is not a date between 2000 and 2100: write it as YYYY-MM-DD');
     expect((await say(PEOPLE.raj.id, 'pause until 2026-02-30')).text).toContain('"2026-02-30" is not a date');
     expect((await person(PEOPLE.raj.id)).paused_until).toBe('2026-12-04');
     expect((await say(PEOPLE.raj.id, 'pause off')).text).toBe('You are no longer paused: check-ins resume at their usual times.');

@@ -2,22 +2,30 @@ import { COMMANDS } from '../command';
 import type { OrgView } from '../../org/service';
 import { ROLE_LABEL } from '../../org/roles';
 import type { Person } from '../../db/types';
-import { context, header, section, typed, type Reply } from './text';
+import { context, header, section, sections, typed, type Reply } from './text';
 
-export function helpReply(): Reply {
-  const lines = COMMANDS.map((c) => `\`${c.usage}\` — ${c.about}`);
+/**
+ * `/cascade help`: the commands this person may use (leaders also see theirs; admins are pointed to
+ * `/cascade help admin`), split at whole lines into as many sections as it takes, never cut.
+ */
+export function helpReply(audience: { leader: boolean; admin: boolean }, adminList = false): Reply {
+  const shown = COMMANDS.filter((c) => (adminList ? c.allowed === 'admins' : c.allowed === 'everyone' || (c.allowed === 'leaders' && (audience.leader || audience.admin))));
+  const lines = shown.map((c) => `\`${c.usage}\` — ${c.about}`);
+  const intro = adminList
+    ? audience.admin
+      ? '*Admin commands*: setting Cascade up for the whole organisation.'
+      : '*Admin commands*: only Cascade admins can use these; ask one of them.'
+    : 'Cascade schedules the conversations your sales organisation should have at every level, and shows whether they happen all the way down.';
+  const tail = !adminList && audience.admin ? [context('You are a Cascade admin: `/cascade help admin` lists the commands that set Cascade up.')] : [];
   return {
-    text: `Cascade commands:\n${COMMANDS.map((c) => c.usage).join('\n')}`,
-    blocks: [
-      header('Cascade'),
-      section('Cascade schedules the conversations your sales organisation should have at every level, and shows whether they happen all the way down.'),
-      section(lines.join('\n')),
-    ],
+    text: `Cascade commands:\n${shown.map((c) => c.usage).join('\n')}`,
+    blocks: [header(adminList ? 'Cascade: admin commands' : 'Cascade'), section(intro), ...sections(lines.join('\n'), 40), ...tail],
   };
 }
 
 export function usageReply(error: string, usage: readonly string[]): Reply {
-  const text = `${error}\nUsage:\n${usage.map((u) => `\`${u}\``).join('\n')}\nType \`/cascade help\` for everything Cascade can do.`;
+  const lines = usage.length ? `\nUsage:\n${usage.map((u) => `\`${u}\``).join('\n')}` : '';
+  const text = `${error}${lines}\nType \`/cascade help\` for everything Cascade can do.`;
   return { text };
 }
 

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { answerableCheckin, answersOf, questionsFor, submitAnswers, validateAnswers } from '../../../checkins/answers';
-import { UserError } from '../../../errors';
+import { readId, UserError } from '../../../errors';
 import { teamCheckinOf } from '../../../checkins/moves';
 import { commitmentsToReview } from '../../../accountability/commitments';
 import { execNumbersFor } from '../../../digests/exec';
@@ -33,6 +33,9 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
   let metadata: AnswerModalMetadata;
   try {
     metadata = JSON.parse(view.private_metadata) as AnswerModalMetadata;
+    readId(metadata.checkinId, 'check-in');
+    if (!Array.isArray(metadata.questionIds) || metadata.questionIds.some((id) => readId(id, 'question') !== id)) throw new Error('bad question ids');
+    if (metadata.commitmentIds !== undefined && (!Array.isArray(metadata.commitmentIds) || metadata.commitmentIds.some((id) => readId(id, 'commitment') !== id))) throw new Error('bad commitment ids');
   } catch {
     await ack({ response_action: 'errors', errors: {} });
     return;
@@ -86,6 +89,6 @@ async function questionsByIds(deps: SlackDeps, ids: number[]) {
 /** A DM prompt's buttons carry the check-in; a team round's channel button carries `round:<id>`. */
 export async function checkinOfButton(deps: SlackDeps, value: string | undefined, userId: string): Promise<number> {
   const round = /^round:(\d+)$/.exec(value ?? '');
-  if (round) return teamCheckinOf(deps.db, Number(round[1]), userId);
-  return Number(value);
+  if (round) return teamCheckinOf(deps.db, readId(round[1], 'round'), userId);
+  return readId(value, 'check-in');
 }

@@ -3,7 +3,7 @@ import { answerableCheckin } from '../../../checkins/answers';
 import type { CheckinContext } from '../../../checkins/context';
 import { SKIP_REASONS, skipCheckin, snoozeCheckin, type SkipReason } from '../../../checkins/moves';
 import { execNumbersFor } from '../../../digests/exec';
-import { UserError } from '../../../errors';
+import { readId, UserError } from '../../../errors';
 import { promptMessage, skipModal } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
 import { IDS } from '../../ids';
@@ -23,7 +23,7 @@ async function editPrompt(deps: SlackDeps, client: ButtonArgs['client'], ctx: Ch
 export const snoozeCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const ctx = await snoozeCheckin(deps.db, Number(action.value), body.user.id, deps.clock.now());
+    const ctx = await snoozeCheckin(deps.db, readId(action.value, 'check-in'), body.user.id, deps.clock.now());
     await editPrompt(deps, client, ctx);
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'snooze', user: body.user.id });
@@ -35,7 +35,7 @@ export const snoozeCheckInAction = (deps: SlackDeps) => async ({ ack, action, bo
 export const skipCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const ctx = await answerableCheckin(deps.db, Number(action.value), body.user.id, deps.clock.now());
+    const ctx = await answerableCheckin(deps.db, readId(action.value, 'check-in'), body.user.id, deps.clock.now());
     await client.views.open({ trigger_id: body.trigger_id, view: skipModal(ctx) });
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'skip', user: body.user.id });
@@ -53,7 +53,7 @@ export const submitSkipView = (deps: SlackDeps) => async ({ ack, view, body, cli
   }
   let checkinId: number;
   try {
-    checkinId = Number((JSON.parse(view.private_metadata) as { checkinId: number }).checkinId);
+    checkinId = readId((JSON.parse(view.private_metadata) as { checkinId: number } | null)?.checkinId, 'check-in');
   } catch {
     await ack({ response_action: 'errors', errors: { [ids.reasonBlock]: 'This window is out of date: close it and press Skip again.' } });
     return;

@@ -19,7 +19,7 @@ import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../c
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
 import { myStatus, setPause } from '../../../checkins/status';
 import { personCheckins, teamOverview } from '../../../checkins/team';
-import { requireAdmin } from '../../../org/access';
+import { audienceOf, requireAdmin } from '../../../org/access';
 import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
 import { buildDigest } from '../../../digests/figures';
@@ -83,7 +83,7 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
   const orgDeps = { db, clock, admins, directory: slackDirectory(caller.client) };
   switch (parsed.kind) {
     case 'help':
-      return helpReply();
+      return helpReply(await audienceOf(db, caller.teamId, caller.userId, admins), parsed.admin === true);
     case 'usage':
       return usageReply(parsed.error, parsed.usage);
     case 'org.show':
