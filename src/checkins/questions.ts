@@ -7,6 +7,10 @@ export const QUESTION_KINDS = ['text', 'long_text', 'rating_1_5', 'number', 'yes
 export const QUESTION_INTENTS = ['experience', 'process', 'methodology', 'goals', 'obstacles', 'support', 'reflection', 'commitment'] as const;
 export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
 
+/** Slack's limits for a static select: options, and characters in an option's text. */
+export const MAX_CHOICES = 100;
+export const MAX_CHOICE_LENGTH = 75;
+
 export interface QuestionDraft {
   readonly level: string;
   readonly kind: QuestionKind;
@@ -85,6 +89,13 @@ export async function addQuestion(db: Kysely<Database>, teamId: string, draft: Q
   const text = checkText(draft.text);
   if (draft.kind === 'choice' && (!draft.choices || draft.choices.length < 2)) throw invalid('A choice question needs at least two choices: add choices "a|b|c".');
   if (draft.kind !== 'choice' && draft.choices) throw invalid('Only a choice question takes choices.');
+  // Slack refuses a whole answer window whose select breaks its limits, for everyone at that level.
+  if (draft.choices && draft.choices.length > MAX_CHOICES) throw invalid(`A choice question can have at most ${MAX_CHOICES} choices (Slack's limit for a menu); this one has ${draft.choices.length}.`);
+  const long = draft.choices?.find((c) => c.length > MAX_CHOICE_LENGTH);
+  if (long) throw invalid(`Each choice can be at most ${MAX_CHOICE_LENGTH} characters (Slack's limit); "${long.slice(0, 40)}…" has ${long.length}.`);
+  const seen = new Set<string>();
+  const twice = draft.choices?.find((c) => seen.size === seen.add(c.toLowerCase()).size);
+  if (twice) throw invalid(`The choice "${twice}" is given twice: each choice must be different.`);
   if (draft.goalName !== undefined && draft.kind !== 'number') throw invalid('Only a number question can report progress towards a goal.');
   const last = await db
     .selectFrom('question')

@@ -141,6 +141,22 @@ describe('/cascade questions', () => {
     expect((await say(PEOPLE.admin.id, 'questions list manager_reps')).text).not.toContain('Which step of your process');
   });
 
+  test('When a choice question breaks Slack’s limits for a menu, then it is refused when added, saying the limit, and nothing is stored', async () => {
+    const count = async () => Number((await db.db.selectFrom('question').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const many = Array.from({ length: 101 }, (_, i) => `Stage ${i + 1}`).join('|');
+    expect((await say(PEOPLE.admin.id, `questions add manager_reps choice process "Which stage is hardest?" choices "${many}"`)).text).toBe(
+      "A choice question can have at most 100 choices (Slack's limit for a menu); this one has 101.",
+    );
+    const long = 'L'.repeat(76);
+    expect((await say(PEOPLE.admin.id, `questions add manager_reps choice process "Which stage is hardest?" choices "Demo|${long}"`)).text).toContain("Each choice can be at most 75 characters (Slack's limit)");
+    expect((await say(PEOPLE.admin.id, 'questions add manager_reps choice process "Which stage is hardest?" choices "Demo|Close|demo"')).text).toBe('The choice "demo" is given twice: each choice must be different.');
+    expect(await count()).toBe(before);
+    const hundred = Array.from({ length: 100 }, (_, i) => `Stage ${i + 1}`).join('|');
+    expect((await say(PEOPLE.admin.id, `questions add manager_reps choice process "Which stage is hardest?" choices "${hundred}"`)).text).toContain('Added question');
+    await db.db.deleteFrom('question').where('text', '=', 'Which stage is hardest?').execute();
+  });
+
   test('When a shipped question is retired in one workspace, then the bank Cascade ships keeps it', async () => {
     const list = await say(PEOPLE.admin.id, 'questions list manager_reps');
     const id = Number(/\*(\d+)\.\* Did you get the coaching you needed this week\?/.exec(list.text)![1]);
