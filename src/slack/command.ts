@@ -60,7 +60,7 @@ export const COMMANDS = [
   { allowed: 'leaders', name: 'digest', usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>', about: 'when a digest is posted' },
   { allowed: 'everyone', name: 'digest', usage: '/cascade digest preview [team|org|exec]', about: 'the last complete period’s digest, to you alone' },
   { allowed: 'leaders', name: 'digest', usage: '/cascade digest now [team|org|exec]', about: 'post the digest in its channel now (admins, or a leader for their team)' },
-  { allowed: 'everyone', name: 'export', usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]', about: 'CSV files of check-ins, answers, commitments, goals and progress, in your DM (admins; default: the last 90 days)' },
+  { allowed: 'everyone', name: 'export', usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]', about: 'what you can read in Slack as CSV files in your DM: your rows and those below you (admins outside the chain: the organisation’s figures); default: the last 90 days' },
   { allowed: 'admins', name: 'core-value', usage: '/cascade core-value "<statement>"', about: 'the statement at the top of App Home and under every digest (admins)' },
   { allowed: 'leaders', name: 'flags', usage: '/cascade flags', about: 'open flags about people below you' },
   { allowed: 'leaders', name: 'flag', usage: '/cascade flag close <number> "<what in the organisation could explain it>"', about: 'close a flag with your answer about organisational factors' },

@@ -25,7 +25,7 @@ import { publishHome } from '../../home';
 import { buildDigest } from '../../../digests/figures';
 import { digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
 import { addDays, WEEKDAYS } from '../../../checkins/schedule';
-import { exportCsv } from '../../../digests/export';
+import { exportFor } from '../../../digests/export';
 import { digestMessage } from '../../blocks/digest';
 import { whereYouStand } from '../../../accountability/standing';
 import { answerModal } from '../../blocks/answer-modal';
@@ -163,18 +163,19 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       return { text: `Posted the ${parsed.scope} digest in <#${channel}>.` };
     }
     case 'export': {
-      await requireAdmin(db, caller.teamId, caller.userId, admins, 'export data');
       const today = clock.now().toISOString().slice(0, 10);
       const from = parsed.from ?? addDays(today, -90);
       const to = parsed.to ?? today;
-      const files = await exportCsv(db, caller.teamId, from, to);
+      const { kind, files } = await exportFor(db, { teamId: caller.teamId, actorId: caller.userId, admins, from, to });
+      const what = kind === 'figures' ? 'the organisation’s figures, week by week (you are outside the chain, so no one’s answers or names)' : 'your own rows and those of the people below you, plus answers their authors shared';
       const dm = await caller.client.conversations.open({ users: caller.userId });
       await caller.client.filesUploadV2({
         channel_id: dm.channel!.id!,
-        initial_comment: `Cascade export, ${from} to ${to}. Text cells that could run as spreadsheet formulas start with an apostrophe.`,
+        initial_comment: `Cascade export, ${from} to ${to}: ${what}. Text cells that could run as spreadsheet formulas start with an apostrophe.`,
         file_uploads: Object.entries(files).map(([filename, text]) => ({ file: Buffer.from(text, 'utf8'), filename })),
       });
-      return { text: `Sent ${Object.keys(files).length} CSV files (${from} to ${to}) to your DM with Cascade.` };
+      const n = Object.keys(files).length;
+      return { text: `Sent ${n} CSV file${n === 1 ? '' : 's'} (${from} to ${to}) to your DM with Cascade: ${what}.` };
     }
     case 'core-value':
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'change the core-value statement');
