@@ -49,7 +49,10 @@ export interface Digest {
   readonly commitments: { made: Compared; kept: Compared; closed: Compared };
   readonly ratings: readonly { question: string; now: number | null; before: number | null }[];
   readonly highlights: readonly { name: string; question: string; text: string }[];
+  /** Obstacle phrases at least two people named, with how many named each. */
   readonly obstacles: readonly { term: string; count: number }[];
+  /** How many obstacle answers the period had (so "nothing recurred" can be told from "nobody answered"). */
+  readonly obstacleAnswers: number;
   /** Flags open at the end of the period, and at the end of the one before. */
   readonly openFlags: Compared;
   /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end; `before` at the previous period's end. */
@@ -102,21 +105,36 @@ const STOP_WORDS = new Set(
   ),
 );
 
-/** Words of the obstacle answers, counted; stop-words and short words dropped. Pure. */
-export function countTerms(texts: readonly string[], top = 5): { term: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const text of texts) {
-    const seen = new Set<string>();
-    for (const raw of text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
-      const word = raw.replace(/'s$/, '').replace(/'/g, '');
-      if (word.length < 3 || STOP_WORDS.has(word) || /^\d+$/.test(word) || seen.has(word)) continue;
-      seen.add(word);
-      counts.set(word, (counts.get(word) ?? 0) + 1);
+/** The words of a text that carry meaning: lower-cased, without stop words, short words or bare numbers. Pure. */
+function meaningfulWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [])
+    .map((raw) => raw.replace(/'s$/, '').replace(/'/g, ''))
+    .filter((w) => w.length >= 3 && !STOP_WORDS.has(w) && /\p{L}/u.test(w));
+}
+
+/**
+ * The obstacles that recur: phrases of two or three words (stop words removed) that at least two people
+ * named, counted by people, most named first. A phrase inside a longer one named by as many is dropped. Pure.
+ */
+export function recurringPhrases(answers: readonly { person: string; text: string }[], top = 5): { term: string; count: number }[] {
+  const people = new Map<string, Set<string>>();
+  for (const a of answers) {
+    // A phrase never runs across punctuation: "too small, north region" is two thoughts.
+    for (const clause of a.text.split(/[,.;:!?()\[\]\n/]+/)) {
+      const words = meaningfulWords(clause);
+      for (const n of [2, 3]) {
+        for (let i = 0; i + n <= words.length; i++) {
+          const phrase = words.slice(i, i + n).join(' ');
+          if (!people.has(phrase)) people.set(phrase, new Set());
+          people.get(phrase)!.add(a.person);
+        }
+      }
     }
   }
-  return [...counts.entries()]
-    .map(([term, count]) => ({ term, count }))
-    .sort((a, b) => b.count - a.count || a.term.localeCompare(b.term))
+  const named = [...people.entries()].map(([term, who]) => ({ term, count: who.size })).filter((p) => p.count >= 2);
+  return named
+    .filter((p) => !named.some((q) => q.term !== p.term && q.count >= p.count && ` ${q.term} `.includes(` ${p.term} `)))
+    .sort((a, b) => b.count - a.count || b.term.split(' ').length - a.term.split(' ').length || a.term.localeCompare(b.term))
     .slice(0, top);
 }
 
@@ -177,7 +195,7 @@ export async function buildDigest(
   const answers = await sql<{
     ratings: { question: string; now: number | null; before: number | null }[] | null;
     highlights: { name: string; question: string; text: string }[] | null;
-    obstacles: string[] | null;
+    obstacles: { person: string; text: string }[] | null;
   }>`
     with pa as materialized (
       select a.id, a.kind, a.intent, a.shared, a.question_text, a.value_text, a.value_number, c.part, c.person_id, r.occurrence,
@@ -193,12 +211,16 @@ export async function buildDigest(
                 round(avg(value_number) filter (where not cur), 1)::float8 as before
          from pa where kind = 'rating_1_5' and value_number is not null and part = 'member'
          group by question_text) x) as ratings,
-      (select json_agg(y) from (
-         select coalesce(p.name, pa.person_id) as name, pa.question_text as question, pa.value_text as text
-         from pa left join person p on p.team_id = ${teamId} and p.slack_user_id = pa.person_id
-         where pa.shared and pa.value_text is not null and pa.cur
-         order by pa.occurrence desc, pa.id limit 5) y) as highlights,
-      (select array_agg(value_text) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(db);
+      (select json_agg(json_build_object('name', y.name, 'question', y.question, 'text', y.text) order by y.occurrence desc, y.id) from (
+         select * from (
+           -- The same words shared twice by the same person (two rounds, or an edit) are one highlight.
+           select distinct on (pa.person_id, lower(btrim(pa.value_text)))
+             coalesce(p.name, pa.person_id) as name, pa.question_text as question, pa.value_text as text, pa.occurrence, pa.id
+           from pa left join person p on p.team_id = ${teamId} and p.slack_user_id = pa.person_id
+           where pa.shared and pa.value_text is not null and pa.cur
+           order by pa.person_id, lower(btrim(pa.value_text)), pa.occurrence desc, pa.id
+         ) d order by d.occurrence desc, d.id limit 5) y) as highlights,
+      (select json_agg(json_build_object('person', person_id, 'text', value_text)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(db);
   const found = answers.rows[0];
 
   const endOf = (p: Period) => new Date(`${addDays(p.end, 1)}T00:00:00Z`);
@@ -237,7 +259,8 @@ export async function buildDigest(
     commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
     ratings: found?.ratings ?? [],
     highlights: found?.highlights ?? [],
-    obstacles: countTerms(found?.obstacles ?? []),
+    obstacles: recurringPhrases(found?.obstacles ?? []),
+    obstacleAnswers: found?.obstacles?.length ?? 0,
     openFlags: pair(flags.rows[0]?.n, flags.rows[0]?.n_b),
     goals: await goalsCompared(db, teamId, current, previous, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',

@@ -138,3 +138,24 @@ export async function digestChannel(db: Kysely<Database>, teamId: string, scope:
   const row = await db.selectFrom('digest_setting').select('channel_id').where('team_id', '=', teamId).where('scope', '=', scope).where('owner_id', '=', ownerId).executeTakeFirst();
   return row?.channel_id ?? null;
 }
+
+/**
+ * `/cascade digest now`: the digest posted on demand for the last complete period is that period's digest,
+ * so it takes the period's place in the outbox (the same key the schedule uses). Claimed as `sending` in one
+ * statement, so neither a tick nor a second command posts it too; when it is already there, says how it stands.
+ */
+export async function claimDigestNow(
+  db: Kysely<Database>,
+  input: { teamId: string; scope: DigestScope; ownerId: string; period: Period; channelId: string; now: Date },
+): Promise<{ claimed: true; id: number } | { claimed: false; status: string; channelId: string | null; sentAt: Date | null }> {
+  const key = digestKey(input.scope, input.ownerId, input.period);
+  const row = await db
+    .insertInto('delivery')
+    .values({ team_id: input.teamId, kind: 'digest', dedupe_key: key, recipient: input.channelId, channel_id: input.channelId, not_before: input.now, status: 'sending', claimed_at: input.now, attempts: 1 })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (row) return { claimed: true, id: row.id };
+  const existing = await db.selectFrom('delivery').select(['status', 'channel_id', 'sent_at']).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
+  return { claimed: false, status: existing.status, channelId: existing.channel_id, sentAt: existing.sent_at };
+}

@@ -119,8 +119,11 @@ async function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date)
   }
 }
 
-/** A scheduled digest, built at send time from the database for the scope and period its key names. */
-async function sendDigest(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {
+/**
+ * A digest, built at send time from the database for the scope and period its key names: scheduled ones
+ * from the outbox, and one posted on demand (`/cascade digest now`) once it has claimed the period's key.
+ */
+export async function sendDigest(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {
   const key = readDigestKey(delivery.dedupe_key);
   if (!key) {
     await markCancelled(deps.db, delivery.id, 'not a digest key');

@@ -1,6 +1,6 @@
 import { setGoal } from '../../src/accountability/goals';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
-import { buildDigest, countTerms, digestPeriods } from '../../src/digests/figures';
+import { buildDigest, digestPeriods, recurringPhrases } from '../../src/digests/figures';
 import { scheduledDay } from '../../src/digests/settings';
 import { tick } from '../../src/scheduler/tick';
 import { digestMessage } from '../../src/slack/blocks/digest';
@@ -75,7 +75,9 @@ describe('Digest figures', () => {
     expect(d.participation).toEqual({ now: 0.5, before: 1 });
     expect(d.ratings).toEqual([{ question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 }]);
     expect(d.highlights).toEqual([{ name: 'Raj Patel', question: 'What worked this week, and why?', text: 'Multi-threading into the CFO early' }]);
-    expect(d.obstacles).toEqual([{ term: 'again', count: 1 }, { term: 'legal', count: 1 }, { term: 'review', count: 1 }]);
+    // Only Raj named an obstacle that week: nothing recurred, and the digest says so.
+    expect(d.obstacles).toEqual([]);
+    expect(d.obstacleAnswers).toBe(1);
     expect(d.openFlags).toEqual({ now: 1, before: 0 });
     expect(d.brokenLinks).toEqual([]);
     expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52, before: 0 }]);
@@ -86,6 +88,7 @@ describe('Digest figures', () => {
     expect(text).toContain('“Multi-threading into the CFO early” — Raj Patel');
     expect(text).toContain("• Ann Lee's team: 45% (+45 pts) of goal (2 goals) — behind pace by 52 pts");
     expect(text).toContain('*Open flags*: 1 (+1)');
+    expect(text).toContain('*Recurring obstacles*: nothing recurred: no obstacle was named by two people or more (1 named).');
     expect(text).toContain('*Sales Excellence*');
     expect(text).not.toContain('private worry');
   });
@@ -100,14 +103,38 @@ describe('Digest figures', () => {
     expect(text).not.toContain('private worry');
   });
 
-  test('When obstacle answers are counted, then stop-words and repeats within one answer are dropped', () => {
-    expect(countTerms(['The legal review, the legal team', 'Legal and pricing', 'pricing is slow'])).toEqual([
-      { term: 'legal', count: 2 },
-      { term: 'pricing', count: 2 },
-      { term: 'review', count: 1 },
-      { term: 'slow', count: 1 },
-      { term: 'team', count: 1 },
+  test('When obstacle answers are read, then phrases of two or three words named by two people or more are counted by people; single words and numbers are not', () => {
+    const said = (person: string, text: string) => ({ person, text });
+    expect(
+      recurringPhrases([
+        said('A', 'The legal review of every contract'),
+        said('B', 'Legal review, again, and pricing approvals'),
+        said('C', 'Waiting on pricing approvals from finance'),
+        said('C', 'pricing approvals (said twice by one person)'),
+        said('D', 'Average deal size for companies of 50-200'),
+      ]),
+    ).toEqual([
+      { term: 'legal review', count: 2 },
+      { term: 'pricing approvals', count: 2 },
     ]);
+    expect(recurringPhrases([said('A', 'Territory too small in the north region'), said('B', 'territory too small, north region')])).toEqual([
+      { term: 'north region', count: 2 },
+      { term: 'territory small', count: 2 },
+    ]);
+    expect(recurringPhrases([said('A', '50-200 average companies'), said('B', 'companies average')])).toEqual([]);
+  });
+
+  test('When the same highlight is shared twice by one person in a period, then the digest shows it once', async () => {
+    const raj = await db.db.selectFrom('answer as a').innerJoin('checkin as c', 'c.id', 'a.checkin_id').select('a.checkin_id').where('c.person_id', '=', PEOPLE.raj.id).where('a.shared', '=', true).executeTakeFirstOrThrow();
+    const copy = await db.db
+      .insertInto('answer')
+      .values({ checkin_id: raj.checkin_id, question_id: null, position: 9, question_text: 'What would you teach a new rep?', kind: 'long_text', intent: 'methodology', value_text: 'Multi-threading into the CFO early ', value_number: null, shared: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const { current, previous } = digestPeriods('weekly', '2026-11-30');
+    const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'org', current, previous });
+    expect(d.highlights.map((h) => h.text.trim())).toEqual(['Multi-threading into the CFO early']);
+    await db.db.deleteFrom('answer').where('id', '=', copy.id).execute();
   });
 });
 
@@ -138,15 +165,26 @@ describe('Scheduled digests', () => {
     expect((await say(PEOPLE.raj.id, 'digest now team')).text).toContain('Only Cascade admins can post this digest now.');
     expect((await say(PEOPLE.raj.id, 'digest preview exec')).text).toBe('The exec digest is for the CEO, the President and admins.');
     const before = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL).length;
-    expect((await say(PEOPLE.ann.id, 'digest now')).text).toBe(`Posted the team digest in <#${CHANNEL}>.`);
-    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL)).toHaveLength(before + 1);
+    // Monday 30 November: the week of 23 November was posted by the schedule at 08:00; on demand it is not posted twice.
+    now.current = new Date('2026-11-30T10:00:00Z');
+    expect((await say(PEOPLE.ann.id, 'digest now')).text).toBe(`The team digest for 23 Nov – 29 Nov was already posted in <#${CHANNEL}>: one digest per period.`);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL)).toHaveLength(before);
+    now.current = new Date('2026-11-29T12:00:00Z');
   });
 
   test('When the org digest falls due, then it is posted with its chart in the thread; when the upload fails, the exec digest still goes out and the failure is logged', async () => {
     await say(PEOPLE.admin.id, 'digest channel org <#CORGLEAD|sales-leaders>');
-    await say(PEOPLE.admin.id, 'digest schedule org weekly monday 08:00');
-    // Casey, the CEO, is in New York: 08:00 on Monday 30 November is 13:00 UTC.
-    await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T13:00:00Z'));
+    await say(PEOPLE.admin.id, 'digest schedule org weekly monday 12:00');
+    // On Monday 30 November at 08:00 in New York the admin posts the org digest on demand: it is that week's
+    // digest, with its chart; the scheduled run at 12:00 (17:00 UTC) does not post it again.
+    now.current = new Date('2026-11-30T13:00:00Z');
+    expect((await say(PEOPLE.admin.id, 'digest now org')).text).toBe(
+      "Posted the org digest for 23 Nov – 29 Nov in <#CORGLEAD>. It is this period's digest: the schedule will not post it again.",
+    );
+    await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T17:00:00Z'));
+    await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T17:01:00Z'));
+    expect((await say(PEOPLE.admin.id, 'digest now org')).text).toBe('The org digest for 23 Nov – 29 Nov was already posted in <#CORGLEAD>: one digest per period.');
+    now.current = new Date('2026-11-29T12:00:00Z');
     const org = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CORGLEAD');
     expect(org).toHaveLength(1);
     expect(org[0]!.args.text).toContain('Sales organisation digest, 23 Nov – 29 Nov');
@@ -155,7 +193,7 @@ describe('Scheduled digests', () => {
     expect(orgBlocks).toContain('• Bob Stone (Manager ↔ reps): 1 due, none answered');
     expect(orgBlocks).toContain('*Participation*: 33% (−67 pts)');
     expect(orgBlocks).toContain('“Multi-threading into the CFO early” — Raj Patel');
-    expect(orgBlocks).toContain('*Most frequent obstacles*: again (1), legal (1), review (1)');
+    expect(orgBlocks).toContain('*Recurring obstacles*: nothing recurred');
     expect(orgBlocks).toContain('*Open flags*: 1 (+1)');
     expect(orgBlocks).not.toContain('private worry');
     const complete = slack.callsTo('files.completeUploadExternal');

@@ -54,8 +54,9 @@ export function digestMessage(d: Digest): Reply {
   if (d.highlights.length > 0) {
     blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${typed(h.text.slice(0, 400))}” — ${typed(h.name)}`).join('\n')}`));
   }
-  if (d.obstacles.length > 0) {
-    blocks.push(section(`*Most frequent obstacles*: ${d.obstacles.map((o) => `${o.term} (${o.count})`).join(', ')}`));
+  if (d.obstacleAnswers > 0) {
+    const recurring = d.obstacles.map((o) => `“${typed(o.term)}” (${o.count} people)`).join(', ');
+    blocks.push(section(`*Recurring obstacles*: ${recurring || `nothing recurred: no obstacle was named by two people or more (${d.obstacleAnswers} named).`}`));
   }
   blocks.push({ type: 'divider' }, context(`*${typed(d.coreValue)}*`));
   return { text, blocks };

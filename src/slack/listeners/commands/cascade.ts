@@ -23,7 +23,11 @@ import { audienceOf, requireAdmin } from '../../../org/access';
 import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
 import { buildDigest } from '../../../digests/figures';
-import { digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
+import { claimDigestNow, digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
+import { requeue } from '../../../scheduler/outbox';
+import { sendDigest } from '../../../scheduler/dispatch';
+import { slackMessenger } from '../../messenger';
+import { dayLabel } from '../../blocks/text';
 import { addDays, WEEKDAYS } from '../../../checkins/schedule';
 import { exportFor } from '../../../digests/export';
 import { digestMessage } from '../../blocks/digest';
@@ -153,14 +157,27 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
     case 'digest.now': {
       const now = clock.now();
       const target = await previewTarget(db, { teamId: caller.teamId, actorId: caller.userId, scope: parsed.scope, admins, now });
-      const digest = await buildDigest(db, { teamId: caller.teamId, scope: parsed.scope, ownerId: target.ownerId, current: target.current, previous: target.previous });
-      const message = digestMessage(digest);
-      if (parsed.kind === 'digest.preview') return message;
+      if (parsed.kind === 'digest.preview') {
+        return digestMessage(await buildDigest(db, { teamId: caller.teamId, scope: parsed.scope, ownerId: target.ownerId, current: target.current, previous: target.previous }));
+      }
       if (parsed.scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(db, caller.teamId, caller.userId, admins, 'post this digest now');
       const channel = await digestChannel(db, caller.teamId, parsed.scope, target.ownerId);
       if (!channel || channel === 'dm') return { text: `The ${parsed.scope} digest has no channel yet: set one with \`/cascade digest channel ${parsed.scope} #channel\`.` };
-      await caller.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      return { text: `Posted the ${parsed.scope} digest in <#${channel}>.` };
+      const range = `${dayLabel(target.current.start, 'short')} – ${dayLabel(target.current.end, 'short')}`;
+      const claim = await claimDigestNow(db, { teamId: caller.teamId, scope: parsed.scope, ownerId: target.ownerId, period: target.current, channelId: channel, now });
+      if (!claim.claimed) {
+        const where = claim.channelId ? ` in <#${claim.channelId}>` : '';
+        return { text: claim.status === 'sent' ? `The ${parsed.scope} digest for ${range} was already posted${where}: one digest per period.` : `The ${parsed.scope} digest for ${range} is already on its way${where}.` };
+      }
+      const delivery = await db.selectFrom('delivery').selectAll().where('id', '=', claim.id).executeTakeFirstOrThrow();
+      try {
+        await sendDigest({ db, log: deps.log, messenger: slackMessenger(caller.client) }, { ...delivery, was: 'queued' }, clock.now());
+      } catch (err) {
+        // Not lost: the outbox posts it (and retries) like a scheduled digest.
+        await requeue(db, claim.id, clock.now(), err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      return { text: `Posted the ${parsed.scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.` };
     }
     case 'export': {
       const today = clock.now().toISOString().slice(0, 10);
