@@ -6,6 +6,7 @@ import * as teamAndCron from './2026-11-27T0400-team-and-cron';
 import * as accountability from './2026-11-27T0500-accountability';
 import * as digests from './2026-11-27T0600-digests';
 import * as roundOccurrence from './2026-11-27T0610-round-occurrence';
+import * as askedQuestions from './2026-11-28T0100-asked-questions';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0500-accountability': accountability,
   '2026-11-27T0600-digests': digests,
   '2026-11-27T0610-round-occurrence': roundOccurrence,
+  '2026-11-28T0100-asked-questions': askedQuestions,
 };

@@ -56,6 +56,30 @@ export async function questionsFor(db: Kysely<Database>, ctx: CheckinContext): P
     .map(({ last_asked: _unused, ...q }) => q);
 }
 
+/**
+ * The questions of a check-in as its answer window shows them: picked once, when the window first opens,
+ * and the same ones every time after (a second submission edits the answers, it never swaps a question).
+ */
+export async function questionsToAsk(db: Kysely<Database>, ctx: CheckinContext): Promise<Question[]> {
+  const stored = await db.selectFrom('checkin').select('question_ids').where('id', '=', ctx.id).executeTakeFirst();
+  if (stored?.question_ids) return questionsByIds(db, stored.question_ids);
+  const picked = await questionsFor(db, ctx);
+  const ids = picked.map((q) => q.id);
+  const set = await db.updateTable('checkin').set({ question_ids: ids }).where('id', '=', ctx.id).where('question_ids', 'is', null).returning('id').executeTakeFirst();
+  if (set) return picked;
+  // Someone else's open (a second tab, a retry) stored them first: those are the questions.
+  const again = await db.selectFrom('checkin').select('question_ids').where('id', '=', ctx.id).executeTakeFirst();
+  return again?.question_ids ? questionsByIds(db, again.question_ids) : picked;
+}
+
+/** Questions by id, in the order given (retired ones too: a check-in keeps what it asked). */
+export async function questionsByIds(db: Kysely<Database>, ids: readonly number[]): Promise<Question[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('question').selectAll().where('id', 'in', [...ids]).execute();
+  const byId = new Map(rows.map((q) => [q.id, q]));
+  return ids.map((id) => byId.get(id)).filter((q): q is Question => q !== undefined);
+}
+
 export async function answersOf(db: Kysely<Database>, checkinId: number): Promise<Answer[]> {
   return db.selectFrom('answer').selectAll().where('checkin_id', '=', checkinId).orderBy('position').execute();
 }

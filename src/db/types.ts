@@ -94,6 +94,8 @@ export interface CheckinTable {
   reminded_at: Date | null;
   channel_id: string | null;
   message_ts: string | null;
+  /** The questions asked when the answer window first opened; editing shows the same ones. */
+  question_ids: Generated<number[] | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

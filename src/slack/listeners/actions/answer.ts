@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { answerableCheckin, answersOf, questionsFor, submitAnswers, validateAnswers } from '../../../checkins/answers';
+import { answerableCheckin, answersOf, questionsByIds, questionsToAsk, submitAnswers, validateAnswers } from '../../../checkins/answers';
 import { readId, UserError } from '../../../errors';
 import { teamCheckinOf } from '../../../checkins/moves';
 import { commitmentsToReview } from '../../../accountability/commitments';
@@ -19,7 +19,7 @@ export const answerCheckInAction = (deps: SlackDeps) => async ({ ack, action, bo
   await ack();
   try {
     const ctx = await answerableCheckin(deps.db, await checkinOfButton(deps, action.value, body.user.id), body.user.id, deps.clock.now());
-    const questions = await questionsFor(deps.db, ctx);
+    const questions = await questionsToAsk(deps.db, ctx);
     const previous = await answersOf(deps.db, ctx.id);
     await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous, await commitmentsToReview(deps.db, ctx)) });
   } catch (err) {
@@ -41,7 +41,7 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     return;
   }
   const now = deps.clock.now();
-  const all = await questionsByIds(deps, metadata.questionIds);
+  const all = await questionsByIds(deps.db, metadata.questionIds);
   const state = view.state.values as Record<string, Record<string, any>>;
   const raw = readAnswerState(state, metadata.questionIds);
   const errors = validateAnswers(all, raw);
@@ -78,13 +78,6 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     throw err;
   }
 };
-
-async function questionsByIds(deps: SlackDeps, ids: number[]) {
-  if (ids.length === 0) return [];
-  const rows = await deps.db.selectFrom('question').selectAll().where('id', 'in', ids).execute();
-  const byId = new Map(rows.map((q) => [q.id, q]));
-  return ids.map((id) => byId.get(id)).filter((q): q is NonNullable<typeof q> => q !== undefined);
-}
 
 /** A DM prompt's buttons carry the check-in; a team round's channel button carries `round:<id>`. */
 export async function checkinOfButton(deps: SlackDeps, value: string | undefined, userId: string): Promise<number> {

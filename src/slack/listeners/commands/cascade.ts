@@ -14,7 +14,7 @@ import {
   goalsReply,
   progressReply,
 } from '../../blocks/accountability';
-import { answersOf, questionsFor } from '../../../checkins/answers';
+import { answersOf, questionsToAsk } from '../../../checkins/answers';
 import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
 import { myStatus, setPause } from '../../../checkins/status';
@@ -119,7 +119,7 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       const status = await myStatus(db, caller.teamId, caller.userId, now);
       const ctx = status.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ?? status.open.find((c) => c.status === 'answered');
       if (!ctx) return nothingToAnswerReply(status);
-      const questions = await questionsFor(db, ctx);
+      const questions = await questionsToAsk(db, ctx);
       const reviews = await commitmentsToReview(db, ctx);
       await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews) });
       return null;
