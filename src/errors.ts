@@ -3,6 +3,8 @@ export class UserError extends Error {
   constructor(
     message: string,
     readonly code: 'not_allowed' | 'not_found' | 'invalid' | 'conflict',
+    /** The input it is about, when a form can show it next to that input. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'UserError';
@@ -11,7 +13,7 @@ export class UserError extends Error {
 
 export const notAllowed = (message: string) => new UserError(message, 'not_allowed');
 export const notFound = (message: string) => new UserError(message, 'not_found');
-export const invalid = (message: string) => new UserError(message, 'invalid');
+export const invalid = (message: string, field?: string) => new UserError(message, 'invalid', field);
 
 /** The largest id a row can have (Postgres `integer`): a bigger number can name nothing. */
 export const MAX_ID = 2_147_483_647;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { localDate, upcomingCheckins } from '../checkins/status';
-import { addDays } from '../checkins/schedule';
+import { addDays, isCalendarDate } from '../checkins/schedule';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
@@ -54,6 +54,32 @@ export async function commitmentsToReview(
   q = ctx.part === 'leader' ? q.where('leader_id', 'is', null) : q.where('leader_id', '=', ctx.leaderId);
   return q.orderBy('due_date').orderBy('id').limit(10).execute();
 }
+
+/**
+ * What the commitment question shows as still open: the owner's open commitments to this round's leader
+ * that the check-in does not review first (not due yet), and the date of the one this check-in made, if any.
+ */
+export async function commitmentsStillOpen(
+  db: Kysely<Database>,
+  ctx: { teamId: string; personId: string; part: 'member' | 'leader'; leaderId: string; occurrence: string; id: number },
+  reviewed: readonly number[],
+): Promise<{ stillOpen: Commitment[]; due: string | null }> {
+  let q = db.selectFrom('commitment').selectAll().where('team_id', '=', ctx.teamId).where('owner_id', '=', ctx.personId).where('status', '=', 'open');
+  q = ctx.part === 'leader' ? q.where('leader_id', 'is', null) : q.where('leader_id', '=', ctx.leaderId);
+  const open = await q.orderBy('due_date').orderBy('id').execute();
+  const own = open.find((m) => m.source_checkin_id === ctx.id);
+  return { stillOpen: open.filter((m) => m !== own && !reviewed.includes(m.id)).slice(0, 5), due: own?.due_date ?? null };
+}
+
+/** Why a date picked for a new commitment cannot be its due date, or null when it can. */
+export function dueProblem(due: string, today: string): string | null {
+  if (!isCalendarDate(due)) return 'Pick a date between 2000 and 2100.';
+  if (due < today) return `${due} has already passed: pick today or a later day.`;
+  return null;
+}
+
+/** Two commitments say the same thing when their words match, whatever the case and spacing. */
+export const sameCommitment = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
  * Records the reviews of one check-in, inside the caller's transaction: done and partly close the

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
-import { applyReviews, commitmentsToReview, nextCheckinDate, type ReviewOutcome } from '../accountability/commitments';
+import { applyReviews, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { localDate } from './status';
@@ -129,6 +129,8 @@ export async function submitAnswers(
     shared?: readonly number[];
     /** Outcomes for the open commitments the check-in reviewed first. */
     reviews?: readonly { id: number; outcome: ReviewOutcome | null; note: string | null }[];
+    /** A date picked for the new commitment (otherwise: the next check-in). */
+    due?: string | null;
     now: Date;
   },
 ): Promise<CheckinContext> {
@@ -138,6 +140,17 @@ export async function submitAnswers(
   const owner = await getPerson(db, ctx.teamId, ctx.personId);
   const nextDue = owner ? await nextCheckinDate(db, ctx.teamId, owner, input.now) : ctx.occurrence;
   const reviewable = new Map((await commitmentsToReview(db, ctx)).map((m) => [m.id, m]));
+  if (input.due) {
+    const problem = dueProblem(input.due, localDate(input.now, ctx.personTz));
+    if (problem) throw invalid(problem, 'due');
+  }
+  const promiseText = (() => {
+    const q = input.questions.find((x) => x.kind === 'commitment');
+    return q ? (input.raw[q.id] ?? '').trim().slice(0, 500) : '';
+  })();
+  // A commitment is made once: the same words as one still open with this leader carry that one on.
+  const { stillOpen } = promiseText ? await commitmentsStillOpen(db, ctx, []) : { stillOpen: [] };
+  const existing = stillOpen.find((m) => sameCommitment(m.text, promiseText));
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('answer').where('checkin_id', '=', ctx.id).execute();
     const rows = input.questions
@@ -159,16 +172,18 @@ export async function submitAnswers(
 
     // What was committed to becomes a commitment to this round's leader (or, for a leader's own
     // reflection, to the organisation), due at the next check-in; a second submission rewords it.
-    const promise = input.questions.find((q) => q.kind === 'commitment' && (input.raw[q.id] ?? '').trim());
-    if (promise) {
+    if (existing) {
+      await tx.deleteFrom('commitment').where('source_checkin_id', '=', ctx.id).where('status', '=', 'open').where('slips', '=', 0).execute();
+      if (input.due) await tx.updateTable('commitment').set({ due_date: input.due, updated_at: input.now }).where('id', '=', existing.id).execute();
+    } else if (promiseText) {
       await tx
         .insertInto('commitment')
         .values({
           team_id: ctx.teamId,
           owner_id: ctx.personId,
           leader_id: ctx.part === 'leader' ? null : ctx.leaderId,
-          text: (input.raw[promise.id] ?? '').trim().slice(0, 500),
-          due_date: nextDue,
+          text: promiseText,
+          due_date: input.due ?? nextDue,
           source_checkin_id: ctx.id,
           note: null,
           last_reviewed_checkin_id: null,
@@ -176,7 +191,9 @@ export async function submitAnswers(
           closed_at: null,
           updated_at: input.now,
         })
-        .onConflict((oc) => oc.column('source_checkin_id').where('source_checkin_id', 'is not', null).doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), updated_at: input.now })))
+        .onConflict((oc) =>
+          oc.column('source_checkin_id').where('source_checkin_id', 'is not', null).doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), due_date: eb.ref('excluded.due_date'), updated_at: input.now })),
+        )
         .execute();
     } else {
       await tx.deleteFrom('commitment').where('source_checkin_id', '=', ctx.id).where('status', '=', 'open').where('slips', '=', 0).execute();

@@ -18,6 +18,8 @@ export const IDS = {
     reviewPrefix: 'cm_',
     reviewNotePrefix: 'cmn_',
     reviewInput: 'review',
+    dueBlock: 'cm_due',
+    dueInput: 'due',
   },
   skip: {
     callbackId: 'checkin_skip',

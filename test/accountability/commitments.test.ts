@@ -74,7 +74,7 @@ describe('Commitments across weeks', () => {
     const inputs = open!.args.view.blocks.filter((b: any) => b.type === 'input');
     expect(inputs[0].block_id).toBe(`${IDS.answer.reviewPrefix}${made.id}`);
     expect(inputs[0].label.text).toBe('Last time you committed to: “Book five demos with new logos”. How did it go?');
-    expect(inputs[0].element.options.map((o: any) => o.text.text)).toEqual(['Done', 'Partly', 'Not yet']);
+    expect(inputs[0].element.options.map((o: any) => o.text.text)).toEqual(['Done', 'Partly', 'Not yet: carry it on']);
 
     const meta = JSON.parse(open!.args.view.private_metadata) as { questionIds: number[]; commitmentIds: number[] };
     expect(meta.commitmentIds).toEqual([made.id]);
@@ -128,6 +128,47 @@ describe('Commitments across weeks', () => {
     for (const b of others) expect(JSON.stringify(b.args.blocks)).not.toContain('Escalated to you');
     // Bob's own brief still shows Leo's commitment, as his leader, without the escalation.
     expect(others.some((b) => b.args.channel === `D${PEOPLE.bob.id}` && JSON.stringify(b.args.blocks).includes('Call ten dormant accounts'))).toBe(true);
+  });
+});
+
+describe('A commitment is made once', () => {
+  test('When Raj writes in his check-in the commitment he still has open, then it carries on instead of a copy; a picked date is its due date, a past one comes back inline', async () => {
+    now.current = new Date('2026-12-07T17:05:00Z');
+    const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
+    expect((await say(PEOPLE.raj.id, 'commit Call every open opportunity')).text).toContain('due Mon 14 Dec');
+    const ctx = await checkinOf(PEOPLE.raj.id, '2026-12-07');
+    await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.prompt.answer, value: String(ctx.id), id: 'raj-once' });
+    const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-raj-once' });
+    const view = open!.args.view;
+    const blocks = JSON.stringify(view.blocks);
+    expect(blocks).toContain('Still open: “Call every open opportunity” (due Mon 14 Dec). It carries on by itself: write a commitment below only for something new.');
+    const picker = view.blocks.find((b: any) => b.block_id === IDS.answer.dueBlock);
+    expect(picker.element.type).toBe('datepicker');
+    expect(picker.optional).toBe(true);
+
+    const meta = JSON.parse(view.private_metadata) as { questionIds: number[] };
+    const questions = await db.db.selectFrom('question').selectAll().where('id', 'in', meta.questionIds).execute();
+    const promise = questions.find((q) => q.kind === 'commitment')!;
+    const values = (text: string, due?: string) => ({
+      ...Object.fromEntries(
+        questions.map((q) => [`${IDS.answer.blockPrefix}${q.id}`, { value: q.kind === 'rating_1_5' ? { type: 'radio_buttons', selected_option: { value: '4' } } : { type: 'plain_text_input', value: q.id === promise.id ? text : 'Steady' } }]),
+      ),
+      ...(due ? { [IDS.answer.dueBlock]: { [IDS.answer.dueInput]: { type: 'datepicker', selected_date: due } } } : {}),
+    });
+    const submit = (text: string, due?: string) => app.interaction(viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values: values(text, due) }));
+    const copies = async () => (await db.db.selectFrom('commitment').select(['text', 'due_date', 'status']).where('owner_id', '=', PEOPLE.raj.id).where('status', '=', 'open').orderBy('id').execute());
+
+    expect((await submit('call every  OPEN opportunity')).status).toBe(200);
+    expect(await copies()).toEqual([{ text: 'Call every open opportunity', due_date: '2026-12-14', status: 'open' }]);
+
+    const refused = (await (await submit('Send three proposals', '2026-12-01')).json()) as any;
+    expect(refused).toEqual({ response_action: 'errors', errors: { [IDS.answer.dueBlock]: '2026-12-01 has already passed: pick today or a later day.' } });
+
+    expect((await submit('Send three proposals', '2026-12-11')).status).toBe(200);
+    expect(await copies()).toEqual([
+      { text: 'Call every open opportunity', due_date: '2026-12-14', status: 'open' },
+      { text: 'Send three proposals', due_date: '2026-12-11', status: 'open' },
+    ]);
   });
 });
 

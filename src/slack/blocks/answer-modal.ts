@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { CheckinContext } from '../../checkins/context';
 import type { Answer, Commitment, Question } from '../../db/types';
 import { IDS } from '../ids';
-import { context, truncate } from './text';
+import { context, dayLabel, truncate } from './text';
 
 const ids = IDS.answer;
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -18,7 +18,7 @@ export interface AnswerModalMetadata {
 export const REVIEW_OPTIONS = [
   { value: 'done', label: 'Done' },
   { value: 'partly', label: 'Partly' },
-  { value: 'not_yet', label: 'Not yet' },
+  { value: 'not_yet', label: 'Not yet: carry it on' },
 ] as const;
 
 /** "Last time you committed to …: done, partly, not yet?", each with an optional note, before any question. */
@@ -79,8 +79,45 @@ function element(q: Question, previous: string | undefined): types.InputBlock['e
   }
 }
 
+/**
+ * Before the commitment question: what is still open with this leader (it carries on by itself, so a new
+ * commitment is for something new), and after it an optional date to be held to.
+ */
+function commitmentBlocks(q: Question, stillOpen: readonly Commitment[], due: string | null): types.KnownBlock[] {
+  if (q.kind !== 'commitment') return [];
+  return stillOpen.length
+    ? [context(truncate(`Still open: ${stillOpen.map((m) => `“${m.text}” (due ${dayLabel(m.due_date)})`).join(', ')}. It carries on by itself: write a commitment below only for something new.`, 2900))]
+    : [];
+}
+
+function dueBlock(q: Question, due: string | null): types.InputBlock[] {
+  if (q.kind !== 'commitment') return [];
+  return [
+    {
+      type: 'input',
+      block_id: ids.dueBlock,
+      optional: true,
+      label: plain('By when? (optional)'),
+      hint: plain('Without a date, it is due at your next check-in.'),
+      element: { type: 'datepicker', action_id: ids.dueInput, ...(due ? { initial_date: due } : {}) },
+    },
+  ];
+}
+
+/** The date picked for the new commitment, if any. */
+export function readDueState(state: Record<string, Record<string, any>>): string | null {
+  const v = state[ids.dueBlock]?.[ids.dueInput]?.selected_date;
+  return typeof v === 'string' && v ? v : null;
+}
+
 /** The round's questions as a modal, prefilled with earlier answers when someone edits. */
-export function answerModal(ctx: CheckinContext, questions: readonly Question[], previous: readonly Answer[], reviews: readonly Commitment[] = []): types.ModalView {
+export function answerModal(
+  ctx: CheckinContext,
+  questions: readonly Question[],
+  previous: readonly Answer[],
+  reviews: readonly Commitment[] = [],
+  commitments: { stillOpen: readonly Commitment[]; due: string | null } = { stillOpen: [], due: null },
+): types.ModalView {
   const before = new Map(previous.map((a) => [a.question_id, a.value_text ?? (a.value_number === null ? undefined : String(a.value_number))]));
   const metadata: AnswerModalMetadata = { checkinId: ctx.id, questionIds: questions.map((q) => q.id), ...(reviews.length ? { commitmentIds: reviews.map((m) => m.id) } : {}) };
   return {
@@ -93,15 +130,17 @@ export function answerModal(ctx: CheckinContext, questions: readonly Question[],
     blocks: [
       context(ctx.part === 'leader' ? 'A few questions for you alone.' : `For your conversation with ${ctx.leaderName}.`),
       ...reviewBlocks(reviews),
-      ...questions.map(
-        (q): types.InputBlock => ({
+      ...questions.flatMap((q): types.KnownBlock[] => [
+        ...commitmentBlocks(q, commitments.stillOpen, commitments.due),
+        {
           type: 'input',
           block_id: `${ids.blockPrefix}${q.id}`,
           optional: !q.required,
           label: plain(truncate(q.text, 2000)),
           element: element(q, before.get(q.id) ?? undefined),
-        }),
-      ),
+        },
+        ...dueBlock(q, commitments.due),
+      ]),
       ...shareBlock(ctx, questions, previous),
     ],
   };

@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, S
 import { answerableCheckin, answersOf, questionsByIds, questionsToAsk, submitAnswers, validateAnswers } from '../../../checkins/answers';
 import { readId, UserError } from '../../../errors';
 import { teamCheckinOf } from '../../../checkins/moves';
-import { commitmentsToReview } from '../../../accountability/commitments';
+import { commitmentsStillOpen, commitmentsToReview } from '../../../accountability/commitments';
 import { execNumbersFor } from '../../../digests/exec';
-import { answerModal, readAnswerState, readReviewState, readSharedState, type AnswerModalMetadata } from '../../blocks/answer-modal';
+import { answerModal, readAnswerState, readDueState, readReviewState, readSharedState, type AnswerModalMetadata } from '../../blocks/answer-modal';
 import { promptMessage } from '../../blocks/prompt';
 import type { SlackDeps } from '../../deps';
 import { IDS } from '../../ids';
@@ -21,7 +21,9 @@ export const answerCheckInAction = (deps: SlackDeps) => async ({ ack, action, bo
     const ctx = await answerableCheckin(deps.db, await checkinOfButton(deps, action.value, body.user.id), body.user.id, deps.clock.now());
     const questions = await questionsToAsk(deps.db, ctx);
     const previous = await answersOf(deps.db, ctx.id);
-    await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous, await commitmentsToReview(deps.db, ctx)) });
+    const reviews = await commitmentsToReview(deps.db, ctx);
+    const open = await commitmentsStillOpen(deps.db, ctx, reviews.map((m) => m.id));
+    await client.views.open({ trigger_id: body.trigger_id, view: answerModal(ctx, questions, previous, reviews, open) });
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'answer', user: body.user.id });
     await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
@@ -60,6 +62,7 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
       raw,
       shared: readSharedState(state),
       reviews: readReviewState(state, metadata.commitmentIds ?? []),
+      due: readDueState(state),
       now,
     });
     await ack();
@@ -71,8 +74,11 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     await publishHome(deps, client, ctx.teamId, [ctx.personId]);
   } catch (err) {
     if (err instanceof UserError) {
+      // A refused date belongs to the date picker; anything else to the first question.
+      const due = err.field === 'due' ? IDS.answer.dueBlock : null;
       const first = metadata.questionIds[0];
-      await ack({ response_action: 'errors', errors: first ? { [`${IDS.answer.blockPrefix}${first}`]: err.message } : {} });
+      const block = due ?? (first ? `${IDS.answer.blockPrefix}${first}` : null);
+      await ack({ response_action: 'errors', errors: block ? { [block]: err.message } : {} });
       return;
     }
     throw err;

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { commitmentsToReview, listCommitments, makeCommitment, markDone } from '../../../accountability/commitments';
+import { commitmentsStillOpen, commitmentsToReview, listCommitments, makeCommitment, markDone } from '../../../accountability/commitments';
 import { goalsOf, reportProgress, setGoal } from '../../../accountability/goals';
 import { closeFlag, flagsBelow, listFlagRules, setFlagRule } from '../../../accountability/flags';
 import {
@@ -121,7 +121,8 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       if (!ctx) return nothingToAnswerReply(status);
       const questions = await questionsToAsk(db, ctx);
       const reviews = await commitmentsToReview(db, ctx);
-      await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews) });
+      const open = await commitmentsStillOpen(db, ctx, reviews.map((m) => m.id));
+      await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews, open) });
       return null;
     }
     case 'commit':
