@@ -28,10 +28,21 @@ async function ownerFor(db: Kysely<Database>, teamId: string, actorId: string, s
 /** `/cascade digest channel <scope> #channel` (the exec digest may also go by DM to the CEO and the President: `dm`). */
 export async function setDigestChannel(
   db: Kysely<Database>,
-  input: { teamId: string; actorId: string; scope: DigestScope; channelId: string; admins: readonly string[]; now: Date; leaderId?: string },
+  input: {
+    teamId: string;
+    actorId: string;
+    scope: DigestScope;
+    channelId: string;
+    admins: readonly string[];
+    now: Date;
+    leaderId?: string;
+    /** Checks that Cascade can post in the channel (Slack's side), once the actor may set it; throws to refuse. */
+    checkChannel?: (channelId: string) => Promise<void>;
+  },
 ): Promise<{ scope: DigestScope; ownerId: string; channelId: string }> {
   if (input.channelId === 'dm' && input.scope !== 'exec') throw invalid('Only the exec digest can go by DM (to the CEO and the President).');
   const ownerId = await ownerFor(db, input.teamId, input.actorId, input.scope, input.admins, input.leaderId);
+  if (input.channelId !== 'dm') await input.checkChannel?.(input.channelId);
   await db
     .insertInto('digest_setting')
     .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: input.channelId, ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}), updated_at: input.now })
@@ -137,6 +148,11 @@ export async function previewTarget(
 export async function digestChannel(db: Kysely<Database>, teamId: string, scope: DigestScope, ownerId: string): Promise<string | null> {
   const row = await db.selectFrom('digest_setting').select('channel_id').where('team_id', '=', teamId).where('scope', '=', scope).where('owner_id', '=', ownerId).executeTakeFirst();
   return row?.channel_id ?? null;
+}
+
+/** Gives a claimed period back, when its channel refused it: once the channel is fixed, it can be posted. */
+export async function releaseDigestClaim(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('delivery').where('id', '=', id).where('status', '<>', 'sent').execute();
 }
 
 /**

@@ -23,7 +23,7 @@ import { audienceOf, requireAdmin } from '../../../org/access';
 import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
 import { buildDigest } from '../../../digests/figures';
-import { claimDigestNow, digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
+import { claimDigestNow, releaseDigestClaim, digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
 import { requeue } from '../../../scheduler/outbox';
 import { sendDigest } from '../../../scheduler/dispatch';
 import { slackMessenger } from '../../messenger';
@@ -52,6 +52,7 @@ import { parseCommand, type ParsedCommand } from '../../command';
 import type { SlackDeps } from '../../deps';
 import { slackDirectory } from '../../directory';
 import { failureReply } from '../reply';
+import { channelProblem, ensureInChannel, slackErrorCode } from '../../channels';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -146,7 +147,16 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
     case 'goals':
       return goalsReply(await goalsOf(db, caller.teamId, caller.userId, parsed.userId ?? caller.userId, clock.now()));
     case 'digest.channel': {
-      const set = await setDigestChannel(db, { teamId: caller.teamId, actorId: caller.userId, scope: parsed.scope, channelId: parsed.channelId, admins, now: clock.now(), leaderId: parsed.leaderId });
+      const set = await setDigestChannel(db, {
+        teamId: caller.teamId,
+        actorId: caller.userId,
+        scope: parsed.scope,
+        channelId: parsed.channelId,
+        admins,
+        now: clock.now(),
+        leaderId: parsed.leaderId,
+        checkChannel: (id) => ensureInChannel(caller.client, id),
+      });
       return { text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.` };
     }
     case 'digest.schedule': {
@@ -174,8 +184,10 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       try {
         await sendDigest({ db, log: deps.log, messenger: slackMessenger(caller.client) }, { ...delivery, was: 'queued' }, clock.now());
       } catch (err) {
-        // Not lost: the outbox posts it (and retries) like a scheduled digest.
-        await requeue(db, claim.id, clock.now(), err instanceof Error ? err.message : String(err));
+        // A channel Slack refuses gives the period back (the person fixes the channel and tries again);
+        // anything else is not lost: the outbox posts it, and retries, like a scheduled digest.
+        if (channelProblem(slackErrorCode(err))) await releaseDigestClaim(db, claim.id);
+        else await requeue(db, claim.id, clock.now(), err instanceof Error ? err.message : String(err));
         throw err;
       }
       return { text: `Posted the ${parsed.scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.` };
@@ -221,6 +233,7 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
     case 'cadence.set':
       await requireAdmin(db, caller.teamId, caller.userId, admins, 'change cadences');
       await ensureWorkspaceDefaults(db, caller.teamId);
+      if (parsed.changes.channelId) await ensureInChannel(caller.client, parsed.changes.channelId);
       return cadenceSetReply(await updateCadence(db, caller.teamId, parsed.key, parsed.changes));
     case 'questions.list':
       await ensureWorkspaceDefaults(db, caller.teamId);
