@@ -65,6 +65,9 @@ export function describeSlackFailure(err: unknown, config: Config, token: 'SLACK
   return `Could not reach Slack's Web API at ${where} (${cause}): check the network or SLACK_API_URL.`;
 }
 
+/** How long start-up waits for each of its two tries of `auth.test`. */
+export const PREFLIGHT_TIMEOUT_MS = 3000;
+
 /** Composition root: log → Slack identity → database → migrations → Slack app → schedules. */
 export async function startCascade(config: Config, options: StartOptions): Promise<RunningCascade> {
   const { log } = options;
@@ -74,7 +77,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
   // Ask Slack who we are before anything slow, so a wrong token fails in a second, with one line.
   // Its retries would each log a warning; the one line that matters is the outcome.
   const preflight = new webApi.WebClient(config.slack.botToken, {
-    ...webClientOptions(config, { retries: 1, timeoutMs: 5000 }),
+    // Two tries of at most 3 s each: a wrong token or a Slack that does not answer ends start-up well within 10 s.
+    ...webClientOptions(config, { retries: 1, timeoutMs: PREFLIGHT_TIMEOUT_MS }),
     logger: boltLogger(log.child({}, { level: 'error' })),
   });
   let teamId: string;
