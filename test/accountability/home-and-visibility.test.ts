@@ -123,6 +123,28 @@ describe('Who may see what', () => {
   });
 });
 
+describe('Who may see what, in /cascade export', () => {
+  /** The files of the export the fake Slack received for that person's DM, each as text. */
+  function exported(userId: string): string {
+    const call = slack.callsTo('files.completeUploadExternal').filter((c) => c.args.channel_id === `D${userId}`).pop()!;
+    return call.args.files.map((f: { id: string }) => slack.uploads.get(f.id)!.toString('utf8')).join('\n');
+  }
+  const cases: [string, string, boolean][] = [
+    ['rep ↔ rep', PEOPLE.mia.id, false],
+    ['manager → other manager’s rep', PEOPLE.bob.id, false],
+    ['own manager', PEOPLE.ann.id, true],
+    ['CEO two levels above', PEOPLE.ceo.id, true],
+    ['admin outside the chain', PEOPLE.admin.id, false],
+  ];
+  test.each(cases)('%s: Raj’s private commitment and goal are in the export only for the people above him', async (_name, viewer, may) => {
+    await say(viewer, 'export from 2026-11-01 to 2026-11-30');
+    const files = exported(viewer);
+    expect(files.includes('Raj private commitment')).toBe(may);
+    expect(files.includes(`${PEOPLE.raj.id},New pipeline`)).toBe(may);
+    expect(files.includes('Secret plan of')).toBe(viewer === PEOPLE.ceo.id);
+  });
+});
+
 describe('Status and the core value', () => {
   test('When Raj asks for his status, then the same standing comes back short and ephemeral', async () => {
     const reply = await say(PEOPLE.raj.id, 'status');
