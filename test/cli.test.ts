@@ -5,17 +5,17 @@ import { listPeople } from '../src/org/people';
 import { openDatabase } from '../src/db/connect';
 import { cascade, freePort, waitForHttp } from './support/cli';
 import { createTestDb, serverUrl, type TestDb } from './support/db';
-import { FakeSlack } from './support/fake-slack';
+import { SlackStandIn } from '../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV } from './support/org-fixture';
 
 jest.setTimeout(60_000);
 
 const SECRET = '0123456789abcdef0123456789abcdef';
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let work: string;
 
 beforeAll(async () => {
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   work = mkdtempSync(join(tmpdir(), 'cascade-cli-test-'));
 });
 

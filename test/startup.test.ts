@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config';
 import { PREFLIGHT_TIMEOUT_MS, startCascade, StartupError } from '../src/index';
 import { createLog } from '../src/log';
 import { LogCapture } from './support/app';
-import { FakeSlack } from './support/fake-slack';
+import { SlackStandIn } from '../src/slack/stand-in/slack';
 
 /**
  * Start-up asks Slack before anything slow. Measured in this process (a spawned process would also measure
@@ -13,7 +13,7 @@ import { FakeSlack } from './support/fake-slack';
  */
 describe('Start-up fails fast', () => {
   test('When Slack never answers, then start-up gives up within 10 s with one clear reason, and never opens the database', async () => {
-    const slack = await new FakeSlack().start();
+    const slack = await new SlackStandIn().start();
     slack.onEvery('auth.test', { delayMs: 60_000 });
     const dir = mkdtempSync(join(tmpdir(), 'cascade-startup-'));
     const dataDir = join(dir, 'data');

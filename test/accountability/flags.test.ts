@@ -7,11 +7,11 @@ import { setGoal } from '../../src/accountability/goals';
 import { startTestApp, type TestApp } from '../support/app';
 import { importFixtureOrg } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-20T12:00:00Z') };
 let team: string;
@@ -19,7 +19,7 @@ let cadenceId: number;
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
   team = app.teamId;
   await importFixtureOrg(db, slack, team, new Date('2026-09-01T00:00:00Z'));

@@ -6,11 +6,11 @@ import { tick } from '../../src/scheduler/tick';
 import type { TestApp } from '../support/app';
 import { startFixture, tickDeps, type Fixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
-import type { FakeSlack } from '../support/fake-slack';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-02T00:00:00Z') };
 

@@ -5,11 +5,11 @@ import { LIMITS } from '../../src/slack/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import { importFixtureOrg } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-18T12:00:00Z') };
 const ZOE = 'UMGR0050';
@@ -17,7 +17,7 @@ const zoeReps = Array.from({ length: 50 }, (_, i) => `UZREP${String(i).padStart(
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
   const team = app.teamId;
   await importFixtureOrg(db, slack, team, now.current);

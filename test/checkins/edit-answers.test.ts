@@ -2,13 +2,13 @@ import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
 import { pressButton, viewSubmission, type TestApp } from '../support/app';
 import { startFixture, tickDeps, type Fixture } from '../support/cascade';
-import type { FakeSlack } from '../support/fake-slack';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
 
 const now = { current: new Date('2026-11-23T04:30:00Z') };
 let fixture: Fixture;
 let app: TestApp;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 
 beforeAll(async () => {
   fixture = await startFixture({ now });

@@ -7,11 +7,11 @@ import { digestMessage } from '../../src/slack/blocks/digest';
 import type { TestApp } from '../support/app';
 import { startFixture, tickDeps, type Fixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
-import type { FakeSlack } from '../support/fake-slack';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 let fixture: Fixture;
 const now = { current: new Date('2026-11-29T12:00:00Z') };

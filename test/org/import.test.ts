@@ -3,18 +3,18 @@ import { describeImport, importOrgChart, type ImportOutcome } from '../../src/or
 import { ensureWorkspace, listPeople } from '../../src/org/people';
 import { slackDirectory } from '../../src/slack/directory';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV } from '../support/org-fixture';
 
 const TEAM = 'T0CASCADE';
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let directory: ReturnType<typeof slackDirectory>;
 const now = new Date('2026-11-23T09:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   directory = slackDirectory(new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }));
   await ensureWorkspace(db.db, TEAM, 'Cascade Test');
 });

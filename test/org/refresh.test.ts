@@ -4,16 +4,16 @@ import { ensureWorkspace, listPeople } from '../../src/org/people';
 import { refreshProfiles } from '../../src/org/service';
 import { slackDirectory } from '../../src/slack/directory';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
 
 const TEAM = 'T0CASCADE';
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   await ensureWorkspace(db.db, TEAM, 'Cascade Test');
 });
 

@@ -10,14 +10,14 @@ import { slackDirectory } from '../../src/slack/directory';
 import { slackMessenger } from '../../src/slack/messenger';
 import { LogCapture } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack, type FakeUser } from '../support/fake-slack';
+import { SlackStandIn, type StandInUser } from '../../src/slack/stand-in/slack';
 
 /**
  * A whole month of the cascade for a small org across six time zones, two of which leave summer time
  * inside the month (Europe on 25 October, the United States on 1 November), driven by ticks every half hour.
  */
 const TEAM = 'T0MONTH';
-const ORG: (FakeUser & { role: string; manager?: string })[] = [
+const ORG: (StandInUser & { role: string; manager?: string })[] = [
   { id: 'UMCEO', name: 'Casey Chen', email: 'casey@m.example', tz: 'America/New_York', role: 'ceo' },
   { id: 'UMPRES', name: 'Pat Rivera', email: 'pat@m.example', tz: 'America/Chicago', role: 'president', manager: 'casey@m.example' },
   { id: 'UMANN', name: 'Ann Lee', email: 'ann@m.example', tz: 'Europe/London', role: 'manager', manager: 'pat@m.example' },
@@ -41,7 +41,7 @@ interface Sent {
 }
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 const sent: Sent[] = [];
 const updates: { at: Date; channel: string; text: string }[] = [];
 let clock = new Date(0);
@@ -52,7 +52,7 @@ function localHm(instant: Date, tz: string): string {
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ORG).start();
+  slack = await new SlackStandIn().addUser(...ORG).start();
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   await ensureWorkspace(db.db, TEAM, 'Month');
   expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: new Date('2026-10-01T00:00:00Z') }, TEAM, CSV, { dryRun: false })).ok).toBe(true);

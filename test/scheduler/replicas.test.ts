@@ -8,7 +8,7 @@ import { tick } from '../../src/scheduler/tick';
 import { slackMessenger } from '../../src/slack/messenger';
 import { LogCapture } from '../support/app';
 import { createTestDb, serverUrl, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 
 /**
  * Several replicas against one Postgres server: real concurrent connections, which embedded PGlite
@@ -21,13 +21,13 @@ const REPS = 25;
 
 let db: TestDb;
 let second: Db;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 
 onServer('Two replicas on one Postgres', () => {
   beforeAll(async () => {
     db = await createTestDb();
     second = await openDatabase({ databaseUrl: db.url!, dataDir: 'memory://' });
-    slack = await new FakeSlack().start();
+    slack = await new SlackStandIn().start();
     // Without a Slack directory the import leaves everyone on UTC: all reps are due at 10:00 UTC.
     const lines = ['slack_user_id,name,role,manager', 'UCEO,Casey,ceo,', 'UPRES,Pat,president,UCEO'];
     for (let m = 0; m < MANAGERS; m++) {

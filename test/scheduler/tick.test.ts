@@ -6,13 +6,13 @@ import { slackMessenger } from '../../src/slack/messenger';
 import { slackDirectory } from '../../src/slack/directory';
 import { createLog } from '../../src/log';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
 import { LogCapture } from '../support/app';
 
 const TEAM = 'T0CASCADE';
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let deps: Parameters<typeof tick>[0];
 
 const at = (iso: string) => new Date(iso);
@@ -21,7 +21,7 @@ const promptsTo = (userId: string) =>
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }) };
   await ensureWorkspace(db.db, TEAM, 'Cascade Test');

@@ -4,13 +4,13 @@ import { parse } from 'yaml';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import type { TestApp } from '../support/app';
 import { startFixture, type Fixture } from '../support/cascade';
-import type { FakeSlack } from '../support/fake-slack';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
 
 const now = { current: new Date('2026-11-30T13:00:00Z') };
 let fixture: Fixture;
 let app: TestApp;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 
 beforeAll(async () => {
   fixture = await startFixture({ now });

@@ -1,17 +1,17 @@
 import { getWorkspace, listPeople } from '../../src/org/people';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
 import { importOrgChart } from '../../src/org/import';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
   const directory = { userById: async () => null, userByEmail: async (email: string) => {
     const u = ALL_USERS.find((x) => x.email === email);

@@ -3,11 +3,11 @@ import { IDS } from '../../src/slack/ids';
 import { pressButton, viewSubmission, type TestApp } from '../support/app';
 import { startFixture, tickDeps, type Fixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
-import type { FakeSlack } from '../support/fake-slack';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-23T00:00:00Z') };
 

@@ -3,17 +3,17 @@ import { IDS } from '../../src/slack/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import { importFixtureOrg, tickDeps } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
-let slack: FakeSlack;
+let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-23T11:00:00Z') };
 
 beforeAll(async () => {
   db = await createTestDb();
-  slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
   await importFixtureOrg(db, slack, app.teamId, now.current);
   await tick(tickDeps(db, slack, app.log), now.current);

@@ -4,7 +4,7 @@ import { loadConfig, secretsOf, type Config } from '../../src/config';
 import type { Clock } from '../../src/clock';
 import { startCascade, type RunningCascade } from '../../src/index';
 import { createLog, type Log } from '../../src/log';
-import type { FakeSlack } from './fake-slack';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { signedHeaders } from './sign';
 import type { TestDb } from './db';
 
@@ -42,7 +42,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { db: TestDb; slack: FakeSlack; admins?: string[]; clock?: Clock }): Promise<TestApp> {
+export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; admins?: string[]; clock?: Clock }): Promise<TestApp> {
   const { db, slack } = options;
   const signingSecret = randomBytes(16).toString('hex');
   const result = loadConfig(
@@ -161,7 +161,7 @@ export function viewSubmission(app: TestApp, userId: string, view: { id?: string
  */
 export function pressButton(
   app: TestApp,
-  slack: FakeSlack,
+  slack: SlackStandIn,
   press: { userId: string; actionId: string; value: string; id: string; channelId?: string; blockId?: string },
 ): Promise<Response> {
   const channel = press.channelId ?? `D${press.userId}`;

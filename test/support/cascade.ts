@@ -6,28 +6,28 @@ import { slackDirectory } from '../../src/slack/directory';
 import { slackMessenger } from '../../src/slack/messenger';
 import { startTestApp, type TestApp } from './app';
 import { createTestDb, type TestDb } from './db';
-import { FakeSlack } from './fake-slack';
+import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from './org-fixture';
 
 /** A WebClient on the fake Slack that does not retry, and lets 429s through to the outbox. */
-export function fakeClient(slack: FakeSlack): webApi.WebClient {
+export function fakeClient(slack: SlackStandIn): webApi.WebClient {
   return new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
 }
 
 /** What `tick` needs, sending through the fake Slack. */
-export function tickDeps(db: TestDb, slack: FakeSlack, log: Log): TickDeps {
+export function tickDeps(db: TestDb, slack: SlackStandIn, log: Log): TickDeps {
   return { db: db.db, messenger: slackMessenger(fakeClient(slack)), log };
 }
 
 /** Loads the fixture org (org-fixture.ts) into a workspace, names and zones from the fake Slack. */
-export async function importFixtureOrg(db: TestDb, slack: FakeSlack, teamId: string, now: Date): Promise<void> {
+export async function importFixtureOrg(db: TestDb, slack: SlackStandIn, teamId: string, now: Date): Promise<void> {
   const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now }, teamId, ORG_CSV, { dryRun: false });
   if (!outcome.ok) throw new Error(`the fixture org did not import: ${JSON.stringify(outcome.errors)}`);
 }
 
 export interface Fixture {
   readonly db: TestDb;
-  readonly slack: FakeSlack;
+  readonly slack: SlackStandIn;
   readonly app: TestApp;
   stop(): Promise<void>;
 }
@@ -38,7 +38,7 @@ export interface Fixture {
  */
 export async function startFixture(options: { now: { current: Date }; admins?: string[] }): Promise<Fixture> {
   const db = await createTestDb();
-  const slack = await new FakeSlack().addUser(...ALL_USERS).start();
+  const slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current } });
   await importFixtureOrg(db, slack, app.teamId, options.now.current);
   return {

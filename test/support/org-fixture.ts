@@ -1,4 +1,4 @@
-import type { FakeUser } from './fake-slack';
+import type { StandInUser } from '../../src/slack/stand-in/slack';
 
 /** A small sales org across time zones, as Slack knows it. */
 export const PEOPLE = {
@@ -10,9 +10,9 @@ export const PEOPLE = {
   mia: { id: 'UREP0002', name: 'Mia Wong', email: 'mia@example.com', tz: 'Europe/London' },
   leo: { id: 'UREP0003', name: 'Leo Park', email: 'leo@example.com', tz: 'America/Los_Angeles' },
   admin: { id: 'UADMIN01', name: 'Sam Ops', email: 'sam@example.com', tz: 'Europe/Paris' },
-} satisfies Record<string, FakeUser>;
+} satisfies Record<string, StandInUser>;
 
-export const ALL_USERS: FakeUser[] = Object.values(PEOPLE);
+export const ALL_USERS: StandInUser[] = Object.values(PEOPLE);
 
 /** The org above as an import CSV keyed by email; line numbers: header 1, CEO 2, … */
 export const ORG_CSV = [

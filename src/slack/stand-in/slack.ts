@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BLOCK_KIT, blockProblems, viewProblems } from './rules';
 
-/** One Web API call (or response_url post) as the fake received it. */
+/** One Web API call (or response_url post) as the stand-in received it. */
 export interface RecordedCall {
   readonly method: string;
   readonly args: Record<string, any>;
@@ -16,7 +17,7 @@ export type Behaviour =
   | { readonly delayMs: number }
   | { readonly reply: (args: Record<string, any>) => Record<string, unknown> };
 
-export interface FakeUser {
+export interface StandInUser {
   readonly id: string;
   readonly name: string;
   readonly email?: string;
@@ -27,16 +28,30 @@ export interface FakeUser {
   readonly statusEmoji?: string;
 }
 
+/** A channel the stand-in knows: public ones may be joined; a private one only by an invitation. */
+export interface StandInChannel {
+  readonly id: string;
+  readonly name?: string;
+  readonly private?: boolean;
+  readonly archived?: boolean;
+  /** Cascade is a member (joined, or invited to a private channel). */
+  member?: boolean;
+}
+
 const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
 
 /**
- * A Slack Web API on loopback. The app reaches it through SLACK_API_URL; it records every call and answers
- * with Slack's shapes, or with an error, a 429 with Retry-After, a 500 or a delay when told to.
+ * Slack's Web API on loopback, for the tests, the bench and the sandbox. Cascade reaches it through
+ * SLACK_API_URL; it records every call and answers with Slack's shapes, and keeps Slack's rules, not only
+ * its shapes: Block Kit limits (`invalid_blocks` for a message, `invalid_arguments` for a view), channel
+ * membership (`not_in_channel` for an upload where Cascade is not a member, `channel_not_found` for a private
+ * channel it was not invited to, `is_archived`), and, when asked, a per-workspace rate ceiling with
+ * Retry-After. A test can still make any call fail, answer 429 or 500, or wait.
  */
-export class FakeSlack {
+export class SlackStandIn {
   readonly calls: RecordedCall[] = [];
   readonly teamId: string;
-  private readonly users = new Map<string, FakeUser>();
+  private readonly users = new Map<string, StandInUser>();
   private readonly once = new Map<string, { behaviour: Behaviour; where: (args: Record<string, any>) => boolean }[]>();
   private readonly always = new Map<string, Behaviour>();
   private server: Server | undefined;
@@ -44,6 +59,8 @@ export class FakeSlack {
   readonly uploads = new Map<string, Buffer>();
   private nextTs = 1_700_000_000;
   private nextView = 1;
+  private readonly channels = new Map<string, StandInChannel>();
+  private readonly ceilings = new Map<string, { perMinute: number; now: () => number; sent: number[] }>();
   url = '';
 
   constructor(options: { teamId?: string } = {}) {
@@ -74,8 +91,29 @@ export class FakeSlack {
     return `${this.url}/response/${id}`;
   }
 
-  addUser(...users: FakeUser[]): this {
+  addUser(...users: StandInUser[]): this {
     for (const u of users) this.users.set(u.id, u);
+    return this;
+  }
+
+  /** A channel with its kind; channels never added are public, and Cascade is not in them until it joins. */
+  addChannel(...channels: StandInChannel[]): this {
+    for (const c of channels) this.channels.set(c.id, { ...c });
+    return this;
+  }
+
+  /** Whether Cascade is a member of the channel now (joined, or invited). */
+  isMember(channelId: string): boolean {
+    return this.channels.get(channelId)?.member === true;
+  }
+
+  /**
+   * Slack's per-workspace ceiling for one method: beyond `perMinute` calls in any minute, a 429 with
+   * Retry-After (the seconds until the oldest call leaves the window). `now` may be a simulated clock.
+   */
+  rateCeiling(method: string, perMinute: number | undefined, now: () => number = Date.now): this {
+    if (perMinute === undefined) this.ceilings.delete(method);
+    else this.ceilings.set(method, { perMinute, now, sent: [] });
     return this;
   }
 
@@ -135,6 +173,8 @@ export class FakeSlack {
     if (url.pathname.startsWith('/response/')) {
       const args = raw ? JSON.parse(raw) : {};
       this.calls.push({ method: 'response_url', args: { ...args, id: url.pathname.slice('/response/'.length) }, token: undefined, at: Date.now() });
+      const problems = blockProblems(args.blocks, BLOCK_KIT.blocksPerMessage);
+      if (problems.length) return send(res, 200, { ok: false, error: 'invalid_blocks', errors: problems });
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -161,7 +201,51 @@ export class FakeSlack {
       } else if ('status' in behaviour) return send(res, 500, { ok: false, error: 'internal_error' });
       else if ('reply' in behaviour) return send(res, 200, behaviour.reply(args));
     }
+    const ceiling = this.ceilings.get(method);
+    if (ceiling) {
+      const at = ceiling.now();
+      while (ceiling.sent.length && ceiling.sent[0]! <= at - 60_000) ceiling.sent.shift();
+      if (ceiling.sent.length >= ceiling.perMinute) {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((ceiling.sent[0]! + 60_000 - at) / 1000))));
+        return send(res, 429, { ok: false, error: 'ratelimited' });
+      }
+      ceiling.sent.push(at);
+    }
+    const refused = this.refusal(method, args);
+    if (refused) return send(res, 200, refused);
     send(res, 200, this.answer(method, args));
+  }
+
+  /** What Slack refuses whatever the test says: broken Block Kit, and channels Cascade may not use. */
+  private refusal(method: string, args: Record<string, any>): Record<string, unknown> | null {
+    if (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') {
+      const problems = blockProblems(args.blocks, BLOCK_KIT.blocksPerMessage);
+      if (problems.length) return { ok: false, error: 'invalid_blocks', errors: problems };
+    }
+    if (method === 'views.open' || method === 'views.update' || method === 'views.push' || method === 'views.publish') {
+      const problems = viewProblems(args.view);
+      if (problems.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+    }
+    const channel = this.channels.get(String(args.channel ?? args.channel_id ?? ''));
+    if (method === 'conversations.join') {
+      if (!channel) {
+        this.channels.set(String(args.channel), { id: String(args.channel), member: true });
+        return null;
+      }
+      if (channel.archived) return { ok: false, error: 'is_archived' };
+      if (channel.private) return { ok: false, error: channel.member ? 'method_not_supported_for_channel_type' : 'channel_not_found' };
+      channel.member = true;
+      return null;
+    }
+    if (method === 'chat.postMessage' || method === 'chat.update') {
+      if (channel?.private && !channel.member) return { ok: false, error: 'channel_not_found' };
+      if (channel?.archived) return { ok: false, error: 'is_archived' };
+    }
+    if (method === 'files.completeUploadExternal' && args.channel_id && !/^D/.test(String(args.channel_id))) {
+      if (channel?.private && !channel.member) return { ok: false, error: 'channel_not_found' };
+      if (!channel?.member) return { ok: false, error: 'not_in_channel' };
+    }
+    return null;
   }
 
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
@@ -203,7 +287,7 @@ export class FakeSlack {
     }
   }
 
-  private slackUser(u: FakeUser) {
+  private slackUser(u: StandInUser) {
     return {
       id: u.id,
       team_id: this.teamId,
