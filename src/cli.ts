@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { webApi } from '@slack/bolt';
+import { startSandbox, type RunningSandbox } from './sandbox/run';
 import { describeProblems, loadConfig, readEnvironment, secretsOf, type Config, type Environment } from './config';
 import { DataDirInUseError, openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
@@ -19,7 +20,11 @@ import { slackDirectory } from './slack/directory';
 export const USAGE = `Usage: cascade <command>
 
 Commands:
-  start                                   run Cascade (Slack app, scheduler); the default of npm start
+  start                                   run Cascade (Slack app, scheduler); the default of npm start.
+                                          Without any Slack credentials it runs the sandbox instead
+  sandbox [--reset]                       run Cascade against a built-in Slack stand-in with a demo sales org,
+                                          in a browser at http://localhost:PORT/sandbox (127.0.0.1 only);
+                                          --reset starts the demo again
   migrate                                 apply pending database migrations and exit
   org import <file.csv> [--dry-run] [--team T…]
                                           load the whole org chart from CSV (columns: slack_user_id or email,
@@ -65,6 +70,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         to: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        reset: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -80,6 +86,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     case 'start':
       if (rest.length) return usageError(io, `start takes no arguments`);
       return start(io);
+    case 'sandbox':
+      if (rest.length) return usageError(io, 'expected: cascade sandbox [--reset]');
+      return sandbox(io, { reset: parsed.values.reset === true });
     case 'migrate':
       if (rest.length) return usageError(io, `migrate takes no arguments`);
       return migrate(io);
@@ -124,8 +133,14 @@ function logFor(config: Config): Log {
 }
 
 async function start(io: Io): Promise<number> {
-  const config = configFor(io, true);
-  if (!config) return 2;
+  const result = loadConfig(io.env, { requireSlack: true });
+  // No Slack credentials at all, and nothing else wrong: try Cascade in the sandbox.
+  if (!result.ok && result.noSlackCredentials && result.problems.every((p) => p.startsWith('SLACK_'))) return sandbox(io, { reset: false });
+  if (!result.ok) {
+    io.err(describeProblems(result));
+    return 2;
+  }
+  const config = result.config;
   const log = logFor(config);
   // A promise nobody awaited that fails is logged; it never takes the whole service down with it.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; Cascade keeps running'));
@@ -159,6 +174,52 @@ async function start(io: Io): Promise<number> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** Waits for SIGTERM or SIGINT, then stops what runs; whatever happens, the process is gone within 5 seconds. */
+function untilSignal(log: Log, stop: () => Promise<void>): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      setTimeout(() => {
+        log.error('shutdown took longer than 5 s; exiting anyway');
+        process.exit(1);
+      }, 5000).unref();
+      stop().then(
+        () => resolve(0),
+        (err) => {
+          log.error({ err }, 'error while shutting down');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+/**
+ * `cascade sandbox`: the same Cascade against the built-in Slack stand-in, with the demo org. Prints one
+ * line, the page's address; logs only warnings unless LOG_LEVEL says otherwise.
+ */
+async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const log = createLog({ level: io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', secrets: secretsOf(config) });
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; the sandbox keeps running'));
+  let running: RunningSandbox;
+  try {
+    running = await startSandbox(config, { log, reset: options.reset });
+  } catch (err) {
+    if (err instanceof StartupError || err instanceof DataDirInUseError) {
+      io.err(`cascade sandbox: ${err.message}`);
+      return 1;
+    }
+    log.fatal({ err }, 'the sandbox failed to start');
+    return 1;
+  }
+  io.out(`Sandbox: ${running.url}`);
+  return untilSignal(log, () => running.stop());
 }
 
 /**

@@ -16,6 +16,8 @@ export interface Config {
     readonly mode: 'http' | 'socket';
   };
   readonly databaseUrl?: string;
+  /** The sandbox's own Postgres; without it the sandbox uses embedded PGlite under DATA_DIR/sandbox (DATABASE_URL is never used there). */
+  readonly sandboxDatabaseUrl?: string;
   readonly dataDir: string;
   readonly port: number;
   readonly logLevel: LogLevel;
@@ -53,6 +55,10 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a Postgres connection URL, e.g. postgres://user:password@host:5432/cascade')
+    .optional(),
+  SANDBOX_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a Postgres connection URL for the sandbox, e.g. postgres://user:password@host:5432/cascade_sandbox')
     .optional(),
   DATA_DIR: z.string().default('./data'),
   PORT: z
@@ -142,6 +148,7 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
       mode: v.SLACK_APP_TOKEN ? 'socket' : 'http',
     },
     databaseUrl: v.DATABASE_URL,
+    sandboxDatabaseUrl: v.SANDBOX_DATABASE_URL,
     dataDir: resolve(v.DATA_DIR),
     port: Number(v.PORT),
     logLevel: v.LOG_LEVEL,

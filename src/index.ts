@@ -1,4 +1,4 @@
-import { webApi } from '@slack/bolt';
+import { webApi, type CustomRoute } from '@slack/bolt';
 import cron, { type ScheduledTask } from 'node-cron';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -41,6 +41,10 @@ export interface StartOptions {
   readonly db?: Db;
   /** Start the background schedules (node-cron); tests drive time themselves. */
   readonly schedules?: boolean;
+  /** Listen on this address only (the sandbox: 127.0.0.1); all addresses by default. */
+  readonly host?: string;
+  /** More HTTP routes on the same server (the sandbox's pages). */
+  readonly routes?: readonly CustomRoute[];
 }
 
 export interface RunningCascade {
@@ -102,7 +106,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     await ensureWorkspaceDefaults(db.db, teamId);
 
     const deps = { db: db.db, log, clock, admins: config.admins };
-    const app = createSlackApp(config, deps, slackOptions);
+    const app = createSlackApp(config, deps, slackOptions, options.routes ?? []);
     try {
       await app.init();
     } catch (err) {
@@ -110,7 +114,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     }
     let server: unknown;
     try {
-      server = await app.start(config.port);
+      server = await app.start(options.host ? { port: config.port, host: options.host } : config.port);
     } catch (err) {
       // Socket Mode connects here (apps.connections.open with the app token); HTTP mode only listens.
       if ((err as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`PORT ${config.port} is already in use by another program.`);

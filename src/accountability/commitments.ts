@@ -33,7 +33,7 @@ export async function makeCommitment(db: Kysely<Database>, input: { teamId: stri
   const due = input.by ?? (await nextCheckinDate(db, input.teamId, owner, input.now));
   return db
     .insertInto('commitment')
-    .values({ team_id: input.teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, updated_at: input.now })
+    .values({ team_id: input.teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, created_at: input.now, updated_at: input.now })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

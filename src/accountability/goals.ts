@@ -187,7 +187,7 @@ export async function setGoal(
       .execute();
     return tx
       .insertInto('goal')
-      .values({ team_id: input.teamId, owner_id: draft.ownerId, scope: draft.scope, name: goal.name, unit: goal.unit, target: goal.target, period: goal.period, created_by: input.actorId, updated_at: input.now })
+      .values({ team_id: input.teamId, owner_id: draft.ownerId, scope: draft.scope, name: goal.name, unit: goal.unit, target: goal.target, period: goal.period, created_by: input.actorId, created_at: input.now, updated_at: input.now })
       .returningAll()
       .executeTakeFirstOrThrow();
   });
@@ -294,7 +294,7 @@ export async function importGoals(db: Kysely<Database>, teamId: string, csv: str
       for (const d of drafts) {
         const g = checkDraft(d);
         await tx.updateTable('goal').set({ active: false, updated_at: options.now }).where('team_id', '=', teamId).where('owner_id', '=', d.ownerId).where('scope', '=', d.scope).where(sql<boolean>`lower(name) = lower(${g.name})`).where('active', '=', true).execute();
-        await tx.insertInto('goal').values({ team_id: teamId, owner_id: d.ownerId, scope: d.scope, name: g.name, unit: g.unit, target: g.target, period: g.period, created_by: 'import', updated_at: options.now }).execute();
+        await tx.insertInto('goal').values({ team_id: teamId, owner_id: d.ownerId, scope: d.scope, name: g.name, unit: g.unit, target: g.target, period: g.period, created_by: 'import', created_at: options.now, updated_at: options.now }).execute();
       }
     });
   }

@@ -189,6 +189,7 @@ export async function submitAnswers(
           last_reviewed_checkin_id: null,
           escalated_at: null,
           closed_at: null,
+          created_at: input.now,
           updated_at: input.now,
         })
         .onConflict((oc) =>

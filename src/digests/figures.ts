@@ -132,10 +132,21 @@ export function recurringPhrases(answers: readonly { person: string; text: strin
     }
   }
   const named = [...people.entries()].map(([term, who]) => ({ term, count: who.size })).filter((p) => p.count >= 2);
-  return named
+  const bigrams = (term: string) => {
+    const w = term.split(' ');
+    return w.slice(1).map((x, i) => `${w[i]} ${x}`);
+  };
+  // Most named first, longer before shorter; a phrase that shares two words in a row with one already kept
+  // says the same thing again ("pricing approvals take" after "pricing approvals").
+  const kept: { term: string; count: number }[] = [];
+  for (const p of named
     .filter((p) => !named.some((q) => q.term !== p.term && q.count >= p.count && ` ${q.term} `.includes(` ${p.term} `)))
-    .sort((a, b) => b.count - a.count || b.term.split(' ').length - a.term.split(' ').length || a.term.localeCompare(b.term))
-    .slice(0, top);
+    .sort((a, b) => b.count - a.count || b.term.split(' ').length - a.term.split(' ').length || a.term.localeCompare(b.term))) {
+    if (kept.some((k) => bigrams(k.term).some((b) => bigrams(p.term).includes(b)))) continue;
+    kept.push(p);
+    if (kept.length === top) break;
+  }
+  return kept;
 }
 
 const pair = (now: unknown, before: unknown): Compared => ({ now: Number(now ?? 0), before: Number(before ?? 0) });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
-import { App, type webApi } from '@slack/bolt';
+import { App, type CustomRoute, type webApi } from '@slack/bolt';
 import { sql } from 'kysely';
 import type { Config } from '../config';
 import { firstTimeSeen } from '../db/slack-events';
@@ -34,9 +34,10 @@ export function webClientOptions(config: Config, options: SlackAppOptions): webA
 }
 
 /** The Bolt app with every listener registered, HTTP or Socket Mode as configured. */
-export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAppOptions = DEFAULT_SLACK_OPTIONS): App {
+export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAppOptions = DEFAULT_SLACK_OPTIONS, extraRoutes: readonly CustomRoute[] = []): App {
   const clientOptions = webClientOptions(config, options);
-  const customRoutes = [
+  const customRoutes: CustomRoute[] = [
+    ...extraRoutes,
     { path: '/healthz', method: 'GET', handler: (_req: IncomingMessage, res: ServerResponse) => json(res, 200, { status: 'ok' }) },
     {
       path: '/readyz',

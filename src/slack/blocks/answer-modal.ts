@@ -35,7 +35,7 @@ function reviewBlocks(commitments: readonly Commitment[]): types.KnownBlock[] {
       type: 'input',
       block_id: `${ids.reviewNotePrefix}${m.id}`,
       optional: true,
-      label: plain('A note on it (optional)'),
+      label: plain('A note on it'),
       element: { type: 'plain_text_input', action_id: ids.reviewInput, max_length: 500 },
     },
   ]);
@@ -97,7 +97,7 @@ function dueBlock(q: Question, due: string | null): types.InputBlock[] {
       type: 'input',
       block_id: ids.dueBlock,
       optional: true,
-      label: plain('By when? (optional)'),
+      label: plain('By when?'),
       hint: plain('Without a date, it is due at your next check-in.'),
       element: { type: 'datepicker', action_id: ids.dueInput, ...(due ? { initial_date: due } : {}) },
     },

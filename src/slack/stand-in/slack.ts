@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHmac, randomBytes } from 'node:crypto';
 import { BLOCK_KIT, blockProblems, viewProblems } from './rules';
+import { Surfaces } from './surfaces';
 
 /** One Web API call (or response_url post) as the stand-in received it. */
 export interface RecordedCall {
@@ -61,10 +63,18 @@ export class SlackStandIn {
   private nextView = 1;
   private readonly channels = new Map<string, StandInChannel>();
   private readonly ceilings = new Map<string, { perMinute: number; now: () => number; sent: number[] }>();
+  /** What each person sees: conversations, App Home, modals, ephemeral replies, files. */
+  readonly surfaces: Surfaces;
+  private readonly clock: (() => number) | undefined;
+  private target: { url: string; secret: string } | undefined;
+  private nextId = 1;
   url = '';
 
-  constructor(options: { teamId?: string } = {}) {
+  /** `clock` stamps messages with another time than the machine's (the sandbox's simulated one). */
+  constructor(options: { teamId?: string; clock?: () => number } = {}) {
     this.teamId = options.teamId ?? 'T0CASCADE';
+    this.clock = options.clock;
+    this.surfaces = new Surfaces(options.clock ?? Date.now);
   }
 
   async start(): Promise<this> {
@@ -155,6 +165,170 @@ export class SlackStandIn {
     }
   }
 
+  /** Where the stand-in sends what people do, signed with `secret` as Slack signs its requests. */
+  connect(url: string, secret: string): this {
+    this.target = { url, secret };
+    return this;
+  }
+
+  /** A fresh signing secret for one run. */
+  static secret(): string {
+    return randomBytes(16).toString('hex');
+  }
+
+  private async deliver(body: string, contentType: string): Promise<Response> {
+    if (!this.target) throw new Error('the stand-in is not connected to Cascade');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', this.target.secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    return fetch(this.target.url, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature }, body });
+  }
+
+  private handles(userId: string, channel: string): { trigger: string; response: string } {
+    const n = this.nextId++;
+    const trigger = `${n}.${Date.now()}.sandbox`;
+    const response = `r${n}`;
+    this.surfaces.triggers.set(trigger, { userId, channel });
+    this.surfaces.responses.set(response, { userId, channel });
+    return { trigger, response };
+  }
+
+  /** `/cascade <text>` typed by a person, as Slack sends a slash command (with a response_url). */
+  async command(userId: string, text: string, channel = `D${userId}`): Promise<number> {
+    const { trigger, response } = this.handles(userId, channel);
+    const body = new URLSearchParams({
+      team_id: this.teamId,
+      team_domain: 'cascade',
+      channel_id: channel,
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command: '/cascade',
+      text,
+      api_app_id: 'A0CASCADE',
+      is_enterprise_install: 'false',
+      response_url: this.responseUrl(response),
+      trigger_id: trigger,
+    }).toString();
+    const res = await this.deliver(body, 'application/x-www-form-urlencoded');
+    await this.settle();
+    return res.status;
+  }
+
+  /** A press on a button, a pick in a select or a date, in a message (channel and ts) or in a view. */
+  async action(
+    userId: string,
+    action: { actionId: string; blockId?: string; type?: string; value?: string; selectedOption?: string; selectedDate?: string },
+    where: { channel?: string; messageTs?: string; viewId?: string },
+  ): Promise<number> {
+    const channel = where.channel ?? `D${userId}`;
+    const { trigger, response } = this.handles(userId, channel);
+    const type = action.type ?? (action.selectedDate !== undefined ? 'datepicker' : action.selectedOption !== undefined ? 'static_select' : 'button');
+    const element: Record<string, unknown> = { type, action_id: action.actionId, block_id: action.blockId ?? '', action_ts: String(Date.now() / 1000) };
+    if (action.value !== undefined) element.value = action.value;
+    if (action.selectedOption !== undefined) element.selected_option = { value: action.selectedOption, text: { type: 'plain_text', text: action.selectedOption } };
+    if (action.selectedDate !== undefined) element.selected_date = action.selectedDate;
+    const modal = where.viewId ? this.surfaces.modals.get(userId)?.find((m) => m.id === where.viewId) : undefined;
+    const payload = {
+      type: 'block_actions',
+      team: { id: this.teamId, domain: 'cascade' },
+      user: { id: userId, team_id: this.teamId, name: userId.toLowerCase() },
+      api_app_id: 'A0CASCADE',
+      trigger_id: trigger,
+      ...(modal
+        ? { container: { type: 'view', view_id: modal.id }, view: modal.view }
+        : {
+            response_url: this.responseUrl(response),
+            channel: { id: channel },
+            container: { type: 'message', message_ts: where.messageTs ?? '', channel_id: channel },
+            message: { ts: where.messageTs ?? '', text: '' },
+          }),
+      actions: [element],
+    };
+    const res = await this.deliver(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    await this.settle();
+    return res.status;
+  }
+
+  /**
+   * Submits a person's open modal with its inputs' values (block id → action id → value, as Slack sends
+   * them). Cascade's answer decides what happens, as in Slack: inline errors, an updated view, or closed.
+   */
+  async submit(userId: string, viewId: string, values: Record<string, Record<string, unknown>>): Promise<Record<string, any>> {
+    const stack = this.surfaces.modals.get(userId) ?? [];
+    const modal = stack.find((m) => m.id === viewId);
+    if (!modal) throw new Error(`no open modal ${viewId} for ${userId}`);
+    const { trigger } = this.handles(userId, `D${userId}`);
+    const payload = {
+      type: 'view_submission',
+      team: { id: this.teamId, domain: 'cascade' },
+      user: { id: userId, team_id: this.teamId, name: userId.toLowerCase() },
+      api_app_id: 'A0CASCADE',
+      trigger_id: trigger,
+      view: { ...modal.view, id: modal.id, team_id: this.teamId, hash: modal.hash, state: { values } },
+    };
+    const res = await this.deliver(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    const text = await res.text();
+    const answer = text ? (JSON.parse(text) as Record<string, any>) : {};
+    if (answer.response_action === 'errors') {
+      modal.errors = answer.errors ?? {};
+    } else if (answer.response_action === 'update' && answer.view) {
+      modal.view = { ...answer.view, id: modal.id };
+      modal.hash = `${Date.now()}.${this.nextView++}`;
+      delete modal.errors;
+    } else if (answer.response_action === 'push' && answer.view) {
+      stack.push({ id: `V${String(this.nextView++).padStart(8, '0')}`, view: answer.view, hash: `${Date.now()}.${this.nextView++}` });
+    } else {
+      this.surfaces.modals.set(userId, answer.response_action === 'clear' ? [] : stack.filter((m) => m !== modal));
+    }
+    await this.settle();
+    return answer;
+  }
+
+  /** The person closes their top modal (Cancel), without submitting. */
+  closeModal(userId: string): void {
+    const stack = this.surfaces.modals.get(userId) ?? [];
+    stack.pop();
+  }
+
+  /** The person opens the App Home tab. */
+  async homeOpened(userId: string): Promise<number> {
+    const body = JSON.stringify({
+      team_id: this.teamId,
+      api_app_id: 'A0CASCADE',
+      event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: String(Date.now() / 1000) },
+      type: 'event_callback',
+      event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.teamId, user_id: 'UBOT', is_bot: true }],
+    });
+    const res = await this.deliver(body, 'application/json');
+    await this.settle();
+    return res.status;
+  }
+
+  /** Waits until Cascade has stopped calling (no call for a moment), at most `maxMs`. */
+  async settle(quietMs = 150, maxMs = 5000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    let seen = this.calls.length;
+    let quietSince = Date.now();
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      if (this.calls.length !== seen) {
+        seen = this.calls.length;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= quietMs) return;
+    }
+  }
+
+  /** The users the stand-in knows, as Slack describes them. */
+  listUsers(): StandInUser[] {
+    return [...this.users.values()];
+  }
+
+  /** The channels the stand-in knows. */
+  listChannels(): StandInChannel[] {
+    return [...this.channels.values()];
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const bytes = await readBody(req);
     const raw = bytes.toString('utf8');
@@ -162,6 +336,7 @@ export class SlackStandIn {
     if (url.pathname.startsWith('/upload/')) {
       const id = url.pathname.slice('/upload/'.length);
       this.uploads.set(id, bytes);
+      this.surfaces.files.set(id, { title: id, bytes: filePart(bytes) });
       this.calls.push({ method: 'upload', args: { id, bytes: bytes.length }, token: undefined, at: Date.now() });
       const queued = this.once.get('upload') ?? [];
       const failing = queued.length > 0 ? queued.shift()!.behaviour : this.always.get('upload');
@@ -172,9 +347,11 @@ export class SlackStandIn {
     }
     if (url.pathname.startsWith('/response/')) {
       const args = raw ? JSON.parse(raw) : {};
-      this.calls.push({ method: 'response_url', args: { ...args, id: url.pathname.slice('/response/'.length) }, token: undefined, at: Date.now() });
+      const id = url.pathname.slice('/response/'.length);
+      this.calls.push({ method: 'response_url', args: { ...args, id }, token: undefined, at: Date.now() });
       const problems = blockProblems(args.blocks, BLOCK_KIT.blocksPerMessage);
       if (problems.length) return send(res, 200, { ok: false, error: 'invalid_blocks', errors: problems });
+      this.surfaces.recordResponse(id, args);
       return send(res, 200, { ok: true });
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -213,7 +390,9 @@ export class SlackStandIn {
     }
     const refused = this.refusal(method, args);
     if (refused) return send(res, 200, refused);
-    send(res, 200, this.answer(method, args));
+    const answer = this.answer(method, args);
+    if (answer.ok) this.surfaces.record(method, args, answer);
+    send(res, 200, answer);
   }
 
   /** What Slack refuses whatever the test says: broken Block Kit, and channels Cascade may not use. */
@@ -264,7 +443,7 @@ export class SlackStandIn {
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
       case 'chat.postMessage': {
-        const ts = `${this.nextTs++}.000100`;
+        const ts = this.clock ? `${Math.floor(this.clock() / 1000)}.${String(this.nextTs++ % 1_000_000).padStart(6, '0')}` : `${this.nextTs++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, ts } };
       }
       case 'files.getUploadURLExternal': {
@@ -280,7 +459,7 @@ export class SlackStandIn {
       case 'views.publish':
       case 'views.push': {
         const id = args.view_id ?? `V${String(this.nextView++).padStart(8, '0')}`;
-        return { ok: true, view: { ...(args.view ?? {}), id } };
+        return { ok: true, view: { ...(args.view ?? {}), id, hash: `${Date.now()}.${this.nextView++}` } };
       }
       default:
         return { ok: true };
@@ -330,4 +509,14 @@ function parseArgs(raw: string, contentType: string): Record<string, any> {
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/** The bytes of the first part of a multipart upload (what the external upload flow sends), or the body itself. */
+function filePart(body: Buffer): Buffer {
+  const text = body.toString('latin1');
+  if (!text.startsWith('--')) return body;
+  const boundary = text.slice(0, text.indexOf('\r\n'));
+  const start = text.indexOf('\r\n\r\n') + 4;
+  const end = text.indexOf(`\r\n${boundary}`, start);
+  return body.subarray(start, end > start ? end : body.length);
 }

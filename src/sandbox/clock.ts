@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Clock } from '../clock';
+
+/**
+ * The sandbox's one clock: everything in the sandbox reads the time from it (the scheduler, listeners, the
+ * stand-in's message times), and only its buttons move it. Kept in a file beside the sandbox's data.
+ */
+export class SandboxClock implements Clock {
+  private current: Date;
+
+  constructor(
+    private readonly file: string,
+    start: Date,
+  ) {
+    const saved = existsSync(file) ? Date.parse(JSON.parse(readFileSync(file, 'utf8')).now) : NaN;
+    this.current = Number.isNaN(saved) ? start : new Date(saved);
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  set(instant: Date): void {
+    this.current = new Date(instant);
+    writeFileSync(this.file, JSON.stringify({ now: this.current.toISOString() }));
+  }
+}
+
+/** Where each clock button moves the time to, from `now`, in a zone (the viewer's). Pure. */
+export function clockTarget(move: string, now: Date, tz: string): Date | null {
+  const local = (d: Date) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, weekday: 'short' }).formatToParts(d).map((p) => [p.type, p.value]));
+    return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday)) };
+  };
+  // The instant of a local wall time in the zone: two refinements of the zone's offset are enough.
+  const at = (date: string, time: string) => {
+    let guess = new Date(`${date}T${time}:00Z`);
+    for (let i = 0; i < 2; i++) {
+      const shown = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(guess).replace(' ', 'T');
+      guess = new Date(guess.getTime() - (Date.parse(`${shown}:00Z`) - Date.parse(`${date}T${time}:00Z`)));
+    }
+    return guess;
+  };
+  const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const today = local(now);
+  switch (move) {
+    case 'hour':
+      return new Date(now.getTime() + 3_600_000);
+    case 'morning':
+      return at(addDays(today.date, 1), '09:00');
+    case 'monday': {
+      const days = ((8 - today.weekday) % 7) || 7;
+      return at(addDays(today.date, days), '10:00');
+    }
+    case 'month-end': {
+      const [y, m] = today.date.split('-').map(Number) as [number, number];
+      const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+      const end = at(last, '23:00');
+      return end > now ? end : at(new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10), '23:00');
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,143 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config';
+import { openDatabase } from '../db/connect';
+import { migrateToLatest } from '../db/migrate';
+import { messengerFor, startCascade } from '../index';
+import type { Log } from '../log';
+import { ensureWorkspace } from '../org/people';
+import { tick } from '../scheduler/tick';
+import { slackDirectory } from '../slack/directory';
+import { SlackStandIn } from '../slack/stand-in/slack';
+import { webApi } from '@slack/bolt';
+import { clockTarget, SandboxClock } from './clock';
+import { DEMO_ADMIN, DEMO_CHANNELS, DEMO_PEOPLE } from './demo-org';
+import { sandboxRoutes, type SandboxPages } from './page';
+import { DemoPeople, seedDemoOrg, simulate } from './seed';
+
+export const SANDBOX_TEAM = 'T0SANDBOX';
+/** How much history the demo org has when it is first seeded. */
+const HISTORY_DAYS = 42;
+/** The scheduler's step through that history: every hour, as prompts fall due on the hour. */
+const HISTORY_STEP_MS = 3_600_000;
+
+export interface RunningSandbox {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Where a sandbox keeps its data: beside real data, never in it. */
+export function sandboxDir(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'sandbox');
+}
+
+/** A steady step for the scheduler while the clock moves: fine for an hour, coarser for days. */
+function stepFor(spanMs: number): number {
+  return spanMs <= 2 * 3_600_000 ? 5 * 60_000 : 30 * 60_000;
+}
+
+/**
+ * The same Cascade — Bolt app, listeners, scheduler, outbox, database code — against the built-in Slack
+ * stand-in, on 127.0.0.1 only, with the demo org seeded on first run. Its data lives under DATA_DIR/sandbox
+ * (or SANDBOX_DATABASE_URL), apart from real data.
+ */
+export async function startSandbox(base: Config, options: { log: Log; reset?: boolean; start?: Date }): Promise<RunningSandbox> {
+  const { log } = options;
+  const dir = sandboxDir(base);
+  if (options.reset) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const firstRun = !existsSync(join(dir, 'clock.json'));
+  const realNow = options.start ?? new Date();
+  const clock = new SandboxClock(join(dir, 'clock.json'), new Date(Math.floor(realNow.getTime() / 60_000) * 60_000));
+
+  const standIn = new SlackStandIn({ teamId: SANDBOX_TEAM, clock: () => clock.now().getTime() });
+  standIn.addUser(...DEMO_PEOPLE, DEMO_ADMIN).addChannel(...DEMO_CHANNELS.map(({ members: _m, ...c }) => c));
+  const surfacesFile = join(dir, 'slack.json');
+  if (existsSync(surfacesFile)) standIn.surfaces.load(JSON.parse(readFileSync(surfacesFile, 'utf8')));
+  await standIn.start();
+  const save = () => writeFileSync(surfacesFile, JSON.stringify(standIn.surfaces.toJSON()));
+
+  const secret = SlackStandIn.secret();
+  const config: Config = {
+    ...base,
+    slack: { botToken: 'xoxb-sandbox', signingSecret: secret, apiUrl: standIn.apiUrl, mode: 'http' },
+    databaseUrl: base.sandboxDatabaseUrl,
+    dataDir: join(dir, 'db'),
+    admins: [DEMO_ADMIN.id],
+  };
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let stopped = false;
+  try {
+    await migrateToLatest(db.db);
+    await ensureWorkspace(db.db, SANDBOX_TEAM, 'Cascade sandbox');
+    const messenger = messengerFor(config, log);
+    const tickDeps = { db: db.db, messenger, log, awayStatus: config.awayStatus };
+    const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
+    const seedDeps = { db: db.db, directory: slackDirectory(client), messenger, log };
+    // The demo people answer a day after a prompt at the earliest: a visitor has time to answer as them.
+    const people = new DemoPeople(seedDeps, SANDBOX_TEAM, 'demo');
+    const LEAVE_TO_VISITOR_MS = 24 * 3_600_000;
+    let moving: Promise<void> = Promise.resolve();
+    const pages: SandboxPages = {
+      standIn,
+      people: [...DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, title: p.title, tz: p.tz ?? 'UTC' })), { id: DEMO_ADMIN.id, name: DEMO_ADMIN.name, title: DEMO_ADMIN.title, tz: DEMO_ADMIN.tz ?? 'UTC' }],
+      channels: DEMO_CHANNELS,
+      now: () => clock.now(),
+      save,
+      move: (to, tz) =>
+        (moving = moving.then(async () => {
+          const target = clockTarget(to, clock.now(), tz);
+          if (!target) return;
+          const step = stepFor(target.getTime() - clock.now().getTime());
+          for (let t = clock.now().getTime() + step; t < target.getTime(); t += step) {
+            clock.set(new Date(t));
+            await tick(tickDeps, clock.now());
+            await people.act(clock.now(), new Date(t - LEAVE_TO_VISITOR_MS));
+          }
+          clock.set(target);
+          await tick(tickDeps, target);
+          await people.act(target, new Date(target.getTime() - LEAVE_TO_VISITOR_MS));
+          await standIn.settle(50, 2000);
+        })),
+    };
+    const running = await startCascade(config, { log, clock, db, schedules: false, host: '127.0.0.1', routes: sandboxRoutes(pages) });
+    standIn.connect(`http://127.0.0.1:${running.port}/slack/events`, secret);
+
+    if (firstRun || (await db.db.selectFrom('person').select('slack_user_id').where('team_id', '=', SANDBOX_TEAM).limit(1).execute()).length === 0) {
+      const end = clock.now();
+      // Whole hours, so that the scheduler's steps fall on the hours prompts are due at.
+      const from = new Date(Math.floor((end.getTime() - HISTORY_DAYS * 86_400_000) / 3_600_000) * 3_600_000);
+      log.info({ from, to: end }, 'seeding the demo sales org with six weeks of history');
+      clock.set(from);
+      await seedDemoOrg(seedDeps, SANDBOX_TEAM, from);
+      const started = Date.now();
+      await simulate(seedDeps, SANDBOX_TEAM, { from, to: end, stepMs: HISTORY_STEP_MS, answerBefore: new Date(end.getTime() - 12 * 3_600_000) }, people, (at) => clock.set(at));
+      log.info({ ms: Date.now() - started }, 'demo history simulated');
+      clock.set(end);
+      await tick(tickDeps, end);
+      await standIn.settle(50, 2000);
+      save();
+    }
+    const url = `http://localhost:${running.port}/sandbox`;
+    return {
+      url,
+      port: running.port,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await moving.catch(() => undefined);
+        save();
+        await running.stop();
+        await db.close();
+        await standIn.stop();
+      },
+    };
+  } catch (err) {
+    if (!stopped) {
+      await db.close().catch(() => undefined);
+      await standIn.stop();
+    }
+    throw err;
+  }
+}

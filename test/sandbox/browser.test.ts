@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config';
+import { createLog } from '../../src/log';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/run';
+import { LogCapture } from '../support/app';
+
+/**
+ * The sandbox in a real browser (Debian's chromium; `.ci/run` installs it when it is missing): a rep answers
+ * the check-in prompt through the answer window, the manager moves the clock past the round's close and
+ * reads the brief, then opens App Home. The screenshots it takes are the README's (docs/), when
+ * SCREENSHOTS_DIR names where to write them.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const run = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) console.warn(`The sandbox browser test needs ${CHROMIUM} (apt-get install chromium); skipped.`);
+
+// Monday 30 November 2026, 10:30 in London: Raj's weekly prompt (10:00 his time) has just gone out.
+const START = new Date('2026-11-30T10:30:00Z');
+const RAJ = 'URAJ00001';
+const ANN = 'UANN00001';
+const PAT = 'UPAT00001';
+
+let dir: string;
+let sandbox: RunningSandbox;
+let browser: Browser;
+let page: Page;
+const shots = process.env.SCREENSHOTS_DIR ?? '';
+
+async function shoot(name: string, what: Locator): Promise<void> {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await what.screenshot({ path: join(shots, `${name}.png`) });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cascade-sandbox-'));
+  const result = loadConfig({ DATA_DIR: dir, PORT: '0' }, { requireSlack: false });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  sandbox = await startSandbox(result.config, { log: createLog({ level: 'warn', destination: new LogCapture() }), start: START });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+run('The sandbox in a browser', () => {
+  test('When a rep answers in the browser and the manager moves the clock past the close, then the brief has the answer, and App Home opens', async () => {
+    expect(sandbox.url).toMatch(/^http:\/\/localhost:\d+\/sandbox$/);
+    await page.goto(sandbox.url);
+    await expect(page.locator('table.people')).toBeTruthy();
+    expect(await page.locator('table.people tbody tr').count()).toBe(18);
+
+    // Raj: the newest message of his DM is this week's prompt.
+    await page.goto(`${sandbox.url}/as/${RAJ}`);
+    const prompt = page.locator('#dm > .msg').last();
+    expect(await prompt.innerText()).toContain("It's time for your check-in with Ann Lee");
+    await shoot('rep-prompt', prompt);
+    await prompt.getByRole('button', { name: 'Answer', exact: true }).click();
+    const modal = page.locator('dialog.modal');
+    await modal.waitFor();
+    expect(await modal.locator('h2').innerText()).toBe('Your check-in');
+
+    // Submitted with the required answers missing: the window stays, with Cascade's inline errors.
+    await modal.locator('button[value=submit]').click();
+    await page.locator('dialog.modal .error').first().waitFor();
+    expect(await page.locator('dialog.modal .error').first().innerText()).toBe('Please answer this one.');
+    await shoot('answer-window', page.locator('dialog.modal'));
+
+    // Answered properly: the window closes and the prompt says the answers are in.
+    const form = page.locator('dialog.modal');
+    for (const box of await form.locator('textarea, input[type=text]').all()) await box.fill('Multi-threading into the CFO early on the Acme deal');
+    for (const box of await form.locator('input[type=number]').all()) await box.fill('7');
+    const radioGroups = new Set(await form.locator('input[type=radio]').evaluateAll((els) => els.map((e) => (e as unknown as { name: string }).name)));
+    for (const name of radioGroups) await form.locator(`input[type=radio][name="${name}"]`).nth(3).check().catch(() => form.locator(`input[type=radio][name="${name}"]`).first().check());
+    await form.locator('button[value=submit]').click();
+    await page.waitForURL(`**/as/${RAJ}`);
+    expect(await page.locator('dialog.modal').count()).toBe(0);
+    expect(await page.locator('#dm > .msg').last().innerText()).toContain('Thank you: your answers for your check-in with Ann Lee are in');
+
+    // Ann: the round closes on Wednesday at 10:00 (London); three mornings on, the brief is in her DM.
+    await page.goto(`${sandbox.url}/as/${ANN}`);
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next morning 09:00' }).click();
+    expect(await page.locator('#now').innerText()).toContain('Thu, 3 Dec 2026, 09:00');
+    const brief = page.locator('#dm > .msg', { hasText: 'Brief: Manager ↔ each rep, weekly' }).last();
+    await brief.waitFor();
+    const text = await brief.innerText();
+    expect(text).toContain('Raj Patel');
+    expect(text).toContain('Multi-threading into the CFO early on the Acme deal');
+    await shoot('manager-brief', brief);
+
+    await page.getByRole('button', { name: 'Open App Home' }).click();
+    await page.locator('#home .header').first().waitFor();
+    const home = await page.locator('#home').innerText();
+    expect(home).toContain('Where you stand');
+    expect(home).toContain('Your team (4)');
+    await shoot('manager-home', page.locator('#home'));
+
+    // Pat reads the org digest and its chart in #sales-leaders.
+    await page.goto(`${sandbox.url}/as/${PAT}`);
+    const digest = page.locator('#ch-CLEADERS1 > .msg', { hasText: 'Sales organisation digest' }).last();
+    await digest.waitFor();
+    expect(await digest.locator('img.chart').count()).toBe(1);
+    const chart = await digest.locator('img.chart').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    expect(chart).toBeGreaterThan(300);
+    await shoot('org-digest', digest);
+  }, 600_000);
+});
