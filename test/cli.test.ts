@@ -47,11 +47,31 @@ describe('cascade start', () => {
     expect(err).not.toContain('xoxp-wrong-kind');
   });
 
-  test('When no Slack credentials are set at all, then it exits 2 and explains how to create the app from manifest.yml', async () => {
-    const run = cascade(['start'], {});
+  test('When no Slack credentials are set at all, then it runs the sandbox: one line with its address, its own data beside DATABASE_URL’s, and SIGTERM stops it', async () => {
+    const port = await freePort();
+    const data = join(work, 'sandbox-start');
+    // A DATABASE_URL that answers nothing: the sandbox never uses it.
+    const run = cascade(['start'], { DATA_DIR: data, PORT: String(port), DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
+    try {
+      const deadline = Date.now() + 240_000;
+      while (!run.stdout().includes('Sandbox:') && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      expect(run.stdout().trim()).toBe(`Sandbox: http://localhost:${port}/sandbox`);
+      const res = await fetch(`http://127.0.0.1:${port}/sandbox`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Casey Chen');
+      expect(readdirSync(join(data, 'sandbox'))).toEqual(expect.arrayContaining(['db', 'clock.json']));
+      run.child.kill('SIGTERM');
+      expect((await run.exit).code).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 300_000);
+
+  test('When only part of the Slack credentials is set, then it exits 2 naming what is missing, and no sandbox starts', async () => {
+    const run = cascade(['start'], { SLACK_SIGNING_SECRET: SECRET, DATA_DIR: join(work, 'half') });
     expect((await run.exit).code).toBe(2);
-    expect(run.stderr()).toContain('manifest.yml');
-    expect(run.stderr()).toContain('SLACK_BOT_TOKEN');
+    expect(run.stderr()).toContain('- SLACK_BOT_TOKEN');
+    expect(run.stdout()).not.toContain('Sandbox:');
   });
 
   test('When Slack answers invalid_auth, then it exits 1 with one clear line, before opening the database', async () => {
