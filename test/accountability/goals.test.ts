@@ -111,7 +111,8 @@ describe('Goals and progress', () => {
     await db.db.updateTable('flag_rule').set({ threshold: 0.8 }).where('key', '=', 'goal_pace').execute();
     now.current = new Date('2026-12-01T06:00:00Z');
     await evaluateFlags(db.db, app.teamId, now.current, { force: true });
-    expect(await db.db.selectFrom('flag').select('person_id').where('rule', '=', 'goal_pace').execute()).toEqual([]);
+    // (Raj's weekly "Demos" goal has two whole weeks behind it by now; the monthly goal has one month only.)
+    expect(await db.db.selectFrom('flag').select('person_id').where('rule', '=', 'goal_pace').where('detail', 'like', '%New pipeline%').execute()).toEqual([]);
     const status = await say(PEOPLE.raj.id, 'status');
     expect(status.text).toContain('too early to tell');
     expect(status.text).not.toContain('behind pace');

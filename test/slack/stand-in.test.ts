@@ -7,7 +7,9 @@ let client: webApi.WebClient;
 
 beforeAll(async () => {
   slack = await new SlackStandIn().start();
-  client = new webApi.WebClient('xoxb-stand-in', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  // Refusals are what these tests expect: the client's own error log would only be noise.
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => webApi.LogLevel.ERROR, setName: () => {} };
+  client = new webApi.WebClient('xoxb-stand-in', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet });
 });
 
 afterAll(() => slack?.stop());

@@ -52,6 +52,8 @@ const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata', 'files'];
  */
 export class SlackStandIn {
   readonly calls: RecordedCall[] = [];
+  /** Every Web API call received, also when calls are not kept. */
+  callCount = 0;
   readonly teamId: string;
   private readonly users = new Map<string, StandInUser>();
   private readonly once = new Map<string, { behaviour: Behaviour; where: (args: Record<string, any>) => boolean }[]>();
@@ -70,10 +72,19 @@ export class SlackStandIn {
   private nextId = 1;
   url = '';
 
-  /** `clock` stamps messages with another time than the machine's (the sandbox's simulated one). */
-  constructor(options: { teamId?: string; clock?: () => number } = {}) {
+  private readonly keep: boolean;
+  private readonly anyUser: boolean;
+
+  /**
+   * `clock` stamps messages with another time than the machine's (the sandbox's simulated one). For a bench,
+   * `keep: false` records nothing (memory stays flat over thousands of calls) and `anyUser` answers
+   * users.info for any id, with an empty status.
+   */
+  constructor(options: { teamId?: string; clock?: () => number; keep?: boolean; anyUser?: boolean } = {}) {
     this.teamId = options.teamId ?? 'T0CASCADE';
     this.clock = options.clock;
+    this.keep = options.keep ?? true;
+    this.anyUser = options.anyUser ?? false;
     this.surfaces = new Surfaces(options.clock ?? Date.now);
   }
 
@@ -364,13 +375,14 @@ export class SlackStandIn {
     }
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
-    this.calls.push({ method, args, token, at: Date.now() });
+    this.callCount += 1;
+    if (this.keep) this.calls.push({ method, args, token, at: Date.now() });
 
     const queued = this.once.get(method) ?? [];
     const index = queued.findIndex((q) => q.where(args));
     const behaviour = index >= 0 ? queued.splice(index, 1)[0]!.behaviour : this.always.get(method);
     if (behaviour) {
-      if ('delayMs' in behaviour) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      if ('delayMs' in behaviour) await new Promise((r) => setTimeout(r, behaviour.delayMs).unref());
       else if ('error' in behaviour) return send(res, 200, { ok: false, error: behaviour.error });
       else if ('status' in behaviour && behaviour.status === 429) {
         res.setHeader('Retry-After', String(behaviour.retryAfter));
@@ -391,7 +403,7 @@ export class SlackStandIn {
     const refused = this.refusal(method, args);
     if (refused) return send(res, 200, refused);
     const answer = this.answer(method, args);
-    if (answer.ok) this.surfaces.record(method, args, answer);
+    if (answer.ok && this.keep) this.surfaces.record(method, args, answer);
     send(res, 200, answer);
   }
 
@@ -432,7 +444,7 @@ export class SlackStandIn {
       case 'auth.test':
         return { ok: true, url: 'https://cascade-test.slack.com/', team: 'Cascade Test', team_id: this.teamId, user: 'cascade', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'users.info': {
-        const user = this.users.get(String(args.user));
+        const user = this.users.get(String(args.user)) ?? (this.anyUser ? { id: String(args.user), name: String(args.user) } : undefined);
         return user ? { ok: true, user: this.slackUser(user) } : { ok: false, error: 'user_not_found' };
       }
       case 'users.lookupByEmail': {
