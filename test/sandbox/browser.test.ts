@@ -85,6 +85,15 @@ run('The sandbox in a browser', () => {
     expect(await page.locator('dialog.modal').count()).toBe(0);
     expect(await page.locator('#dm > .msg').last().innerText()).toContain('Thank you: your answers for your check-in with Ann Lee are in');
 
+    // A command typed as Raj: its answer is ephemeral, shown to Raj and to nobody else.
+    await page.locator('#cmd').fill('status');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL(`**/as/${RAJ}#dm`);
+    expect(await page.locator('#dm .ephemeral').last().innerText()).toContain('only visible to you');
+    expect(await page.locator('#dm .ephemeral').last().innerText()).toContain('Your next check-ins');
+    await page.goto(`${sandbox.url}/as/UMIA00001`);
+    expect(await page.locator('#dm .ephemeral').count()).toBe(0);
+
     // Ann: the round closes on Wednesday at 10:00 (London); three mornings on, the brief is in her DM.
     await page.goto(`${sandbox.url}/as/${ANN}`);
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next morning 09:00' }).click();
