@@ -4,6 +4,7 @@
  * of history makes it take a few minutes, most of them Postgres writing and deleting 2.5 million answers.
  */
 import { performance } from 'node:perf_hooks';
+import { deliveryHandlers } from '../src/slack/deliveries';
 import { webApi } from '@slack/bolt';
 import { openDatabase } from '../src/db/connect';
 import { migrateToLatest } from '../src/db/migrate';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     console.log(`bench org_import_11k: ${Math.round(performance.now() - started)} ms`);
 
     const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-    const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }) };
+    const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }), handlers: deliveryHandlers };
 
     // The Sunday tick that plans Monday's 1,000 manager ↔ rep rounds: 10,000 check-ins and prompts.
     const sunday = new Date('2026-11-29T12:00:00Z');

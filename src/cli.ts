@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { deliveryHandlers } from './slack/deliveries';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { webApi } from '@slack/bolt';
@@ -375,7 +376,7 @@ async function runTick(io: Io, at: string | undefined): Promise<number> {
   const log = logFor(config);
   return withDatabase(io, config, 'tick', async (db) => {
       await migrateToLatest(db.db);
-      const r = await tick({ db: db.db, messenger: messengerFor(config, log), log, awayStatus: config.awayStatus }, now);
+      const r = await tick({ db: db.db, messenger: messengerFor(config, log), log, awayStatus: config.awayStatus, handlers: deliveryHandlers }, now);
       io.out(
         `tick ${now.toISOString()}: planned ${r.rounds} rounds, ${r.checkins} check-ins, ${r.deliveries} deliveries; ` +
           `sent ${r.sent}, retried ${r.retried}, failed ${r.failed}, cancelled ${r.cancelled}; ` +

@@ -1,4 +1,5 @@
 import { webApi, type CustomRoute } from '@slack/bolt';
+import { deliveryHandlers } from './slack/deliveries';
 import cron, { type ScheduledTask } from 'node-cron';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -133,7 +134,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
           '* * * * *',
           async () => {
             try {
-              const report = await tick({ db: db.db, messenger, log, awayStatus: config.awayStatus }, clock.now());
+              const report = await tick({ db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers }, clock.now());
               if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
             } catch (err) {
               log.error({ err }, 'tick failed; the next one tries again');

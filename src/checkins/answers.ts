@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
+import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { applyReviews, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
@@ -229,11 +230,7 @@ export async function submitAnswers(
       .execute();
     // A team round posts what its author shared in the round's thread (once; the outbox retries it).
     if (ctx.mode === 'team' && rows.some((r) => r.shared)) {
-      await tx
-        .insertInto('delivery')
-        .values({ team_id: ctx.teamId, kind: 'share', dedupe_key: `share:${ctx.id}`, checkin_id: ctx.id, recipient: ctx.roundChannelId ?? ctx.personId, not_before: input.now })
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .execute();
+      await enqueue(tx, 'share', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.share(ctx.id), recipient: ctx.roundChannelId ?? ctx.personId, notBefore: input.now });
     }
   });
   return { ...ctx, status: 'answered', answeredAt: input.now };

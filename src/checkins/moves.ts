@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import type { Database } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { answerableCheckin } from './answers';
@@ -25,11 +26,8 @@ export async function snoozeCheckin(db: Kysely<Database>, checkinId: number, use
   if (until >= ctx.closesAt) throw invalid('This check-in closes before tomorrow, so it cannot be snoozed: answer it now, or skip it.');
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('checkin').set({ snoozed_until: until, updated_at: now }).where('id', '=', ctx.id).execute();
-    await sql`
-      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
-      values (${ctx.teamId}, 'reminder', ${`reminder:${ctx.id}`}, ${ctx.id}, ${ctx.personId}, ${until})
-      on conflict (dedupe_key) do update set not_before = excluded.not_before
-      where delivery.status = 'queued'`.execute(tx);
+    // The reminder comes when the snooze ends (a queued one moves there).
+    await enqueue(tx, 'reminder', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.reminder(ctx.id), recipient: ctx.personId, notBefore: until, reschedule: true });
   });
   return { ...ctx, snoozedUntil: until };
 }

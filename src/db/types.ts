@@ -34,7 +34,7 @@ export interface PersonTable {
 export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
 export type Frequency = 'weekly' | 'biweekly' | 'monthly' | 'cron';
 export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
-export type DeliveryKind = 'prompt' | 'reminder' | 'update' | 'brief' | 'team_post' | 'share' | 'digest';
+export type DeliveryKind = 'prompt' | 'reminder' | 'team_reminder' | 'update' | 'team_update' | 'brief' | 'team_post' | 'share' | 'digest';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface CadenceTable {
@@ -116,6 +116,8 @@ export interface DeliveryTable {
   channel_id: string | null;
   ts: string | null;
   last_error: string | null;
+  /** What the delivery is about, typed per kind (see src/outbox/vocabulary.ts). */
+  payload: Generated<unknown>;
   created_at: Generated<Date>;
 }
 

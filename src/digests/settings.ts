@@ -7,6 +7,7 @@ import { invalid, notAllowed } from '../errors';
 import { isAdmin } from '../org/access';
 import { getPerson } from '../org/people';
 import { digestPeriods, type Period } from './figures';
+import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
 
 export const SCOPES: readonly DigestScope[] = ['team', 'org', 'exec'];
 
@@ -73,13 +74,13 @@ async function zoneOf(db: Kysely<Database>, teamId: string, ownerId: string): Pr
   return row?.tz ?? 'UTC';
 }
 
-export function digestKey(scope: DigestScope, ownerId: string, period: Period, recipient = ''): string {
-  return `digest:${scope}:${ownerId}:${period.start}:${period.end}${recipient ? `:${recipient}` : ''}`;
+/** What a digest delivery is about: its scope, whose team, and its period. */
+export function digestPayload(scope: DigestScope, ownerId: string, period: Period): Deliveries['digest'] {
+  return { scope, ownerId, start: period.start, end: period.end };
 }
 
-export function readDigestKey(key: string): { scope: DigestScope; ownerId: string; period: Period } | null {
-  const m = /^digest:(team|org|exec):([^:]*):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})(?::.*)?$/.exec(key);
-  return m ? { scope: m[1] as DigestScope, ownerId: m[2]!, period: { start: m[3]!, end: m[4]! } } : null;
+export function digestKey(scope: DigestScope, ownerId: string, period: Period, recipient = ''): string {
+  return deliveryKey.digest(digestPayload(scope, ownerId, period), recipient);
 }
 
 /**
@@ -100,8 +101,8 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
     const { current } = digestPeriods(s.frequency, today);
     const recipients = s.channel_id === 'dm' ? await execPeople(db, teamId) : [s.channel_id!];
     const result = await sql`
-      insert into delivery (team_id, kind, dedupe_key, recipient, channel_id, not_before)
-      select ${teamId}, 'digest', x.key, x.recipient, x.recipient, ${now}
+      insert into delivery (team_id, kind, dedupe_key, recipient, channel_id, not_before, payload)
+      select ${teamId}, 'digest', x.key, x.recipient, x.recipient, ${now}, ${JSON.stringify(digestPayload(s.scope, s.owner_id, current))}::jsonb
       from unnest(${recipients.map((r) => digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''))}::text[], ${recipients}::text[]) as x(key, recipient)
       on conflict (dedupe_key) do nothing`.execute(db);
     queued += Number(result.numAffectedRows ?? 0);
@@ -167,7 +168,18 @@ export async function claimDigestNow(
   const key = digestKey(input.scope, input.ownerId, input.period);
   const row = await db
     .insertInto('delivery')
-    .values({ team_id: input.teamId, kind: 'digest', dedupe_key: key, recipient: input.channelId, channel_id: input.channelId, not_before: input.now, status: 'sending', claimed_at: input.now, attempts: 1 })
+    .values({
+      team_id: input.teamId,
+      kind: 'digest',
+      dedupe_key: key,
+      recipient: input.channelId,
+      channel_id: input.channelId,
+      not_before: input.now,
+      status: 'sending',
+      claimed_at: input.now,
+      attempts: 1,
+      payload: sql`${JSON.stringify(digestPayload(input.scope, input.ownerId, input.period))}::jsonb`,
+    })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deliveryHandlers } from '../slack/deliveries';
 import { setGoal, reportProgress } from '../accountability/goals';
 import { commitmentsToReview } from '../accountability/commitments';
 import { questionsToAsk, submitAnswers } from '../checkins/answers';
@@ -163,7 +164,7 @@ export async function simulate(
   for (let t = span.from.getTime(); t <= span.to.getTime(); t += span.stepMs) {
     const now = new Date(t);
     onStep?.(now);
-    await tick({ db: deps.db, messenger: deps.messenger, log: deps.log }, now);
+    await tick({ db: deps.db, messenger: deps.messenger, log: deps.log, handlers: deliveryHandlers }, now);
     await people.act(now, new Date(Math.min(span.answerBefore.getTime(), t)));
   }
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
+import { deliveryKey, enqueueMany } from '../outbox/vocabulary';
 
 /**
  * Closes what is past its window: unanswered check-ins become `missed` (their prompt is then edited to
@@ -16,11 +17,11 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
       await tx.updateTable('delivery').set({ status: 'cancelled' }).where('checkin_id', 'in', ids).where('status', '=', 'queued').execute();
       const sent = missed.rows.filter((r) => r.message_ts);
       if (sent.length > 0) {
-        await tx
-          .insertInto('delivery')
-          .values(sent.map((r) => ({ team_id: teamId, kind: 'update' as const, dedupe_key: `update:missed:${r.id}`, checkin_id: r.id, recipient: r.person_id, not_before: now })))
-          .onConflict((oc) => oc.column('dedupe_key').doNothing())
-          .execute();
+        await enqueueMany(
+          tx,
+          'update',
+          sent.map((r) => ({ teamId, key: deliveryKey.missed(r.id), recipient: r.person_id, notBefore: now, payload: { checkinId: r.id } })),
+        );
       }
     }
     // A closed round brings its leader a brief, and a team round's channel message says it closed.
@@ -31,12 +32,12 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
           and not exists (select 1 from checkin c where c.round_id = r.id and c.status in ('scheduled', 'sent'))
         returning r.id, r.team_id, r.leader_id, r.channel_id, r.thread_ts
       ), briefs as (
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before)
-        select team_id, 'brief', 'brief:' || id, id, leader_id, ${now} from closed
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
+        select team_id, 'brief', 'brief:' || id, id, leader_id, ${now}, jsonb_build_object('roundId', id) from closed
         on conflict (dedupe_key) do nothing
       ), edits as (
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before)
-        select team_id, 'update', 'update:round:' || id, id, channel_id, channel_id, ${now} from closed where thread_ts is not null
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
+        select team_id, 'team_update', 'update:round:' || id, id, channel_id, channel_id, ${now}, jsonb_build_object('roundId', id) from closed where thread_ts is not null
         on conflict (dedupe_key) do nothing
       )
       select id from closed`.execute(tx);
@@ -50,16 +51,16 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
  */
 export async function enqueueReminders(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
   const team = await sql`
-    insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before)
-    select r.team_id, 'reminder', 'reminder:round:' || r.id, r.id, r.channel_id, r.channel_id, ${now}
+    insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
+    select r.team_id, 'team_reminder', 'reminder:round:' || r.id, r.id, r.channel_id, r.channel_id, ${now}, jsonb_build_object('roundId', r.id)
     from round r join cadence k on k.id = r.cadence_id
     where r.team_id = ${teamId} and r.status = 'open' and r.thread_ts is not null and k.reminder
       and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'sent'
                   and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now})
     on conflict (dedupe_key) do nothing`.execute(db);
   const result = await sql`
-    insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
-    select c.team_id, 'reminder', 'reminder:' || c.id, c.id, c.person_id, ${now}
+    insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
+    select c.team_id, 'reminder', 'reminder:' || c.id, c.id, c.person_id, ${now}, jsonb_build_object('checkinId', c.id)
     from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
     where c.team_id = ${teamId} and c.status = 'sent' and k.reminder and c.message_ts is not null
       and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now}

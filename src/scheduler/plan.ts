@@ -79,16 +79,16 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, occurrence: Cale
     const deliveries =
       c.mode === 'team'
         ? await sql`
-      insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before)
+      insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
       select r.team_id, 'team_post', 'team_post:' || r.id, r.id, ${c.channel_id}, ${c.channel_id},
-             (${occurrence}::date + ${time}::time) at time zone l.tz
+             (${occurrence}::date + ${time}::time) at time zone l.tz, jsonb_build_object('roundId', r.id)
       from round r join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id
       where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date
         and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'scheduled')
       on conflict (dedupe_key) do nothing`.execute(tx)
         : await sql`
-      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before)
-      select c.team_id, 'prompt', 'prompt:' || c.id, c.id, c.person_id, c.due_at
+      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
+      select c.team_id, 'prompt', 'prompt:' || c.id, c.id, c.person_id, c.due_at, jsonb_build_object('checkinId', c.id)
       from checkin c join round r on r.id = c.round_id
       where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and c.status = 'scheduled'
       on conflict (dedupe_key) do nothing`.execute(tx);

@@ -6,18 +6,13 @@ import { planDigests } from '../digests/settings';
 import { forgetOldEvents } from '../db/slack-events';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
-import { dispatchDue, DEFAULT_DISPATCH, type DispatchOptions, type DispatchReport } from './dispatch';
+import { dispatchDue, DEFAULT_DISPATCH, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch';
 import { closeDue, enqueueReminders } from './lifecycle';
 import type { Messenger } from './messenger';
 import { planDue, type PlanReport } from './plan';
 
-export interface TickDeps {
-  readonly db: Kysely<Database>;
-  readonly messenger: Messenger;
-  readonly log: Log;
-  /** Words and :emoji: of a Slack status that mean away (CASCADE_AWAY_STATUS). */
-  readonly awayStatus?: readonly string[];
-}
+/** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */
+export type TickDeps = DispatchDeps;
 
 export interface TickReport extends PlanReport, DispatchReport {
   missed: number;

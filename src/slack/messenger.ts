@@ -1,5 +1,5 @@
-import type { webApi } from '@slack/bolt';
-import { PermanentSendError, RateLimitedError, type Messenger } from '../scheduler/messenger';
+import type { types, webApi } from '@slack/bolt';
+import { PermanentSendError, RateLimitedError, type Messenger, type OutgoingMessage } from '../scheduler/messenger';
 
 const PERMANENT = new Set([
   'user_not_found',
@@ -25,12 +25,15 @@ function translate(err: unknown): never {
   throw err;
 }
 
+/** The blocks of a message as the WebClient types them (Cascade's builders make Block Kit). */
+const blocksOf = (m: OutgoingMessage) => m.blocks as types.KnownBlock[] | undefined;
+
 /** A Messenger over a WebClient built with `rejectRateLimitedCalls`, so that 429s reach the outbox. */
 export function slackMessenger(client: webApi.WebClient): Messenger {
   return {
     async postDm(userId, message) {
       try {
-        const res = await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+        const res = await client.chat.postMessage({ channel: userId, text: message.text, blocks: blocksOf(message) });
         return { channel: res.channel!, ts: res.ts! };
       } catch (err) {
         translate(err);
@@ -38,7 +41,7 @@ export function slackMessenger(client: webApi.WebClient): Messenger {
     },
     async post(channel, message, threadTs) {
       try {
-        const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+        const res = await client.chat.postMessage({ channel, text: message.text, blocks: blocksOf(message), ...(threadTs ? { thread_ts: threadTs } : {}) });
         return res.ts!;
       } catch (err) {
         translate(err);
@@ -46,7 +49,7 @@ export function slackMessenger(client: webApi.WebClient): Messenger {
     },
     async update(channel, ts, message) {
       try {
-        await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks ?? [] });
+        await client.chat.update({ channel, ts, text: message.text, blocks: blocksOf(message) ?? [] });
       } catch (err) {
         translate(err);
       }

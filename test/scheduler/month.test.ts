@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { deliveryHandlers } from '../../src/slack/deliveries';
 import { submitAnswers, questionsFor } from '../../src/checkins/answers';
 import { checkinContext } from '../../src/checkins/context';
 import { createLog } from '../../src/log';
@@ -79,7 +80,7 @@ beforeAll(async () => {
       updates.push({ at: clock, channel, text: message.text });
     },
   };
-  const deps = { db: db.db, messenger, log: createLog({ level: 'warn', destination: new LogCapture() }) };
+  const deps = { db: db.db, messenger, log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
 
   const start = Date.parse('2026-10-18T00:00:00Z');
   const end = Date.parse('2026-11-21T00:00:00Z');

@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { deliveryHandlers } from '../../src/slack/deliveries';
 import { openDatabase, type Db } from '../../src/db/connect';
 import { createLog } from '../../src/log';
 import { importOrgChart } from '../../src/org/import';
@@ -51,7 +52,7 @@ onServer('Two replicas on one Postgres', () => {
 
   const depsOf = (handle: Db) => {
     const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-    return { db: handle.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }) };
+    return { db: handle.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
   };
 
   const promptsPerRep = () => {

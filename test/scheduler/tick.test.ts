@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { deliveryHandlers } from '../../src/slack/deliveries';
 import { importOrgChart } from '../../src/org/import';
 import { ensureWorkspace } from '../../src/org/people';
 import { tick } from '../../src/scheduler/tick';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }) };
+  deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
   await ensureWorkspace(db.db, TEAM, 'Cascade Test');
   const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(client), now: at('2026-10-01T00:00:00Z') }, TEAM, ORG_CSV, { dryRun: false });
   expect(outcome.ok).toBe(true);

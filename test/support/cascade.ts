@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { deliveryHandlers } from '../../src/slack/deliveries';
 import type { Log } from '../../src/log';
 import { importOrgChart } from '../../src/org/import';
 import type { TickDeps } from '../../src/scheduler/tick';
@@ -16,7 +17,7 @@ export function fakeClient(slack: SlackStandIn): webApi.WebClient {
 
 /** What `tick` needs, sending through the fake Slack. */
 export function tickDeps(db: TestDb, slack: SlackStandIn, log: Log): TickDeps {
-  return { db: db.db, messenger: slackMessenger(fakeClient(slack)), log };
+  return { db: db.db, messenger: slackMessenger(fakeClient(slack)), log, handlers: deliveryHandlers };
 }
 
 /** Loads the fixture org (org-fixture.ts) into a workspace, names and zones from the fake Slack. */

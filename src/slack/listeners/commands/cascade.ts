@@ -24,8 +24,9 @@ import { setCoreValue } from '../../../org/people';
 import { publishHome } from '../../home';
 import { buildDigest } from '../../../digests/figures';
 import { claimDigestNow, releaseDigestClaim, digestChannel, previewTarget, setDigestChannel, setDigestSchedule } from '../../../digests/settings';
-import { requeue } from '../../../scheduler/outbox';
-import { sendDigest } from '../../../scheduler/dispatch';
+import { requeue } from '../../../outbox/store';
+import { deliveryHandlers } from '../../deliveries';
+import type { Deliveries } from '../../../outbox/vocabulary';
 import { slackMessenger } from '../../messenger';
 import { dayLabel } from '../../blocks/text';
 import { addDays, WEEKDAYS } from '../../../checkins/schedule';
@@ -182,7 +183,7 @@ async function runCommand(deps: SlackDeps, parsed: ParsedCommand, caller: Caller
       }
       const delivery = await db.selectFrom('delivery').selectAll().where('id', '=', claim.id).executeTakeFirstOrThrow();
       try {
-        await sendDigest({ db, log: deps.log, messenger: slackMessenger(caller.client) }, { ...delivery, was: 'queued' }, clock.now());
+        await deliveryHandlers.digest({ db, log: deps.log, messenger: slackMessenger(caller.client) }, { ...delivery, was: 'queued' }, delivery.payload as Deliveries['digest'], clock.now());
       } catch (err) {
         // A channel Slack refuses gives the period back (the person fixes the channel and tries again);
         // anything else is not lost: the outbox posts it, and retries, like a scheduled digest.

@@ -1,0 +1,92 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, DeliveryKind } from '../db/types';
+
+/**
+ * The outbox's vocabulary: what each kind of delivery is about. Adding a kind is one entry here and one
+ * handler in the Slack adapter (`slack/deliveries.ts`); the dispatcher never tells kinds apart itself.
+ */
+export interface Deliveries {
+  /** A check-in's prompt, by DM. */
+  prompt: { checkinId: number };
+  /** The one reminder, in the prompt's thread (or when a snooze ends). */
+  reminder: { checkinId: number };
+  /** A team round's reminder, in its channel thread, naming who has not answered. */
+  team_reminder: { roundId: number };
+  /** A prompt edited in place (missed, closed). */
+  update: { checkinId: number };
+  /** A team round's channel message edited in place (closed). */
+  team_update: { roundId: number };
+  /** A leader's brief when a round closes. */
+  brief: { roundId: number };
+  /** A team round's channel message. */
+  team_post: { roundId: number };
+  /** What a member shared, in the team round's thread. */
+  share: { checkinId: number };
+  /** A digest for a scope and period, to a channel or (exec by DM) a person. */
+  digest: { scope: 'team' | 'org' | 'exec'; ownerId: string; start: string; end: string };
+}
+
+export type Payload<K extends DeliveryKind> = Deliveries[K];
+
+/** Where a delivery goes and when, and the unique key that makes it happen once. */
+export interface EnqueueOptions {
+  readonly teamId: string;
+  readonly key: string;
+  readonly recipient: string;
+  readonly notBefore: Date;
+  readonly channelId?: string | null;
+}
+
+/**
+ * Queues one delivery of `kind`, once: the key is unique, and a second enqueue with it changes nothing
+ * (unless `reschedule`, which moves a still-queued delivery's time, as a snooze does).
+ */
+export async function enqueue<K extends DeliveryKind>(db: Kysely<Database>, kind: K, payload: Payload<K>, options: EnqueueOptions & { reschedule?: boolean }): Promise<boolean> {
+  return (await enqueueMany(db, kind, [{ payload, ...options }], { reschedule: options.reschedule })) > 0;
+}
+
+/** Queues several deliveries of one kind in one statement; returns how many were new. */
+export async function enqueueMany<K extends DeliveryKind>(
+  db: Kysely<Database>,
+  kind: K,
+  items: readonly (EnqueueOptions & { payload: Payload<K> })[],
+  options: { reschedule?: boolean } = {},
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const p = (x: Payload<K>) => x as Record<string, unknown>;
+  const result = await db
+    .insertInto('delivery')
+    .values(
+      items.map((i) => ({
+        team_id: i.teamId,
+        kind,
+        dedupe_key: i.key,
+        checkin_id: typeof p(i.payload).checkinId === 'number' ? (p(i.payload).checkinId as number) : null,
+        round_id: typeof p(i.payload).roundId === 'number' ? (p(i.payload).roundId as number) : null,
+        recipient: i.recipient,
+        channel_id: i.channelId ?? null,
+        not_before: i.notBefore,
+        payload: sql`${JSON.stringify(i.payload)}::jsonb`,
+      })),
+    )
+    .onConflict((oc) =>
+      options.reschedule
+        ? oc.column('dedupe_key').doUpdateSet((eb) => ({ not_before: eb.ref('excluded.not_before') })).where('delivery.status', '=', 'queued')
+        : oc.column('dedupe_key').doNothing(),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** The unique keys: one delivery per check-in, round, or digest period and recipient. */
+export const deliveryKey = {
+  prompt: (checkinId: number) => `prompt:${checkinId}`,
+  reminder: (checkinId: number) => `reminder:${checkinId}`,
+  teamReminder: (roundId: number) => `reminder:round:${roundId}`,
+  missed: (checkinId: number) => `update:missed:${checkinId}`,
+  roundClosed: (roundId: number) => `update:round:${roundId}`,
+  brief: (roundId: number) => `brief:${roundId}`,
+  teamPost: (roundId: number) => `team_post:${roundId}`,
+  share: (checkinId: number) => `share:${checkinId}`,
+  digest: (d: Deliveries['digest'], recipient = '') => `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
+} as const;

@@ -1,0 +1,197 @@
+import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
+import { sharedAnswersOf } from '../checkins/answers';
+import { buildBrief } from '../checkins/briefs';
+import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
+import { markSkipped } from '../checkins/moves';
+import { chartHistory, renderChart } from '../digests/chart';
+import { execNumbersFor } from '../digests/exec';
+import { buildDigest, periodBefore } from '../digests/figures';
+import { markCancelled, markPromptSent, markReminderSent, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
+import type { DeliveryHandler, DeliveryHandlers, SendContext } from '../scheduler/dispatch';
+import { RateLimitedError } from '../scheduler/messenger';
+import { briefMessage } from './blocks/brief';
+import { digestMessage } from './blocks/digest';
+import { promptMessage, reminderMessage } from './blocks/prompt';
+import { sharedAnswersMessage, teamReminderMessage, teamRoundMessage } from './blocks/team';
+
+/*
+ * How each kind of delivery is sent to Slack: built from the database at send time, rendered with the pure
+ * Block Kit builders, recorded in the outbox. The dispatcher knows only this table.
+ */
+
+/**
+ * A digest, built at send time from the database for the scope and period its key names: scheduled ones
+ * from the outbox, and one posted on demand (`/cascade digest now`) once it has claimed the period's key.
+ */
+export const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payload, now) => {
+  const key = { scope: payload.scope, ownerId: payload.ownerId, period: { start: payload.start, end: payload.end } };
+  const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
+  const message = digestMessage(digest);
+  let posted: { channel: string; ts: string };
+  if (/^[UW]/.test(delivery.recipient)) {
+    posted = await deps.messenger.postDm(delivery.recipient, message);
+  } else {
+    posted = { channel: delivery.recipient, ts: await deps.messenger.post(delivery.recipient, message) };
+  }
+  await markSent(deps.db, delivery.id, now, posted);
+  if (key.scope !== 'team') await attachChart(deps, delivery.team_id, key, posted);
+  return 'sent';
+};
+
+/** The org and exec digests carry a chart in their thread; when that fails the digest has gone out anyway. */
+async function attachChart(deps: SendContext, teamId: string, key: { scope: string; period: { start: string; end: string } }, posted: { channel: string; ts: string }): Promise<void> {
+  try {
+    const { png } = await renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
+    await deps.messenger.upload(posted.channel, { bytes: png, filename: `cascade-${key.scope}-${key.period.end}.png`, title: `Cascade ${key.scope} digest, to ${key.period.end}` }, posted.ts);
+  } catch (err) {
+    deps.log.warn({ err, teamId, scope: key.scope }, 'the digest chart could not be uploaded; the digest went out without it');
+  }
+}
+
+async function contextOf(deps: SendContext, delivery: ClaimedDelivery, payload: { checkinId: number }): Promise<CheckinContext | undefined> {
+  const ctx = await checkinContext(deps.db, payload.checkinId);
+  if (!ctx) await markCancelled(deps.db, delivery.id, 'check-in no longer exists');
+  return ctx;
+}
+
+const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, now) => {
+  const { db, messenger } = deps;
+  const ctx = await contextOf(deps, delivery, payload);
+  if (!ctx) return 'cancelled';
+  if (ctx.status !== 'scheduled' && !(ctx.status === 'sent' && delivery.was === 'sending')) {
+    await markCancelled(db, delivery.id, `check-in is ${ctx.status}`);
+    return 'cancelled';
+  }
+  // A pause set after the round was planned, or a Slack status saying they are away: skipped, not sent.
+  const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : await awayFromStatus(deps, ctx.personId, now);
+  if (away) {
+    await markSkipped(db, ctx.id, away, now);
+    await markCancelled(db, delivery.id, `skipped: ${away}`);
+    deps.log.info({ checkin: ctx.id, person: ctx.personId }, 'check-in skipped: the person is away');
+    return 'cancelled';
+  }
+  const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }, await execNumbersFor(db, ctx)));
+  await markPromptSent(db, delivery, channel, ts, now);
+  return 'sent';
+};
+
+async function awayFromStatus(deps: SendContext, userId: string, now: Date): Promise<string | null> {
+  const rules = deps.awayStatus ?? DEFAULT_AWAY_STATUS;
+  if (rules.length === 0) return null;
+  try {
+    return awayReason(await deps.messenger.status(userId), rules, now);
+  } catch (err) {
+    // A rate limit is the pass's business; anything else must not keep the prompt from going out.
+    if (err instanceof RateLimitedError) throw err;
+    deps.log.warn({ person: userId, err }, 'could not read the Slack status; sending the prompt anyway');
+    return null;
+  }
+}
+
+const sendReminder: DeliveryHandler<'reminder'> = async (deps, delivery, payload, now) => {
+  const ctx = await contextOf(deps, delivery, payload);
+  if (!ctx) return 'cancelled';
+  if (ctx.status !== 'sent' || !ctx.channelId || !ctx.messageTs) {
+    await markCancelled(deps.db, delivery.id, `check-in is ${ctx.status}`);
+    return 'cancelled';
+  }
+  const ts = await deps.messenger.post(ctx.channelId, reminderMessage(ctx), ctx.messageTs);
+  await markReminderSent(deps.db, delivery, ts, now);
+  return 'sent';
+};
+
+const sendUpdate: DeliveryHandler<'update'> = async (deps, delivery, payload, now) => {
+  const ctx = await contextOf(deps, delivery, payload);
+  if (!ctx) return 'cancelled';
+  if (!ctx.channelId || !ctx.messageTs) {
+    await markCancelled(deps.db, delivery.id, 'the prompt was never delivered');
+    return 'cancelled';
+  }
+  await deps.messenger.update(ctx.channelId, ctx.messageTs, promptMessage(ctx, await execNumbersFor(deps.db, ctx)));
+  await markSent(deps.db, delivery.id, now);
+  return 'sent';
+};
+
+const sendBrief: DeliveryHandler<'brief'> = async (deps, delivery, payload, now) => {
+  const brief = await buildBrief(deps.db, payload.roundId);
+  if (!brief) {
+    await markCancelled(deps.db, delivery.id, 'round no longer exists');
+    return 'cancelled';
+  }
+  const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief));
+  await markSent(deps.db, delivery.id, now, { channel, ts });
+  return 'sent';
+};
+
+async function teamOf(deps: SendContext, delivery: ClaimedDelivery, payload: { roundId: number }): Promise<TeamRoundContext | undefined> {
+  const team = await teamRoundContext(deps.db, payload.roundId);
+  if (!team) await markCancelled(deps.db, delivery.id, 'round no longer exists');
+  return team;
+}
+
+const sendTeamPost: DeliveryHandler<'team_post'> = async (deps, delivery, payload, now) => {
+  const team = await teamOf(deps, delivery, payload);
+  if (!team) return 'cancelled';
+  if (!team.channelId) {
+    await markCancelled(deps.db, delivery.id, 'the cadence has no channel');
+    return 'cancelled';
+  }
+  if (team.threadTs && delivery.was !== 'sending') {
+    await markCancelled(deps.db, delivery.id, 'the round is already posted');
+    return 'cancelled';
+  }
+  const ts = await deps.messenger.post(team.channelId, teamRoundMessage(team));
+  await markTeamPosted(deps.db, delivery, team.channelId, ts, now);
+  return 'sent';
+};
+
+const sendTeamReminder: DeliveryHandler<'team_reminder'> = async (deps, delivery, payload, now) => {
+  const team = await teamOf(deps, delivery, payload);
+  if (!team) return 'cancelled';
+  const waiting = team.members.filter((m) => m.status === 'sent').map((m) => m.personId);
+  if (!team.channelId || !team.threadTs || team.status !== 'open' || waiting.length === 0) {
+    await markCancelled(deps.db, delivery.id, 'nobody left to remind');
+    return 'cancelled';
+  }
+  const ts = await deps.messenger.post(team.channelId, teamReminderMessage(team, waiting), team.threadTs);
+  await markSent(deps.db, delivery.id, now, { channel: team.channelId, ts });
+  return 'sent';
+};
+
+const sendTeamUpdate: DeliveryHandler<'team_update'> = async (deps, delivery, payload, now) => {
+  const team = await teamOf(deps, delivery, payload);
+  if (!team) return 'cancelled';
+  if (!team.channelId || !team.threadTs) {
+    await markCancelled(deps.db, delivery.id, 'the round was never posted');
+    return 'cancelled';
+  }
+  await deps.messenger.update(team.channelId, team.threadTs, teamRoundMessage(team));
+  await markSent(deps.db, delivery.id, now);
+  return 'sent';
+};
+
+const sendShare: DeliveryHandler<'share'> = async (deps, delivery, payload, now) => {
+  const ctx = await contextOf(deps, delivery, payload);
+  if (!ctx) return 'cancelled';
+  const shared = await sharedAnswersOf(deps.db, ctx.id);
+  if (!ctx.roundChannelId || !ctx.roundThreadTs || shared.answers.length === 0) {
+    await markCancelled(deps.db, delivery.id, 'nothing shared, or no thread to share in');
+    return 'cancelled';
+  }
+  const ts = await deps.messenger.post(ctx.roundChannelId, sharedAnswersMessage(shared.name, shared.answers), ctx.roundThreadTs);
+  await markSent(deps.db, delivery.id, now, { channel: ctx.roundChannelId, ts });
+  return 'sent';
+};
+
+/** The outbox's task list: one handler per kind (adding a kind: an entry in outbox/vocabulary.ts and one here). */
+export const deliveryHandlers: DeliveryHandlers = {
+  prompt: sendPrompt,
+  reminder: sendReminder,
+  team_reminder: sendTeamReminder,
+  update: sendUpdate,
+  team_update: sendTeamUpdate,
+  brief: sendBrief,
+  team_post: sendTeamPost,
+  share: sendShare,
+  digest: sendDigest,
+};

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+/** Every import of every file under src/, as the folder it names (`slack`, `scheduler`, `checkins` …). */
+function imports(): { file: string; layer: string; target: string }[] {
+  const root = join(__dirname, '..', 'src');
+  const out: { file: string; layer: string; target: string }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts')) {
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
+          const target = relative(root, resolve(dirname(path), m[1]!));
+          out.push({ file: relative(root, path), layer: relative(root, path).split('/')[0]!, target: target.split('/')[0]! });
+        }
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const DOMAIN = ['org', 'checkins', 'accountability', 'digests', 'outbox', 'db'];
+
+describe('The house keeps its layers', () => {
+  test('When the scheduler or a domain folder imports, then never from slack/ or the sandbox (the Slack adapter renders; handlers are handed in)', () => {
+    const up = imports().filter((i) => (i.layer === 'scheduler' || DOMAIN.includes(i.layer)) && (i.target === 'slack' || i.target === 'sandbox'));
+    expect(up).toEqual([]);
+  });
+
+  test('When a domain folder imports, then never from the scheduler, the composition root or the command line', () => {
+    const up = imports().filter((i) => DOMAIN.includes(i.layer) && ['scheduler', 'index.ts', 'cli.ts', 'main.ts'].includes(i.target));
+    expect(up).toEqual([]);
+  });
+});
