@@ -18,6 +18,8 @@ export interface Config {
   readonly databaseUrl?: string;
   /** The sandbox's own Postgres; without it the sandbox uses embedded PGlite under DATA_DIR/sandbox (DATABASE_URL is never used there). */
   readonly sandboxDatabaseUrl?: string;
+  /** How many days of history the sandbox's demo org is seeded with on its first run. */
+  readonly sandboxHistoryDays: number;
   readonly dataDir: string;
   readonly port: number;
   readonly logLevel: LogLevel;
@@ -60,6 +62,11 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a Postgres connection URL for the sandbox, e.g. postgres://user:password@host:5432/cascade_sandbox')
     .optional(),
+  SANDBOX_HISTORY_DAYS: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 120')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 120, 'must be a whole number of days from 1 to 120')
+    .default('42'),
   DATA_DIR: z.string().default('./data'),
   PORT: z
     .string()
@@ -149,6 +156,7 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
     },
     databaseUrl: v.DATABASE_URL,
     sandboxDatabaseUrl: v.SANDBOX_DATABASE_URL,
+    sandboxHistoryDays: Number(v.SANDBOX_HISTORY_DAYS),
     dataDir: resolve(v.DATA_DIR),
     port: Number(v.PORT),
     logLevel: v.LOG_LEVEL,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listPeople } from '../src/org/people';
 import { openDatabase } from '../src/db/connect';
-import { cascade, freePort, waitForHttp } from './support/cli';
-import { createTestDb, serverUrl, type TestDb } from './support/db';
+import { cascade, cascadeHere, freePort, waitForHttp } from './support/cli';
+import { createTestDb, PGLITE_DUMP_ENV, serverUrl, type TestDb } from './support/db';
 import { SlackStandIn } from '../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV } from './support/org-fixture';
 
@@ -32,12 +32,19 @@ async function storage(name: string): Promise<{ env: Record<string, string>; db?
     const db = await createTestDb();
     return { env: { DATABASE_URL: db.url! }, db };
   }
+  await migratedFolder(join(work, name));
   return { env: { DATA_DIR: join(work, name) } };
+}
+
+/** An embedded database folder already migrated (loaded from global setup's dump: quicker than creating one). */
+async function migratedFolder(dataDir: string): Promise<void> {
+  const db = await openDatabase({ dataDir, loadDataDir: new Blob([readFileSync(process.env[PGLITE_DUMP_ENV]!)]) });
+  await db.close();
 }
 
 describe('cascade start', () => {
   test('When variables are missing or invalid, then it exits 2 with one message naming each of them', async () => {
-    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'eighty', LOG_LEVEL: 'chatty', SLACK_API_URL: 'ftp://x' });
+    const run = cascadeHere(['start'], { SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'eighty', LOG_LEVEL: 'chatty', SLACK_API_URL: 'ftp://x' });
     const { code } = await run.exit;
     expect(code).toBe(2);
     const err = run.stderr();
@@ -50,8 +57,9 @@ describe('cascade start', () => {
   test('When no Slack credentials are set at all, then it runs the sandbox: one line with its address, its own data beside DATABASE_URL’s, and SIGTERM stops it', async () => {
     const port = await freePort();
     const data = join(work, 'sandbox-start');
+    await migratedFolder(join(data, 'sandbox', 'db'));
     // A DATABASE_URL that answers nothing: the sandbox never uses it.
-    const run = cascade(['start'], { DATA_DIR: data, PORT: String(port), DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
+    const run = cascade(['start'], { DATA_DIR: data, PORT: String(port), DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none', SANDBOX_HISTORY_DAYS: '3' });
     try {
       const deadline = Date.now() + 240_000;
       while (!run.stdout().includes('Sandbox:') && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
@@ -68,7 +76,7 @@ describe('cascade start', () => {
   }, 300_000);
 
   test('When only part of the Slack credentials is set, then it exits 2 naming what is missing, and no sandbox starts', async () => {
-    const run = cascade(['start'], { SLACK_SIGNING_SECRET: SECRET, DATA_DIR: join(work, 'half') });
+    const run = cascadeHere(['start'], { SLACK_SIGNING_SECRET: SECRET, DATA_DIR: join(work, 'half') });
     expect((await run.exit).code).toBe(2);
     expect(run.stderr()).toContain('- SLACK_BOT_TOKEN');
     expect(run.stdout()).not.toContain('Sandbox:');
@@ -129,17 +137,17 @@ describe('cascade org import', () => {
     writeFileSync(file, ORG_CSV);
     const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
     try {
-      const dry = cascade(['org', 'import', file, '--dry-run'], base);
+      const dry = cascadeHere(['org', 'import', file, '--dry-run'], base);
       expect((await dry.exit).code).toBe(0);
       expect(dry.stdout()).toContain('Dry run, nothing changed. Would import: 7 added, 0 updated, 0 deactivated, 0 unchanged.');
       expect(dry.stdout()).toContain('+ Raj Patel (UREP0001): rep, reports to Ann Lee');
 
-      const real = cascade(['org', 'import', file], base);
+      const real = cascadeHere(['org', 'import', file], base);
       expect((await real.exit).code).toBe(0);
       expect(real.stdout()).toContain('Imported: 7 added');
 
       // Monday 23 November, 10:00 UTC: Raj (10:00 in Kolkata) and Mia (10:00 in London) are due; Leo (Los Angeles) is not yet.
-      const ticked = cascade(['tick', '--at', '2026-11-23T10:00:00Z'], base);
+      const ticked = cascadeHere(['tick', '--at', '2026-11-23T10:00:00Z'], base);
       expect((await ticked.exit).code).toBe(0);
       expect(ticked.stdout()).toContain('tick 2026-11-23T10:00:00.000Z: planned 2 rounds, 3 check-ins, 3 deliveries; sent 2');
       const dms = slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
@@ -160,20 +168,20 @@ describe('cascade org import', () => {
   test('When the file has a bad line, then it exits 1 and names the line', async () => {
     const file = join(work, 'bad.csv');
     writeFileSync(file, `${ORG_CSV}\nzed@example.com,Zed,rep,ann@example.com,maybe`);
-    const run = cascade(['org', 'import', file], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, DATA_DIR: join(work, 'bad') });
+    const run = cascadeHere(['org', 'import', file], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, DATA_DIR: join(work, 'bad') });
     expect((await run.exit).code).toBe(1);
     expect(run.stderr()).toContain('The import was rejected (1 problem); nothing was changed.');
     expect(run.stderr()).toContain('line 9: admin "maybe" should be yes or no');
   });
 
   test('When the command is unknown or the file is missing, then it exits 2 with usage', async () => {
-    const unknown = cascade(['frobnicate'], {});
+    const unknown = cascadeHere(['frobnicate'], {});
     expect((await unknown.exit).code).toBe(2);
     expect(unknown.stderr()).toContain('Usage: cascade <command>');
-    const missing = cascade(['org', 'import', join(work, 'nope.csv'), '--team', 'T1'], {});
+    const missing = cascadeHere(['org', 'import', join(work, 'nope.csv'), '--team', 'T1'], {});
     expect((await missing.exit).code).toBe(2);
     expect(missing.stderr()).toContain('cannot read');
-    const badInstant = cascade(['tick', '--at', 'next tuesday'], {});
+    const badInstant = cascadeHere(['tick', '--at', 'next tuesday'], {});
     expect((await badInstant.exit).code).toBe(2);
     expect(badInstant.stderr()).toContain('--at takes an ISO 8601 instant');
   });
@@ -190,15 +198,15 @@ describe('cascade goals import and progress import', () => {
     const progress = join(work, 'progress.csv');
     writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\nraj@example.com,New pipeline,lots,2026-11-16\n');
     try {
-      expect((await cascade(['org', 'import', org], base).exit).code).toBe(0);
-      const g = cascade(['goals', 'import', goals], base);
+      expect((await cascadeHere(['org', 'import', org], base).exit).code).toBe(0);
+      const g = cascadeHere(['goals', 'import', goals], base);
       expect((await g.exit).code).toBe(0);
       expect(g.stdout()).toContain('Applied 2 goals.');
-      const bad = cascade(['progress', 'import', progress], base);
+      const bad = cascadeHere(['progress', 'import', progress], base);
       expect((await bad.exit).code).toBe(1);
       expect(bad.stderr()).toContain('cascade progress import: nothing was applied; fix these lines and run it again:\n  line 3: "lots" is not a number');
       writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\n');
-      const good = cascade(['progress', 'import', progress, '--dry-run'], base);
+      const good = cascadeHere(['progress', 'import', progress, '--dry-run'], base);
       expect((await good.exit).code).toBe(0);
       expect(good.stdout()).toContain('Dry run: would apply 1 progress line.');
       const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
@@ -225,13 +233,13 @@ describe('cascade export', () => {
     writeFileSync(org, ORG_CSV);
     const out = join(work, 'exported');
     try {
-      expect((await cascade(['org', 'import', org], base).exit).code).toBe(0);
-      const run = cascade(['export', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out], base);
+      expect((await cascadeHere(['org', 'import', org], base).exit).code).toBe(0);
+      const run = cascadeHere(['export', '--from', '2026-11-01', '--to', '2026-11-30', '--out', out], base);
       expect((await run.exit).code).toBe(0);
       expect(run.stdout()).toContain('Exported 2026-11-01 to 2026-11-30 into');
       expect(readdirSync(out).sort()).toEqual(['answers.csv', 'checkins.csv', 'commitments.csv', 'goals.csv', 'progress.csv']);
       expect(readFileSync(join(out, 'checkins.csv'), 'utf8').split('\r\n')[0]).toBe('checkin_id,occurrence,cadence,level,leader_id,person_id,name,part,status,skip_reason,due_at,answered_at');
-      const bad = cascade(['export', '--from', '2026-12-01', '--to', '2026-11-01'], base);
+      const bad = cascadeHere(['export', '--from', '2026-12-01', '--to', '2026-11-01'], base);
       expect((await bad.exit).code).toBe(2);
       expect(bad.stderr()).toContain('The start date 2026-12-01 is after the end date 2026-11-01.');
     } finally {

@@ -17,8 +17,6 @@ import { sandboxRoutes, type SandboxPages } from './page';
 import { DemoPeople, seedDemoOrg, simulate } from './seed';
 
 export const SANDBOX_TEAM = 'T0SANDBOX';
-/** How much history the demo org has when it is first seeded. */
-const HISTORY_DAYS = 42;
 /** The scheduler's step through that history: every hour, as prompts fall due on the hour. */
 const HISTORY_STEP_MS = 3_600_000;
 
@@ -108,7 +106,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     if (firstRun || (await db.db.selectFrom('person').select('slack_user_id').where('team_id', '=', SANDBOX_TEAM).limit(1).execute()).length === 0) {
       const end = clock.now();
       // Whole hours, so that the scheduler's steps fall on the hours prompts are due at.
-      const from = new Date(Math.floor((end.getTime() - HISTORY_DAYS * 86_400_000) / 3_600_000) * 3_600_000);
+      const from = new Date(Math.floor((end.getTime() - base.sandboxHistoryDays * 86_400_000) / 3_600_000) * 3_600_000);
       log.info({ from, to: end }, 'seeding the demo sales org with six weeks of history');
       clock.set(from);
       await seedDemoOrg(seedDeps, SANDBOX_TEAM, from);

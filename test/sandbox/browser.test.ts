@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { createLog } from '../../src/log';
+import { openDatabase } from '../../src/db/connect';
+import { PGLITE_DUMP_ENV } from '../support/db';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/run';
 import { LogCapture } from '../support/app';
 
@@ -38,7 +40,11 @@ async function shoot(name: string, what: Locator): Promise<void> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cascade-sandbox-'));
-  const result = loadConfig({ DATA_DIR: dir, PORT: '0' }, { requireSlack: false });
+  // The sandbox's embedded database, already migrated (global setup's dump), to spare a fresh initdb.
+  const dump = process.env[PGLITE_DUMP_ENV];
+  if (dump) await (await openDatabase({ dataDir: join(dir, 'sandbox', 'db'), loadDataDir: new Blob([readFileSync(dump)]) })).close();
+  // Two weeks of history: enough for digests, charts and flags, and quicker to seed than the default six.
+  const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '14' }, { requireSlack: false });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   sandbox = await startSandbox(result.config, { log: createLog({ level: 'warn', destination: new LogCapture() }), start: START });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
@@ -79,7 +85,10 @@ run('The sandbox in a browser', () => {
     for (const box of await form.locator('textarea, input[type=text]').all()) await box.fill('Multi-threading into the CFO early on the Acme deal');
     for (const box of await form.locator('input[type=number]').all()) await box.fill('7');
     const radioGroups = new Set(await form.locator('input[type=radio]').evaluateAll((els) => els.map((e) => (e as unknown as { name: string }).name)));
-    for (const name of radioGroups) await form.locator(`input[type=radio][name="${name}"]`).nth(3).check().catch(() => form.locator(`input[type=radio][name="${name}"]`).first().check());
+    for (const name of radioGroups) {
+      const options = form.locator(`input[type=radio][name="${name}"]`);
+      await options.nth(Math.min(3, (await options.count()) - 1)).check();
+    }
     await form.locator('button[value=submit]').click();
     await page.waitForURL(`**/as/${RAJ}`);
     expect(await page.locator('dialog.modal').count()).toBe(0);

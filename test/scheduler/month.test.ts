@@ -47,6 +47,32 @@ const sent: Sent[] = [];
 const updates: { at: Date; channel: string; text: string }[] = [];
 let clock = new Date(0);
 
+/**
+ * The instants at which the cascade can act in this org: every cadence meets at 09:00 or 10:00 local, and
+ * windows, halfway reminders and closes fall on those same local times on later days; the answers come half
+ * an hour after a prompt. So the month is ticked at 09:00, 09:30, 10:00 and 10:30 in each member's zone
+ * (and at the three instants the test changes something), not every half hour of the day.
+ */
+function instantsThatMatter(start: number, end: number): number[] {
+  const zones = [...new Set(ORG.map((p) => p.tz!))];
+  const out = new Set<number>([Date.parse('2026-11-06T12:00:00Z'), Date.parse('2026-11-08T00:00:00Z'), Date.parse('2026-11-14T00:00:00Z')]);
+  for (let day = start - 86_400_000; day <= end + 86_400_000; day += 86_400_000) {
+    const date = new Date(day).toISOString().slice(0, 10);
+    for (const tz of zones) {
+      for (const time of ['09:00', '09:30', '10:00', '10:30']) {
+        // The UTC instant of that wall time in the zone: guess, then correct by the zone's offset twice.
+        let guess = Date.parse(`${date}T${time}:00Z`);
+        for (let i = 0; i < 2; i++) {
+          const shown = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(guess)).replace(' ', 'T');
+          guess -= Date.parse(`${shown}:00Z`) - Date.parse(`${date}T${time}:00Z`);
+        }
+        if (guess >= start && guess <= end) out.add(guess);
+      }
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 function localHm(instant: Date, tz: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(instant);
 }
@@ -84,7 +110,7 @@ beforeAll(async () => {
 
   const start = Date.parse('2026-10-18T00:00:00Z');
   const end = Date.parse('2026-11-21T00:00:00Z');
-  for (let t = start; t <= end; t += 30 * 60_000) {
+  for (const t of instantsThatMatter(start, end)) {
     clock = new Date(t);
     const iso = clock.toISOString();
     // Mia is paused for the week of 9 November; Yuki's Slack status says vacation that week.

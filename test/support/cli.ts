@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli';
 
 const root = join(__dirname, '..', '..');
 
@@ -53,4 +54,16 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Runs the `cascade` command in this process (`main(argv, io)`), with only the variables given: the same
+ * code as the real command without a process start for each run. Output is what it wrote to `io`.
+ */
+export function cascadeHere(args: string[], env: Record<string, string>): Omit<CliRun, 'child'> {
+  let out = '';
+  let err = '';
+  const started = Date.now();
+  const exit = main(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env: { ...env } }).then((code) => ({ code, ms: Date.now() - started }));
+  return { stdout: () => out, stderr: () => err, exit };
 }
