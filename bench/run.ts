@@ -10,14 +10,15 @@ import { openDatabase } from '../src/db/connect';
 import { migrateToLatest } from '../src/db/migrate';
 import { createLog } from '../src/log';
 import { importOrgChart } from '../src/org/import';
-import { ensureWorkspace } from '../src/org/people';
+import { openWorkspace } from '../src/checkins/cadences';
 import { dispatchDue, DEFAULT_DISPATCH } from '../src/scheduler/dispatch';
 import { tick } from '../src/scheduler/tick';
 import { slackMessenger } from '../src/slack/messenger';
 import { chartHistory, renderChart } from '../src/digests/chart';
-import { buildDigest, digestPeriods } from '../src/digests/figures';
+import { buildDigest } from '../src/digests/figures';
 import { seedYear } from './seed-year';
 import { startInstantSlack } from './fake-slack';
+import { digestPeriods } from '../src/time/periods';
 
 /** How many prompts the dispatcher benchmark sends (10 passes of the default 200). */
 const DISPATCHED = 2000;
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(db.db);
     // Other workspaces' queued work would mix into the figures: the bench wants a database of its own.
-    await ensureWorkspace(db.db, team, 'bench');
+    await openWorkspace(db.db, team, 'bench', new Date());
 
     // 1 CEO, 10 presidents, 1,000 managers, 10,000 reps.
     const lines = ['slack_user_id,name,role,manager', 'U0CEO,CEO,ceo,'];

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { systemClock } from './time/clock';
 import { deliveryHandlers } from './slack/deliveries';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { importGoals, importProgress } from './accountability/goals';
 import { exportCsv } from './digests/export';
 import { UserError } from './errors';
 import { describeImport, importOrgChart } from './org/import';
-import { ensureWorkspace } from './org/people';
+import { openWorkspace } from './checkins/cadences';
 import { webClientOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
 
@@ -304,9 +305,9 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
   const { teamId: team, teamName, client } = resolved;
   return withDatabase(io, config, 'org import', async (db) => {
       await migrateToLatest(db.db);
-      await ensureWorkspace(db.db, team, teamName);
+      await openWorkspace(db.db, team, teamName, systemClock.now());
       const outcome = await importOrgChart(
-        { db: db.db, directory: client ? slackDirectory(client) : null, now: new Date() },
+        { db: db.db, directory: client ? slackDirectory(client) : null, now: systemClock.now() },
         team,
         csv,
         { dryRun: options.dryRun },
@@ -329,7 +330,7 @@ async function accountabilityImport(io: Io, what: 'goals' | 'progress', file: st
   return withDatabase(io, config, command, async (db) => {
     await migrateToLatest(db.db);
     const run = what === 'goals' ? importGoals : importProgress;
-    const outcome = await run(db.db, resolved.teamId, csv, { dryRun: options.dryRun, now: new Date() });
+    const outcome = await run(db.db, resolved.teamId, csv, { dryRun: options.dryRun, now: systemClock.now() });
     if (!outcome.ok) {
       io.err([`cascade ${command}: nothing was applied; fix these lines and run it again:`, ...outcome.errors.map((e) => `  line ${e.line}: ${e.message}`)].join('\n'));
       return 1;
@@ -363,7 +364,7 @@ async function runExport(io: Io, options: { from: string; to: string; out: strin
 }
 
 async function runTick(io: Io, at: string | undefined): Promise<number> {
-  const now = at === undefined ? new Date() : new Date(at);
+  const now = at === undefined ? systemClock.now() : new Date(at);
   if (at !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(now.getTime()))) {
     return usageError(io, `--at takes an ISO 8601 instant such as 2026-11-23T10:00:00Z, not "${at}"`);
   }

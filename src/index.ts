@@ -1,19 +1,18 @@
 import { webApi, type CustomRoute } from '@slack/bolt';
 import { deliveryHandlers } from './slack/deliveries';
 import cron, { type ScheduledTask } from 'node-cron';
-import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { boltLogger, type Log } from './log';
-import { ensureWorkspace } from './org/people';
 import { refreshProfiles } from './org/service';
 import { createSlackApp, DEFAULT_SLACK_OPTIONS, portOf, webClientOptions, type SlackAppOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
 import { slackMessenger } from './slack/messenger';
-import { ensureWorkspaceDefaults } from './checkins/cadences';
+import { openWorkspace } from './checkins/cadences';
 import { tick } from './scheduler/tick';
 import type { Messenger } from './scheduler/messenger';
+import { type Clock, systemClock } from './time/clock';
 
 /** The outbox retries by itself, so its client does not: a 429 comes back at once with Retry-After. */
 export function messengerFor(config: Config, log: Log): Messenger {
@@ -103,8 +102,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
   try {
     const { applied } = await migrateToLatest(db.db);
     if (applied.length) log.info({ applied }, 'database migrated');
-    await ensureWorkspace(db.db, teamId, teamName);
-    await ensureWorkspaceDefaults(db.db, teamId);
+    await openWorkspace(db.db, teamId, teamName, clock.now());
 
     const deps = { db: db.db, log, clock, admins: config.admins };
     const app = createSlackApp(config, deps, slackOptions, options.routes ?? []);

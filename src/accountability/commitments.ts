@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { localDate, upcomingCheckins } from '../checkins/status';
-import { addDays, isCalendarDate } from '../checkins/schedule';
+import { upcomingCheckins } from '../checkins/status';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { visibleSubjects } from '../org/visibility';
+import { addDays, isCalendarDate, localDate } from '../time/calendar';
 
 /** How many slips (carried past a check-in, or missed) make a commitment escalate one level up. */
 export const ESCALATE_AFTER_SLIPS = 2;

@@ -4,6 +4,7 @@ import { invalid, notFound } from '../errors';
 import { listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { pastAttainments } from './goals';
+import { localDate } from '../time/calendar';
 
 /** What every flag asks the leader before anything else. */
 export const ORG_FACTORS_QUESTION = 'Before looking at the person: could territory, tooling, training, process or support explain this?';
@@ -118,7 +119,10 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
   }
 
   const pace = rules.get('goal_pace');
-  const newDay = !last || last.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10);
+  // Goal pace is judged once a day: when a new day has begun in the zone of someone in the chart (a
+  // period ends at each owner's own midnight, not at UTC's).
+  const zones = last ? (await db.selectFrom('person').select('tz').distinct().where('team_id', '=', teamId).where('active', '=', true).execute()).map((p) => p.tz) : [];
+  const newDay = !last || zones.some((tz) => localDate(last, tz) !== localDate(now, tz));
   if (pace !== undefined && (newDay || options.force)) {
     const goals = await db
       .selectFrom('goal as g')

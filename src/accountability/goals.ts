@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import { addDays, isCalendarDate } from '../checkins/schedule';
-import { localDate } from '../checkins/status';
+import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { isAdmin } from '../org/access';
 import { parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
+import { addDays, isCalendarDate, localDate } from '../time/calendar';
 
 export const PERIODS: readonly GoalPeriod[] = ['week', 'month', 'quarter'];
 
@@ -26,23 +26,6 @@ export function readPeriod(text: string): GoalPeriod | null {
   return null;
 }
 
-/** A period's first and last day (inclusive) around a calendar date. Pure. */
-export function periodAround(period: GoalPeriod, date: string): { start: string; end: string } {
-  const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
-  if (period === 'week') {
-    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-    const start = addDays(date, -((weekday + 6) % 7));
-    return { start, end: addDays(start, 6) };
-  }
-  const firstMonth = period === 'month' ? m : Math.floor((m - 1) / 3) * 3 + 1;
-  const months = period === 'month' ? 1 : 3;
-  const start = `${y}-${String(firstMonth).padStart(2, '0')}-01`;
-  const next = new Date(Date.UTC(y, firstMonth - 1 + months, 1)).toISOString().slice(0, 10);
-  return { start, end: addDays(next, -1) };
-}
-
-const days = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-
 export interface Standing {
   readonly goal: Goal;
   readonly ownerName: string;
@@ -56,28 +39,6 @@ export interface Standing {
   readonly paceGap: number;
   /** The period has not run long enough to judge pace (its first working days): no verdict, no flag. */
   readonly tooEarly: boolean;
-}
-
-/** How many working days of a period must have passed before its pace says anything. */
-export const EARLY_WORKING_DAYS: Record<GoalPeriod, number> = { week: 2, month: 3, quarter: 5 };
-
-const isWorkingDay = (date: string) => {
-  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return d !== 0 && d !== 6;
-};
-
-/**
- * The last day of a period's early stretch: the day its `EARLY_WORKING_DAYS`-th working day falls on. Until
- * that day has passed, pace is "too early to tell"; a goal set after it is not judged on that period. Pure.
- */
-export function earlyStretchEnd(period: GoalPeriod, bounds: { start: string; end: string }): string {
-  let day = bounds.start;
-  let seen = 0;
-  for (;;) {
-    if (isWorkingDay(day)) seen += 1;
-    if (seen >= EARLY_WORKING_DAYS[period] || day >= bounds.end) return day;
-    day = addDays(day, 1);
-  }
 }
 
 /** Attainment and pace of a goal on a day: computed from progress, never stored. */
@@ -105,8 +66,7 @@ async function standingIn(db: Kysely<Database>, goal: Goal, owner: Person, perio
     value = Number(row.rows[0]?.total ?? 0);
   }
   const target = Number(goal.target);
-  const elapsed = Math.min(days(period.start, asOf), days(period.start, period.end));
-  const expected = elapsed / days(period.start, period.end);
+  const expected = expectedPace(period, asOf);
   const attainment = value / target;
   return { goal, ownerName: owner.name, period, value, attainment, expected, paceGap: Math.round((attainment - expected) * 100), tooEarly: asOf <= earlyStretchEnd(goal.period, period) };
 }

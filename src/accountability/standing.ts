@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { localDate, upcomingCheckins, type UpcomingCheckin } from '../checkins/status';
+import { upcomingCheckins, type UpcomingCheckin } from '../checkins/status';
 import type { Commitment, Database } from '../db/types';
 import { homeSummary, type HomeSummary } from '../org/service';
 import { goalsOf, standingOf, type Standing } from './goals';
+import { localDate } from '../time/calendar';
 
 /** How far back kept-rates and participation look. */
 export const LOOKBACK_WEEKS = 8;

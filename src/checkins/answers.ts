@@ -6,7 +6,7 @@ import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { applyReviews, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
-import { localDate } from './status';
+import { localDate } from '../time/calendar';
 
 /** A round asks at most this many questions: the cadence's fixed ones, then rotating ones. */
 export const MAX_QUESTIONS = 5;

@@ -1,3 +1,4 @@
+import { ensureWorkspace } from '../org/people';
 import type { Kysely } from 'kysely';
 import type { Cadence, Database, Frequency, Level } from '../db/types';
 import { invalid, notFound } from '../errors';
@@ -41,6 +42,15 @@ export type { Level };
 export async function ensureWorkspaceDefaults(db: Kysely<Database>, teamId: string): Promise<void> {
   await ensureDefaultCadences(db, teamId);
   await ensureDefaultQuestions(db, teamId);
+}
+
+/**
+ * A workspace as Cascade first meets it (at start, or an install): its row, and its defaults, created once
+ * here rather than checked on every tick.
+ */
+export async function openWorkspace(db: Kysely<Database>, teamId: string, name: string, now: Date): Promise<void> {
+  await ensureWorkspace(db, teamId, name, now);
+  await ensureWorkspaceDefaults(db, teamId);
 }
 
 export interface CadenceChanges {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { localDate, localTime } from '../time/calendar';
 import type { Database, Person } from '../db/types';
 import { notAllowed, notFound, invalid } from '../errors';
 import { isAdmin } from '../org/access';
@@ -6,7 +7,8 @@ import { getPerson } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { listCadences } from './cadences';
 import { checkinContext, type CheckinContext } from './context';
-import { addDays, LEVELS, occurrencesBetween } from './schedule';
+import { LEVELS, occurrencesBetween } from './schedule';
+import { addDays } from '../time/calendar';
 
 export interface UpcomingCheckin {
   readonly cadenceName: string;
@@ -21,12 +23,6 @@ export interface MyStatus {
   readonly person: Person;
   readonly open: readonly CheckinContext[];
   readonly next: readonly UpcomingCheckin[];
-}
-
-/** The person's local calendar day at `now`. */
-export function localDate(now: Date, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return parts.slice(0, 10);
 }
 
 export async function myStatus(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<MyStatus> {
@@ -80,11 +76,6 @@ export async function upcomingCheckins(db: Kysely<Database>, teamId: string, per
   }
   next.sort((a, b) => (a.date + a.localTime).localeCompare(b.date + b.localTime));
   return next;
-}
-
-/** The wall-clock time (HH:MM) at `now` in a zone. */
-export function localTime(now: Date, tz: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { periodAround } from '../accountability/goals';
-import { addDays, LEVELS } from '../checkins/schedule';
+import { LEVELS } from '../checkins/schedule';
 import type { Database, Level } from '../db/types';
-import type { Period } from './figures';
+import { addDays } from '../time/calendar';
+import { type Period, periodAround } from '../time/periods';
 
 export interface ChartSeries {
   /** One label per period, oldest first. */

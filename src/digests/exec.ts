@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { CheckinContext } from '../checkins/context';
 import type { Database } from '../db/types';
-import { buildDigest, digestPeriods, type Digest } from './figures';
+import { buildDigest, type Digest } from './figures';
+import { digestPeriods } from '../time/periods';
 
 /** The analytics the CEO and the President hold in hand for their monthly conversation. */
 export interface ExecNumbers {

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { isCalendarDate } from '../checkins/schedule';
 import type { Database } from '../db/types';
 import { invalid, notAllowed } from '../errors';
 import { isAdmin } from '../org/access';
@@ -7,6 +6,7 @@ import { toCsvLine } from '../org/csv';
 import { getPerson } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { teamGoals } from './figures';
+import { isCalendarDate } from '../time/calendar';
 
 /**
  * A text cell that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage

@@ -1,26 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { periodAround } from '../accountability/goals';
-import { addDays, LEVELS } from '../checkins/schedule';
+import { expectedPaceSql, type Period } from '../time/periods';
+import { LEVELS } from '../checkins/schedule';
 import type { Database, DigestScope, Level } from '../db/types';
-
-export interface Period {
-  readonly start: string;
-  readonly end: string;
-}
-
-/** The last complete week (Monday–Sunday) or month before `today`, and the one before it. */
-export function digestPeriods(frequency: 'weekly' | 'monthly', today: string): { current: Period; previous: Period } {
-  const kind = frequency === 'weekly' ? 'week' : 'month';
-  const current = periodAround(kind, addDays(periodAround(kind, today).start, -1));
-  const previous = periodAround(kind, addDays(current.start, -1));
-  return { current, previous };
-}
-
-/** The period of the same kind just before: the week before a week, the month before a month. Pure. */
-export function periodBefore(p: Period): Period {
-  const days = Math.round((Date.parse(`${p.end}T00:00:00Z`) - Date.parse(`${p.start}T00:00:00Z`)) / 86_400_000) + 1;
-  return periodAround(days === 7 ? 'week' : 'month', addDays(p.start, -1));
-}
+import { addDays } from '../time/calendar';
+import { periodAround } from '../time/periods';
 
 export interface Compared {
   readonly now: number;
@@ -84,7 +67,7 @@ export async function teamGoals(db: Kysely<Database>, teamId: string, asOf: stri
     )
     select coalesce(l.name, g.reports_to) as leader, count(*)::int as goals,
       avg(coalesce(v.value, 0) / g.target)::float8 as attainment,
-      avg((${asOf}::date - g.start + 1)::float8 / ((g.start + g.span)::date - g.start))::float8 as expected
+      avg(${expectedPaceSql(sql`g.start`, sql`g.span`, asOf)})::float8 as expected
     from g
     left join person l on l.team_id = ${teamId} and l.slack_user_id = g.reports_to
     left join lateral (

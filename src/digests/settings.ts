@@ -1,13 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { periodAround } from '../accountability/goals';
-import { addDays } from '../checkins/schedule';
-import { localDate, localTime } from '../checkins/status';
 import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
 import { isAdmin } from '../org/access';
 import { getPerson } from '../org/people';
-import { digestPeriods, type Period } from './figures';
 import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
+import { addDays, localDate, localTime } from '../time/calendar';
+import { type Period, digestPeriods, periodAround } from '../time/periods';
 
 export const SCOPES: readonly DigestScope[] = ['team', 'org', 'exec'];
 

@@ -2,11 +2,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, NewPerson, Person } from '../db/types';
 import { invalid } from '../errors';
 
-export async function ensureWorkspace(db: Kysely<Database>, teamId: string, name: string): Promise<void> {
+/** The workspace's row (see `openWorkspace` for everything a new workspace gets). */
+export async function ensureWorkspace(db: Kysely<Database>, teamId: string, name: string, now: Date): Promise<void> {
   await db
     .insertInto('workspace')
     .values({ team_id: teamId, name })
-    .onConflict((oc) => oc.column('team_id').doUpdateSet({ name, updated_at: new Date() }))
+    .onConflict((oc) => oc.column('team_id').doUpdateSet({ name, updated_at: now }))
     .execute();
 }
 

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock';
 import type { Database, Person, Role } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { isAdmin, requireAdmin } from './access';
 import { validateChart, type ChartEntry } from './chart';
 import type { Directory } from './directory';
 import { getPerson, getWorkspace, listPeople, peopleDueForRefresh, updateProfile, upsertPeople } from './people';
+import type { Clock } from '../time/clock';
 
 export interface OrgDeps {
   readonly db: Kysely<Database>;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Clock } from '../clock';
+import type { Clock } from '../time/clock';
+import { instantOf } from '../time/calendar';
 
 /**
  * The sandbox's one clock: everything in the sandbox reads the time from it (the scheduler, listeners, the
@@ -32,15 +33,7 @@ export function clockTarget(move: string, now: Date, tz: string): Date | null {
     const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, weekday: 'short' }).formatToParts(d).map((p) => [p.type, p.value]));
     return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday)) };
   };
-  // The instant of a local wall time in the zone: two refinements of the zone's offset are enough.
-  const at = (date: string, time: string) => {
-    let guess = new Date(`${date}T${time}:00Z`);
-    for (let i = 0; i < 2; i++) {
-      const shown = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(guess).replace(' ', 'T');
-      guess = new Date(guess.getTime() - (Date.parse(`${shown}:00Z`) - Date.parse(`${date}T${time}:00Z`)));
-    }
-    return guess;
-  };
+  const at = (date: string, time: string) => instantOf(date, time, tz);
   const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
   const today = local(now);
   switch (move) {

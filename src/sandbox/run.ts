@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { systemClock } from '../time/clock';
 import { deliveryHandlers } from '../slack/deliveries';
 import { join } from 'node:path';
 import type { Config } from '../config';
@@ -6,7 +7,7 @@ import { openDatabase } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import { messengerFor, startCascade } from '../index';
 import type { Log } from '../log';
-import { ensureWorkspace } from '../org/people';
+import { openWorkspace } from '../checkins/cadences';
 import { tick } from '../scheduler/tick';
 import { slackDirectory } from '../slack/directory';
 import { SlackStandIn } from '../slack/stand-in/slack';
@@ -47,7 +48,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   if (options.reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const firstRun = !existsSync(join(dir, 'clock.json'));
-  const realNow = options.start ?? new Date();
+  const realNow = options.start ?? systemClock.now();
   const clock = new SandboxClock(join(dir, 'clock.json'), new Date(Math.floor(realNow.getTime() / 60_000) * 60_000));
 
   const standIn = new SlackStandIn({ teamId: SANDBOX_TEAM, clock: () => clock.now().getTime() });
@@ -69,7 +70,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   let stopped = false;
   try {
     await migrateToLatest(db.db);
-    await ensureWorkspace(db.db, SANDBOX_TEAM, 'Cascade sandbox');
+    await openWorkspace(db.db, SANDBOX_TEAM, 'Cascade sandbox', clock.now());
     const messenger = messengerFor(config, log);
     const tickDeps = { db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers };
     const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });

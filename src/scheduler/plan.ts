@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { addDays, addWorkingDays, LEVELS, occurrencesBetween, utcDate, type CalendarDate } from '../checkins/schedule';
+import { LEVELS, occurrencesBetween } from '../checkins/schedule';
 import type { Cadence, Database } from '../db/types';
+import { type CalendarDate, addDays, addWorkingDays, utcDate } from '../time/calendar';
 
 export interface PlanReport {
   rounds: number;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ensureWorkspaceDefaults, listCadences } from '../checkins/cadences';
+import { listCadences } from '../checkins/cadences';
 import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
 import { planDigests } from '../digests/settings';
@@ -29,7 +29,6 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   const teams = await deps.db.selectFrom('workspace').select('team_id').execute();
   for (const { team_id: teamId } of teams) {
     try {
-      await ensureWorkspaceDefaults(deps.db, teamId);
       const planned = await planDue(deps.db, await listCadences(deps.db, teamId, { activeOnly: true }), now);
       report.rounds += planned.rounds;
       report.checkins += planned.checkins;

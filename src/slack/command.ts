@@ -1,9 +1,9 @@
 import { isRole, type Role } from '../org/roles';
 import type { CadenceChanges } from '../checkins/cadences';
 import { QUESTION_KINDS, QUESTION_INTENTS, type QuestionDraft } from '../checkins/questions';
-import { isCalendarDate, WEEKDAYS } from '../checkins/schedule';
 import type { DigestScope } from '../db/types';
 import { MAX_ID } from '../errors';
+import { WEEKDAYS, isCalendarDate } from '../time/calendar';
 
 export type ParsedCommand =
   | { readonly kind: 'help'; readonly admin?: boolean }

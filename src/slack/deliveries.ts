@@ -5,7 +5,7 @@ import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundCo
 import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
 import { execNumbersFor } from '../digests/exec';
-import { buildDigest, periodBefore } from '../digests/figures';
+import { buildDigest } from '../digests/figures';
 import { markCancelled, markPromptSent, markReminderSent, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
 import type { DeliveryHandler, DeliveryHandlers, SendContext } from '../scheduler/dispatch';
 import { RateLimitedError } from '../scheduler/messenger';
@@ -13,6 +13,7 @@ import { briefMessage } from './blocks/brief';
 import { digestMessage } from './blocks/digest';
 import { promptMessage, reminderMessage } from './blocks/prompt';
 import { sharedAnswersMessage, teamReminderMessage, teamRoundMessage } from './blocks/team';
+import { periodBefore } from '../time/periods';
 
 /*
  * How each kind of delivery is sent to Slack: built from the database at send time, rendered with the pure

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
+import type { Clock } from '../time/clock';
 
 /** What every listener may use; passed explicitly, never imported as a singleton. */
 export interface SlackDeps {

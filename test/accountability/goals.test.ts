@@ -1,6 +1,6 @@
 import { questionsFor, submitAnswers } from '../../src/checkins/answers';
 import { checkinContext } from '../../src/checkins/context';
-import { earlyStretchEnd, importGoals, pastAttainments, importProgress, paceBar, periodAround, standingOf } from '../../src/accountability/goals';
+import { importGoals, pastAttainments, importProgress, paceBar, standingOf } from '../../src/accountability/goals';
 import { evaluateFlags } from '../../src/accountability/flags';
 import { tick } from '../../src/scheduler/tick';
 import type { TestApp } from '../support/app';
@@ -8,6 +8,7 @@ import { startFixture, tickDeps, type Fixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
+import { earlyStretchEnd, periodAround } from '../../src/time/periods';
 
 let db: TestDb;
 let slack: SlackStandIn;

@@ -1,6 +1,6 @@
 import { setGoal } from '../../src/accountability/goals';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
-import { buildDigest, digestPeriods, recurringPhrases } from '../../src/digests/figures';
+import { buildDigest, recurringPhrases } from '../../src/digests/figures';
 import { scheduledDay } from '../../src/digests/settings';
 import { tick } from '../../src/scheduler/tick';
 import { digestMessage } from '../../src/slack/blocks/digest';
@@ -9,6 +9,7 @@ import { startFixture, tickDeps, type Fixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
+import { digestPeriods } from '../../src/time/periods';
 
 let db: TestDb;
 let slack: SlackStandIn;

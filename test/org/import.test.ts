@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { describeImport, importOrgChart, type ImportOutcome } from '../../src/org/import';
-import { ensureWorkspace, listPeople } from '../../src/org/people';
+import { listPeople } from '../../src/org/people';
+import { openWorkspace } from '../../src/checkins/cadences';
 import { slackDirectory } from '../../src/slack/directory';
 import { createTestDb, type TestDb } from '../support/db';
 import { SlackStandIn } from '../../src/slack/stand-in/slack';
@@ -16,7 +17,7 @@ beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   directory = slackDirectory(new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }));
-  await ensureWorkspace(db.db, TEAM, 'Cascade Test');
+  await openWorkspace(db.db, TEAM, 'Cascade Test', new Date('2026-10-01T00:00:00Z'));
 });
 
 afterAll(async () => {

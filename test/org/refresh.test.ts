@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { importOrgChart } from '../../src/org/import';
-import { ensureWorkspace, listPeople } from '../../src/org/people';
+import { listPeople } from '../../src/org/people';
+import { openWorkspace } from '../../src/checkins/cadences';
 import { refreshProfiles } from '../../src/org/service';
 import { slackDirectory } from '../../src/slack/directory';
 import { createTestDb, type TestDb } from '../support/db';
@@ -14,7 +15,7 @@ let slack: SlackStandIn;
 beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  await ensureWorkspace(db.db, TEAM, 'Cascade Test');
+  await openWorkspace(db.db, TEAM, 'Cascade Test', new Date('2026-10-01T00:00:00Z'));
 });
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 import { webApi } from '@slack/bolt';
+import { instantOf } from '../../src/time/calendar';
 import { deliveryHandlers } from '../../src/slack/deliveries';
 import { submitAnswers, questionsFor } from '../../src/checkins/answers';
 import { checkinContext } from '../../src/checkins/context';
 import { createLog } from '../../src/log';
 import { importOrgChart } from '../../src/org/import';
-import { ensureWorkspace } from '../../src/org/people';
+import { openWorkspace } from '../../src/checkins/cadences';
 import type { Messenger } from '../../src/scheduler/messenger';
 import { tick } from '../../src/scheduler/tick';
 import { slackDirectory } from '../../src/slack/directory';
@@ -62,12 +63,7 @@ function instantsThatMatter(start: number, end: number): number[] {
       // Half past only where someone answers (Raj, Kai and Noa answer half an hour after their prompt).
       const answering = ORG.some((p) => ['UMRAJ', 'UMKAI', 'UMNOA'].includes(p.id) && p.tz === tz);
       for (const time of answering ? ['09:00', '09:30', '10:00', '10:30'] : ['09:00', '10:00']) {
-        // The UTC instant of that wall time in the zone: guess, then correct by the zone's offset twice.
-        let guess = Date.parse(`${date}T${time}:00Z`);
-        for (let i = 0; i < 2; i++) {
-          const shown = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(guess)).replace(' ', 'T');
-          guess -= Date.parse(`${shown}:00Z`) - Date.parse(`${date}T${time}:00Z`);
-        }
+        const guess = instantOf(date, time, tz).getTime();
         if (guess >= start && guess <= end) out.add(guess);
       }
     }
@@ -83,7 +79,7 @@ beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ORG).start();
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  await ensureWorkspace(db.db, TEAM, 'Month');
+  await openWorkspace(db.db, TEAM, 'Month', new Date('2026-10-01T00:00:00Z'));
   expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: new Date('2026-10-01T00:00:00Z') }, TEAM, CSV, { dryRun: false })).ok).toBe(true);
 
   // Records what went out at which simulated instant; Slack itself is the fake.

@@ -3,7 +3,7 @@ import { deliveryHandlers } from '../../src/slack/deliveries';
 import { openDatabase, type Db } from '../../src/db/connect';
 import { createLog } from '../../src/log';
 import { importOrgChart } from '../../src/org/import';
-import { ensureWorkspace } from '../../src/org/people';
+import { openWorkspace } from '../../src/checkins/cadences';
 import { dispatchDue, DEFAULT_DISPATCH } from '../../src/scheduler/dispatch';
 import { tick } from '../../src/scheduler/tick';
 import { slackMessenger } from '../../src/slack/messenger';
@@ -39,7 +39,7 @@ onServer('Two replicas on one Postgres', () => {
       const [id, name] = line.split(',');
       slack.addUser({ id: id!, name: name! });
     }
-    await ensureWorkspace(db.db, TEAM, 'Replicas');
+    await openWorkspace(db.db, TEAM, 'Replicas', new Date('2026-10-01T00:00:00Z'));
     const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), { dryRun: false });
     expect(outcome.ok).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { deliveryHandlers } from '../../src/slack/deliveries';
 import { importOrgChart } from '../../src/org/import';
-import { ensureWorkspace } from '../../src/org/people';
+import { openWorkspace } from '../../src/checkins/cadences';
 import { tick } from '../../src/scheduler/tick';
 import { slackMessenger } from '../../src/slack/messenger';
 import { slackDirectory } from '../../src/slack/directory';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
-  await ensureWorkspace(db.db, TEAM, 'Cascade Test');
+  await openWorkspace(db.db, TEAM, 'Cascade Test', new Date('2026-10-01T00:00:00Z'));
   const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(client), now: at('2026-10-01T00:00:00Z') }, TEAM, ORG_CSV, { dryRun: false });
   expect(outcome.ok).toBe(true);
 });

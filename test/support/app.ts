@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, secretsOf, type Config } from '../../src/config';
-import type { Clock } from '../../src/clock';
 import { startCascade, type RunningCascade } from '../../src/index';
 import { createLog, type Log } from '../../src/log';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { signedHeaders } from './sign';
 import type { TestDb } from './db';
+import type { Clock } from '../../src/time/clock';
 
 export const BOT_TOKEN = 'xoxb-test-cascade';
 

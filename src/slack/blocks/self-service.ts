@@ -2,10 +2,11 @@ import { paceBar } from '../../accountability/goals';
 import type { WhereYouStand } from '../../accountability/standing';
 import type { MyStatus } from '../../checkins/status';
 import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/team';
-import { LEVELS, WEEKDAYS } from '../../checkins/schedule';
+import { LEVELS } from '../../checkins/schedule';
 import type { Cadence, Person, Question } from '../../db/types';
 import { localWhen } from './prompt';
 import { context, dayLabel, section, sections, typed, type Reply } from './text';
+import { WEEKDAYS } from '../../time/calendar';
 
 const ORDINAL: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last' };
 

@@ -29,7 +29,6 @@ import { deliveryHandlers } from '../../deliveries';
 import type { Deliveries } from '../../../outbox/vocabulary';
 import { slackMessenger } from '../../messenger';
 import { dayLabel } from '../../blocks/text';
-import { addDays, WEEKDAYS } from '../../../checkins/schedule';
 import { exportFor } from '../../../digests/export';
 import { digestMessage } from '../../blocks/digest';
 import { whereYouStand } from '../../../accountability/standing';
@@ -54,6 +53,7 @@ import type { SlackDeps } from '../../deps';
 import { slackDirectory } from '../../directory';
 import { failureReply } from '../reply';
 import { channelProblem, ensureInChannel, slackErrorCode } from '../../channels';
+import { WEEKDAYS, addDays } from '../../../time/calendar';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 

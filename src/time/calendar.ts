@@ -1,0 +1,77 @@
+/**
+ * Calendar dates, zones and working days: pure, importing nothing of the domain. Calendar dates are
+ * 'YYYY-MM-DD' strings (a conversation falls on a day; each person's zone gives the hour).
+ */
+export type CalendarDate = string;
+
+const DAY = 86_400_000;
+
+const toMs = (date: CalendarDate) => Date.parse(`${date}T00:00:00Z`);
+const fromMs = (ms: number): CalendarDate => new Date(ms).toISOString().slice(0, 10);
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return fromMs(toMs(date) + days * DAY);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return Math.round((toMs(to) - toMs(from)) / DAY);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekdayOf(date: CalendarDate): number {
+  return new Date(toMs(date)).getUTCDay();
+}
+
+export function isWorkingDay(date: CalendarDate): boolean {
+  const d = weekdayOf(date);
+  return d !== 0 && d !== 6;
+}
+
+/** True for a real calendar date written YYYY-MM-DD (not 2026-02-30), between 2000 and 2100. */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const year = Number(text.slice(0, 4));
+  if (year < 2000 || year > 2100) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** The UTC calendar date of an instant. */
+export function utcDate(instant: Date): CalendarDate {
+  return instant.toISOString().slice(0, 10);
+}
+
+/** `days` working days (Monday–Friday) after `date`. */
+export function addWorkingDays(date: CalendarDate, days: number): CalendarDate {
+  let current = date;
+  let left = days;
+  while (left > 0) {
+    current = addDays(current, 1);
+    if (isWorkingDay(current)) left -= 1;
+  }
+  return current;
+}
+
+/** The local calendar day at `now` in a zone. */
+export function localDate(now: Date, tz: string): CalendarDate {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now).slice(0, 10);
+}
+
+/** The wall-clock time (HH:MM) at `now` in a zone. */
+export function localTime(now: Date, tz: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
+}
+
+/** The instant of a wall-clock time (HH:MM) on a calendar day in a zone, daylight saving included. */
+export function instantOf(date: CalendarDate, time: string, tz: string): Date {
+  const wanted = Date.parse(`${date}T${time}:00Z`);
+  let guess = wanted;
+  for (let i = 0; i < 2; i++) {
+    const shown = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(guess)).replace(' ', 'T');
+    guess -= Date.parse(`${shown}:00Z`) - wanted;
+  }
+  return new Date(guess);
+}
