@@ -22,7 +22,7 @@ function imports(): { file: string; layer: string; target: string }[] {
   return out;
 }
 
-const DOMAIN = ['org', 'checkins', 'accountability', 'digests', 'outbox', 'db'];
+const DOMAIN = ['time', 'org', 'calendar', 'checkins', 'accountability', 'digests', 'outbox', 'db'];
 
 describe('The house keeps its layers', () => {
   test('When the scheduler or a domain folder imports, then never from slack/ or the sandbox (the Slack adapter renders; handlers are handed in)', () => {
@@ -33,5 +33,25 @@ describe('The house keeps its layers', () => {
   test('When a domain folder imports, then never from the scheduler, the composition root or the command line', () => {
     const up = imports().filter((i) => DOMAIN.includes(i.layer) && ['scheduler', 'index.ts', 'cli.ts', 'main.ts'].includes(i.target));
     expect(up).toEqual([]);
+  });
+
+  test('When folders import one another, then never both ways: no two folders of src/ import each other', () => {
+    const pairs = new Set(imports().filter((i) => i.layer !== i.target && !i.layer.endsWith('.ts') && !i.target.endsWith('.ts')).map((i) => `${i.layer}>${i.target}`));
+    const both = [...pairs].filter((p) => pairs.has(p.split('>').reverse().join('>')));
+    expect(both).toEqual([]);
+  });
+
+  test('When time is read, then only through the clock: no file of src/ but the clock calls new Date() for now', () => {
+    const root = join(__dirname, '..', 'src');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.ts') && /new Date\(\)/.test(readFileSync(path, 'utf8'))) offenders.push(relative(root, path));
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual(['time/clock.ts']);
   });
 });

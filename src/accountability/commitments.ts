@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { upcomingCheckins } from '../checkins/status';
+import { upcomingCheckins } from '../calendar/upcoming';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { upcomingCheckins, type UpcomingCheckin } from '../checkins/status';
+import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 import type { Commitment, Database } from '../db/types';
 import { homeSummary, type HomeSummary } from '../org/service';
 import { goalsOf, standingOf, type Standing } from './goals';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
 import { chainBelow, visibleSubjects } from '../org/visibility';
-import { LEVELS } from './schedule';
+import { LEVELS } from '../calendar/schedule';
 import { addDays } from '../time/calendar';
 
 /** One member's part of a round, as their leader's brief shows it. */

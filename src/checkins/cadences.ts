@@ -1,8 +1,9 @@
+import { listCadences } from '../calendar/upcoming';
 import { ensureWorkspace } from '../org/people';
 import type { Kysely } from 'kysely';
 import type { Cadence, Database, Frequency, Level } from '../db/types';
 import { invalid, notFound } from '../errors';
-import { parseCadenceCron } from './cron';
+import { parseCadenceCron } from '../calendar/cron';
 import { ensureDefaultQuestions } from './questions';
 
 type DefaultCadence = Omit<Cadence, 'id' | 'team_id' | 'created_at' | 'answer_window_days' | 'reminder' | 'channel_id' | 'cron'> & {
@@ -30,11 +31,6 @@ export async function ensureDefaultCadences(db: Kysely<Database>, teamId: string
     .execute();
 }
 
-export async function listCadences(db: Kysely<Database>, teamId: string, options: { activeOnly?: boolean } = {}): Promise<Cadence[]> {
-  let q = db.selectFrom('cadence').selectAll().where('team_id', '=', teamId);
-  if (options.activeOnly) q = q.where('active', '=', true);
-  return q.orderBy('id').execute();
-}
 
 export type { Level };
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Level, Question, QuestionKind } from '../db/types';
 import { invalid, notFound } from '../errors';
-import { LEVELS } from './schedule';
+import { LEVELS } from '../calendar/schedule';
 
 export const QUESTION_KINDS = ['text', 'long_text', 'rating_1_5', 'number', 'yes_no', 'choice', 'commitment'] as const satisfies readonly QuestionKind[];
 export const QUESTION_INTENTS = ['experience', 'process', 'methodology', 'goals', 'obstacles', 'support', 'reflection', 'commitment'] as const;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { LEVELS } from '../checkins/schedule';
+import { LEVELS } from '../calendar/schedule';
 import type { Database, Level } from '../db/types';
 import { addDays } from '../time/calendar';
 import { type Period, periodAround } from '../time/periods';

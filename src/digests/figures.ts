@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { expectedPaceSql, type Period } from '../time/periods';
-import { LEVELS } from '../checkins/schedule';
+import { LEVELS } from '../calendar/schedule';
 import type { Database, DigestScope, Level } from '../db/types';
 import { addDays } from '../time/calendar';
 import { periodAround } from '../time/periods';

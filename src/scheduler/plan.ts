@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { LEVELS, occurrencesBetween } from '../checkins/schedule';
+import { LEVELS, occurrencesBetween } from '../calendar/schedule';
 import type { Cadence, Database } from '../db/types';
 import { type CalendarDate, addDays, addWorkingDays, utcDate } from '../time/calendar';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { listCadences } from '../checkins/cadences';
+import { listCadences } from '../calendar/upcoming';
 import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
 import { planDigests } from '../digests/settings';

@@ -1,7 +1,7 @@
 import { awayReason, DEFAULT_AWAY_STATUS } from '../../src/checkins/away';
-import { parseCadenceCron } from '../../src/checkins/cron';
+import { parseCadenceCron } from '../../src/calendar/cron';
 import { interrogationIn } from '../../src/checkins/questions';
-import { occurrencesBetween } from '../../src/checkins/schedule';
+import { occurrencesBetween } from '../../src/calendar/schedule';
 import { parseCommand } from '../../src/slack/command';
 
 const now = new Date('2026-11-23T10:00:00Z');

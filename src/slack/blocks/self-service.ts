@@ -2,7 +2,7 @@ import { paceBar } from '../../accountability/goals';
 import type { WhereYouStand } from '../../accountability/standing';
 import type { MyStatus } from '../../checkins/status';
 import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/team';
-import { LEVELS } from '../../checkins/schedule';
+import { LEVELS } from '../../calendar/schedule';
 import type { Cadence, Person, Question } from '../../db/types';
 import { localWhen } from './prompt';
 import { context, dayLabel, section, sections, typed, type Reply } from './text';

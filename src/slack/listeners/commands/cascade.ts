@@ -15,7 +15,8 @@ import {
   progressReply,
 } from '../../blocks/accountability';
 import { answersOf, questionsToAsk } from '../../../checkins/answers';
-import { ensureWorkspaceDefaults, listCadences, updateCadence } from '../../../checkins/cadences';
+import { ensureWorkspaceDefaults, updateCadence } from '../../../checkins/cadences';
+import { listCadences } from '../../../calendar/upcoming';
 import { addQuestion, editQuestion, listQuestions, retireQuestion } from '../../../checkins/questions';
 import { myStatus, setPause } from '../../../checkins/status';
 import { personCheckins, teamOverview } from '../../../checkins/team';
