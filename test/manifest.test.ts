@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { COMMANDS } from '../src/slack/command';
+import { COMMANDS } from '../src/slack/commands';
 
 const root = join(__dirname, '..');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8'));

@@ -2,7 +2,7 @@ import { awayReason, DEFAULT_AWAY_STATUS } from '../../src/checkins/away';
 import { parseCadenceCron } from '../../src/calendar/cron';
 import { interrogationIn } from '../../src/checkins/questions';
 import { occurrencesBetween } from '../../src/calendar/schedule';
-import { parseCommand } from '../../src/slack/command';
+import { parseCommand } from '../../src/slack/commands';
 
 const now = new Date('2026-11-23T10:00:00Z');
 

@@ -1,4 +1,4 @@
-import { parseCommand, tokenize } from '../../src/slack/command';
+import { parseCommand, tokenize } from '../../src/slack/commands';
 
 describe('parseCommand', () => {
   test('When the text is empty or help, then it is help', () => {

@@ -1,4 +1,3 @@
-import { COMMANDS } from '../command';
 import type { OrgView } from '../../org/service';
 import { ROLE_LABEL } from '../../org/roles';
 import type { Person } from '../../db/types';
@@ -8,8 +7,12 @@ import { context, header, section, sections, typed, type Reply } from './text';
  * `/cascade help`: the commands this person may use (leaders also see theirs; admins are pointed to
  * `/cascade help admin`), split at whole lines into as many sections as it takes, never cut.
  */
-export function helpReply(audience: { leader: boolean; admin: boolean }, adminList = false): Reply {
-  const shown = COMMANDS.filter((c) => (adminList ? c.allowed === 'admins' : c.allowed === 'everyone' || (c.allowed === 'leaders' && (audience.leader || audience.admin))));
+export function helpReply(
+  commands: readonly { allowed: 'everyone' | 'leaders' | 'admins'; usage: string; about: string }[],
+  audience: { leader: boolean; admin: boolean },
+  adminList = false,
+): Reply {
+  const shown = commands.filter((c) => (adminList ? c.allowed === 'admins' : c.allowed === 'everyone' || (c.allowed === 'leaders' && (audience.leader || audience.admin))));
   const lines = shown.map((c) => `\`${c.usage}\` — ${c.about}`);
   const intro = adminList
     ? audience.admin

@@ -1,0 +1,179 @@
+import { listCommitments, makeCommitment, markDone } from '../../accountability/commitments';
+import { closeFlag, flagsBelow, listFlagRules, setFlagRule } from '../../accountability/flags';
+import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
+import { requireAdmin } from '../../org/access';
+import { isCalendarDate } from '../../time/calendar';
+import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, goalsReply, progressReply } from '../blocks/accountability';
+import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';
+
+export const commit = subcommand<{ text: string; by?: string }>({
+  path: ['commit'],
+  usage: '/cascade commit <text> [by <YYYY-MM-DD>]',
+  about: 'commit to your leader; due at your next check-in unless you give a day',
+  allowed: 'everyone',
+  refreshesHome: true,
+  parse: (tokens) => {
+    const rest = [...tokens];
+    let by: string | undefined;
+    const last = rest[rest.length - 1];
+    if (rest.length >= 2 && word(rest[rest.length - 2]) === 'by' && last?.kind === 'word' && ISO_DATE.test(last.text)) {
+      if (!isCalendarDate(last.text)) return refuse(`"${last.text}" is not a date between 2000 and 2100: write it as YYYY-MM-DD, like 2026-12-24.`);
+      by = last.text;
+      rest.splice(rest.length - 2, 2);
+    }
+    const text = rest.map(describe).join(' ').trim();
+    if (!text) return refuse('Say what you commit to, like `/cascade commit call every open opportunity by 2026-12-04`.');
+    return { text, ...(by ? { by } : {}) };
+  },
+  run: async ({ deps, caller }, a) => commitmentMadeReply(await makeCommitment(deps.db, { teamId: caller.teamId, ownerId: caller.userId, text: a.text, by: a.by, now: deps.clock.now() })),
+});
+
+export const commitments = subcommand<{ userId?: string }>({
+  path: ['commitments'],
+  usage: '/cascade commitments [@person]',
+  about: 'open and recent commitments (yours, or of someone below you)',
+  allowed: 'everyone',
+  parse: optionalPerson,
+  run: async ({ deps, caller }, a) =>
+    commitmentsReply(await listCommitments(deps.db, caller.teamId, caller.userId, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId),
+});
+
+export const done = subcommand<{ id: number }>({
+  path: ['done'],
+  usage: '/cascade done <number>',
+  about: 'close a commitment as done',
+  allowed: 'everyone',
+  refreshesHome: true,
+  parse: (rest) => {
+    const id = numberOf(rest[0]);
+    if (!Number.isInteger(id) || rest.length > 1) return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.');
+    return { id };
+  },
+  run: async ({ deps, caller }, a) => commitmentDoneReply(await markDone(deps.db, caller.teamId, caller.userId, a.id, deps.clock.now())),
+});
+
+interface GoalSetArgs {
+  userId: string;
+  scope: 'person' | 'team';
+  name: string;
+  target: string;
+  unit: string;
+  period: string;
+}
+
+export const goalSet = subcommand<GoalSetArgs>({
+  path: ['goal', 'set'],
+  usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>',
+  about: 'set a goal for someone below you, or a team goal (leaders, admins)',
+  allowed: 'leaders',
+  refreshesHome: (a) => [a.userId],
+  parse: (tokens) => {
+    const rest = [...tokens];
+    const who = rest.shift();
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'whose goal it is'));
+    let scope: 'person' | 'team' = 'person';
+    if (word(rest[0]) === 'team' && rest.length === 5) {
+      scope = 'team';
+      rest.shift();
+    }
+    if (rest.length !== 4 || rest.some((t) => t.kind !== 'word')) {
+      return refuse('Give the goal as "name" target unit period, like `/cascade goal set @rep "New pipeline" 250000 USD monthly`.');
+    }
+    const [name, target, unit, period] = rest.map((t) => (t as { text: string }).text) as [string, string, string, string];
+    return { userId: who.id, scope, name, target, unit, period };
+  },
+  run: async ({ deps, caller }, a) =>
+    goalSetReply(
+      await setGoal(deps.db, {
+        teamId: caller.teamId,
+        actorId: caller.userId,
+        draft: { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period },
+        admins: deps.admins,
+        now: deps.clock.now(),
+      }),
+    ),
+});
+
+export const progress = subcommand<{ name: string; value: string }>({
+  path: ['progress'],
+  usage: '/cascade progress "<goal>" <value>',
+  about: 'report where one of your goals stands this period',
+  allowed: 'everyone',
+  refreshesHome: true,
+  parse: (rest) => {
+    if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return refuse('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.');
+    return { name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
+  },
+  run: async ({ deps, caller }, a) => progressReply(await reportProgress(deps.db, { teamId: caller.teamId, personId: caller.userId, name: a.name, value: a.value, now: deps.clock.now() })),
+});
+
+export const goals = subcommand<{ userId?: string }>({
+  path: ['goals'],
+  usage: '/cascade goals [@person]',
+  about: 'goals with attainment and pace (yours, or of someone below you)',
+  allowed: 'everyone',
+  parse: optionalPerson,
+  run: async ({ deps, caller }, a) => goalsReply(await goalsOf(deps.db, caller.teamId, caller.userId, a.userId ?? caller.userId, deps.clock.now())),
+});
+
+export const flags = subcommand({
+  path: ['flags'],
+  usage: '/cascade flags',
+  about: 'open flags about people below you',
+  allowed: 'leaders',
+  parse: none('flags'),
+  run: async ({ deps, caller }) => flagsReply(await flagsBelow(deps.db, caller.teamId, caller.userId)),
+});
+
+const CLOSE_USAGE = 'Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.';
+
+export const flagClose = subcommand<{ id: number; answer: string }>({
+  path: ['flag', 'close'],
+  usage: '/cascade flag close <number> "<what in the organisation could explain it>"',
+  about: 'close a flag with your answer about organisational factors',
+  allowed: 'leaders',
+  refreshesHome: true,
+  parse: (rest) => {
+    const id = numberOf(rest[0]);
+    if (!Number.isInteger(id)) return refuse(CLOSE_USAGE);
+    return { id, answer: rest.slice(1).map(describe).join(' ').trim() };
+  },
+  run: async ({ deps, caller }, a) => flagClosedReply(await closeFlag(deps.db, { teamId: caller.teamId, actorId: caller.userId, id: a.id, orgFactors: a.answer, now: deps.clock.now() })),
+});
+
+export const flagRules = subcommand({
+  path: ['flag', 'rules'],
+  usage: '/cascade flag rules',
+  about: 'the flag rules and their thresholds',
+  allowed: 'everyone',
+  parse: () => ({}),
+  run: async ({ deps, caller }) => flagRulesReply(await listFlagRules(deps.db, caller.teamId)),
+});
+
+export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: number }>({
+  path: ['flag', 'rule'],
+  usage: '/cascade flag rule <rule> on|off|<threshold>',
+  about: 'switch a flag rule or change its threshold (admins)',
+  allowed: 'admins',
+  parse: (rest) => {
+    const key = word(rest[0]);
+    const value = word(rest[1]);
+    if (!key || !value || rest.length > 2) return refuse('Say which rule and what to set, like `/cascade flag rule missed_in_a_row 3` or `… off`.');
+    if (value === 'on' || value === 'off') return { key, active: value === 'on' };
+    const threshold = Number(value);
+    if (!Number.isFinite(threshold)) return refuse(`"${value}" is neither on, off nor a number.`);
+    return { key, threshold };
+  },
+  run: async ({ deps, caller }, a) => {
+    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'change flag rules');
+    return flagRulesReply([await setFlagRule(deps.db, caller.teamId, a.key, { active: a.active, threshold: a.threshold })]);
+  },
+});
+
+export const ACCOUNTABILITY = [commit, commitments, done, goalSet, progress, goals, flags, flagClose, flagRules, flagRule];
+
+/** What a group says when its second word is missing or unknown. */
+export const ACCOUNTABILITY_GROUPS = {
+  goal: { missing: 'Say `goal set …`.', unknown: (w: string) => `Unknown goal command "${w}".` },
+  flag: { missing: CLOSE_USAGE, unknown: () => CLOSE_USAGE },
+};

@@ -1,0 +1,185 @@
+import type { DigestScope } from '../../db/types';
+import { exportFor } from '../../digests/export';
+import { buildDigest } from '../../digests/figures';
+import { claimDigestNow, digestChannel, previewTarget, releaseDigestClaim, setDigestChannel, setDigestSchedule } from '../../digests/settings';
+import { requireAdmin } from '../../org/access';
+import { setCoreValue } from '../../org/people';
+import { requeue } from '../../outbox/store';
+import type { Deliveries } from '../../outbox/vocabulary';
+import { addDays, isCalendarDate, WEEKDAYS } from '../../time/calendar';
+import { coreValueReply } from '../blocks/accountability';
+import { digestMessage } from '../blocks/digest';
+import { dayLabel } from '../blocks/text';
+import { channelProblem, ensureInChannel, slackErrorCode } from '../channels';
+import { deliveryHandlers } from '../deliveries';
+import { slackMessenger } from '../messenger';
+import { describe, refuse, subcommand, word, type CommandContext, type Token } from './kit';
+
+function scopeOf(t: Token | undefined): DigestScope | null {
+  const w = word(t);
+  return w === 'team' || w === 'org' || w === 'exec' ? w : null;
+}
+
+export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: string; leaderId?: string }>({
+  path: ['digest', 'channel'],
+  usage: '/cascade digest channel <team|org|exec> #channel',
+  about: 'where a digest is posted (team: your own team; org and exec: admins; exec may be `dm`)',
+  allowed: 'leaders',
+  parse: (rest) => {
+    const scope = scopeOf(rest[0]);
+    if (!scope) return refuse('Say which digest: team, org or exec.');
+    const target = rest[1];
+    const leader = rest[2]?.kind === 'user' ? rest[2].id : undefined;
+    if (target?.kind === 'channel') return { scope, channelId: target.id, ...(leader ? { leaderId: leader } : {}) };
+    if (word(target) === 'dm') return { scope, channelId: 'dm' };
+    return refuse('Name the channel with #, picked from Slack’s list so it becomes a link.');
+  },
+  run: async ({ deps, caller }, a) => {
+    const set = await setDigestChannel(deps.db, {
+      teamId: caller.teamId,
+      actorId: caller.userId,
+      scope: a.scope,
+      channelId: a.channelId,
+      admins: deps.admins,
+      now: deps.clock.now(),
+      leaderId: a.leaderId,
+      checkChannel: (id) => ensureInChannel(caller.client, id),
+    });
+    return { text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.` };
+  },
+});
+
+export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string }>({
+  path: ['digest', 'schedule'],
+  usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>',
+  about: 'when a digest is posted',
+  allowed: 'leaders',
+  parse: (rest) => {
+    const scope = scopeOf(rest[0]);
+    const frequency = word(rest[1]);
+    const day = word(rest[2]);
+    const time = rest[3]?.kind === 'word' ? rest[3].text : '';
+    if (!scope) return refuse('Say which digest: team, org or exec.');
+    if (frequency !== 'weekly' && frequency !== 'monthly') return refuse('Say weekly or monthly (a monthly digest goes out on the first of that weekday in the month).');
+    const weekday = WEEKDAYS.findIndex((d) => d === day || d.slice(0, 3) === day);
+    if (weekday < 0) return refuse(`"${day ?? ''}" is not a weekday: monday … sunday.`);
+    if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return refuse(`"${time}" is not a time: give HH:MM on a 24-hour clock, like 08:00.`);
+    return { scope, frequency, weekday, localTime: time.padStart(5, '0') };
+  },
+  run: async ({ deps, caller }, a) => {
+    const set = await setDigestSchedule(deps.db, { teamId: caller.teamId, actorId: caller.userId, ...a, admins: deps.admins, now: deps.clock.now() });
+    const day = WEEKDAYS[set.weekday]!;
+    return { text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.` };
+  },
+});
+
+const scopeOnly = (rest: Token[]) => {
+  const scope = rest.length ? scopeOf(rest[0]) : 'team';
+  if (!scope || rest.length > 1) return refuse('Say which digest: team, org or exec.');
+  return { scope };
+};
+
+export const digestPreview = subcommand<{ scope: DigestScope }>({
+  path: ['digest', 'preview'],
+  usage: '/cascade digest preview [team|org|exec]',
+  about: 'the last complete period’s digest, to you alone',
+  allowed: 'everyone',
+  parse: scopeOnly,
+  run: async ({ deps, caller }, a) => {
+    const target = await previewTarget(deps.db, { teamId: caller.teamId, actorId: caller.userId, scope: a.scope, admins: deps.admins, now: deps.clock.now() });
+    return digestMessage(await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous }));
+  },
+});
+
+/**
+ * Posts the last complete period's digest now: it takes that period's place in the outbox (so the schedule
+ * never posts it again) and goes out through the same handler as a scheduled one, chart included.
+ */
+async function postDigestNow({ deps, caller }: CommandContext, scope: DigestScope) {
+  const { db, clock, admins } = deps;
+  const now = clock.now();
+  const target = await previewTarget(db, { teamId: caller.teamId, actorId: caller.userId, scope, admins, now });
+  if (scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(db, caller.teamId, caller.userId, admins, 'post this digest now');
+  const channel = await digestChannel(db, caller.teamId, scope, target.ownerId);
+  if (!channel || channel === 'dm') return { text: `The ${scope} digest has no channel yet: set one with \`/cascade digest channel ${scope} #channel\`.` };
+  const range = `${dayLabel(target.current.start, 'short')} – ${dayLabel(target.current.end, 'short')}`;
+  const claim = await claimDigestNow(db, { teamId: caller.teamId, scope, ownerId: target.ownerId, period: target.current, channelId: channel, now });
+  if (!claim.claimed) {
+    const where = claim.channelId ? ` in <#${claim.channelId}>` : '';
+    return { text: claim.status === 'sent' ? `The ${scope} digest for ${range} was already posted${where}: one digest per period.` : `The ${scope} digest for ${range} is already on its way${where}.` };
+  }
+  const delivery = await db.selectFrom('delivery').selectAll().where('id', '=', claim.id).executeTakeFirstOrThrow();
+  try {
+    await deliveryHandlers.digest({ db, log: deps.log, messenger: slackMessenger(caller.client) }, { ...delivery, was: 'queued' }, delivery.payload as Deliveries['digest'], clock.now());
+  } catch (err) {
+    // A channel Slack refuses gives the period back (the person fixes the channel and tries again);
+    // anything else is not lost: the outbox posts it, and retries, like a scheduled digest.
+    if (channelProblem(slackErrorCode(err))) await releaseDigestClaim(db, claim.id);
+    else await requeue(db, claim.id, clock.now(), err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+  return { text: `Posted the ${scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.` };
+}
+
+export const digestNow = subcommand<{ scope: DigestScope }>({
+  path: ['digest', 'now'],
+  usage: '/cascade digest now [team|org|exec]',
+  about: 'post the digest in its channel now (admins, or a leader for their team)',
+  allowed: 'leaders',
+  parse: scopeOnly,
+  run: (ctx, a) => postDigestNow(ctx, a.scope),
+});
+
+export const exportCommand = subcommand<{ from?: string; to?: string }>({
+  path: ['export'],
+  usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]',
+  about: 'what you can read in Slack as CSV files in your DM: your rows and those below you (admins outside the chain: the organisation’s figures); default: the last 90 days',
+  allowed: 'everyone',
+  parse: (rest) => {
+    if (rest.length === 0) return {};
+    const [f, from, t, to, ...extra] = rest.map((x) => (x.kind === 'word' ? x.text : describe(x)));
+    if (f?.toLowerCase() !== 'from' || t?.toLowerCase() !== 'to' || !from || !to || !isCalendarDate(from) || !isCalendarDate(to) || extra.length) {
+      return refuse('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD` (between 2000 and 2100), or nothing for the last 90 days.');
+    }
+    return { from, to };
+  },
+  run: async ({ deps, caller }, a) => {
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    const from = a.from ?? addDays(today, -90);
+    const to = a.to ?? today;
+    const { kind, files } = await exportFor(deps.db, { teamId: caller.teamId, actorId: caller.userId, admins: deps.admins, from, to });
+    const what = kind === 'figures' ? 'the organisation’s figures, week by week (you are outside the chain, so no one’s answers or names)' : 'your own rows and those of the people below you, plus answers their authors shared';
+    const dm = await caller.client.conversations.open({ users: caller.userId });
+    await caller.client.filesUploadV2({
+      channel_id: dm.channel!.id!,
+      initial_comment: `Cascade export, ${from} to ${to}: ${what}. Text cells that could run as spreadsheet formulas start with an apostrophe.`,
+      file_uploads: Object.entries(files).map(([filename, text]) => ({ file: Buffer.from(text, 'utf8'), filename })),
+    });
+    const n = Object.keys(files).length;
+    return { text: `Sent ${n} CSV file${n === 1 ? '' : 's'} (${from} to ${to}) to your DM with Cascade: ${what}.` };
+  },
+});
+
+export const coreValue = subcommand<{ text: string }>({
+  path: ['core-value'],
+  aliases: ['corevalue'],
+  usage: '/cascade core-value "<statement>"',
+  about: 'the statement at the top of App Home and under every digest (admins)',
+  allowed: 'admins',
+  refreshesHome: true,
+  parse: (rest) => {
+    const text = rest.map(describe).join(' ').trim();
+    if (!text) return refuse('Give the statement, like `/cascade core-value "Sales Excellence"`.');
+    return { text };
+  },
+  run: async ({ deps, caller }, a) => {
+    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'change the core-value statement');
+    return coreValueReply(await setCoreValue(deps.db, caller.teamId, a.text, deps.clock.now()));
+  },
+});
+
+export const DIGESTS = [digestChannelCommand, digestSchedule, digestPreview, digestNow, exportCommand, coreValue];
+
+export const DIGEST_GROUPS = {
+  digest: { missing: 'Say what to do with the digest.', unknown: (w: string) => `Unknown digest command "${w}".` },
+};

@@ -1,0 +1,118 @@
+import { audienceOf } from '../../org/access';
+import { helpReply, usageReply } from '../blocks/commands';
+import type { Reply } from '../blocks/text';
+import { ACCOUNTABILITY_GROUPS, commit, commitments, done, flagClose, flagRule, flagRules, flags, goals, goalSet, progress } from './accountability';
+import { coreValue, DIGEST_GROUPS, digestChannelCommand, digestNow, digestPreview, digestSchedule, exportCommand } from './digests';
+import { describe, isRefusal, subcommand, tokenize, word, type Allowed, type CommandContext, type Subcommand } from './kit';
+import { orgImport, orgRemove, orgSet, orgShow } from './org';
+import { checkin, pause, status, team } from './self';
+import { SETTINGS, SETTINGS_GROUPS } from './settings';
+
+export { tokenize, type Allowed } from './kit';
+
+export const help = subcommand<{ admin?: boolean }>({
+  path: ['help'],
+  usage: '/cascade help',
+  about: 'what Cascade can do',
+  allowed: 'everyone',
+  parse: (rest) => (word(rest[0]) === 'admin' ? { admin: true } : {}),
+  run: async ({ deps, caller }, a) => helpReply(COMMANDS, await audienceOf(deps.db, caller.teamId, caller.userId, deps.admins), a.admin === true),
+});
+
+/** Every subcommand, in the order help lists them. */
+export const SUBCOMMANDS: readonly Subcommand<any>[] = [
+  help,
+  orgShow,
+  orgSet,
+  orgRemove,
+  orgImport,
+  status,
+  checkin,
+  commit,
+  commitments,
+  done,
+  goalSet,
+  progress,
+  goals,
+  digestChannelCommand,
+  digestSchedule,
+  digestPreview,
+  digestNow,
+  exportCommand,
+  coreValue,
+  flags,
+  flagClose,
+  flagRules,
+  flagRule,
+  team,
+  pause,
+  ...SETTINGS,
+];
+
+/** What a group of subcommands says when its second word is missing or is not one of its own. */
+const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }> = {
+  org: { missing: 'Say what to do with the org chart.', unknown: (w) => `Unknown org command "${w}".` },
+  ...ACCOUNTABILITY_GROUPS,
+  ...DIGEST_GROUPS,
+  ...SETTINGS_GROUPS,
+};
+
+/** The help table: each subcommand's usage and what it does, with who may use it. */
+export const COMMANDS: readonly { allowed: Allowed; name: string; usage: string; about: string }[] = SUBCOMMANDS.flatMap((s) => [
+  { allowed: s.allowed, name: s.path[0]!, usage: s.usage, about: s.about },
+  ...(s.more ?? []).map((m) => ({ allowed: s.allowed, name: s.path[0]!, usage: m.usage, about: m.about })),
+]);
+
+const usageOf = (name: string) => COMMANDS.filter((c) => c.name === name).map((c) => c.usage);
+
+/** A parsed command: the subcommand's words joined (`goal.set`) and its arguments, or what was wrong. */
+export type ParsedCommand = ({ readonly kind: string } & Record<string, any>) | { readonly kind: 'usage'; readonly error: string; readonly usage: readonly string[] };
+
+const kindOf = (s: Subcommand<any>) => s.path.join('.');
+const BY_KIND = new Map(SUBCOMMANDS.map((s) => [kindOf(s), s]));
+
+/** Turns the text after `/cascade` into a subcommand and its arguments, or a usage message saying what was wrong. Pure. */
+export function parseCommand(text: string): ParsedCommand {
+  if (text.includes('\u0000')) return { kind: 'usage', error: 'The command contains a NUL character, which Cascade cannot keep: type it again without it.', usage: [] };
+  const tokens = tokenize(text.trim());
+  if (tokens.length === 0) return { kind: 'help' };
+  const head = word(tokens[0]);
+  const family = SUBCOMMANDS.filter((s) => s.path[0] === head || (head !== undefined && s.aliases?.includes(head)));
+  if (family.length === 0) return { kind: 'usage', error: `Unknown command "${describe(tokens[0]!)}".`, usage: COMMANDS.map((c) => c.usage) };
+  const name = family[0]!.path[0]!;
+  let entry: Subcommand<any> | undefined;
+  let rest = tokens.slice(1);
+  if (family.length === 1 && family[0]!.path.length === 1) {
+    entry = family[0];
+  } else {
+    const sub = word(tokens[1]);
+    entry = family.find((s) => s.path[1] === sub);
+    if (entry) rest = tokens.slice(2);
+    else if (tokens.length === 1) entry = family.find((s) => s.default);
+    if (!entry) {
+      const group = GROUPS[name];
+      const error = tokens[1] ? (group?.unknown(describe(tokens[1])) ?? `Unknown ${name} command.`) : group?.missing || `Say what to do with ${name}.`;
+      return { kind: 'usage', error, usage: usageOf(name) };
+    }
+  }
+  const args = entry!.parse(rest);
+  if (isRefusal(args)) return { kind: 'usage', error: args.refused, usage: usageOf(name) };
+  return { kind: kindOf(entry!), ...args };
+}
+
+/** One subcommand, run; null when the answer is a window (a modal) rather than a message. */
+export async function runCommand(ctx: CommandContext, parsed: ParsedCommand): Promise<Reply | null> {
+  if (parsed.kind === 'usage') return usageReply(parsed.error as string, parsed.usage as string[]);
+  const entry = BY_KIND.get(parsed.kind)!;
+  const { kind: _kind, ...args } = parsed;
+  return entry.run(ctx, args);
+}
+
+/** Who else's App Home the command changed, besides the caller's: none when it changes nothing there. */
+export function homeChanges(parsed: ParsedCommand): readonly string[] | null {
+  const entry = BY_KIND.get(parsed.kind);
+  if (!entry?.refreshesHome) return null;
+  const { kind: _kind, ...args } = parsed;
+  return typeof entry.refreshesHome === 'function' ? entry.refreshesHome(args) : [];
+}
+

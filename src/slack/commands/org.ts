@@ -1,0 +1,105 @@
+import type { Role } from '../../db/types';
+import { requireAdmin } from '../../org/access';
+import { isRole } from '../../org/roles';
+import { removePerson, setPerson, showPerson } from '../../org/service';
+import { orgRemoveReply, orgSetReply, orgViewReply } from '../blocks/commands';
+import { orgImportModal } from '../blocks/org-import';
+import { slackDirectory } from '../directory';
+import { describe, notAMention, refuse, subcommand, unexpected, word, type CommandContext, type Token } from './kit';
+
+const orgDeps = ({ deps, caller }: CommandContext) => ({ db: deps.db, clock: deps.clock, admins: deps.admins, directory: slackDirectory(caller.client) });
+
+export const orgShow = subcommand<{ userId?: string }>({
+  path: ['org', 'show'],
+  usage: '/cascade org show [@person]',
+  about: "someone's chain up and direct reports (yours by default)",
+  allowed: 'everyone',
+  parse: (rest) => {
+    if (rest.length === 0) return {};
+    const [who, ...extra] = rest;
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'the person'));
+    if (extra.length > 0) return unexpected(extra);
+    return { userId: who.id };
+  },
+  run: async ({ deps, caller }, a) => orgViewReply(await showPerson(deps.db, caller.teamId, a.userId ?? caller.userId)),
+});
+
+interface OrgSetArgs {
+  userId: string;
+  role: Role;
+  reportsTo?: string;
+  admin?: boolean;
+}
+
+function parseOrgSet(tokens: Token[]): OrgSetArgs | ReturnType<typeof refuse> {
+  const [who, roleToken, ...rest] = tokens;
+  if (who?.kind !== 'user') return refuse(notAMention(who, 'the person'));
+  const role = word(roleToken);
+  if (!role || !isRole(role)) {
+    return refuse(roleToken ? `"${describe(roleToken)}" is not a role: use ceo, president, manager or rep.` : 'Give a role: ceo, president, manager or rep.');
+  }
+  let reportsTo: string | undefined;
+  let admin: boolean | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const t = rest[i]!;
+    const w = word(t);
+    if (w === 'reports-to' || w === 'reports_to' || (w === 'reports' && word(rest[i + 1]) === 'to')) {
+      if (w === 'reports') i += 1;
+      const leader = rest[i + 1];
+      if (leader?.kind !== 'user') return refuse(notAMention(leader, 'the leader after reports-to'));
+      if (reportsTo !== undefined) return refuse('reports-to is given twice.');
+      reportsTo = leader.id;
+      i += 1;
+    } else if (w === 'admin') {
+      admin = true;
+    } else if (w === 'not-admin' || w === 'no-admin' || w === 'notadmin') {
+      admin = false;
+    } else {
+      return refuse(`Unexpected "${describe(t)}".`);
+    }
+  }
+  if (role === 'ceo' && reportsTo !== undefined) return refuse('The CEO reports to no one: leave out reports-to.');
+  if (reportsTo === who.id) return refuse('Nobody can report to themselves.');
+  return { userId: who.id, role, ...(reportsTo ? { reportsTo } : {}), ...(admin !== undefined ? { admin } : {}) };
+}
+
+export const orgSet = subcommand<OrgSetArgs>({
+  path: ['org', 'set'],
+  usage: '/cascade org set @person <ceo|president|manager|rep> [reports-to @leader] [admin|not-admin]',
+  about: 'add a person or change their role, leader or admin flag (admins)',
+  allowed: 'admins',
+  parse: parseOrgSet,
+  run: async (ctx, a) => {
+    const { person, created } = await setPerson(orgDeps(ctx), { teamId: ctx.caller.teamId, actorId: ctx.caller.userId, ...a });
+    return orgSetReply(person, created);
+  },
+});
+
+export const orgRemove = subcommand<{ userId: string }>({
+  path: ['org', 'remove'],
+  usage: '/cascade org remove @person',
+  about: 'take a person out of the org chart; their history is kept (admins)',
+  allowed: 'admins',
+  parse: (rest) => {
+    const [who, ...extra] = rest;
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'the person to remove'));
+    if (extra.length > 0) return unexpected(extra);
+    return { userId: who.id };
+  },
+  run: async (ctx, a) => orgRemoveReply(await removePerson(orgDeps(ctx), { teamId: ctx.caller.teamId, actorId: ctx.caller.userId, userId: a.userId })),
+});
+
+export const orgImport = subcommand({
+  path: ['org', 'import'],
+  usage: '/cascade org import',
+  about: 'paste a CSV of the whole org chart (admins)',
+  allowed: 'admins',
+  parse: (rest) => (rest.length > 0 ? refuse('`/cascade org import` takes no arguments: it opens a window to paste the CSV in.') : {}),
+  run: async ({ deps, caller }) => {
+    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'import the org chart');
+    await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal() });
+    return null;
+  },
+});
+
+export const ORG = [orgShow, orgSet, orgRemove, orgImport];

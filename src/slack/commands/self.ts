@@ -1,0 +1,97 @@
+import { commitmentsStillOpen, commitmentsToReview } from '../../accountability/commitments';
+import { whereYouStand } from '../../accountability/standing';
+import { answersOf, questionsToAsk } from '../../checkins/answers';
+import { myStatus, setPause } from '../../checkins/status';
+import { personCheckins, teamOverview } from '../../checkins/team';
+import { isCalendarDate } from '../../time/calendar';
+import { answerModal } from '../blocks/answer-modal';
+import { nothingToAnswerReply, pauseReply, personCheckinsReply, statusReply, teamReply } from '../blocks/self-service';
+import { describe, none, notAMention, optionalPerson, refuse, subcommand, word, type Token } from './kit';
+
+export const status = subcommand({
+  path: ['status'],
+  usage: '/cascade status',
+  about: 'your next check-ins and anything unanswered',
+  allowed: 'everyone',
+  parse: none('status'),
+  run: async ({ deps, caller }) => {
+    const now = deps.clock.now();
+    const mine = await myStatus(deps.db, caller.teamId, caller.userId, now);
+    return statusReply(mine, now, await whereYouStand(deps.db, caller.teamId, caller.userId, deps.admins, now, { team: false }));
+  },
+});
+
+export const checkin = subcommand({
+  path: ['checkin'],
+  usage: '/cascade checkin',
+  about: 'answer your open check-in now',
+  allowed: 'everyone',
+  parse: none('checkin'),
+  run: async ({ deps, caller }) => {
+    const { db } = deps;
+    const now = deps.clock.now();
+    const mine = await myStatus(db, caller.teamId, caller.userId, now);
+    const ctx = mine.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ?? mine.open.find((c) => c.status === 'answered');
+    if (!ctx) return nothingToAnswerReply(mine);
+    const questions = await questionsToAsk(db, ctx);
+    const reviews = await commitmentsToReview(db, ctx);
+    const open = await commitmentsStillOpen(db, ctx, reviews.map((m) => m.id));
+    await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews, open) });
+    return null;
+  },
+});
+
+export const team = subcommand<{ userId?: string }>({
+  path: ['team'],
+  usage: '/cascade team [@person]',
+  about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)",
+  allowed: 'everyone',
+  parse: optionalPerson,
+  run: async ({ deps, caller }, a) => {
+    if (a.userId) return personCheckinsReply(await personCheckins(deps.db, caller.teamId, caller.userId, a.userId));
+    return teamReply(await teamOverview(deps.db, caller.teamId, caller.userId, deps.clock.now()));
+  },
+});
+
+interface PauseArgs {
+  userId?: string;
+  until: string | null;
+}
+
+function parsePause(tokens: Token[]): PauseArgs | ReturnType<typeof refuse> {
+  let rest = tokens;
+  let userId: string | undefined;
+  if (rest[0]?.kind === 'user') {
+    userId = rest[0].id;
+    rest = rest.slice(1);
+  } else if (rest[0]?.kind === 'word' && rest[0].text.startsWith('@')) {
+    return refuse(notAMention(rest[0], 'the person'));
+  }
+  const w = word(rest[0]);
+  if (w === 'off' || w === 'resume' || w === 'end') {
+    if (rest.length > 1) return refuse(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`);
+    return { ...(userId ? { userId } : {}), until: null };
+  }
+  if (w !== 'until') return refuse('Say until which day, like `/cascade pause until 2026-12-24`.');
+  const date = rest[1]?.kind === 'word' ? rest[1].text : undefined;
+  if (!date || !isCalendarDate(date)) return refuse(`${date ? `"${date}" is not a date between 2000 and 2100` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`);
+  if (rest.length > 2) return refuse(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`);
+  return { ...(userId ? { userId } : {}), until: date };
+}
+
+export const pause = subcommand<PauseArgs>({
+  path: ['pause'],
+  usage: '/cascade pause [@person] until <YYYY-MM-DD>',
+  about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)',
+  more: [{ usage: '/cascade pause [@person] off', about: 'end a pause' }],
+  allowed: 'everyone',
+  refreshesHome: true,
+  parse: parsePause,
+  run: async ({ deps, caller }, a) => {
+    const userId = a.userId ?? caller.userId;
+    const person = await setPause(deps.db, { teamId: caller.teamId, actorId: caller.userId, userId, until: a.until, now: deps.clock.now(), admins: deps.admins });
+    return pauseReply(person, userId === caller.userId);
+  },
+});
+
+export const SELF = [status, checkin, team, pause];

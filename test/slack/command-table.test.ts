@@ -1,0 +1,22 @@
+import { COMMANDS, parseCommand, SUBCOMMANDS } from '../../src/slack/commands';
+
+describe('Slash commands are one table', () => {
+  test('Each subcommand is one entry: its words are unique, its usage starts with them, and help lists it', () => {
+    const paths = SUBCOMMANDS.map((s) => s.path.join(' '));
+    expect(new Set(paths).size).toBe(paths.length);
+    for (const s of SUBCOMMANDS) {
+      expect(s.usage.startsWith(`/cascade ${s.path.join(' ')}`)).toBe(true);
+      expect(COMMANDS.some((c) => c.usage === s.usage && c.about === s.about && c.allowed === s.allowed)).toBe(true);
+    }
+  });
+
+  test('When a subcommand’s words are typed, then they parse to that entry (kind = its words joined by dots)', () => {
+    expect(parseCommand('goal set <@U1AA> "Calls" 10 count weekly')).toMatchObject({ kind: 'goal.set', userId: 'U1AA', name: 'Calls' });
+    expect(parseCommand('cadences')).toEqual({ kind: 'cadence.list' });
+    expect(parseCommand('question retire 4')).toEqual({ kind: 'questions.retire', id: 4 });
+    expect(parseCommand('corevalue "Win together"')).toEqual({ kind: 'core-value', text: 'Win together' });
+    expect(parseCommand('help admin')).toEqual({ kind: 'help', admin: true });
+    expect(parseCommand('flag')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Say which flag to close') });
+    expect(parseCommand('digest')).toMatchObject({ kind: 'usage', error: 'Say what to do with the digest.' });
+  });
+});
