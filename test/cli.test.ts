@@ -57,9 +57,18 @@ describe('cascade start', () => {
   test('When no Slack credentials are set at all, then it runs the sandbox: one line with its address, its own data beside DATABASE_URL’s, and SIGTERM stops it', async () => {
     const port = await freePort();
     const data = join(work, 'sandbox-start');
-    await migratedFolder(join(data, 'sandbox', 'db'));
+    // On a Postgres server the sandbox gets a database of its own (SANDBOX_DATABASE_URL); otherwise its
+    // embedded one under DATA_DIR/sandbox, made ready from the migrated dump.
+    const own = serverUrl() ? await createTestDb() : undefined;
+    if (!own) await migratedFolder(join(data, 'sandbox', 'db'));
     // A DATABASE_URL that answers nothing: the sandbox never uses it.
-    const run = cascade(['start'], { DATA_DIR: data, PORT: String(port), DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none', SANDBOX_HISTORY_DAYS: '3' });
+    const run = cascade(['start'], {
+      DATA_DIR: data,
+      PORT: String(port),
+      DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none',
+      SANDBOX_HISTORY_DAYS: '3',
+      ...(own ? { SANDBOX_DATABASE_URL: own.url! } : {}),
+    });
     try {
       const deadline = Date.now() + 240_000;
       while (!run.stdout().includes('Sandbox:') && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
@@ -67,11 +76,13 @@ describe('cascade start', () => {
       const res = await fetch(`http://127.0.0.1:${port}/sandbox`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('Casey Chen');
-      expect(readdirSync(join(data, 'sandbox'))).toEqual(expect.arrayContaining(['db', 'clock.json']));
+      expect(readdirSync(join(data, 'sandbox'))).toEqual(expect.arrayContaining(own ? ['clock.json'] : ['db', 'clock.json']));
+      if (own) expect(await own.db.selectFrom('person').select('slack_user_id').execute()).toHaveLength(17);
       run.child.kill('SIGTERM');
       expect((await run.exit).code).toBe(0);
     } finally {
       run.child.kill('SIGKILL');
+      await own?.close();
     }
   }, 300_000);
 
