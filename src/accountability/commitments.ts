@@ -3,7 +3,7 @@ import { upcomingCheckins } from '../calendar/upcoming';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { visibleSubjects } from '../org/visibility';
+import { maySee } from '../org/policy';
 import { addDays, isCalendarDate, localDate } from '../time/calendar';
 
 /** How many slips (carried past a check-in, or missed) make a commitment escalate one level up. */
@@ -144,7 +144,7 @@ export interface CommitmentView extends Commitment {
 
 /** Someone's commitments (open first), as far as the asker may see: their own, or those of people below them. */
 export async function listCommitments(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string): Promise<CommitmentView[]> {
-  if (!(await visibleSubjects(db, teamId, viewerId, [ownerId])).has(ownerId)) {
+  if (!(await maySee(db, teamId, viewerId, ownerId))) {
     throw notAllowed(`You can see your own commitments and those of the people below you in the chain; <@${ownerId}> is not below you.`);
   }
   const rows = await db
@@ -165,7 +165,7 @@ export async function listCommitments(db: Kysely<Database>, teamId: string, view
 /** `/cascade done <number>`: the owner (or a leader above them) closes a commitment as done. */
 export async function markDone(db: Kysely<Database>, teamId: string, actorId: string, id: number, now: Date): Promise<Commitment> {
   const m = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
-  if (!m || !(await visibleSubjects(db, teamId, actorId, [m.owner_id])).has(m.owner_id)) {
+  if (!m || !(await maySee(db, teamId, actorId, m.owner_id))) {
     throw notFound(`There is no commitment number ${id} of yours (or of anyone below you): see \`/cascade commitments\`.`);
   }
   if (m.status !== 'open') throw invalid(`Commitment ${id} is already ${m.status}.`);

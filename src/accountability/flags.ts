@@ -3,6 +3,7 @@ import type { Database, Flag } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
+import { isBelow } from '../org/policy';
 import { pastAttainments } from './goals';
 import { localDate } from '../time/calendar';
 
@@ -179,7 +180,7 @@ export async function flagsBelow(db: Kysely<Database>, teamId: string, viewerId:
  */
 export async function closeFlag(db: Kysely<Database>, input: { teamId: string; actorId: string; id: number; orgFactors: string; now: Date }): Promise<Flag> {
   const flag = await db.selectFrom('flag').selectAll().where('team_id', '=', input.teamId).where('id', '=', input.id).executeTakeFirst();
-  if (!flag || !(await chainBelow(db, input.teamId, input.actorId)).has(flag.person_id)) {
+  if (!flag || !(await isBelow(db, input.teamId, input.actorId, flag.person_id))) {
     throw notFound(`There is no flag number ${input.id} about anyone below you: see \`/cascade flags\`.`);
   }
   if (flag.status !== 'open') throw invalid(`Flag ${input.id} is already closed.`);

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
-import { isAdmin } from '../org/access';
+import { mayActFor, maySee } from '../org/policy';
 import { parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
@@ -89,11 +89,6 @@ export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: P
   return out;
 }
 
-async function mayManage(db: Kysely<Database>, teamId: string, actorId: string, ownerId: string, admins: readonly string[]): Promise<boolean> {
-  const actor = await getPerson(db, teamId, actorId);
-  if (isAdmin(actorId, actor, admins)) return true;
-  return (await chainBelow(db, teamId, actorId)).has(ownerId);
-}
 
 export interface GoalDraft {
   readonly ownerId: string;
@@ -131,7 +126,7 @@ export async function setGoal(
   const owner = await getPerson(db, input.teamId, draft.ownerId);
   if (!owner || !owner.active) throw notFound(`<@${draft.ownerId}> is not in the org chart.`);
   const ownTeam = draft.scope === 'team' && draft.ownerId === input.actorId;
-  if (!ownTeam && !(await mayManage(db, input.teamId, input.actorId, draft.ownerId, input.admins))) {
+  if (!ownTeam && !(await mayActFor(db, input.teamId, input.actorId, draft.ownerId, input.admins))) {
     throw notAllowed(`You can set goals for the people below you in the chain (and your own team's); <@${draft.ownerId}> is not below you. An admin can set anyone's.`);
   }
   const goal = checkDraft(draft);
@@ -184,7 +179,7 @@ async function personGoal(db: Kysely<Database>, teamId: string, person: Person, 
 
 /** Someone's active goals with their standing; only for themselves and the people above them. */
 export async function goalsOf(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string, now: Date): Promise<Standing[]> {
-  if (viewerId !== ownerId && !(await chainBelow(db, teamId, viewerId)).has(ownerId)) {
+  if (!(await maySee(db, teamId, viewerId, ownerId))) {
     throw notAllowed(`You can see your own goals and those of the people below you in the chain; <@${ownerId}> is not below you.`);
   }
   const owner = await getPerson(db, teamId, ownerId);

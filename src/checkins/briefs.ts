@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
-import { chainBelow, visibleSubjects } from '../org/visibility';
+import { chainBelow } from '../org/visibility';
+import { readableAmong } from '../org/policy';
 import { LEVELS } from '../calendar/schedule';
 import { addDays } from '../time/calendar';
 
@@ -96,7 +97,7 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     .execute();
 
   // The leader sees their own reflection and the answers of people below them: never anyone else's.
-  const visible = await visibleSubjects(db, round.team_id, round.leader_id, checkins.map((c) => c.person_id));
+  const visible = await readableAmong(db, round.team_id, round.leader_id, checkins.map((c) => c.person_id));
   const shown = checkins.filter((c) => visible.has(c.person_id));
   const answers = shown.length
     ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', shown.map((c) => c.id)).orderBy('checkin_id').orderBy('position').execute()

@@ -2,9 +2,8 @@ import type { Kysely } from 'kysely';
 import { localDate, localTime } from '../time/calendar';
 import type { Database, Person } from '../db/types';
 import { notAllowed, notFound, invalid } from '../errors';
-import { isAdmin } from '../org/access';
+import { mayActFor } from '../org/policy';
 import { getPerson } from '../org/people';
-import { chainBelow } from '../org/visibility';
 import { checkinContext, type CheckinContext } from './context';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 import { addDays } from '../time/calendar';
@@ -58,9 +57,7 @@ export async function setPause(
   const target = await getPerson(db, input.teamId, input.userId);
   if (!target || !target.active) throw notFound(`<@${input.userId}> is not in the org chart.`);
   if (input.actorId !== input.userId) {
-    const actor = await getPerson(db, input.teamId, input.actorId);
-    const leads = (await chainBelow(db, input.teamId, input.actorId)).has(input.userId);
-    if (!leads && !isAdmin(input.actorId, actor, input.admins)) {
+    if (!(await mayActFor(db, input.teamId, input.actorId, input.userId, input.admins))) {
       throw notAllowed(`You can pause yourself and the people below you in the chain; <@${input.userId}> is not below you. An admin can pause anyone.`);
     }
   }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CheckinStatus, Database, Person } from '../db/types';
 import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { maySee } from '../org/visibility';
+import { maySee } from '../org/policy';
 
 /** How far back `/cascade team` counts participation. */
 export const TEAM_WEEKS = 8;

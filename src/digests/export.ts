@@ -1,10 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import { invalid, notAllowed } from '../errors';
-import { isAdmin } from '../org/access';
+import { actorOf, figuresOnly, readablePeople } from '../org/policy';
 import { toCsvLine } from '../org/csv';
-import { getPerson } from '../org/people';
-import { chainBelow } from '../org/visibility';
 import { teamGoals } from './figures';
 import { isCalendarDate } from '../time/calendar';
 
@@ -140,11 +138,11 @@ export async function exportFor(
   input: { teamId: string; actorId: string; admins: readonly string[]; from: string; to: string },
 ): Promise<{ kind: 'rows' | 'figures'; files: Record<string, string> }> {
   checkRange(input.from, input.to);
-  const actor = await getPerson(db, input.teamId, input.actorId);
-  if (actor?.active) {
-    const people = [input.actorId, ...(await chainBelow(db, input.teamId, input.actorId))];
+  const actor = await actorOf(db, input.teamId, input.actorId, input.admins);
+  if (actor.inChart) {
+    const people = [...(await readablePeople(db, input.teamId, input.actorId))];
     return { kind: 'rows', files: await exportCsv(db, input.teamId, input.from, input.to, { all: false, people }) };
   }
-  if (isAdmin(input.actorId, actor, input.admins)) return { kind: 'figures', files: await exportFigures(db, input.teamId, input.from, input.to) };
+  if (figuresOnly(actor)) return { kind: 'figures', files: await exportFigures(db, input.teamId, input.from, input.to) };
   throw notAllowed('You are not in the org chart, so there is nothing of yours to export. An admin can add you with `/cascade org set`.');
 }

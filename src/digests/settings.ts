@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
-import { isAdmin } from '../org/access';
+import { isAdmin } from '../org/policy';
 import { getPerson } from '../org/people';
 import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
 import { addDays, localDate, localTime } from '../time/calendar';

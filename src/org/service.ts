@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Person, Role } from '../db/types';
 import { invalid, notFound } from '../errors';
-import { isAdmin, requireAdmin } from './access';
+import { isAdmin, requireAdmin } from './policy';
 import { validateChart, type ChartEntry } from './chart';
 import type { Directory } from './directory';
 import { getPerson, getWorkspace, listPeople, peopleDueForRefresh, updateProfile, upsertPeople } from './people';

@@ -1,16 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
 
-/**
- * Who may see whose check-ins: a person sees their own, and a leader sees everyone below them in the
- * chain (direct and indirect reports), never a peer's. Every read of one person's answers goes through here.
- */
-export async function visibleSubjects(db: Kysely<Database>, teamId: string, viewerId: string, subjectIds: readonly string[]): Promise<Set<string>> {
-  if (subjectIds.length === 0) return new Set();
-  const below = await chainBelow(db, teamId, viewerId);
-  return new Set(subjectIds.filter((id) => id === viewerId || below.has(id)));
-}
-
 /** Everyone below `leaderId`, at any depth, following today's reporting lines. */
 export async function chainBelow(db: Kysely<Database>, teamId: string, leaderId: string): Promise<Set<string>> {
   const rows = await sql<{ id: string }>`
@@ -22,8 +12,4 @@ export async function chainBelow(db: Kysely<Database>, teamId: string, leaderId:
     )
     select distinct id from below where id <> ${leaderId}`.execute(db);
   return new Set(rows.rows.map((r) => r.id));
-}
-
-export async function maySee(db: Kysely<Database>, teamId: string, viewerId: string, subjectId: string): Promise<boolean> {
-  return (await visibleSubjects(db, teamId, viewerId, [subjectId])).has(subjectId);
 }

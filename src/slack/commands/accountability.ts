@@ -1,7 +1,7 @@
 import { listCommitments, makeCommitment, markDone } from '../../accountability/commitments';
 import { closeFlag, flagsBelow, listFlagRules, setFlagRule } from '../../accountability/flags';
 import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
-import { requireAdmin } from '../../org/access';
+import { requireAdmin } from '../../org/policy';
 import { isCalendarDate } from '../../time/calendar';
 import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, goalsReply, progressReply } from '../blocks/accountability';
 import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';

@@ -2,7 +2,7 @@ import type { DigestScope } from '../../db/types';
 import { exportFor } from '../../digests/export';
 import { buildDigest } from '../../digests/figures';
 import { claimDigestNow, digestChannel, previewTarget, releaseDigestClaim, setDigestChannel, setDigestSchedule } from '../../digests/settings';
-import { requireAdmin } from '../../org/access';
+import { requireAdmin } from '../../org/policy';
 import { setCoreValue } from '../../org/people';
 import { requeue } from '../../outbox/store';
 import type { Deliveries } from '../../outbox/vocabulary';

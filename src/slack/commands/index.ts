@@ -1,4 +1,4 @@
-import { audienceOf } from '../../org/access';
+import { audienceOf } from '../../org/policy';
 import { helpReply, usageReply } from '../blocks/commands';
 import type { Reply } from '../blocks/text';
 import { ACCOUNTABILITY_GROUPS, commit, commitments, done, flagClose, flagRule, flagRules, flags, goals, goalSet, progress } from './accountability';

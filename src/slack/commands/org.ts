@@ -1,5 +1,5 @@
 import type { Role } from '../../db/types';
-import { requireAdmin } from '../../org/access';
+import { requireAdmin } from '../../org/policy';
 import { isRole } from '../../org/roles';
 import { removePerson, setPerson, showPerson } from '../../org/service';
 import { orgRemoveReply, orgSetReply, orgViewReply } from '../blocks/commands';

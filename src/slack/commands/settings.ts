@@ -1,7 +1,7 @@
 import { listCadences } from '../../calendar/upcoming';
 import { ensureWorkspaceDefaults, updateCadence, type CadenceChanges } from '../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, QUESTION_INTENTS, QUESTION_KINDS, retireQuestion, type QuestionDraft } from '../../checkins/questions';
-import { requireAdmin } from '../../org/access';
+import { requireAdmin } from '../../org/policy';
 import { WEEKDAYS } from '../../time/calendar';
 import { cadenceListReply, cadenceSetReply, questionChangedReply, questionsListReply } from '../blocks/self-service';
 import { ensureInChannel } from '../channels';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { UserError } from '../../../errors';
-import { requireAdmin } from '../../../org/access';
+import { requireAdmin } from '../../../org/policy';
 import { describeImport, importOrgChart, parseOrgCsv } from '../../../org/import';
 import { orgImportProgressView, orgImportResultView } from '../../blocks/org-import';
 import type { SlackDeps } from '../../deps';

@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import type { Database, Person } from '../db/types';
+import { notAllowed } from '../errors';
+import { getPerson, listAdminIds } from './people';
+import { chainBelow } from './visibility';
+
+/*
+ * Who may see and do what, in one place. Person-level data (answers, commitments, goals, progress, flags,
+ * check-ins, skip reasons) is readable by the person and by everyone above them in the chain, never by a
+ * peer; an admin outside the chain sees the organisation's figures, never a person's text. Commands, App
+ * Home, briefs, digests and export all ask here.
+ */
+
+/** Who is asking: built once per request (or tick) with `scopeOf`. */
+export interface Actor {
+  readonly id: string;
+  readonly isAdmin: boolean;
+  /** In the org chart and active: in the chain, so person-level data below them is theirs to read. */
+  readonly inChart: boolean;
+}
+
+export interface Scope {
+  readonly db: Kysely<Database>;
+  readonly teamId: string;
+  readonly actor: Actor;
+  readonly now: Date;
+}
+
+export async function actorOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[]): Promise<Actor> {
+  const person = await getPerson(db, teamId, actorId);
+  return { id: actorId, isAdmin: isAdmin(actorId, person, configAdmins), inChart: person?.active === true };
+}
+
+export async function scopeOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[], now: Date): Promise<Scope> {
+  return { db, teamId, now, actor: await actorOf(db, teamId, actorId, configAdmins) };
+}
+
+/** The people whose person-level data the actor may read: themselves and everyone below them. */
+export async function readablePeople(db: Kysely<Database>, teamId: string, actorId: string): Promise<Set<string>> {
+  return new Set([actorId, ...(await chainBelow(db, teamId, actorId))]);
+}
+
+/** Of `subjects`, those the actor may read. */
+export async function readableAmong(db: Kysely<Database>, teamId: string, actorId: string, subjects: readonly string[]): Promise<Set<string>> {
+  if (subjects.length === 0) return new Set();
+  const readable = await readablePeople(db, teamId, actorId);
+  return new Set(subjects.filter((id) => readable.has(id)));
+}
+
+export async function maySee(db: Kysely<Database>, teamId: string, actorId: string, subjectId: string): Promise<boolean> {
+  return actorId === subjectId || (await chainBelow(db, teamId, actorId)).has(subjectId);
+}
+
+/** Strictly below the actor: what flags are about (never one's own), and whom a leader may act for. */
+export async function isBelow(db: Kysely<Database>, teamId: string, actorId: string, subjectId: string): Promise<boolean> {
+  return (await chainBelow(db, teamId, actorId)).has(subjectId);
+}
+
+/** An admin acts for anyone (goals, pauses); a leader for the people below them. */
+export async function mayActFor(db: Kysely<Database>, teamId: string, actorId: string, subjectId: string, configAdmins: readonly string[]): Promise<boolean> {
+  if (isAdmin(actorId, await getPerson(db, teamId, actorId), configAdmins)) return true;
+  return isBelow(db, teamId, actorId, subjectId);
+}
+
+/** Someone who may configure Cascade but is not in the chain: figures only, never a person's text. */
+export function figuresOnly(actor: Actor): boolean {
+  return actor.isAdmin && !actor.inChart;
+}
+
+/** An admin is named in the org chart or in CASCADE_ADMINS (which works before any chart exists). */
+export function isAdmin(userId: string, person: Pick<Person, 'is_admin' | 'active'> | undefined, configAdmins: readonly string[]): boolean {
+  return configAdmins.includes(userId) || (person !== undefined && person.active && person.is_admin);
+}
+
+/** Whether someone leads anyone in the chart (has an active direct report) and whether they are an admin. */
+export async function audienceOf(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<{ leader: boolean; admin: boolean }> {
+  const person = await db.selectFrom('person').select(['is_admin', 'active']).where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
+  const report = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).limit(1).executeTakeFirst();
+  return { leader: report !== undefined && person?.active === true, admin: isAdmin(userId, person, configAdmins) };
+}
+
+/** Throws a refusal that names who can do it, unless `userId` is an admin. */
+export async function requireAdmin(
+  db: Kysely<Database>,
+  teamId: string,
+  userId: string,
+  configAdmins: readonly string[],
+  what: string,
+): Promise<void> {
+  const person = await db
+    .selectFrom('person')
+    .select(['is_admin', 'active'])
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', userId)
+    .executeTakeFirst();
+  if (isAdmin(userId, person, configAdmins)) return;
+  const admins = [...new Set([...(await listAdminIds(db, teamId)), ...configAdmins])];
+  const who = admins.length > 0 ? `Ask ${admins.map((id) => `<@${id}>`).join(', ')}.` : 'No admin is set yet: the operator can name one in CASCADE_ADMINS.';
+  throw notAllowed(`Only Cascade admins can ${what}. ${who}`);
+}
