@@ -78,6 +78,48 @@ export function dueProblem(due: string, today: string): string | null {
   return null;
 }
 
+/**
+ * Keeps what a check-in's commitment question was answered with, inside the answer's transaction: a new
+ * commitment to the round's leader (or, for a leader's own reflection, to the organisation) due at the next
+ * check-in or the date picked; a second submission rewords it. The same words as one still open carry that
+ * one on (with the date picked, if any); no words take back what this check-in had made.
+ */
+export async function recordAnsweredCommitment(
+  tx: Kysely<Database>,
+  input: { checkin: { id: number; teamId: string; personId: string; leaderId: string | null }; text: string; carries: Commitment | null; due: string | null; nextDue: string; now: Date },
+): Promise<void> {
+  const own = () => tx.deleteFrom('commitment').where('source_checkin_id', '=', input.checkin.id).where('status', '=', 'open').where('slips', '=', 0).execute();
+  if (input.carries) {
+    await own();
+    if (input.due) await tx.updateTable('commitment').set({ due_date: input.due, updated_at: input.now }).where('id', '=', input.carries.id).execute();
+    return;
+  }
+  if (!input.text) {
+    await own();
+    return;
+  }
+  await tx
+    .insertInto('commitment')
+    .values({
+      team_id: input.checkin.teamId,
+      owner_id: input.checkin.personId,
+      leader_id: input.checkin.leaderId,
+      text: input.text,
+      due_date: input.due ?? input.nextDue,
+      source_checkin_id: input.checkin.id,
+      note: null,
+      last_reviewed_checkin_id: null,
+      escalated_at: null,
+      closed_at: null,
+      created_at: input.now,
+      updated_at: input.now,
+    })
+    .onConflict((oc) =>
+      oc.column('source_checkin_id').where('source_checkin_id', 'is not', null).doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), due_date: eb.ref('excluded.due_date'), updated_at: input.now })),
+    )
+    .execute();
+}
+
 /** Two commitments say the same thing when their words match, whatever the case and spacing. */
 export const sameCommitment = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 

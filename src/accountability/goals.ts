@@ -148,6 +148,21 @@ export async function setGoal(
   });
 }
 
+/**
+ * Keeps one progress figure (the period-to-date value on a day). One with a source reference (a check-in's
+ * answer) is kept once per reference: a second submission replaces its value.
+ */
+export async function recordProgress(
+  db: Kysely<Database>,
+  p: { teamId: string; personId: string; goalName: string; value: number; on: string; source: 'command' | 'import' | 'checkin'; sourceRef?: string },
+): Promise<void> {
+  await db
+    .insertInto('progress')
+    .values({ team_id: p.teamId, person_id: p.personId, goal_name: p.goalName, value: p.value, recorded_on: p.on, source: p.source, source_ref: p.sourceRef ?? null })
+    .onConflict((oc) => oc.columns(['team_id', 'source_ref']).where('source_ref', 'is not', null).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+    .execute();
+}
+
 /** `/cascade progress "<goal>" <value>`: the period-to-date value of one of the person's own goals. */
 export async function reportProgress(
   db: Kysely<Database>,
@@ -160,10 +175,7 @@ export async function reportProgress(
   if (String(input.value).trim() === '' || !Number.isFinite(value)) throw invalid(`"${input.value}" is not a number: give the value as digits, like 120000.`);
   if (value < 0) throw invalid('Progress cannot be negative.');
   if (value > MAX_AMOUNT) throw invalid('Progress can be at most 1,000,000,000,000.');
-  await db
-    .insertInto('progress')
-    .values({ team_id: input.teamId, person_id: person.slack_user_id, goal_name: goal.name, value, recorded_on: input.on ?? localDate(input.now, person.tz), source: input.source ?? 'command', source_ref: null })
-    .execute();
+  await recordProgress(db, { teamId: input.teamId, personId: person.slack_user_id, goalName: goal.name, value, on: input.on ?? localDate(input.now, person.tz), source: input.source ?? 'command' });
   return standingOf(db, goal, person, input.now);
 }
 

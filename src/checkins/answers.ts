@@ -3,7 +3,8 @@ import type { Answer, Database, Question } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
-import { applyReviews, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
+import { recordProgress } from '../accountability/goals';
+import { applyReviews, recordAnsweredCommitment, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { localDate } from '../time/calendar';
@@ -171,35 +172,15 @@ export async function submitAnswers(
       }));
     if (rows.length > 0) await tx.insertInto('answer').values(rows).execute();
 
-    // What was committed to becomes a commitment to this round's leader (or, for a leader's own
-    // reflection, to the organisation), due at the next check-in; a second submission rewords it.
-    if (existing) {
-      await tx.deleteFrom('commitment').where('source_checkin_id', '=', ctx.id).where('status', '=', 'open').where('slips', '=', 0).execute();
-      if (input.due) await tx.updateTable('commitment').set({ due_date: input.due, updated_at: input.now }).where('id', '=', existing.id).execute();
-    } else if (promiseText) {
-      await tx
-        .insertInto('commitment')
-        .values({
-          team_id: ctx.teamId,
-          owner_id: ctx.personId,
-          leader_id: ctx.part === 'leader' ? null : ctx.leaderId,
-          text: promiseText,
-          due_date: input.due ?? nextDue,
-          source_checkin_id: ctx.id,
-          note: null,
-          last_reviewed_checkin_id: null,
-          escalated_at: null,
-          closed_at: null,
-          created_at: input.now,
-          updated_at: input.now,
-        })
-        .onConflict((oc) =>
-          oc.column('source_checkin_id').where('source_checkin_id', 'is not', null).doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), due_date: eb.ref('excluded.due_date'), updated_at: input.now })),
-        )
-        .execute();
-    } else {
-      await tx.deleteFrom('commitment').where('source_checkin_id', '=', ctx.id).where('status', '=', 'open').where('slips', '=', 0).execute();
-    }
+    // What was committed to becomes a commitment to this round's leader (accountability keeps it).
+    await recordAnsweredCommitment(tx, {
+      checkin: { id: ctx.id, teamId: ctx.teamId, personId: ctx.personId, leaderId: ctx.part === 'leader' ? null : ctx.leaderId },
+      text: promiseText,
+      carries: existing ?? null,
+      due: input.due ?? null,
+      nextDue,
+      now: input.now,
+    });
 
     const reviews = (input.reviews ?? []).flatMap((r) => {
       const commitment = reviewable.get(r.id);
@@ -209,19 +190,15 @@ export async function submitAnswers(
 
     // A number question tied to a goal reports progress towards it (once per check-in and question).
     for (const q of input.questions.filter((x) => x.kind === 'number' && x.goal_name && (input.raw[x.id] ?? '').trim())) {
-      await tx
-        .insertInto('progress')
-        .values({
-          team_id: ctx.teamId,
-          person_id: ctx.personId,
-          goal_name: q.goal_name!,
-          value: Number((input.raw[q.id] ?? '').trim()),
-          recorded_on: localDate(input.now, ctx.personTz),
-          source: 'checkin',
-          source_ref: `checkin:${ctx.id}:${q.id}`,
-        })
-        .onConflict((oc) => oc.columns(['team_id', 'source_ref']).where('source_ref', 'is not', null).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
-        .execute();
+      await recordProgress(tx, {
+        teamId: ctx.teamId,
+        personId: ctx.personId,
+        goalName: q.goal_name!,
+        value: Number((input.raw[q.id] ?? '').trim()),
+        on: localDate(input.now, ctx.personTz),
+        source: 'checkin',
+        sourceRef: `checkin:${ctx.id}:${q.id}`,
+      });
     }
     await tx
       .updateTable('checkin')
