@@ -13,7 +13,7 @@ import { tick } from './scheduler/tick';
 import { boltLogger, createLog, type Log } from './log';
 import { importGoals, importProgress } from './accountability/goals';
 import { exportCsv } from './digests/export';
-import { UserError } from './errors';
+import { plainText, UserError } from './errors';
 import { describeImport, importOrgChart } from './org/import';
 import { openWorkspace } from './checkins/cadences';
 import { webClientOptions } from './slack/app';
@@ -237,7 +237,7 @@ async function withDatabase(io: Io, config: Config, command: string, work: (db: 
       await db.close();
     }
   } catch (err) {
-    io.err(`cascade ${command}: ${(err as Error).message}`);
+    io.err(`cascade ${command}: ${plainText((err as Error).message)}`);
     return 1;
   }
 }
@@ -352,7 +352,7 @@ async function runExport(io: Io, options: { from: string; to: string; out: strin
     try {
       files = await exportCsv(db.db, resolved.teamId, options.from, options.to);
     } catch (err) {
-      if (err instanceof UserError) return usageError(io, err.message);
+      if (err instanceof UserError) return usageError(io, plainText(err.message));
       throw err;
     }
     mkdirSync(options.out, { recursive: true });

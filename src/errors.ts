@@ -1,3 +1,14 @@
+/*
+ * Domain messages never carry Slack's syntax: a person is written `{@U123}` and a command `{cmd:org set}`.
+ * Each surface writes them its own way: the Slack adapter as a mention and `/cascade …`, the command line
+ * as plain text (`plainText`).
+ */
+
+/** A message's references as plain text, for the command line: people by id, commands as typed in Slack. */
+export function plainText(message: string): string {
+  return message.replace(/\{@([A-Z0-9]+)\}/g, '$1').replace(/\{cmd:([^}]*)\}/g, '/cascade $1');
+}
+
 /** A failure a person caused and can fix; its message is written for them and safe to show in Slack. */
 export class UserError extends Error {
   constructor(

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
+import { plainText } from '../src/errors';
+import { slackText } from '../src/slack/blocks/text';
 
 /** Every import of every file under src/, as the folder it names (`slack`, `scheduler`, `checkins` …). */
 function imports(): { file: string; layer: string; target: string }[] {
@@ -53,5 +55,26 @@ describe('The house keeps its layers', () => {
     };
     walk(root);
     expect(offenders).toEqual(['time/clock.ts']);
+  });
+
+  test('When the domain says something, then in no surface’s syntax: people are {@U…} and commands {cmd:…}, written by each surface its own way', () => {
+    const root = join(__dirname, '..', 'src');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.ts') && DOMAIN.includes(relative(root, path).split('/')[0]!)) {
+          readFileSync(path, 'utf8')
+            .split('\n')
+            .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line))
+            .forEach((line) => /<@\$\{|`\/cascade /.test(line) && offenders.push(`${relative(root, path)}: ${line.trim().slice(0, 80)}`));
+        }
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
+    expect(plainText('Ask {@U0ADMIN}, or see {cmd:flags}.')).toBe('Ask U0ADMIN, or see /cascade flags.');
+    expect(slackText('Ask {@U0ADMIN}, or see {cmd:flags}.')).toBe('Ask <@U0ADMIN>, or see `/cascade flags`.');
   });
 });

@@ -19,14 +19,14 @@ export async function nextCheckinDate(db: Kysely<Database>, teamId: string, owne
 }
 
 /**
- * `/cascade commit <text> [by <date>]`: a commitment to the person's own leader (or, at the top of the
+ * {cmd:commit <text> [by <date>]}: a commitment to the person's own leader (or, at the top of the
  * chain, to the organisation), due at their next check-in unless a date is given.
  */
 export async function makeCommitment(db: Kysely<Database>, input: { teamId: string; ownerId: string; text: string; by?: string; now: Date }): Promise<Commitment> {
   const owner = await getPerson(db, input.teamId, input.ownerId);
-  if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with `/cascade org set`.');
+  if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with {cmd:org set}.');
   const text = input.text.trim().replace(/\s+/g, ' ');
-  if (text.length < 3) throw invalid('Say what you commit to, like `/cascade commit call every open opportunity by Friday`.');
+  if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by Friday}.');
   if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
   const today = localDate(input.now, owner.tz);
   if (input.by !== undefined && input.by < today) throw invalid(`${input.by} has already passed: give today or a later day.`);
@@ -187,7 +187,7 @@ export interface CommitmentView extends Commitment {
 /** Someone's commitments (open first), as far as the asker may see: their own, or those of people below them. */
 export async function listCommitments(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string): Promise<CommitmentView[]> {
   if (!(await maySee(db, teamId, viewerId, ownerId))) {
-    throw notAllowed(`You can see your own commitments and those of the people below you in the chain; <@${ownerId}> is not below you.`);
+    throw notAllowed(`You can see your own commitments and those of the people below you in the chain; {@${ownerId}} is not below you.`);
   }
   const rows = await db
     .selectFrom('commitment as m')
@@ -204,11 +204,11 @@ export async function listCommitments(db: Kysely<Database>, teamId: string, view
   return rows.map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
 }
 
-/** `/cascade done <number>`: the owner (or a leader above them) closes a commitment as done. */
+/** {cmd:done <number>}: the owner (or a leader above them) closes a commitment as done. */
 export async function markDone(db: Kysely<Database>, teamId: string, actorId: string, id: number, now: Date): Promise<Commitment> {
   const m = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
   if (!m || !(await maySee(db, teamId, actorId, m.owner_id))) {
-    throw notFound(`There is no commitment number ${id} of yours (or of anyone below you): see \`/cascade commitments\`.`);
+    throw notFound(`There is no commitment number ${id} of yours (or of anyone below you): see {cmd:commitments}.`);
   }
   if (m.status !== 'open') throw invalid(`Commitment ${id} is already ${m.status}.`);
   return db

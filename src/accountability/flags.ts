@@ -181,7 +181,7 @@ export async function flagsBelow(db: Kysely<Database>, teamId: string, viewerId:
 export async function closeFlag(db: Kysely<Database>, input: { teamId: string; actorId: string; id: number; orgFactors: string; now: Date }): Promise<Flag> {
   const flag = await db.selectFrom('flag').selectAll().where('team_id', '=', input.teamId).where('id', '=', input.id).executeTakeFirst();
   if (!flag || !(await isBelow(db, input.teamId, input.actorId, flag.person_id))) {
-    throw notFound(`There is no flag number ${input.id} about anyone below you: see \`/cascade flags\`.`);
+    throw notFound(`There is no flag number ${input.id} about anyone below you: see {cmd:flags}.`);
   }
   if (flag.status !== 'open') throw invalid(`Flag ${input.id} is already closed.`);
   const answer = input.orgFactors.trim();

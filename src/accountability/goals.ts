@@ -124,10 +124,10 @@ export async function setGoal(
 ): Promise<Goal> {
   const { draft } = input;
   const owner = await getPerson(db, input.teamId, draft.ownerId);
-  if (!owner || !owner.active) throw notFound(`<@${draft.ownerId}> is not in the org chart.`);
+  if (!owner || !owner.active) throw notFound(`{@${draft.ownerId}} is not in the org chart.`);
   const ownTeam = draft.scope === 'team' && draft.ownerId === input.actorId;
   if (!ownTeam && !(await mayActFor(db, input.teamId, input.actorId, draft.ownerId, input.admins))) {
-    throw notAllowed(`You can set goals for the people below you in the chain (and your own team's); <@${draft.ownerId}> is not below you. An admin can set anyone's.`);
+    throw notAllowed(`You can set goals for the people below you in the chain (and your own team's); {@${draft.ownerId}} is not below you. An admin can set anyone's.`);
   }
   const goal = checkDraft(draft);
   return db.transaction().execute(async (tx) => {
@@ -163,13 +163,13 @@ export async function recordProgress(
     .execute();
 }
 
-/** `/cascade progress "<goal>" <value>`: the period-to-date value of one of the person's own goals. */
+/** {cmd:progress "<goal>" <value>}: the period-to-date value of one of the person's own goals. */
 export async function reportProgress(
   db: Kysely<Database>,
   input: { teamId: string; personId: string; name: string; value: string | number; now: Date; source?: 'command' | 'import'; on?: string },
 ): Promise<Standing> {
   const person = await getPerson(db, input.teamId, input.personId);
-  if (!person || !person.active) throw notFound(`<@${input.personId}> is not in the org chart.`);
+  if (!person || !person.active) throw notFound(`{@${input.personId}} is not in the org chart.`);
   const goal = await personGoal(db, input.teamId, person, input.name);
   const value = typeof input.value === 'number' ? input.value : Number(String(input.value).replace(/[_,]/g, ''));
   if (String(input.value).trim() === '' || !Number.isFinite(value)) throw invalid(`"${input.value}" is not a number: give the value as digits, like 120000.`);
@@ -184,7 +184,7 @@ async function personGoal(db: Kysely<Database>, teamId: string, person: Person, 
   const goal = goals.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
   if (!goal) {
     const names = goals.map((g) => `"${g.name}"`).join(', ');
-    throw notFound(`${person.name} has no goal called "${name.trim()}". ${names ? `Their goals: ${names}.` : 'They have no goals yet: a leader or an admin sets them with `/cascade goal set`.'}`);
+    throw notFound(`${person.name} has no goal called "${name.trim()}". ${names ? `Their goals: ${names}.` : 'They have no goals yet: a leader or an admin sets them with {cmd:goal set}.'}`);
   }
   return goal;
 }
@@ -192,10 +192,10 @@ async function personGoal(db: Kysely<Database>, teamId: string, person: Person, 
 /** Someone's active goals with their standing; only for themselves and the people above them. */
 export async function goalsOf(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string, now: Date): Promise<Standing[]> {
   if (!(await maySee(db, teamId, viewerId, ownerId))) {
-    throw notAllowed(`You can see your own goals and those of the people below you in the chain; <@${ownerId}> is not below you.`);
+    throw notAllowed(`You can see your own goals and those of the people below you in the chain; {@${ownerId}} is not below you.`);
   }
   const owner = await getPerson(db, teamId, ownerId);
-  if (!owner) throw notFound(`<@${ownerId}> is not in the org chart.`);
+  if (!owner) throw notFound(`{@${ownerId}} is not in the org chart.`);
   const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', '=', ownerId).where('active', '=', true).orderBy('scope').orderBy('name').execute();
   const out: Standing[] = [];
   for (const g of goals) out.push(await standingOf(db, g, owner, now));

@@ -72,6 +72,14 @@ export async function updateCadence(db: Kysely<Database>, teamId: string, key: s
     const keys = (await listCadences(db, teamId)).map((c) => c.key);
     throw notFound(`There is no cadence "${key}". The cadences are: ${keys.join(', ')}.`);
   }
+  // The module checks its own invariants, whoever calls it: a bad value is a message, never a CHECK failure.
+  if (changes.weekday !== undefined && !(Number.isInteger(changes.weekday) && changes.weekday >= 0 && changes.weekday <= 6)) throw invalid('The weekday is one of monday … sunday.');
+  if (changes.localTime !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(changes.localTime)) throw invalid(`"${changes.localTime}" is not a time: give HH:MM on a 24-hour clock, like 09:30.`);
+  if (changes.windowDays !== undefined && !(Number.isInteger(changes.windowDays) && changes.windowDays >= 1 && changes.windowDays <= 14)) {
+    throw invalid('The answer window is a whole number of working days from 1 to 14, like `window 2`.');
+  }
+  if (changes.nth !== undefined && ![1, 2, 3, 4, -1].includes(changes.nth)) throw invalid('A monthly cadence meets on the first, second, third, fourth or last weekday of the month.');
+  if (changes.frequency !== undefined && !['weekly', 'biweekly', 'monthly', 'cron'].includes(changes.frequency)) throw invalid('The frequency is weekly, biweekly, monthly or a cron expression.');
   const frequency = changes.frequency ?? current.frequency;
   let cron: string | null = frequency === 'cron' ? (changes.cron ?? current.cron) : null;
   let localTime = changes.localTime ?? current.local_time;

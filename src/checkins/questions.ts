@@ -126,12 +126,12 @@ export async function addQuestion(db: Kysely<Database>, teamId: string, draft: Q
 export async function editQuestion(db: Kysely<Database>, teamId: string, id: number, newText: string): Promise<Question> {
   const text = checkText(newText);
   const row = await db.updateTable('question').set({ text }).where('id', '=', id).where('team_id', '=', teamId).where('active', '=', true).returningAll().executeTakeFirst();
-  if (!row) throw notFound(`There is no question number ${id}: see \`/cascade questions list\`.`);
+  if (!row) throw notFound(`There is no question number ${id}: see {cmd:questions list}.`);
   return row;
 }
 
 export async function retireQuestion(db: Kysely<Database>, teamId: string, id: number): Promise<Question> {
   const row = await db.updateTable('question').set({ active: false }).where('id', '=', id).where('team_id', '=', teamId).where('active', '=', true).returningAll().executeTakeFirst();
-  if (!row) throw notFound(`There is no question number ${id}: see \`/cascade questions list\`.`);
+  if (!row) throw notFound(`There is no question number ${id}: see {cmd:questions list}.`);
   return row;
 }

@@ -9,7 +9,7 @@ import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 import { addDays } from '../time/calendar';
 
 
-/** What `/cascade status` shows a person: only their own check-ins, never anyone else's. */
+/** What {cmd:status} shows a person: only their own check-ins, never anyone else's. */
 export interface MyStatus {
   readonly person: Person;
   readonly open: readonly CheckinContext[];
@@ -18,7 +18,7 @@ export interface MyStatus {
 
 export async function myStatus(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<MyStatus> {
   const person = await getPerson(db, teamId, userId);
-  if (!person || !person.active) throw notFound('You are not in the org chart yet, so Cascade has no check-ins for you. An admin can add you with `/cascade org set`.');
+  if (!person || !person.active) throw notFound('You are not in the org chart yet, so Cascade has no check-ins for you. An admin can add you with {cmd:org set}.');
 
   const rows = await db
     .selectFrom('checkin')
@@ -55,10 +55,10 @@ export async function setPause(
   input: { teamId: string; actorId: string; userId: string; until: string | null; now: Date; admins: readonly string[] },
 ): Promise<Person> {
   const target = await getPerson(db, input.teamId, input.userId);
-  if (!target || !target.active) throw notFound(`<@${input.userId}> is not in the org chart.`);
+  if (!target || !target.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
   if (input.actorId !== input.userId) {
     if (!(await mayActFor(db, input.teamId, input.actorId, input.userId, input.admins))) {
-      throw notAllowed(`You can pause yourself and the people below you in the chain; <@${input.userId}> is not below you. An admin can pause anyone.`);
+      throw notAllowed(`You can pause yourself and the people below you in the chain; {@${input.userId}} is not below you. An admin can pause anyone.`);
     }
   }
   if (input.until !== null && input.until < localDate(input.now, target.tz)) throw invalid(`${input.until} has already passed: give today or a later day.`);

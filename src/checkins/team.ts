@@ -4,7 +4,7 @@ import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { maySee } from '../org/policy';
 
-/** How far back `/cascade team` counts participation. */
+/** How far back {cmd:team} counts participation. */
 export const TEAM_WEEKS = 8;
 
 export interface ReportLine {
@@ -62,9 +62,9 @@ export interface PersonCheckin {
  */
 export async function personCheckins(db: Kysely<Database>, teamId: string, viewerId: string, subjectId: string, limit = 3): Promise<{ person: Person; checkins: PersonCheckin[] }> {
   const person = await getPerson(db, teamId, subjectId);
-  if (!person) throw notFound(`<@${subjectId}> is not in the org chart.`);
+  if (!person) throw notFound(`{@${subjectId}} is not in the org chart.`);
   if (!(await maySee(db, teamId, viewerId, subjectId))) {
-    throw notAllowed(`You can see your own check-ins and those of the people below you in the chain; <@${subjectId}> is not below you.`);
+    throw notAllowed(`You can see your own check-ins and those of the people below you in the chain; {@${subjectId}} is not below you.`);
   }
   const rows = await db
     .selectFrom('checkin as c')

@@ -129,7 +129,7 @@ export async function exportFigures(db: Kysely<Database>, teamId: string, from: 
 }
 
 /**
- * `/cascade export` from Slack: exactly what the requester could read in Slack. Someone in the chart gets
+ * {cmd:export} from Slack: exactly what the requester could read in Slack. Someone in the chart gets
  * their own rows and those of everyone below them, plus answers their authors shared; an admin outside
  * the chain gets the organisation's figures, never a person's text; anyone else is refused.
  */
@@ -144,5 +144,5 @@ export async function exportFor(
     return { kind: 'rows', files: await exportCsv(db, input.teamId, input.from, input.to, { all: false, people }) };
   }
   if (figuresOnly(actor)) return { kind: 'figures', files: await exportFigures(db, input.teamId, input.from, input.to) };
-  throw notAllowed('You are not in the org chart, so there is nothing of yours to export. An admin can add you with `/cascade org set`.');
+  throw notAllowed('You are not in the org chart, so there is nothing of yours to export. An admin can add you with {cmd:org set}.');
 }

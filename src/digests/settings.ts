@@ -20,7 +20,7 @@ async function ownerFor(db: Kysely<Database>, teamId: string, actorId: string, s
   if (leaderId && leaderId !== actorId && !admin) throw notAllowed('You can set the digest of your own team; admins can set anyone’s.');
   const owner = leaderId ?? actorId;
   const reports = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', owner).where('active', '=', true).limit(1).execute();
-  if (reports.length === 0) throw invalid(`<@${owner}> leads no one in the org chart, so there is no team digest to set.`);
+  if (reports.length === 0) throw invalid(`{@${owner}} leads no one in the org chart, so there is no team digest to set.`);
   return owner;
 }
 
@@ -50,7 +50,7 @@ export async function setDigestChannel(
   return { scope: input.scope, ownerId, channelId: input.channelId };
 }
 
-/** `/cascade digest schedule <scope> weekly|monthly <weekday> <HH:MM>`. */
+/** {cmd:digest schedule <scope> weekly|monthly <weekday> <HH:MM>}. */
 export async function setDigestSchedule(
   db: Kysely<Database>,
   input: { teamId: string; actorId: string; scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string; admins: readonly string[]; now: Date },
@@ -155,7 +155,7 @@ export async function releaseDigestClaim(db: Kysely<Database>, id: number): Prom
 }
 
 /**
- * `/cascade digest now`: the digest posted on demand for the last complete period is that period's digest,
+ * {cmd:digest now}: the digest posted on demand for the last complete period is that period's digest,
  * so it takes the period's place in the outbox (the same key the schedule uses). Claimed as `sending` in one
  * statement, so neither a tick nor a second command posts it too; when it is already there, says how it stands.
  */

@@ -95,6 +95,6 @@ export async function requireAdmin(
     .executeTakeFirst();
   if (isAdmin(userId, person, configAdmins)) return;
   const admins = [...new Set([...(await listAdminIds(db, teamId)), ...configAdmins])];
-  const who = admins.length > 0 ? `Ask ${admins.map((id) => `<@${id}>`).join(', ')}.` : 'No admin is set yet: the operator can name one in CASCADE_ADMINS.';
+  const who = admins.length > 0 ? `Ask ${admins.map((id) => `{@${id}}`).join(', ')}.` : 'No admin is set yet: the operator can name one in CASCADE_ADMINS.';
   throw notAllowed(`Only Cascade admins can ${what}. ${who}`);
 }

@@ -40,15 +40,15 @@ export async function setPerson(deps: OrgDeps, input: SetPersonInput): Promise<{
   await requireAdmin(db, teamId, input.actorId, deps.admins, 'change the org chart');
 
   const user = await deps.directory.userById(input.userId);
-  if (!user) throw notFound(`Slack does not know the user <@${input.userId}>.`);
-  if (user.deleted || user.isBot) throw invalid(`<@${input.userId}> is ${user.isBot ? 'a bot' : 'deactivated in Slack'} and cannot join the org chart.`);
+  if (!user) throw notFound(`Slack does not know the user {@${input.userId}}.`);
+  if (user.deleted || user.isBot) throw invalid(`{@${input.userId}} is ${user.isBot ? 'a bot' : 'deactivated in Slack'} and cannot join the org chart.`);
 
   const people = await listPeople(db, teamId, { activeOnly: true });
   const before = people.find((p) => p.slack_user_id === input.userId);
   const existing = before ?? (await getPerson(db, teamId, input.userId));
   const reportsTo = input.role === 'ceo' ? null : input.reportsTo !== undefined ? input.reportsTo : (before?.reports_to ?? null);
   if (reportsTo !== null && !people.some((p) => p.slack_user_id === reportsTo)) {
-    throw invalid(`<@${reportsTo}> is not in the org chart yet: add them first with \`/cascade org set @leader <role> …\`.`);
+    throw invalid(`{@${reportsTo}} is not in the org chart yet: add them first with {cmd:org set @leader <role> …}.`);
   }
 
   const proposed = people.filter((p) => p.slack_user_id !== input.userId).map(toEntry);
@@ -92,7 +92,7 @@ export async function removePerson(deps: OrgDeps, input: { teamId: string; actor
   const { teamId } = input;
   await requireAdmin(db, teamId, input.actorId, deps.admins, 'change the org chart');
   const person = await getPerson(db, teamId, input.userId);
-  if (!person || !person.active) throw notFound(`<@${input.userId}> is not in the org chart.`);
+  if (!person || !person.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
   const reports = await db
     .selectFrom('person')
     .select('slack_user_id')
@@ -101,8 +101,8 @@ export async function removePerson(deps: OrgDeps, input: { teamId: string; actor
     .where('active', '=', true)
     .execute();
   if (reports.length > 0) {
-    const names = reports.map((r) => `<@${r.slack_user_id}>`).join(', ');
-    throw invalid(`${person.name} still leads ${names}. Move them to another leader first with \`/cascade org set @person <role> reports-to @leader\`.`);
+    const names = reports.map((r) => `{@${r.slack_user_id}}`).join(', ');
+    throw invalid(`${person.name} still leads ${names}. Move them to another leader first with {cmd:org set @person <role> reports-to @leader}.`);
   }
   const now = deps.clock.now();
   await db
@@ -126,7 +126,7 @@ export async function showPerson(db: Kysely<Database>, teamId: string, userId: s
   const people = await listPeople(db, teamId, { activeOnly: true });
   const byId = new Map(people.map((p) => [p.slack_user_id, p]));
   const person = byId.get(userId);
-  if (!person) throw notFound(`<@${userId}> is not in the org chart. An admin can add them with \`/cascade org set\` or \`/cascade org import\`.`);
+  if (!person) throw notFound(`{@${userId}} is not in the org chart. An admin can add them with {cmd:org set} or {cmd:org import}.`);
   const chain: Person[] = [];
   const seen = new Set<string>([userId]);
   let leaderId = person.reports_to;

@@ -1,3 +1,5 @@
+import { openWorkspace, updateCadence } from '../../src/checkins/cadences';
+import { createTestDb } from '../support/db';
 import { awayReason, DEFAULT_AWAY_STATUS } from '../../src/checkins/away';
 import { parseCadenceCron } from '../../src/calendar/cron';
 import { interrogationIn } from '../../src/checkins/questions';
@@ -113,5 +115,21 @@ describe('Parsing the self-service commands', () => {
     expect(parseCommand('cadence set manager_reps reminder maybe')).toMatchObject({ kind: 'usage', error: 'Say `reminder on` or `reminder off`.' });
     expect(parseCommand('questions edit twelve "x"')).toMatchObject({ kind: 'usage', error: expect.stringContaining('question’s number') });
     expect(parseCommand('questions add manager_reps text process')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Give the question in quotes') });
+  });
+});
+
+describe('A cadence checks its own values', () => {
+  test('When a cadence is changed with values out of range, wherever the call comes from, then it says what is allowed instead of failing in the database', async () => {
+    const db = await createTestDb();
+    try {
+      await openWorkspace(db.db, 'T0RULES', 'Rules', new Date('2026-11-01T00:00:00Z'));
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 40 })).rejects.toThrow('The answer window is a whole number of working days from 1 to 14');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { weekday: 9 })).rejects.toThrow('The weekday is one of monday … sunday.');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { localTime: '25:00' })).rejects.toThrow('"25:00" is not a time');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { frequency: 'monthly', nth: 7 })).rejects.toThrow('first, second, third, fourth or last');
+      expect((await updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 3 })).answer_window_days).toBe(3);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -63,3 +63,8 @@ const DAY_FORMATS = {
 export function dayLabel(date: string, style: keyof typeof DAY_FORMATS = 'weekday'): string {
   return new Intl.DateTimeFormat('en-GB', { ...DAY_FORMATS[style], timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
+
+/** A domain message in Slack's words: `{@U123}` as a mention, `{cmd:…}` as `/cascade …` in code style. */
+export function slackText(message: string): string {
+  return message.replace(/\{@([A-Z0-9]+)\}/g, '<@$1>').replace(/\{cmd:([^}]*)\}/g, '`/cascade $1`');
+}

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { slackText } from '../../blocks/text';
 import { answerableCheckin, answersOf, questionsByIds, questionsToAsk, submitAnswers, validateAnswers } from '../../../checkins/answers';
 import { readId, UserError } from '../../../errors';
 import { teamCheckinOf } from '../../../checkins/moves';
@@ -78,7 +79,7 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
       const due = err.field === 'due' ? IDS.answer.dueBlock : null;
       const first = metadata.questionIds[0];
       const block = due ?? (first ? `${IDS.answer.blockPrefix}${first}` : null);
-      await ack({ response_action: 'errors', errors: block ? { [block]: err.message } : {} });
+      await ack({ response_action: 'errors', errors: block ? { [block]: slackText(err.message) } : {} });
       return;
     }
     throw err;

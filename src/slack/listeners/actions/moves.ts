@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { slackText } from '../../blocks/text';
 import { answerableCheckin } from '../../../checkins/answers';
 import type { CheckinContext } from '../../../checkins/context';
 import { SKIP_REASONS, skipCheckin, snoozeCheckin, type SkipReason } from '../../../checkins/moves';
@@ -66,7 +67,7 @@ export const submitSkipView = (deps: SlackDeps) => async ({ ack, view, body, cli
     await editPrompt(deps, client, ctx);
   } catch (err) {
     if (err instanceof UserError) {
-      await ack({ response_action: 'errors', errors: { [ids.reasonBlock]: err.message } });
+      await ack({ response_action: 'errors', errors: { [ids.reasonBlock]: slackText(err.message) } });
       return;
     }
     throw err;

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { slackText } from '../../blocks/text';
 import { UserError } from '../../../errors';
 import { requireAdmin } from '../../../org/policy';
 import { describeImport, importOrgChart, parseOrgCsv } from '../../../org/import';
@@ -24,7 +25,7 @@ export const submitOrgImportView = (deps: SlackDeps) => async ({ ack, view, body
   try {
     await requireAdmin(deps.db, teamId, userId, deps.admins, 'import the org chart');
   } catch (err) {
-    if (err instanceof UserError) return ack({ response_action: 'errors', errors: { [ids.csvBlock]: err.message } });
+    if (err instanceof UserError) return ack({ response_action: 'errors', errors: { [ids.csvBlock]: slackText(err.message) } });
     throw err;
   }
   const structural = parseOrgCsv(csv);
