@@ -24,6 +24,14 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
         );
       }
     }
+    // An answered prompt whose window has just closed loses its "Edit answers" button (once, the day it closes).
+    await sql`
+      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
+      select c.team_id, 'update', 'update:closed:' || c.id, c.id, c.person_id, ${now}, jsonb_build_object('checkinId', c.id)
+      from checkin c
+      where c.team_id = ${teamId} and c.status = 'answered' and c.message_ts is not null
+        and c.closes_at <= ${now} and c.closes_at > ${new Date(now.getTime() - 86_400_000)}
+      on conflict (dedupe_key) do nothing`.execute(tx);
     // A closed round brings its leader a brief, and a team round's channel message says it closed.
     const rounds = await sql<{ id: number }>`
       with closed as (

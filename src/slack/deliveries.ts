@@ -108,7 +108,7 @@ const sendUpdate: DeliveryHandler<'update'> = async (deps, delivery, payload, no
     await markCancelled(deps.db, delivery.id, 'the prompt was never delivered');
     return 'cancelled';
   }
-  await deps.messenger.update(ctx.channelId, ctx.messageTs, promptMessage(ctx, await execNumbersFor(deps.db, ctx)));
+  await deps.messenger.update(ctx.channelId, ctx.messageTs, promptMessage(ctx, await execNumbersFor(deps.db, ctx), now));
   await markSent(deps.db, delivery.id, now);
   return 'sent';
 };

@@ -122,6 +122,13 @@ describe('Answering a check-in over signed HTTP', () => {
 
     await tick(tickDeps(), new Date('2026-11-25T18:01:00Z'));
     expect(briefTo(PEOPLE.ann.id)).toHaveLength(1);
+
+    // Raj's window has closed: his prompt no longer offers to edit what can no longer be edited, once.
+    const edits = slack.callsTo('chat.update').filter((c) => c.args.channel === `D${PEOPLE.raj.id}`);
+    const last = edits[edits.length - 1]!;
+    expect(last.args.text).toBe('Thank you: your answers for your check-in with Ann Lee are in.');
+    expect(JSON.stringify(last.args.blocks)).not.toContain('Edit answers');
+    expect(edits.filter((c) => c.args.text === last.args.text)).toHaveLength(1);
   });
 });
 

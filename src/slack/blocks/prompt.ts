@@ -13,14 +13,18 @@ export function localWhen(instant: Date, tz: string): string {
 
 const withWhom = (c: CheckinContext) => (c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${typed(c.leaderName)}`);
 
-/** The one message of a check-in; its text and buttons follow the check-in's status, edited in place. */
-export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null): Reply {
+/**
+ * The one message of a check-in; its text and buttons follow the check-in's status, edited in place. Given
+ * `now`, an answered check-in whose window has closed says so, without its "Edit answers" button.
+ */
+export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null, now?: Date): Reply {
+  const closed = now !== undefined && c.closesAt <= now;
   const closes = localWhen(c.closesAt, c.personTz);
   const value = String(c.id);
   const head: Record<CheckinContext['status'], string> = {
     scheduled: `It's time for ${withWhom(c)}. Answer by ${closes}.`,
     sent: `It's time for ${withWhom(c)}. Answer by ${closes}.`,
-    answered: `Thank you: your answers for ${withWhom(c)} are in. You can change them until ${closes}.`,
+    answered: closed ? `Thank you: your answers for ${withWhom(c)} are in.` : `Thank you: your answers for ${withWhom(c)} are in. You can change them until ${closes}.`,
     missed: `${capital(withWhom(c))} closed on ${closes} without an answer.`,
     skipped: `${capital(withWhom(c))} was skipped${c.skipReason ? ` (${typed(c.skipReason)})` : ''}.`,
   };
@@ -37,7 +41,7 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
         { type: 'button', action_id: IDS.prompt.skip, text: { type: 'plain_text', text: 'Skip' }, value },
       ],
     });
-  } else if (c.status === 'answered') {
+  } else if (c.status === 'answered' && !closed) {
     blocks.push({
       type: 'actions',
       block_id: 'checkin_actions',
