@@ -53,3 +53,16 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { requireSlack: false }).ok).toBe(true);
   });
 });
+
+describe('The sandbox’s variables', () => {
+  test('When SANDBOX_HISTORY_DAYS or SANDBOX_DATABASE_URL are wrong, then each is named; by default six weeks and no database of its own', () => {
+    const defaults = loadConfig({}, { requireSlack: false });
+    expect(defaults.ok && defaults.config.sandboxHistoryDays).toBe(42);
+    expect(defaults.ok && defaults.config.sandboxDatabaseUrl).toBeUndefined();
+    const bad = loadConfig({ SANDBOX_HISTORY_DAYS: '365', SANDBOX_DATABASE_URL: 'mysql://x' }, { requireSlack: false });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.join('\n')).toContain('SANDBOX_HISTORY_DAYS must be a whole number of days from 1 to 120');
+    expect(bad.problems.join('\n')).toContain('SANDBOX_DATABASE_URL must be a Postgres connection URL for the sandbox');
+  });
+});
