@@ -26,6 +26,16 @@ export const notAllowed = (message: string) => new UserError(message, 'not_allow
 export const notFound = (message: string) => new UserError(message, 'not_found');
 export const invalid = (message: string, field?: string) => new UserError(message, 'invalid', field);
 
+/**
+ * What is wrong with one line of a file: every check of an import reports these, all of them at once, and
+ * nothing of the file is applied while there is one. (A single refusal is a `UserError`.)
+ */
+export interface LineProblem {
+  /** 1-based; 0 for the file as a whole. */
+  readonly line: number;
+  readonly message: string;
+}
+
 /** The largest id a row can have (Postgres `integer`): a bigger number can name nothing. */
 export const MAX_ID = 2_147_483_647;
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
-import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
+import { invalid, MAX_AMOUNT, notAllowed, notFound, type LineProblem } from '../errors';
 import { mayActFor, maySee } from '../org/policy';
 import { parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
@@ -205,7 +205,7 @@ export async function goalsOf(db: Kysely<Database>, teamId: string, viewerId: st
 export interface ImportOutcome {
   readonly ok: boolean;
   readonly applied: number;
-  readonly errors: readonly { line: number; message: string }[];
+  readonly errors: readonly LineProblem[];
 }
 
 /** Finds people by Slack ID or email, as the org chart import does. */

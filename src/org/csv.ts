@@ -1,3 +1,4 @@
+import type { LineProblem } from '../errors';
 export interface CsvRecord {
   /** 1-based line number in the text where the record starts. */
   readonly line: number;
@@ -6,7 +7,7 @@ export interface CsvRecord {
 
 export interface CsvParseResult {
   readonly records: CsvRecord[];
-  readonly errors: { line: number; message: string }[];
+  readonly errors: LineProblem[];
 }
 
 /**
@@ -16,7 +17,7 @@ export interface CsvParseResult {
 export function parseCsv(text: string): CsvParseResult {
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const records: CsvRecord[] = [];
-  const errors: { line: number; message: string }[] = [];
+  const errors: LineProblem[] = [];
   let line = 1;
   let i = 0;
 

@@ -1,3 +1,4 @@
+import type { LineProblem } from '../errors';
 import type { Kysely } from 'kysely';
 import type { Database, NewPerson, Person, Role } from '../db/types';
 import { validateChart, type ChartEntry } from './chart';
@@ -11,11 +12,8 @@ export const MAX_NAME = 200;
 
 export const ORG_CSV_COLUMNS = ['slack_user_id', 'email', 'name', 'role', 'manager', 'admin'] as const;
 
-export interface LineError {
-  /** 1-based line of the CSV text; 0 for a problem of the whole file. */
-  readonly line: number;
-  readonly message: string;
-}
+/** A problem of one line of the CSV (0: of the whole file). */
+export type LineError = LineProblem;
 
 export interface OrgRow {
   readonly line: number;
