@@ -19,11 +19,14 @@ export interface Actor {
   readonly inChart: boolean;
 }
 
+/** Built once per request (or tick): every domain function that acts for someone takes it first. */
 export interface Scope {
   readonly db: Kysely<Database>;
   readonly teamId: string;
   readonly actor: Actor;
   readonly now: Date;
+  /** CASCADE_ADMINS, to name who can help when an admin is needed. */
+  readonly configAdmins: readonly string[];
 }
 
 export async function actorOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[]): Promise<Actor> {
@@ -32,7 +35,7 @@ export async function actorOf(db: Kysely<Database>, teamId: string, actorId: str
 }
 
 export async function scopeOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[], now: Date): Promise<Scope> {
-  return { db, teamId, now, actor: await actorOf(db, teamId, actorId, configAdmins) };
+  return { db, teamId, now, configAdmins, actor: await actorOf(db, teamId, actorId, configAdmins) };
 }
 
 /** The people whose person-level data the actor may read: themselves and everyone below them. */
@@ -80,21 +83,9 @@ export async function audienceOf(db: Kysely<Database>, teamId: string, userId: s
 }
 
 /** Throws a refusal that names who can do it, unless `userId` is an admin. */
-export async function requireAdmin(
-  db: Kysely<Database>,
-  teamId: string,
-  userId: string,
-  configAdmins: readonly string[],
-  what: string,
-): Promise<void> {
-  const person = await db
-    .selectFrom('person')
-    .select(['is_admin', 'active'])
-    .where('team_id', '=', teamId)
-    .where('slack_user_id', '=', userId)
-    .executeTakeFirst();
-  if (isAdmin(userId, person, configAdmins)) return;
-  const admins = [...new Set([...(await listAdminIds(db, teamId)), ...configAdmins])];
+export async function requireAdmin(scope: Scope, what: string): Promise<void> {
+  if (scope.actor.isAdmin) return;
+  const admins = [...new Set([...(await listAdminIds(scope.db, scope.teamId)), ...scope.configAdmins])];
   const who = admins.length > 0 ? `Ask ${admins.map((id) => `{@${id}}`).join(', ')}.` : 'No admin is set yet: the operator can name one in CASCADE_ADMINS.';
   throw notAllowed(`Only Cascade admins can ${what}. ${who}`);
 }

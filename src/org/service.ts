@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Person, Role } from '../db/types';
 import { invalid, notFound } from '../errors';
-import { isAdmin, requireAdmin } from './policy';
+import { isAdmin, requireAdmin, type Scope } from './policy';
 import { validateChart, type ChartEntry } from './chart';
 import type { Directory } from './directory';
 import { getPerson, getWorkspace, listPeople, peopleDueForRefresh, updateProfile, upsertPeople } from './people';
@@ -16,8 +16,6 @@ export interface OrgDeps {
 }
 
 export interface SetPersonInput {
-  readonly teamId: string;
-  readonly actorId: string;
   readonly userId: string;
   readonly role: Role;
   /** Undefined keeps the current leader. */
@@ -34,12 +32,11 @@ const toEntry = (p: Pick<Person, 'slack_user_id' | 'name' | 'role' | 'reports_to
 });
 
 /** Adds a person to the org chart or changes their role, leader or admin flag; admins only. */
-export async function setPerson(deps: OrgDeps, input: SetPersonInput): Promise<{ person: Person; created: boolean }> {
-  const { db } = deps;
-  const { teamId } = input;
-  await requireAdmin(db, teamId, input.actorId, deps.admins, 'change the org chart');
+export async function setPerson(scope: Scope, directory: Directory, input: SetPersonInput): Promise<{ person: Person; created: boolean }> {
+  const { db, teamId } = scope;
+  await requireAdmin(scope, 'change the org chart');
 
-  const user = await deps.directory.userById(input.userId);
+  const user = await directory.userById(input.userId);
   if (!user) throw notFound(`Slack does not know the user {@${input.userId}}.`);
   if (user.deleted || user.isBot) throw invalid(`{@${input.userId}} is ${user.isBot ? 'a bot' : 'deactivated in Slack'} and cannot join the org chart.`);
 
@@ -58,7 +55,7 @@ export async function setPerson(deps: OrgDeps, input: SetPersonInput): Promise<{
     throw invalid(`That change would break the chain:\n${problems.map((p) => `• ${p.message}`).join('\n')}`);
   }
 
-  const now = deps.clock.now();
+  const now = scope.now;
   await upsertPeople(
     db,
     [
@@ -87,10 +84,9 @@ function reportsToTarget(entries: readonly ChartEntry[], personId: string, targe
 }
 
 /** Takes a person out of the org chart (history is kept); refused while anyone still reports to them. */
-export async function removePerson(deps: OrgDeps, input: { teamId: string; actorId: string; userId: string }): Promise<Person> {
-  const { db } = deps;
-  const { teamId } = input;
-  await requireAdmin(db, teamId, input.actorId, deps.admins, 'change the org chart');
+export async function removePerson(scope: Scope, input: { userId: string }): Promise<Person> {
+  const { db, teamId } = scope;
+  await requireAdmin(scope, 'change the org chart');
   const person = await getPerson(db, teamId, input.userId);
   if (!person || !person.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
   const reports = await db
@@ -104,7 +100,7 @@ export async function removePerson(deps: OrgDeps, input: { teamId: string; actor
     const names = reports.map((r) => `{@${r.slack_user_id}}`).join(', ');
     throw invalid(`${person.name} still leads ${names}. Move them to another leader first with {cmd:org set @person <role> reports-to @leader}.`);
   }
-  const now = deps.clock.now();
+  const now = scope.now;
   await db
     .updateTable('person')
     .set({ active: false, updated_at: now })

@@ -34,7 +34,7 @@ export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: 
     if (word(target) === 'dm') return { scope, channelId: 'dm' };
     return refuse('Name the channel with #, picked from Slack’s list so it becomes a link.');
   },
-  run: async ({ deps, caller }, a) => {
+  run: async ({ deps, caller, scope }, a) => {
     const set = await setDigestChannel(deps.db, {
       teamId: caller.teamId,
       actorId: caller.userId,
@@ -66,7 +66,7 @@ export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekl
     if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return refuse(`"${time}" is not a time: give HH:MM on a 24-hour clock, like 08:00.`);
     return { scope, frequency, weekday, localTime: time.padStart(5, '0') };
   },
-  run: async ({ deps, caller }, a) => {
+  run: async ({ deps, caller, scope }, a) => {
     const set = await setDigestSchedule(deps.db, { teamId: caller.teamId, actorId: caller.userId, ...a, admins: deps.admins, now: deps.clock.now() });
     const day = WEEKDAYS[set.weekday]!;
     return { text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.` };
@@ -85,7 +85,7 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
   about: 'the last complete period’s digest, to you alone',
   allowed: 'everyone',
   parse: scopeOnly,
-  run: async ({ deps, caller }, a) => {
+  run: async ({ deps, caller, scope }, a) => {
     const target = await previewTarget(deps.db, { teamId: caller.teamId, actorId: caller.userId, scope: a.scope, admins: deps.admins, now: deps.clock.now() });
     return digestMessage(await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous }));
   },
@@ -95,11 +95,11 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
  * Posts the last complete period's digest now: it takes that period's place in the outbox (so the schedule
  * never posts it again) and goes out through the same handler as a scheduled one, chart included.
  */
-async function postDigestNow({ deps, caller }: CommandContext, scope: DigestScope) {
+async function postDigestNow({ deps, caller, scope: asker }: CommandContext, scope: DigestScope) {
   const { db, clock, admins } = deps;
   const now = clock.now();
   const target = await previewTarget(db, { teamId: caller.teamId, actorId: caller.userId, scope, admins, now });
-  if (scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(db, caller.teamId, caller.userId, admins, 'post this digest now');
+  if (scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(asker, 'post this digest now');
   const channel = await digestChannel(db, caller.teamId, scope, target.ownerId);
   if (!channel || channel === 'dm') return { text: `The ${scope} digest has no channel yet: set one with \`/cascade digest channel ${scope} #channel\`.` };
   const range = `${dayLabel(target.current.start, 'short')} – ${dayLabel(target.current.end, 'short')}`;
@@ -143,7 +143,7 @@ export const exportCommand = subcommand<{ from?: string; to?: string }>({
     }
     return { from, to };
   },
-  run: async ({ deps, caller }, a) => {
+  run: async ({ deps, caller, scope }, a) => {
     const today = deps.clock.now().toISOString().slice(0, 10);
     const from = a.from ?? addDays(today, -90);
     const to = a.to ?? today;
@@ -172,8 +172,8 @@ export const coreValue = subcommand<{ text: string }>({
     if (!text) return refuse('Give the statement, like `/cascade core-value "Sales Excellence"`.');
     return { text };
   },
-  run: async ({ deps, caller }, a) => {
-    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'change the core-value statement');
+  run: async ({ deps, caller, scope }, a) => {
+    await requireAdmin(scope, 'change the core-value statement');
     return coreValueReply(await setCoreValue(deps.db, caller.teamId, a.text, deps.clock.now()));
   },
 });

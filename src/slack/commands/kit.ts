@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { MAX_ID } from '../../errors';
 import type { Reply } from '../blocks/text';
 import type { SlackDeps } from '../deps';
+import type { Scope } from '../../org/policy';
 
 /** Who may use a command: help lists to each person what they may use (admins: `/cascade help admin`). */
 export type Allowed = 'everyone' | 'leaders' | 'admins';
@@ -27,6 +28,8 @@ export interface Caller {
 export interface CommandContext {
   readonly deps: SlackDeps;
   readonly caller: Caller;
+  /** Who asks, where and when: built once for the request. */
+  readonly scope: Scope;
 }
 
 /**

@@ -7,7 +7,6 @@ import { orgImportModal } from '../blocks/org-import';
 import { slackDirectory } from '../directory';
 import { describe, notAMention, refuse, subcommand, unexpected, word, type CommandContext, type Token } from './kit';
 
-const orgDeps = ({ deps, caller }: CommandContext) => ({ db: deps.db, clock: deps.clock, admins: deps.admins, directory: slackDirectory(caller.client) });
 
 export const orgShow = subcommand<{ userId?: string }>({
   path: ['org', 'show'],
@@ -21,7 +20,7 @@ export const orgShow = subcommand<{ userId?: string }>({
     if (extra.length > 0) return unexpected(extra);
     return { userId: who.id };
   },
-  run: async ({ deps, caller }, a) => orgViewReply(await showPerson(deps.db, caller.teamId, a.userId ?? caller.userId)),
+  run: async ({ deps, caller, scope }, a) => orgViewReply(await showPerson(deps.db, caller.teamId, a.userId ?? caller.userId)),
 });
 
 interface OrgSetArgs {
@@ -70,7 +69,7 @@ export const orgSet = subcommand<OrgSetArgs>({
   allowed: 'admins',
   parse: parseOrgSet,
   run: async (ctx, a) => {
-    const { person, created } = await setPerson(orgDeps(ctx), { teamId: ctx.caller.teamId, actorId: ctx.caller.userId, ...a });
+    const { person, created } = await setPerson(ctx.scope, slackDirectory(ctx.caller.client), a);
     return orgSetReply(person, created);
   },
 });
@@ -86,7 +85,7 @@ export const orgRemove = subcommand<{ userId: string }>({
     if (extra.length > 0) return unexpected(extra);
     return { userId: who.id };
   },
-  run: async (ctx, a) => orgRemoveReply(await removePerson(orgDeps(ctx), { teamId: ctx.caller.teamId, actorId: ctx.caller.userId, userId: a.userId })),
+  run: async (ctx, a) => orgRemoveReply(await removePerson(ctx.scope, { userId: a.userId })),
 });
 
 export const orgImport = subcommand({
@@ -95,8 +94,8 @@ export const orgImport = subcommand({
   about: 'paste a CSV of the whole org chart (admins)',
   allowed: 'admins',
   parse: (rest) => (rest.length > 0 ? refuse('`/cascade org import` takes no arguments: it opens a window to paste the CSV in.') : {}),
-  run: async ({ deps, caller }) => {
-    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'import the org chart');
+  run: async ({ deps, caller, scope }) => {
+    await requireAdmin(scope, 'import the org chart');
     await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal() });
     return null;
   },

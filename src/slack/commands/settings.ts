@@ -17,7 +17,7 @@ export const cadenceList = subcommand({
   about: 'when each level of the cascade meets',
   allowed: 'everyone',
   parse: (rest) => (rest.length ? unexpected(rest) : {}),
-  run: async ({ deps, caller }) => {
+  run: async ({ deps, caller, scope }) => {
     await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return cadenceListReply(await listCadences(deps.db, caller.teamId));
   },
@@ -85,8 +85,8 @@ export const cadenceSet = subcommand<{ key: string; changes: CadenceChanges }>({
   about: 'change a cadence (admins)',
   allowed: 'admins',
   parse: parseCadenceSet,
-  run: async ({ deps, caller }, a) => {
-    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'change cadences');
+  run: async ({ deps, caller, scope }, a) => {
+    await requireAdmin(scope, 'change cadences');
     await ensureWorkspaceDefaults(deps.db, caller.teamId);
     if (a.changes.channelId) await ensureInChannel(caller.client, a.changes.channelId);
     return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes));
@@ -105,7 +105,7 @@ export const questionsList = subcommand<{ level?: string }>({
     if (rest.length > 1) return unexpected(rest.slice(1));
     return level ? { level } : {};
   },
-  run: async ({ deps, caller }, a) => {
+  run: async ({ deps, caller, scope }, a) => {
     await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return questionsListReply(await listQuestions(deps.db, caller.teamId, a.level));
   },
@@ -146,8 +146,8 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
       draft: { level, kind: kind as QuestionDraft['kind'], intent: intent as QuestionDraft['intent'], text: textT.text.trim(), fixed, required, ...(choices ? { choices } : {}), ...(goalName ? { goalName } : {}) },
     };
   },
-  run: async ({ deps, caller }, a) => {
-    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'add questions');
+  run: async ({ deps, caller, scope }, a) => {
+    await requireAdmin(scope, 'add questions');
     return questionChangedReply('Added', await addQuestion(deps.db, caller.teamId, a.draft));
   },
 });
@@ -167,8 +167,8 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
     if (!text || rest.length > 2) return refuse('Give the new wording in quotes, like `/cascade questions edit 12 "What helped most?"`.');
     return { id, text };
   },
-  run: async ({ deps, caller }, a) => {
-    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'reword questions');
+  run: async ({ deps, caller, scope }, a) => {
+    await requireAdmin(scope, 'reword questions');
     await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return questionChangedReply('Reworded', await editQuestion(deps.db, caller.teamId, a.id, a.text));
   },
@@ -186,8 +186,8 @@ export const questionsRetire = subcommand<{ id: number }>({
     if (rest.length > 1) return unexpected(rest.slice(1));
     return { id };
   },
-  run: async ({ deps, caller }, a) => {
-    await requireAdmin(deps.db, caller.teamId, caller.userId, deps.admins, 'retire questions');
+  run: async ({ deps, caller, scope }, a) => {
+    await requireAdmin(scope, 'retire questions');
     await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return questionChangedReply('Retired', await retireQuestion(deps.db, caller.teamId, a.id));
   },
