@@ -3,7 +3,7 @@ import { upcomingCheckins } from '../calendar/upcoming';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { maySee } from '../org/policy';
+import { maySee, type Scope } from '../org/policy';
 import { addDays, isCalendarDate, localDate } from '../time/calendar';
 
 /** How many slips (carried past a check-in, or missed) make a commitment escalate one level up. */
@@ -22,18 +22,19 @@ export async function nextCheckinDate(db: Kysely<Database>, teamId: string, owne
  * {cmd:commit <text> [by <date>]}: a commitment to the person's own leader (or, at the top of the
  * chain, to the organisation), due at their next check-in unless a date is given.
  */
-export async function makeCommitment(db: Kysely<Database>, input: { teamId: string; ownerId: string; text: string; by?: string; now: Date }): Promise<Commitment> {
-  const owner = await getPerson(db, input.teamId, input.ownerId);
+export async function makeCommitment(scope: Scope, input: { text: string; by?: string }): Promise<Commitment> {
+  const { db, teamId, now } = scope;
+  const owner = await getPerson(db, teamId, scope.actor.id);
   if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with {cmd:org set}.');
   const text = input.text.trim().replace(/\s+/g, ' ');
   if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by Friday}.');
   if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
-  const today = localDate(input.now, owner.tz);
+  const today = localDate(now, owner.tz);
   if (input.by !== undefined && input.by < today) throw invalid(`${input.by} has already passed: give today or a later day.`);
-  const due = input.by ?? (await nextCheckinDate(db, input.teamId, owner, input.now));
+  const due = input.by ?? (await nextCheckinDate(db, teamId, owner, now));
   return db
     .insertInto('commitment')
-    .values({ team_id: input.teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, created_at: input.now, updated_at: input.now })
+    .values({ team_id: teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, created_at: now, updated_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -185,8 +186,9 @@ export interface CommitmentView extends Commitment {
 }
 
 /** Someone's commitments (open first), as far as the asker may see: their own, or those of people below them. */
-export async function listCommitments(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string): Promise<CommitmentView[]> {
-  if (!(await maySee(db, teamId, viewerId, ownerId))) {
+export async function listCommitments(scope: Scope, ownerId: string): Promise<CommitmentView[]> {
+  const { db, teamId } = scope;
+  if (!(await maySee(db, teamId, scope.actor.id, ownerId))) {
     throw notAllowed(`You can see your own commitments and those of the people below you in the chain; {@${ownerId}} is not below you.`);
   }
   const rows = await db
@@ -205,9 +207,10 @@ export async function listCommitments(db: Kysely<Database>, teamId: string, view
 }
 
 /** {cmd:done <number>}: the owner (or a leader above them) closes a commitment as done. */
-export async function markDone(db: Kysely<Database>, teamId: string, actorId: string, id: number, now: Date): Promise<Commitment> {
+export async function markDone(scope: Scope, id: number): Promise<Commitment> {
+  const { db, teamId, now } = scope;
   const m = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
-  if (!m || !(await maySee(db, teamId, actorId, m.owner_id))) {
+  if (!m || !(await maySee(db, teamId, scope.actor.id, m.owner_id))) {
     throw notFound(`There is no commitment number ${id} of yours (or of anyone below you): see {cmd:commitments}.`);
   }
   if (m.status !== 'open') throw invalid(`Commitment ${id} is already ${m.status}.`);

@@ -3,7 +3,7 @@ import type { Database, Flag } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
-import { isBelow } from '../org/policy';
+import { isBelow, type Scope } from '../org/policy';
 import { pastAttainments } from './goals';
 import { localDate } from '../time/calendar';
 
@@ -158,7 +158,9 @@ export interface FlagView extends Flag {
 }
 
 /** The open flags of the people below the viewer (never their own, never a peer's). */
-export async function flagsBelow(db: Kysely<Database>, teamId: string, viewerId: string): Promise<FlagView[]> {
+export async function flagsBelow(scope: Scope): Promise<FlagView[]> {
+  const { db, teamId } = scope;
+  const viewerId = scope.actor.id;
   const below = [...(await chainBelow(db, teamId, viewerId))];
   if (below.length === 0) return [];
   const rows = await db
@@ -178,7 +180,9 @@ export async function flagsBelow(db: Kysely<Database>, teamId: string, viewerId:
  * Closes a flag, only with the leader's answer about organisational factors (stored with it). Only
  * someone above the person in the chain may close it.
  */
-export async function closeFlag(db: Kysely<Database>, input: { teamId: string; actorId: string; id: number; orgFactors: string; now: Date }): Promise<Flag> {
+export async function closeFlag(scope: Scope, request: { id: number; orgFactors: string }): Promise<Flag> {
+  const { db } = scope;
+  const input = { ...request, teamId: scope.teamId, actorId: scope.actor.id, now: scope.now };
   const flag = await db.selectFrom('flag').selectAll().where('team_id', '=', input.teamId).where('id', '=', input.id).executeTakeFirst();
   if (!flag || !(await isBelow(db, input.teamId, input.actorId, flag.person_id))) {
     throw notFound(`There is no flag number ${input.id} about anyone below you: see {cmd:flags}.`);

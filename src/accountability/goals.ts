@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound, type LineProblem } from '../errors';
-import { mayActFor, maySee } from '../org/policy';
+import { isBelow, maySee, type Scope } from '../org/policy';
 import { parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
@@ -118,15 +118,13 @@ function checkDraft(d: GoalDraft): { name: string; target: number; unit: string;
  * Sets a goal for a person, or for a leader's team (which rolls up its members' goals of the same name
  * and unit). Admins set any; leaders set those of people below them, and their own team's.
  */
-export async function setGoal(
-  db: Kysely<Database>,
-  input: { teamId: string; actorId: string; draft: GoalDraft; admins: readonly string[]; now: Date },
-): Promise<Goal> {
-  const { draft } = input;
+export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
+  const { db, actor } = scope;
+  const input = { teamId: scope.teamId, actorId: actor.id, now: scope.now };
   const owner = await getPerson(db, input.teamId, draft.ownerId);
   if (!owner || !owner.active) throw notFound(`{@${draft.ownerId}} is not in the org chart.`);
   const ownTeam = draft.scope === 'team' && draft.ownerId === input.actorId;
-  if (!ownTeam && !(await mayActFor(db, input.teamId, input.actorId, draft.ownerId, input.admins))) {
+  if (!ownTeam && !actor.isAdmin && !(await isBelow(db, input.teamId, input.actorId, draft.ownerId))) {
     throw notAllowed(`You can set goals for the people below you in the chain (and your own team's); {@${draft.ownerId}} is not below you. An admin can set anyone's.`);
   }
   const goal = checkDraft(draft);
@@ -190,8 +188,9 @@ async function personGoal(db: Kysely<Database>, teamId: string, person: Person, 
 }
 
 /** Someone's active goals with their standing; only for themselves and the people above them. */
-export async function goalsOf(db: Kysely<Database>, teamId: string, viewerId: string, ownerId: string, now: Date): Promise<Standing[]> {
-  if (!(await maySee(db, teamId, viewerId, ownerId))) {
+export async function goalsOf(scope: Scope, ownerId: string): Promise<Standing[]> {
+  const { db, teamId, now } = scope;
+  if (!(await maySee(db, teamId, scope.actor.id, ownerId))) {
     throw notAllowed(`You can see your own goals and those of the people below you in the chain; {@${ownerId}} is not below you.`);
   }
   const owner = await getPerson(db, teamId, ownerId);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { figuresOnly, type Scope } from '../org/policy';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 import type { Commitment, Database } from '../db/types';
 import { homeSummary, type HomeSummary } from '../org/service';
@@ -34,19 +35,15 @@ export interface WhereYouStand extends HomeSummary {
   readonly aggregates: { participation: number | null; openFlags: number; openCommitments: number } | null;
 }
 
-export async function whereYouStand(
-  db: Kysely<Database>,
-  teamId: string,
-  userId: string,
-  admins: readonly string[],
-  now: Date,
-  options: { team?: boolean } = {},
-): Promise<WhereYouStand> {
-  const summary = await homeSummary(db, teamId, userId, admins);
+export async function whereYouStand(scope: Scope, options: { team?: boolean } = {}): Promise<WhereYouStand> {
+  const { db, teamId, now } = scope;
+  const userId = scope.actor.id;
+  const summary = await homeSummary(db, teamId, userId, scope.configAdmins);
   const since = new Date(now.getTime() - LOOKBACK_WEEKS * 7 * 86_400_000);
   const me = summary.view?.person;
   if (!me) {
-    return { ...summary, goals: [], openCommitments: [], overdue: 0, keptRate: null, next: [], reports: [], aggregates: summary.isAdmin ? await aggregates(db, teamId, since) : null };
+    // Someone who configures Cascade from outside the chain: the organisation's figures, no one's text.
+    return { ...summary, goals: [], openCommitments: [], overdue: 0, keptRate: null, next: [], reports: [], aggregates: figuresOnly(scope.actor) ? await aggregates(db, teamId, since) : null };
   }
   const today = localDate(now, me.tz);
   const openCommitments = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('owner_id', '=', userId).where('status', '=', 'open').orderBy('due_date').execute();
@@ -57,7 +54,7 @@ export async function whereYouStand(
   const mine = await keptRates(db, teamId, [userId], since);
   return {
     ...summary,
-    goals: await goalsOf(db, teamId, userId, userId, now),
+    goals: await goalsOf(scope, userId),
     openCommitments,
     overdue: openCommitments.filter((m) => m.due_date < today).length,
     keptRate: mine.get(userId) ?? null,

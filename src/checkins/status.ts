@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { localDate, localTime } from '../time/calendar';
 import type { Database, Person } from '../db/types';
 import { notAllowed, notFound, invalid } from '../errors';
-import { mayActFor } from '../org/policy';
+import { isBelow, type Scope } from '../org/policy';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
@@ -16,7 +16,9 @@ export interface MyStatus {
   readonly next: readonly UpcomingCheckin[];
 }
 
-export async function myStatus(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<MyStatus> {
+export async function myStatus(scope: Scope): Promise<MyStatus> {
+  const { db, teamId, now } = scope;
+  const userId = scope.actor.id;
   const person = await getPerson(db, teamId, userId);
   if (!person || !person.active) throw notFound('You are not in the org chart yet, so Cascade has no check-ins for you. An admin can add you with {cmd:org set}.');
 
@@ -50,14 +52,13 @@ export async function myStatus(db: Kysely<Database>, teamId: string, userId: str
  * Pauses someone's check-ins until a day (inclusive), or ends the pause (`until` null). Anyone may pause
  * themselves; a leader may pause people below them; an admin anyone.
  */
-export async function setPause(
-  db: Kysely<Database>,
-  input: { teamId: string; actorId: string; userId: string; until: string | null; now: Date; admins: readonly string[] },
-): Promise<Person> {
+export async function setPause(scope: Scope, request: { userId: string; until: string | null }): Promise<Person> {
+  const { db } = scope;
+  const input = { ...request, teamId: scope.teamId, actorId: scope.actor.id, now: scope.now };
   const target = await getPerson(db, input.teamId, input.userId);
   if (!target || !target.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
   if (input.actorId !== input.userId) {
-    if (!(await mayActFor(db, input.teamId, input.actorId, input.userId, input.admins))) {
+    if (!scope.actor.isAdmin && !(await isBelow(db, input.teamId, input.actorId, input.userId))) {
       throw notAllowed(`You can pause yourself and the people below you in the chain; {@${input.userId}} is not below you. An admin can pause anyone.`);
     }
   }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CheckinStatus, Database, Person } from '../db/types';
 import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { maySee } from '../org/policy';
+import { maySee, type Scope } from '../org/policy';
 
 /** How far back {cmd:team} counts participation. */
 export const TEAM_WEEKS = 8;
@@ -18,7 +18,9 @@ export interface ReportLine {
 }
 
 /** A leader's direct reports and how their check-ins went over the last eight weeks. */
-export async function teamOverview(db: Kysely<Database>, teamId: string, viewerId: string, now: Date): Promise<{ leader: Person; reports: ReportLine[] }> {
+export async function teamOverview(scope: Scope): Promise<{ leader: Person; reports: ReportLine[] }> {
+  const { db, teamId, now } = scope;
+  const viewerId = scope.actor.id;
   const leader = await getPerson(db, teamId, viewerId);
   if (!leader || !leader.active) throw notFound('You are not in the org chart yet, so you have no team in Cascade.');
   const since = new Date(now.getTime() - TEAM_WEEKS * 7 * 86_400_000);
@@ -60,7 +62,9 @@ export interface PersonCheckin {
  * One person's recent check-ins with their answers, for themselves or a leader above them; anyone
  * else (a peer, a leader of another team, an admin outside the chain) is refused here, in the domain.
  */
-export async function personCheckins(db: Kysely<Database>, teamId: string, viewerId: string, subjectId: string, limit = 3): Promise<{ person: Person; checkins: PersonCheckin[] }> {
+export async function personCheckins(scope: Scope, subjectId: string, limit = 3): Promise<{ person: Person; checkins: PersonCheckin[] }> {
+  const { db, teamId } = scope;
+  const viewerId = scope.actor.id;
   const person = await getPerson(db, teamId, subjectId);
   if (!person) throw notFound(`{@${subjectId}} is not in the org chart.`);
   if (!(await maySee(db, teamId, viewerId, subjectId))) {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import { invalid, notAllowed } from '../errors';
-import { actorOf, figuresOnly, readablePeople } from '../org/policy';
+import { figuresOnly, readablePeople, type Scope } from '../org/policy';
 import { toCsvLine } from '../org/csv';
 import { teamGoals } from './figures';
 import { isCalendarDate } from '../time/calendar';
@@ -133,12 +133,10 @@ export async function exportFigures(db: Kysely<Database>, teamId: string, from: 
  * their own rows and those of everyone below them, plus answers their authors shared; an admin outside
  * the chain gets the organisation's figures, never a person's text; anyone else is refused.
  */
-export async function exportFor(
-  db: Kysely<Database>,
-  input: { teamId: string; actorId: string; admins: readonly string[]; from: string; to: string },
-): Promise<{ kind: 'rows' | 'figures'; files: Record<string, string> }> {
+export async function exportFor(scope: Scope, range: { from: string; to: string }): Promise<{ kind: 'rows' | 'figures'; files: Record<string, string> }> {
+  const { db, actor } = scope;
+  const input = { ...range, teamId: scope.teamId, actorId: actor.id };
   checkRange(input.from, input.to);
-  const actor = await actorOf(db, input.teamId, input.actorId, input.admins);
   if (actor.inChart) {
     const people = [...(await readablePeople(db, input.teamId, input.actorId))];
     return { kind: 'rows', files: await exportCsv(db, input.teamId, input.from, input.to, { all: false, people }) };

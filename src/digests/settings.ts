@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
-import { isAdmin } from '../org/policy';
+import type { Scope } from '../org/policy';
 import { getPerson } from '../org/people';
 import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
 import { addDays, localDate, localTime } from '../time/calendar';
@@ -10,9 +10,10 @@ import { type Period, digestPeriods, periodAround } from '../time/periods';
 export const SCOPES: readonly DigestScope[] = ['team', 'org', 'exec'];
 
 /** Whose digest a command means: a team digest is the caller's own team (or, for admins, the leader named). */
-async function ownerFor(db: Kysely<Database>, teamId: string, actorId: string, scope: DigestScope, admins: readonly string[], leaderId?: string): Promise<string> {
-  const actor = await getPerson(db, teamId, actorId);
-  const admin = isAdmin(actorId, actor, admins);
+async function ownerFor(who: Scope, scope: DigestScope, leaderId?: string): Promise<string> {
+  const { db, teamId } = who;
+  const actorId = who.actor.id;
+  const admin = who.actor.isAdmin;
   if (scope !== 'team') {
     if (!admin) throw notAllowed(`Only Cascade admins set the ${scope} digest.`);
     return '';
@@ -26,21 +27,19 @@ async function ownerFor(db: Kysely<Database>, teamId: string, actorId: string, s
 
 /** `/cascade digest channel <scope> #channel` (the exec digest may also go by DM to the CEO and the President: `dm`). */
 export async function setDigestChannel(
-  db: Kysely<Database>,
-  input: {
-    teamId: string;
-    actorId: string;
+  who: Scope,
+  request: {
     scope: DigestScope;
     channelId: string;
-    admins: readonly string[];
-    now: Date;
     leaderId?: string;
     /** Checks that Cascade can post in the channel (Slack's side), once the actor may set it; throws to refuse. */
     checkChannel?: (channelId: string) => Promise<void>;
   },
 ): Promise<{ scope: DigestScope; ownerId: string; channelId: string }> {
+  const { db } = who;
+  const input = { ...request, teamId: who.teamId, now: who.now };
   if (input.channelId === 'dm' && input.scope !== 'exec') throw invalid('Only the exec digest can go by DM (to the CEO and the President).');
-  const ownerId = await ownerFor(db, input.teamId, input.actorId, input.scope, input.admins, input.leaderId);
+  const ownerId = await ownerFor(who, input.scope, input.leaderId);
   if (input.channelId !== 'dm') await input.checkChannel?.(input.channelId);
   await db
     .insertInto('digest_setting')
@@ -52,10 +51,12 @@ export async function setDigestChannel(
 
 /** {cmd:digest schedule <scope> weekly|monthly <weekday> <HH:MM>}. */
 export async function setDigestSchedule(
-  db: Kysely<Database>,
-  input: { teamId: string; actorId: string; scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string; admins: readonly string[]; now: Date },
+  who: Scope,
+  request: { scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string },
 ): Promise<{ scope: DigestScope; frequency: string; weekday: number; localTime: string }> {
-  const ownerId = await ownerFor(db, input.teamId, input.actorId, input.scope, input.admins);
+  const { db } = who;
+  const input = { ...request, teamId: who.teamId, now: who.now };
+  const ownerId = await ownerFor(who, input.scope);
   await db
     .insertInto('digest_setting')
     .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: null, frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now })
@@ -121,12 +122,11 @@ async function execPeople(db: Kysely<Database>, teamId: string): Promise<string[
 }
 
 /** Who may see a digest on demand: a team's people its own; leaders and admins the org's; the exec pair and admins the exec's. */
-export async function previewTarget(
-  db: Kysely<Database>,
-  input: { teamId: string; actorId: string; scope: DigestScope; admins: readonly string[]; now: Date },
-): Promise<{ ownerId: string; frequency: 'weekly' | 'monthly'; current: Period; previous: Period }> {
+export async function previewTarget(who: Scope, scope: DigestScope): Promise<{ ownerId: string; frequency: 'weekly' | 'monthly'; current: Period; previous: Period }> {
+  const { db } = who;
+  const input = { scope, teamId: who.teamId, actorId: who.actor.id, now: who.now };
   const actor = await getPerson(db, input.teamId, input.actorId);
-  const admin = isAdmin(input.actorId, actor, input.admins);
+  const admin = who.actor.isAdmin;
   let ownerId = '';
   if (input.scope === 'team') {
     if (!actor) throw notAllowed('You are not in the org chart, so you have no team digest.');

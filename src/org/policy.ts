@@ -59,12 +59,6 @@ export async function isBelow(db: Kysely<Database>, teamId: string, actorId: str
   return (await chainBelow(db, teamId, actorId)).has(subjectId);
 }
 
-/** An admin acts for anyone (goals, pauses); a leader for the people below them. */
-export async function mayActFor(db: Kysely<Database>, teamId: string, actorId: string, subjectId: string, configAdmins: readonly string[]): Promise<boolean> {
-  if (isAdmin(actorId, await getPerson(db, teamId, actorId), configAdmins)) return true;
-  return isBelow(db, teamId, actorId, subjectId);
-}
-
 /** Someone who may configure Cascade but is not in the chain: figures only, never a person's text. */
 export function figuresOnly(actor: Actor): boolean {
   return actor.isAdmin && !actor.inChart;

@@ -11,8 +11,6 @@ export interface OrgDeps {
   readonly db: Kysely<Database>;
   readonly directory: Directory;
   readonly clock: Clock;
-  /** CASCADE_ADMINS. */
-  readonly admins: readonly string[];
 }
 
 export interface SetPersonInput {

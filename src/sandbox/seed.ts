@@ -10,6 +10,7 @@ import { setDigestChannel } from '../digests/settings';
 import type { Log } from '../log';
 import { importOrgChart, type ImportDeps } from '../org/import';
 import { setCoreValue } from '../org/people';
+import { scopeOf } from '../org/policy';
 import type { Messenger } from '../scheduler/messenger';
 import { tick } from '../scheduler/tick';
 import { execNumbersFor } from '../digests/exec';
@@ -95,16 +96,16 @@ export async function seedDemoOrg(deps: SeedDeps, teamId: string, from: Date): P
   const r = randomFrom('goals');
   for (const p of DEMO_PEOPLE.filter((x) => x.role === 'rep')) {
     const target = 100_000 + Math.round(r() * 15) * 10_000;
-    await setGoal(deps.db, { teamId, actorId: p.manager!, draft: { ownerId: p.id, scope: 'person', name: 'New pipeline', target, unit: 'USD', period: 'monthly' }, admins: [], now: from });
+    await setGoal(await scopeOf(deps.db, teamId, p.manager!, [], from), { ownerId: p.id, scope: 'person', name: 'New pipeline', target, unit: 'USD', period: 'monthly' });
   }
   for (const m of DEMO_PEOPLE.filter((x) => x.role === 'manager')) {
-    await setGoal(deps.db, { teamId, actorId: m.id, draft: { ownerId: m.id, scope: 'team', name: 'New pipeline', target: 600_000, unit: 'USD', period: 'monthly' }, admins: [], now: from });
+    await setGoal(await scopeOf(deps.db, teamId, m.id, [], from), { ownerId: m.id, scope: 'team', name: 'New pipeline', target: 600_000, unit: 'USD', period: 'monthly' });
   }
   await updateCadence(deps.db, teamId, 'president_managers_team', { mode: 'team', channelId: 'CMANAGERS', active: true });
-  const admins = [DEMO_ADMIN.id];
-  await setDigestChannel(deps.db, { teamId, actorId: DEMO_ADMIN.id, scope: 'org', channelId: 'CLEADERS1', admins, now: from });
-  await setDigestChannel(deps.db, { teamId, actorId: DEMO_ADMIN.id, scope: 'exec', channelId: 'GEXEC0001', admins, now: from });
-  await setDigestChannel(deps.db, { teamId, actorId: 'UANN00001', scope: 'team', channelId: 'CTEAMANN1', admins, now: from });
+  const admin = await scopeOf(deps.db, teamId, DEMO_ADMIN.id, [DEMO_ADMIN.id], from);
+  await setDigestChannel(admin, { scope: 'org', channelId: 'CLEADERS1' });
+  await setDigestChannel(admin, { scope: 'exec', channelId: 'GEXEC0001' });
+  await setDigestChannel(await scopeOf(deps.db, teamId, 'UANN00001', [], from), { scope: 'team', channelId: 'CTEAMANN1' });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { questionsFor } from '../../src/checkins/answers';
+import { scopeOf } from '../../src/org/policy';
 import { buildBrief } from '../../src/checkins/briefs';
 import type { CheckinContext } from '../../src/checkins/context';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
@@ -89,7 +90,7 @@ describe('Flag rules', () => {
     await commitments(PEOPLE.mia.id, ['done', 'missed', 'done', 'missed']);
     // "Calls", 100 a month: 70% then 75% (Raj) against 70% then 85% (Mia).
     for (const id of [PEOPLE.raj.id, PEOPLE.mia.id]) {
-      await setGoal(db.db, { teamId: team, actorId: PEOPLE.ann.id, draft: { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' }, admins: [], now: now.current });
+      await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' });
     }
     // The goals have been in place since the summer.
     await db.db.updateTable('goal').set({ created_at: new Date('2026-08-01T00:00:00Z') }).where('name', '=', 'Calls').execute();

@@ -1,4 +1,5 @@
 import { makeCommitment } from '../../src/accountability/commitments';
+import { scopeOf } from '../../src/org/policy';
 import { evaluateFlags } from '../../src/accountability/flags';
 import { reportProgress, setGoal } from '../../src/accountability/goals';
 import { LIMITS } from '../../src/slack/ids';
@@ -30,17 +31,17 @@ beforeAll(async () => {
     ])
     .execute();
   for (const id of zoeReps) {
-    await setGoal(db.db, { teamId: team, actorId: ZOE, draft: { ownerId: id, scope: 'person', name: 'New pipeline', target: 100000, unit: 'USD', period: 'monthly' }, admins: [], now: now.current });
+    await setGoal(await scopeOf(db.db, team, ZOE, [], now.current), { ownerId: id, scope: 'person', name: 'New pipeline', target: 100000, unit: 'USD', period: 'monthly' });
     await reportProgress(db.db, { teamId: team, personId: id, name: 'New pipeline', value: 40000, now: now.current });
-    await makeCommitment(db.db, { teamId: team, ownerId: id, text: `Secret plan of ${id}`, now: now.current });
+    await makeCommitment(await scopeOf(db.db, team, id, [], now.current), { text: `Secret plan of ${id}` });
     await db.db.insertInto('flag').values({ team_id: team, person_id: id, rule: 'confidence_drop', detail: 'confidence went from 5 to 2', org_factors: null, closed_by: null, closed_at: null }).execute();
   }
-  await setGoal(db.db, { teamId: team, actorId: PEOPLE.ann.id, draft: { ownerId: PEOPLE.raj.id, scope: 'person', name: 'New pipeline', target: 250000, unit: 'USD', period: 'monthly' }, admins: [], now: now.current });
-  await setGoal(db.db, { teamId: team, actorId: PEOPLE.ann.id, draft: { ownerId: PEOPLE.mia.id, scope: 'person', name: 'Mia pipeline', target: 200000, unit: 'USD', period: 'monthly' }, admins: [], now: now.current });
+  await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { ownerId: PEOPLE.raj.id, scope: 'person', name: 'New pipeline', target: 250000, unit: 'USD', period: 'monthly' });
+  await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { ownerId: PEOPLE.mia.id, scope: 'person', name: 'Mia pipeline', target: 200000, unit: 'USD', period: 'monthly' });
   await reportProgress(db.db, { teamId: team, personId: PEOPLE.raj.id, name: 'New pipeline', value: 155000, now: now.current });
-  await makeCommitment(db.db, { teamId: team, ownerId: PEOPLE.raj.id, text: 'Raj private commitment', now: now.current });
-  await makeCommitment(db.db, { teamId: team, ownerId: PEOPLE.mia.id, text: 'Mia private commitment', now: now.current });
-  await makeCommitment(db.db, { teamId: team, ownerId: PEOPLE.ann.id, text: 'Ann private commitment', now: now.current });
+  await makeCommitment(await scopeOf(db.db, team, PEOPLE.raj.id, [], now.current), { text: 'Raj private commitment' });
+  await makeCommitment(await scopeOf(db.db, team, PEOPLE.mia.id, [], now.current), { text: 'Mia private commitment' });
+  await makeCommitment(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { text: 'Ann private commitment' });
   await db.db.insertInto('flag').values({ team_id: team, person_id: PEOPLE.raj.id, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', org_factors: null, closed_by: null, closed_at: null }).execute();
   await evaluateFlags(db.db, team, now.current);
 });

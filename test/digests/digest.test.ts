@@ -1,4 +1,5 @@
 import { setGoal } from '../../src/accountability/goals';
+import { scopeOf } from '../../src/org/policy';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import { buildDigest, recurringPhrases } from '../../src/digests/figures';
 import { scheduledDay } from '../../src/digests/settings';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await db.db.insertInto('flag').values({ team_id: app.teamId, person_id: PEOPLE.mia.id, rule: 'missed_in_a_row', detail: 'x', raised_at: new Date('2026-11-25T12:00:00Z'), org_factors: null, closed_by: null, closed_at: null }).execute();
   // Goals: Raj 60 and Mia 30 of 100 calls this month by 29 November; a December figure must not count.
   for (const [id, value] of [[PEOPLE.raj.id, 60], [PEOPLE.mia.id, 30]] as const) {
-    await setGoal(db.db, { teamId: app.teamId, actorId: PEOPLE.ann.id, draft: { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' }, admins: [], now: now.current });
+    await setGoal(await scopeOf(db.db, app.teamId, PEOPLE.ann.id, [], now.current), { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' });
     await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: id, goal_name: 'Calls', value, recorded_on: '2026-11-27', source: 'import', source_ref: null }).execute();
     await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: id, goal_name: 'Calls', value: 99, recorded_on: '2026-12-01', source: 'import', source_ref: null }).execute();
   }

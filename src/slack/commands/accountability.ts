@@ -25,7 +25,7 @@ export const commit = subcommand<{ text: string; by?: string }>({
     if (!text) return refuse('Say what you commit to, like `/cascade commit call every open opportunity by 2026-12-04`.');
     return { text, ...(by ? { by } : {}) };
   },
-  run: async ({ deps, caller, scope }, a) => commitmentMadeReply(await makeCommitment(deps.db, { teamId: caller.teamId, ownerId: caller.userId, text: a.text, by: a.by, now: deps.clock.now() })),
+  run: async ({ deps, caller, scope }, a) => commitmentMadeReply(await makeCommitment(scope, a)),
 });
 
 export const commitments = subcommand<{ userId?: string }>({
@@ -35,7 +35,7 @@ export const commitments = subcommand<{ userId?: string }>({
   allowed: 'everyone',
   parse: optionalPerson,
   run: async ({ deps, caller, scope }, a) =>
-    commitmentsReply(await listCommitments(deps.db, caller.teamId, caller.userId, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId),
+    commitmentsReply(await listCommitments(scope, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId),
 });
 
 export const done = subcommand<{ id: number }>({
@@ -49,7 +49,7 @@ export const done = subcommand<{ id: number }>({
     if (!Number.isInteger(id) || rest.length > 1) return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.');
     return { id };
   },
-  run: async ({ deps, caller, scope }, a) => commitmentDoneReply(await markDone(deps.db, caller.teamId, caller.userId, a.id, deps.clock.now())),
+  run: async ({ deps, caller, scope }, a) => commitmentDoneReply(await markDone(scope, a.id)),
 });
 
 interface GoalSetArgs {
@@ -83,15 +83,7 @@ export const goalSet = subcommand<GoalSetArgs>({
     return { userId: who.id, scope, name, target, unit, period };
   },
   run: async ({ deps, caller, scope }, a) =>
-    goalSetReply(
-      await setGoal(deps.db, {
-        teamId: caller.teamId,
-        actorId: caller.userId,
-        draft: { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period },
-        admins: deps.admins,
-        now: deps.clock.now(),
-      }),
-    ),
+    goalSetReply(await setGoal(scope, { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period })),
 });
 
 export const progress = subcommand<{ name: string; value: string }>({
@@ -113,7 +105,7 @@ export const goals = subcommand<{ userId?: string }>({
   about: 'goals with attainment and pace (yours, or of someone below you)',
   allowed: 'everyone',
   parse: optionalPerson,
-  run: async ({ deps, caller, scope }, a) => goalsReply(await goalsOf(deps.db, caller.teamId, caller.userId, a.userId ?? caller.userId, deps.clock.now())),
+  run: async ({ caller, scope }, a) => goalsReply(await goalsOf(scope, a.userId ?? caller.userId)),
 });
 
 export const flags = subcommand({
@@ -122,7 +114,7 @@ export const flags = subcommand({
   about: 'open flags about people below you',
   allowed: 'leaders',
   parse: none('flags'),
-  run: async ({ deps, caller, scope }) => flagsReply(await flagsBelow(deps.db, caller.teamId, caller.userId)),
+  run: async ({ deps, caller, scope }) => flagsReply(await flagsBelow(scope)),
 });
 
 const CLOSE_USAGE = 'Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.';
@@ -138,7 +130,7 @@ export const flagClose = subcommand<{ id: number; answer: string }>({
     if (!Number.isInteger(id)) return refuse(CLOSE_USAGE);
     return { id, answer: rest.slice(1).map(describe).join(' ').trim() };
   },
-  run: async ({ deps, caller, scope }, a) => flagClosedReply(await closeFlag(deps.db, { teamId: caller.teamId, actorId: caller.userId, id: a.id, orgFactors: a.answer, now: deps.clock.now() })),
+  run: async ({ deps, caller, scope }, a) => flagClosedReply(await closeFlag(scope, { id: a.id, orgFactors: a.answer })),
 });
 
 export const flagRules = subcommand({

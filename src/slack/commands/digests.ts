@@ -35,16 +35,7 @@ export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: 
     return refuse('Name the channel with #, picked from Slack’s list so it becomes a link.');
   },
   run: async ({ deps, caller, scope }, a) => {
-    const set = await setDigestChannel(deps.db, {
-      teamId: caller.teamId,
-      actorId: caller.userId,
-      scope: a.scope,
-      channelId: a.channelId,
-      admins: deps.admins,
-      now: deps.clock.now(),
-      leaderId: a.leaderId,
-      checkChannel: (id) => ensureInChannel(caller.client, id),
-    });
+    const set = await setDigestChannel(scope, { ...a, checkChannel: (id) => ensureInChannel(caller.client, id) });
     return { text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.` };
   },
 });
@@ -67,7 +58,7 @@ export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekl
     return { scope, frequency, weekday, localTime: time.padStart(5, '0') };
   },
   run: async ({ deps, caller, scope }, a) => {
-    const set = await setDigestSchedule(deps.db, { teamId: caller.teamId, actorId: caller.userId, ...a, admins: deps.admins, now: deps.clock.now() });
+    const set = await setDigestSchedule(scope, a);
     const day = WEEKDAYS[set.weekday]!;
     return { text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.` };
   },
@@ -86,7 +77,7 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
   allowed: 'everyone',
   parse: scopeOnly,
   run: async ({ deps, caller, scope }, a) => {
-    const target = await previewTarget(deps.db, { teamId: caller.teamId, actorId: caller.userId, scope: a.scope, admins: deps.admins, now: deps.clock.now() });
+    const target = await previewTarget(scope, a.scope);
     return digestMessage(await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous }));
   },
 });
@@ -96,9 +87,9 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
  * never posts it again) and goes out through the same handler as a scheduled one, chart included.
  */
 async function postDigestNow({ deps, caller, scope: asker }: CommandContext, scope: DigestScope) {
-  const { db, clock, admins } = deps;
-  const now = clock.now();
-  const target = await previewTarget(db, { teamId: caller.teamId, actorId: caller.userId, scope, admins, now });
+  const { db, clock } = deps;
+  const now = asker.now;
+  const target = await previewTarget(asker, scope);
   if (scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(asker, 'post this digest now');
   const channel = await digestChannel(db, caller.teamId, scope, target.ownerId);
   if (!channel || channel === 'dm') return { text: `The ${scope} digest has no channel yet: set one with \`/cascade digest channel ${scope} #channel\`.` };
@@ -147,7 +138,7 @@ export const exportCommand = subcommand<{ from?: string; to?: string }>({
     const today = deps.clock.now().toISOString().slice(0, 10);
     const from = a.from ?? addDays(today, -90);
     const to = a.to ?? today;
-    const { kind, files } = await exportFor(deps.db, { teamId: caller.teamId, actorId: caller.userId, admins: deps.admins, from, to });
+    const { kind, files } = await exportFor(scope, { from, to });
     const what = kind === 'figures' ? 'the organisation’s figures, week by week (you are outside the chain, so no one’s answers or names)' : 'your own rows and those of the people below you, plus answers their authors shared';
     const dm = await caller.client.conversations.open({ users: caller.userId });
     await caller.client.filesUploadV2({

@@ -14,10 +14,10 @@ export const status = subcommand({
   about: 'your next check-ins and anything unanswered',
   allowed: 'everyone',
   parse: none('status'),
-  run: async ({ deps, caller }) => {
+  run: async ({ deps, caller, scope }) => {
     const now = deps.clock.now();
-    const mine = await myStatus(deps.db, caller.teamId, caller.userId, now);
-    return statusReply(mine, now, await whereYouStand(deps.db, caller.teamId, caller.userId, deps.admins, now, { team: false }));
+    const mine = await myStatus(scope);
+    return statusReply(mine, now, await whereYouStand(scope, { team: false }));
   },
 });
 
@@ -27,10 +27,10 @@ export const checkin = subcommand({
   about: 'answer your open check-in now',
   allowed: 'everyone',
   parse: none('checkin'),
-  run: async ({ deps, caller }) => {
+  run: async ({ deps, caller, scope }) => {
     const { db } = deps;
     const now = deps.clock.now();
-    const mine = await myStatus(db, caller.teamId, caller.userId, now);
+    const mine = await myStatus(scope);
     const ctx = mine.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ?? mine.open.find((c) => c.status === 'answered');
     if (!ctx) return nothingToAnswerReply(mine);
     const questions = await questionsToAsk(db, ctx);
@@ -47,9 +47,9 @@ export const team = subcommand<{ userId?: string }>({
   about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)",
   allowed: 'everyone',
   parse: optionalPerson,
-  run: async ({ deps, caller }, a) => {
-    if (a.userId) return personCheckinsReply(await personCheckins(deps.db, caller.teamId, caller.userId, a.userId));
-    return teamReply(await teamOverview(deps.db, caller.teamId, caller.userId, deps.clock.now()));
+  run: async ({ deps, caller, scope }, a) => {
+    if (a.userId) return personCheckinsReply(await personCheckins(scope, a.userId));
+    return teamReply(await teamOverview(scope));
   },
 });
 
@@ -87,9 +87,9 @@ export const pause = subcommand<PauseArgs>({
   allowed: 'everyone',
   refreshesHome: true,
   parse: parsePause,
-  run: async ({ deps, caller }, a) => {
+  run: async ({ deps, caller, scope }, a) => {
     const userId = a.userId ?? caller.userId;
-    const person = await setPause(deps.db, { teamId: caller.teamId, actorId: caller.userId, userId, until: a.until, now: deps.clock.now(), admins: deps.admins });
+    const person = await setPause(scope, { userId, until: a.until });
     return pauseReply(person, userId === caller.userId);
   },
 });
