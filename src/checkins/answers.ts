@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Scope } from '../org/policy';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
@@ -87,11 +88,11 @@ export async function answersOf(db: Kysely<Database>, checkinId: number): Promis
 }
 
 /** A check-in the person may answer now: their own, and its window open. */
-export async function answerableCheckin(db: Kysely<Database>, checkinId: number, userId: string, now: Date): Promise<CheckinContext> {
-  const ctx = await checkinContext(db, checkinId);
-  if (!ctx) throw notFound('That check-in no longer exists.');
-  if (ctx.personId !== userId) throw notAllowed('This check-in belongs to someone else.');
-  if (ctx.status === 'missed' || ctx.status === 'skipped' || ctx.closesAt <= now) throw invalid('This check-in has closed; the next one will come at its usual time.');
+export async function answerableCheckin(scope: Scope, checkinId: number): Promise<CheckinContext> {
+  const ctx = await checkinContext(scope.db, checkinId);
+  if (!ctx || ctx.teamId !== scope.teamId) throw notFound('That check-in no longer exists.');
+  if (ctx.personId !== scope.actor.id) throw notAllowed('This check-in belongs to someone else.');
+  if (ctx.status === 'missed' || ctx.status === 'skipped' || ctx.closesAt <= scope.now) throw invalid('This check-in has closed; the next one will come at its usual time.');
   return ctx;
 }
 
@@ -122,10 +123,9 @@ export function validateAnswers(questions: readonly Question[], raw: RawAnswers)
  * submission inside the window replaces the answers; the same request delivered twice stores them once.
  */
 export async function submitAnswers(
-  db: Kysely<Database>,
-  input: {
+  scope: Scope,
+  request: {
     checkinId: number;
-    userId: string;
     questions: readonly Question[];
     raw: RawAnswers;
     shared?: readonly number[];
@@ -133,10 +133,11 @@ export async function submitAnswers(
     reviews?: readonly { id: number; outcome: ReviewOutcome | null; note: string | null }[];
     /** A date picked for the new commitment (otherwise: the next check-in). */
     due?: string | null;
-    now: Date;
   },
 ): Promise<CheckinContext> {
-  const ctx = await answerableCheckin(db, input.checkinId, input.userId, input.now);
+  const { db } = scope;
+  const input = { ...request, now: scope.now };
+  const ctx = await answerableCheckin(scope, input.checkinId);
   const errors = validateAnswers(input.questions, input.raw);
   if (Object.keys(errors).length > 0) throw invalid(Object.values(errors)[0]!);
   const owner = await getPerson(db, ctx.teamId, ctx.personId);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import type { Database } from '../db/types';
 import { invalid, notFound } from '../errors';
@@ -19,8 +20,9 @@ export type SkipReason = keyof typeof SKIP_REASONS;
  * Snooze a prompt until the same time tomorrow: the one reminder moves there (it becomes the nudge).
  * Refused when the window closes before then, so that snoozing never turns into missing.
  */
-export async function snoozeCheckin(db: Kysely<Database>, checkinId: number, userId: string, now: Date): Promise<CheckinContext> {
-  const ctx = await answerableCheckin(db, checkinId, userId, now);
+export async function snoozeCheckin(scope: Scope, checkinId: number): Promise<CheckinContext> {
+  const { db, now } = scope;
+  const ctx = await answerableCheckin(scope, checkinId);
   if (ctx.status === 'answered') throw invalid('Your answers are already in: there is nothing to snooze.');
   const until = new Date(now.getTime() + SNOOZE_MS);
   if (until >= ctx.closesAt) throw invalid('This check-in closes before tomorrow, so it cannot be snoozed: answer it now, or skip it.');
@@ -33,11 +35,10 @@ export async function snoozeCheckin(db: Kysely<Database>, checkinId: number, use
 }
 
 /** Skip a check-in with a reason; what was still queued for it (its reminder) is cancelled. */
-export async function skipCheckin(
-  db: Kysely<Database>,
-  input: { checkinId: number; userId: string; reason: SkipReason; note?: string; now: Date },
-): Promise<CheckinContext> {
-  const ctx = await answerableCheckin(db, input.checkinId, input.userId, input.now);
+export async function skipCheckin(scope: Scope, request: { checkinId: number; reason: SkipReason; note?: string }): Promise<CheckinContext> {
+  const { db } = scope;
+  const input = { ...request, now: scope.now };
+  const ctx = await answerableCheckin(scope, input.checkinId);
   if (ctx.status === 'answered') throw invalid('Your answers are already in: a check-in you answered cannot be skipped.');
   const note = input.note?.trim();
   const reason = SKIP_REASONS[input.reason] + (note ? `: ${note.slice(0, 200)}` : '');

@@ -178,7 +178,7 @@ async function answer(deps: SeedDeps, checkinId: number, userId: string, now: Da
   const reviews = (await commitmentsToReview(deps.db, ctx)).map((m) => ({ id: m.id, outcome: pick(r, ['done', 'done', 'partly', 'not_yet'] as const), note: null }));
   const shared = questions.filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.intent === 'methodology' && r() < 0.4).map((q) => q.id);
   try {
-    const answered = await submitAnswers(deps.db, { checkinId, userId, questions, raw, shared, reviews, now });
+    const answered = await submitAnswers(await scopeOf(deps.db, ctx.teamId, userId, [], now), { checkinId, questions, raw, shared, reviews });
     // As the answer window's listener does: the prompt is edited in place to say the answers are in.
     if (answered.mode === 'individual' && answered.channelId && answered.messageTs) {
       await deps.messenger.update(answered.channelId, answered.messageTs, promptMessage(answered, await execNumbersFor(deps.db, answered)));

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
+import { scopeOf, type Scope } from '../org/policy';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
 import type { Clock } from '../time/clock';
+
+/** The request's scope for the person acting in Slack (a button, a window, a command). */
+export function scopeFor(deps: SlackDeps, teamId: string, userId: string): Promise<Scope> {
+  return scopeOf(deps.db, teamId, userId, deps.admins, deps.clock.now());
+}
 
 /** What every listener may use; passed explicitly, never imported as a singleton. */
 export interface SlackDeps {

@@ -1,4 +1,5 @@
 import { questionsFor, submitAnswers } from '../../src/checkins/answers';
+import { scopeOf } from '../../src/org/policy';
 import { checkinContext } from '../../src/checkins/context';
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
@@ -46,7 +47,7 @@ async function answer(userId: string, occurrence: string, promise: string | null
   const raw = Object.fromEntries(
     questions.map((q) => [q.id, q.kind === 'commitment' ? (promise ?? '') : q.kind === 'rating_1_5' ? '3' : q.kind === 'number' ? '4' : q.kind === 'yes_no' ? 'yes' : 'Steady week']),
   );
-  await submitAnswers(db.db, { checkinId: ctx.id, userId, questions, raw, reviews: reviews.map((r) => ({ ...r, note: null })), now: now.current });
+  await submitAnswers(await scopeOf(db.db, app.teamId, userId, [], now.current), { checkinId: ctx.id, questions, raw, reviews: reviews.map((r) => ({ ...r, note: null })) });
 }
 
 const commitment = (text: string) => db.db.selectFrom('commitment').selectAll().where('text', '=', text).executeTakeFirstOrThrow();

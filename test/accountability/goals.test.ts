@@ -1,4 +1,5 @@
 import { questionsFor, submitAnswers } from '../../src/checkins/answers';
+import { scopeOf } from '../../src/org/policy';
 import { checkinContext } from '../../src/checkins/context';
 import { importGoals, pastAttainments, importProgress, paceBar, standingOf } from '../../src/accountability/goals';
 import { evaluateFlags } from '../../src/accountability/flags';
@@ -89,8 +90,8 @@ describe('Goals and progress', () => {
     const questions = await questionsFor(db.db, ctx);
     const tied = questions.find((q) => q.goal_name === 'New pipeline')!;
     const raw = Object.fromEntries(questions.map((q) => [q.id, q === tied ? '160000' : q.kind === 'rating_1_5' ? '4' : 'Fine']));
-    await submitAnswers(db.db, { checkinId: ctx.id, userId: PEOPLE.raj.id, questions, raw, now: now.current });
-    await submitAnswers(db.db, { checkinId: ctx.id, userId: PEOPLE.raj.id, questions, raw: { ...raw, [tied.id]: '165000' }, now: now.current });
+    await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw });
+    await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw: { ...raw, [tied.id]: '165000' } });
     const raj = await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current);
     expect(raj).toMatchObject({ value: 165000, attainment: 0.66 });
     expect(await db.db.selectFrom('progress').select('source').where('person_id', '=', PEOPLE.raj.id).where('source', '=', 'checkin').execute()).toHaveLength(1);

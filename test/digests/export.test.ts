@@ -1,4 +1,5 @@
 import { exportCsv, neutralize } from '../../src/digests/export';
+import { scopeOf } from '../../src/org/policy';
 import { parseCsv } from '../../src/org/csv';
 import { tick } from '../../src/scheduler/tick';
 import { submitAnswers, questionsFor } from '../../src/checkins/answers';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const questions = await questionsFor(db.db, ctx);
   const texts = questions.filter((q) => q.kind === 'text' || q.kind === 'long_text' || q.kind === 'commitment');
   const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '2' : q.kind === 'number' ? '-3' : q.kind === 'yes_no' ? 'no' : NASTY[texts.indexOf(q) % NASTY.length]!]));
-  await submitAnswers(db.db, { checkinId: ctx.id, userId: PEOPLE.raj.id, questions, raw, now: now.current });
+  await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw });
 });
 
 afterAll(() => fixture?.stop());

@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { scopeOf } from '../../src/org/policy';
 import { instantOf } from '../../src/time/calendar';
 import { deliveryHandlers } from '../../src/slack/deliveries';
 import { submitAnswers, questionsFor } from '../../src/checkins/answers';
@@ -123,7 +124,7 @@ beforeAll(async () => {
       const ctx = (await checkinContext(db.db, s.checkinId!))!;
       const questions = await questionsFor(db.db, ctx);
       const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '7' : q.kind === 'yes_no' ? 'yes' : `${byId.get(userId)!.name} on ${ctx.occurrence}`]));
-      await submitAnswers(db.db, { checkinId: ctx.id, userId, questions, raw, now: clock });
+      await submitAnswers(await scopeOf(db.db, TEAM, userId, [], clock), { checkinId: ctx.id, questions, raw });
     }
   }
   // A month of half-hour ticks: generous, so that a machine busy with other work still gets through it.

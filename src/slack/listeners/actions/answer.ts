@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { scopeFor } from '../../deps';
 import { slackText } from '../../blocks/text';
 import { answerableCheckin, answersOf, questionsByIds, questionsToAsk, submitAnswers, validateAnswers } from '../../../checkins/answers';
 import { readId, UserError } from '../../../errors';
@@ -19,7 +20,7 @@ type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 export const answerCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const ctx = await answerableCheckin(deps.db, await checkinOfButton(deps, action.value, body.user.id), body.user.id, deps.clock.now());
+    const ctx = await answerableCheckin(await scopeFor(deps, body.team?.id ?? '', body.user.id), await checkinOfButton(deps, action.value, body.user.id));
     const questions = await questionsToAsk(deps.db, ctx);
     const previous = await answersOf(deps.db, ctx.id);
     const reviews = await commitmentsToReview(deps.db, ctx);
@@ -56,15 +57,13 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     return;
   }
   try {
-    const ctx = await submitAnswers(deps.db, {
+    const ctx = await submitAnswers(await scopeFor(deps, body.team?.id ?? view.team_id, body.user.id), {
       checkinId: metadata.checkinId,
-      userId: body.user.id,
       questions: all,
       raw,
       shared: readSharedState(state),
       reviews: readReviewState(state, metadata.commitmentIds ?? []),
       due: readDueState(state),
-      now,
     });
     await ack();
     if (ctx.mode === 'individual' && ctx.channelId && ctx.messageTs) {

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { scopeFor } from '../../deps';
 import { slackText } from '../../blocks/text';
 import { answerableCheckin } from '../../../checkins/answers';
 import type { CheckinContext } from '../../../checkins/context';
@@ -24,7 +25,7 @@ async function editPrompt(deps: SlackDeps, client: ButtonArgs['client'], ctx: Ch
 export const snoozeCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const ctx = await snoozeCheckin(deps.db, readId(action.value, 'check-in'), body.user.id, deps.clock.now());
+    const ctx = await snoozeCheckin(await scopeFor(deps, body.team?.id ?? '', body.user.id), readId(action.value, 'check-in'));
     await editPrompt(deps, client, ctx);
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'snooze', user: body.user.id });
@@ -36,7 +37,7 @@ export const snoozeCheckInAction = (deps: SlackDeps) => async ({ ack, action, bo
 export const skipCheckInAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const ctx = await answerableCheckin(deps.db, readId(action.value, 'check-in'), body.user.id, deps.clock.now());
+    const ctx = await answerableCheckin(await scopeFor(deps, body.team?.id ?? '', body.user.id), readId(action.value, 'check-in'));
     await client.views.open({ trigger_id: body.trigger_id, view: skipModal(ctx) });
   } catch (err) {
     const reply = failureReply(err, deps.log, { action: 'skip', user: body.user.id });
@@ -61,7 +62,7 @@ export const submitSkipView = (deps: SlackDeps) => async ({ ack, view, body, cli
   }
   const note = values[ids.noteBlock]?.[ids.noteInput]?.value as string | undefined;
   try {
-    const ctx = await skipCheckin(deps.db, { checkinId, userId: body.user.id, reason: reason as SkipReason, note: note ?? undefined, now: deps.clock.now() });
+    const ctx = await skipCheckin(await scopeFor(deps, body.team?.id ?? view.team_id, body.user.id), { checkinId, reason: reason as SkipReason, note: note ?? undefined });
     await ack();
     if (reason === 'not_my_leader') deps.log.info({ checkin: ctx.id, person: ctx.personId, leader: ctx.leaderId }, 'a member says this is no longer their leader');
     await editPrompt(deps, client, ctx);
