@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { whereYouStand } from '../accountability/standing';
-import { scopeOf } from '../org/policy';
+import { scopeFor } from './deps';
 import { homeView } from './blocks/home';
 import type { SlackDeps } from './deps';
 
@@ -11,7 +11,7 @@ import type { SlackDeps } from './deps';
 export async function publishHome(deps: SlackDeps, client: webApi.WebClient, teamId: string, userIds: readonly string[]): Promise<void> {
   for (const userId of new Set(userIds)) {
     try {
-      const view = homeView(await whereYouStand(await scopeOf(deps.db, teamId, userId, deps.admins, deps.clock.now())));
+      const view = homeView(await whereYouStand(await scopeFor(deps, teamId, userId)));
       await client.views.publish({ user_id: userId, view });
     } catch (err) {
       deps.log.warn({ err, user: userId }, 'could not publish App Home');

@@ -4,7 +4,7 @@ import { homeChanges, parseCommand, runCommand } from '../../commands';
 import type { SlackDeps } from '../../deps';
 import { publishHome } from '../../home';
 import { failureReply } from '../reply';
-import { scopeOf } from '../../../org/policy';
+import { scopeFor } from '../../deps';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -14,7 +14,7 @@ export const cascadeCommand = (deps: SlackDeps) => async ({ ack, command, respon
   const parsed = parseCommand(command.text ?? '');
   let reply: Reply | null;
   try {
-    const scope = await scopeOf(deps.db, command.team_id, command.user_id, deps.admins, deps.clock.now());
+    const scope = await scopeFor(deps, command.team_id, command.user_id);
     reply = await runCommand({ deps, scope, caller: { teamId: command.team_id, userId: command.user_id, triggerId: command.trigger_id, client } }, parsed);
   } catch (err) {
     reply = failureReply(err, deps.log, { command: parsed.kind, user: command.user_id });

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { slackText } from '../../blocks/text';
 import { UserError } from '../../../errors';
-import { requireAdmin, scopeOf } from '../../../org/policy';
+import { requireAdmin } from '../../../org/policy';
+import { scopeFor } from '../../deps';
 import { describeImport, importOrgChart, parseOrgCsv } from '../../../org/import';
 import { orgImportProgressView, orgImportResultView } from '../../blocks/org-import';
 import type { SlackDeps } from '../../deps';
@@ -23,7 +24,7 @@ export const submitOrgImportView = (deps: SlackDeps) => async ({ ack, view, body
   const dryRun = (values[ids.optionsBlock]?.[ids.dryRunInput]?.selected_options ?? []).some((o) => o.value === ids.dryRunValue);
 
   try {
-    await requireAdmin(await scopeOf(deps.db, teamId, userId, deps.admins, deps.clock.now()), 'import the org chart');
+    await requireAdmin(await scopeFor(deps, teamId, userId), 'import the org chart');
   } catch (err) {
     if (err instanceof UserError) return ack({ response_action: 'errors', errors: { [ids.csvBlock]: slackText(err.message) } });
     throw err;
