@@ -1,5 +1,5 @@
 import { listCadences } from '../../calendar/upcoming';
-import { ensureWorkspaceDefaults, updateCadence, type CadenceChanges } from '../../checkins/cadences';
+import { updateCadence, type CadenceChanges } from '../../checkins/cadences';
 import { addQuestion, editQuestion, listQuestions, QUESTION_INTENTS, QUESTION_KINDS, retireQuestion, type QuestionDraft } from '../../checkins/questions';
 import { requireAdmin } from '../../org/policy';
 import { WEEKDAYS } from '../../time/calendar';
@@ -18,7 +18,6 @@ export const cadenceList = subcommand({
   allowed: 'everyone',
   parse: (rest) => (rest.length ? unexpected(rest) : {}),
   run: async ({ deps, caller, scope }) => {
-    await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return cadenceListReply(await listCadences(deps.db, caller.teamId));
   },
 });
@@ -87,7 +86,6 @@ export const cadenceSet = subcommand<{ key: string; changes: CadenceChanges }>({
   parse: parseCadenceSet,
   run: async ({ deps, caller, scope }, a) => {
     await requireAdmin(scope, 'change cadences');
-    await ensureWorkspaceDefaults(deps.db, caller.teamId);
     if (a.changes.channelId) await ensureInChannel(caller.client, a.changes.channelId);
     return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes));
   },
@@ -106,7 +104,6 @@ export const questionsList = subcommand<{ level?: string }>({
     return level ? { level } : {};
   },
   run: async ({ deps, caller, scope }, a) => {
-    await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return questionsListReply(await listQuestions(deps.db, caller.teamId, a.level));
   },
 });
@@ -169,7 +166,6 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
   },
   run: async ({ deps, caller, scope }, a) => {
     await requireAdmin(scope, 'reword questions');
-    await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return questionChangedReply('Reworded', await editQuestion(deps.db, caller.teamId, a.id, a.text));
   },
 });
@@ -188,7 +184,6 @@ export const questionsRetire = subcommand<{ id: number }>({
   },
   run: async ({ deps, caller, scope }, a) => {
     await requireAdmin(scope, 'retire questions');
-    await ensureWorkspaceDefaults(deps.db, caller.teamId);
     return questionChangedReply('Retired', await retireQuestion(deps.db, caller.teamId, a.id));
   },
 });
