@@ -66,7 +66,7 @@ describe('cascade start', () => {
       DATA_DIR: data,
       PORT: String(port),
       DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none',
-      SANDBOX_HISTORY_DAYS: '3',
+      SANDBOX_HISTORY_DAYS: '1',
       ...(own ? { SANDBOX_DATABASE_URL: own.url! } : {}),
     });
     try {

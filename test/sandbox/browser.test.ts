@@ -43,8 +43,9 @@ beforeAll(async () => {
   // The sandbox's embedded database, already migrated (global setup's dump), to spare a fresh initdb.
   const dump = process.env[PGLITE_DUMP_ENV];
   if (dump) await (await openDatabase({ dataDir: join(dir, 'sandbox', 'db'), loadDataDir: new Blob([readFileSync(dump)]) })).close();
-  // A week of history: the last complete week has its digest and chart, and it seeds quicker than six.
-  const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '8' }, { requireSlack: false });
+  // Four days of history (from Thursday): the week before has answers, so its digest (posted on Monday
+  // afternoon, as the clock moves) has figures and a chart; and it seeds quicker than six weeks.
+  const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '4' }, { requireSlack: false });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   sandbox = await startSandbox(result.config, { log: createLog({ level: 'warn', destination: new LogCapture() }), start: START });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
