@@ -157,25 +157,7 @@ async function start(io: Io): Promise<number> {
     log.fatal({ err }, 'Cascade failed to start');
     return 1;
   }
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      // Whatever happens, the process is gone within 5 seconds.
-      setTimeout(() => {
-        log.error('shutdown took longer than 5 s; exiting anyway');
-        process.exit(1);
-      }, 5000).unref();
-      running.stop().then(
-        () => resolve(0),
-        (err) => {
-          log.error({ err }, 'error while shutting down');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
+  return untilSignal(log, () => running.stop());
 }
 
 /** Waits for SIGTERM or SIGINT, then stops what runs; whatever happens, the process is gone within 5 seconds. */

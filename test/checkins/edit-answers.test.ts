@@ -1,26 +1,20 @@
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
-import { pressButton, viewSubmission, type TestApp } from '../support/app';
-import { startFixture, tickDeps, type Fixture } from '../support/cascade';
-import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { pressButton, viewSubmission } from '../support/app';
+import { tickDeps, useFixture } from '../support/cascade';
 import { PEOPLE } from '../support/org-fixture';
 
 const now = { current: new Date('2026-11-23T04:30:00Z') };
-let fixture: Fixture;
-let app: TestApp;
-let slack: SlackStandIn;
+
+const fixture = useFixture({ now });
 
 beforeAll(async () => {
-  fixture = await startFixture({ now });
-  ({ app, slack } = fixture);
-  await tick(tickDeps(fixture.db, slack, app.log), now.current);
+  await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current);
 });
 
-afterAll(() => fixture?.stop());
-
 async function openWindow(checkinId: number, id: string): Promise<{ view: any; ids: number[] }> {
-  await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.prompt.answer, value: String(checkinId), id });
-  const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-${id}` });
+  await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.raj.id, actionId: IDS.prompt.answer, value: String(checkinId), id });
+  const [open] = await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-${id}` });
   const view = open!.args.view;
   return { view, ids: (JSON.parse(view.private_metadata) as { questionIds: number[] }).questionIds };
 }
@@ -35,9 +29,9 @@ describe('Editing answers keeps the questions', () => {
     const questions = await fixture.db.db.selectFrom('question').select(['id', 'kind']).where('id', 'in', first.ids).execute();
     const kindOf = new Map(questions.map((q) => [q.id, q.kind]));
     const values = Object.fromEntries(first.ids.map((id) => [`${IDS.answer.blockPrefix}${id}`, { value: value(kindOf.get(id)!, `Answer to ${id}`) }]));
-    const res = await app.interaction(viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: first.view.private_metadata, values }));
+    const res = await fixture.app.interaction(viewSubmission(fixture.app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: first.view.private_metadata, values }));
     expect(res.status).toBe(200);
-    await slack.waitFor('chat.update', { where: (c) => c.args.channel === `D${PEOPLE.raj.id}` });
+    await fixture.slack.waitFor('chat.update', { where: (c) => c.args.channel === `D${PEOPLE.raj.id}` });
 
     const again = await openWindow(row.id, 'again');
     expect(again.ids).toEqual(first.ids);
@@ -47,8 +41,8 @@ describe('Editing answers keeps the questions', () => {
     for (const b of texts) expect(b.element.initial_value).toBe(`Answer to ${b.block_id.slice(IDS.answer.blockPrefix.length)}`);
 
     // /cascade checkin opens the same window too.
-    await app.command(PEOPLE.raj.id, 'checkin', { triggerId: 'trigger-typed' });
-    const [typed] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-typed' });
+    await fixture.app.command(PEOPLE.raj.id, 'checkin', { triggerId: 'trigger-typed' });
+    const [typed] = await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-typed' });
     expect(JSON.parse(typed!.args.view.private_metadata).questionIds).toEqual(first.ids);
   });
 });

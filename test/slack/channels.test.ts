@@ -2,64 +2,57 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
-import type { TestApp } from '../support/app';
-import { startFixture, type Fixture } from '../support/cascade';
-import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { useFixture } from '../support/cascade';
 import { PEOPLE } from '../support/org-fixture';
 
 const now = { current: new Date('2026-11-30T13:00:00Z') };
-let fixture: Fixture;
-let app: TestApp;
-let slack: SlackStandIn;
+
+const fixture = useFixture({ now });
 
 beforeAll(async () => {
-  fixture = await startFixture({ now });
-  ({ app, slack } = fixture);
-  await ensureWorkspaceDefaults(fixture.db.db, app.teamId);
+  await ensureWorkspaceDefaults(fixture.db.db, fixture.app.teamId);
 });
 
-afterAll(() => fixture?.stop());
+beforeEach(() => fixture.slack.reset());
 
-beforeEach(() => slack.reset());
-
-const say = async (userId: string, text: string) => (await app.reply((await app.command(userId, text)).responseId)).text;
+const say = async (userId: string, text: string) => (await fixture.app.reply((await fixture.app.command(userId, text)).responseId)).text;
 const orgChannel = async () => (await fixture.db.db.selectFrom('digest_setting').select('channel_id').where('scope', '=', 'org').executeTakeFirst())?.channel_id ?? null;
 
 describe('Channels that work', () => {
   test('When an admin sets a public channel for a digest, then Cascade joins it first, so that charts can be uploaded there', async () => {
     expect(await say(PEOPLE.admin.id, 'digest channel org <#CSALES|sales-leaders>')).toBe('The org digest goes to <#CSALES>.');
-    expect(slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['CSALES']);
+    expect(fixture.slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['CSALES']);
     expect(await orgChannel()).toBe('CSALES');
   });
 
   test('When the channel is private and Cascade was not invited, or archived, then the admin is told what to do and nothing is stored', async () => {
-    slack.onNext('conversations.join', { error: 'channel_not_found' });
+    fixture.slack.onNext('conversations.join', { error: 'channel_not_found' });
     expect(await say(PEOPLE.admin.id, 'digest channel org <#GSECRET|leaders>')).toBe('Invite @Cascade to <#GSECRET> first (type `/invite @Cascade` in it), then try again.');
-    slack.onNext('conversations.join', { error: 'is_archived' });
+    fixture.slack.onNext('conversations.join', { error: 'is_archived' });
     expect(await say(PEOPLE.admin.id, 'digest channel org <#COLD|old-leaders>')).toBe('<#COLD> is archived: pick a channel that is in use.');
     expect(await orgChannel()).toBe('CSALES');
     // A private channel Cascade is in: Slack will not "join" it, and that is fine.
-    slack.onNext('conversations.join', { error: 'method_not_supported_for_channel_type' });
+    fixture.slack.onNext('conversations.join', { error: 'method_not_supported_for_channel_type' });
     expect(await say(PEOPLE.admin.id, 'digest channel org <#GINVITED|leaders>')).toBe('The org digest goes to <#GINVITED>.');
   });
 
   test('When someone who may not set the channel tries, then Cascade joins nothing', async () => {
     expect(await say(PEOPLE.raj.id, 'digest channel org <#CRANDOM|random>')).toBe('Only Cascade admins set the org digest.');
-    expect(slack.callsTo('conversations.join')).toHaveLength(0);
+    expect(fixture.slack.callsTo('conversations.join')).toHaveLength(0);
   });
 
   test('When a team cadence gets a channel, then Cascade joins it, or says to invite it', async () => {
-    slack.onNext('conversations.join', { error: 'channel_not_found' });
+    fixture.slack.onNext('conversations.join', { error: 'channel_not_found' });
     expect(await say(PEOPLE.admin.id, 'cadence set president_managers_team team <#GMGRS|managers> on')).toBe('Invite @Cascade to <#GMGRS> first (type `/invite @Cascade` in it), then try again.');
     expect(await say(PEOPLE.admin.id, 'cadence set president_managers_team team <#CMGRS|managers> on')).toContain('Updated.');
-    expect(slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['GMGRS', 'CMGRS']);
+    expect(fixture.slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['GMGRS', 'CMGRS']);
   });
 
   test('When Slack refuses to post a digest now because Cascade left the channel, then the admin is told to invite it, and can post once it is back', async () => {
     await say(PEOPLE.admin.id, 'digest channel org <#CSALES|sales-leaders>');
-    slack.onNext('chat.postMessage', { error: 'not_in_channel' }, (a) => a.channel === 'CSALES');
+    fixture.slack.onNext('chat.postMessage', { error: 'not_in_channel' }, (a) => a.channel === 'CSALES');
     expect(await say(PEOPLE.admin.id, 'digest now org')).toBe('Invite @Cascade to that channel first (type `/invite @Cascade` in it), then try again.');
-    expect(app.logs.lines.some((l) => l.msg === 'a command failed')).toBe(false);
+    expect(fixture.app.logs.lines.some((l) => l.msg === 'a command failed')).toBe(false);
     expect(await say(PEOPLE.admin.id, 'digest now org')).toContain('Posted the org digest for 23 Nov – 29 Nov in <#CSALES>.');
   });
 

@@ -3,24 +3,15 @@ import { importProgress } from '../../src/accountability/goals';
 import type { Question } from '../../src/db/types';
 import { parseOrgCsv } from '../../src/org/import';
 import { IDS } from '../../src/slack/ids';
-import { pressButton, type TestApp } from '../support/app';
-import { startFixture, type Fixture } from '../support/cascade';
-import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { pressButton } from '../support/app';
+import { useFixture } from '../support/cascade';
 import { PEOPLE } from '../support/org-fixture';
 
 const now = { current: new Date('2026-11-18T12:00:00Z') };
-let fixture: Fixture;
-let app: TestApp;
-let slack: SlackStandIn;
 
-beforeAll(async () => {
-  fixture = await startFixture({ now });
-  ({ app, slack } = fixture);
-});
+const fixture = useFixture({ now });
 
-afterAll(() => fixture?.stop());
-
-const say = async (userId: string, text: string) => (await app.reply((await app.command(userId, text)).responseId)).text;
+const say = async (userId: string, text: string) => (await fixture.app.reply((await fixture.app.command(userId, text)).responseId)).text;
 const OURS = /went wrong on our side/;
 
 describe('Sane values only, each refused with a clear message', () => {
@@ -31,7 +22,7 @@ describe('Sane values only, each refused with a clear message', () => {
     expect(await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Pipeline" 1000 USD monthly`)).toContain('Goal set');
     expect(await say(PEOPLE.raj.id, 'progress "Pipeline" 1000000000001')).toBe('Progress can be at most 1,000,000,000,000.');
     const csv = ['person,goal,value,date', `${PEOPLE.raj.id},Pipeline,5000000000000,2026-11-17`, `${PEOPLE.raj.id},Pipeline,5,2101-01-01`].join('\n');
-    expect((await importProgress(fixture.db.db, app.teamId, csv, { dryRun: false, now: now.current })).errors).toEqual([
+    expect((await importProgress(fixture.db.db, fixture.app.teamId, csv, { dryRun: false, now: now.current })).errors).toEqual([
       { line: 2, message: 'progress can be at most 1,000,000,000,000' },
       { line: 3, message: '"2101-01-01" is not a date between 2000 and 2100 (YYYY-MM-DD)' },
     ]);
@@ -61,11 +52,11 @@ describe('Sane values only, each refused with a clear message', () => {
 
   test('When a button carries something that is not a check-in id, then the person is told it no longer exists', async () => {
     for (const [i, value] of ['abc', '99999999999', '-3', ''].entries()) {
-      await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.prompt.answer, value, id: `bad${i}` });
-      const [reply] = await slack.waitFor('response_url', { where: (c) => c.args.id === `bad${i}` });
+      await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.raj.id, actionId: IDS.prompt.answer, value, id: `bad${i}` });
+      const [reply] = await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === `bad${i}` });
       expect(reply!.args.text).toBe('That check-in no longer exists.');
     }
-    expect(app.logs.lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(fixture.app.logs.lines.filter((l) => l.level >= 50)).toEqual([]);
   });
 
   test('When a name is longer than 200 characters or a line holds a NUL byte, then the import names the line and applies nothing', () => {

@@ -53,3 +53,31 @@ export async function startFixture(options: { now: { current: Date }; admins?: s
     },
   };
 }
+
+/**
+ * The fixture for a whole test file: registers its start (beforeAll) and stop (afterAll), and answers with
+ * an object whose `db`, `slack` and `app` are the running fixture's once the tests run.
+ */
+export function useFixture(options: { now: { current: Date }; admins?: string[] }): Fixture {
+  let running: Fixture | undefined;
+  beforeAll(async () => {
+    running = await startFixture(options);
+  });
+  afterAll(() => running?.stop());
+  const get = () => {
+    if (!running) throw new Error('the fixture is used before it started (outside a test?)');
+    return running;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get slack() {
+      return get().slack;
+    },
+    get app() {
+      return get().app;
+    },
+    stop: () => get().stop(),
+  };
+}
