@@ -4,7 +4,7 @@ import { loadConfig, secretsOf, type Config } from '../../src/config';
 import { startCascade, type RunningCascade } from '../../src/index';
 import { createLog, type Log } from '../../src/log';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { signedHeaders } from './sign';
+import { blockActions, eventBody, interactionBody, signedHeaders, slashCommandBody, viewSubmission as slackViewSubmission } from '../../src/slack/stand-in/requests';
 import type { TestDb } from './db';
 import type { Clock } from '../../src/time/clock';
 
@@ -88,21 +88,7 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
     post,
     async command(userId, text, opts = {}) {
       const responseId = `r${++responses}`;
-      const body = new URLSearchParams({
-        token: 'legacy-verification-token',
-        team_id: running.teamId,
-        team_domain: 'cascade-test',
-        channel_id: `D${userId}`,
-        channel_name: 'directmessage',
-        user_id: userId,
-        user_name: userId.toLowerCase(),
-        command: '/cascade',
-        text,
-        api_app_id: 'A0CASCADE',
-        is_enterprise_install: 'false',
-        response_url: slack.responseUrl(responseId),
-        trigger_id: opts.triggerId ?? `trigger-${responseId}`,
-      }).toString();
+      const body = slashCommandBody({ teamId: running.teamId, userId, text, responseUrl: slack.responseUrl(responseId), triggerId: opts.triggerId ?? `trigger-${responseId}` });
       const res = await post(body, 'application/x-www-form-urlencoded');
       return { res, responseId };
     },
@@ -111,20 +97,10 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
       return call!.args as { text: string; blocks?: any[]; response_type?: string };
     },
     interaction(payload) {
-      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      return post(body, 'application/x-www-form-urlencoded');
+      return post(interactionBody(payload), 'application/x-www-form-urlencoded');
     },
     event(event, opts = {}) {
-      const body = JSON.stringify({
-        token: 'legacy-verification-token',
-        team_id: running.teamId,
-        api_app_id: 'A0CASCADE',
-        event,
-        type: 'event_callback',
-        event_id: opts.eventId ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
-        event_time: Math.floor(Date.now() / 1000),
-        authorizations: [{ team_id: running.teamId, user_id: 'UBOT', is_bot: true }],
-      });
+      const body = eventBody({ teamId: running.teamId, event, ...(opts.eventId ? { eventId: opts.eventId } : {}) });
       return post(body, 'application/json');
     },
     stop: () => running.stop(),
@@ -134,25 +110,13 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
 
 /** A view_submission payload for a modal, with its state values as Slack sends them. */
 export function viewSubmission(app: TestApp, userId: string, view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }) {
-  return {
-    type: 'view_submission',
-    team: { id: app.teamId, domain: 'cascade-test' },
-    user: { id: userId, team_id: app.teamId, name: userId.toLowerCase() },
-    api_app_id: 'A0CASCADE',
-    token: 'legacy-verification-token',
-    trigger_id: 'trigger-view',
-    view: {
-      id: view.id ?? 'VSUBMITTED1',
-      team_id: app.teamId,
-      type: 'modal',
-      callback_id: view.callback_id,
-      private_metadata: view.private_metadata ?? '',
-      state: { values: view.values },
-      hash: 'h1',
-      title: { type: 'plain_text', text: 'x' },
-      blocks: [],
-    },
-  };
+  return slackViewSubmission({
+    teamId: app.teamId,
+    userId,
+    triggerId: 'trigger-view',
+    view: { id: view.id ?? 'VSUBMITTED1', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '' },
+    values: view.values,
+  });
 }
 
 /**
@@ -165,17 +129,13 @@ export function pressButton(
   press: { userId: string; actionId: string; value: string; id: string; channelId?: string; blockId?: string },
 ): Promise<Response> {
   const channel = press.channelId ?? `D${press.userId}`;
-  return app.interaction({
-    type: 'block_actions',
-    team: { id: app.teamId },
-    user: { id: press.userId, team_id: app.teamId },
-    api_app_id: 'A0CASCADE',
-    token: 't',
-    trigger_id: `trigger-${press.id}`,
-    response_url: slack.responseUrl(press.id),
-    channel: { id: channel },
-    container: { type: 'message', message_ts: '1', channel_id: channel },
-    message: { ts: '1', text: 'x' },
-    actions: [{ type: 'button', action_id: press.actionId, block_id: press.blockId ?? 'checkin_actions', value: press.value, action_ts: '1' }],
-  });
+  return app.interaction(
+    blockActions({
+      teamId: app.teamId,
+      userId: press.userId,
+      triggerId: `trigger-${press.id}`,
+      message: { channel, ts: '1', responseUrl: slack.responseUrl(press.id) },
+      action: { type: 'button', action_id: press.actionId, block_id: press.blockId ?? 'checkin_actions', value: press.value, action_ts: '1' },
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { blockActions, eventBody, interactionBody, signedHeaders, slashCommandBody, viewSubmission } from './requests';
 import { BLOCK_KIT, blockProblems, viewProblems } from './rules';
 import { Surfaces } from './surfaces';
 
@@ -189,9 +190,7 @@ export class SlackStandIn {
 
   private async deliver(body: string, contentType: string): Promise<Response> {
     if (!this.target) throw new Error('the stand-in is not connected to Cascade');
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', this.target.secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-    return fetch(this.target.url, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature }, body });
+    return fetch(this.target.url, { method: 'POST', headers: { 'content-type': contentType, ...signedHeaders(this.target.secret, body) }, body });
   }
 
   private handles(userId: string, channel: string): { trigger: string; response: string } {
@@ -206,19 +205,7 @@ export class SlackStandIn {
   /** `/cascade <text>` typed by a person, as Slack sends a slash command (with a response_url). */
   async command(userId: string, text: string, channel = `D${userId}`): Promise<number> {
     const { trigger, response } = this.handles(userId, channel);
-    const body = new URLSearchParams({
-      team_id: this.teamId,
-      team_domain: 'cascade',
-      channel_id: channel,
-      user_id: userId,
-      user_name: userId.toLowerCase(),
-      command: '/cascade',
-      text,
-      api_app_id: 'A0CASCADE',
-      is_enterprise_install: 'false',
-      response_url: this.responseUrl(response),
-      trigger_id: trigger,
-    }).toString();
+    const body = slashCommandBody({ teamId: this.teamId, userId, text, channel, responseUrl: this.responseUrl(response), triggerId: trigger });
     const res = await this.deliver(body, 'application/x-www-form-urlencoded');
     await this.settle();
     return res.status;
@@ -238,23 +225,14 @@ export class SlackStandIn {
     if (action.selectedOption !== undefined) element.selected_option = { value: action.selectedOption, text: { type: 'plain_text', text: action.selectedOption } };
     if (action.selectedDate !== undefined) element.selected_date = action.selectedDate;
     const modal = where.viewId ? this.surfaces.modals.get(userId)?.find((m) => m.id === where.viewId) : undefined;
-    const payload = {
-      type: 'block_actions',
-      team: { id: this.teamId, domain: 'cascade' },
-      user: { id: userId, team_id: this.teamId, name: userId.toLowerCase() },
-      api_app_id: 'A0CASCADE',
-      trigger_id: trigger,
-      ...(modal
-        ? { container: { type: 'view', view_id: modal.id }, view: modal.view }
-        : {
-            response_url: this.responseUrl(response),
-            channel: { id: channel },
-            container: { type: 'message', message_ts: where.messageTs ?? '', channel_id: channel },
-            message: { ts: where.messageTs ?? '', text: '' },
-          }),
-      actions: [element],
-    };
-    const res = await this.deliver(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    const payload = blockActions({
+      teamId: this.teamId,
+      userId,
+      triggerId: trigger,
+      action: element,
+      ...(modal ? { view: { id: modal.id, view: modal.view } } : { message: { channel, ts: where.messageTs ?? '', responseUrl: this.responseUrl(response) } }),
+    });
+    const res = await this.deliver(interactionBody(payload), 'application/x-www-form-urlencoded');
     await this.settle();
     return res.status;
   }
@@ -268,15 +246,8 @@ export class SlackStandIn {
     const modal = stack.find((m) => m.id === viewId);
     if (!modal) throw new Error(`no open modal ${viewId} for ${userId}`);
     const { trigger } = this.handles(userId, `D${userId}`);
-    const payload = {
-      type: 'view_submission',
-      team: { id: this.teamId, domain: 'cascade' },
-      user: { id: userId, team_id: this.teamId, name: userId.toLowerCase() },
-      api_app_id: 'A0CASCADE',
-      trigger_id: trigger,
-      view: { ...modal.view, id: modal.id, team_id: this.teamId, hash: modal.hash, state: { values } },
-    };
-    const res = await this.deliver(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    const payload = viewSubmission({ teamId: this.teamId, userId, triggerId: trigger, view: { ...modal.view, id: modal.id, hash: modal.hash }, values });
+    const res = await this.deliver(interactionBody(payload), 'application/x-www-form-urlencoded');
     const text = await res.text();
     const answer = text ? (JSON.parse(text) as Record<string, any>) : {};
     if (answer.response_action === 'errors') {
@@ -302,15 +273,7 @@ export class SlackStandIn {
 
   /** The person opens the App Home tab. */
   async homeOpened(userId: string): Promise<number> {
-    const body = JSON.stringify({
-      team_id: this.teamId,
-      api_app_id: 'A0CASCADE',
-      event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: String(Date.now() / 1000) },
-      type: 'event_callback',
-      event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: this.teamId, user_id: 'UBOT', is_bot: true }],
-    });
+    const body = eventBody({ teamId: this.teamId, event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: String(Date.now() / 1000) } });
     const res = await this.deliver(body, 'application/json');
     await this.settle();
     return res.status;
