@@ -3,25 +3,31 @@ import { join, relative, resolve, dirname } from 'node:path';
 import { plainText } from '../src/errors';
 import { slackText } from '../src/slack/blocks/text';
 
-/** Every import of every file under src/, as the folder it names (`slack`, `scheduler`, `checkins` …). */
-function imports(): { file: string; layer: string; target: string }[] {
+/** Every .ts file under src/, with its path relative to src/ and its text. */
+function sources(): { path: string; text: string }[] {
   const root = join(__dirname, '..', 'src');
-  const out: { file: string; layer: string; target: string }[] = [];
+  const out: { path: string; text: string }[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) {
-        const text = readFileSync(path, 'utf8');
-        for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
-          const target = relative(root, resolve(dirname(path), m[1]!));
-          out.push({ file: relative(root, path), layer: relative(root, path).split('/')[0]!, target: target.split('/')[0]! });
-        }
-      }
+      else if (name.endsWith('.ts')) out.push({ path: relative(root, path), text: readFileSync(path, 'utf8') });
     }
   };
   walk(root);
   return out;
+}
+
+/** Every import of every file under src/, as the folder it names (`slack`, `scheduler`, `checkins` …). */
+function imports(): { file: string; layer: string; target: string }[] {
+  const root = join(__dirname, '..', 'src');
+  return sources().flatMap((f) =>
+    [...f.text.matchAll(/from '(\.[^']+)'/g)].map((m) => ({
+      file: f.path,
+      layer: f.path.split('/')[0]!,
+      target: relative(root, resolve(dirname(join(root, f.path)), m[1]!)).split('/')[0]!,
+    })),
+  );
 }
 
 const DOMAIN = ['time', 'org', 'calendar', 'checkins', 'accountability', 'digests', 'outbox', 'db'];
@@ -44,35 +50,18 @@ describe('The house keeps its layers', () => {
   });
 
   test('When time is read, then only through the clock: no file of src/ but the clock calls new Date() for now', () => {
-    const root = join(__dirname, '..', 'src');
-    const offenders: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.ts') && /new Date\(\)/.test(readFileSync(path, 'utf8'))) offenders.push(relative(root, path));
-      }
-    };
-    walk(root);
-    expect(offenders).toEqual(['time/clock.ts']);
+    expect(sources().filter((f) => /new Date\(\)/.test(f.text)).map((f) => f.path)).toEqual(['time/clock.ts']);
   });
 
   test('When the domain says something, then in no surface’s syntax: people are {@U…} and commands {cmd:…}, written by each surface its own way', () => {
-    const root = join(__dirname, '..', 'src');
-    const offenders: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.ts') && DOMAIN.includes(relative(root, path).split('/')[0]!)) {
-          readFileSync(path, 'utf8')
-            .split('\n')
-            .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line))
-            .forEach((line) => /<@\$\{|`\/cascade /.test(line) && offenders.push(`${relative(root, path)}: ${line.trim().slice(0, 80)}`));
-        }
-      }
-    };
-    walk(root);
+    const offenders = sources()
+      .filter((f) => DOMAIN.includes(f.path.split('/')[0]!))
+      .flatMap((f) =>
+        f.text
+          .split('\n')
+          .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line) && /<@\$\{|`\/cascade /.test(line))
+          .map((line) => `${f.path}: ${line.trim().slice(0, 80)}`),
+      );
     expect(offenders).toEqual([]);
     expect(plainText('Ask {@U0ADMIN}, or see {cmd:flags}.')).toBe('Ask U0ADMIN, or see /cascade flags.');
     expect(slackText('Ask {@U0ADMIN}, or see {cmd:flags}.')).toBe('Ask <@U0ADMIN>, or see `/cascade flags`.');

@@ -240,9 +240,10 @@ export async function setFlagRule(db: Kysely<Database>, teamId: string, key: str
  * to someone) with an open flag reaches the `flags_piling` rule's threshold. Off when the rule is off.
  */
 export async function flagsPiling(db: Kysely<Database>, teamId: string): Promise<boolean> {
-  await ensureFlagRules(db, teamId);
-  const rule = await db.selectFrom('flag_rule').select(['active', 'threshold']).where('team_id', '=', teamId).where('key', '=', 'flags_piling').executeTakeFirst();
-  if (!rule?.active) return false;
+  // Read only: a workspace whose rules are not stored yet follows the default.
+  const stored = await db.selectFrom('flag_rule').select(['active', 'threshold']).where('team_id', '=', teamId).where('key', '=', 'flags_piling').executeTakeFirst();
+  const rule = stored ?? { active: true, threshold: DEFAULT_FLAG_RULES.find((r) => r.key === 'flags_piling')!.threshold };
+  if (!rule.active) return false;
   const row = await sql<{ people: number; flagged: number }>`
     select count(*)::int as people,
       count(*) filter (where exists (select 1 from flag f where f.team_id = p.team_id and f.person_id = p.slack_user_id and f.status = 'open'))::int as flagged

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import type { Database } from '../db/types';

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
-import { localDate, localTime } from '../time/calendar';
-import type { Database, Person } from '../db/types';
+import { localDate } from '../time/calendar';
+import type { Person } from '../db/types';
 import { notAllowed, notFound, invalid } from '../errors';
 import { isBelow, type Scope } from '../org/policy';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
-import { addDays } from '../time/calendar';
 
 
 /** What {cmd:status} shows a person: only their own check-ins, never anyone else's. */

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { CheckinStatus, Database, Person } from '../db/types';
+import { sql } from 'kysely';
+import type { CheckinStatus, Person } from '../db/types';
 import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { maySee, type Scope } from '../org/policy';

@@ -4,7 +4,10 @@ import { invalid, notAllowed } from '../errors';
 import { figuresOnly, readablePeople, type Scope } from '../org/policy';
 import { toCsvLine } from '../org/csv';
 import { teamGoals } from './figures';
-import { isCalendarDate } from '../time/calendar';
+import { addDays, daysBetween, isCalendarDate } from '../time/calendar';
+
+/** The longest stretch one export from Slack covers. */
+export const MAX_SLACK_EXPORT_DAYS = 366;
 
 /**
  * A text cell that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage
@@ -137,6 +140,10 @@ export async function exportFor(scope: Scope, range: { from: string; to: string 
   const { db, actor } = scope;
   const input = { ...range, teamId: scope.teamId, actorId: actor.id };
   checkRange(input.from, input.to);
+  // A file to a DM, built while the person waits: a year at a time (the server's CLI export has no limit).
+  if (daysBetween(input.from, input.to) >= MAX_SLACK_EXPORT_DAYS) {
+    throw invalid(`An export from Slack covers at most ${MAX_SLACK_EXPORT_DAYS} days: ask for ${input.from} to ${addDays(input.from, MAX_SLACK_EXPORT_DAYS - 1)}, then the next stretch.`);
+  }
   if (actor.inChart) {
     const people = [...(await readablePeople(db, input.teamId, input.actorId))];
     return { kind: 'rows', files: await exportCsv(db, input.teamId, input.from, input.to, { all: false, people }) };

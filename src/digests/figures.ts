@@ -3,7 +3,6 @@ import { expectedPaceSql, type Period } from '../time/periods';
 import { LEVELS } from '../calendar/schedule';
 import type { Database, DigestScope, Level } from '../db/types';
 import { addDays } from '../time/calendar';
-import { periodAround } from '../time/periods';
 
 export interface Compared {
   readonly now: number;

@@ -112,7 +112,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
       clock.set(from);
       await seedDemoOrg(seedDeps, SANDBOX_TEAM, from);
       const started = Date.now();
-      await simulate(seedDeps, SANDBOX_TEAM, { from, to: end, stepMs: HISTORY_STEP_MS, answerBefore: new Date(end.getTime() - 12 * 3_600_000) }, people, (at) => clock.set(at));
+      await simulate(seedDeps, { from, to: end, stepMs: HISTORY_STEP_MS, answerBefore: new Date(end.getTime() - 12 * 3_600_000) }, people, (at) => clock.set(at));
       log.info({ ms: Date.now() - started }, 'demo history simulated');
       clock.set(end);
       await tick(tickDeps, end);

@@ -157,7 +157,6 @@ export class DemoPeople {
 /** Runs the real scheduler from `from` to `to` in steps, the demo people acting after each. */
 export async function simulate(
   deps: SeedDeps,
-  teamId: string,
   span: { from: Date; to: Date; stepMs: number; /** Check-ins due after this are left for the visitor to answer. */ answerBefore: Date },
   people: DemoPeople,
   onStep?: (at: Date) => void,

@@ -1,14 +1,10 @@
-import type { Kysely } from 'kysely';
 import { listCadences } from '../calendar/upcoming';
 import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
 import { planDigests } from '../digests/settings';
 import { forgetOldEvents } from '../db/slack-events';
-import type { Database } from '../db/types';
-import type { Log } from '../log';
 import { dispatchDue, DEFAULT_DISPATCH, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch';
 import { closeDue, enqueueReminders } from './lifecycle';
-import type { Messenger } from './messenger';
 import { planDue, type PlanReport } from './plan';
 
 /** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */

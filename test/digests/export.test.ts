@@ -86,6 +86,9 @@ describe('Export', () => {
 
     expect((await say(PEOPLE.admin.id, 'export from November to December')).text).toContain('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD`');
     expect((await say(PEOPLE.admin.id, 'export from 2026-12-01 to 2026-11-01')).text).toBe('The start date 2026-12-01 is after the end date 2026-11-01.');
+    expect((await say(PEOPLE.admin.id, 'export from 2000-01-01 to 2100-12-31')).text).toBe(
+      'An export from Slack covers at most 366 days: ask for 2000-01-01 to 2000-12-31, then the next stretch.',
+    );
 
     // Ann leads Raj: his check-ins, all his answers, his commitments.
     expect((await say(PEOPLE.ann.id, 'export from 2026-11-01 to 2026-11-30')).text).toContain('Sent 5 CSV files (2026-11-01 to 2026-11-30) to your DM with Cascade');

@@ -83,7 +83,7 @@ function element(q: Question, previous: string | undefined): types.InputBlock['e
  * Before the commitment question: what is still open with this leader (it carries on by itself, so a new
  * commitment is for something new), and after it an optional date to be held to.
  */
-function commitmentBlocks(q: Question, stillOpen: readonly Commitment[], due: string | null): types.KnownBlock[] {
+function commitmentBlocks(q: Question, stillOpen: readonly Commitment[]): types.KnownBlock[] {
   if (q.kind !== 'commitment') return [];
   return stillOpen.length
     ? [context(truncate(`Still open: ${stillOpen.map((m) => `“${m.text}” (due ${dayLabel(m.due_date)})`).join(', ')}. It carries on by itself: write a commitment below only for something new.`, 2900))]
@@ -131,7 +131,7 @@ export function answerModal(
       context(ctx.part === 'leader' ? 'A few questions for you alone.' : `For your conversation with ${ctx.leaderName}.`),
       ...reviewBlocks(reviews),
       ...questions.flatMap((q): types.KnownBlock[] => [
-        ...commitmentBlocks(q, commitments.stillOpen, commitments.due),
+        ...commitmentBlocks(q, commitments.stillOpen),
         {
           type: 'input',
           block_id: `${ids.blockPrefix}${q.id}`,

@@ -5,7 +5,7 @@ import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/
 import { LEVELS } from '../../calendar/schedule';
 import type { Cadence, Person, Question } from '../../db/types';
 import { localWhen } from './prompt';
-import { context, dayLabel, section, sections, typed, type Reply } from './text';
+import { context, dayLabel, sections, typed, type Reply } from './text';
 import { WEEKDAYS } from '../../time/calendar';
 
 const ORDINAL: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last' };

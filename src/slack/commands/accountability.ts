@@ -25,7 +25,7 @@ export const commit = subcommand<{ text: string; by?: string }>({
     if (!text) return refuse('Say what you commit to, like `/cascade commit call every open opportunity by 2026-12-04`.');
     return { text, ...(by ? { by } : {}) };
   },
-  run: async ({ deps, caller, scope }, a) => commitmentMadeReply(await makeCommitment(scope, a)),
+  run: async ({ scope }, a) => commitmentMadeReply(await makeCommitment(scope, a)),
 });
 
 export const commitments = subcommand<{ userId?: string }>({
@@ -34,7 +34,7 @@ export const commitments = subcommand<{ userId?: string }>({
   about: 'open and recent commitments (yours, or of someone below you)',
   allowed: 'everyone',
   parse: optionalPerson,
-  run: async ({ deps, caller, scope }, a) =>
+  run: async ({ caller, scope }, a) =>
     commitmentsReply(await listCommitments(scope, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId),
 });
 
@@ -49,7 +49,7 @@ export const done = subcommand<{ id: number }>({
     if (!Number.isInteger(id) || rest.length > 1) return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.');
     return { id };
   },
-  run: async ({ deps, caller, scope }, a) => commitmentDoneReply(await markDone(scope, a.id)),
+  run: async ({ scope }, a) => commitmentDoneReply(await markDone(scope, a.id)),
 });
 
 interface GoalSetArgs {
@@ -82,7 +82,7 @@ export const goalSet = subcommand<GoalSetArgs>({
     const [name, target, unit, period] = rest.map((t) => (t as { text: string }).text) as [string, string, string, string];
     return { userId: who.id, scope, name, target, unit, period };
   },
-  run: async ({ deps, caller, scope }, a) =>
+  run: async ({ scope }, a) =>
     goalSetReply(await setGoal(scope, { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period })),
 });
 
@@ -96,7 +96,7 @@ export const progress = subcommand<{ name: string; value: string }>({
     if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return refuse('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.');
     return { name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
   },
-  run: async ({ deps, caller, scope }, a) => progressReply(await reportProgress(deps.db, { teamId: caller.teamId, personId: caller.userId, name: a.name, value: a.value, now: deps.clock.now() })),
+  run: async ({ deps, caller }, a) => progressReply(await reportProgress(deps.db, { teamId: caller.teamId, personId: caller.userId, name: a.name, value: a.value, now: deps.clock.now() })),
 });
 
 export const goals = subcommand<{ userId?: string }>({
@@ -114,7 +114,7 @@ export const flags = subcommand({
   about: 'open flags about people below you',
   allowed: 'leaders',
   parse: none('flags'),
-  run: async ({ deps, caller, scope }) => flagsReply(await flagsBelow(scope)),
+  run: async ({ scope }) => flagsReply(await flagsBelow(scope)),
 });
 
 const CLOSE_USAGE = 'Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.';
@@ -130,7 +130,7 @@ export const flagClose = subcommand<{ id: number; answer: string }>({
     if (!Number.isInteger(id)) return refuse(CLOSE_USAGE);
     return { id, answer: rest.slice(1).map(describe).join(' ').trim() };
   },
-  run: async ({ deps, caller, scope }, a) => flagClosedReply(await closeFlag(scope, { id: a.id, orgFactors: a.answer })),
+  run: async ({ scope }, a) => flagClosedReply(await closeFlag(scope, { id: a.id, orgFactors: a.answer })),
 });
 
 export const flagRules = subcommand({
@@ -139,7 +139,7 @@ export const flagRules = subcommand({
   about: 'the flag rules and their thresholds',
   allowed: 'everyone',
   parse: () => ({}),
-  run: async ({ deps, caller, scope }) => flagRulesReply(await listFlagRules(deps.db, caller.teamId)),
+  run: async ({ deps, caller }) => flagRulesReply(await listFlagRules(deps.db, caller.teamId)),
 });
 
 export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: number }>({

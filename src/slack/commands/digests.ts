@@ -34,7 +34,7 @@ export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: 
     if (word(target) === 'dm') return { scope, channelId: 'dm' };
     return refuse('Name the channel with #, picked from Slack’s list so it becomes a link.');
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ caller, scope }, a) => {
     const set = await setDigestChannel(scope, { ...a, checkChannel: (id) => ensureInChannel(caller.client, id) });
     return { text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.` };
   },
@@ -57,7 +57,7 @@ export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekl
     if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return refuse(`"${time}" is not a time: give HH:MM on a 24-hour clock, like 08:00.`);
     return { scope, frequency, weekday, localTime: time.padStart(5, '0') };
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ scope }, a) => {
     const set = await setDigestSchedule(scope, a);
     const day = WEEKDAYS[set.weekday]!;
     return { text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.` };

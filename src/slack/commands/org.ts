@@ -5,7 +5,7 @@ import { removePerson, setPerson, showPerson } from '../../org/service';
 import { orgRemoveReply, orgSetReply, orgViewReply } from '../blocks/commands';
 import { orgImportModal } from '../blocks/org-import';
 import { slackDirectory } from '../directory';
-import { describe, notAMention, refuse, subcommand, unexpected, word, type CommandContext, type Token } from './kit';
+import { describe, notAMention, refuse, subcommand, unexpected, word, type Token } from './kit';
 
 
 export const orgShow = subcommand<{ userId?: string }>({
@@ -20,7 +20,7 @@ export const orgShow = subcommand<{ userId?: string }>({
     if (extra.length > 0) return unexpected(extra);
     return { userId: who.id };
   },
-  run: async ({ deps, caller, scope }, a) => orgViewReply(await showPerson(deps.db, caller.teamId, a.userId ?? caller.userId)),
+  run: async ({ deps, caller }, a) => orgViewReply(await showPerson(deps.db, caller.teamId, a.userId ?? caller.userId)),
 });
 
 interface OrgSetArgs {
@@ -94,7 +94,7 @@ export const orgImport = subcommand({
   about: 'paste a CSV of the whole org chart (admins)',
   allowed: 'admins',
   parse: (rest) => (rest.length > 0 ? refuse('`/cascade org import` takes no arguments: it opens a window to paste the CSV in.') : {}),
-  run: async ({ deps, caller, scope }) => {
+  run: async ({ caller, scope }) => {
     await requireAdmin(scope, 'import the org chart');
     await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal() });
     return null;

@@ -14,7 +14,7 @@ export const status = subcommand({
   about: 'your next check-ins and anything unanswered',
   allowed: 'everyone',
   parse: none('status'),
-  run: async ({ deps, caller, scope }) => {
+  run: async ({ deps, scope }) => {
     const now = deps.clock.now();
     const mine = await myStatus(scope);
     return statusReply(mine, now, await whereYouStand(scope, { team: false }));
@@ -47,7 +47,7 @@ export const team = subcommand<{ userId?: string }>({
   about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)",
   allowed: 'everyone',
   parse: optionalPerson,
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ scope }, a) => {
     if (a.userId) return personCheckinsReply(await personCheckins(scope, a.userId));
     return teamReply(await teamOverview(scope));
   },
@@ -87,7 +87,7 @@ export const pause = subcommand<PauseArgs>({
   allowed: 'everyone',
   refreshesHome: true,
   parse: parsePause,
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ caller, scope }, a) => {
     const userId = a.userId ?? caller.userId;
     const person = await setPause(scope, { userId, until: a.until });
     return pauseReply(person, userId === caller.userId);

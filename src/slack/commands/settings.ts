@@ -17,7 +17,7 @@ export const cadenceList = subcommand({
   about: 'when each level of the cascade meets',
   allowed: 'everyone',
   parse: (rest) => (rest.length ? unexpected(rest) : {}),
-  run: async ({ deps, caller, scope }) => {
+  run: async ({ deps, caller }) => {
     return cadenceListReply(await listCadences(deps.db, caller.teamId));
   },
 });
@@ -103,7 +103,7 @@ export const questionsList = subcommand<{ level?: string }>({
     if (rest.length > 1) return unexpected(rest.slice(1));
     return level ? { level } : {};
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ deps, caller }, a) => {
     return questionsListReply(await listQuestions(deps.db, caller.teamId, a.level));
   },
 });

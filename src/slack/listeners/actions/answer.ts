@@ -44,7 +44,6 @@ export const submitCheckInView = (deps: SlackDeps) => async ({ ack, view, body, 
     await ack({ response_action: 'errors', errors: {} });
     return;
   }
-  const now = deps.clock.now();
   const all = await questionsByIds(deps.db, metadata.questionIds);
   const state = view.state.values as Record<string, Record<string, any>>;
   const raw = readAnswerState(state, metadata.questionIds);
