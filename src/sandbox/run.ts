@@ -51,7 +51,8 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   const realNow = options.start ?? systemClock.now();
   const clock = new SandboxClock(join(dir, 'clock.json'), new Date(Math.floor(realNow.getTime() / 60_000) * 60_000));
 
-  const standIn = new SlackStandIn({ teamId: SANDBOX_TEAM, clock: () => clock.now().getTime() });
+  // The sandbox runs for days: it keeps what people see (the surfaces), not a record of every call.
+  const standIn = new SlackStandIn({ teamId: SANDBOX_TEAM, clock: () => clock.now().getTime(), keepCalls: false });
   standIn.addUser(...DEMO_PEOPLE, DEMO_ADMIN).addChannel(...DEMO_CHANNELS.map(({ members: _m, ...c }) => c));
   const surfacesFile = join(dir, 'slack.json');
   if (existsSync(surfacesFile)) standIn.surfaces.load(JSON.parse(readFileSync(surfacesFile, 'utf8')));

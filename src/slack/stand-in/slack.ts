@@ -74,6 +74,8 @@ export class SlackStandIn {
   url = '';
 
   private readonly keep: boolean;
+  /** Whether every call is kept in `calls` (tests read them; a long-running sandbox needs only the surfaces). */
+  private readonly keepCalls: boolean;
   private readonly anyUser: boolean;
 
   /**
@@ -81,10 +83,11 @@ export class SlackStandIn {
    * `keep: false` records nothing (memory stays flat over thousands of calls) and `anyUser` answers
    * users.info for any id, with an empty status.
    */
-  constructor(options: { teamId?: string; clock?: () => number; keep?: boolean; anyUser?: boolean } = {}) {
+  constructor(options: { teamId?: string; clock?: () => number; keep?: boolean; keepCalls?: boolean; anyUser?: boolean } = {}) {
     this.teamId = options.teamId ?? 'T0CASCADE';
     this.clock = options.clock;
     this.keep = options.keep ?? true;
+    this.keepCalls = options.keepCalls ?? this.keep;
     this.anyUser = options.anyUser ?? false;
     this.surfaces = new Surfaces(options.clock ?? Date.now);
   }
@@ -282,12 +285,12 @@ export class SlackStandIn {
   /** Waits until Cascade has stopped calling (no call for a moment), at most `maxMs`. */
   async settle(quietMs = 150, maxMs = 5000): Promise<void> {
     const deadline = Date.now() + maxMs;
-    let seen = this.calls.length;
+    let seen = this.callCount;
     let quietSince = Date.now();
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
-      if (this.calls.length !== seen) {
-        seen = this.calls.length;
+      if (this.callCount !== seen) {
+        seen = this.callCount;
         quietSince = Date.now();
       } else if (Date.now() - quietSince >= quietMs) return;
     }
@@ -303,6 +306,11 @@ export class SlackStandIn {
     return [...this.channels.values()];
   }
 
+  private record(call: RecordedCall): void {
+    this.callCount += 1;
+    if (this.keepCalls) this.calls.push(call);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const bytes = await readBody(req);
     const raw = bytes.toString('utf8');
@@ -311,7 +319,7 @@ export class SlackStandIn {
       const id = url.pathname.slice('/upload/'.length);
       this.uploads.set(id, bytes);
       this.surfaces.files.set(id, { title: id, bytes: filePart(bytes) });
-      this.calls.push({ method: 'upload', args: { id, bytes: bytes.length }, token: undefined, at: Date.now() });
+      this.record({ method: 'upload', args: { id, bytes: bytes.length }, token: undefined, at: Date.now() });
       const queued = this.once.get('upload') ?? [];
       const failing = queued.length > 0 ? queued.shift()!.behaviour : this.always.get('upload');
       if (failing && 'status' in failing) return send(res, failing.status, { ok: false });
@@ -322,7 +330,7 @@ export class SlackStandIn {
     if (url.pathname.startsWith('/response/')) {
       const args = raw ? JSON.parse(raw) : {};
       const id = url.pathname.slice('/response/'.length);
-      this.calls.push({ method: 'response_url', args: { ...args, id }, token: undefined, at: Date.now() });
+      this.record({ method: 'response_url', args: { ...args, id }, token: undefined, at: Date.now() });
       const problems = blockProblems(args.blocks, BLOCK_KIT.blocksPerMessage);
       if (problems.length) return send(res, 200, { ok: false, error: 'invalid_blocks', errors: problems });
       this.surfaces.recordResponse(id, args);
@@ -338,8 +346,7 @@ export class SlackStandIn {
     }
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
-    this.callCount += 1;
-    if (this.keep) this.calls.push({ method, args, token, at: Date.now() });
+    this.record({ method, args, token, at: Date.now() });
 
     const queued = this.once.get(method) ?? [];
     const index = queued.findIndex((q) => q.where(args));
