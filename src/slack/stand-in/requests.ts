@@ -35,6 +35,18 @@ export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+/** What every interaction payload carries: its type, who acted in which workspace, and the trigger to open a modal. */
+function interaction(type: string, i: { teamId: string; userId: string; triggerId: string }): Record<string, unknown> {
+  return {
+    type,
+    team: { id: i.teamId, domain: 'cascade' },
+    user: { id: i.userId, team_id: i.teamId, name: i.userId.toLowerCase() },
+    api_app_id: 'A0CASCADE',
+    token: 'legacy-verification-token',
+    trigger_id: i.triggerId,
+  };
+}
+
 /** A press, pick or date in a message (with its response_url) or in a view. */
 export function blockActions(a: {
   teamId: string;
@@ -45,12 +57,7 @@ export function blockActions(a: {
   view?: { id: string; view: Record<string, unknown> };
 }): Record<string, unknown> {
   return {
-    type: 'block_actions',
-    team: { id: a.teamId, domain: 'cascade' },
-    user: { id: a.userId, team_id: a.teamId, name: a.userId.toLowerCase() },
-    api_app_id: 'A0CASCADE',
-    token: 'legacy-verification-token',
-    trigger_id: a.triggerId,
+    ...interaction('block_actions', a),
     ...(a.view
       ? { container: { type: 'view', view_id: a.view.id }, view: a.view.view }
       : {
@@ -72,12 +79,7 @@ export function viewSubmission(s: {
   values: Record<string, Record<string, unknown>>;
 }): Record<string, unknown> {
   return {
-    type: 'view_submission',
-    team: { id: s.teamId, domain: 'cascade' },
-    user: { id: s.userId, team_id: s.teamId, name: s.userId.toLowerCase() },
-    api_app_id: 'A0CASCADE',
-    token: 'legacy-verification-token',
-    trigger_id: s.triggerId,
+    ...interaction('view_submission', s),
     view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [], ...s.view, team_id: s.teamId, hash: s.view.hash ?? 'h1', state: { values: s.values } },
   };
 }
