@@ -1,4 +1,4 @@
-import type { Frequency, Level, Role } from '../db/types';
+import type { Frequency, Level } from '../db/types';
 import { parseCadenceCron } from './cron';
 import { addDays, daysBetween, weekdayOf, type CalendarDate } from '../time/calendar';
 
@@ -10,6 +10,8 @@ export interface Schedule {
   readonly anchorDate: CalendarDate;
   /** Frequency `cron` only. */
   readonly cron?: string | null;
+  /** Days after the schedule's own dates (deeper levels of leaders meet a week after the level above). */
+  readonly offsetDays?: number;
 }
 
 function matches(schedule: Schedule, date: CalendarDate): boolean {
@@ -36,15 +38,15 @@ function matches(schedule: Schedule, date: CalendarDate): boolean {
 
 /** Every date from `from` to `to` (both included) on which the schedule falls. Pure. */
 export function occurrencesBetween(schedule: Schedule, from: CalendarDate, to: CalendarDate): CalendarDate[] {
+  const offset = schedule.offsetDays ?? 0;
   const out: CalendarDate[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) if (matches(schedule, d)) out.push(d);
+  for (let d = addDays(from, -offset); d <= addDays(to, -offset); d = addDays(d, 1)) if (matches(schedule, d)) out.push(addDays(d, offset));
   return out;
 }
 
-/** Who leads and who answers at each level of the cascade, top-down. */
-export const LEVELS: Record<Level, { leader: Role; member: Role; order: number; label: string }> = {
-  ceo_president: { leader: 'ceo', member: 'president', order: 1, label: 'CEO ↔ President' },
-  president_managers: { leader: 'president', member: 'manager', order: 2, label: 'President ↔ managers' },
-  manager_reps: { leader: 'manager', member: 'rep', order: 3, label: 'Manager ↔ reps' },
+/** The kinds of relationship, top-down: the order rounds take within a period. */
+export const LEVELS: Record<Level, { order: number; label: string; about: string }> = {
+  ceo_president: { order: 1, label: 'CEO ↔ President', about: 'the top and their direct reports' },
+  president_managers: { order: 2, label: 'President ↔ managers', about: 'a leader of leaders and their direct reports' },
+  manager_reps: { order: 3, label: 'Manager ↔ reps', about: 'a first-line leader and their reports' },
 };
-

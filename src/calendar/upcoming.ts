@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Cadence, Database, Person } from '../db/types';
 import { getPerson } from '../org/people';
 import { addDays, localDate, localTime } from '../time/calendar';
-import { LEVELS, occurrencesBetween } from './schedule';
+import { leaderPlace, type ChainLeader } from '../org/chain';
+import { cadencesFor, plannable } from './assign';
+import { occurrencesBetween } from './schedule';
 
 /** The conversations ahead of someone: the calendar the cadences make, below check-ins and accountability. */
 
@@ -25,21 +27,25 @@ export async function listCadences(db: Kysely<Database>, teamId: string, options
  * reflects), still ahead of `now` in their own zone, soonest first.
  */
 export async function upcomingCheckins(db: Kysely<Database>, teamId: string, person: Person, now: Date): Promise<(UpcomingCheckin & { cadenceKey: string })[]> {
+  if (!person.in_chain) return [];
   const leader = person.reports_to ? await getPerson(db, teamId, person.reports_to) : undefined;
+  const cadences = await listCadences(db, teamId);
+  // As a member: the cadences of their leader's relationship. As the top who reflects: those of their own.
+  const asMember = leader?.active ? await leaderPlace(db, teamId, leader.slack_user_id) : undefined;
+  const asLeader = person.reports_to === null ? await leaderPlace(db, teamId, person.slack_user_id) : undefined;
   const today = localDate(now, person.tz);
   const next: (UpcomingCheckin & { cadenceKey: string })[] = [];
-  for (const c of await listCadences(db, teamId, { activeOnly: true })) {
-    const { leader: leaderRole, member } = LEVELS[c.level];
-    const asMember = person.role === member && leader?.role === leaderRole && leader.active;
-    const asLeader = c.leader_reflects && person.role === leaderRole;
-    if (!asMember && !asLeader) continue;
-    if (c.mode === 'team' && !c.channel_id) continue;
-    const dates = occurrencesBetween({ frequency: c.frequency, weekday: c.weekday, nth: c.nth, anchorDate: c.anchor_date, cron: c.cron }, today, addDays(today, 100));
-    for (const date of dates.filter((d) => d > today || c.local_time > localTime(now, person.tz)).slice(0, 2)) {
-      next.push({ cadenceKey: c.key, cadenceName: c.name, withName: asMember ? leader!.name : 'your own reflection', date, localTime: c.local_time });
+  const add = (place: ChainLeader | undefined, member: boolean) => {
+    for (const { cadence: c, schedule } of place ? cadencesFor(cadences, place) : []) {
+      if (!plannable(c) || (!member && !c.leader_reflects)) continue;
+      const dates = occurrencesBetween(schedule, today, addDays(today, 100));
+      for (const date of dates.filter((d) => d > today || c.local_time > localTime(now, person.tz)).slice(0, 2)) {
+        next.push({ cadenceKey: c.key, cadenceName: c.name, withName: member ? leader!.name : 'your own reflection', date, localTime: c.local_time });
+      }
     }
-  }
+  };
+  add(asMember, true);
+  add(asLeader, false);
   next.sort((a, b) => (a.date + a.localTime).localeCompare(b.date + b.localTime));
   return next;
 }
-

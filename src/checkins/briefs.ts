@@ -3,7 +3,7 @@ import { escalationsFor, type CommitmentView } from '../accountability/commitmen
 import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
 import { chainBelow } from '../org/visibility';
 import { readableAmong } from '../org/policy';
-import { LEVELS } from '../calendar/schedule';
+import { labelOf, levelLabels, ROUND_DEPTH } from './levels';
 import { addDays } from '../time/calendar';
 
 /** One member's part of a round, as their leader's brief shows it. */
@@ -198,16 +198,18 @@ export async function summarizeBelow(
 
   const counts = await inPeriod
     .select([
-      'k.level',
+      ROUND_DEPTH.as('depth'),
+      sql<Level>`mode() within group (order by k.level)`.as('level'),
       sql<number>`count(*)::int`.as('due'),
       sql<number>`count(*) filter (where c.status = 'answered')::int`.as('answered'),
       sql<number>`count(*) filter (where c.status = 'missed')::int`.as('missed'),
       sql<number>`count(*) filter (where c.status = 'skipped')::int`.as('skipped'),
       sql<number>`count(*) filter (where exists (select 1 from delivery d where d.checkin_id = c.id and d.status = 'failed' and d.kind = 'prompt'))::int`.as('undelivered'),
     ])
-    .groupBy('k.level')
+    .groupBy(sql`1`)
     .execute();
   if (counts.length === 0) return undefined;
+  const labels = await levelLabels(db, teamId, sql<boolean>`r.leader_id in (${sql.join(leaders)}) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date`);
 
   const ratings = await inPeriod
     .innerJoin('answer as a', 'a.checkin_id', 'c.id')
@@ -229,13 +231,12 @@ export async function summarizeBelow(
     .limit(HIGHLIGHTS)
     .execute();
 
-  const order = (l: Level) => LEVELS[l].order;
   return {
     leaderId,
     leaderName,
-    levels: counts
-      .map((c) => ({ level: c.level, label: LEVELS[c.level].label, due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered }))
-      .sort((a, b) => order(a.level) - order(b.level)),
+    levels: [...counts]
+      .sort((a, b) => a.depth - b.depth)
+      .map((c) => ({ level: c.level, label: labelOf(labels, c.depth), due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered })),
     ratings: ratings.map((r) => ({ question: r.question_text, average: Math.round(r.average * 10) / 10, count: r.count })),
     highlights: highlights.map((h) => ({ name: h.name ?? h.person_id, question: h.question_text, text: h.value_text ?? '' })),
   };

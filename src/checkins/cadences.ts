@@ -5,8 +5,9 @@ import type { Cadence, Database, Frequency, Level } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { parseCadenceCron } from '../calendar/cron';
 import { ensureDefaultQuestions } from './questions';
+import { MAX_LEVELS } from '../org/chart';
 
-type DefaultCadence = Omit<Cadence, 'id' | 'team_id' | 'created_at' | 'answer_window_days' | 'reminder' | 'channel_id' | 'cron'> & {
+type DefaultCadence = Omit<Cadence, 'id' | 'team_id' | 'created_at' | 'answer_window_days' | 'reminder' | 'channel_id' | 'cron' | 'overrides' | 'for_leader' | 'for_level'> & {
   channel_id?: null;
 };
 
@@ -66,12 +67,13 @@ export interface CadenceChanges {
  * Changes one cadence; rounds already planned keep their time, the next ones follow the change. Every
  * combination that cannot work is refused with what is allowed.
  */
-export async function updateCadence(db: Kysely<Database>, teamId: string, key: string, changes: CadenceChanges): Promise<Cadence> {
-  const current = await db.selectFrom('cadence').selectAll().where('team_id', '=', teamId).where('key', '=', key).executeTakeFirst();
+export async function updateCadence(db: Kysely<Database>, teamId: string, key: string, changes: CadenceChanges, target?: OverrideTarget): Promise<Cadence> {
+  let current = await db.selectFrom('cadence').selectAll().where('team_id', '=', teamId).where('key', '=', key).executeTakeFirst();
   if (!current) {
-    const keys = (await listCadences(db, teamId)).map((c) => c.key);
+    const keys = (await listCadences(db, teamId)).filter((c) => c.overrides === null).map((c) => c.key);
     throw notFound(`There is no cadence "${key}". The cadences are: ${keys.join(', ')}.`);
   }
+  if (target) current = await overrideOf(db, current, target);
   // The module checks its own invariants, whoever calls it: a bad value is a message, never a CHECK failure.
   if (changes.weekday !== undefined && !(Number.isInteger(changes.weekday) && changes.weekday >= 0 && changes.weekday <= 6)) throw invalid('The weekday is one of monday … sunday.');
   if (changes.localTime !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(changes.localTime)) throw invalid(`"${changes.localTime}" is not a time: give HH:MM on a 24-hour clock, like 09:30.`);
@@ -114,4 +116,36 @@ export async function updateCadence(db: Kysely<Database>, teamId: string, key: s
     .where('id', '=', current.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Whom an override is for: one leader, or one level of the tree (1 = the top). */
+export type OverrideTarget = { readonly leaderId: string } | { readonly level: number };
+
+/**
+ * The override of `base` for one leader or one level, created as a copy of it the first time (so it starts
+ * from the same schedule), then changed like any cadence. The most specific one wins when rounds are planned.
+ */
+async function overrideOf(db: Kysely<Database>, base: Cadence, target: OverrideTarget): Promise<Cadence> {
+  if (base.overrides !== null) throw invalid(`"${base.key}" is already an override: change it directly, or name the cadence it overrides (${base.overrides}).`);
+  if ('level' in target && !(Number.isInteger(target.level) && target.level >= 1 && target.level <= MAX_LEVELS)) {
+    throw invalid(`A level is a whole number from 1 (the top) to ${MAX_LEVELS}.`);
+  }
+  if ('leaderId' in target) {
+    const leader = await db.selectFrom('person').select(['active', 'in_chain']).where('team_id', '=', base.team_id).where('slack_user_id', '=', target.leaderId).executeTakeFirst();
+    if (!leader?.active || !leader.in_chain) throw notFound(`{@${target.leaderId}} is not in the chain, so there is no cadence to set for them.`);
+  }
+  const key = 'leaderId' in target ? `${base.key}@${target.leaderId}` : `${base.key}@level${target.level}`;
+  const { id: _id, created_at: _created, ...copy } = base;
+  await db
+    .insertInto('cadence')
+    .values({
+      ...copy,
+      key,
+      overrides: base.key,
+      for_leader: 'leaderId' in target ? target.leaderId : null,
+      for_level: 'level' in target ? target.level : null,
+    })
+    .onConflict((oc) => oc.columns(['team_id', 'key']).doNothing())
+    .execute();
+  return db.selectFrom('cadence').selectAll().where('team_id', '=', base.team_id).where('key', '=', key).executeTakeFirstOrThrow();
 }

@@ -2,7 +2,7 @@ import { localDate } from '../time/calendar';
 import type { Person } from '../db/types';
 import { notAllowed, notFound, invalid } from '../errors';
 import { isBelow, type Scope } from '../org/policy';
-import { getPerson } from '../org/people';
+import { getPerson, PAUSED_FOR_GOOD } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 
@@ -47,8 +47,8 @@ export async function myStatus(scope: Scope): Promise<MyStatus> {
 }
 
 /**
- * Pauses someone's check-ins until a day (inclusive), or ends the pause (`until` null). Anyone may pause
- * themselves; a leader may pause people below them; an admin anyone.
+ * Pauses someone's check-ins until a day (inclusive), for good (`PAUSED_FOR_GOOD`), or ends the pause
+ * (`until` null). Anyone may pause themselves until a day; a leader may pause people below them; an admin anyone.
  */
 export async function setPause(scope: Scope, request: { userId: string; until: string | null }): Promise<Person> {
   const { db } = scope;
@@ -59,6 +59,9 @@ export async function setPause(scope: Scope, request: { userId: string; until: s
     if (!scope.actor.isAdmin && !(await isBelow(db, input.teamId, input.actorId, input.userId))) {
       throw notAllowed(`You can pause yourself and the people below you in the chain; {@${input.userId}} is not below you. An admin can pause anyone.`);
     }
+  }
+  if (input.until === PAUSED_FOR_GOOD && input.actorId === input.userId && !scope.actor.isAdmin) {
+    throw notAllowed('Only your leader, or an admin, can take you out of the cascade for good: pause yourself until a day instead.');
   }
   if (input.until !== null && input.until < localDate(input.now, target.tz)) throw invalid(`${input.until} has already passed: give today or a later day.`);
   return db

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type Role = 'ceo' | 'president' | 'manager' | 'rep';
+/** A person's title, free text ("CRO", "RVP West", "SDR"); the four words of the first charts (ceo, president, manager, rep) are titles too. */
+export type Role = string;
 
 /** A timestamp column: written as a Date, read as a Date. */
 type Timestamp = ColumnType<Date, Date | undefined, Date>;
@@ -19,18 +20,26 @@ export interface PersonTable {
   slack_user_id: string;
   name: string;
   email: string | null;
+  /** Their title, free text: where they stand is their place in the reporting tree, not this word. */
   role: Role;
   is_admin: Generated<boolean>;
   reports_to: string | null;
   tz: Generated<string>;
   active: Generated<boolean>;
-  /** A calendar date (YYYY-MM-DD): out of office until and including this day. */
+  /** False for people in the org outside the chain (RevOps, enablement): no check-ins, figures only. */
+  in_chain: Generated<boolean>;
+  /** A calendar date (YYYY-MM-DD): out of office until and including this day; 9999-12-31 is "until further notice". */
   paused_until: string | null;
   profile_refreshed_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
 
+/**
+ * The kind of relationship a cadence attaches to, by position in the chain: the top and their direct reports
+ * (`ceo_president`), a leader of leaders and their reports (`president_managers`), a first-line leader and
+ * their reports (`manager_reps`). The keys are the names of the four-level chart they began with.
+ */
 export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
 export type Frequency = 'weekly' | 'biweekly' | 'monthly' | 'cron';
 export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
@@ -61,6 +70,10 @@ export interface CadenceTable {
   /** The leader answers reflection questions of their own in the same round (the CEO). */
   leader_reflects: Generated<boolean>;
   active: Generated<boolean>;
+  /** An override: the key of the cadence it replaces, for one leader (`for_leader`) or one tree level (`for_level`, 1 = the top). */
+  overrides: Generated<string | null>;
+  for_leader: Generated<string | null>;
+  for_level: Generated<number | null>;
   created_at: Generated<Date>;
 }
 
@@ -69,6 +82,8 @@ export interface RoundTable {
   team_id: string;
   cadence_id: number;
   leader_id: string;
+  /** The leader's depth in the tree when the round was planned (0 = the top); null on rows written without it. */
+  depth: Generated<number | null>;
   occurrence: string;
   status: Generated<'open' | 'closed'>;
   closes_at: Date | null;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { LEVELS } from '../calendar/schedule';
-import type { Database, Level } from '../db/types';
+import { labelOf, levelLabels, ROUND_DEPTH } from '../checkins/levels';
+import type { Database } from '../db/types';
+import { depthsOf } from '../org/chain';
 import { addDays } from '../time/calendar';
 import { type Period, periodAround } from '../time/periods';
 
@@ -42,40 +43,43 @@ export async function renderChart(series: ChartSeries, title: string): Promise<{
   return { svg, png: Buffer.from(png) };
 }
 
-const OWNER_LEVEL: Record<string, Level> = { rep: 'manager_reps', manager: 'president_managers', president: 'ceo_president' };
-
-/** Participation and kept-rate per level for the `count` periods ending with `last`, from Cascade's own tables. */
+/** Participation and kept-rate per level of the tree for the `count` periods ending with `last`, from Cascade's own tables. */
 export async function chartHistory(db: Kysely<Database>, teamId: string, last: Period, count = 12): Promise<ChartSeries> {
   const kind = Math.round((Date.parse(`${last.end}T00:00:00Z`) - Date.parse(`${last.start}T00:00:00Z`)) / 86_400_000) === 6 ? 'week' : 'month';
   const periods: Period[] = [last];
   while (periods.length < count) periods.unshift(periodAround(kind, addDays(periods[0]!.start, -1)));
   const first = periods[0]!.start;
   const bucket = kind === 'week' ? sql`date_trunc('week', r.occurrence)::date` : sql`date_trunc('month', r.occurrence)::date`;
-  const held = await sql<{ level: Level; start: string; answered: number; held: number }>`
-    select k.level, ${bucket}::text as start,
+  const window = sql<boolean>`r.occurrence between ${first}::date and ${last.end}::date`;
+  const held = await sql<{ depth: number; start: string; answered: number; held: number }>`
+    select ${ROUND_DEPTH} as depth, ${bucket}::text as start,
            count(*) filter (where c.status = 'answered')::int as answered,
            count(*) filter (where c.status in ('answered', 'missed'))::int as held
     from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
-    where c.team_id = ${teamId} and c.part = 'member' and r.occurrence between ${first}::date and ${last.end}::date
+    where c.team_id = ${teamId} and c.part = 'member' and ${window}
     group by 1, 2`.execute(db);
+  // A commitment belongs to the level of the leader it was made to (one to the organisation to none).
   const mbucket = kind === 'week' ? sql`date_trunc('week', m.closed_at)::date` : sql`date_trunc('month', m.closed_at)::date`;
-  const kept = await sql<{ role: string; start: string; done: number; closed: number }>`
-    select p.role, ${mbucket}::text as start,
+  const keptRows = await sql<{ leader_id: string; start: string; done: number; closed: number }>`
+    select m.leader_id, ${mbucket}::text as start,
            count(*) filter (where m.status = 'done')::int as done, count(*)::int as closed
-    from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id
-    where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${first}::date and ${last.end}::date
+    from commitment m
+    where m.team_id = ${teamId} and m.leader_id is not null and m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${first}::date and ${last.end}::date
     group by 1, 2`.execute(db);
-  const levels = (Object.keys(LEVELS) as Level[]).sort((a, b) => LEVELS[a].order - LEVELS[b].order);
+  const depths = keptRows.rows.length > 0 ? await depthsOf(db, teamId) : new Map<string, number>();
+  const kept = keptRows.rows.flatMap((k) => (depths.has(k.leader_id) ? [{ ...k, depth: depths.get(k.leader_id)! }] : []));
+  const labels = await levelLabels(db, teamId, window);
+  const levels = [...new Set([...held.rows.map((h) => h.depth), ...kept.map((k) => k.depth)])].sort((a, b) => a - b);
   return {
     labels: periods.map((p) => new Intl.DateTimeFormat('en-GB', kind === 'week' ? { day: 'numeric', month: 'short', timeZone: 'UTC' } : { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(new Date(`${p.start}T00:00:00Z`))),
-    levels: levels.map((level) => ({
-      label: LEVELS[level].label,
+    levels: levels.map((depth) => ({
+      label: labelOf(labels, depth),
       participation: periods.map((p) => {
-        const row = held.rows.find((h) => h.level === level && h.start === p.start);
+        const row = held.rows.find((h) => h.depth === depth && h.start === p.start);
         return row && row.held > 0 ? row.answered / row.held : null;
       }),
       kept: periods.map((p) => {
-        const rows = kept.rows.filter((k) => OWNER_LEVEL[k.role] === level && k.start === p.start);
+        const rows = kept.filter((k) => k.depth === depth && k.start === p.start);
         const closed = rows.reduce((n, r) => n + r.closed, 0);
         return closed > 0 ? rows.reduce((n, r) => n + r.done, 0) / closed : null;
       }),

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { expectedPaceSql, type Period } from '../time/periods';
-import { LEVELS } from '../calendar/schedule';
+import { levelLabels, labelOf, ROUND_DEPTH } from '../checkins/levels';
+import { chainBelow } from '../org/visibility';
 import type { Database, DigestScope, Level } from '../db/types';
 import { addDays } from '../time/calendar';
 
@@ -9,6 +10,7 @@ export interface Compared {
   readonly before: number;
 }
 
+/** One level of the tree (its leaders with their direct reports), top-down; `level` is the kind of relationship of most of its rounds. */
 export interface LevelHealth {
   readonly level: Level;
   readonly label: string;
@@ -143,12 +145,14 @@ export async function buildDigest(
 ): Promise<Digest> {
   const { teamId, current, previous } = input;
   const owner = input.scope === 'team' ? (input.ownerId ?? '') : null;
-  const inScope: RawBuilder<boolean> = owner === null ? sql<boolean>`true` : sql<boolean>`r.leader_id = ${owner}`;
+  // A team digest covers the owner's rounds and every round led below them, however deep.
+  const subtree = owner === null ? [] : [owner, ...(await chainBelow(db, teamId, owner))];
+  const inScope: RawBuilder<boolean> = owner === null ? sql<boolean>`true` : sql<boolean>`r.leader_id = any(${subtree}::text[])`;
   const inPeriod = (p: Period) => sql<boolean>`r.occurrence between ${p.start}::date and ${p.end}::date`;
   const both = sql<boolean>`r.occurrence between ${previous.start}::date and ${current.end}::date`;
 
-  const levels = await sql<{ level: Level; due: number; held: number; missed: number; skipped: number; due_b: number; held_b: number; missed_b: number; skipped_b: number }>`
-    select k.level,
+  const levels = await sql<{ depth: number; level: Level; due: number; held: number; missed: number; skipped: number; due_b: number; held_b: number; missed_b: number; skipped_b: number }>`
+    select ${ROUND_DEPTH} as depth, mode() within group (order by k.level) as level,
       count(*) filter (where ${inPeriod(current)})::int as due,
       count(*) filter (where ${inPeriod(current)} and c.status = 'answered')::int as held,
       count(*) filter (where ${inPeriod(current)} and c.status = 'missed')::int as missed,
@@ -159,21 +163,24 @@ export async function buildDigest(
       count(*) filter (where ${inPeriod(previous)} and c.status = 'skipped')::int as skipped_b
     from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
     where c.team_id = ${teamId} and c.part = 'member' and ${inScope} and ${both}
-    group by k.level`.execute(db);
+    group by 1`.execute(db);
+  const labels = await levelLabels(db, teamId, sql<boolean>`${inScope} and ${inPeriod(current)}`);
+  const labelsBefore = await levelLabels(db, teamId, sql<boolean>`${inScope} and ${inPeriod(previous)}`);
+  const label = (depth: number) => labels.get(depth) ?? labelOf(labelsBefore, depth);
 
   const broken =
     owner === null
-      ? await sql<{ name: string; level: Level; due: number }>`
-    select coalesce(p.name, r.leader_id) as name, k.level, count(*)::int as due
+      ? await sql<{ name: string; depth: number; due: number }>`
+    select coalesce(p.name, r.leader_id) as name, ${ROUND_DEPTH} as depth, count(*)::int as due
     from round r join cadence k on k.id = r.cadence_id join checkin c on c.round_id = r.id and c.part = 'member'
     left join person p on p.team_id = r.team_id and p.slack_user_id = r.leader_id
     where r.team_id = ${teamId} and ${inPeriod(current)}
-    group by r.leader_id, p.name, k.level
+    group by r.leader_id, p.name, 2
     having count(*) filter (where c.status = 'answered') = 0 and count(*) filter (where c.status in ('missed', 'answered')) > 0
-    order by k.level, 1`.execute(db)
+    order by 2, 1`.execute(db)
       : { rows: [] };
 
-  const people = owner === null ? sql<boolean>`true` : sql<boolean>`(m.owner_id = ${owner} or m.owner_id in (select slack_user_id from person where team_id = ${teamId} and reports_to = ${owner}))`;
+  const people = owner === null ? sql<boolean>`true` : sql<boolean>`m.owner_id = any(${subtree}::text[])`;
   const commitments = await sql<{ made: number; made_b: number; kept: number; kept_b: number; closed: number; closed_b: number }>`
     select
       count(*) filter (where m.created_at::date between ${current.start}::date and ${current.end}::date)::int as made,
@@ -222,22 +229,21 @@ export async function buildDigest(
            count(*) filter (where f.raised_at < ${endOf(previous)} and (f.closed_at is null or f.closed_at >= ${endOf(previous)}))::int as n_b
     from flag f
     where f.team_id = ${teamId}
-      and ${owner === null ? sql`true` : sql`f.person_id in (select slack_user_id from person where team_id = ${teamId} and reports_to = ${owner})`}`.execute(db);
+      and ${owner === null ? sql`true` : sql`f.person_id = any(${subtree.slice(1)}::text[])`}`.execute(db);
 
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
   const ownerName = owner ? ((await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', owner).executeTakeFirst())?.name ?? owner) : null;
 
-  const order = (l: Level) => LEVELS[l].order;
-  const lv = levels.rows
+  const lv = [...levels.rows]
+    .sort((a, b) => a.depth - b.depth)
     .map((r) => ({
       level: r.level,
-      label: LEVELS[r.level].label,
+      label: label(r.depth),
       due: pair(r.due, r.due_b),
       held: pair(r.held, r.held_b),
       missed: pair(r.missed, r.missed_b),
       skipped: pair(r.skipped, r.skipped_b),
-    }))
-    .sort((a, b) => order(a.level) - order(b.level));
+    }));
   const rate = (held: number, missed: number) => (held + missed > 0 ? held / (held + missed) : null);
   const sum = (f: (l: LevelHealth) => number) => lv.reduce((n, l) => n + f(l), 0);
   const c = commitments.rows[0]!;
@@ -247,7 +253,7 @@ export async function buildDigest(
     period: current,
     previous,
     levels: lv,
-    brokenLinks: broken.rows.map((b) => ({ name: b.name, label: LEVELS[b.level].label, due: b.due })),
+    brokenLinks: broken.rows.map((b) => ({ name: b.name, label: label(b.depth), due: b.due })),
     participation: { now: rate(sum((l) => l.held.now), sum((l) => l.missed.now)), before: rate(sum((l) => l.held.before), sum((l) => l.missed.before)) },
     commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
     ratings: found?.ratings ?? [],

@@ -3,6 +3,7 @@ import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
 import type { Scope } from '../org/policy';
 import { getPerson } from '../org/people';
+import { execPeople as execPair, leadsAnyone } from '../org/chain';
 import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
 import { addDays, localDate, localTime } from '../time/calendar';
 import { type Period, digestPeriods, periodAround } from '../time/periods';
@@ -69,7 +70,7 @@ export async function setDigestSchedule(
 async function zoneOf(db: Kysely<Database>, teamId: string, ownerId: string): Promise<string> {
   const row = ownerId
     ? await db.selectFrom('person').select('tz').where('team_id', '=', teamId).where('slack_user_id', '=', ownerId).executeTakeFirst()
-    : await db.selectFrom('person').select('tz').where('team_id', '=', teamId).where('role', '=', 'ceo').where('active', '=', true).executeTakeFirst();
+    : (await execPair(db, teamId)).find((p) => p.top);
   return row?.tz ?? 'UTC';
 }
 
@@ -117,8 +118,7 @@ export function scheduledDay(frequency: 'weekly' | 'monthly', weekday: number, t
 }
 
 async function execPeople(db: Kysely<Database>, teamId: string): Promise<string[]> {
-  const rows = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('active', '=', true).where('role', 'in', ['ceo', 'president']).execute();
-  return rows.map((r) => r.slack_user_id);
+  return (await execPair(db, teamId)).map((p) => p.id);
 }
 
 /** Who may see a digest on demand: a team's people its own; leaders and admins the org's; the exec pair and admins the exec's. */
@@ -133,9 +133,9 @@ export async function previewTarget(who: Scope, scope: DigestScope): Promise<{ o
     const leads = (await db.selectFrom('person').select('slack_user_id').where('team_id', '=', input.teamId).where('reports_to', '=', actor.slack_user_id).limit(1).execute()).length > 0;
     ownerId = leads ? actor.slack_user_id : (actor.reports_to ?? '');
     if (!ownerId) throw notAllowed('You lead no one and report to no one, so there is no team digest for you.');
-  } else if (input.scope === 'org' && !admin && !(actor && actor.role !== 'rep')) {
+  } else if (input.scope === 'org' && !admin && !(actor?.active && (await leadsAnyone(db, input.teamId, actor.slack_user_id)))) {
     throw notAllowed('The organisation digest is for leaders and admins.');
-  } else if (input.scope === 'exec' && !admin && !(actor && (actor.role === 'ceo' || actor.role === 'president'))) {
+  } else if (input.scope === 'exec' && !admin && !(await execPair(db, input.teamId)).some((p) => p.id === input.actorId)) {
     throw notAllowed('The exec digest is for the CEO, the President and admins.');
   }
   const setting = await db.selectFrom('digest_setting').select('frequency').where('team_id', '=', input.teamId).where('scope', '=', input.scope).where('owner_id', '=', ownerId).executeTakeFirst();

@@ -1,11 +1,17 @@
-import { leaderRoleOf, type Role } from './roles';
+import type { Role } from './roles';
+
+/** The deepest chain Cascade plans: the top is level 1. */
+export const MAX_LEVELS = 12;
 
 /** One person in a proposed org chart. `line` is set when the entry came from a CSV. */
 export interface ChartEntry {
   readonly id: string;
   readonly name: string;
+  /** Their title: free text, not a place in the chain. */
   readonly role: Role;
   readonly reportsTo: string | null;
+  /** False for someone in the org outside the chain (RevOps, enablement); true when left out. */
+  readonly inChain?: boolean;
   readonly line?: number;
 }
 
@@ -16,22 +22,32 @@ export interface ChartProblem {
 }
 
 /**
- * Checks a whole org chart: one CEO, every leader known, no cycles, and each person reporting to the
- * role just above theirs. Pure: the same rules serve a CSV import and a single `/cascade org set`.
+ * Checks a whole org chart: one person at the top (in the chain, reporting to no one), every leader known
+ * and in the chain, no cycles, at most 12 levels, and people outside the chain leading and reporting to no
+ * one. Titles are free. Pure: the same rules serve a CSV import and a single `/cascade org set`.
  */
 export function validateChart(entries: readonly ChartEntry[]): ChartProblem[] {
   const problems: ChartProblem[] = [];
   const byId = new Map(entries.map((e) => [e.id, e]));
   const label = (e: ChartEntry) => e.name || e.id;
   const add = (e: ChartEntry, message: string) => problems.push({ line: e.line, personId: e.id, message });
+  const inChain = (e: ChartEntry) => e.inChain !== false;
 
-  const ceos = entries.filter((e) => e.role === 'ceo');
-  if (entries.length > 0 && ceos.length === 0) {
-    problems.push({ personId: '', message: 'the org chart has no CEO: exactly one person must have the role ceo' });
+  const tops = entries.filter((e) => inChain(e) && !e.reportsTo);
+  if (entries.some(inChain) && tops.length === 0) {
+    problems.push({ personId: '', message: 'the org chart has no top: exactly one person in the chain must report to no one (the CEO)' });
   }
-  for (const extra of ceos.slice(1)) {
-    const first = ceos[0]!;
-    add(extra, `a second CEO: ${label(first)}${first.line ? ` (line ${first.line})` : ''} is already the CEO, and there can be only one`);
+  for (const extra of tops.slice(1)) {
+    const first = tops[0]!;
+    if (first.role === 'ceo' && extra.role === 'ceo') {
+      add(extra, `a second CEO: ${label(first)}${first.line ? ` (line ${first.line})` : ''} is already the CEO, and there can be only one`);
+      continue;
+    }
+    add(
+      extra,
+      `a second top: ${label(first)}${first.line ? ` (line ${first.line})` : ''} already reports to no one, and the chain has one top. ` +
+        'Give a manager, or mark someone outside the chain with in_chain no',
+    );
   }
 
   const inCycle = new Set<string>();
@@ -57,34 +73,31 @@ export function validateChart(entries: readonly ChartEntry[]): ChartProblem[] {
   }
 
   for (const e of entries) {
-    const wanted = leaderRoleOf(e.role);
-    if (wanted === null) {
-      if (e.reportsTo) add(e, `the CEO reports to no one, but has manager ${e.reportsTo}`);
+    if (!inChain(e)) {
+      if (e.reportsTo) add(e, `${label(e)} is outside the chain (in_chain no), so reports to no one: leave the manager empty`);
       continue;
     }
-    if (!e.reportsTo) {
-      add(e, `a ${e.role} must report to a ${wanted}, but no leader is given for ${label(e)}`);
-      continue;
-    }
+    if (!e.reportsTo) continue;
     const leader = byId.get(e.reportsTo);
     if (!leader) {
       add(e, `unknown manager ${e.reportsTo}: they are not in the org chart`);
       continue;
     }
-    if (inCycle.has(e.id)) continue;
-    if (leader.role !== wanted) {
-      add(
-        e,
-        `a ${e.role} must report to a ${wanted}, but ${label(leader)} is ${article(leader.role)} ${leader.role} ` +
-          `(the chain runs CEO → president → manager → rep)`,
-      );
+    if (!inChain(leader)) add(e, `${label(leader)} is outside the chain (in_chain no), so no one can report to them`);
+  }
+
+  // Levels, counted from the top down (cycles and broken lines are reported above, not here).
+  const children = new Map<string, ChartEntry[]>();
+  for (const e of entries) if (e.reportsTo && inChain(e)) children.set(e.reportsTo, [...(children.get(e.reportsTo) ?? []), e]);
+  let level = tops.slice(0, 1);
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > MAX_LEVELS) {
+      for (const e of level.slice(0, 3)) add(e, `the chain is deeper than ${MAX_LEVELS} levels: ${label(e)} would be on level ${depth}`);
+      break;
     }
+    level = level.flatMap((e) => children.get(e.id) ?? []);
   }
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-}
-
-function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
 /** Everyone below `leaderId` in the chain (direct and indirect reports), nearest first. */

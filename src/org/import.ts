@@ -5,12 +5,13 @@ import { validateChart, type ChartEntry } from './chart';
 import { parseCsv } from './csv';
 import type { Directory, DirectoryUser } from './directory';
 import { listPeople, upsertPeople } from './people';
-import { isRole, SLACK_USER_ID } from './roles';
+import { MAX_TITLE, normalizeTitle, SLACK_USER_ID } from './roles';
+import { PAUSED_FOR_GOOD } from './people';
 
 /** The longest name a person can have in the chart. */
 export const MAX_NAME = 200;
 
-export const ORG_CSV_COLUMNS = ['slack_user_id', 'email', 'name', 'role', 'manager', 'admin'] as const;
+export const ORG_CSV_COLUMNS = ['slack_user_id', 'email', 'name', 'role', 'manager', 'admin', 'in_chain', 'active'] as const;
 
 /** A problem of one line of the CSV (0: of the whole file). */
 export type LineError = LineProblem;
@@ -20,11 +21,16 @@ export interface OrgRow {
   readonly slackUserId: string | null;
   readonly email: string | null;
   readonly name: string;
+  /** Their title, free text ("CRO", "RVP West", "SDR"); ceo, president, manager and rep are titles too. */
   readonly role: Role;
   /** As written: a Slack user ID or an email of another row. */
   readonly manager: string | null;
   /** Undefined when the file has no admin column: the flag is then left as it was. */
   readonly admin: boolean | undefined;
+  /** False: in the org, outside the chain (no check-ins, figures only). Undefined when the file has no in_chain column. */
+  readonly inChain: boolean | undefined;
+  /** False: paused out of the cascade for good. Undefined when the file has no active column: the pause is left as it was. */
+  readonly active: boolean | undefined;
 }
 
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
@@ -55,7 +61,7 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     ].filter(Boolean);
     errors.push({
       line: header.line,
-      message: `header: ${parts.join('; ')}. Columns are: slack_user_id or email, name, role, manager, admin`,
+      message: `header: ${parts.join('; ')}. Columns are: slack_user_id or email, name, role, manager, admin, in_chain, active`,
     });
     return { rows: [], errors };
   }
@@ -79,14 +85,15 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     const f = record.fields;
     const idRaw = col(f, 'slack_user_id');
     const emailRaw = col(f, 'email').toLowerCase();
-    const roleRaw = col(f, 'role').toLowerCase();
+    const roleRaw = normalizeTitle(col(f, 'role'));
     const managerRaw = col(f, 'manager');
     const adminRaw = col(f, 'admin').toLowerCase();
 
     if (!idRaw && !emailRaw) lineErrors.push('needs a slack_user_id or an email');
     if (idRaw && !SLACK_USER_ID.test(idRaw)) lineErrors.push(`"${idRaw}" is not a Slack user ID (like U012ABCDEF)`);
     if (emailRaw && !EMAIL.test(emailRaw)) lineErrors.push(`"${emailRaw}" is not an email address`);
-    if (!isRole(roleRaw)) lineErrors.push(`role "${col(f, 'role')}" is not one of ceo, president, manager, rep`);
+    if (!roleRaw) lineErrors.push('needs a role: their title, like CRO, RVP West, manager or SDR');
+    if (roleRaw.length > MAX_TITLE) lineErrors.push(`the role is longer than ${MAX_TITLE} characters`);
     if (managerRaw && !SLACK_USER_ID.test(managerRaw) && !EMAIL.test(managerRaw.toLowerCase())) {
       lineErrors.push(`manager "${managerRaw}" is neither a Slack user ID nor an email`);
     }
@@ -94,6 +101,17 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     if (hasAdminColumn && !YES.has(adminRaw) && !NO.has(adminRaw)) {
       lineErrors.push(`admin "${col(f, 'admin')}" should be yes or no (or left empty)`);
     }
+    const flag = (name: 'in_chain' | 'active'): boolean | undefined => {
+      if (!columns.includes(name)) return undefined;
+      const raw = col(f, name).toLowerCase();
+      if (raw === '') return true;
+      if (YES.has(raw) || raw === 'active') return true;
+      if (NO.has(raw)) return false;
+      lineErrors.push(`${name} "${col(f, name)}" should be yes or no (or left empty for yes)`);
+      return undefined;
+    };
+    const inChain = flag('in_chain');
+    const active = flag('active');
     if (col(f, 'name').length > MAX_NAME) lineErrors.push(`the name is longer than ${MAX_NAME} characters`);
     if (idRaw && seenId.has(idRaw)) lineErrors.push(`duplicate: ${idRaw} is already on line ${seenId.get(idRaw)}`);
     if (emailRaw && seenEmail.has(emailRaw)) lineErrors.push(`duplicate: ${emailRaw} is already on line ${seenEmail.get(emailRaw)}`);
@@ -109,9 +127,11 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
       slackUserId: idRaw || null,
       email: emailRaw || null,
       name: col(f, 'name'),
-      role: roleRaw as Role,
+      role: roleRaw,
       manager: managerRaw || null,
       admin: hasAdminColumn ? YES.has(adminRaw) : undefined,
+      inChain,
+      active,
     });
   }
   return { rows, errors: sortErrors(errors) };
@@ -207,6 +227,7 @@ export function planImport(
     name: r.slack?.name || r.name || r.id,
     role: r.role,
     reportsTo: leaderOf(r),
+    inChain: r.inChain ?? true,
     line: r.line,
   }));
   for (const problem of validateChart(entries)) errors.push({ line: problem.line ?? 0, message: problem.message });
@@ -223,6 +244,9 @@ export function planImport(
     const entry = entries[index]!;
     const before = currentById.get(row.id);
     const isAdmin = row.admin ?? before?.is_admin ?? false;
+    const inChain = row.inChain ?? before?.in_chain ?? true;
+    // active no pauses for good; active yes lifts only such a pause (a dated one runs its course).
+    const pausedUntil = row.active === false ? PAUSED_FOR_GOOD : row.active === true && before?.paused_until === PAUSED_FOR_GOOD ? null : (before?.paused_until ?? null);
     const person: NewPerson = {
       team_id: teamId,
       slack_user_id: row.id,
@@ -233,7 +257,8 @@ export function planImport(
       reports_to: entry.reportsTo,
       tz: row.slack?.tz || before?.tz || 'UTC',
       active: true,
-      paused_until: before?.paused_until ?? null,
+      in_chain: inChain,
+      paused_until: pausedUntil,
       profile_refreshed_at: row.slack ? now : (before?.profile_refreshed_at ?? null),
     };
     people.push(person);
@@ -243,7 +268,13 @@ export function planImport(
         id: row.id,
         name: entry.name,
         line: row.line,
-        details: [row.role, ...(leaderName ? [`reports to ${leaderName}`] : []), ...(isAdmin ? ['admin'] : [])],
+        details: [
+          row.role,
+          ...(leaderName ? [`reports to ${leaderName}`] : []),
+          ...(inChain ? [] : ['outside the chain']),
+          ...(pausedUntil === PAUSED_FOR_GOOD ? ['paused out of the cascade'] : []),
+          ...(isAdmin ? ['admin'] : []),
+        ],
       });
       return;
     }
@@ -252,6 +283,8 @@ export function planImport(
     if (before.role !== row.role) details.push(`role ${before.role} → ${row.role}`);
     if (before.reports_to !== entry.reportsTo) details.push(leaderName ? `now reports to ${leaderName}` : 'reports to no one');
     if (before.is_admin !== isAdmin) details.push(isAdmin ? 'made admin' : 'no longer admin');
+    if (before.in_chain !== inChain) details.push(inChain ? 'joins the chain' : 'now outside the chain');
+    if ((before.paused_until === PAUSED_FOR_GOOD) !== (pausedUntil === PAUSED_FOR_GOOD)) details.push(pausedUntil === PAUSED_FOR_GOOD ? 'paused out of the cascade' : 'back in the cascade');
     if (before.name !== entry.name) details.push(`name "${before.name}" → "${entry.name}"`);
     if (details.length > 0) updated.push({ id: row.id, name: entry.name, line: row.line, details });
     else unchanged += 1;

@@ -42,6 +42,9 @@ export async function listAdminIds(db: Kysely<Database>, teamId: string): Promis
   return rows.map((r) => r.slack_user_id);
 }
 
+/** The pause of someone paused out of the cascade for good (`pause @p until never`, or active no in the CSV). */
+export const PAUSED_FOR_GOOD = '9999-12-31';
+
 /** Inserts or updates people by (team, Slack user), in batches that stay under Postgres' parameter limit. */
 export async function upsertPeople(db: Kysely<Database>, people: readonly NewPerson[], now: Date): Promise<void> {
   const BATCH = 500;
@@ -59,6 +62,8 @@ export async function upsertPeople(db: Kysely<Database>, people: readonly NewPer
           reports_to: eb.ref('excluded.reports_to'),
           tz: eb.ref('excluded.tz'),
           active: eb.ref('excluded.active'),
+          in_chain: eb.ref('excluded.in_chain'),
+          paused_until: eb.ref('excluded.paused_until'),
           profile_refreshed_at: sql`coalesce(excluded.profile_refreshed_at, person.profile_refreshed_at)`,
           updated_at: eb.ref('excluded.updated_at'),
         })),

@@ -15,7 +15,7 @@ import { chainBelow } from './visibility';
 export interface Actor {
   readonly id: string;
   readonly isAdmin: boolean;
-  /** In the org chart and active: in the chain, so person-level data below them is theirs to read. */
+  /** Active and in the chain, so person-level data below them is theirs to read (someone outside the chain is not). */
   readonly inChart: boolean;
 }
 
@@ -31,7 +31,7 @@ export interface Scope {
 
 export async function actorOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[]): Promise<Actor> {
   const person = await getPerson(db, teamId, actorId);
-  return { id: actorId, isAdmin: isAdmin(actorId, person, configAdmins), inChart: person?.active === true };
+  return { id: actorId, isAdmin: isAdmin(actorId, person, configAdmins), inChart: person?.active === true && person.in_chain };
 }
 
 export async function scopeOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[], now: Date): Promise<Scope> {
@@ -72,7 +72,7 @@ export function isAdmin(userId: string, person: Pick<Person, 'is_admin' | 'activ
 /** Whether someone leads anyone in the chart (has an active direct report) and whether they are an admin. */
 export async function audienceOf(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<{ leader: boolean; admin: boolean }> {
   const person = await db.selectFrom('person').select(['is_admin', 'active']).where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
-  const report = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).limit(1).executeTakeFirst();
+  const report = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).where('in_chain', '=', true).limit(1).executeTakeFirst();
   return { leader: report !== undefined && person?.active === true, admin: isAdmin(userId, person, configAdmins) };
 }
 

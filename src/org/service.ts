@@ -16,17 +16,20 @@ export interface OrgDeps {
 export interface SetPersonInput {
   readonly userId: string;
   readonly role: Role;
-  /** Undefined keeps the current leader. */
-  readonly reportsTo?: string;
+  /** Undefined keeps the current leader; null makes them the top (the title ceo does too). */
+  readonly reportsTo?: string | null;
   /** Undefined keeps the current flag. */
   readonly admin?: boolean;
+  /** False puts them in the org outside the chain; undefined keeps where they are. */
+  readonly inChain?: boolean;
 }
 
-const toEntry = (p: Pick<Person, 'slack_user_id' | 'name' | 'role' | 'reports_to'>): ChartEntry => ({
+const toEntry = (p: Pick<Person, 'slack_user_id' | 'name' | 'role' | 'reports_to' | 'in_chain'>): ChartEntry => ({
   id: p.slack_user_id,
   name: p.name,
   role: p.role,
   reportsTo: p.reports_to,
+  inChain: p.in_chain,
 });
 
 /** Adds a person to the org chart or changes their role, leader or admin flag; admins only. */
@@ -41,13 +44,14 @@ export async function setPerson(scope: Scope, directory: Directory, input: SetPe
   const people = await listPeople(db, teamId, { activeOnly: true });
   const before = people.find((p) => p.slack_user_id === input.userId);
   const existing = before ?? (await getPerson(db, teamId, input.userId));
-  const reportsTo = input.role === 'ceo' ? null : input.reportsTo !== undefined ? input.reportsTo : (before?.reports_to ?? null);
+  const inChain = input.inChain ?? existing?.in_chain ?? true;
+  const reportsTo = !inChain || (input.role === 'ceo' && input.reportsTo === undefined) ? null : input.reportsTo !== undefined ? input.reportsTo : (before?.reports_to ?? null);
   if (reportsTo !== null && !people.some((p) => p.slack_user_id === reportsTo)) {
-    throw invalid(`{@${reportsTo}} is not in the org chart yet: add them first with {cmd:org set @leader <role> …}.`);
+    throw invalid(`{@${reportsTo}} is not in the org chart yet: add them first with {cmd:org set @leader <title> …}.`);
   }
 
   const proposed = people.filter((p) => p.slack_user_id !== input.userId).map(toEntry);
-  proposed.push({ id: input.userId, name: user.name, role: input.role, reportsTo });
+  proposed.push({ id: input.userId, name: user.name, role: input.role, reportsTo, inChain });
   const problems = validateChart(proposed).filter((p) => p.personId === input.userId || p.personId === '' || reportsToTarget(proposed, p.personId, input.userId));
   if (problems.length > 0) {
     throw invalid(`That change would break the chain:\n${problems.map((p) => `• ${p.message}`).join('\n')}`);
@@ -67,6 +71,7 @@ export async function setPerson(scope: Scope, directory: Directory, input: SetPe
         reports_to: reportsTo,
         tz: user.tz || existing?.tz || 'UTC',
         active: true,
+        in_chain: inChain,
         paused_until: existing?.paused_until ?? null,
         profile_refreshed_at: now,
       },
@@ -96,7 +101,7 @@ export async function removePerson(scope: Scope, input: { userId: string }): Pro
     .execute();
   if (reports.length > 0) {
     const names = reports.map((r) => `{@${r.slack_user_id}}`).join(', ');
-    throw invalid(`${person.name} still leads ${names}. Move them to another leader first with {cmd:org set @person <role> reports-to @leader}.`);
+    throw invalid(`${person.name} still leads ${names}. Move them to another leader first with {cmd:org set @person <title> reports-to @leader}.`);
   }
   const now = scope.now;
   await db

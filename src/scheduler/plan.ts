@@ -1,5 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { LEVELS, occurrencesBetween } from '../calendar/schedule';
+import { assignCadences } from '../calendar/assign';
+import { occurrencesBetween } from '../calendar/schedule';
+import { listCadences } from '../calendar/upcoming';
+import { chainLeaders, type ChainLeader } from '../org/chain';
+import { PAUSED_FOR_GOOD } from '../org/people';
 import type { Cadence, Database } from '../db/types';
 import { type CalendarDate, addDays, addWorkingDays, utcDate } from '../time/calendar';
 
@@ -11,23 +15,25 @@ export interface PlanReport {
 
 /**
  * Creates the rounds, check-ins and prompt deliveries that are due, idempotently: a round is unique per
- * (cadence, leader, occurrence), a check-in per (round, person), a delivery per dedupe key. An occurrence
- * is planned from the day before it (so that the earliest time zone is covered) until its window closes,
- * so what fell due during downtime still goes out once. Each member's prompt is due at the cadence's
- * local time in the member's own IANA zone, computed by Postgres for that very date (daylight saving included).
+ * (cadence, leader, occurrence), a check-in per (round, person), a delivery per dedupe key. Each leader of
+ * the chain follows the cadence of their kind of relationship (or its override for their level or for them,
+ * see calendar/assign.ts); their members are their active direct reports in the chain. An occurrence is
+ * planned from the day before it (so that the earliest time zone is covered) until its window closes, so
+ * what fell due during downtime still goes out once. Each member's prompt is due at the cadence's local
+ * time in the member's own IANA zone, computed by Postgres for that very date (daylight saving included).
  */
-export async function planDue(db: Kysely<Database>, cadences: readonly Cadence[], now: Date): Promise<PlanReport> {
+export async function planDue(db: Kysely<Database>, teamId: string, now: Date): Promise<PlanReport> {
   const report: PlanReport = { rounds: 0, checkins: 0, deliveries: 0 };
+  const cadences = await listCadences(db, teamId);
+  if (!cadences.some((c) => c.active)) return report;
   const today = utcDate(now);
-  for (const cadence of cadences) {
-    if (!cadence.active || (cadence.mode === 'team' && !cadence.channel_id)) continue;
-    const schedule = { frequency: cadence.frequency, weekday: cadence.weekday, nth: cadence.nth, anchorDate: cadence.anchor_date, cron: cadence.cron };
+  for (const { cadence, schedule, leaders } of assignCadences(cadences, await chainLeaders(db, teamId))) {
     const lookBack = cadence.answer_window_days + 4;
     for (const occurrence of occurrencesBetween(schedule, addDays(today, -lookBack), addDays(today, 1))) {
       const closeDate = addWorkingDays(occurrence, cadence.answer_window_days);
       // Nowhere on Earth is this occurrence's window still open: nothing to plan.
       if (addDays(closeDate, 1) < today) continue;
-      const r = await planOccurrence(db, cadence, occurrence, closeDate, now);
+      const r = await planOccurrence(db, cadence, leaders, occurrence, closeDate, now);
       report.rounds += r.rounds;
       report.checkins += r.checkins;
       report.deliveries += r.deliveries;
@@ -36,17 +42,15 @@ export async function planDue(db: Kysely<Database>, cadences: readonly Cadence[]
   return report;
 }
 
-async function planOccurrence(db: Kysely<Database>, c: Cadence, occurrence: CalendarDate, closeDate: CalendarDate, now: Date): Promise<PlanReport> {
-  const { leader, member } = LEVELS[c.level];
+async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonly ChainLeader[], occurrence: CalendarDate, closeDate: CalendarDate, now: Date): Promise<PlanReport> {
   const time = c.local_time;
+  const ids = leaders.map((l) => l.id);
+  const depths = leaders.map((l) => l.depth);
   return db.transaction().execute(async (tx) => {
     const rounds = await sql`
-      insert into round (team_id, cadence_id, leader_id, occurrence)
-      select l.team_id, ${c.id}, l.slack_user_id, ${occurrence}::date
-      from person l
-      where l.team_id = ${c.team_id} and l.active and l.role = ${leader}
-        and exists (select 1 from person m
-                    where m.team_id = l.team_id and m.reports_to = l.slack_user_id and m.active and m.role = ${member})
+      insert into round (team_id, cadence_id, leader_id, depth, occurrence)
+      select ${c.team_id}, ${c.id}, l.id, l.depth, ${occurrence}::date
+      from unnest(${ids}::text[], ${depths}::int[]) as l(id, depth)
       on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
 
     const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;
@@ -60,20 +64,21 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, occurrence: Cale
       from round r
       join lateral (
         select m.slack_user_id as person_id, 'member' as part from person m
-        where m.team_id = r.team_id and m.reports_to = r.leader_id and m.active and m.role = ${member}
+        where m.team_id = r.team_id and m.reports_to = r.leader_id and m.active and m.in_chain
         union all
         select r.leader_id, 'leader' where ${c.leader_reflects}
       ) parts on true
       join person p on p.team_id = r.team_id and p.slack_user_id = parts.person_id and p.active
-      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date
+        and p.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
+      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and r.leader_id = any(${ids}::text[])
         and (${closeDate}::date + ${time}::time) at time zone p.tz > ${now}
       on conflict (round_id, person_id) do nothing`.execute(tx);
 
     await sql`
       update round r set closes_at = x.closes_at
-      from (select round_id, max(closes_at) as closes_at from checkin group by round_id) x
-      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and x.round_id = r.id
-        and r.closes_at is distinct from x.closes_at`.execute(tx);
+      from (select k.round_id, max(k.closes_at) as closes_at from checkin k join round o on o.id = k.round_id
+            where o.cadence_id = ${c.id} and o.occurrence = ${occurrence}::date group by k.round_id) x
+      where x.round_id = r.id and r.closes_at is distinct from x.closes_at`.execute(tx);
 
     // Individual rounds: one DM per check-in, at the member's local time. Team rounds: one channel
     // message per round, at the leader's local time; its members answer from there.

@@ -1,4 +1,3 @@
-import { listCadences } from '../calendar/upcoming';
 import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
 import { planDigests } from '../digests/settings';
@@ -25,7 +24,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   const teams = await deps.db.selectFrom('workspace').select('team_id').execute();
   for (const { team_id: teamId } of teams) {
     try {
-      const planned = await planDue(deps.db, await listCadences(deps.db, teamId, { activeOnly: true }), now);
+      const planned = await planDue(deps.db, teamId, now);
       report.rounds += planned.rounds;
       report.checkins += planned.checkins;
       report.deliveries += planned.deliveries;

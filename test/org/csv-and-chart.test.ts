@@ -35,16 +35,26 @@ describe('validateChart', () => {
     expect(validateChart(good)).toEqual([]);
   });
 
-  test('When there is no CEO, then that is the problem', () => {
-    expect(validateChart([e('P', 'president', null)]).map((p) => p.message)).toContain(
-      'the org chart has no CEO: exactly one person must have the role ceo',
+  test('When everyone in the chain reports to someone, then there is no top, and that is the problem', () => {
+    expect(validateChart([e('A', 'manager', 'B'), e('B', 'manager', 'A')]).map((p) => p.message)).toContain(
+      'the org chart has no top: exactly one person in the chain must report to no one (the CEO)',
     );
   });
 
-  test('When a manager reports straight to the CEO, then the role rule names both', () => {
-    expect(validateChart([...good, e('M2', 'manager', 'C', 9)])).toEqual([
-      { line: 9, personId: 'M2', message: 'a manager must report to a president, but C is a ceo (the chain runs CEO → president → manager → rep)' },
-    ]);
+  test('When a manager reports straight to the CEO, or a president leads no one, then that is a chain of another shape, not a problem', () => {
+    expect(validateChart([...good, e('M2', 'manager', 'C', 9)])).toEqual([]);
+    expect(validateChart([e('P', 'president', null)])).toEqual([]);
+  });
+
+  test('When titles are free text, then only the tree is checked: one top, leaders known and in the chain, at most 12 levels', () => {
+    const deep = Array.from({ length: 13 }, (_, i) => e(`L${i}`, i === 0 ? 'CEO' : 'Director', i === 0 ? null : `L${i - 1}`, i + 2));
+    expect(validateChart(deep.slice(0, 12))).toEqual([]);
+    expect(validateChart(deep)).toEqual([{ line: 14, personId: 'L12', message: 'the chain is deeper than 12 levels: L12 would be on level 13' }]);
+    const ops = { ...e('OPS', 'RevOps', null, 7), inChain: false };
+    expect(validateChart([...good, ops])).toEqual([]);
+    expect(validateChart([...good, { ...ops, reportsTo: 'C' }]).map((p) => p.message)).toEqual(['OPS is outside the chain (in_chain no), so reports to no one: leave the manager empty']);
+    expect(validateChart([...good, ops, e('R9', 'SDR', 'OPS', 8)]).map((p) => p.message)).toEqual(['OPS is outside the chain (in_chain no), so no one can report to them']);
+    expect(validateChart([...good, e('X', 'CRO', null, 5)]).map((p) => p.line)).toEqual([5]);
   });
 
   test('When three people report in a circle, then one cycle problem is given, not three', () => {

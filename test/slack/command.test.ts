@@ -27,7 +27,7 @@ describe('parseCommand', () => {
   test.each([
     ['org set', /Name the person with an @mention/],
     ['org set @ann rep', /could not read @ann as a person/],
-    ['org set <@U1AA> boss', /"boss" is not a role/],
+    ['org set <@U1AA> reports-to <@U2BB>', /"reports-to" is not a title/],
     ['org set <@U1AA> rep reports-to', /Name the leader after reports-to/],
     ['org set <@U1AA> rep reports-to <@U1AA>', /Nobody can report to themselves/],
     ['org set <@U1AA> ceo reports-to <@U2BB>', /The CEO reports to no one/],

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { paceBar } from '../../accountability/goals';
 import type { ReportRow, WhereYouStand } from '../../accountability/standing';
-import { ROLE_LABEL } from '../../org/roles';
+import { titleOf } from '../../org/roles';
 import { LIMITS } from '../ids';
 import { amount } from './accountability';
 import { context, dayLabel, header, section, sections, typed } from './text';
@@ -25,7 +25,7 @@ export function homeView(s: WhereYouStand): types.HomeView {
     blocks.push(section("*You are not in the org chart yet.*\nAn admin adds people with `/cascade org set` or `/cascade org import`."));
   } else {
     const leader = view.chain.length ? `<@${view.chain[view.chain.length - 1]!.slack_user_id}>` : 'no one (top of the chain)';
-    blocks.push(section(`*Your place*\n${ROLE_LABEL[view.person.role]}, reporting to ${leader}.`), { type: 'divider' }, header('Where you stand'));
+    blocks.push(section(`*Your place*\n${titleOf(view.person.role)}, reporting to ${leader}.`), { type: 'divider' }, header('Where you stand'));
 
     const goals = s.goals.length
       ? s.goals.map((g) => `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``).join('\n')

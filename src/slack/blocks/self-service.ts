@@ -2,8 +2,10 @@ import { paceBar } from '../../accountability/goals';
 import type { WhereYouStand } from '../../accountability/standing';
 import type { MyStatus } from '../../checkins/status';
 import { TEAM_WEEKS, type PersonCheckin, type ReportLine } from '../../checkins/team';
-import { LEVELS } from '../../calendar/schedule';
+import { LEVELS, type Schedule } from '../../calendar/schedule';
+import type { LevelCadences } from '../../calendar/assign';
 import type { Cadence, Person, Question } from '../../db/types';
+import { PAUSED_FOR_GOOD } from '../../org/people';
 import { localWhen } from './prompt';
 import { context, dayLabel, sections, typed, type Reply } from './text';
 import { WEEKDAYS } from '../../time/calendar';
@@ -43,6 +45,9 @@ export function statusReply(s: MyStatus, now: Date, stand?: WhereYouStand): Repl
 export function pauseReply(person: Person, self: boolean): Reply {
   const who = self ? 'You are' : `<@${person.slack_user_id}> is`;
   if (!person.paused_until) return { text: `${who} no longer paused: check-ins resume at their usual times.` };
+  if (person.paused_until === PAUSED_FOR_GOOD) {
+    return { text: `${who} out of the cascade until further notice: no check-ins, and nothing counted as missed. \`/cascade pause${self ? '' : ` <@${person.slack_user_id}>`} off\` brings ${self ? 'you' : 'them'} back.` };
+  }
   return { text: `${who} paused until ${person.paused_until} (inclusive). Check-ins that fall in that time are skipped, not missed.` };
 }
 
@@ -61,15 +66,43 @@ function when(c: Cadence): string {
   }
 }
 
+/** Whom a cadence is for: its kind of relationship, or the leader or level it overrides for. */
+function forWhom(c: Cadence): string {
+  if (c.for_leader) return `for <@${c.for_leader}>, instead of \`${c.overrides}\``;
+  if (c.for_level) return `for level ${c.for_level}, instead of \`${c.overrides}\``;
+  return LEVELS[c.level].label;
+}
+
 export function cadenceLine(c: Cadence): string {
   const mode = c.mode === 'team' ? `team, in ${c.channel_id ? `<#${c.channel_id}>` : 'no channel yet'}` : 'one by one, by DM';
   const state = c.active ? '' : ' · *off*';
-  return `*${c.name}* (\`${c.key}\`, ${LEVELS[c.level].label})${state}\n${when(c)}, each person's local time · ${mode} · answer within ${c.answer_window_days} working day${c.answer_window_days === 1 ? '' : 's'} · ${c.reminder ? 'one reminder' : 'no reminder'}`;
+  return `*${c.name}* (\`${c.key}\`, ${forWhom(c)})${state}\n${when(c)}, each person's local time · ${mode} · answer within ${c.answer_window_days} working day${c.answer_window_days === 1 ? '' : 's'} · ${c.reminder ? 'one reminder' : 'no reminder'}`;
 }
 
-export function cadenceListReply(cadences: readonly Cadence[]): Reply {
+/** When a level's leaders meet: the cadence's own day, or the one a deeper level of leaders moves to. */
+function whenAt(c: Cadence, schedule: Schedule): string {
+  const weeks = (schedule.offsetDays ?? 0) / 7;
+  if (weeks === 0) return when(c);
+  if (c.frequency === 'monthly' && (c.nth ?? 1) > 0 && (c.nth ?? 1) + weeks <= 4) return when({ ...c, nth: (c.nth ?? 1) + weeks });
+  return `${when(c)}, ${weeks === 1 ? 'a week' : `${weeks} weeks`} later`;
+}
+
+function levelLine(l: LevelCadences): string {
+  const leaders = `${l.leaders} leader${l.leaders === 1 ? '' : 's'}`;
+  const lines = l.cadences.map(({ cadence: c, schedule, leaders: n }) => {
+    const share = n === l.leaders ? '' : ` (${n} of them)`;
+    return `• \`${c.key}\`${share}: ${c.active ? whenAt(c, schedule) : '*off*'}${c.mode === 'team' ? ', as a team' : ''}`;
+  });
+  return `*Level ${l.level} · ${typed(l.label)}* — ${leaders}\n${lines.join('\n') || '• no cadence'}`;
+}
+
+export function cadenceListReply(cadences: readonly Cadence[], levels: readonly LevelCadences[] = []): Reply {
   const text = cadences.map(cadenceLine).join('\n\n');
-  return { text, blocks: [...sections(text, 20), context('Change one with `/cascade cadence set <cadence> …` (admins).')] };
+  const tree = levels.length ? `\n\n*Your chart, level by level* (level 1 is the top)\n\n${levels.map(levelLine).join('\n\n')}` : '';
+  return {
+    text: text + tree,
+    blocks: [...sections(text + tree, 40), context('Change one with `/cascade cadence set <cadence> …`, or for one leader or level with `… for @leader` / `… level N` (admins).')],
+  };
 }
 
 export function cadenceSetReply(c: Cadence): Reply {

@@ -1,6 +1,6 @@
 import type { Role } from '../../db/types';
 import { requireAdmin } from '../../org/policy';
-import { isRole } from '../../org/roles';
+import { MAX_TITLE, normalizeTitle } from '../../org/roles';
 import { removePerson, setPerson, showPerson } from '../../org/service';
 import { orgRemoveReply, orgSetReply, orgViewReply } from '../blocks/commands';
 import { orgImportModal } from '../blocks/org-import';
@@ -26,19 +26,29 @@ export const orgShow = subcommand<{ userId?: string }>({
 interface OrgSetArgs {
   userId: string;
   role: Role;
-  reportsTo?: string;
+  reportsTo?: string | null;
   admin?: boolean;
+  inChain?: boolean;
 }
+
+/** Words after the title; a title of several words is quoted ("RVP West"). */
+const ORG_SET_WORDS = new Set(['reports-to', 'reports_to', 'reports', 'admin', 'not-admin', 'no-admin', 'notadmin', 'top', 'outside', 'in-chain']);
 
 function parseOrgSet(tokens: Token[]): OrgSetArgs | ReturnType<typeof refuse> {
   const [who, roleToken, ...rest] = tokens;
   if (who?.kind !== 'user') return refuse(notAMention(who, 'the person'));
-  const role = word(roleToken);
-  if (!role || !isRole(role)) {
-    return refuse(roleToken ? `"${describe(roleToken)}" is not a role: use ceo, president, manager or rep.` : 'Give a role: ceo, president, manager or rep.');
+  const title = roleToken?.kind === 'word' && !ORG_SET_WORDS.has(roleToken.text.toLowerCase()) ? normalizeTitle(roleToken.text) : '';
+  if (!title) {
+    return refuse(
+      roleToken
+        ? `"${describe(roleToken)}" is not a title: give their title first, like rep, manager, CRO or "RVP West" (quoted when it has spaces).`
+        : 'Give their title: like rep, manager, CRO or "RVP West" (quoted when it has spaces).',
+    );
   }
-  let reportsTo: string | undefined;
+  if (title.length > MAX_TITLE) return refuse(`A title has at most ${MAX_TITLE} characters.`);
+  let reportsTo: string | null | undefined;
   let admin: boolean | undefined;
+  let inChain: boolean | undefined;
   for (let i = 0; i < rest.length; i++) {
     const t = rest[i]!;
     const w = word(t);
@@ -49,6 +59,13 @@ function parseOrgSet(tokens: Token[]): OrgSetArgs | ReturnType<typeof refuse> {
       if (reportsTo !== undefined) return refuse('reports-to is given twice.');
       reportsTo = leader.id;
       i += 1;
+    } else if (w === 'top') {
+      if (reportsTo !== undefined) return refuse('top means reporting to no one: leave out reports-to.');
+      reportsTo = null;
+    } else if (w === 'outside') {
+      inChain = false;
+    } else if (w === 'in-chain') {
+      inChain = true;
     } else if (w === 'admin') {
       admin = true;
     } else if (w === 'not-admin' || w === 'no-admin' || w === 'notadmin') {
@@ -57,15 +74,23 @@ function parseOrgSet(tokens: Token[]): OrgSetArgs | ReturnType<typeof refuse> {
       return refuse(`Unexpected "${describe(t)}".`);
     }
   }
-  if (role === 'ceo' && reportsTo !== undefined) return refuse('The CEO reports to no one: leave out reports-to.');
+  if (inChain === false && reportsTo) return refuse('Someone outside the chain reports to no one: leave out reports-to.');
+  if (title === 'ceo' && reportsTo) return refuse('The CEO reports to no one: leave out reports-to.');
   if (reportsTo === who.id) return refuse('Nobody can report to themselves.');
-  return { userId: who.id, role, ...(reportsTo ? { reportsTo } : {}), ...(admin !== undefined ? { admin } : {}) };
+  return {
+    userId: who.id,
+    role: title,
+    ...(reportsTo ? { reportsTo } : {}),
+    ...(reportsTo === null && title !== 'ceo' ? { reportsTo: null } : {}),
+    ...(admin !== undefined ? { admin } : {}),
+    ...(inChain !== undefined ? { inChain } : {}),
+  };
 }
 
 export const orgSet = subcommand<OrgSetArgs>({
   path: ['org', 'set'],
-  usage: '/cascade org set @person <ceo|president|manager|rep> [reports-to @leader] [admin|not-admin]',
-  about: 'add a person or change their role, leader or admin flag (admins)',
+  usage: '/cascade org set @person <title> [reports-to @leader|top|outside] [admin|not-admin]',
+  about: 'add a person or change their title, leader, place in the chain or admin flag (admins)',
   allowed: 'admins',
   parse: parseOrgSet,
   run: async (ctx, a) => {

@@ -4,6 +4,7 @@ import { answersOf, questionsToAsk } from '../../checkins/answers';
 import { myStatus, setPause } from '../../checkins/status';
 import { personCheckins, teamOverview } from '../../checkins/team';
 import { isCalendarDate } from '../../time/calendar';
+import { PAUSED_FOR_GOOD } from '../../org/people';
 import { answerModal } from '../blocks/answer-modal';
 import { nothingToAnswerReply, pauseReply, personCheckinsReply, statusReply, teamReply } from '../blocks/self-service';
 import { describe, none, notAMention, optionalPerson, refuse, subcommand, word, type Token } from './kit';
@@ -72,7 +73,11 @@ function parsePause(tokens: Token[]): PauseArgs | ReturnType<typeof refuse> {
     if (rest.length > 1) return refuse(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`);
     return { ...(userId ? { userId } : {}), until: null };
   }
-  if (w !== 'until') return refuse('Say until which day, like `/cascade pause until 2026-12-24`.');
+  if (w !== 'until') return refuse('Say until which day, like `/cascade pause until 2026-12-24`, or `until never` to take someone out of the cascade.');
+  if (word(rest[1]) === 'never') {
+    if (rest.length > 2) return refuse(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`);
+    return { ...(userId ? { userId } : {}), until: PAUSED_FOR_GOOD };
+  }
   const date = rest[1]?.kind === 'word' ? rest[1].text : undefined;
   if (!date || !isCalendarDate(date)) return refuse(`${date ? `"${date}" is not a date between 2000 and 2100` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`);
   if (rest.length > 2) return refuse(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`);
@@ -83,7 +88,10 @@ export const pause = subcommand<PauseArgs>({
   path: ['pause'],
   usage: '/cascade pause [@person] until <YYYY-MM-DD>',
   about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)',
-  more: [{ usage: '/cascade pause [@person] off', about: 'end a pause' }],
+  more: [
+    { usage: '/cascade pause @person until never', about: 'take someone out of the cascade for good (their leader, admins)' },
+    { usage: '/cascade pause [@person] off', about: 'end a pause' },
+  ],
   allowed: 'everyone',
   refreshesHome: true,
   parse: parsePause,

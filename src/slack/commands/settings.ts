@@ -1,11 +1,13 @@
 import { listCadences } from '../../calendar/upcoming';
-import { updateCadence, type CadenceChanges } from '../../checkins/cadences';
+import { updateCadence, type CadenceChanges, type OverrideTarget } from '../../checkins/cadences';
+import { cadencesByLevel } from '../../calendar/assign';
+import { chainLevels } from '../../org/chain';
 import { addQuestion, editQuestion, listQuestions, QUESTION_INTENTS, QUESTION_KINDS, retireQuestion, type QuestionDraft } from '../../checkins/questions';
 import { requireAdmin } from '../../org/policy';
 import { WEEKDAYS } from '../../time/calendar';
 import { cadenceListReply, cadenceSetReply, questionChangedReply, questionsListReply } from '../blocks/self-service';
 import { ensureInChannel } from '../channels';
-import { describe, numberOf, refuse, subcommand, unexpected, word, type Token } from './kit';
+import { describe, notAMention, numberOf, refuse, subcommand, unexpected, word, type Token } from './kit';
 
 const NTH: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, last: -1 };
 
@@ -18,14 +20,32 @@ export const cadenceList = subcommand({
   allowed: 'everyone',
   parse: (rest) => (rest.length ? unexpected(rest) : {}),
   run: async ({ deps, caller }) => {
-    return cadenceListReply(await listCadences(deps.db, caller.teamId));
+    const cadences = await listCadences(deps.db, caller.teamId);
+    return cadenceListReply(cadences, cadencesByLevel(cadences, await chainLevels(deps.db, caller.teamId)));
   },
 });
 
-function parseCadenceSet(tokens: Token[]): { key: string; changes: CadenceChanges } | ReturnType<typeof refuse> {
+interface CadenceSetArgs {
+  key: string;
+  changes: CadenceChanges;
+  target?: OverrideTarget;
+}
+
+function parseCadenceSet(tokens: Token[]): CadenceSetArgs | ReturnType<typeof refuse> {
   const key = word(tokens[0]);
   if (!key) return refuse('Name the cadence to change (see `/cascade cadence list`).');
-  const rest = tokens.slice(1);
+  let rest = tokens.slice(1);
+  let target: OverrideTarget | undefined;
+  if (word(rest[0]) === 'for') {
+    if (rest[1]?.kind !== 'user') return refuse(notAMention(rest[1], 'the leader after for'));
+    target = { leaderId: rest[1].id };
+    rest = rest.slice(2);
+  } else if (word(rest[0]) === 'level') {
+    const n = rest[1]?.kind === 'word' ? Number(rest[1].text) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 12) return refuse('Give the level as a number from 1 (the top) to 12, like `level 3` (see `/cascade cadence list`).');
+    target = { level: n };
+    rest = rest.slice(2);
+  }
   if (rest.length === 0) return refuse('Say what to change: frequency, weekday, time, mode, window, reminder, or on/off.');
   const changes: { -readonly [K in keyof CadenceChanges]: CadenceChanges[K] } = {};
   for (let i = 0; i < rest.length; i++) {
@@ -73,21 +93,21 @@ function parseCadenceSet(tokens: Token[]): { key: string; changes: CadenceChange
       );
     }
   }
-  return { key, changes };
+  return { key, changes, ...(target ? { target } : {}) };
 }
 
-export const cadenceSet = subcommand<{ key: string; changes: CadenceChanges }>({
+export const cadenceSet = subcommand<CadenceSetArgs>({
   path: ['cadence', 'set'],
   aliases: ['cadences'],
   usage:
-    '/cascade cadence set <cadence> [weekly|biweekly|monthly [first|second|third|fourth|last]|cron "<expr>"] [<weekday>] [at HH:MM] [individual|team #channel] [window <days>] [reminder on|off] [on|off]',
-  about: 'change a cadence (admins)',
+    '/cascade cadence set <cadence> [for @leader|level N] [weekly|biweekly|monthly [first|second|third|fourth|last]|cron "<expr>"] [<weekday>] [at HH:MM] [individual|team #channel] [window <days>] [reminder on|off] [on|off]',
+  about: 'change a cadence, or override it for one leader or one level of the chart (admins)',
   allowed: 'admins',
   parse: parseCadenceSet,
   run: async ({ deps, caller, scope }, a) => {
     await requireAdmin(scope, 'change cadences');
     if (a.changes.channelId) await ensureInChannel(caller.client, a.changes.channelId);
-    return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes));
+    return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes, a.target));
   },
 });
 
