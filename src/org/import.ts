@@ -221,19 +221,20 @@ export function planImport(
     const key = row.manager.includes('@') ? row.manager.toLowerCase() : row.manager;
     return (key.includes('@') ? idByEmail.get(key) : idByCsvId.get(key)) ?? key;
   };
+  const currentById = new Map(current.map((p) => [p.slack_user_id, p]));
   const entries: ChartEntry[] = rows.map((r) => ({
     id: r.id,
     // Slack is the source of names (the daily refresh reads them too); the file's name is the fallback.
     name: r.slack?.name || r.name || r.id,
     role: r.role,
     reportsTo: leaderOf(r),
-    inChain: r.inChain ?? true,
+    // A file without the in_chain column leaves everyone where they stand.
+    inChain: r.inChain ?? currentById.get(r.id)?.in_chain ?? true,
     line: r.line,
   }));
   for (const problem of validateChart(entries)) errors.push({ line: problem.line ?? 0, message: problem.message });
   if (errors.length > 0) return { errors: sortErrors(errors) };
 
-  const currentById = new Map(current.map((p) => [p.slack_user_id, p]));
   const nameOf = new Map(entries.map((e) => [e.id, e.name]));
   const people: NewPerson[] = [];
   const added: PersonChange[] = [];

@@ -50,13 +50,16 @@ const isAcronym = (word: string) => word.length > 1 && word === word.toUpperCase
 function plural(title: string): string {
   const old = OLD_SHORT[title];
   if (old) return old.many;
-  const words = title.split(' ');
+  // The noun is the last word before a qualifier: "Account executive, EMEA" → "account executives, EMEA".
+  const comma = title.indexOf(',');
+  const head = comma < 0 ? title : title.slice(0, comma);
+  const words = head.split(' ');
   const first = words[0]!;
   // "Director" → "directors", "SDR" → "SDRs", "Account executive" → "account executives".
   if (!isAcronym(first)) words[0] = first.charAt(0).toLowerCase() + first.slice(1);
   const last = words[words.length - 1]!;
   if (!/s$/i.test(last)) words[words.length - 1] = `${last}s`;
-  return words.join(' ');
+  return words.join(' ') + (comma < 0 ? '' : title.slice(comma));
 }
 
 function singular(title: string): string {
@@ -100,7 +103,8 @@ export function relationshipLabel(leaders: readonly TitleCount[], members: reado
   }
   const leaderCount = leaders.reduce((n, t) => n + t.count, 0);
   const left = leaderTitles.map((t) => (leaderCount === 1 ? singular(t) : capitalize(plural(t)))).join(' & ') || 'Leaders';
-  const right = memberTitles.map(plural).join(' & ') || 'reports';
+  const memberCount = members.reduce((n, t) => n + t.count, 0);
+  const right = memberTitles.map((t) => (memberCount === 1 ? singular(t) : plural(t))).join(' & ') || 'reports';
   return `${left} ↔ ${right}`;
 }
 

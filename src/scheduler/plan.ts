@@ -51,6 +51,11 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
       insert into round (team_id, cadence_id, leader_id, depth, occurrence)
       select ${c.team_id}, ${c.id}, l.id, l.depth, ${occurrence}::date
       from unnest(${ids}::text[], ${depths}::int[]) as l(id, depth)
+      -- A round only where someone can still answer: a window closed everywhere leaves no empty round behind.
+      where exists (select 1 from person m
+                    where m.team_id = ${c.team_id} and m.reports_to = l.id and m.active and m.in_chain
+                      and m.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
+                      and (${closeDate}::date + ${time}::time) at time zone m.tz > ${now})
       on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
 
     const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;

@@ -121,4 +121,36 @@ describe('Importing the org chart from CSV', () => {
     const refused = await noSlack('email,name,role,manager\ncasey@example.com,Casey,ceo,');
     expect(errorsOf(refused)[0]).toMatch(/^2: casey@example.com needs a Slack bot token/);
   });
+
+  test('When the CSV gives free titles, someone outside the chain and someone paused out for good, then each lands as written; a later file without the columns keeps them', async () => {
+    const csv = [
+      'slack_user_id,name,role,manager,admin,in_chain,active',
+      'UCEO0001,Casey Chen,CEO,,yes,,',
+      'UPRES001,Pat Rivera,CRO,UCEO0001,,,',
+      'UMGR0001,Ann Lee,RVP   West,UPRES001,,yes,yes',
+      'UREP0001,Raj Patel,Account executive,UMGR0001,,,no',
+      'UADMIN01,Sam Ops,RevOps,,yes,no,',
+    ].join('\n');
+    const outcome = await run(csv);
+    expect(errorsOf(outcome)).toEqual([]);
+    expect(describeImport(outcome)).toContain('+ Sam Ops (UADMIN01): RevOps, outside the chain, admin');
+    expect(describeImport(outcome)).toContain('Raj Patel (UREP0001): role rep → Account executive, paused out of the cascade');
+    const people = new Map((await listPeople(db.db, TEAM, { activeOnly: true })).map((p) => [p.slack_user_id, p]));
+    expect(people.get('UCEO0001')).toMatchObject({ role: 'ceo', reports_to: null, in_chain: true });
+    expect(people.get('UMGR0001')).toMatchObject({ role: 'RVP West', reports_to: 'UPRES001' });
+    expect(people.get('UREP0001')).toMatchObject({ paused_until: '9999-12-31', in_chain: true });
+    expect(people.get('UADMIN01')).toMatchObject({ role: 'RevOps', reports_to: null, in_chain: false, is_admin: true });
+
+    const again = await run(['slack_user_id,name,role,manager', 'UCEO0001,Casey Chen,CEO,', 'UPRES001,Pat Rivera,CRO,UCEO0001', 'UMGR0001,Ann Lee,RVP West,UPRES001', 'UREP0001,Raj Patel,Account executive,UMGR0001', 'UADMIN01,Sam Ops,RevOps,'].join('\n'), true);
+    expect(errorsOf(again)).toEqual([]);
+    expect(describeImport(again)).toContain('0 updated');
+
+    const bad = await run(['slack_user_id,name,role,manager,in_chain', 'UCEO0001,Casey Chen,CEO,,', 'UADMIN01,Sam Ops,RevOps,UCEO0001,no', 'UREP0001,Raj Patel,SDR,UADMIN01,maybe'].join('\n'));
+    expect(errorsOf(bad)).toEqual(['4: in_chain "maybe" should be yes or no (or left empty for yes)']);
+    const broken = await run(['slack_user_id,name,role,manager,in_chain', 'UCEO0001,Casey Chen,CEO,,', 'UADMIN01,Sam Ops,RevOps,UCEO0001,no', 'UREP0001,Raj Patel,SDR,UADMIN01,'].join('\n'));
+    expect(errorsOf(broken)).toEqual([
+      '3: Sam Ops is outside the chain (in_chain no), so reports to no one: leave the manager empty',
+      '4: Sam Ops is outside the chain (in_chain no), so no one can report to them',
+    ]);
+  });
 });
