@@ -16,7 +16,10 @@ import { tick } from '../src/scheduler/tick';
 import { slackMessenger } from '../src/slack/messenger';
 import { chartHistory, renderChart } from '../src/digests/chart';
 import { buildDigest } from '../src/digests/figures';
-import { seedYear } from './seed-year';
+import { seedUpperLevels, seedYear } from './seed-year';
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/db/types';
+import type { TickDeps } from '../src/scheduler/tick';
 import { startInstantSlack } from './fake-slack';
 import { digestPeriods } from '../src/time/periods';
 
@@ -94,11 +97,60 @@ async function main(): Promise<void> {
     console.error(`(history: ${seeded.checkins} check-ins, ${seeded.answers} answers)`);
     // The same, once the digest has been built and the chart rendered as well.
     console.log(`bench peak_rss_with_digest: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    await db.db.deleteFrom('workspace').where('team_id', '=', team).execute();
+
+    await sixLevels(db.db, deps);
   } finally {
     await db.db.deleteFrom('workspace').where('team_id', '=', team).execute().catch(() => undefined);
+    await db.db.deleteFrom('workspace').where('team_id', '=', SIX).execute().catch(() => undefined);
     await slack.stop();
     await db.close();
   }
+}
+
+const SIX = `TBENCHSIX${Date.now()}`;
+
+/**
+ * An org of six levels and about 11,000 people — CEO → CRO → 5 RVPs → 50 directors → 1,000 managers →
+ * 10,000 reps — with the same targets as the four-level one: the weekly planning tick, the weekly org digest
+ * over a quarter of history (a funnel row per level), and peak memory.
+ */
+async function sixLevels(db: Kysely<Database>, deps: TickDeps): Promise<void> {
+  await openWorkspace(db, SIX, 'bench six levels', new Date());
+  const lines = ['slack_user_id,name,role,manager', 'U6CEO,CEO,CEO,', 'U6CRO,CRO,CRO,U6CEO'];
+  for (let v = 0; v < 5; v++) {
+    lines.push(`U6V${v},RVP ${v},RVP,U6CRO`);
+    for (let d = 0; d < 10; d++) {
+      const did = `U6D${v}X${d}`;
+      lines.push(`${did},Director ${v}-${d},Director,U6V${v}`);
+      for (let m = 0; m < 20; m++) {
+        const mid = `U6M${v}X${d}X${m}`;
+        lines.push(`${mid},Manager ${v}-${d}-${m},manager,${did}`);
+        for (let r = 0; r < 10; r++) lines.push(`U6R${v}X${d}X${m}X${r},Rep ${v}-${d}-${m}-${r},rep,${mid}`);
+      }
+    }
+  }
+  let started = performance.now();
+  const outcome = await importOrgChart({ db, directory: null, now: new Date() }, SIX, lines.join('\n'), { dryRun: false });
+  if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
+  console.log(`bench org_import_six_levels_11k: ${Math.round(performance.now() - started)} ms`);
+
+  await tick(deps, new Date('2026-11-28T12:00:00Z'), { ...DEFAULT_DISPATCH, limit: 0 });
+  started = performance.now();
+  const planned = await tick(deps, new Date('2026-11-29T12:00:00Z'), { ...DEFAULT_DISPATCH, limit: 0 });
+  if (planned.checkins < 10_000) throw new Error(`expected 10,000 check-ins planned in the six-level org, got ${planned.checkins}`);
+  console.log(`bench tick_plan_weekly_six_levels_11k: ${Math.round(performance.now() - started)} ms`);
+  console.log(`bench peak_rss_six_levels: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+
+  const weekly = await seedYear(db, SIX, { weeks: 13, managerDepth: 4 });
+  const upper = await seedUpperLevels(db, SIX, 13);
+  const week = digestPeriods('weekly', '2026-11-30');
+  started = performance.now();
+  const digest = await buildDigest(db, { teamId: SIX, scope: 'org', current: week.current, previous: week.previous });
+  const digestMs = performance.now() - started;
+  if (digest.levels.length < 5) throw new Error(`the six-level digest has ${digest.levels.length} funnel rows, not one per level`);
+  console.log(`bench digest_org_six_levels_quarter: ${Math.round(digestMs)} ms`);
+  console.error(`(six levels: ${weekly.checkins + upper} check-ins; funnel: ${digest.levels.map((l) => l.label).join(' · ')})`);
 }
 
 main().catch((err) => {

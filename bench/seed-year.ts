@@ -2,16 +2,22 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/db/types';
 
 /**
- * Fifty-two weeks of manager ↔ rep rounds for every manager of the workspace, written by Postgres itself:
+ * Fifty-two weeks (or `weeks`) of manager ↔ rep rounds for every manager of the workspace, written by Postgres itself:
  * four in five check-ins answered (six answers each, one in twenty methodology answers shared), the rest
  * missed or skipped.
  */
-export async function seedYear(db: Kysely<Database>, teamId: string): Promise<{ checkins: number; answers: number }> {
+export async function seedYear(
+  db: Kysely<Database>,
+  teamId: string,
+  options: { weeks?: number; managerDepth?: number } = {},
+): Promise<{ checkins: number; answers: number }> {
+  const weeks = options.weeks ?? 52;
+  const first = new Date(Date.parse('2026-11-23T00:00:00Z') - (weeks - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
   const cadence = await db.selectFrom('cadence').select('id').where('team_id', '=', teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow();
   await sql`
-    insert into round (team_id, cadence_id, leader_id, occurrence, status, closes_at, closed_at)
-    select ${teamId}, ${cadence.id}, m.slack_user_id, d::date, 'closed', d + interval '2 days 10 hours', d + interval '2 days 10 hours'
-    from person m, generate_series('2025-12-01'::date, '2026-11-23'::date, interval '7 days') d
+    insert into round (team_id, cadence_id, leader_id, depth, occurrence, status, closes_at, closed_at)
+    select ${teamId}, ${cadence.id}, m.slack_user_id, ${options.managerDepth ?? 2}, d::date, 'closed', d + interval '2 days 10 hours', d + interval '2 days 10 hours'
+    from person m, generate_series(${first}::date, '2026-11-23'::date, interval '7 days') d
     where m.team_id = ${teamId} and m.role = 'manager'
     on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(db);
   const checkins = await sql`
@@ -45,4 +51,41 @@ export async function seedYear(db: Kysely<Database>, teamId: string): Promise<{ 
   await sql`analyze checkin`.execute(db);
   await sql`analyze answer`.execute(db);
   return { checkins: Number(checkins.numAffectedRows ?? 0), answers: Number(answers.numAffectedRows ?? 0) };
+}
+
+/**
+ * The monthly rounds of every leader of leaders over the same weeks (the top's and each level below), their
+ * direct reports answering four in five, all in the month's fourth week: so that a weekly org digest of
+ * that week has a funnel row for every level.
+ */
+export async function seedUpperLevels(db: Kysely<Database>, teamId: string, weeks: number): Promise<number> {
+  const first = new Date(Date.parse('2026-11-23T00:00:00Z') - (weeks - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
+  const rows = await sql`
+    with recursive chain(id, depth) as (
+      select slack_user_id, 0 from person where team_id = ${teamId} and reports_to is null and active and in_chain
+      union all
+      select p.slack_user_id, c.depth + 1 from person p join chain c on p.reports_to = c.id where p.team_id = ${teamId} and p.active
+    ),
+    leaders as (
+      select c.id, c.depth, case when c.depth = 0 then 'ceo_president' else 'president_managers' end as kind from chain c
+      where exists (select 1 from person m join person g on g.team_id = m.team_id and g.reports_to = m.slack_user_id
+                    where m.team_id = ${teamId} and m.reports_to = c.id)
+    ),
+    rounds as (
+      insert into round (team_id, cadence_id, leader_id, depth, occurrence, status, closes_at, closed_at)
+      -- Every level meets in the last full week of the month, so that a weekly digest sees them all.
+      select ${teamId}, k.id, l.id, l.depth, d::date + 22 + l.depth, 'closed', d + interval '28 days', d + interval '28 days'
+      from leaders l join cadence k on k.team_id = ${teamId} and k.key = l.kind,
+           generate_series(date_trunc('month', ${first}::date), '2026-11-01'::date, interval '1 month') d
+      on conflict (cadence_id, leader_id, occurrence) do nothing
+      returning id, leader_id, occurrence
+    )
+    insert into checkin (team_id, round_id, person_id, part, status, due_at, closes_at, answered_at)
+    select ${teamId}, r.id, p.slack_user_id, 'member', case when random() < 0.8 then 'answered' else 'missed' end,
+           r.occurrence + time '09:00', r.occurrence + interval '2 days 9 hours', null
+    from rounds r join person p on p.team_id = ${teamId} and p.reports_to = r.leader_id
+    on conflict (round_id, person_id) do nothing`.execute(db);
+  await sql`analyze round`.execute(db);
+  await sql`analyze checkin`.execute(db);
+  return Number(rows.numAffectedRows ?? 0);
 }

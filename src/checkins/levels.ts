@@ -4,8 +4,8 @@ import { KIND_LABEL, relationshipLabel, type TitleCount } from '../org/roles';
 
 /**
  * The levels of the chain as the funnel counts them: a round belongs to the level of its leader (0 = the
- * top), as it stood when the round was planned. Each level is named from the titles of its leaders and of
- * their members in the rounds counted ("CEO ↔ CRO", "RVPs ↔ directors").
+ * top), as it stood when the round was planned. Each level is named from the titles of the leaders of the
+ * rounds counted and of those leaders' reports ("CEO ↔ CRO", "RVPs ↔ directors").
  */
 
 /**
@@ -21,19 +21,19 @@ export async function levelLabels(db: Kysely<Database>, teamId: string, where: R
       select r.id, r.leader_id, ${ROUND_DEPTH} as depth, k.level as kind
       from round r join cadence k on k.id = r.cadence_id
       where r.team_id = ${teamId} and ${where}
-    )
-    select d.depth, d.side, d.title, count(distinct d.id)::int as n, min(d.kind) as kind from (
-      select rr.depth, 'leader' as side, coalesce(p.role, '') as title, rr.leader_id as id, rr.kind
-      from rr left join person p on p.team_id = ${teamId} and p.slack_user_id = rr.leader_id
-      union all
-      select rr.depth, 'member', coalesce(p.role, ''), c.person_id, rr.kind
-      from rr join checkin c on c.round_id = rr.id and c.part = 'member'
-      left join person p on p.team_id = ${teamId} and p.slack_user_id = c.person_id
-    ) d
-    group by d.depth, d.side, d.title`.execute(db);
+    ),
+    lead as (select depth, leader_id as id, min(kind) as kind from rr group by 1, 2),
+    -- Members are named from the leaders' reports (reading every check-in of a period would cost far more).
+    mem as (select distinct l.depth, p.slack_user_id as id from lead l join person p on p.team_id = ${teamId} and p.reports_to = l.id and p.active and p.in_chain)
+    select l.depth, 'leader' as side, coalesce(p.role, '') as title, count(*)::int as n, min(l.kind) as kind
+    from lead l left join person p on p.team_id = ${teamId} and p.slack_user_id = l.id group by 1, 2, 3
+    union all
+    select m.depth, 'member', coalesce(p.role, ''), count(*)::int, null
+    from mem m left join person p on p.team_id = ${teamId} and p.slack_user_id = m.id group by 1, 2, 3`.execute(db);
   const byDepth = new Map<number, { leaders: TitleCount[]; members: TitleCount[]; kind: string }>();
   for (const r of rows.rows) {
     const entry = byDepth.get(r.depth) ?? { leaders: [], members: [], kind: r.kind };
+    if (r.kind) entry.kind = r.kind;
     if (r.title) (r.side === 'leader' ? entry.leaders : entry.members).push({ title: r.title, count: r.n });
     byDepth.set(r.depth, entry);
   }

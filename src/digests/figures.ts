@@ -164,9 +164,9 @@ export async function buildDigest(
     from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
     where c.team_id = ${teamId} and c.part = 'member' and ${inScope} and ${both}
     group by 1`.execute(db);
-  const labels = await levelLabels(db, teamId, sql<boolean>`${inScope} and ${inPeriod(current)}`);
-  const labelsBefore = await levelLabels(db, teamId, sql<boolean>`${inScope} and ${inPeriod(previous)}`);
-  const label = (depth: number) => labels.get(depth) ?? labelOf(labelsBefore, depth);
+  // Each level is named from the titles of the people in its rounds over both periods.
+  const labels = await levelLabels(db, teamId, sql<boolean>`${inScope} and ${both}`);
+  const label = (depth: number) => labelOf(labels, depth);
 
   const broken =
     owner === null
