@@ -11,6 +11,7 @@ import { commitmentMadeReply, commitmentsReply, coreValueReply, flagClosedReply,
 import { orgViewReply } from '../../src/slack/blocks/commands';
 import { personCheckinsReply, questionsListReply } from '../../src/slack/blocks/self-service';
 import { typed } from '../../src/slack/blocks/text';
+import { orgImportResultView } from '../../src/slack/blocks/org-import';
 
 /** What people type to mention everyone or disguise a link. */
 const HOSTILE = '<!channel> see <http://evil.example|our handbook> & <@U0BOSS>';
@@ -138,5 +139,15 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const ctx = { id: 1, status: 'skipped', skipReason: HOSTILE, part: 'member', leaderName: HOSTILE, cadenceName: 'Weekly', personTz: 'UTC', closesAt: new Date('2026-11-25T10:00:00Z'), snoozedUntil: null } as unknown as CheckinContext;
     expectSafe(promptMessage(ctx));
     expectSafe(sharedAnswersMessage(HOSTILE, [{ question: HOSTILE, value: HOSTILE }]));
+  });
+
+  test('When a title from the CSV carries markup, then org show, the import report, and the levels named from titles in briefs and digests show it as text', () => {
+    const titled = { ...person('Raj'), role: HOSTILE } as Person;
+    expectSafe(orgViewReply({ person: titled, chain: [], reports: [titled] }));
+    expectSafe(orgImportResultView(`Imported: 1 added.\n+ Raj (UREP1): ${HOSTILE}`, 'applied') as unknown as { blocks: unknown[] });
+    const level = { level: 'manager_reps' as const, label: `${HOSTILE} ↔ reps`, due: 1, answered: 1, missed: 0, skipped: 0, undelivered: 0 };
+    const brief = briefMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: 'c', level: 'manager_reps', occurrence: '2026-11-23', members: [], rollUp: [{ leaderId: 'UX', leaderName: 'X', levels: [level], ratings: [], highlights: [] }], escalations: [], suggestions: [] } as Brief);
+    expect(mrkdwnOf(brief)).toContain(SAFE);
+    expect(mrkdwnOf(brief)).not.toContain('<!channel>');
   });
 });

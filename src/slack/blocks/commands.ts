@@ -1,5 +1,6 @@
 import type { OrgView } from '../../org/service';
 import { titleOf } from '../../org/roles';
+import { PAUSED_FOR_GOOD } from '../../org/people';
 import type { Person } from '../../db/types';
 import { context, header, section, sections, typed, type Reply } from './text';
 
@@ -36,18 +37,18 @@ export function errorReply(message: string): Reply {
   return { text: message };
 }
 
-const personLine = (p: Person) => `<@${p.slack_user_id}> — ${titleOf(p.role)}${p.is_admin ? ' · admin' : ''}`;
+const personLine = (p: Person) => `<@${p.slack_user_id}> — ${typed(titleOf(p.role))}${p.is_admin ? ' · admin' : ''}`;
 
 export function orgViewReply(view: OrgView): Reply {
   const { person, chain, reports } = view;
-  const up = chain.length > 0 ? chain.map(personLine).join('\n') : '_No one: the top of the chain._';
+  const up = chain.length > 0 ? chain.map(personLine).join('\n') : person.in_chain ? '_No one: the top of the chain._' : '_No one: outside the chain (no check-ins; the organisation’s figures only)._';
   const down = reports.length > 0 ? reports.map(personLine).join('\n') : '_No direct reports._';
-  const paused = person.paused_until ? ` · paused until ${person.paused_until}` : '';
-  const text = `${typed(person.name)}: ${titleOf(person.role)}; reports to ${chain.length ? typed(chain[chain.length - 1]!.name) : 'no one'}; ${reports.length} direct report${reports.length === 1 ? '' : 's'}.`;
+  const paused = person.paused_until === PAUSED_FOR_GOOD ? ' · out of the cascade until further notice' : person.paused_until ? ` · paused until ${person.paused_until}` : '';
+  const text = `${typed(person.name)}: ${typed(titleOf(person.role))}; ${person.in_chain ? `reports to ${chain.length ? typed(chain[chain.length - 1]!.name) : 'no one'}` : 'outside the chain'}; ${reports.length} direct report${reports.length === 1 ? '' : 's'}.`;
   return {
     text,
     blocks: [
-      section(`*${typed(person.name)}* (<@${person.slack_user_id}>) — ${titleOf(person.role)}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`),
+      section(`*${typed(person.name)}* (<@${person.slack_user_id}>) — ${typed(titleOf(person.role))}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`),
       section(`*Chain up*\n${up}`),
       section(`*Direct reports (${reports.length})*\n${down}`),
       context('`/cascade org show @person` shows anyone’s place in the org chart.'),
@@ -58,7 +59,7 @@ export function orgViewReply(view: OrgView): Reply {
 export function orgSetReply(person: Person, created: boolean): Reply {
   const leader = person.reports_to ? `, reporting to <@${person.reports_to}>` : '';
   const verb = created ? 'Added' : 'Updated';
-  return { text: `${verb} <@${person.slack_user_id}>: ${titleOf(person.role)}${leader}${person.is_admin ? ', admin' : ''}.` };
+  return { text: `${verb} <@${person.slack_user_id}>: ${typed(titleOf(person.role))}${leader}${person.is_admin ? ', admin' : ''}.` };
 }
 
 export function orgRemoveReply(person: Person): Reply {

@@ -25,7 +25,8 @@ export function homeView(s: WhereYouStand): types.HomeView {
     blocks.push(section("*You are not in the org chart yet.*\nAn admin adds people with `/cascade org set` or `/cascade org import`."));
   } else {
     const leader = view.chain.length ? `<@${view.chain[view.chain.length - 1]!.slack_user_id}>` : 'no one (top of the chain)';
-    blocks.push(section(`*Your place*\n${titleOf(view.person.role)}, reporting to ${leader}.`), { type: 'divider' }, header('Where you stand'));
+    const place = view.person.in_chain ? `reporting to ${leader}` : 'outside the chain: no check-ins, and the organisation’s figures rather than anyone’s answers';
+    blocks.push(section(`*Your place*\n${typed(titleOf(view.person.role))}, ${place}.`), { type: 'divider' }, header('Where you stand'));
 
     const goals = s.goals.length
       ? s.goals.map((g) => `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``).join('\n')

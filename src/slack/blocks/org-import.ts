@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { IDS, LIMITS } from '../ids';
-import { sections, section, context } from './text';
+import { sections, section, context, typed } from './text';
 
 const ids = IDS.orgImport;
 
@@ -74,7 +74,8 @@ export function orgImportResultView(report: string, status: 'applied' | 'dry_run
     title: { type: 'plain_text', text: title },
     close: { type: 'plain_text', text: 'Close' },
     blocks: [
-      ...sections(report, LIMITS.blocksPerView - 1),
+      // The report quotes names and titles as written in the file: shown as typed, never as markup.
+      ...sections(typed(report), LIMITS.blocksPerView - 1),
       context(ok ? '`/cascade org show` to look around.' : 'Fix the lines above and run `/cascade org import` again.'),
     ],
   };
