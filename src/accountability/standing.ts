@@ -60,7 +60,8 @@ export async function whereYouStand(scope: Scope, options: { team?: boolean } = 
     keptRate: mine.get(userId) ?? null,
     next,
     reports: rows,
-    aggregates: null,
+    // Someone in the org outside the chain (RevOps) sees the organisation's figures, as an admin outside it does.
+    aggregates: figuresOnly(scope.actor) ? await aggregates(db, teamId, since) : null,
   };
 }
 
