@@ -40,6 +40,12 @@ async function main(): Promise<void> {
     // Other workspaces' queued work would mix into the figures: the bench wants a database of its own.
     await openWorkspace(db.db, team, 'bench', new Date());
 
+    // First the six-level org, on a database no year of history has filled and emptied yet; then it goes.
+    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }), handlers: deliveryHandlers };
+    await sixLevels(db.db, deps);
+    await db.db.deleteFrom('workspace').where('team_id', '=', SIX).execute();
+
     // 1 CEO, 10 presidents, 1,000 managers, 10,000 reps.
     const lines = ['slack_user_id,name,role,manager', 'U0CEO,CEO,ceo,'];
     for (let p = 0; p < 10; p++) {
@@ -54,9 +60,6 @@ async function main(): Promise<void> {
     const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date() }, team, lines.join('\n'), { dryRun: false });
     if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
     console.log(`bench org_import_11k: ${Math.round(performance.now() - started)} ms`);
-
-    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-    const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }), handlers: deliveryHandlers };
 
     // The Sunday tick that plans Monday's 1,000 manager ↔ rep rounds: 10,000 check-ins and prompts.
     const sunday = new Date('2026-11-29T12:00:00Z');
@@ -97,9 +100,6 @@ async function main(): Promise<void> {
     console.error(`(history: ${seeded.checkins} check-ins, ${seeded.answers} answers)`);
     // The same, once the digest has been built and the chart rendered as well.
     console.log(`bench peak_rss_with_digest: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-    await db.db.deleteFrom('workspace').where('team_id', '=', team).execute();
-
-    await sixLevels(db.db, deps);
   } finally {
     await db.db.deleteFrom('workspace').where('team_id', '=', team).execute().catch(() => undefined);
     await db.db.deleteFrom('workspace').where('team_id', '=', SIX).execute().catch(() => undefined);
