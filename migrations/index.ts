@@ -9,6 +9,7 @@ import * as roundOccurrence from './2026-11-27T0610-round-occurrence';
 import * as askedQuestions from './2026-11-28T0100-asked-questions';
 import * as deliveryPayload from './2026-11-28T0200-delivery-payload';
 import * as chainOfAnyShape from './2026-11-28T0300-chain-of-any-shape';
+import * as conversations from './2026-11-28T0400-conversations';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0100-asked-questions': askedQuestions,
   '2026-11-28T0200-delivery-payload': deliveryPayload,
   '2026-11-28T0300-chain-of-any-shape': chainOfAnyShape,
+  '2026-11-28T0400-conversations': conversations,
 };

@@ -160,9 +160,10 @@ describe('cascade org import', () => {
       // Monday 23 November, 10:00 UTC: Raj (10:00 in Kolkata) and Mia (10:00 in London) are due; Leo (Los Angeles) is not yet.
       const ticked = cascadeHere(['tick', '--at', '2026-11-23T10:00:00Z'], base);
       expect((await ticked.exit).code).toBe(0);
-      expect(ticked.stdout()).toContain('tick 2026-11-23T10:00:00.000Z: planned 2 rounds, 3 check-ins, 3 deliveries; sent 2');
+      // The two prompts, and Ann's live message for her round (Bob's goes with Leo's prompt, later).
+      expect(ticked.stdout()).toContain('tick 2026-11-23T10:00:00.000Z: planned 2 rounds, 3 check-ins, 3 deliveries; sent 3');
       const dms = slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
-      expect(dms).toEqual(['DUREP0001', 'DUREP0002']);
+      expect(dms).toEqual(['DUMGR0001', 'DUREP0001', 'DUREP0002']);
 
       const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
       try {

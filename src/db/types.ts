@@ -28,6 +28,8 @@ export interface PersonTable {
   active: Generated<boolean>;
   /** False for people in the org outside the chain (RevOps, enablement): no check-ins, figures only. */
   in_chain: Generated<boolean>;
+  /** A leader who asked for one DM per answer (`/cascade notify each-answer on`); the live round message otherwise. */
+  notify_each_answer: Generated<boolean>;
   /** A calendar date (YYYY-MM-DD): out of office until and including this day; 9999-12-31 is "until further notice". */
   paused_until: string | null;
   profile_refreshed_at: Timestamp | null;
@@ -43,7 +45,20 @@ export interface PersonTable {
 export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
 export type Frequency = 'weekly' | 'biweekly' | 'monthly' | 'cron';
 export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
-export type DeliveryKind = 'prompt' | 'reminder' | 'team_reminder' | 'update' | 'team_update' | 'brief' | 'team_post' | 'share' | 'digest';
+export type DeliveryKind =
+  | 'prompt'
+  | 'reminder'
+  | 'team_reminder'
+  | 'update'
+  | 'team_update'
+  | 'brief'
+  | 'team_post'
+  | 'share'
+  | 'digest'
+  | 'round_live'
+  | 'round_live_update'
+  | 'answer_note'
+  | 'reply';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface CadenceTable {
@@ -91,6 +106,9 @@ export interface RoundTable {
   /** Team rounds: the channel message whose thread holds the round. */
   channel_id: string | null;
   thread_ts: string | null;
+  /** The leader's live message for the round (a DM), edited in place as members answer. */
+  live_channel: Generated<string | null>;
+  live_ts: Generated<string | null>;
   created_at: Generated<Date>;
 }
 
@@ -111,6 +129,11 @@ export interface CheckinTable {
   message_ts: string | null;
   /** The questions asked when the answer window first opened; editing shows the same ones. */
   question_ids: Generated<number[] | null>;
+  /** The 1:1 this check-in prepared, marked held by the leader, with a note the member sees and one only the chain above sees. */
+  held_at: Generated<Date | null>;
+  held_by: Generated<string | null>;
+  shared_note: Generated<string | null>;
+  private_note: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -267,7 +290,30 @@ export interface DigestSettingTable {
   updated_at: Generated<Date>;
 }
 
+export interface ReplyTable {
+  id: Generated<number>;
+  team_id: string;
+  checkin_id: number;
+  author_id: string;
+  /** A leader's reply or "Got it" (ack) on a check-in, or the member's one answer to a reply. */
+  kind: 'reply' | 'ack' | 'answer';
+  text: string | null;
+  parent_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface AgendaItemTable {
+  id: Generated<number>;
+  team_id: string;
+  checkin_id: number;
+  author_id: string;
+  text: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  reply: ReplyTable;
+  agenda_item: AgendaItemTable;
   digest_setting: DigestSettingTable;
   commitment: CommitmentTable;
   goal: GoalTable;
@@ -299,3 +345,5 @@ export type PersonUpdate = Updateable<PersonTable>;
 export type Commitment = Selectable<CommitmentTable>;
 export type Goal = Selectable<GoalTable>;
 export type Flag = Selectable<FlagTable>;
+export type Reply = Selectable<ReplyTable>;
+export type AgendaItem = Selectable<AgendaItemTable>;

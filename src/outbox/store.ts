@@ -84,6 +84,16 @@ export async function markTeamPosted(db: Kysely<Database>, delivery: Delivery, c
     from r where c.round_id = r.id and c.status = 'scheduled'`.execute(db);
 }
 
+/** Records a round's live message and keeps where it is on the round, so that each change can edit it. */
+export async function markRoundLivePosted(db: Kysely<Database>, delivery: Delivery, roundId: number, channel: string, ts: string, now: Date): Promise<void> {
+  await sql`
+    with d as (
+      update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
+      where id = ${delivery.id} returning id
+    )
+    update round set live_channel = ${channel}, live_ts = ${ts} from d where round.id = ${roundId}`.execute(db);
+}
+
 export async function markCancelled(db: Kysely<Database>, id: number, reason: string): Promise<void> {
   await db.updateTable('delivery').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).execute();
 }

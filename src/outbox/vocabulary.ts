@@ -24,6 +24,14 @@ export interface Deliveries {
   share: { checkinId: number };
   /** A digest for a scope and period, to a channel or (exec by DM) a person. */
   digest: { scope: 'team' | 'org' | 'exec'; ownerId: string; start: string; end: string };
+  /** A round's live message to its leader, posted when the round's first prompt goes out. */
+  round_live: { roundId: number };
+  /** The live message edited in place (an answer came in, a reply or "Got it" was given). */
+  round_live_update: { roundId: number };
+  /** One answer, to a leader who asked for one message per answer. */
+  answer_note: { checkinId: number };
+  /** A reply or "Got it" in the member's prompt thread, or the member's answer to the leader. */
+  reply: { replyId: number };
 }
 
 export type Payload<K extends DeliveryKind> = Deliveries[K];
@@ -88,5 +96,10 @@ export const deliveryKey = {
   brief: (roundId: number) => `brief:${roundId}`,
   teamPost: (roundId: number) => `team_post:${roundId}`,
   share: (checkinId: number) => `share:${checkinId}`,
+  roundLive: (roundId: number) => `round_live:${roundId}`,
+  /** One edit per change: the instant in the key lets each answer, reply or "Got it" edit the message once. */
+  roundLiveUpdate: (roundId: number, at: Date) => `round_live:update:${roundId}:${at.getTime()}`,
+  answerNote: (checkinId: number, at: Date) => `answer_note:${checkinId}:${at.getTime()}`,
+  reply: (replyId: number) => `reply:${replyId}`,
   digest: (d: Deliveries['digest'], recipient = '') => `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
 } as const;

@@ -38,7 +38,12 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
         update round r set status = 'closed', closed_at = ${now}
         where r.team_id = ${teamId} and r.status = 'open' and r.closes_at <= ${now}
           and not exists (select 1 from checkin c where c.round_id = r.id and c.status in ('scheduled', 'sent'))
-        returning r.id, r.team_id, r.leader_id, r.channel_id, r.thread_ts
+        returning r.id, r.team_id, r.leader_id, r.channel_id, r.thread_ts, r.live_ts
+      ), lives as (
+        -- The leader's live message says the round closed (and that the brief has the rest).
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
+        select team_id, 'round_live_update', 'round_live:closed:' || id, id, leader_id, ${now}, jsonb_build_object('roundId', id) from closed where live_ts is not null
+        on conflict (dedupe_key) do nothing
       ), briefs as (
         insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
         select team_id, 'brief', 'brief:' || id, id, leader_id, ${now}, jsonb_build_object('roundId', id) from closed

@@ -104,6 +104,17 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
       where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and c.status = 'scheduled'
       on conflict (dedupe_key) do nothing`.execute(tx);
 
+    // One live message to each leader of a one-by-one round, with its first prompt, edited as members answer.
+    if (c.mode !== 'team') {
+      await sql`
+      insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
+      select r.team_id, 'round_live', 'round_live:' || r.id, r.id, r.leader_id, min(c.due_at), jsonb_build_object('roundId', r.id)
+      from round r join checkin c on c.round_id = r.id and c.part = 'member' and c.status = 'scheduled'
+      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and r.live_ts is null
+      group by r.id
+      on conflict (dedupe_key) do nothing`.execute(tx);
+    }
+
     return {
       rounds: Number(rounds.numAffectedRows ?? 0),
       checkins: Number(checkins.numAffectedRows ?? 0),

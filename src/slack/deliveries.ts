@@ -6,7 +6,9 @@ import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
 import { execNumbersFor } from '../digests/exec';
 import { buildDigest } from '../digests/figures';
-import { markCancelled, markPromptSent, markReminderSent, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
+import { markCancelled, markPromptSent, markReminderSent, markRoundLivePosted, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
+import { liveRound, replyDelivery } from '../checkins/conversation';
+import { answerNoteMessage, answerToLeaderMessage, liveRoundMessage, replyToMemberMessage } from './blocks/conversation';
 import type { DeliveryHandler, DeliveryHandlers, SendContext } from '../scheduler/dispatch';
 import { RateLimitedError } from '../scheduler/messenger';
 import { briefMessage } from './blocks/brief';
@@ -184,6 +186,66 @@ const sendShare: DeliveryHandler<'share'> = async (deps, delivery, payload, now)
   return 'sent';
 };
 
+/** The leader's live message for a round, posted with the round's first prompt; kept on the round to be edited. */
+const sendRoundLive: DeliveryHandler<'round_live'> = async (deps, delivery, payload, now) => {
+  const live = await liveRound(deps.db, payload.roundId);
+  if (!live || !live.open || (live.liveTs && delivery.was !== 'sending')) {
+    await markCancelled(deps.db, delivery.id, live ? 'the round is closed or already has its live message' : 'round no longer exists');
+    return 'cancelled';
+  }
+  const { channel, ts } = await deps.messenger.postDm(live.leaderId, liveRoundMessage(live));
+  await markRoundLivePosted(deps.db, delivery, payload.roundId, channel, ts, now);
+  return 'sent';
+};
+
+/** The live message edited in place; before it is posted there is nothing to edit (the post shows the latest). */
+const sendRoundLiveUpdate: DeliveryHandler<'round_live_update'> = async (deps, delivery, payload, now) => {
+  const live = await liveRound(deps.db, payload.roundId);
+  if (!live?.liveChannel || !live.liveTs) {
+    await markCancelled(deps.db, delivery.id, 'the live message is not posted yet');
+    return 'cancelled';
+  }
+  await deps.messenger.update(live.liveChannel, live.liveTs, liveRoundMessage(live));
+  await markSent(deps.db, delivery.id, now);
+  return 'sent';
+};
+
+/** One answer, for a leader who asked for a message per answer: in the live message's thread when there is one. */
+const sendAnswerNote: DeliveryHandler<'answer_note'> = async (deps, delivery, payload, now) => {
+  const ctx = await contextOf(deps, delivery, payload);
+  const live = ctx ? await liveRound(deps.db, ctx.roundId) : undefined;
+  const message = live ? answerNoteMessage(live, payload.checkinId) : null;
+  if (!ctx || !live || !message) {
+    if (ctx) await markCancelled(deps.db, delivery.id, 'nothing the leader may read');
+    return 'cancelled';
+  }
+  const posted = live.liveChannel && live.liveTs ? { channel: live.liveChannel, ts: await deps.messenger.post(live.liveChannel, message, live.liveTs) } : await deps.messenger.postDm(live.leaderId, message);
+  await markSent(deps.db, delivery.id, now, posted);
+  return 'sent';
+};
+
+/**
+ * A reply or "Got it" goes in the thread of the member's prompt (a DM when the prompt never reached them); the
+ * member's answer goes back to the leader, in the thread of the round's live message.
+ */
+const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now) => {
+  const d = await replyDelivery(deps.db, payload.replyId);
+  if (!d) {
+    await markCancelled(deps.db, delivery.id, 'reply no longer exists');
+    return 'cancelled';
+  }
+  let posted: { channel: string; ts: string };
+  if (d.reply.kind === 'answer') {
+    const message = answerToLeaderMessage(d);
+    posted = d.liveChannel && d.liveTs ? { channel: d.liveChannel, ts: await deps.messenger.post(d.liveChannel, message, d.liveTs) } : await deps.messenger.postDm(delivery.recipient, message);
+  } else {
+    const message = replyToMemberMessage(d);
+    posted = d.promptChannel && d.promptTs ? { channel: d.promptChannel, ts: await deps.messenger.post(d.promptChannel, message, d.promptTs) } : await deps.messenger.postDm(d.memberId, message);
+  }
+  await markSent(deps.db, delivery.id, now, posted);
+  return 'sent';
+};
+
 /** The outbox's task list: one handler per kind (adding a kind: an entry in outbox/vocabulary.ts and one here). */
 export const deliveryHandlers: DeliveryHandlers = {
   prompt: sendPrompt,
@@ -195,4 +257,8 @@ export const deliveryHandlers: DeliveryHandlers = {
   team_post: sendTeamPost,
   share: sendShare,
   digest: sendDigest,
+  round_live: sendRoundLive,
+  round_live_update: sendRoundLiveUpdate,
+  answer_note: sendAnswerNote,
+  reply: sendReply,
 };

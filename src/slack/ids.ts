@@ -33,6 +33,16 @@ export const IDS = {
     snooze: 'checkin_snooze',
     skip: 'checkin_skip',
   },
+  conversation: {
+    reply: 'round_reply',
+    ack: 'round_ack',
+    agenda: 'round_agenda',
+    answerReply: 'reply_answer',
+    replyView: 'reply_send',
+    answerView: 'reply_answer_send',
+    textBlock: 'text',
+    textInput: 'value',
+  },
 } as const;
 
 /** Slack's hard limits that the builders respect. */

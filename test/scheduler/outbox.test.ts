@@ -27,6 +27,6 @@ describe('The outbox’s vocabulary', () => {
   });
 
   test('Every kind has its handler in the Slack adapter', () => {
-    expect(Object.keys(deliveryHandlers).sort()).toEqual(['brief', 'digest', 'prompt', 'reminder', 'share', 'team_post', 'team_reminder', 'team_update', 'update']);
+    expect(Object.keys(deliveryHandlers).sort()).toEqual(['answer_note', 'brief', 'digest', 'prompt', 'reminder', 'reply', 'round_live', 'round_live_update', 'share', 'team_post', 'team_reminder', 'team_update', 'update']);
   });
 });

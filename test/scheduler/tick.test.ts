@@ -119,7 +119,8 @@ describe('The scheduler tick', () => {
 
   test('When Slack answers 429 with Retry-After, then the prompt waits that long and is then delivered once', async () => {
     slack.reset();
-    slack.onNext('chat.postMessage', { status: 429, retryAfter: 30 });
+    // Raj's prompt is the one Slack holds back (Ann's live message for the round goes out at the same time).
+    slack.onNext('chat.postMessage', { status: 429, retryAfter: 30 }, (args) => args.to_user === PEOPLE.raj.id);
     await tick(deps, at('2026-12-07T04:30:00Z'));
     expect(promptsTo(PEOPLE.raj.id)).toHaveLength(1);
     await tick(deps, at('2026-12-07T04:30:20Z'));

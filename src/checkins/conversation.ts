@@ -1,0 +1,480 @@
+import { sql, type Kysely } from 'kysely';
+import { goalsOf, type Standing } from '../accountability/goals';
+import type { CheckinStatus, CommitmentStatus, Database, Reply } from '../db/types';
+import { invalid, notAllowed, notFound } from '../errors';
+import { isBelow, maySee, readableAmong, type Scope } from '../org/policy';
+import { deliveryKey, enqueue } from '../outbox/vocabulary';
+
+/*
+ * Conversations that come back down: the leader's live view of a round as members answer, replies and
+ * "Got it" on a check-in (and the member's one answer to a reply), the 1:1 agenda both sides add to, and the
+ * 1:1 marked held with a shared note (the member sees it) and a private one (only the chain above sees it).
+ * Who may see what is the policy's: the member and the people above them, never a peer.
+ */
+
+/** The longest reply, topic or note. */
+export const MAX_TEXT = 3000;
+export const MAX_TOPIC = 500;
+
+export interface ReplyView {
+  readonly id: number;
+  readonly authorId: string;
+  readonly authorName: string;
+  readonly kind: Reply['kind'];
+  readonly text: string | null;
+  readonly parentId: number | null;
+  readonly at: Date;
+}
+
+export interface LiveMember {
+  readonly checkinId: number;
+  readonly personId: string;
+  readonly name: string;
+  readonly status: CheckinStatus;
+  readonly answers: readonly { question: string; value: string }[];
+  readonly commitments: readonly { text: string; dueDate: string; status: CommitmentStatus }[];
+  readonly replies: readonly ReplyView[];
+  readonly held: boolean;
+}
+
+/** A round as its leader follows it while it is open: who answered, their answers, their open commitments. */
+export interface LiveRound {
+  readonly roundId: number;
+  readonly teamId: string;
+  readonly leaderId: string;
+  readonly cadenceName: string;
+  readonly occurrence: string;
+  readonly open: boolean;
+  readonly closesAt: Date | null;
+  readonly liveChannel: string | null;
+  readonly liveTs: string | null;
+  readonly members: readonly LiveMember[];
+}
+
+export async function liveRound(db: Kysely<Database>, roundId: number): Promise<LiveRound | undefined> {
+  const round = await db
+    .selectFrom('round as r')
+    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
+    .select(['r.id', 'r.team_id', 'r.leader_id', 'r.occurrence', 'r.status', 'r.closes_at', 'r.live_channel', 'r.live_ts', 'k.name'])
+    .where('r.id', '=', roundId)
+    .executeTakeFirst();
+  if (!round) return undefined;
+  const checkins = await db
+    .selectFrom('checkin as c')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'))
+    .select(['c.id', 'c.person_id', 'c.status', 'c.held_at', 'p.name'])
+    .where('c.round_id', '=', roundId)
+    .where('c.part', '=', 'member')
+    .orderBy('p.name')
+    .execute();
+  // The leader reads the answers of the people below them, and nobody else's.
+  const visible = await readableAmong(db, round.team_id, round.leader_id, checkins.map((c) => c.person_id));
+  const shown = checkins.filter((c) => visible.has(c.person_id));
+  const ids = shown.map((c) => c.id);
+  const answers = ids.length ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute() : [];
+  const commitments = ids.length
+    ? await db
+        .selectFrom('commitment')
+        .select(['owner_id', 'text', 'due_date', 'status'])
+        .where('team_id', '=', round.team_id)
+        .where('leader_id', '=', round.leader_id)
+        .where('owner_id', 'in', shown.map((c) => c.person_id))
+        .where('status', '=', 'open')
+        .orderBy('due_date')
+        .execute()
+    : [];
+  const replies = await repliesOf(db, round.team_id, ids);
+  return {
+    roundId: round.id,
+    teamId: round.team_id,
+    leaderId: round.leader_id,
+    cadenceName: round.name,
+    occurrence: round.occurrence,
+    open: round.status === 'open',
+    closesAt: round.closes_at,
+    liveChannel: round.live_channel,
+    liveTs: round.live_ts,
+    members: shown.map((c) => ({
+      checkinId: c.id,
+      personId: c.person_id,
+      name: c.name ?? c.person_id,
+      status: c.status,
+      answers: answers.filter((a) => a.checkin_id === c.id).map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
+      commitments: commitments.filter((m) => m.owner_id === c.person_id).map((m) => ({ text: m.text, dueDate: m.due_date, status: m.status })),
+      replies: replies.filter((r) => r.checkinId === c.id),
+      held: c.held_at !== null,
+    })),
+  };
+}
+
+async function repliesOf(db: Kysely<Database>, teamId: string, checkinIds: readonly number[]): Promise<(ReplyView & { checkinId: number })[]> {
+  if (checkinIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('reply as r')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'r.team_id').onRef('p.slack_user_id', '=', 'r.author_id'))
+    .select(['r.id', 'r.checkin_id', 'r.author_id', 'r.kind', 'r.text', 'r.parent_id', 'r.created_at', 'p.name'])
+    .where('r.team_id', '=', teamId)
+    .where('r.checkin_id', 'in', checkinIds)
+    .orderBy('r.created_at')
+    .orderBy('r.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, checkinId: r.checkin_id, authorId: r.author_id, authorName: r.name ?? r.author_id, kind: r.kind, text: r.text, parentId: r.parent_id, at: r.created_at }));
+}
+
+/** The replies on one check-in, for someone who may see them (the member and the chain above). */
+export async function repliesOn(scope: Scope, checkinId: number): Promise<ReplyView[]> {
+  const c = await memberCheckin(scope.db, scope.teamId, checkinId);
+  if (!c || !(await maySee(scope.db, scope.teamId, scope.actor.id, c.person_id))) return [];
+  return repliesOf(scope.db, scope.teamId, [checkinId]);
+}
+
+async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: number) {
+  return db
+    .selectFrom('checkin as c')
+    .innerJoin('round as r', 'r.id', 'c.round_id')
+    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
+    .select(['c.id', 'c.person_id', 'c.status', 'c.round_id', 'c.channel_id', 'c.message_ts', 'c.held_at', 'c.shared_note', 'c.private_note', 'r.leader_id', 'r.occurrence', 'k.mode', 'k.name as cadence_name'])
+    .where('c.id', '=', checkinId)
+    .where('c.team_id', '=', teamId)
+    .where('c.part', '=', 'member')
+    .executeTakeFirst();
+}
+
+/** The live message follows every change to a round: one edit per change, queued once. */
+export async function refreshLiveRound(db: Kysely<Database>, teamId: string, roundId: number, leaderId: string, now: Date): Promise<void> {
+  await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, now), recipient: leaderId, notBefore: now });
+}
+
+function cleanText(text: string, max: number, what: string): string {
+  const clean = text.trim();
+  if (!clean) throw invalid(`Write the ${what} in quotes, like "Great call with Acme — let's take it to the CFO".`);
+  if (clean.length > max) throw invalid(`A ${what} has at most ${max.toLocaleString('en-US')} characters.`);
+  if (clean.includes('\u0000')) throw invalid(`This ${what} contains a NUL character, which cannot be kept: type it again without it.`);
+  return clean;
+}
+
+/** A check-in someone above the member acts on (reply, "Got it"): answered, and the actor above the member. */
+async function answeredBelow(scope: Scope, checkinId: number) {
+  const c = await memberCheckin(scope.db, scope.teamId, checkinId);
+  if (!c || !(await isBelow(scope.db, scope.teamId, scope.actor.id, c.person_id))) {
+    throw notFound('There is no check-in of someone below you with that number.');
+  }
+  if (c.status !== 'answered') throw invalid(`{@${c.person_id}} has not answered this check-in yet: there is nothing to reply to.`);
+  return c;
+}
+
+/**
+ * A leader's reply to a member's answers: kept with the check-in, sent in the thread of the member's prompt
+ * ("Ann replied: …"), where the member can answer it once.
+ */
+export async function replyTo(scope: Scope, input: { checkinId: number; text: string }): Promise<ReplyView> {
+  const text = cleanText(input.text, MAX_TEXT, 'reply');
+  const c = await answeredBelow(scope, input.checkinId);
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('reply')
+      .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'reply', text, parent_id: null, created_at: scope.now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now });
+    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: null, at: row.created_at };
+  });
+}
+
+/** `/cascade reply @person "text"`: the reply goes to the person's latest answered check-in below the actor. */
+export async function replyToLatest(scope: Scope, input: { personId: string; text: string }): Promise<{ reply: ReplyView; checkinId: number; occurrence: string }> {
+  cleanText(input.text, MAX_TEXT, 'reply');
+  if (!(await isBelow(scope.db, scope.teamId, scope.actor.id, input.personId))) {
+    throw notAllowed(`You can reply to the people below you in the chain; {@${input.personId}} is not below you.`);
+  }
+  const latest = await scope.db
+    .selectFrom('checkin as c')
+    .innerJoin('round as r', 'r.id', 'c.round_id')
+    .select(['c.id', 'r.occurrence'])
+    .where('c.team_id', '=', scope.teamId)
+    .where('c.person_id', '=', input.personId)
+    .where('c.part', '=', 'member')
+    .where('c.status', '=', 'answered')
+    .orderBy('c.answered_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) throw notFound(`{@${input.personId}} has no answered check-in yet: there is nothing to reply to.`);
+  return { reply: await replyTo(scope, { checkinId: latest.id, text: input.text }), checkinId: latest.id, occurrence: latest.occurrence };
+}
+
+/** "Got it": the leader read the answers. Once per reader and check-in; the member sees "Ann read your check-in". */
+export async function acknowledge(scope: Scope, checkinId: number): Promise<{ created: boolean }> {
+  const c = await answeredBelow(scope, checkinId);
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('reply')
+      .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'ack', text: null, parent_id: null, created_at: scope.now })
+      .onConflict((oc) => oc.columns(['checkin_id', 'author_id']).where('kind', '=', 'ack').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return { created: false };
+    await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now });
+    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    return { created: true };
+  });
+}
+
+/** The member answers a reply once, from its thread; the answer goes back to the leader who replied. */
+export async function answerReply(scope: Scope, input: { replyId: number; text: string }): Promise<ReplyView> {
+  const text = cleanText(input.text, MAX_TEXT, 'answer');
+  const parent = await scope.db.selectFrom('reply').selectAll().where('id', '=', input.replyId).where('team_id', '=', scope.teamId).executeTakeFirst();
+  const c = parent ? await memberCheckin(scope.db, scope.teamId, parent.checkin_id) : undefined;
+  if (!parent || parent.kind !== 'reply' || !c || c.person_id !== scope.actor.id) throw notFound('There is no reply to you with that number.');
+  return scope.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('reply')
+      .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'answer', text, parent_id: parent.id, created_at: scope.now })
+      .onConflict((oc) => oc.column('parent_id').where('kind', '=', 'answer').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
+    await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: parent.author_id, notBefore: scope.now });
+    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: parent.id, at: row.created_at };
+  });
+}
+
+/** What a reply delivery says, and where: the member's prompt thread, or back to the leader. */
+export interface ReplyDelivery {
+  readonly reply: ReplyView;
+  readonly parent: ReplyView | null;
+  readonly checkinId: number;
+  readonly memberId: string;
+  readonly memberName: string;
+  readonly cadenceName: string;
+  readonly occurrence: string;
+  /** The member's prompt, whose thread the reply goes in. */
+  readonly promptChannel: string | null;
+  readonly promptTs: string | null;
+  /** The leader's live message, whose thread the member's answer goes in. */
+  readonly liveChannel: string | null;
+  readonly liveTs: string | null;
+}
+
+export async function replyDelivery(db: Kysely<Database>, replyId: number): Promise<ReplyDelivery | undefined> {
+  const r = await db.selectFrom('reply').select(['team_id', 'checkin_id']).where('id', '=', replyId).executeTakeFirst();
+  if (!r) return undefined;
+  const c = await memberCheckin(db, r.team_id, r.checkin_id);
+  if (!c) return undefined;
+  const all = await repliesOf(db, r.team_id, [c.id]);
+  const reply = all.find((x) => x.id === replyId)!;
+  const round = await db.selectFrom('round').select(['live_channel', 'live_ts']).where('id', '=', c.round_id).executeTakeFirst();
+  const member = await db.selectFrom('person').select('name').where('team_id', '=', r.team_id).where('slack_user_id', '=', c.person_id).executeTakeFirst();
+  return {
+    reply,
+    parent: reply.parentId ? (all.find((x) => x.id === reply.parentId) ?? null) : null,
+    checkinId: c.id,
+    memberId: c.person_id,
+    memberName: member?.name ?? c.person_id,
+    cadenceName: c.cadence_name,
+    occurrence: c.occurrence,
+    promptChannel: c.channel_id,
+    promptTs: c.message_ts,
+    liveChannel: round?.live_channel ?? null,
+    liveTs: round?.live_ts ?? null,
+  };
+}
+
+/** `/cascade notify each-answer on|off`: a leader's choice of one DM per answer, besides the live message. */
+export async function setNotifyEachAnswer(scope: Scope, on: boolean): Promise<void> {
+  const result = await scope.db
+    .updateTable('person')
+    .set({ notify_each_answer: on, updated_at: scope.now })
+    .where('team_id', '=', scope.teamId)
+    .where('slack_user_id', '=', scope.actor.id)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound('You are not in the org chart, so there are no answers to tell you about.');
+}
+
+/* ---------------------------------------------------------------- the 1:1 agenda and the 1:1 held */
+
+/** The check-in a 1:1 is about: the member's latest one-by-one check-in that has come due (or comes due tomorrow). */
+async function oneOnOne(scope: Scope, memberId: string) {
+  const row = await scope.db
+    .selectFrom('checkin as c')
+    .innerJoin('round as r', 'r.id', 'c.round_id')
+    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
+    .select('c.id')
+    .where('c.team_id', '=', scope.teamId)
+    .where('c.person_id', '=', memberId)
+    .where('c.part', '=', 'member')
+    .where('k.mode', '=', 'individual')
+    .where('c.status', '!=', 'skipped')
+    .where('c.due_at', '<=', new Date(scope.now.getTime() + 86_400_000))
+    .orderBy('c.due_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? memberCheckin(scope.db, scope.teamId, row.id) : undefined;
+}
+
+/** Whose 1:1: the person named, or the actor's own; the actor must be that person or above them. */
+async function agendaCheckin(scope: Scope, personId: string | undefined) {
+  const memberId = personId ?? scope.actor.id;
+  if (memberId !== scope.actor.id && !(await isBelow(scope.db, scope.teamId, scope.actor.id, memberId))) {
+    throw notAllowed(`You can see your own 1:1 agenda and those of the people below you; {@${memberId}} is not below you.`);
+  }
+  const c = await oneOnOne(scope, memberId);
+  if (!c) throw notFound(memberId === scope.actor.id ? 'You have no one-by-one check-in yet, so there is no 1:1 agenda.' : `{@${memberId}} has no one-by-one check-in yet, so there is no 1:1 agenda.`);
+  return c;
+}
+
+export interface Agenda {
+  readonly checkinId: number;
+  readonly memberId: string;
+  readonly memberName: string;
+  readonly leaderId: string;
+  readonly leaderName: string;
+  readonly cadenceName: string;
+  readonly occurrence: string;
+  readonly status: CheckinStatus;
+  /** Whether the reader is the member (flags and the private note are never theirs to see). */
+  readonly forMember: boolean;
+  readonly answers: readonly { question: string; value: string }[];
+  readonly commitments: readonly { id: number; text: string; dueDate: string; slips: number }[];
+  readonly goals: readonly Standing[];
+  readonly topics: readonly { id: number; authorId: string; authorName: string; text: string }[];
+  readonly suggestions: readonly string[];
+  /** Leader's side only. */
+  readonly flags: readonly { id: number; detail: string }[];
+  readonly replies: readonly ReplyView[];
+  readonly heldAt: Date | null;
+  readonly sharedNote: string | null;
+  /** The chain above only. */
+  readonly privateNote: string | null;
+}
+
+/** The 1:1 agenda, as the reader may see it: the member and the people above them; flags and the private note above only. */
+export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda> {
+  const c = await agendaCheckin(scope, personId);
+  const { db, teamId } = scope;
+  const forMember = c.person_id === scope.actor.id;
+  const names = new Map(
+    (await db.selectFrom('person').select(['slack_user_id', 'name']).where('team_id', '=', teamId).where('slack_user_id', 'in', [c.person_id, c.leader_id]).execute()).map((p) => [p.slack_user_id, p.name]),
+  );
+  const answers = await db.selectFrom('answer').select(['question_text', 'value_text', 'value_number', 'intent', 'kind']).where('checkin_id', '=', c.id).orderBy('position').execute();
+  const commitments = await db
+    .selectFrom('commitment')
+    .select(['id', 'text', 'due_date', 'slips'])
+    .where('team_id', '=', teamId)
+    .where('owner_id', '=', c.person_id)
+    .where('status', '=', 'open')
+    .orderBy('due_date')
+    .execute();
+  const topics = await db
+    .selectFrom('agenda_item as a')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'a.team_id').onRef('p.slack_user_id', '=', 'a.author_id'))
+    .select(['a.id', 'a.author_id', 'a.text', 'p.name'])
+    .where('a.checkin_id', '=', c.id)
+    .orderBy('a.id')
+    .execute();
+  const flags = forMember
+    ? []
+    : await db.selectFrom('flag').select(['id', 'detail']).where('team_id', '=', teamId).where('person_id', '=', c.person_id).where('status', '=', 'open').orderBy('id').execute();
+  const first = (names.get(c.person_id) ?? '').split(' ')[0] || 'they';
+  const suggestions: string[] = [];
+  const low = answers.find((a) => a.kind === 'rating_1_5' && Number(a.value_number) <= 2);
+  if (low) suggestions.push(`${first} rated their confidence ${low.value_number} of 5: what would help most to raise it?`);
+  const obstacle = answers.find((a) => a.intent === 'obstacles' && a.value_text?.trim());
+  if (obstacle) suggestions.push(`What would it take to remove "${obstacle.value_text!.trim().slice(0, 60)}"?`);
+  if (c.status === 'missed') suggestions.push('The check-in was missed: what got in the way, and is this the right time for it?');
+  if (suggestions.length < 3) suggestions.push('What is one thing in your process you want to get better at this month?');
+  return {
+    checkinId: c.id,
+    memberId: c.person_id,
+    memberName: names.get(c.person_id) ?? c.person_id,
+    leaderId: c.leader_id,
+    leaderName: names.get(c.leader_id) ?? c.leader_id,
+    cadenceName: c.cadence_name,
+    occurrence: c.occurrence,
+    status: c.status,
+    forMember,
+    answers: answers.map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
+    commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips })),
+    goals: await goalsOf(scope, c.person_id),
+    topics: topics.map((t) => ({ id: t.id, authorId: t.author_id, authorName: t.name ?? t.author_id, text: t.text })),
+    suggestions: suggestions.slice(0, 3),
+    flags,
+    replies: await repliesOf(db, teamId, [c.id]),
+    heldAt: c.held_at,
+    sharedNote: c.shared_note,
+    privateNote: forMember ? null : c.private_note,
+  };
+}
+
+/** A topic for the 1:1, from the member or their leader (the one who holds the 1:1). */
+export async function addAgendaTopic(scope: Scope, input: { personId?: string; text: string }): Promise<Agenda> {
+  const text = cleanText(input.text, MAX_TOPIC, 'topic');
+  const c = await agendaCheckin(scope, input.personId);
+  if (scope.actor.id !== c.person_id && scope.actor.id !== c.leader_id) {
+    throw notAllowed(`Topics for this 1:1 come from {@${c.person_id}} and {@${c.leader_id}}, who hold it.`);
+  }
+  const count = await scope.db.selectFrom('agenda_item').select(sql<number>`count(*)::int`.as('n')).where('checkin_id', '=', c.id).executeTakeFirstOrThrow();
+  if (count.n >= 20) throw invalid('This 1:1 already has 20 topics: talk through some of them first.');
+  await scope.db.insertInto('agenda_item').values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, text, created_at: scope.now }).execute();
+  await refreshLiveRound(scope.db, scope.teamId, c.round_id, c.leader_id, scope.now);
+  return agendaFor(scope, input.personId);
+}
+
+/**
+ * The leader marks the 1:1 held, with an optional shared note (the member sees it) and a private one (only the
+ * chain above the member sees it). Marking it again keeps the first time and replaces the notes given.
+ */
+export async function markHeld(scope: Scope, input: { personId: string; sharedNote?: string; privateNote?: string }): Promise<Agenda> {
+  const shared = input.sharedNote !== undefined ? cleanText(input.sharedNote, MAX_TEXT, 'note') : undefined;
+  const secret = input.privateNote !== undefined ? cleanText(input.privateNote, MAX_TEXT, 'private note') : undefined;
+  const c = await agendaCheckin(scope, input.personId);
+  if (scope.actor.id !== c.leader_id) throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
+  await scope.db
+    .updateTable('checkin')
+    .set((eb) => ({
+      held_at: eb.fn.coalesce('held_at', sql<Date>`${scope.now}`),
+      held_by: scope.actor.id,
+      ...(shared !== undefined ? { shared_note: shared } : {}),
+      ...(secret !== undefined ? { private_note: secret } : {}),
+      updated_at: scope.now,
+    }))
+    .where('id', '=', c.id)
+    .execute();
+  await refreshLiveRound(scope.db, scope.teamId, c.round_id, c.leader_id, scope.now);
+  return agendaFor(scope, input.personId);
+}
+
+/** What came back down to a member lately: their leaders' replies and the shared notes of their 1:1s (App Home). */
+export async function whatCameBack(scope: Scope, limit = 5): Promise<{ replies: (ReplyView & { occurrence: string })[]; notes: { occurrence: string; leaderName: string; note: string; heldAt: Date }[] }> {
+  const { db, teamId } = scope;
+  const me = scope.actor.id;
+  const replies = await db
+    .selectFrom('reply as r')
+    .innerJoin('checkin as c', 'c.id', 'r.checkin_id')
+    .innerJoin('round as o', 'o.id', 'c.round_id')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'r.team_id').onRef('p.slack_user_id', '=', 'r.author_id'))
+    .select(['r.id', 'r.author_id', 'r.kind', 'r.text', 'r.parent_id', 'r.created_at', 'p.name', 'o.occurrence'])
+    .where('r.team_id', '=', teamId)
+    .where('c.person_id', '=', me)
+    .where('r.kind', 'in', ['reply', 'ack'])
+    .orderBy('r.created_at', 'desc')
+    .limit(limit)
+    .execute();
+  const notes = await db
+    .selectFrom('checkin as c')
+    .innerJoin('round as o', 'o.id', 'c.round_id')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'o.team_id').onRef('p.slack_user_id', '=', 'o.leader_id'))
+    .select(['o.occurrence', 'p.name', 'c.shared_note', 'c.held_at'])
+    .where('c.team_id', '=', teamId)
+    .where('c.person_id', '=', me)
+    .where('c.shared_note', 'is not', null)
+    .orderBy('c.held_at', 'desc')
+    .limit(3)
+    .execute();
+  return {
+    replies: replies.map((r) => ({ id: r.id, authorId: r.author_id, authorName: r.name ?? r.author_id, kind: r.kind, text: r.text, parentId: r.parent_id, at: r.created_at, occurrence: r.occurrence })),
+    notes: notes.map((n) => ({ occurrence: n.occurrence, leaderName: n.name ?? '', note: n.shared_note!, heldAt: n.held_at ?? new Date(0) })),
+  };
+}

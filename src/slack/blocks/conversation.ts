@@ -1,0 +1,143 @@
+import type { types } from '@slack/bolt';
+import { paceBar } from '../../accountability/goals';
+import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
+import type { Agenda, LiveMember, LiveRound, ReplyDelivery, ReplyView } from '../../checkins/conversation';
+import { IDS, LIMITS } from '../ids';
+import { context, dayLabel, section, truncate, typed, type Block, type Reply } from './text';
+
+/*
+ * What comes back down: the leader's live message for a round, replies and "Got it" in the member's prompt
+ * thread, the member's answer back, and the 1:1 agenda. Buttons carry `r<check-in>` or `a<reply>`.
+ */
+
+const firstName = (name: string) => name.split(' ')[0] || name;
+
+function replyLine(r: ReplyView, leaderView: boolean): string {
+  const who = leaderView ? (r.kind === 'answer' ? typed(firstName(r.authorName)) : 'You') : typed(firstName(r.authorName));
+  if (r.kind === 'ack') return `:eyes: ${who === 'You' ? 'You' : who} read it`;
+  if (r.kind === 'answer') return `:speech_balloon: ${who} answered: “${typed(truncate(r.text ?? '', 300))}”`;
+  return `:speech_balloon: ${who} replied: “${typed(truncate(r.text ?? '', 300))}”`;
+}
+
+function answeredBlocks(m: LiveMember, open: boolean): Block[] {
+  const lines = [`*${typed(m.name)}* — answered${m.held ? ' · 1:1 held' : ''}`];
+  for (const a of m.answers) lines.push(`• _${typed(truncate(a.question, 120))}_ ${typed(truncate(a.value, 300))}`);
+  for (const c of m.commitments) lines.push(`:pushpin: “${typed(truncate(c.text, 150))}” — due ${dayLabel(c.dueDate)}`);
+  for (const r of m.replies) lines.push(replyLine(r, true));
+  const acked = m.replies.some((r) => r.kind === 'ack');
+  const blocks: Block[] = [section(truncate(lines.join('\n'), LIMITS.sectionText))];
+  const buttons: types.Button[] = [{ type: 'button', action_id: IDS.conversation.reply, text: { type: 'plain_text', text: 'Reply' }, value: `r${m.checkinId}` }];
+  if (!acked) buttons.push({ type: 'button', action_id: IDS.conversation.ack, text: { type: 'plain_text', text: 'Got it' }, value: `r${m.checkinId}` });
+  buttons.push({ type: 'button', action_id: IDS.conversation.agenda, text: { type: 'plain_text', text: 'Agenda' }, value: `r${m.checkinId}` });
+  if (open || m.replies.length === 0 || !acked) blocks.push({ type: 'actions', elements: buttons });
+  return blocks;
+}
+
+/** The leader's one message for a round, edited in place as members answer. */
+export function liveRoundMessage(live: LiveRound): Reply {
+  const answered = live.members.filter((m) => m.status === 'answered');
+  const waiting = live.members.filter((m) => m.status === 'scheduled' || m.status === 'sent');
+  const other = live.members.filter((m) => m.status === 'missed' || m.status === 'skipped');
+  const date = dayLabel(live.occurrence, 'short');
+  const state = live.open ? `${answered.length} of ${live.members.length} answered so far` : `closed: ${answered.length} of ${live.members.length} answered — your brief has the rest`;
+  const text = `Your round: ${live.cadenceName} (${date}) — ${state}`;
+  const blocks: Block[] = [section(`*${typed(live.cadenceName)}* (${date}) — ${state}`)];
+  // Slack allows 50 blocks a message: two per answered member, and the rest named in one line.
+  const room = Math.floor((LIMITS.blocksPerMessage - 4) / 2);
+  for (const m of answered.slice(0, room)) blocks.push(...answeredBlocks(m, live.open));
+  if (answered.length > room) blocks.push(context(`…and ${answered.length - room} more answered: your brief at the close has everyone.`));
+  if (waiting.length) blocks.push(context(`Waiting for ${waiting.map((m) => typed(m.name)).join(', ')}.`));
+  if (other.length) blocks.push(context(other.map((m) => `${typed(m.name)}: ${m.status}`).join(' · ')));
+  blocks.push(context('Reply answers someone in their own thread; Got it tells them you read it. `/cascade notify each-answer on` adds a message per answer.'));
+  return { text, blocks };
+}
+
+/** One answer, to a leader who asked for a message per answer. */
+export function answerNoteMessage(live: LiveRound, checkinId: number): Reply | null {
+  const m = live.members.find((x) => x.checkinId === checkinId);
+  if (!m) return null;
+  return { text: `${m.name} answered their check-in (${live.cadenceName})`, blocks: answeredBlocks(m, live.open) };
+}
+
+/** In the member's prompt thread: the leader's reply (with one answer allowed) or "Ann read your check-in". */
+export function replyToMemberMessage(d: ReplyDelivery): Reply {
+  const who = d.reply.authorName;
+  if (d.reply.kind === 'ack') return { text: `${who} read your check-in.`, blocks: [context(`:eyes: *${typed(who)}* read your check-in.`)] };
+  const text = `${who} replied: ${d.reply.text ?? ''}`;
+  return {
+    text: truncate(text, 3000),
+    blocks: [
+      section(truncate(`*${typed(who)}* replied:\n>${typed(d.reply.text ?? '').replace(/\n/g, '\n>')}`, LIMITS.sectionText)),
+      { type: 'actions', elements: [{ type: 'button', action_id: IDS.conversation.answerReply, text: { type: 'plain_text', text: `Answer ${truncate(firstName(who), 30)}` }, value: `a${d.reply.id}` }] },
+    ],
+  };
+}
+
+/** Back to the leader: the member's one answer to a reply. */
+export function answerToLeaderMessage(d: ReplyDelivery): Reply {
+  const text = `${d.memberName} answered your reply: ${d.reply.text ?? ''}`;
+  const quoted = d.parent ? `_You: “${typed(truncate(d.parent.text ?? '', 200))}”_\n` : '';
+  return { text: truncate(text, 3000), blocks: [section(truncate(`${quoted}*${typed(d.memberName)}* answered:\n>${typed(d.reply.text ?? '').replace(/\n/g, '\n>')}`, LIMITS.sectionText))] };
+}
+
+function textModal(callbackId: string, title: string, label: string, metadata: object, intro: string, placeholder: string): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: { type: 'plain_text', text: truncate(title, LIMITS.modalTitle) },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(intro),
+      {
+        type: 'input',
+        block_id: IDS.conversation.textBlock,
+        label: { type: 'plain_text', text: label },
+        element: { type: 'plain_text_input', action_id: IDS.conversation.textInput, multiline: true, max_length: 3000, placeholder: { type: 'plain_text', text: placeholder } },
+      },
+    ],
+  };
+}
+
+export function replyModal(checkinId: number, memberName: string): types.ModalView {
+  return textModal(IDS.conversation.replyView, 'Reply', 'Your reply', { checkinId }, `*${typed(memberName)}* gets it in the thread of their check-in, and can answer once.`, 'What stood out, a question, a thank-you…');
+}
+
+export function answerReplyModal(replyId: number, leaderName: string): types.ModalView {
+  return textModal(IDS.conversation.answerView, 'Answer', 'Your answer', { replyId }, `Your answer goes to *${typed(leaderName)}*. You can answer each reply once.`, 'Your answer…');
+}
+
+/** The 1:1 agenda: what both sides bring, and for the leader's side the flags to ask about first. */
+export function agendaReply(a: Agenda): Reply {
+  const withWhom = a.forMember ? `with ${typed(a.leaderName)}` : `with ${typed(a.memberName)}`;
+  const lines = [`*Your 1:1 ${withWhom}* — ${typed(a.cadenceName)}, ${dayLabel(a.occurrence, 'short')}${a.heldAt ? ' · held' : ''}`];
+  if (a.topics.length) lines.push(`*Topics*\n${a.topics.map((t) => `• ${typed(t.text)} — _${typed(firstName(t.authorName))}_`).join('\n')}`);
+  else lines.push(`*Topics*\n_None yet: \`/cascade agenda add${a.forMember ? '' : ` <@${a.memberId}>`} "topic"\`._`);
+  if (!a.forMember && a.flags.length) lines.push(`*Flags* (your side only) — _${ORG_FACTORS_QUESTION}_\n${a.flags.map((f) => `• ${typed(f.detail)}`).join('\n')}`);
+  if (a.answers.length) lines.push(`*${a.forMember ? 'Your answers' : `${typed(firstName(a.memberName))}'s answers`}*\n${a.answers.map((x) => `• _${typed(truncate(x.question, 120))}_ ${typed(truncate(x.value, 300))}`).join('\n')}`);
+  else lines.push(`_${a.status === 'missed' ? 'The check-in was missed.' : 'No answers yet.'}_`);
+  if (a.commitments.length) lines.push(`*Open commitments*\n${a.commitments.map((m) => `• “${typed(truncate(m.text, 150))}” — due ${dayLabel(m.dueDate)}${m.slips ? `, slipped ${m.slips}×` : ''}`).join('\n')}`);
+  if (a.goals.length) lines.push(`*Goals*\n${a.goals.map((g) => `• ${typed(g.goal.name)} \`${paceBar(g)}\``).join('\n')}`);
+  if (!a.forMember && a.suggestions.length) lines.push(`*Questions to ask*\n${a.suggestions.map((s) => `• ${typed(s)}`).join('\n')}`);
+  const said = a.replies.filter((r) => r.kind !== 'ack');
+  if (said.length) lines.push(`*Said since*\n${said.map((r) => replyLine(r, !a.forMember)).join('\n')}`);
+  if (a.sharedNote) lines.push(`*Shared note*\n${typed(a.sharedNote)}`);
+  if (a.privateNote) lines.push(`*Private note* (only the chain above ${typed(firstName(a.memberName))} sees it)\n${typed(a.privateNote)}`);
+  const text = lines.join('\n\n');
+  const hint = a.forMember
+    ? 'Add a topic with `/cascade agenda add "topic"`.'
+    : `Add a topic with \`/cascade agenda add <@${a.memberId}> "topic"\`; after the conversation, \`/cascade held <@${a.memberId}> "shared note" private "note"\`.`;
+  const blocks: Block[] = [];
+  for (const part of lines) blocks.push(section(truncate(part, LIMITS.sectionText)));
+  blocks.push(context(hint));
+  return { text: truncate(text, 3000), blocks };
+}
+
+export function heldReply(a: Agenda): Reply {
+  return { text: `Marked held: your 1:1 with <@${a.memberId}> (${a.cadenceName}, ${dayLabel(a.occurrence, 'short')}).${a.sharedNote ? ' They see the shared note.' : ''}${a.privateNote ? ' The private note stays with the chain above them.' : ''}` };
+}
+
+export function repliedReply(memberId: string, occurrence: string): Reply {
+  return { text: `Sent to <@${memberId}>, in the thread of their check-in of ${dayLabel(occurrence, 'short')}. They can answer once.` };
+}
