@@ -14,6 +14,7 @@ import { appUninstalled, tokensRevoked, userChange } from './listeners/events/wo
 import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
+import { ackAction, agendaAction, answerReplyAction, replyAction, submitAnswerReplyView, submitReplyView } from './listeners/actions/conversation';
 
 export interface SlackAppOptions {
   /** Web API retries; a failing call never retries forever. */
@@ -90,6 +91,12 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
   app.action(IDS.prompt.snooze, snoozeCheckInAction(deps));
   app.action(IDS.prompt.skip, skipCheckInAction(deps));
   app.view(IDS.skip.callbackId, submitSkipView(deps));
+  app.action(IDS.conversation.reply, replyAction(deps));
+  app.action(IDS.conversation.ack, ackAction(deps));
+  app.action(IDS.conversation.agenda, agendaAction(deps));
+  app.action(IDS.conversation.answerReply, answerReplyAction(deps));
+  app.view(IDS.conversation.replyView, submitReplyView(deps));
+  app.view(IDS.conversation.answerView, submitAnswerReplyView(deps));
   app.event('app_home_opened', appHomeOpened(deps));
   app.event('app_uninstalled', appUninstalled(deps));
   app.event('tokens_revoked', tokensRevoked(deps));

@@ -7,6 +7,7 @@ import { describe, isRefusal, subcommand, tokenize, word, type Allowed, type Com
 import { ORG } from './org';
 import { SELF } from './self';
 import { SETTINGS, SETTINGS_GROUPS } from './settings';
+import { CONVERSATION, CONVERSATION_GROUPS } from './conversation';
 
 export { tokenize, type Allowed } from './kit';
 
@@ -20,7 +21,7 @@ export const help = subcommand<{ admin?: boolean }>({
 });
 
 /** Every subcommand: each area's file lists its own, so adding one touches only that file (and its test). */
-export const SUBCOMMANDS: readonly Subcommand<any>[] = [help, ...ORG, ...SELF, ...ACCOUNTABILITY, ...DIGESTS, ...SETTINGS];
+export const SUBCOMMANDS: readonly Subcommand<any>[] = [help, ...ORG, ...SELF, ...CONVERSATION, ...ACCOUNTABILITY, ...DIGESTS, ...SETTINGS];
 
 /** What a group of subcommands says when its second word is missing or is not one of its own. */
 const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }> = {
@@ -28,6 +29,7 @@ const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }
   ...ACCOUNTABILITY_GROUPS,
   ...DIGEST_GROUPS,
   ...SETTINGS_GROUPS,
+  ...CONVERSATION_GROUPS,
 };
 
 /** The help table: each subcommand's usage and what it does, with who may use it. */
@@ -61,7 +63,8 @@ export function parseCommand(text: string): ParsedCommand {
     const sub = word(tokens[1]);
     entry = family.find((s) => s.path[1] === sub);
     if (entry) rest = tokens.slice(2);
-    else if (tokens.length === 1) entry = family.find((s) => s.default);
+    // The default subcommand also takes a person straight after the group's word (`agenda @ann`).
+    else if (tokens.length === 1 || tokens[1]?.kind === 'user') entry = family.find((s) => s.default);
     if (!entry) {
       const group = GROUPS[name];
       const error = tokens[1] ? (group?.unknown(describe(tokens[1])) ?? `Unknown ${name} command.`) : group?.missing || `Say what to do with ${name}.`;

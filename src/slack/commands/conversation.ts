@@ -1,0 +1,99 @@
+import { addAgendaTopic, agendaFor, markHeld, replyToLatest, setNotifyEachAnswer } from '../../checkins/conversation';
+import { agendaReply, heldReply, repliedReply } from '../blocks/conversation';
+import { describe, notAMention, refuse, subcommand, word, type Token } from './kit';
+
+/** The rest of a command as one text: a quoted phrase, or the words as typed. */
+const textOf = (tokens: Token[]) => tokens.map((t) => (t.kind === 'word' ? t.text : describe(t))).join(' ').trim();
+
+export const reply = subcommand<{ userId: string; text: string }>({
+  path: ['reply'],
+  usage: '/cascade reply @person "<text>"',
+  about: "answer someone below you: it goes in the thread of their latest answered check-in, and they can answer once",
+  allowed: 'leaders',
+  parse: (rest) => {
+    const [who, ...words] = rest;
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'the person to reply to'));
+    const text = textOf(words);
+    if (!text) return refuse('Write the reply after the person, in quotes: `/cascade reply @raj "Great call with Acme"`.');
+    return { userId: who.id, text };
+  },
+  run: async ({ scope }, a) => {
+    const sent = await replyToLatest(scope, { personId: a.userId, text: a.text });
+    return repliedReply(a.userId, sent.occurrence);
+  },
+});
+
+export const notify = subcommand<{ on: boolean }>({
+  path: ['notify'],
+  usage: '/cascade notify each-answer on|off',
+  about: 'a message for each answer to your rounds, besides the live message (leaders)',
+  allowed: 'leaders',
+  parse: (rest) => {
+    const [what, value, ...extra] = rest;
+    if (word(what) !== 'each-answer' || !['on', 'off'].includes(word(value) ?? '') || extra.length > 0) return refuse('Say `/cascade notify each-answer on` or `off`.');
+    return { on: word(value) === 'on' };
+  },
+  run: async ({ scope }, a) => {
+    await setNotifyEachAnswer(scope, a.on);
+    return {
+      text: a.on
+        ? 'From now on each answer to your rounds also comes as a message of its own, in the thread of the round’s live message.'
+        : 'Answers now come only in each round’s live message, edited as they arrive.',
+    };
+  },
+});
+
+export const agendaShow = subcommand<{ userId?: string }>({
+  path: ['agenda', 'show'],
+  default: true,
+  usage: '/cascade agenda show [@person]',
+  about: 'the agenda of your 1:1 (or of someone below you): answers, commitments, goals, topics',
+  more: [{ usage: '/cascade agenda [@person]', about: 'the same, for short' }],
+  allowed: 'everyone',
+  parse: (rest) => {
+    if (rest.length === 0) return {};
+    const [who, ...extra] = rest;
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'the person'));
+    if (extra.length > 0) return refuse(`Unexpected "${extra.map(describe).join(' ')}".`);
+    return { userId: who.id };
+  },
+  run: async ({ scope }, a) => agendaReply(await agendaFor(scope, a.userId)),
+});
+
+export const agendaAdd = subcommand<{ userId?: string; text: string }>({
+  path: ['agenda', 'add'],
+  usage: '/cascade agenda add [@person] "<topic>"',
+  about: 'add a topic to your 1:1 (yours, or with someone you lead)',
+  allowed: 'everyone',
+  parse: (rest) => {
+    const person = rest[0]?.kind === 'user' ? rest[0].id : undefined;
+    const text = textOf(person ? rest.slice(1) : rest);
+    if (!text) return refuse('Write the topic in quotes: `/cascade agenda add "Territory split for Q1"`.');
+    return { ...(person ? { userId: person } : {}), text };
+  },
+  run: async ({ scope }, a) => agendaReply(await addAgendaTopic(scope, { ...(a.userId ? { personId: a.userId } : {}), text: a.text })),
+});
+
+export const held = subcommand<{ userId: string; sharedNote?: string; privateNote?: string }>({
+  path: ['held'],
+  usage: '/cascade held @person ["<shared note>"] [private "<note>"]',
+  about: 'mark your 1:1 with someone held, with a note they see and a private one for the chain above (leaders)',
+  allowed: 'leaders',
+  parse: (rest) => {
+    const [who, ...more] = rest;
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'the person you held the 1:1 with'));
+    const split = more.findIndex((t) => word(t) === 'private');
+    const shared = textOf(split < 0 ? more : more.slice(0, split));
+    const secret = split < 0 ? '' : textOf(more.slice(split + 1));
+    if (split >= 0 && !secret) return refuse('Write the private note after `private`, in quotes.');
+    return { userId: who.id, ...(shared ? { sharedNote: shared } : {}), ...(secret ? { privateNote: secret } : {}) };
+  },
+  run: async ({ scope }, a) =>
+    heldReply(await markHeld(scope, { personId: a.userId, ...(a.sharedNote ? { sharedNote: a.sharedNote } : {}), ...(a.privateNote ? { privateNote: a.privateNote } : {}) })),
+});
+
+export const CONVERSATION = [reply, notify, agendaShow, agendaAdd, held];
+
+export const CONVERSATION_GROUPS = {
+  agenda: { missing: '', unknown: (w: string) => `Unknown agenda command "${w}".` },
+};

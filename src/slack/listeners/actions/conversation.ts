@@ -1,0 +1,116 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { acknowledge, agendaFor, answerReply, replyDelivery, replyTo } from '../../../checkins/conversation';
+import { getPerson } from '../../../org/people';
+import { readId, UserError } from '../../../errors';
+import { agendaReply, answerReplyModal, replyModal } from '../../blocks/conversation';
+import { slackText, truncate } from '../../blocks/text';
+import { scopeFor, type SlackDeps } from '../../deps';
+import { IDS, LIMITS } from '../../ids';
+import { failureReply } from '../reply';
+
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/** Buttons on the live message carry `r<check-in>`, the reply in a member's thread `a<reply>`. */
+const idOf = (value: string | undefined, prefix: 'r' | 'a', what: string) => readId(value?.startsWith(prefix) ? value.slice(1) : '', what);
+
+async function refuse(deps: SlackDeps, err: unknown, respond: ButtonArgs['respond'], context: Record<string, unknown>): Promise<void> {
+  const reply = failureReply(err, deps.log, context);
+  await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
+}
+
+/** Reply, on the leader's live message: a small window for the reply. */
+export const replyAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const checkinId = idOf(action.value, 'r', 'check-in');
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const c = await deps.db.selectFrom('checkin').select(['person_id', 'status']).where('id', '=', checkinId).where('team_id', '=', scope.teamId).executeTakeFirst();
+    const member = c ? await getPerson(deps.db, scope.teamId, c.person_id) : undefined;
+    if (!c || !member) throw new UserError('That check-in no longer exists.', 'not_found');
+    await client.views.open({ trigger_id: body.trigger_id, view: replyModal(checkinId, member.name) });
+  } catch (err) {
+    await refuse(deps, err, respond, { action: 'reply', user: body.user.id });
+  }
+};
+
+/** Got it: the member sees that their leader read the check-in; the live message loses the button. */
+export const ackAction = (deps: SlackDeps) => async ({ ack, action, body, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const { created } = await acknowledge(await scopeFor(deps, body.team?.id ?? '', body.user.id), idOf(action.value, 'r', 'check-in'));
+    if (!created) await respond({ response_type: 'ephemeral', replace_original: false, text: 'You already told them you read it.' });
+  } catch (err) {
+    await refuse(deps, err, respond, { action: 'ack', user: body.user.id });
+  }
+};
+
+/** Agenda, on the live message: the 1:1 agenda for that member, in a window. */
+export const agendaAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const checkinId = idOf(action.value, 'r', 'check-in');
+    const c = await deps.db.selectFrom('checkin').select('person_id').where('id', '=', checkinId).where('team_id', '=', scope.teamId).executeTakeFirst();
+    if (!c) throw new UserError('That check-in no longer exists.', 'not_found');
+    const agenda = agendaReply(await agendaFor(scope, c.person_id === body.user.id ? undefined : c.person_id));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: { type: 'modal', title: { type: 'plain_text', text: '1:1 agenda' }, close: { type: 'plain_text', text: 'Close' }, blocks: (agenda.blocks ?? []).slice(0, LIMITS.blocksPerView) },
+    });
+  } catch (err) {
+    await refuse(deps, err, respond, { action: 'agenda', user: body.user.id });
+  }
+};
+
+/** Answer, on a reply in the member's thread: a window for their one answer. */
+export const answerReplyAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const replyId = idOf(action.value, 'a', 'reply');
+    const d = await replyDelivery(deps.db, replyId);
+    if (!d || d.memberId !== body.user.id || d.reply.kind !== 'reply') throw new UserError('That reply no longer exists.', 'not_found');
+    await client.views.open({ trigger_id: body.trigger_id, view: answerReplyModal(replyId, d.reply.authorName) });
+  } catch (err) {
+    await refuse(deps, err, respond, { action: 'answer_reply', user: body.user.id });
+  }
+};
+
+function textOf(view: ViewArgs['view']): string {
+  const values = view.state.values as Record<string, Record<string, { value?: string | null }>>;
+  return values[IDS.conversation.textBlock]?.[IDS.conversation.textInput]?.value ?? '';
+}
+
+/** The window's text goes through the domain; a refusal comes back on the text field, nothing is kept. */
+async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Record<string, unknown>, text: string) => Promise<unknown>): Promise<void> {
+  const { ack, view } = args;
+  const field = IDS.conversation.textBlock;
+  let metadata: Record<string, unknown>;
+  try {
+    metadata = JSON.parse(view.private_metadata) as Record<string, unknown>;
+  } catch {
+    await ack({ response_action: 'errors', errors: { [field]: 'This window is out of date: close it and press the button again.' } });
+    return;
+  }
+  try {
+    await run(metadata, textOf(view));
+    await ack();
+  } catch (err) {
+    if (err instanceof UserError) {
+      await ack({ response_action: 'errors', errors: { [field]: truncate(slackText(err.message), 150) } });
+      return;
+    }
+    deps.log.error({ err, user: args.body.user.id }, 'a reply could not be kept');
+    await ack({ response_action: 'errors', errors: { [field]: 'Something went wrong on our side and it has been logged. Please try again in a moment.' } });
+  }
+}
+
+export const submitReplyView = (deps: SlackDeps) => async (args: ViewArgs) =>
+  submitText(deps, args, async (metadata, text) =>
+    replyTo(await scopeFor(deps, args.body.team?.id ?? args.view.team_id, args.body.user.id), { checkinId: readId(metadata.checkinId, 'check-in'), text }),
+  );
+
+export const submitAnswerReplyView = (deps: SlackDeps) => async (args: ViewArgs) =>
+  submitText(deps, args, async (metadata, text) =>
+    answerReply(await scopeFor(deps, args.body.team?.id ?? args.view.team_id, args.body.user.id), { replyId: readId(metadata.replyId, 'reply'), text }),
+  );
