@@ -34,6 +34,8 @@ export interface TeamSummary {
     missed: number;
     skipped: number;
     undelivered: number;
+    /** One-by-one conversations marked held. */
+    conversations?: number;
   }[];
   readonly ratings: readonly { question: string; average: number; count: number }[];
   readonly highlights: readonly { name: string; question: string; text: string }[];
@@ -204,6 +206,7 @@ export async function summarizeBelow(
       sql<number>`count(*) filter (where c.status = 'answered')::int`.as('answered'),
       sql<number>`count(*) filter (where c.status = 'missed')::int`.as('missed'),
       sql<number>`count(*) filter (where c.status = 'skipped')::int`.as('skipped'),
+      sql<number>`count(*) filter (where c.held_at is not null)::int`.as('conversations'),
       sql<number>`count(*) filter (where exists (select 1 from delivery d where d.checkin_id = c.id and d.status = 'failed' and d.kind = 'prompt'))::int`.as('undelivered'),
     ])
     .groupBy(sql`1`)
@@ -236,7 +239,7 @@ export async function summarizeBelow(
     leaderName,
     levels: [...counts]
       .sort((a, b) => a.depth - b.depth)
-      .map((c) => ({ level: c.level, label: labelOf(labels, c.depth), due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered })),
+      .map((c) => ({ level: c.level, label: labelOf(labels, c.depth), due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered, conversations: c.conversations })),
     ratings: ratings.map((r) => ({ question: r.question_text, average: Math.round(r.average * 10) / 10, count: r.count })),
     highlights: highlights.map((h) => ({ name: h.name ?? h.person_id, question: h.question_text, text: h.value_text ?? '' })),
   };

@@ -18,6 +18,8 @@ export interface LevelHealth {
   readonly held: Compared;
   readonly missed: Compared;
   readonly skipped: Compared;
+  /** One-by-one conversations the leader marked held (`/cascade held`): the conversations, not only the forms. */
+  readonly conversations: Compared;
 }
 
 /** A digest's figures for one scope and period, each against the period before. Built from Cascade's own tables only. */
@@ -158,13 +160,15 @@ export async function buildDigest(
       from round r join cadence k on k.id = r.cadence_id
       where r.team_id = ${teamId} and ${inScope} and ${where}
     )`;
-  const levels = await sql<{ depth: number; level: Level; due: number; held: number; missed: number; skipped: number; due_b: number; held_b: number; missed_b: number; skipped_b: number }>`
+  const levels = await sql<{ depth: number; level: Level; due: number; held: number; missed: number; skipped: number; talks: number; due_b: number; held_b: number; missed_b: number; skipped_b: number; talks_b: number }>`
     ${periodRounds(both)}
     select r.depth, mode() within group (order by r.level) as level,
       count(*) filter (where ${inPeriod(current)})::int as due,
       count(*) filter (where ${inPeriod(current)} and c.status = 'answered')::int as held,
       count(*) filter (where ${inPeriod(current)} and c.status = 'missed')::int as missed,
       count(*) filter (where ${inPeriod(current)} and c.status = 'skipped')::int as skipped,
+      count(*) filter (where ${inPeriod(current)} and c.held_at is not null)::int as talks,
+      count(*) filter (where ${inPeriod(previous)} and c.held_at is not null)::int as talks_b,
       count(*) filter (where ${inPeriod(previous)})::int as due_b,
       count(*) filter (where ${inPeriod(previous)} and c.status = 'answered')::int as held_b,
       count(*) filter (where ${inPeriod(previous)} and c.status = 'missed')::int as missed_b,
@@ -250,6 +254,7 @@ export async function buildDigest(
       held: pair(r.held, r.held_b),
       missed: pair(r.missed, r.missed_b),
       skipped: pair(r.skipped, r.skipped_b),
+      conversations: pair(r.talks, r.talks_b),
     }));
   const rate = (held: number, missed: number) => (held + missed > 0 ? held / (held + missed) : null);
   const sum = (f: (l: LevelHealth) => number) => lv.reduce((n, l) => n + f(l), 0);

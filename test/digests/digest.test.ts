@@ -72,7 +72,7 @@ describe('Digest figures', () => {
     expect(current).toEqual({ start: '2026-11-23', end: '2026-11-29' });
     const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'team', ownerId: PEOPLE.ann.id, current, previous });
     expect(d.levels).toEqual([
-      { level: 'manager_reps', label: 'Manager ↔ reps', due: { now: 2, before: 2 }, held: { now: 1, before: 2 }, missed: { now: 1, before: 0 }, skipped: { now: 0, before: 0 } },
+      { level: 'manager_reps', label: 'Manager ↔ reps', due: { now: 2, before: 2 }, held: { now: 1, before: 2 }, missed: { now: 1, before: 0 }, skipped: { now: 0, before: 0 }, conversations: { now: 0, before: 0 } },
     ]);
     expect(d.participation).toEqual({ now: 0.5, before: 1 });
     expect(d.ratings).toEqual([{ question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 }]);
@@ -84,7 +84,7 @@ describe('Digest figures', () => {
     expect(d.brokenLinks).toEqual([]);
     expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52, before: 0 }]);
     const text = JSON.stringify(digestMessage(d));
-    expect(text).toContain('*Manager ↔ reps*: 2 (±0) due → 1 (−1) held · 1 (+1) missed · 0 (±0) skipped');
+    expect(text).toContain('*Manager ↔ reps*: 2 (±0) due → 1 (−1) answered · 1 (+1) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
     expect(text).toContain('*Participation*: 50% (−50 pts)');
     expect(text).toContain('*How confident are you in reaching your goal?*: 5.0 (+1.5) of 5');
     expect(text).toContain('“Multi-threading into the CFO early” — Raj Patel');
@@ -191,7 +191,7 @@ describe('Scheduled digests', () => {
     expect(org).toHaveLength(1);
     expect(org[0]!.args.text).toContain('Sales organisation digest, 23 Nov – 29 Nov');
     const orgBlocks = JSON.stringify(org[0]!.args.blocks);
-    expect(orgBlocks).toContain('*Manager ↔ reps*: 3 (±0) due → 1 (−2) held · 2 (+2) missed · 0 (±0) skipped');
+    expect(orgBlocks).toContain('*Manager ↔ reps*: 3 (±0) due → 1 (−2) answered · 2 (+2) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
     expect(orgBlocks).toContain('• Bob Stone (Manager ↔ reps): 1 due, none answered');
     expect(orgBlocks).toContain('*Participation*: 33% (−67 pts)');
     expect(orgBlocks).toContain('“Multi-threading into the CFO early” — Raj Patel');
@@ -217,7 +217,7 @@ describe('Scheduled digests', () => {
     expect(exec[0]!.args.text).toContain('Exec digest, 1 Nov – 30 Nov');
     const execBlocks = JSON.stringify(exec[0]!.args.blocks);
     // November: the six seeded check-ins and the three of 30 November's round (planned by the ticks above, never answered).
-    expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+9) due → 4 (+4) held · 5 (+5) missed · 0 (±0) skipped');
+    expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+9) due → 4 (+4) answered · 5 (+5) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
     expect(execBlocks).toContain("• Ann Lee's team: 45% (+45 pts) of goal (2 goals) — behind pace by 55 pts");
     expect(execBlocks).not.toContain('private worry');
     expect(app.logs.lines.some((l) => l.msg === 'the digest chart could not be uploaded; the digest went out without it')).toBe(true);

@@ -1,4 +1,7 @@
 import { tick } from '../../src/scheduler/tick';
+import { buildDigest } from '../../src/digests/figures';
+import { summarizeBelow } from '../../src/checkins/briefs';
+import { digestMessage } from '../../src/slack/blocks/digest';
 import { IDS } from '../../src/slack/ids';
 import { pressButton, viewSubmission } from '../support/app';
 import { tickDeps, useFixture } from '../support/cascade';
@@ -156,5 +159,13 @@ describe('Conversations that come back down', () => {
     const held = await fixture.db.db.selectFrom('checkin').select(['held_at', 'held_by', 'shared_note', 'private_note']).where('id', '=', rajCheckin).executeTakeFirstOrThrow();
     expect(held).toMatchObject({ held_by: PEOPLE.ann.id, shared_note: 'Try the CFO intro on Acme' });
     expect(held.held_at).toEqual(now.current);
+  });
+
+  test('When a 1:1 is marked held, then the digest counts it per level against the period before, and the brief above rolls it up', async () => {
+    const d = await buildDigest(fixture.db.db, { teamId: fixture.app.teamId, scope: 'org', current: { start: '2026-11-23', end: '2026-11-29' }, previous: { start: '2026-11-16', end: '2026-11-22' } });
+    expect(d.levels.find((l) => l.label === 'Manager ↔ reps')).toMatchObject({ conversations: { now: 1, before: 0 } });
+    expect(JSON.stringify(digestMessage(d))).toContain('1 (+1) 1:1s held');
+    const below = await summarizeBelow(fixture.db.db, fixture.app.teamId, PEOPLE.ann.id, 'Ann Lee', '2026-11-16', '2026-11-29');
+    expect(below!.levels).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', conversations: 1 })]);
   });
 });

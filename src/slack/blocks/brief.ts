@@ -36,7 +36,8 @@ function summaryBlock(s: TeamSummary): Block {
   const lines = [`*Below ${typed(s.leaderName)}*`];
   for (const l of s.levels) {
     const extra = [l.missed ? `${l.missed} missed` : '', l.skipped ? `${l.skipped} skipped` : '', l.undelivered ? `${l.undelivered} not delivered` : ''].filter(Boolean).join(', ');
-    lines.push(`• ${typed(l.label)}: ${l.answered} of ${l.due} answered (${percent(l.answered, l.due)})${extra ? `; ${extra}` : ''}`);
+    const talks = l.conversations !== undefined ? ` · ${l.conversations} 1:1${l.conversations === 1 ? '' : 's'} held` : '';
+    lines.push(`• ${typed(l.label)}: ${l.answered} of ${l.due} answered (${percent(l.answered, l.due)})${talks}${extra ? `; ${extra}` : ''}`);
   }
   for (const r of s.ratings) lines.push(`• ${typed(truncate(r.question.replace(/\s*\(.*\)$/, ''), 120))}: ${r.average.toFixed(1)} of 5 (${r.count} answers)`);
   for (const h of s.highlights) lines.push(`> _${typed(truncate(h.text, 300))}_ — ${typed(h.name)}`);
