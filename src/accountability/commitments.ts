@@ -30,7 +30,7 @@ export async function makeCommitment(scope: Scope, input: { text: string; by?: s
   if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by Friday}.');
   if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
   const today = localDate(now, owner.tz);
-  if (input.by !== undefined && input.by < today) throw invalid(`${input.by} has already passed: give today or a later day.`);
+  if (input.by !== undefined && input.by < today) throw invalid(`${input.by} has already passed: give today or a later day.`, 'due');
   const due = input.by ?? (await nextCheckinDate(db, teamId, owner, now));
   return db
     .insertInto('commitment')

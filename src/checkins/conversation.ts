@@ -128,6 +128,23 @@ export async function repliesOn(scope: Scope, checkinId: number): Promise<ReplyV
   return repliesOf(scope.db, scope.teamId, [checkinId]);
 }
 
+/** The replies on several check-ins of one person the caller has already been allowed to see. */
+export async function repliesOnAll(scope: Scope, checkinIds: readonly number[]): Promise<(ReplyView & { checkinId: number })[]> {
+  return repliesOf(scope.db, scope.teamId, checkinIds);
+}
+
+/** Each person's latest answered check-in and whether the reader said "Got it" (App Home's team list). */
+export async function latestAnswered(scope: Scope, personIds: readonly string[]): Promise<Map<string, { checkinId: number; acked: boolean }>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await sql<{ person_id: string; id: number; acked: boolean }>`
+    select distinct on (c.person_id) c.person_id, c.id,
+           exists (select 1 from reply r where r.checkin_id = c.id and r.kind = 'ack' and r.author_id = ${scope.actor.id}) as acked
+    from checkin c
+    where c.team_id = ${scope.teamId} and c.person_id = any(${[...personIds]}::text[]) and c.part = 'member' and c.status = 'answered'
+    order by c.person_id, c.answered_at desc`.execute(scope.db);
+  return new Map(rows.rows.map((r) => [r.person_id, { checkinId: r.id, acked: r.acked }]));
+}
+
 async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: number) {
   return db
     .selectFrom('checkin as c')

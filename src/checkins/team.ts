@@ -3,6 +3,7 @@ import type { CheckinStatus, Person } from '../db/types';
 import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { maySee, type Scope } from '../org/policy';
+import { repliesOnAll, type ReplyView } from './conversation';
 
 /** How far back {cmd:team} counts participation. */
 export const TEAM_WEEKS = 8;
@@ -56,6 +57,12 @@ export interface PersonCheckin {
   readonly status: CheckinStatus;
   readonly skipReason: string | null;
   readonly answers: readonly { question: string; value: string; shared: boolean }[];
+  /** What the leader and the member said since (replies, "Got it", the member's answer). */
+  readonly replies: readonly ReplyView[];
+  /** The 1:1 it prepared, when marked held: the shared note, and the private one for the chain above only. */
+  readonly heldAt: Date | null;
+  readonly sharedNote: string | null;
+  readonly privateNote: string | null;
 }
 
 /**
@@ -74,7 +81,7 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'k.name', 'r.occurrence', 'c.status', 'c.skip_reason'])
+    .select(['c.id', 'k.name', 'r.occurrence', 'c.status', 'c.skip_reason', 'c.held_at', 'c.shared_note', 'c.private_note'])
     .where('c.team_id', '=', teamId)
     .where('c.person_id', '=', subjectId)
     .where('c.status', 'in', ['answered', 'missed', 'skipped'])
@@ -84,6 +91,8 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
   const answers = rows.length
     ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', rows.map((r) => r.id)).orderBy('position').execute()
     : [];
+  const replies = await repliesOnAll(scope, rows.map((r) => r.id));
+  const above = viewerId !== subjectId;
   return {
     person,
     checkins: rows.map((r) => ({
@@ -94,6 +103,10 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
       answers: answers
         .filter((a) => a.checkin_id === r.id)
         .map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? ''), shared: a.shared })),
+      replies: replies.filter((x) => x.checkinId === r.id),
+      heldAt: r.held_at,
+      sharedNote: r.shared_note,
+      privateNote: above ? r.private_note : null,
     })),
   };
 }

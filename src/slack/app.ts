@@ -14,6 +14,7 @@ import { appUninstalled, tokensRevoked, userChange } from './listeners/events/wo
 import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
+import { homeCommitAction, homeFlagAction, homeProgressAction, submitHomeCommit, submitHomeFlag, submitHomeProgress } from './listeners/actions/home';
 import { ackAction, agendaAction, answerReplyAction, replyAction, submitAnswerReplyView, submitReplyView } from './listeners/actions/conversation';
 
 export interface SlackAppOptions {
@@ -97,6 +98,12 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
   app.action(IDS.conversation.answerReply, answerReplyAction(deps));
   app.view(IDS.conversation.replyView, submitReplyView(deps));
   app.view(IDS.conversation.answerView, submitAnswerReplyView(deps));
+  app.action(IDS.home.commit, homeCommitAction(deps));
+  app.action(IDS.home.progress, homeProgressAction(deps));
+  app.action(IDS.home.flagClose, homeFlagAction(deps));
+  app.view(IDS.home.commitView, submitHomeCommit(deps));
+  app.view(IDS.home.progressView, submitHomeProgress(deps));
+  app.view(IDS.home.flagView, submitHomeFlag(deps));
   app.event('app_home_opened', appHomeOpened(deps));
   app.event('app_uninstalled', appUninstalled(deps));
   app.event('tokens_revoked', tokensRevoked(deps));

@@ -1,8 +1,47 @@
 import type { webApi } from '@slack/bolt';
+import { flagsBelow } from '../accountability/flags';
+import { pastAttainments } from '../accountability/goals';
 import { whereYouStand } from '../accountability/standing';
+import { latestAnswered, whatCameBack } from '../checkins/conversation';
+import { myStatus } from '../checkins/status';
+import { personCheckins } from '../checkins/team';
+import type { Scope } from '../org/policy';
 import { scopeFor } from './deps';
-import { homeView } from './blocks/home';
+import { homeView, type HomeExtras } from './blocks/home';
 import type { SlackDeps } from './deps';
+
+async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYouStand>>): Promise<HomeExtras | undefined> {
+  const me = stand.view?.person;
+  if (!me || !me.in_chain) return undefined;
+  const status = await myStatus(scope);
+  const open = status.open.find((c) => c.status === 'sent' && c.part === 'member') ?? status.open.find((c) => c.status === 'sent') ?? null;
+  const recent = await personCheckins(scope, me.slack_user_id, 8);
+  const history = new Map<number, { attainment: number; end: string }[]>();
+  for (const g of stand.goals) history.set(g.goal.id, await pastAttainments(scope.db, g.goal, me, scope.now, 3));
+  const ids = await scope.db
+    .selectFrom('checkin')
+    .select('id')
+    .where('team_id', '=', scope.teamId)
+    .where('person_id', '=', me.slack_user_id)
+    .where('part', '=', 'member')
+    .where('status', '!=', 'skipped')
+    .where('due_at', '<=', new Date(scope.now.getTime() + 86_400_000))
+    .orderBy('due_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return {
+    openCheckinId: open?.id ?? null,
+    agendaCheckinId: ids?.id ?? null,
+    cameBack: await whatCameBack(scope),
+    recent: recent.checkins.map((c) => {
+      const rating = c.answers.find((a) => /confident/i.test(a.question) && /^[1-5]$/.test(a.value));
+      return { occurrence: c.occurrence, status: c.status, confidence: rating ? Number(rating.value) : null };
+    }),
+    goalHistory: history,
+    latest: await latestAnswered(scope, stand.reports.map((r) => r.personId)),
+    flags: stand.reports.length ? await flagsBelow(scope) : [],
+  };
+}
 
 /**
  * Publishes App Home for each person, after anything that changes what it shows. A failure is logged
@@ -11,7 +50,9 @@ import type { SlackDeps } from './deps';
 export async function publishHome(deps: SlackDeps, client: webApi.WebClient, teamId: string, userIds: readonly string[]): Promise<void> {
   for (const userId of new Set(userIds)) {
     try {
-      const view = homeView(await whereYouStand(await scopeFor(deps, teamId, userId)));
+      const scope = await scopeFor(deps, teamId, userId);
+      const stand = await whereYouStand(scope);
+      const view = homeView(stand, await extrasFor(scope, stand));
       await client.views.publish({ user_id: userId, view });
     } catch (err) {
       deps.log.warn({ err, user: userId }, 'could not publish App Home');

@@ -156,6 +156,14 @@ describe('Conversations that come back down', () => {
       expect(text).not.toContain('Try the CFO');
       expect((await say(peer, `reply <@${PEOPLE.raj.id}> "hi"`)).text).toContain('is not below you');
     }
+    // The replies and notes are kept with the check-in and shown in /cascade team @person, to the member and the chain above.
+    const annTeam = JSON.stringify(await say(PEOPLE.ann.id, `team <@${PEOPLE.raj.id}>`));
+    expect(annTeam).toContain('Great thinking on the CFO');
+    expect(annTeam).toContain('Watch his confidence');
+    const rajTeam = JSON.stringify(await say(PEOPLE.raj.id, `team <@${PEOPLE.raj.id}>`));
+    expect(rajTeam).toContain('Try the CFO intro on Acme');
+    expect(rajTeam).not.toContain('Watch his confidence');
+    expect(JSON.stringify(await say(PEOPLE.mia.id, `team <@${PEOPLE.raj.id}>`))).not.toContain('Great thinking');
     const held = await fixture.db.db.selectFrom('checkin').select(['held_at', 'held_by', 'shared_note', 'private_note']).where('id', '=', rajCheckin).executeTakeFirstOrThrow();
     expect(held).toMatchObject({ held_by: PEOPLE.ann.id, shared_note: 'Try the CFO intro on Acme' });
     expect(held.held_at).toEqual(now.current);

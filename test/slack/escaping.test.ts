@@ -11,6 +11,7 @@ import { commitmentMadeReply, commitmentsReply, coreValueReply, flagClosedReply,
 import { orgViewReply } from '../../src/slack/blocks/commands';
 import { personCheckinsReply, questionsListReply } from '../../src/slack/blocks/self-service';
 import { typed } from '../../src/slack/blocks/text';
+import { agendaReply, liveRoundMessage, replyToMemberMessage } from '../../src/slack/blocks/conversation';
 import { orgImportResultView } from '../../src/slack/blocks/org-import';
 
 /** What people type to mention everyone or disguise a link. */
@@ -131,7 +132,16 @@ describe('Text people typed is shown as typed, on every surface', () => {
     expectSafe(flagClosedReply({ id: 1, org_factors: HOSTILE } as any));
     expectSafe(coreValueReply(HOSTILE));
     expectSafe(orgViewReply({ person: person(HOSTILE), chain: [person(HOSTILE)], reports: [] }));
-    expectSafe(personCheckinsReply({ person: person(HOSTILE), checkins: [{ id: 1, cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'skipped', skipReason: HOSTILE, answers: [{ question: HOSTILE, value: HOSTILE }] }] as any }));
+    expectSafe(personCheckinsReply({ person: person(HOSTILE), checkins: [{ id: 1, cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'skipped', skipReason: HOSTILE, answers: [{ question: HOSTILE, value: HOSTILE }], replies: [], heldAt: null, sharedNote: null, privateNote: null }] as any }));
+    // What came back down — replies, the member's answer, the 1:1 notes — is text people typed too.
+    const said = mrkdwnOf(
+      personCheckinsReply({
+        person: person('Raj'),
+        checkins: [{ cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'answered', skipReason: null, answers: [], replies: [{ id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply', text: HOSTILE, parentId: null, at: new Date() }], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }],
+      }),
+    );
+    expect(said).not.toContain('<!channel>');
+    expect(said.split(SAFE).length).toBeGreaterThan(3);
     expectSafe(questionsListReply([{ id: 3, text: HOSTILE, kind: 'choice', intent: 'process', fixed: false, required: false, audience: 'member', levels: ['manager_reps'], choices: ['a', HOSTILE] } as unknown as Question]));
   });
 
@@ -149,5 +159,17 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const brief = briefMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: 'c', level: 'manager_reps', occurrence: '2026-11-23', members: [], rollUp: [{ leaderId: 'UX', leaderName: 'X', levels: [level], ratings: [], highlights: [] }], escalations: [], suggestions: [] } as Brief);
     expect(mrkdwnOf(brief)).toContain(SAFE);
     expect(mrkdwnOf(brief)).not.toContain('<!channel>');
+  });
+
+  test('When answers, replies, topics and 1:1 notes carry markup, then the live round message, the reply in a thread and the agenda show them as text', () => {
+    const r = { id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply' as const, text: HOSTILE, parentId: null, at: new Date() };
+    const live = liveRoundMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: HOSTILE, occurrence: '2026-11-23', open: true, closesAt: null, liveChannel: null, liveTs: null,
+      members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true }] });
+    expectSafe(live);
+    expectSafe(replyToMemberMessage({ reply: r, parent: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, liveChannel: null, liveTs: null }));
+    expectSafe(
+      agendaReply({ checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, leaderId: 'UMGR', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', status: 'answered', forMember: false,
+        answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [], goals: [], topics: [{ id: 1, authorId: 'UREP1', authorName: HOSTILE, text: HOSTILE }], suggestions: [HOSTILE], flags: [{ id: 1, detail: HOSTILE }], replies: [r], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }),
+    );
   });
 });

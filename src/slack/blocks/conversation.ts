@@ -40,7 +40,7 @@ export function liveRoundMessage(live: LiveRound): Reply {
   const other = live.members.filter((m) => m.status === 'missed' || m.status === 'skipped');
   const date = dayLabel(live.occurrence, 'short');
   const state = live.open ? `${answered.length} of ${live.members.length} answered so far` : `closed: ${answered.length} of ${live.members.length} answered — your brief has the rest`;
-  const text = `Your round: ${live.cadenceName} (${date}) — ${state}`;
+  const text = `Your round: ${typed(live.cadenceName)} (${date}) — ${state}`;
   const blocks: Block[] = [section(`*${typed(live.cadenceName)}* (${date}) — ${state}`)];
   // Slack allows 50 blocks a message: two per answered member, and the rest named in one line.
   const room = Math.floor((LIMITS.blocksPerMessage - 4) / 2);
@@ -56,14 +56,15 @@ export function liveRoundMessage(live: LiveRound): Reply {
 export function answerNoteMessage(live: LiveRound, checkinId: number): Reply | null {
   const m = live.members.find((x) => x.checkinId === checkinId);
   if (!m) return null;
-  return { text: `${m.name} answered their check-in (${live.cadenceName})`, blocks: answeredBlocks(m, live.open) };
+  return { text: `${typed(m.name)} answered their check-in (${typed(live.cadenceName)})`, blocks: answeredBlocks(m, live.open) };
 }
 
 /** In the member's prompt thread: the leader's reply (with one answer allowed) or "Ann read your check-in". */
 export function replyToMemberMessage(d: ReplyDelivery): Reply {
   const who = d.reply.authorName;
-  if (d.reply.kind === 'ack') return { text: `${who} read your check-in.`, blocks: [context(`:eyes: *${typed(who)}* read your check-in.`)] };
-  const text = `${who} replied: ${d.reply.text ?? ''}`;
+  if (d.reply.kind === 'ack') return { text: `${typed(who)} read your check-in.`, blocks: [context(`:eyes: *${typed(who)}* read your check-in.`)] };
+  // The fallback text is mrkdwn too (notifications): escaped like the blocks.
+  const text = `${typed(who)} replied: ${typed(d.reply.text ?? '')}`;
   return {
     text: truncate(text, 3000),
     blocks: [
@@ -75,7 +76,7 @@ export function replyToMemberMessage(d: ReplyDelivery): Reply {
 
 /** Back to the leader: the member's one answer to a reply. */
 export function answerToLeaderMessage(d: ReplyDelivery): Reply {
-  const text = `${d.memberName} answered your reply: ${d.reply.text ?? ''}`;
+  const text = `${typed(d.memberName)} answered your reply: ${typed(d.reply.text ?? '')}`;
   const quoted = d.parent ? `_You: “${typed(truncate(d.parent.text ?? '', 200))}”_\n` : '';
   return { text: truncate(text, 3000), blocks: [section(truncate(`${quoted}*${typed(d.memberName)}* answered:\n>${typed(d.reply.text ?? '').replace(/\n/g, '\n>')}`, LIMITS.sectionText))] };
 }

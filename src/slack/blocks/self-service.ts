@@ -149,7 +149,9 @@ export function personCheckinsReply(p: { person: Person; checkins: readonly Pers
   if (p.checkins.length === 0) return { text: `${typed(p.person.name)} has no closed or answered check-ins yet.` };
   const parts = p.checkins.map((c) => {
     const head = `*${c.cadenceName}* — ${dayLabel(c.occurrence)} — ${c.status}${c.skipReason ? ` (${typed(c.skipReason)})` : ''}`;
-    return [head, ...c.answers.map((a) => `_${typed(a.question)}_\n>${typed(a.value.slice(0, 500)).replace(/\n/g, '\n>')}`)].join('\n');
+    const said = c.replies.map((r) => (r.kind === 'ack' ? `:eyes: ${typed(r.authorName)} read it` : `:speech_balloon: ${typed(r.authorName)}${r.kind === 'answer' ? ' answered' : ' replied'}: “${typed(r.text ?? '')}”`));
+    const notes = [c.heldAt ? `:handshake: 1:1 held${c.sharedNote ? ` — shared note: “${typed(c.sharedNote)}”` : ''}` : '', c.privateNote ? `:lock: Private note: “${typed(c.privateNote)}”` : ''].filter(Boolean);
+    return [head, ...c.answers.map((a) => `_${typed(a.question)}_\n>${typed(a.value.slice(0, 500)).replace(/\n/g, '\n>')}`), ...said, ...notes].join('\n');
   });
   const text = `*${typed(p.person.name)}: recent check-ins*\n\n${parts.join('\n\n')}`;
   return { text, blocks: sections(text, 20) };

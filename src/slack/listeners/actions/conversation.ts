@@ -7,6 +7,7 @@ import { slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
 import { IDS, LIMITS } from '../../ids';
 import { failureReply } from '../reply';
+import { publishHome } from '../../home';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -35,11 +36,14 @@ export const replyAction = (deps: SlackDeps) => async ({ ack, action, body, clie
 };
 
 /** Got it: the member sees that their leader read the check-in; the live message loses the button. */
-export const ackAction = (deps: SlackDeps) => async ({ ack, action, body, respond }: ButtonArgs) => {
+export const ackAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
-    const { created } = await acknowledge(await scopeFor(deps, body.team?.id ?? '', body.user.id), idOf(action.value, 'r', 'check-in'));
-    if (!created) await respond({ response_type: 'ephemeral', replace_original: false, text: 'You already told them you read it.' });
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const checkinId = idOf(action.value, 'r', 'check-in');
+    const { created } = await acknowledge(scope, checkinId);
+    if (!created && body.container?.type === 'message') await respond({ response_type: 'ephemeral', replace_original: false, text: 'You already told them you read it.' });
+    await publishHome(deps, client, scope.teamId, [body.user.id, ...(await memberOf(deps, scope.teamId, checkinId))]);
   } catch (err) {
     await refuse(deps, err, respond, { action: 'ack', user: body.user.id });
   }
@@ -105,10 +109,21 @@ async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Recor
   }
 }
 
-export const submitReplyView = (deps: SlackDeps) => async (args: ViewArgs) =>
-  submitText(deps, args, async (metadata, text) =>
-    replyTo(await scopeFor(deps, args.body.team?.id ?? args.view.team_id, args.body.user.id), { checkinId: readId(metadata.checkinId, 'check-in'), text }),
-  );
+/** The member whose check-in it is: their App Home shows what came back to them. */
+async function memberOf(deps: SlackDeps, teamId: string, checkinId: number): Promise<string[]> {
+  const c = await deps.db.selectFrom('checkin').select('person_id').where('id', '=', checkinId).where('team_id', '=', teamId).executeTakeFirst();
+  return c ? [c.person_id] : [];
+}
+
+export const submitReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
+  const teamId = args.body.team?.id ?? args.view.team_id;
+  let checkinId = 0;
+  await submitText(deps, args, async (metadata, text) => {
+    checkinId = readId(metadata.checkinId, 'check-in');
+    return replyTo(await scopeFor(deps, teamId, args.body.user.id), { checkinId, text });
+  });
+  if (checkinId) await publishHome(deps, args.client, teamId, [args.body.user.id, ...(await memberOf(deps, teamId, checkinId))]);
+};
 
 export const submitAnswerReplyView = (deps: SlackDeps) => async (args: ViewArgs) =>
   submitText(deps, args, async (metadata, text) =>

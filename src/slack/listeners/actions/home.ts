@@ -1,0 +1,96 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { makeCommitment, nextCheckinDate } from '../../../accountability/commitments';
+import { closeFlag, flagsBelow } from '../../../accountability/flags';
+import { goalsOf, reportProgress } from '../../../accountability/goals';
+import { getPerson } from '../../../org/people';
+import { readId, UserError } from '../../../errors';
+import { commitModal, flagCloseModal, noticeModal, progressModal } from '../../blocks/home-actions';
+import { dayLabel, slackText, truncate } from '../../blocks/text';
+import { scopeFor, type SlackDeps } from '../../deps';
+import { publishHome } from '../../home';
+import { IDS } from '../../ids';
+import { failureReply } from '../reply';
+
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+type Values = Record<string, Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value: string } | null }>>;
+const ids = IDS.home;
+
+/**
+ * A Home button opens its window; a refusal (nothing to close, no goals) opens a small window saying so, as
+ * App Home has no conversation to answer in.
+ */
+const opens = (deps: SlackDeps, what: string, build: (args: ButtonArgs) => Promise<Parameters<ButtonArgs['client']['views']['open']>[0]['view']>) =>
+  async (args: ButtonArgs) => {
+    const { ack, body, client } = args;
+    await ack();
+    let view: Parameters<ButtonArgs['client']['views']['open']>[0]['view'];
+    try {
+      view = await build(args);
+    } catch (err) {
+      view = noticeModal(failureReply(err, deps.log, { action: what, user: body.user.id }).text);
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  };
+
+export const homeCommitAction = (deps: SlackDeps) =>
+  opens(deps, 'home_commit', async ({ body }) => {
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const me = await getPerson(deps.db, scope.teamId, body.user.id);
+    if (!me?.active) throw new UserError('You are not in the org chart yet, so there is no one to make a commitment to.', 'not_found');
+    return commitModal(dayLabel(await nextCheckinDate(deps.db, scope.teamId, me, scope.now)));
+  });
+
+export const homeProgressAction = (deps: SlackDeps) =>
+  opens(deps, 'home_progress', async ({ body }) => {
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const goals = (await goalsOf(scope, body.user.id)).filter((g) => g.goal.scope === 'person');
+    if (goals.length === 0) throw new UserError('You have no goals of your own yet: your leader or an admin sets them.', 'not_found');
+    return progressModal(goals);
+  });
+
+export const homeFlagAction = (deps: SlackDeps) =>
+  opens(deps, 'home_flag_close', async ({ body }) => {
+    const flags = await flagsBelow(await scopeFor(deps, body.team?.id ?? '', body.user.id));
+    if (flags.length === 0) throw new UserError('No flag is open about anyone below you.', 'not_found');
+    return flagCloseModal(flags);
+  });
+
+/** The window's answer goes through the domain; a refusal comes back on the field, and Home is published again. */
+async function submitted(deps: SlackDeps, args: ViewArgs, field: string, run: (values: Values, scope: Awaited<ReturnType<typeof scopeFor>>) => Promise<unknown>): Promise<void> {
+  const { ack, view, body, client } = args;
+  const teamId = body.team?.id ?? view.team_id;
+  try {
+    const scope = await scopeFor(deps, teamId, body.user.id);
+    await run(view.state.values as Values, scope);
+    await ack();
+    await publishHome(deps, client, teamId, [body.user.id]);
+  } catch (err) {
+    if (err instanceof UserError) {
+      await ack({ response_action: 'errors', errors: { [err.field === 'due' ? ids.dueBlock : field]: truncate(slackText(err.message), 150) } });
+      return;
+    }
+    deps.log.error({ err, user: body.user.id }, 'a window from App Home could not be applied');
+    await ack({ response_action: 'errors', errors: { [field]: 'Something went wrong on our side and it has been logged. Please try again in a moment.' } });
+  }
+}
+
+export const submitHomeCommit = (deps: SlackDeps) => async (args: ViewArgs) =>
+  submitted(deps, args, ids.textBlock, async (values, scope) => {
+    const text = values[ids.textBlock]?.[ids.textInput]?.value ?? '';
+    const by = values[ids.dueBlock]?.[ids.dueInput]?.selected_date ?? undefined;
+    await makeCommitment(scope, { text, ...(by ? { by } : {}) });
+  });
+
+export const submitHomeProgress = (deps: SlackDeps) => async (args: ViewArgs) =>
+  submitted(deps, args, ids.amountBlock, async (values, scope) => {
+    const name = values[ids.pickBlock]?.[ids.pickInput]?.selected_option?.value ?? '';
+    const value = values[ids.amountBlock]?.[ids.amountInput]?.value ?? '';
+    await reportProgress(scope.db, { teamId: scope.teamId, personId: scope.actor.id, name, value, now: scope.now });
+  });
+
+export const submitHomeFlag = (deps: SlackDeps) => async (args: ViewArgs) =>
+  submitted(deps, args, ids.textBlock, async (values, scope) => {
+    const id = readId(values[ids.pickBlock]?.[ids.pickInput]?.selected_option?.value, 'flag');
+    await closeFlag(scope, { id, orgFactors: values[ids.textBlock]?.[ids.textInput]?.value ?? '' });
+  });
