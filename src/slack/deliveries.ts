@@ -11,7 +11,7 @@ import { liveRound, replyDelivery } from '../checkins/conversation';
 import { answerNoteMessage, answerToLeaderMessage, liveRoundMessage, replyToMemberMessage } from './blocks/conversation';
 import type { DeliveryHandler, DeliveryHandlers, SendContext } from '../scheduler/dispatch';
 import { RateLimitedError } from '../scheduler/messenger';
-import { briefMessage } from './blocks/brief';
+import { briefDetailMessages, briefMessage } from './blocks/brief';
 import { digestMessage } from './blocks/digest';
 import { promptMessage, reminderMessage } from './blocks/prompt';
 import { sharedAnswersMessage, teamReminderMessage, teamRoundMessage } from './blocks/team';
@@ -123,6 +123,12 @@ const sendBrief: DeliveryHandler<'brief'> = async (deps, delivery, payload, now)
   }
   const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief));
   await markSent(deps.db, delivery.id, now, { channel, ts });
+  // The answers in full go in the brief's thread; when that fails the brief has gone out anyway.
+  try {
+    for (const detail of briefDetailMessages(brief)) await deps.messenger.post(channel, detail, ts);
+  } catch (err) {
+    deps.log.warn({ err, round: brief.roundId }, 'the answers in full could not be posted under the brief; the brief went out');
+  }
   return 'sent';
 };
 
