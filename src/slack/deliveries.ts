@@ -4,7 +4,7 @@ import { buildBrief } from '../checkins/briefs';
 import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
 import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
-import { execNumbersFor } from '../digests/exec';
+import { execNumbersFor, fromTheTop } from '../digests/exec';
 import { buildDigest } from '../digests/figures';
 import { markCancelled, markPromptSent, markReminderSent, markRoundLivePosted, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
 import { liveRound, replyDelivery } from '../checkins/conversation';
@@ -29,7 +29,8 @@ import { periodBefore } from '../time/periods';
 export const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payload, now) => {
   const key = { scope: payload.scope, ownerId: payload.ownerId, period: { start: payload.start, end: payload.end } };
   const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
-  const message = digestMessage(digest);
+  // The exec digest holds the top to account too: the exec pair's commitments and the top's shared reflection.
+  const message = digestMessage(digest, key.scope === 'exec' ? await fromTheTop(deps.db, delivery.team_id, key.period.start) : null);
   let posted: { channel: string; ts: string };
   if (/^[UW]/.test(delivery.recipient)) {
     posted = await deps.messenger.postDm(delivery.recipient, message);

@@ -4,6 +4,9 @@ import { pastAttainments } from '../accountability/goals';
 import { whereYouStand } from '../accountability/standing';
 import { latestAnswered, whatCameBack } from '../checkins/conversation';
 import { myStatus } from '../checkins/status';
+import { fromTheTop } from '../digests/exec';
+import { execPeople } from '../org/chain';
+import { addDays, localDate } from '../time/calendar';
 import { personCheckins } from '../checkins/team';
 import type { Scope } from '../org/policy';
 import { scopeFor } from './deps';
@@ -40,6 +43,9 @@ async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYou
     goalHistory: history,
     latest: await latestAnswered(scope, stand.reports.map((r) => r.personId)),
     flags: stand.reports.length ? await flagsBelow(scope) : [],
+    top: (await execPeople(scope.db, scope.teamId)).some((p) => p.id === me.slack_user_id && !p.top)
+      ? await fromTheTop(scope.db, scope.teamId, addDays(localDate(scope.now, me.tz), -60))
+      : null,
   };
 }
 

@@ -54,8 +54,8 @@ describe('The brief as Slack blocks', () => {
 
   test('When a team of eight answered, then the brief leads with who needs attention and why, asks the organisational question once, and keeps each person short; the answers in full go in its thread', () => {
     const b = brief(8, 900);
-    b.members[1]!.flags.push({ id: 7, rule: 'confidence_falling', detail: 'confidence fell from 4 to 2' }, { id: 8, rule: 'goal_pace', detail: 'behind pace by 30 pts' });
-    b.members[2]!.commitments.push({ id: 3, text: 'Call Acme', status: 'open', dueDate: '2026-11-30', slips: 1 }, { id: 4, text: 'Send the deck', status: 'done', dueDate: '2026-11-20', slips: 0 });
+    (b.members[1]!.flags as unknown[]).push({ id: 7, rule: 'confidence_falling', detail: 'confidence fell from 4 to 2' }, { id: 8, rule: 'goal_pace', detail: 'behind pace by 30 pts' });
+    (b.members[2]!.commitments as unknown[]).push({ id: 3, text: 'Call Acme', status: 'open', dueDate: '2026-11-30', slips: 1 }, { id: 4, text: 'Send the deck', status: 'done', dueDate: '2026-11-20', slips: 0 });
     const message = briefMessage(b);
     const sections = message.blocks!.filter((x) => x.type === 'section').map((x) => (x as any).text.text as string);
     expect(sections[0]).toMatch(/^\*Needs your attention\*\n• \*Rep 0\* — missed this check-in\n• \*Rep 1\* — .*confidence fell from 4 to 2.*behind pace by 30 pts.*\n• \*Rep 2\* — 1 commitment slipping\n• \*Rep 3\* — missed/);

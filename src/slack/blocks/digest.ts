@@ -1,5 +1,6 @@
 import type { Compared, Digest } from '../../digests/figures';
-import { context, dayLabel, header, section, typed, type Block, type Reply } from './text';
+import type { FromTheTop } from '../../digests/exec';
+import { context, dayLabel, header, section, truncate, typed, type Block, type Reply } from './text';
 
 const SCOPE_TITLE = { team: 'Team digest', org: 'Sales organisation digest', exec: 'Exec digest' } as const;
 
@@ -21,7 +22,7 @@ function pctChange(now: number | null, before: number | null): string {
 }
 
 /** A digest as one channel message: cascade health from the top down, then the rest, the core value at the foot. */
-export function digestMessage(d: Digest): Reply {
+export function digestMessage(d: Digest, top: FromTheTop | null = null): Reply {
   const title = d.scope === 'team' && d.ownerName ? `${SCOPE_TITLE.team}: ${d.ownerName}` : SCOPE_TITLE[d.scope];
   const range = `${dayLabel(d.period.start, 'short')} – ${dayLabel(d.period.end, 'short')}`;
   const text = `${typed(title)}, ${range}: check-ins answered ${pct(d.participation.now)}, commitments kept ${d.commitments.kept.now} of ${d.commitments.closed.now}.`;
@@ -60,6 +61,23 @@ export function digestMessage(d: Digest): Reply {
     const recurring = d.obstacles.map((o) => `“${typed(o.term)}” (${o.count} people)`).join(', ');
     blocks.push(section(`*Recurring obstacles*: ${recurring || `nothing recurred: no obstacle was named by two people or more (${d.obstacleAnswers} named).`}`));
   }
+  if (top) blocks.push(...topBlocks(top));
   blocks.push({ type: 'divider' }, context(`*${typed(d.coreValue)}*`));
   return { text, blocks };
+}
+
+const KEPT: Record<string, string> = { open: 'open', done: 'kept', partly: 'partly kept', missed: 'not kept', dropped: 'dropped' };
+
+/** The top is accountable too: their shared reflection, and the exec pair's commitments with whether they were kept. */
+export function topBlocks(top: FromTheTop): Block[] {
+  const out: Block[] = [];
+  if (top.commitments.length) {
+    const lines = top.commitments.map((m) => `• ${typed(m.ownerName)}${m.toOrganisation ? ' (to the organisation)' : ''}: “${typed(truncate(m.text, 200))}” — ${KEPT[m.status] ?? m.status}${m.status === 'open' ? `, due ${dayLabel(m.dueDate)}` : ''}${m.slips ? `, slipped ${m.slips}×` : ''}`);
+    out.push(section(truncate(`*The top's own commitments*\n${lines.join('\n')}`, 3000)));
+  }
+  if (top.reflection.length) {
+    const lines = top.reflection.map((r) => `_${typed(truncate(r.question, 150))}_\n>${typed(truncate(r.text, 600)).replace(/\n/g, '\n>')}`);
+    out.push(section(truncate(`*From ${typed(top.topName)}'s reflection* (shared, ${dayLabel(top.reflection[0]!.occurrence, 'short')})\n${lines.join('\n')}`, 3000)));
+  }
+  return out;
 }

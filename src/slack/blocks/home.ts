@@ -4,6 +4,8 @@ import type { ReportRow, WhereYouStand } from '../../accountability/standing';
 import { titleOf } from '../../org/roles';
 import { IDS, LIMITS } from '../ids';
 import type { FlagView } from '../../accountability/flags';
+import type { FromTheTop } from '../../digests/exec';
+import { topBlocks } from './digest';
 import type { whatCameBack } from '../../checkins/conversation';
 import type { CheckinStatus } from '../../db/types';
 import { amount } from './accountability';
@@ -22,6 +24,8 @@ export interface HomeExtras {
   /** For leaders: each report's latest answered check-in (Reply, Got it), and the open flags below. */
   readonly latest: ReadonlyMap<string, { checkinId: number; acked: boolean }>;
   readonly flags: readonly FlagView[];
+  /** For the top's direct reports: the top's shared reflection and the exec pair's commitments. */
+  readonly top?: FromTheTop | null;
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
@@ -47,6 +51,7 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
     blocks.push(section(`*Your place*\n${typed(titleOf(view.person.role))}, ${place}.`), { type: 'divider' }, header('Where you stand'));
     if (x) blocks.push(actionsFor(x, s.goals.some((g) => g.goal.scope === 'person')));
     if (x) blocks.push(...cameBackBlocks(x));
+    if (x?.top) blocks.push(...topBlocks(x.top));
 
     const goals = s.goals.length
       ? s.goals.map((g) => `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``).join('\n')

@@ -1,6 +1,7 @@
 import type { DigestScope } from '../../db/types';
 import { exportFor } from '../../digests/export';
 import { buildDigest } from '../../digests/figures';
+import { fromTheTop } from '../../digests/exec';
 import { claimDigestNow, digestChannel, previewTarget, releaseDigestClaim, setDigestChannel, setDigestSchedule } from '../../digests/settings';
 import { requireAdmin } from '../../org/policy';
 import { setCoreValue } from '../../org/people';
@@ -78,7 +79,8 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
   parse: scopeOnly,
   run: async ({ deps, caller, scope }, a) => {
     const target = await previewTarget(scope, a.scope);
-    return digestMessage(await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous }));
+    const digest = await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous });
+    return digestMessage(digest, a.scope === 'exec' ? await fromTheTop(deps.db, caller.teamId, target.current.start) : null);
   },
 });
 
