@@ -34,8 +34,9 @@ export interface TeamSummary {
     missed: number;
     skipped: number;
     undelivered: number;
-    /** One-by-one conversations marked held. */
+    /** One-by-one conversations marked held, and in the window of the same length before. */
     conversations?: number;
+    conversationsBefore?: number;
   }[];
   readonly ratings: readonly { question: string; average: number; count: number }[];
   readonly highlights: readonly { name: string; question: string; text: string }[];
@@ -213,6 +214,20 @@ export async function summarizeBelow(
     .execute();
   if (counts.length === 0) return undefined;
   const labels = await levelLabels(db, teamId, sql<boolean>`r.leader_id in (${sql.join(leaders)}) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date`);
+  // 1:1s held in the window of the same length before, to compare against.
+  const before = addDays(from, -Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)));
+  const earlier = await db
+    .selectFrom('checkin as c')
+    .innerJoin('round as r', 'r.id', 'c.round_id')
+    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
+    .select([ROUND_DEPTH.as('depth'), sql<number>`count(*) filter (where c.held_at is not null)::int`.as('conversations')])
+    .where('r.team_id', '=', teamId)
+    .where('r.leader_id', 'in', leaders)
+    .where('r.occurrence', '>', before)
+    .where('r.occurrence', '<=', from)
+    .where('c.part', '=', 'member')
+    .groupBy(sql`1`)
+    .execute();
 
   const ratings = await inPeriod
     .innerJoin('answer as a', 'a.checkin_id', 'c.id')
@@ -239,7 +254,7 @@ export async function summarizeBelow(
     leaderName,
     levels: [...counts]
       .sort((a, b) => a.depth - b.depth)
-      .map((c) => ({ level: c.level, label: labelOf(labels, c.depth), due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered, conversations: c.conversations })),
+      .map((c) => ({ level: c.level, label: labelOf(labels, c.depth), due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered, conversations: c.conversations, conversationsBefore: earlier.find((e) => e.depth === c.depth)?.conversations ?? 0 })),
     ratings: ratings.map((r) => ({ question: r.question_text, average: Math.round(r.average * 10) / 10, count: r.count })),
     highlights: highlights.map((h) => ({ name: h.name ?? h.person_id, question: h.question_text, text: h.value_text ?? '' })),
   };

@@ -174,6 +174,6 @@ describe('Conversations that come back down', () => {
     expect(d.levels.find((l) => l.label === 'Manager ↔ reps')).toMatchObject({ conversations: { now: 1, before: 0 } });
     expect(JSON.stringify(digestMessage(d))).toContain('1 (+1) 1:1s held');
     const below = await summarizeBelow(fixture.db.db, fixture.app.teamId, PEOPLE.ann.id, 'Ann Lee', '2026-11-16', '2026-11-29');
-    expect(below!.levels).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', conversations: 1 })]);
+    expect(below!.levels).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', conversations: 1, conversationsBefore: 0 })]);
   });
 });

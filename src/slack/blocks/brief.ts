@@ -82,7 +82,8 @@ function summaryBlock(s: TeamSummary): Block {
   const lines = [`*Below ${typed(s.leaderName)}*`];
   for (const l of s.levels) {
     const extra = [l.missed ? `${l.missed} missed` : '', l.skipped ? `${l.skipped} skipped` : '', l.undelivered ? `${l.undelivered} not delivered` : ''].filter(Boolean).join(', ');
-    const talks = l.conversations !== undefined ? ` · ${l.conversations} 1:1${l.conversations === 1 ? '' : 's'} held` : '';
+    const delta = l.conversations !== undefined && l.conversationsBefore !== undefined ? l.conversations - l.conversationsBefore : null;
+    const talks = l.conversations !== undefined ? ` · ${l.conversations} 1:1${l.conversations === 1 ? '' : 's'} held${delta === null ? '' : ` (${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)})`}` : '';
     lines.push(`• ${typed(l.label)}: ${l.answered} of ${l.due} answered (${percent(l.answered, l.due)})${talks}${extra ? `; ${extra}` : ''}`);
   }
   for (const r of s.ratings) lines.push(`• ${typed(truncate(r.question.replace(/\s*\(.*\)$/, ''), 120))}: ${r.average.toFixed(1)} of 5 (${r.count} answers)`);

@@ -31,6 +31,8 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
   const snoozed = c.status === 'sent' && c.snoozedUntil !== null && c.snoozedUntil < c.closesAt;
   const text = snoozed ? `Snoozed: I'll nudge you ${localWhen(c.snoozedUntil!, c.personTz)} about ${withWhom(c)}. Answer by ${closes}.` : head[c.status];
   const blocks: Block[] = [section(`*${c.cadenceName}*\n${text}`)];
+  // A one-by-one check-in prepares a 1:1: its agenda is one press away for the member too.
+  const agenda = c.mode === 'individual' && c.part === 'member' ? [{ type: 'button' as const, action_id: IDS.conversation.agenda, text: { type: 'plain_text' as const, text: '1:1 agenda' }, value: `r${c.id}` }] : [];
   if (c.status === 'scheduled' || c.status === 'sent') {
     blocks.push({
       type: 'actions',
@@ -39,13 +41,14 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
         { type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Answer' }, style: 'primary', value },
         ...(snoozed ? [] : [{ type: 'button' as const, action_id: IDS.prompt.snooze, text: { type: 'plain_text' as const, text: 'Snooze until tomorrow' }, value }]),
         { type: 'button', action_id: IDS.prompt.skip, text: { type: 'plain_text', text: 'Skip' }, value },
+        ...agenda,
       ],
     });
   } else if (c.status === 'answered' && !closed) {
     blocks.push({
       type: 'actions',
       block_id: 'checkin_actions',
-      elements: [{ type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Edit answers' }, value }],
+      elements: [{ type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Edit answers' }, value }, ...agenda],
     });
   }
   if (exec) blocks.push(...execBlocks(exec));
