@@ -22,6 +22,11 @@ export interface SandboxPages {
   move(to: string, tz: string): Promise<void>;
   /** Keeps what people see across restarts. */
   save(): void;
+  /**
+   * Sends what Cascade queued for now (the outbox), without moving the clock — as the every-minute scheduler
+   * does in production — so that what a press changes (a live round, a reply in a thread) shows at once.
+   */
+  flush(): Promise<void>;
 }
 
 const STYLE = `
@@ -197,6 +202,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       handler: act(async (req, res) => {
         const id = person(req);
         if (known(id)) await p.standIn.command(id, (await formOf(req)).get('text') ?? '');
+        await p.flush();
         p.save();
         redirect(res, `/sandbox/as/${id}#dm`);
       }),
@@ -221,6 +227,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
             { ...(f.get('channel') ? { channel: f.get('channel')! } : {}), ...(f.get('ts') ? { messageTs: f.get('ts')! } : {}), ...(f.get('view') ? { viewId: f.get('view')! } : {}) },
           );
         }
+        await p.flush();
         p.save();
         redirect(res, `/sandbox/as/${id}`);
       }),
@@ -234,6 +241,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
         const viewId = f.get('view') ?? '';
         const open = p.standIn.surfaces.modals.get(id)?.find((m) => m.id === viewId);
         if (open) await p.standIn.submit(id, viewId, viewState(open.view, f));
+        await p.flush();
         p.save();
         redirect(res, `/sandbox/as/${id}`);
       }),
@@ -244,6 +252,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       handler: act(async (req, res) => {
         const id = person(req);
         p.standIn.closeModal(id);
+        await p.flush();
         p.save();
         redirect(res, `/sandbox/as/${id}`);
       }),
@@ -254,6 +263,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       handler: act(async (req, res) => {
         const id = person(req);
         if (known(id)) await p.standIn.homeOpened(id);
+        await p.flush();
         p.save();
         redirect(res, `/sandbox/as/${id}#home`);
       }),
@@ -264,6 +274,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       handler: act(async (req, res) => {
         const f = await formOf(req);
         await p.move(f.get('to') ?? '', f.get('tz') ?? 'UTC');
+        await p.flush();
         p.save();
         const back = f.get('back') ?? '/sandbox';
         redirect(res, back.startsWith('/sandbox') ? back : '/sandbox');

@@ -80,7 +80,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     const people = new DemoPeople(seedDeps, SANDBOX_TEAM, 'demo');
     const LEAVE_TO_VISITOR_MS = 24 * 3_600_000;
     let moving: Promise<void> = Promise.resolve();
-    const pages: SandboxPages = {
+    const pages: { -readonly [K in keyof SandboxPages]: SandboxPages[K] } = {
       standIn,
       people: [...DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, title: p.title, tz: p.tz ?? 'UTC' })), { id: DEMO_ADMIN.id, name: DEMO_ADMIN.name, title: DEMO_ADMIN.title, tz: DEMO_ADMIN.tz ?? 'UTC' }],
       channels: DEMO_CHANNELS,
@@ -101,7 +101,15 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
           await people.act(target, new Date(target.getTime() - LEAVE_TO_VISITOR_MS));
           await standIn.settle(50, 2000);
         })),
+      flush: async () => undefined,
     };
+    pages.flush = () =>
+      (moving = moving.then(async () => {
+        // The app answers Slack before it has finished (ack first): let it finish, send what it queued, let that land.
+        await standIn.settle(50, 2000);
+        await tick(tickDeps, clock.now());
+        await standIn.settle(50, 2000);
+      }));
     const running = await startCascade(config, { log, clock, db, schedules: false, host: '127.0.0.1', routes: sandboxRoutes(pages) });
     standIn.connect(`http://127.0.0.1:${running.port}/slack/events`, secret);
 

@@ -46,8 +46,10 @@ function attentionBlock(members: readonly BriefMember[]): Block {
 function glanceBlock(m: BriefMember): Block {
   const who = m.part === 'leader' ? 'Your own reflection' : `*${typed(m.name)}*`;
   const lines = [`${who} — ${memberState(m)}`];
-  for (const a of m.answers.slice(0, 3)) lines.push(`• _${typed(truncate(a.question.replace(/\s*\(.*\)$/, ''), 80))}_ ${typed(truncate(a.value.replace(/\s+/g, ' '), 140))}`);
-  if (m.answers.length > 3) lines.push(`_…${m.answers.length - 3} more in the thread_`);
+  // What they committed to shows as a commitment below, not again as an answer.
+  const said = m.answers.filter((a) => a.kind !== 'commitment');
+  for (const a of said.slice(0, 3)) lines.push(`• _${typed(truncate(a.question.replace(/\s*\(.*\)$/, ''), 80))}_ ${typed(truncate(a.value.replace(/\s+/g, ' '), 140))}`);
+  if (said.length > 3) lines.push(`_…${said.length - 3} more in the thread_`);
   const open = m.commitments.filter((c) => c.status === 'open');
   const closed = m.commitments.filter((c) => c.status !== 'open');
   if (open.length) lines.push(`:pushpin: Open: ${open.map((c) => `“${typed(truncate(c.text, 80))}” (due ${c.dueDate}${c.slips ? `, slipped ${c.slips}×` : ''})`).join(' · ')}`);
