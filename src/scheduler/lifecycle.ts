@@ -39,6 +39,10 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
         where r.team_id = ${teamId} and r.status = 'open' and r.closes_at <= ${now}
           and not exists (select 1 from checkin c where c.round_id = r.id and c.status in ('scheduled', 'sent'))
         returning r.id, r.team_id, r.leader_id, r.channel_id, r.thread_ts, r.live_ts
+      ), unposted as (
+        -- A live message that never went out is not sent after the close: the brief says it all.
+        update delivery d set status = 'cancelled', last_error = 'the round closed before its live message went out'
+        from closed where d.round_id = closed.id and d.kind = 'round_live' and d.status = 'queued'
       ), lives as (
         -- The leader's live message says the round closed (and that the brief has the rest).
         insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
