@@ -2,6 +2,7 @@ import { webApi, type CustomRoute } from '@slack/bolt';
 import { deliveryHandlers } from './slack/deliveries';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
+import { createMetrics } from './metrics';
 import { openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { boltLogger, type Log } from './log';
@@ -105,7 +106,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     await openWorkspace(db.db, teamId, teamName, clock.now());
 
     const deps = { db: db.db, log, clock, admins: config.admins };
-    const app = createSlackApp(config, deps, slackOptions, options.routes ?? []);
+    const metrics = createMetrics(db.db);
+    const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), metrics.route]);
     try {
       await app.init();
     } catch (err) {
@@ -132,7 +134,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
           '* * * * *',
           async () => {
             try {
-              const report = await tick({ db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers }, clock.now());
+              const report = await tick({ db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler }, clock.now());
               if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
             } catch (err) {
               log.error({ err }, 'tick failed; the next one tries again');

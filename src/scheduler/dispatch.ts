@@ -4,6 +4,7 @@ import type { Log } from '../log';
 import { claimDue, markFailed, requeue, type ClaimedDelivery } from '../outbox/store';
 import type { Deliveries } from '../outbox/vocabulary';
 import { PermanentSendError, RateLimitedError, type Messenger } from './messenger';
+import type { SchedulerMetrics } from './metrics';
 
 /** What a handler gets besides its delivery: the database, Slack, the log. */
 export interface SendContext {
@@ -12,6 +13,8 @@ export interface SendContext {
   readonly log: Log;
   /** Words and :emoji: of a Slack status that mean away (CASCADE_AWAY_STATUS); the built-in list by default. */
   readonly awayStatus?: readonly string[];
+  /** Where outcomes, 429s and prompt lateness are counted (`/metrics`); nothing is counted without it. */
+  readonly metrics?: SchedulerMetrics;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
         const outcome = await sendOne(deps, delivery, now);
         if (outcome === 'sent') report.sent += 1;
         else report.cancelled += 1;
+        deps.metrics?.delivered(delivery.team_id, delivery.kind, outcome);
       } catch (err) {
         if (err instanceof RateLimitedError) {
           const until = new Date(now.getTime() + err.retryAfterSeconds * 1000);
@@ -84,16 +88,20 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
           await requeue(deps.db, delivery.id, until, err.message, true);
           deps.log.warn({ delivery: delivery.id, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing deliveries');
           report.retried += 1;
+          deps.metrics?.rateLimited(delivery.team_id);
+          deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
         } else if (err instanceof PermanentSendError || delivery.attempts >= options.maxAttempts) {
           const message = err instanceof Error ? err.message : String(err);
           await markFailed(deps.db, delivery.id, message);
           deps.log.error({ delivery: delivery.id, kind: delivery.kind, recipient: delivery.recipient, error: message }, 'delivery failed for good');
           report.failed += 1;
+          deps.metrics?.delivered(delivery.team_id, delivery.kind, 'failed');
         } else {
           const message = err instanceof Error ? err.message : String(err);
           await requeue(deps.db, delivery.id, new Date(now.getTime() + backoffMs(delivery.attempts)), message);
           deps.log.warn({ delivery: delivery.id, attempts: delivery.attempts, error: message }, 'delivery failed; will retry');
           report.retried += 1;
+          deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
         }
       }
     }

@@ -5,6 +5,7 @@ import { forgetOldEvents } from '../db/slack-events';
 import { dispatchDue, DEFAULT_DISPATCH, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch';
 import { closeDue, enqueueReminders } from './lifecycle';
 import { planDue, type PlanReport } from './plan';
+import { performance } from 'node:perf_hooks';
 
 /** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */
 export type TickDeps = DispatchDeps;
@@ -20,6 +21,7 @@ export interface TickReport extends PlanReport, DispatchReport {
  * reminders, then send. Every step is idempotent, so ticks may repeat, overlap, or run on several replicas.
  */
 export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions = DEFAULT_DISPATCH): Promise<TickReport> {
+  const started = performance.now();
   const report: TickReport = { rounds: 0, checkins: 0, deliveries: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, missed: 0, reminders: 0, closedRounds: 0 };
   const teams = await deps.db.selectFrom('workspace').select('team_id').execute();
   for (const { team_id: teamId } of teams) {
@@ -45,5 +47,6 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   report.retried += sent.retried;
   report.failed += sent.failed;
   report.cancelled += sent.cancelled;
+  deps.metrics?.tickDuration((performance.now() - started) / 1000);
   return report;
 }

@@ -76,6 +76,7 @@ const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, no
   }
   const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }, await execNumbersFor(db, ctx)));
   await markPromptSent(db, delivery, channel, ts, now);
+  deps.metrics?.promptLateness(Math.max(0, (now.getTime() - ctx.dueAt.getTime()) / 1000));
   return 'sent';
 };
 

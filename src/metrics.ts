@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sql, type Kysely } from 'kysely';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database } from './db/types';
+import type { SchedulerMetrics } from './scheduler/metrics';
+
+/**
+ * Cascade's Prometheus metrics, on one registry made here (never prom-client's global default): what the
+ * scheduler counts as it sends, and what the database says at scrape time (queue depth, check-ins by status).
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly scheduler: SchedulerMetrics;
+  /** `GET /metrics`, in Prometheus' text format. */
+  readonly route: { path: string; method: string; handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> };
+}
+
+export function createMetrics(db: Kysely<Database>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'cascade_process_' });
+  const deliveries = new Counter({
+    name: 'cascade_deliveries_total',
+    help: 'Deliveries the outbox handled, by kind and outcome (sent, cancelled, retried, failed).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const sent = new Counter({ name: 'cascade_slack_sent_total', help: 'Messages sent to Slack, per workspace (its send rate is the rate of this).', labelNames: ['team'] as const, registers: [registry] });
+  const limited = new Counter({ name: 'cascade_slack_rate_limited_total', help: "Slack's 429 answers, per workspace.", labelNames: ['team'] as const, registers: [registry] });
+  const lateness = new Histogram({
+    name: 'cascade_prompt_lateness_seconds',
+    help: 'How late a prompt went out: sent at minus due at.',
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600],
+    registers: [registry],
+  });
+  const tick = new Histogram({ name: 'cascade_tick_duration_seconds', help: 'How long one scheduler tick took (plan, close, remind, send).', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
+  new Gauge({
+    name: 'cascade_outbox_queue_depth',
+    help: 'Deliveries waiting in the outbox and already due, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await sql<{ kind: string; n: number }>`select kind, count(*)::int as n from delivery where status = 'queued' and not_before <= now() group by kind`.execute(db);
+      this.reset();
+      for (const r of rows.rows) this.set({ kind: r.kind }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'cascade_checkins',
+    help: "Check-ins by status (answered, missed, skipped, sent, scheduled): the rate of 'answered' is check-ins answered.",
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await sql<{ status: string; n: number }>`select status, count(*)::int as n from checkin group by status`.execute(db);
+      this.reset();
+      for (const r of rows.rows) this.set({ status: r.status }, r.n);
+    },
+  });
+  return {
+    registry,
+    scheduler: {
+      delivered(teamId, kind, outcome) {
+        deliveries.inc({ kind, outcome });
+        if (outcome === 'sent') sent.inc({ team: teamId });
+      },
+      rateLimited: (teamId) => limited.inc({ team: teamId }),
+      promptLateness: (seconds) => lateness.observe(seconds),
+      tickDuration: (seconds) => tick.observe(seconds),
+    },
+    route: {
+      path: '/metrics',
+      method: 'GET',
+      handler: async (_req, res) => {
+        try {
+          const body = await registry.metrics();
+          res.writeHead(200, { 'Content-Type': registry.contentType });
+          res.end(body);
+        } catch {
+          res.writeHead(503, { 'Content-Type': 'text/plain' });
+          res.end('metrics unavailable: the database did not answer\n');
+        }
+      },
+    },
+  };
+}
