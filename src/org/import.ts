@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, NewPerson, Person, Role } from '../db/types';
 import { validateChart, type ChartEntry } from './chart';
 import { parseCsv } from './csv';
+import { analyzePlanning } from '../db/statistics';
 import type { Directory, DirectoryUser } from './directory';
 import { listPeople, upsertPeople } from './people';
 import { MAX_TITLE, normalizeTitle, SLACK_USER_ID } from './roles';
@@ -328,6 +329,8 @@ export async function importOrgChart(deps: ImportDeps, teamId: string, csv: stri
     await tx.updateTable('person').set({ active: false, updated_at: deps.now }).where('team_id', '=', teamId).execute();
     await upsertPeople(tx, plan.people, deps.now);
   });
+  // A whole chart changed at once: planning must not wait for autovacuum (PGlite has none) to know it.
+  await analyzePlanning(deps.db);
   return { ok: true, applied: true, plan };
 }
 

@@ -2,6 +2,7 @@ import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
 import { planDigests } from '../digests/settings';
 import { forgetOldEvents } from '../db/slack-events';
+import { analyzeDaily } from '../db/statistics';
 import { dispatchDue, DEFAULT_DISPATCH, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch';
 import { closeDue, enqueueReminders } from './lifecycle';
 import { planDue, type PlanReport } from './plan';
@@ -42,6 +43,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
     }
   }
   await forgetOldEvents(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not prune old Slack event records'));
+  await analyzeDaily(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not refresh the planning tables’ statistics'));
   const sent = await dispatchDue(deps, now, dispatch);
   report.sent += sent.sent;
   report.retried += sent.retried;
