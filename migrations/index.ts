@@ -10,6 +10,7 @@ import * as askedQuestions from './2026-11-28T0100-asked-questions';
 import * as deliveryPayload from './2026-11-28T0200-delivery-payload';
 import * as chainOfAnyShape from './2026-11-28T0300-chain-of-any-shape';
 import * as conversations from './2026-11-28T0400-conversations';
+import * as storedStatus from './2026-11-28T0500-stored-status';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0200-delivery-payload': deliveryPayload,
   '2026-11-28T0300-chain-of-any-shape': chainOfAnyShape,
   '2026-11-28T0400-conversations': conversations,
+  '2026-11-28T0500-stored-status': storedStatus,
 };

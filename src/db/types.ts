@@ -33,6 +33,11 @@ export interface PersonTable {
   /** A calendar date (YYYY-MM-DD): out of office until and including this day; 9999-12-31 is "until further notice". */
   paused_until: string | null;
   profile_refreshed_at: Timestamp | null;
+  /** Their Slack status as last read (event, refresh, import or a due prompt); expiration in Unix seconds, 0 never. */
+  status_text: Generated<string | null>;
+  status_emoji: Generated<string | null>;
+  status_expiration: Generated<string | number | null>;
+  status_read_at: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

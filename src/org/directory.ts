@@ -9,6 +9,8 @@ export interface DirectoryUser {
   readonly isBot: boolean;
   readonly statusText: string;
   readonly statusEmoji: string;
+  /** Unix seconds when the status clears; 0 when it does not (absent when Slack did not say). */
+  readonly statusExpiration?: number;
 }
 
 export interface Directory {

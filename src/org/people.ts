@@ -76,7 +76,7 @@ export async function updateProfile(
   db: Kysely<Database>,
   teamId: string,
   userId: string,
-  profile: { name: string; tz: string; email: string | null },
+  profile: { name: string; tz: string; email: string | null; status?: StoredStatus },
   now: Date,
 ): Promise<boolean> {
   const result = await db
@@ -86,6 +86,7 @@ export async function updateProfile(
       tz: profile.tz,
       // Slack leaves out the email where it may not share it: keep the one we have.
       ...(profile.email ? { email: profile.email } : {}),
+      ...(profile.status ? statusColumns(profile.status, now) : {}),
       profile_refreshed_at: now,
       updated_at: now,
     })
@@ -114,4 +115,31 @@ export async function setCoreValue(db: Kysely<Database>, teamId: string, text: s
   if (clean.length < 2 || clean.length > 150) throw invalid('The statement must be from 2 to 150 characters (it is shown as a header).');
   await db.updateTable('workspace').set({ core_value: clean, updated_at: now }).where('team_id', '=', teamId).execute();
   return clean;
+}
+
+/** A Slack status as kept with the person: text, emoji, and when it clears (Unix seconds, 0 never). */
+export interface StoredStatus {
+  readonly text: string;
+  readonly emoji: string;
+  readonly expiration: number;
+}
+
+/** How long a kept status is trusted before a due prompt asks Slack again. */
+export const STATUS_FRESH_MS = 3 * 3_600_000;
+
+function statusColumns(status: StoredStatus, now: Date) {
+  return { status_text: status.text, status_emoji: status.emoji, status_expiration: status.expiration, status_read_at: now };
+}
+
+/** Keeps what Slack just said of someone's status. */
+export async function recordStatus(db: Kysely<Database>, teamId: string, userId: string, status: StoredStatus, now: Date): Promise<void> {
+  await db.updateTable('person').set(statusColumns(status, now)).where('team_id', '=', teamId).where('slack_user_id', '=', userId).execute();
+}
+
+/** The kept status when it was read within STATUS_FRESH_MS of `now`; undefined when Slack must be asked. */
+export async function freshStatus(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<StoredStatus | null | undefined> {
+  const p = await db.selectFrom('person').select(['status_text', 'status_emoji', 'status_expiration', 'status_read_at']).where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
+  if (!p?.status_read_at || p.status_read_at.getTime() < now.getTime() - STATUS_FRESH_MS || p.status_read_at.getTime() > now.getTime()) return undefined;
+  if (!p.status_text && !p.status_emoji) return null;
+  return { text: p.status_text ?? '', emoji: p.status_emoji ?? '', expiration: Number(p.status_expiration ?? 0) };
 }

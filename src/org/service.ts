@@ -152,7 +152,12 @@ export async function refreshProfiles(
   for (const person of due) {
     // A user Slack no longer knows keeps their last profile; it is still marked read so the batch moves on.
     const user = await deps.directory.userById(person.slack_user_id);
-    const profile = { name: user?.name || person.name, tz: user?.tz || person.tz, email: user?.email ?? person.email };
+    const profile = {
+      name: user?.name || person.name,
+      tz: user?.tz || person.tz,
+      email: user?.email ?? person.email,
+      ...(user ? { status: { text: user.statusText, emoji: user.statusEmoji, expiration: user.statusExpiration ?? 0 } } : {}),
+    };
     await updateProfile(deps.db, teamId, person.slack_user_id, profile, now);
     refreshed += 1;
   }

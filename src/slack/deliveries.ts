@@ -1,4 +1,5 @@
 import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
+import { freshStatus, recordStatus } from '../org/people';
 import { sharedAnswersOf } from '../checkins/answers';
 import { buildBrief } from '../checkins/briefs';
 import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
@@ -67,7 +68,7 @@ const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, no
     return 'cancelled';
   }
   // A pause set after the round was planned, or a Slack status saying they are away: skipped, not sent.
-  const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : await awayFromStatus(deps, ctx.personId, now);
+  const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : await awayFromStatus(deps, ctx.teamId, ctx.personId, now);
   if (away) {
     await markSkipped(db, ctx.id, away, now);
     await markCancelled(db, delivery.id, `skipped: ${away}`);
@@ -80,11 +81,19 @@ const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, no
   return 'sent';
 };
 
-async function awayFromStatus(deps: SendContext, userId: string, now: Date): Promise<string | null> {
+/**
+ * Whether the person's Slack status says they are away: the status kept from Slack's events and the daily
+ * refresh when it is a few hours fresh, else asked of Slack (`users.info`, Tier 4) and kept for the next prompt.
+ */
+async function awayFromStatus(deps: SendContext, teamId: string, userId: string, now: Date): Promise<string | null> {
   const rules = deps.awayStatus ?? DEFAULT_AWAY_STATUS;
   if (rules.length === 0) return null;
   try {
-    return awayReason(await deps.messenger.status(userId), rules, now);
+    const kept = await freshStatus(deps.db, teamId, userId, now);
+    if (kept !== undefined) return awayReason(kept, rules, now);
+    const status = await deps.messenger.status(userId);
+    await recordStatus(deps.db, teamId, userId, status ?? { text: '', emoji: '', expiration: 0 }, now);
+    return awayReason(status, rules, now);
   } catch (err) {
     // A rate limit is the pass's business; anything else must not keep the prompt from going out.
     if (err instanceof RateLimitedError) throw err;

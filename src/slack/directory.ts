@@ -8,7 +8,7 @@ type SlackUser = {
   deleted?: boolean;
   is_bot?: boolean;
   tz?: string;
-  profile?: { real_name?: string; display_name?: string; email?: string; status_text?: string; status_emoji?: string };
+  profile?: { real_name?: string; display_name?: string; email?: string; status_text?: string; status_emoji?: string; status_expiration?: number };
 };
 
 export function toDirectoryUser(user: SlackUser): DirectoryUser {
@@ -22,6 +22,7 @@ export function toDirectoryUser(user: SlackUser): DirectoryUser {
     isBot: user.is_bot === true,
     statusText: p.status_text ?? '',
     statusEmoji: p.status_emoji ?? '',
+    statusExpiration: Number(p.status_expiration ?? 0),
   };
 }
 

@@ -24,5 +24,7 @@ export const tokensRevoked = (deps: SlackDeps) => async ({ event, body }: EventA
 export const userChange = (deps: SlackDeps) => async ({ event, body }: EventArgs<'user_change'>) => {
   const user = toDirectoryUser(event.user as Parameters<typeof toDirectoryUser>[0]);
   if (!user.id) return;
-  await updateProfile(deps.db, teamOf(body), user.id, { name: user.name, tz: user.tz, email: user.email }, deps.clock.now());
+  // The status comes with the event: a prompt falling due reads it from here instead of asking Slack.
+  const status = { text: user.statusText, emoji: user.statusEmoji, expiration: user.statusExpiration ?? 0 };
+  await updateProfile(deps.db, teamOf(body), user.id, { name: user.name, tz: user.tz, email: user.email, status }, deps.clock.now());
 };
