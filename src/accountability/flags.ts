@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Flag } from '../db/types';
 import { invalid, notFound } from '../errors';
-import { listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { isBelow, type Scope } from '../org/policy';
 import { pastAttainments } from './goals';
@@ -134,7 +133,11 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
       .where('g.scope', '=', 'person')
       .where('p.active', '=', true)
       .execute();
-    const owners = new Map((await listPeople(db, teamId, { activeOnly: true })).map((p) => [p.slack_user_id, p]));
+    // Only the goals' owners, never the whole org.
+    const ownerIds = [...new Set(goals.map((g) => g.owner_id))];
+    const owners = new Map(
+      ownerIds.length ? (await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', 'in', ownerIds).execute()).map((p) => [p.slack_user_id, p]) : [],
+    );
     const hits: Hit[] = [];
     for (const g of goals) {
       const owner = owners.get(g.owner_id)!;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Person, Role } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { isAdmin, requireAdmin, type Scope } from './policy';
-import { validateChart, type ChartEntry } from './chart';
+import { MAX_LEVELS, validateChart, type ChartEntry } from './chart';
 import type { Directory } from './directory';
 import { getPerson, getWorkspace, listPeople, peopleDueForRefresh, updateProfile, upsertPeople } from './people';
 import type { Clock } from '../time/clock';
@@ -122,21 +122,20 @@ export interface OrgView {
 
 /** A person's place in the org: their chain up and their direct reports. Anyone may look. */
 export async function showPerson(db: Kysely<Database>, teamId: string, userId: string): Promise<OrgView> {
-  const people = await listPeople(db, teamId, { activeOnly: true });
-  const byId = new Map(people.map((p) => [p.slack_user_id, p]));
-  const person = byId.get(userId);
-  if (!person) throw notFound(`{@${userId}} is not in the org chart. An admin can add them with {cmd:org set} or {cmd:org import}.`);
+  // A few rows, whatever the size of the org: the person, their chain up (at most 12 levels), their reports.
+  const person = await getPerson(db, teamId, userId);
+  if (!person?.active) throw notFound(`{@${userId}} is not in the org chart. An admin can add them with {cmd:org set} or {cmd:org import}.`);
   const chain: Person[] = [];
   const seen = new Set<string>([userId]);
   let leaderId = person.reports_to;
-  while (leaderId && !seen.has(leaderId)) {
-    const leader = byId.get(leaderId);
-    if (!leader) break;
+  while (leaderId && !seen.has(leaderId) && chain.length < MAX_LEVELS) {
+    const leader = await getPerson(db, teamId, leaderId);
+    if (!leader?.active) break;
     chain.unshift(leader);
     seen.add(leaderId);
     leaderId = leader.reports_to;
   }
-  const reports = people.filter((p) => p.reports_to === userId);
+  const reports = await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).orderBy('name').execute();
   return { person, chain, reports };
 }
 
@@ -174,13 +173,13 @@ export interface HomeSummary {
 /** What App Home shows a person about their place in the org. */
 export async function homeSummary(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<HomeSummary> {
   const workspace = await getWorkspace(db, teamId);
-  const people = await listPeople(db, teamId, { activeOnly: true });
-  const me = people.find((p) => p.slack_user_id === userId);
-  const view = me ? await showPerson(db, teamId, userId) : null;
+  const me = await getPerson(db, teamId, userId);
+  const view = me?.active ? await showPerson(db, teamId, userId) : null;
+  const count = await db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).where('active', '=', true).executeTakeFirstOrThrow();
   return {
     coreValue: workspace?.core_value ?? 'Sales Excellence',
     view,
-    isAdmin: isAdmin(userId, me, configAdmins),
-    peopleCount: people.length,
+    isAdmin: isAdmin(userId, me ?? undefined, configAdmins),
+    peopleCount: Number(count.n),
   };
 }
