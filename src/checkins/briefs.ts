@@ -265,7 +265,7 @@ export async function summarizeBelow(
  * about support, a named obstacle asks what would remove it, a missed check-in asks what got in the way),
  * then from the bank's support, obstacle and methodology questions not asked in this round.
  */
-async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Level, members: readonly BriefMember[]): Promise<string[]> {
+export async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Level, members: readonly BriefMember[]): Promise<string[]> {
   const out: string[] = [];
   const add = (s: string) => {
     if (out.length < SUGGESTIONS && !out.includes(s)) out.push(s);

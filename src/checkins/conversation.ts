@@ -4,6 +4,7 @@ import type { CheckinStatus, CommitmentStatus, Database, Reply } from '../db/typ
 import { invalid, notAllowed, notFound } from '../errors';
 import { isBelow, maySee, readableAmong, type Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
+import { suggestQuestions } from './briefs';
 
 /*
  * Conversations that come back down: the leader's live view of a round as members answer, replies and
@@ -150,7 +151,7 @@ async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: nu
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'c.person_id', 'c.status', 'c.round_id', 'c.channel_id', 'c.message_ts', 'c.held_at', 'c.shared_note', 'c.private_note', 'r.leader_id', 'r.occurrence', 'k.mode', 'k.name as cadence_name'])
+    .select(['c.id', 'c.person_id', 'c.status', 'c.round_id', 'c.channel_id', 'c.message_ts', 'c.held_at', 'c.shared_note', 'c.private_note', 'r.leader_id', 'r.occurrence', 'k.mode', 'k.level', 'k.name as cadence_name'])
     .where('c.id', '=', checkinId)
     .where('c.team_id', '=', teamId)
     .where('c.part', '=', 'member')
@@ -312,6 +313,11 @@ export async function setNotifyEachAnswer(scope: Scope, on: boolean): Promise<vo
 
 /* ---------------------------------------------------------------- the 1:1 agenda and the 1:1 held */
 
+/** The id of the check-in someone's next 1:1 is about (App Home's agenda button), if any. */
+export async function oneOnOneId(scope: Scope, memberId: string): Promise<number | null> {
+  return (await oneOnOne(scope, memberId))?.id ?? null;
+}
+
 /** The check-in a 1:1 is about: the member's latest one-by-one check-in that has come due (or comes due tomorrow). */
 async function oneOnOne(scope: Scope, memberId: string) {
   const row = await scope.db
@@ -394,14 +400,20 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
   const flags = forMember
     ? []
     : await db.selectFrom('flag').select(['id', 'detail']).where('team_id', '=', teamId).where('person_id', '=', c.person_id).where('status', '=', 'open').orderBy('id').execute();
-  const first = (names.get(c.person_id) ?? '').split(' ')[0] || 'they';
-  const suggestions: string[] = [];
-  const low = answers.find((a) => a.kind === 'rating_1_5' && Number(a.value_number) <= 2);
-  if (low) suggestions.push(`${first} rated their confidence ${low.value_number} of 5: what would help most to raise it?`);
-  const obstacle = answers.find((a) => a.intent === 'obstacles' && a.value_text?.trim());
-  if (obstacle) suggestions.push(`What would it take to remove "${obstacle.value_text!.trim().slice(0, 60)}"?`);
-  if (c.status === 'missed') suggestions.push('The check-in was missed: what got in the way, and is this the right time for it?');
-  if (suggestions.length < 3) suggestions.push('What is one thing in your process you want to get better at this month?');
+  // The same three questions the leader's brief suggests, from the same answers.
+  const suggestions = await suggestQuestions(db, teamId, c.level, [
+    {
+      personId: c.person_id,
+      name: names.get(c.person_id) ?? c.person_id,
+      part: 'member',
+      status: c.status,
+      skipReason: null,
+      undelivered: null,
+      answers: answers.map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: false })),
+      flags: [],
+      commitments: [],
+    },
+  ]);
   return {
     checkinId: c.id,
     memberId: c.person_id,
@@ -416,7 +428,7 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips })),
     goals: await goalsOf(scope, c.person_id),
     topics: topics.map((t) => ({ id: t.id, authorId: t.author_id, authorName: t.name ?? t.author_id, text: t.text })),
-    suggestions: suggestions.slice(0, 3),
+    suggestions,
     flags,
     replies: await repliesOf(db, teamId, [c.id]),
     heldAt: c.held_at,

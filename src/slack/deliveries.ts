@@ -17,6 +17,7 @@ import { digestMessage } from './blocks/digest';
 import { promptMessage, reminderMessage } from './blocks/prompt';
 import { sharedAnswersMessage, teamReminderMessage, teamRoundMessage } from './blocks/team';
 import { periodBefore } from '../time/periods';
+import type { Reply } from './blocks/text';
 
 /*
  * How each kind of delivery is sent to Slack: built from the database at send time, rendered with the pure
@@ -203,6 +204,12 @@ const sendShare: DeliveryHandler<'share'> = async (deps, delivery, payload, now)
   return 'sent';
 };
 
+/** In the thread of a message when there is one, else as a DM to `userId`. */
+async function inThreadOrDm(deps: SendContext, thread: { channel: string | null; ts: string | null }, userId: string, message: Reply): Promise<{ channel: string; ts: string }> {
+  if (thread.channel && thread.ts) return { channel: thread.channel, ts: await deps.messenger.post(thread.channel, message, thread.ts) };
+  return deps.messenger.postDm(userId, message);
+}
+
 /** The leader's live message for a round, posted with the round's first prompt; kept on the round to be edited. */
 const sendRoundLive: DeliveryHandler<'round_live'> = async (deps, delivery, payload, now) => {
   const live = await liveRound(deps.db, payload.roundId);
@@ -236,7 +243,7 @@ const sendAnswerNote: DeliveryHandler<'answer_note'> = async (deps, delivery, pa
     if (ctx) await markCancelled(deps.db, delivery.id, 'nothing the leader may read');
     return 'cancelled';
   }
-  const posted = live.liveChannel && live.liveTs ? { channel: live.liveChannel, ts: await deps.messenger.post(live.liveChannel, message, live.liveTs) } : await deps.messenger.postDm(live.leaderId, message);
+  const posted = await inThreadOrDm(deps, { channel: live.liveChannel, ts: live.liveTs }, live.leaderId, message);
   await markSent(deps.db, delivery.id, now, posted);
   return 'sent';
 };
@@ -251,14 +258,10 @@ const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now)
     await markCancelled(deps.db, delivery.id, 'reply no longer exists');
     return 'cancelled';
   }
-  let posted: { channel: string; ts: string };
-  if (d.reply.kind === 'answer') {
-    const message = answerToLeaderMessage(d);
-    posted = d.liveChannel && d.liveTs ? { channel: d.liveChannel, ts: await deps.messenger.post(d.liveChannel, message, d.liveTs) } : await deps.messenger.postDm(delivery.recipient, message);
-  } else {
-    const message = replyToMemberMessage(d);
-    posted = d.promptChannel && d.promptTs ? { channel: d.promptChannel, ts: await deps.messenger.post(d.promptChannel, message, d.promptTs) } : await deps.messenger.postDm(d.memberId, message);
-  }
+  const posted =
+    d.reply.kind === 'answer'
+      ? await inThreadOrDm(deps, { channel: d.liveChannel, ts: d.liveTs }, delivery.recipient, answerToLeaderMessage(d))
+      : await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, replyToMemberMessage(d));
   await markSent(deps.db, delivery.id, now, posted);
   return 'sent';
 };

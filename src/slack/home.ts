@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { flagsBelow } from '../accountability/flags';
 import { pastAttainments } from '../accountability/goals';
 import { whereYouStand } from '../accountability/standing';
-import { latestAnswered, whatCameBack } from '../checkins/conversation';
+import { latestAnswered, oneOnOneId, whatCameBack } from '../checkins/conversation';
 import { myStatus } from '../checkins/status';
 import { fromTheTop } from '../digests/exec';
 import { execPeople } from '../org/chain';
@@ -21,20 +21,9 @@ async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYou
   const recent = await personCheckins(scope, me.slack_user_id, 8);
   const history = new Map<number, { attainment: number; end: string }[]>();
   for (const g of stand.goals) history.set(g.goal.id, await pastAttainments(scope.db, g.goal, me, scope.now, 3));
-  const ids = await scope.db
-    .selectFrom('checkin')
-    .select('id')
-    .where('team_id', '=', scope.teamId)
-    .where('person_id', '=', me.slack_user_id)
-    .where('part', '=', 'member')
-    .where('status', '!=', 'skipped')
-    .where('due_at', '<=', new Date(scope.now.getTime() + 86_400_000))
-    .orderBy('due_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
   return {
     openCheckinId: open?.id ?? null,
-    agendaCheckinId: ids?.id ?? null,
+    agendaCheckinId: await oneOnOneId(scope, me.slack_user_id),
     cameBack: await whatCameBack(scope),
     recent: recent.checkins.map((c) => {
       const rating = c.answers.find((a) => /confident/i.test(a.question) && /^[1-5]$/.test(a.value));

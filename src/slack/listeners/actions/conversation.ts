@@ -86,7 +86,7 @@ function textOf(view: ViewArgs['view']): string {
 }
 
 /** The window's text goes through the domain; a refusal comes back on the text field, nothing is kept. */
-async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Record<string, unknown>, text: string) => Promise<unknown>): Promise<void> {
+async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Record<string, unknown>, text: string) => Promise<unknown>): Promise<boolean> {
   const { ack, view } = args;
   const field = IDS.conversation.textBlock;
   let metadata: Record<string, unknown>;
@@ -94,18 +94,20 @@ async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Recor
     metadata = JSON.parse(view.private_metadata) as Record<string, unknown>;
   } catch {
     await ack({ response_action: 'errors', errors: { [field]: 'This window is out of date: close it and press the button again.' } });
-    return;
+    return false;
   }
   try {
     await run(metadata, textOf(view));
     await ack();
+    return true;
   } catch (err) {
     if (err instanceof UserError) {
       await ack({ response_action: 'errors', errors: { [field]: truncate(slackText(err.message), 150) } });
-      return;
+      return false;
     }
     deps.log.error({ err, user: args.body.user.id }, 'a reply could not be kept');
     await ack({ response_action: 'errors', errors: { [field]: 'Something went wrong on our side and it has been logged. Please try again in a moment.' } });
+    return false;
   }
 }
 
@@ -118,14 +120,15 @@ async function memberOf(deps: SlackDeps, teamId: string, checkinId: number): Pro
 export const submitReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
   const teamId = args.body.team?.id ?? args.view.team_id;
   let checkinId = 0;
-  await submitText(deps, args, async (metadata, text) => {
+  const kept = await submitText(deps, args, async (metadata, text) => {
     checkinId = readId(metadata.checkinId, 'check-in');
     return replyTo(await scopeFor(deps, teamId, args.body.user.id), { checkinId, text });
   });
-  if (checkinId) await publishHome(deps, args.client, teamId, [args.body.user.id, ...(await memberOf(deps, teamId, checkinId))]);
+  if (kept) await publishHome(deps, args.client, teamId, [args.body.user.id, ...(await memberOf(deps, teamId, checkinId))]);
 };
 
-export const submitAnswerReplyView = (deps: SlackDeps) => async (args: ViewArgs) =>
-  submitText(deps, args, async (metadata, text) =>
+export const submitAnswerReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
+  await submitText(deps, args, async (metadata, text) =>
     answerReply(await scopeFor(deps, args.body.team?.id ?? args.view.team_id, args.body.user.id), { replyId: readId(metadata.replyId, 'reply'), text }),
   );
+};
