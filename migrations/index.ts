@@ -11,6 +11,8 @@ import * as deliveryPayload from './2026-11-28T0200-delivery-payload';
 import * as chainOfAnyShape from './2026-11-28T0300-chain-of-any-shape';
 import * as conversations from './2026-11-28T0400-conversations';
 import * as storedStatus from './2026-11-28T0500-stored-status';
+import * as slackPace from './2026-11-28T0600-slack-pace';
+import * as dueInstants from './2026-11-28T0700-due-instants';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0300-chain-of-any-shape': chainOfAnyShape,
   '2026-11-28T0400-conversations': conversations,
   '2026-11-28T0500-stored-status': storedStatus,
+  '2026-11-28T0600-slack-pace': slackPace,
+  '2026-11-28T0700-due-instants': dueInstants,
 };

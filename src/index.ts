@@ -12,6 +12,7 @@ import { slackDirectory } from './slack/directory';
 import { slackMessenger } from './slack/messenger';
 import { openWorkspace } from './checkins/cadences';
 import { tick } from './scheduler/tick';
+import { dispatchDue } from './scheduler/dispatch';
 import type { Messenger } from './scheduler/messenger';
 import { type Clock, systemClock } from './time/clock';
 
@@ -141,6 +142,21 @@ export async function startCascade(config: Config, options: StartOptions): Promi
             }
           },
           { name: 'tick', noOverlap: true },
+        ),
+      );
+      // Between the minute's ticks the outbox keeps sending, every 10 seconds, so that a workspace's pace is
+      // spread over its minute instead of sent in one burst.
+      tasks.push(
+        cron.schedule(
+          '5,15,25,35,45,55 * * * * *',
+          async () => {
+            try {
+              await dispatchDue({ db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler }, clock.now());
+            } catch (err) {
+              log.error({ err }, 'sending failed; the next pass tries again');
+            }
+          },
+          { name: 'dispatch', noOverlap: true },
         ),
       );
       const directory = slackDirectory(app.client);

@@ -13,6 +13,14 @@ export interface WorkspaceTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   flags_checked_at: Date | null;
+  /** When planning next has work (the UTC date turns); null: at the next tick. */
+  plan_due_at: Date | null;
+  /** Changes to what planning reads (people, cadences), counted by triggers. */
+  plan_epoch: Generated<number>;
+  /** The count the last planning saw. */
+  planned_epoch: number | null;
+  /** The earliest window closing not yet handled; null: at the next tick. */
+  close_due_at: Date | null;
 }
 
 export interface PersonTable {
@@ -293,6 +301,8 @@ export interface DigestSettingTable {
   weekday: Generated<number>;
   local_time: Generated<string>;
   updated_at: Generated<Date>;
+  /** The next instant this digest falls due; null: worked out at the next tick. */
+  next_due_at: Date | null;
 }
 
 export interface ReplyTable {
@@ -316,7 +326,19 @@ export interface AgendaItemTable {
   created_at: Generated<Date>;
 }
 
+/** A workspace's learned Slack pace (outbox/pace.ts). */
+export interface SlackPaceTable {
+  team_id: string;
+  per_minute: number;
+  limited_at: Date | null;
+  limited_per_minute: number | null;
+  paused_until: Date | null;
+  raised_at: Date | null;
+  updated_at: Date;
+}
+
 export interface Database {
+  slack_pace: SlackPaceTable;
   reply: ReplyTable;
   agenda_item: AgendaItemTable;
   digest_setting: DigestSettingTable;

@@ -5,7 +5,7 @@ import type { Scope } from '../org/policy';
 import { getPerson } from '../org/people';
 import { execPeople as execPair, leadsAnyone } from '../org/chain';
 import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
-import { addDays, localDate, localTime } from '../time/calendar';
+import { addDays, instantOf, localDate, localTime } from '../time/calendar';
 import { type Period, digestPeriods, periodAround } from '../time/periods';
 
 export const SCOPES: readonly DigestScope[] = ['team', 'org', 'exec'];
@@ -44,8 +44,8 @@ export async function setDigestChannel(
   if (input.channelId !== 'dm') await input.checkChannel?.(input.channelId);
   await db
     .insertInto('digest_setting')
-    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: input.channelId, ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}), updated_at: input.now })
-    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ channel_id: input.channelId, updated_at: input.now }))
+    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: input.channelId, ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}), updated_at: input.now, next_due_at: null })
+    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ channel_id: input.channelId, updated_at: input.now, next_due_at: null }))
     .execute();
   return { scope: input.scope, ownerId, channelId: input.channelId };
 }
@@ -60,8 +60,8 @@ export async function setDigestSchedule(
   const ownerId = await ownerFor(who, input.scope);
   await db
     .insertInto('digest_setting')
-    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: null, frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now })
-    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now }))
+    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: null, frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now, next_due_at: null })
+    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now, next_due_at: null }))
     .execute();
   return { scope: input.scope, frequency: input.frequency, weekday: input.weekday, localTime: input.localTime };
 }
@@ -88,7 +88,13 @@ export function digestKey(scope: DigestScope, ownerId: string, period: Period, r
  * outbox like any prompt, so repeated or concurrent ticks never post one twice and a failure is retried.
  */
 export async function planDigests(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
-  const settings = await db.selectFrom('digest_setting').selectAll().where('team_id', '=', teamId).where('channel_id', 'is not', null).execute();
+  const settings = await db
+    .selectFrom('digest_setting')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('channel_id', 'is not', null)
+    .where((eb) => eb.or([eb('next_due_at', 'is', null), eb('next_due_at', '<=', now)]))
+    .execute();
   let queued = 0;
   for (const s of settings) {
     const tz = await zoneOf(db, teamId, s.owner_id);
@@ -97,15 +103,33 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
     // Due from its day and time this week (or, monthly, on the first such weekday of the month); a digest
     // whose moment passed while Cascade was down still goes out, once, within the next two days.
     const day = scheduledDay(s.frequency, s.weekday, today);
-    if (today < day || (today === day && time < s.local_time) || today > addDays(day, 2)) continue;
-    const { current } = digestPeriods(s.frequency, today);
-    const recipients = s.channel_id === 'dm' ? await execPeople(db, teamId) : [s.channel_id!];
-    const result = await sql`
-      insert into delivery (team_id, kind, dedupe_key, recipient, channel_id, not_before, payload)
-      select ${teamId}, 'digest', x.key, x.recipient, x.recipient, ${now}, ${JSON.stringify(digestPayload(s.scope, s.owner_id, current))}::jsonb
-      from unnest(${recipients.map((r) => digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''))}::text[], ${recipients}::text[]) as x(key, recipient)
-      on conflict (dedupe_key) do nothing`.execute(db);
-    queued += Number(result.numAffectedRows ?? 0);
+    let next: Date;
+    if (today < day || (today === day && time < s.local_time)) next = instantOf(day, s.local_time, tz);
+    else {
+      if (today <= addDays(day, 2)) {
+        const { current } = digestPeriods(s.frequency, today);
+        const recipients = s.channel_id === 'dm' ? await execPeople(db, teamId) : [s.channel_id!];
+        const result = await sql`
+          insert into delivery (team_id, kind, dedupe_key, recipient, channel_id, not_before, payload)
+          select ${teamId}, 'digest', x.key, x.recipient, x.recipient, ${now}, ${JSON.stringify(digestPayload(s.scope, s.owner_id, current))}::jsonb
+          from unnest(${recipients.map((r) => digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''))}::text[], ${recipients}::text[]) as x(key, recipient)
+          on conflict (dedupe_key) do nothing`.execute(db);
+        queued += Number(result.numAffectedRows ?? 0);
+      }
+      // Queued (or its chance gone): next due in the next week or month.
+      const after = s.frequency === 'weekly' ? addDays(day, 7) : addDays(`${today.slice(0, 7)}-01`, 32).slice(0, 7) + '-01';
+      next = instantOf(scheduledDay(s.frequency, s.weekday, after), s.local_time, tz);
+    }
+    // A tick at most a day later looks again (a leader who moved to another zone is read again then).
+    const cap = new Date(now.getTime() + 86_400_000);
+    await db
+      .updateTable('digest_setting')
+      .set({ next_due_at: next < cap ? next : cap })
+      .where('team_id', '=', teamId)
+      .where('scope', '=', s.scope)
+      .where('owner_id', '=', s.owner_id)
+      .where('updated_at', '=', s.updated_at)
+      .execute();
   }
   return queued;
 }

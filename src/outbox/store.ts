@@ -1,45 +1,83 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Delivery } from '../db/types';
+import { PACE } from './pace';
 
-export type ClaimedDelivery = Delivery & { /** The status before this claim: `sending` means a lease expired. */ was: string };
+export type ClaimedDelivery = Delivery & {
+  /** The status before this claim: `sending` means a lease expired. */
+  was: string;
+};
+
+/** A claimed delivery with what its workspace's budget was at the claim. */
+export type PacedDelivery = ClaimedDelivery & {
+  /** How many this pass's claim allowed the delivery's workspace (its pace, less what the last minute used). */
+  budget: number;
+  /** How many of the workspace's deliveries were due at the claim, counted up to one more than its budget. */
+  wanted: number;
+};
+
+/** Claims from every replica take turns (a transaction-scoped advisory lock), so none counts the minute stale. */
+const CLAIM_LOCK = 7_401_923;
 
 /**
- * Claims up to `limit` due deliveries in one statement: the row lock, the status change and the attempt
- * count cannot come apart, and other workers skip the locked rows. A delivery left `sending` past the
- * lease (its worker crashed between Slack's answer and our write) is claimed again: at worst one
- * duplicate, never a lost prompt.
+ * Claims due deliveries in one statement: the row lock, the status change and the attempt count cannot
+ * come apart, and other workers skip the locked rows. A delivery left `sending` past the lease (its worker
+ * crashed between Slack's answer and our write) is claimed again: at worst one duplicate, never a lost prompt.
  *
- * Each workspace gets at most `perWorkspacePerMinute` claims in any minute, counted in the database, so
- * that several replicas together stay under Slack's workspace ceiling (two claiming at the very same
- * moment can overshoot once; the next minute's count includes both).
+ * Each workspace has its own budget: its learned pace (outbox/pace.ts, `fixedPace` in tests) less what was
+ * claimed for it in the last minute, across every replica, and nothing while Slack asked it to wait. `limit`
+ * caps the whole pass (so that a pass ends well within its lease); the workspaces share it fairly, the first
+ * due of each before the second of any.
  */
-export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, perWorkspacePerMinute = limit): Promise<ClaimedDelivery[]> {
+export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, fixedPace?: number): Promise<PacedDelivery[]> {
+  if (limit <= 0) return [];
   const expired = new Date(now.getTime() - leaseMs);
   const minuteAgo = new Date(now.getTime() - 60_000);
-  const result = await sql<ClaimedDelivery>`
+  const pace = fixedPace === undefined ? sql`coalesce(p.per_minute, ${PACE.START})` : sql`${fixedPace}::int`;
+  const result = await db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(tx);
+    // The planner cannot know each workspace's budget, so it guesses a large claim, and a server with JIT
+    // would spend more compiling the statement than running it (a pass every 10 seconds).
+    await sql`set local jit = off`.execute(tx);
+    return sql<PacedDelivery>`
     with recent as (
       select team_id, count(*)::int as n from delivery
       where claimed_at > ${minuteAgo} and claimed_at <= ${now} and status in ('sending', 'sent', 'failed')
       group by team_id
-    ), ranked as (
-      select d.id, d.team_id, row_number() over (partition by d.team_id order by d.not_before, d.id) as rn
-      from delivery d
-      where (d.status = 'queued' and d.not_before <= ${now}) or (d.status = 'sending' and d.claimed_at < ${expired})
-    ), allowed as (
-      select r.id from ranked r left join recent c on c.team_id = r.team_id
-      where r.rn <= ${perWorkspacePerMinute} - coalesce(c.n, 0)
+    ), budgets as (
+      select w.team_id, greatest(0, ${pace} - coalesce(c.n, 0))::int as budget
+      from workspace w
+      left join slack_pace p on p.team_id = w.team_id
+      left join recent c on c.team_id = w.team_id
+      where p.paused_until is null or p.paused_until <= ${now}
+    ), candidates as (
+      -- Per workspace with budget left, its first due deliveries in order (one more, to know whether more
+      -- was due than allowed): an index probe each, however long the queue.
+      select b.team_id, b.budget, x.id, x.not_before,
+             row_number() over (partition by b.team_id order by x.not_before, x.id) as rn,
+             count(*) over (partition by b.team_id) as wanted
+      from budgets b cross join lateral (
+        (select d.id, d.not_before from delivery d
+         where d.team_id = b.team_id and d.status = 'queued' and d.not_before <= ${now}
+         order by d.not_before, d.id limit b.budget + 1)
+        union all
+        (select d.id, d.not_before from delivery d
+         where d.team_id = b.team_id and d.status = 'sending' and d.claimed_at < ${expired}
+         order by d.claimed_at limit b.budget + 1)
+      ) x
+      where b.budget > 0
     ), due as (
-      select id, status as was from delivery
-      where id in (select id from allowed)
-        and ((status = 'queued' and not_before <= ${now}) or (status = 'sending' and claimed_at < ${expired}))
-      order by not_before, id
+      select d.id, d.status as was, a.budget, a.wanted::int as wanted from delivery d join candidates a on a.id = d.id
+      where a.rn <= a.budget
+        and ((d.status = 'queued' and d.not_before <= ${now}) or (d.status = 'sending' and d.claimed_at < ${expired}))
+      order by a.rn, d.not_before, d.id
       limit ${limit}
-      for update skip locked
+      for update of d skip locked
     )
     update delivery d set status = 'sending', claimed_at = ${now}, attempts = d.attempts + 1
     from due where d.id = due.id
-    returning d.*, due.was`.execute(db);
-  return result.rows.map((r) => ({ ...r, id: Number(r.id) }));
+    returning d.*, due.was, due.budget, due.wanted`.execute(tx);
+  });
+  return result.rows.map((r) => ({ ...r, id: Number(r.id), budget: Number(r.budget), wanted: Number(r.wanted) }));
 }
 
 /** Records a prompt as delivered, and its check-in as sent, in one statement. */

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryKind } from '../db/types';
 import type { Log } from '../log';
-import { claimDue, markFailed, requeue, type ClaimedDelivery } from '../outbox/store';
+import { paceHeld, paceLimited } from '../outbox/pace';
+import { claimDue, markFailed, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
 import type { Deliveries } from '../outbox/vocabulary';
 import { PermanentSendError, RateLimitedError, type Messenger } from './messenger';
 import type { SchedulerMetrics } from './metrics';
@@ -31,16 +32,20 @@ export interface DispatchDeps extends SendContext {
 }
 
 export interface DispatchOptions {
-  /** How many deliveries one pass claims. */
+  /** The most one pass claims, over every workspace (each workspace's own budget is its pace, outbox/pace.ts). */
   readonly limit: number;
-  /** How many deliveries a workspace may have claimed in any minute, across every replica (Slack's ceiling is several hundred). */
-  readonly perWorkspacePerMinute: number;
+  /** A fixed pace a minute for every workspace instead of the learned one (tests that are not about pacing). */
+  readonly fixedPace?: number;
   readonly concurrency: number;
   readonly leaseMs: number;
   readonly maxAttempts: number;
 }
 
-export const DEFAULT_DISPATCH: DispatchOptions = { limit: 200, perWorkspacePerMinute: 200, concurrency: 4, leaseMs: 5 * 60_000, maxAttempts: 5 };
+/**
+ * A pass claims at most 2,000 (8 sends at a time at Slack's ~100 ms a call take ~25 s, far inside the
+ * 5-minute lease); the scheduler runs a pass every 10 seconds, so a workspace's minute is spread over six.
+ */
+export const DEFAULT_DISPATCH: DispatchOptions = { limit: 2000, concurrency: 8, leaseMs: 5 * 60_000, maxAttempts: 5 };
 
 export interface DispatchReport {
   sent: number;
@@ -56,20 +61,23 @@ export function backoffMs(attempts: number): number {
 
 /**
  * Sends what is due. One failed delivery never stops the pass: it is retried with backoff, or marked
- * failed after `maxAttempts`. A 429 puts it back after Slack's Retry-After, and so every delivery this
- * pass had not reached yet: the workspace slows down as Slack asks.
+ * failed after `maxAttempts`. A 429 pauses that workspace (and only it) until Slack's Retry-After, for this
+ * pass and, through its pace in the database, for every replica; what the pass had not reached yet for it
+ * goes back to the queue. A workspace that used all its pace allowed, with more due and no 429, gets a
+ * faster pace (outbox/pace.ts).
  */
 export async function dispatchDue(deps: DispatchDeps, now: Date, options: DispatchOptions = DEFAULT_DISPATCH): Promise<DispatchReport> {
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
-  const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.perWorkspacePerMinute);
-  let pausedUntil: Date | null = null;
+  const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.fixedPace);
+  const pausedUntil = new Map<string, Date>();
   let next = 0;
 
   const worker = async () => {
     while (next < claimed.length) {
       const delivery = claimed[next++]!;
-      if (pausedUntil) {
-        await requeue(deps.db, delivery.id, pausedUntil, 'rate limited: waiting for Slack', true);
+      const paused = pausedUntil.get(delivery.team_id);
+      if (paused) {
+        await requeue(deps.db, delivery.id, paused, 'rate limited: waiting for Slack', true);
         report.retried += 1;
         continue;
       }
@@ -84,9 +92,13 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
       } catch (err) {
         if (err instanceof RateLimitedError) {
           const until = new Date(now.getTime() + err.retryAfterSeconds * 1000);
-          pausedUntil = until;
+          const first = !pausedUntil.has(delivery.team_id);
+          if (!pausedUntil.has(delivery.team_id) || pausedUntil.get(delivery.team_id)! < until) pausedUntil.set(delivery.team_id, until);
           await requeue(deps.db, delivery.id, until, err.message, true);
-          deps.log.warn({ delivery: delivery.id, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing deliveries');
+          if (first) {
+            deps.log.warn({ team: delivery.team_id, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace and slowing its pace');
+          }
+          if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds);
           report.retried += 1;
           deps.metrics?.rateLimited(delivery.team_id);
           deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
@@ -107,7 +119,21 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker));
+  if (options.fixedPace === undefined) {
+    for (const teamId of paceBound(claimed)) if (!pausedUntil.has(teamId)) await paceHeld(deps.db, teamId, now);
+  }
   return report;
+}
+
+/** The workspaces whose whole budget this pass claimed while more was due: their pace, not Slack, held them back. */
+function paceBound(claimed: readonly PacedDelivery[]): string[] {
+  const perTeam = new Map<string, { n: number; budget: number; wanted: number }>();
+  for (const d of claimed) {
+    const t = perTeam.get(d.team_id) ?? { n: 0, budget: d.budget, wanted: d.wanted };
+    t.n += 1;
+    perTeam.set(d.team_id, t);
+  }
+  return [...perTeam].filter(([, t]) => t.n >= t.budget && t.wanted > t.n).map(([teamId]) => teamId);
 }
 
 function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {

@@ -6,6 +6,7 @@ import { analyzeDaily } from '../db/statistics';
 import { dispatchDue, DEFAULT_DISPATCH, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch';
 import { closeDue, enqueueReminders } from './lifecycle';
 import { planDue, type PlanReport } from './plan';
+import { closed as markClosed, findDue, planned as markPlanned } from './due';
 import { performance } from 'node:perf_hooks';
 
 /** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */
@@ -19,25 +20,34 @@ export interface TickReport extends PlanReport, DispatchReport {
 
 /**
  * One step of the scheduler at instant `now`: plan what is due, close what is past its window, queue
- * reminders, then send. Every step is idempotent, so ticks may repeat, overlap, or run on several replicas.
+ * reminders, look at flags and digests, then send. Only workspaces with due work are visited (scheduler/due.ts).
+ * Every step is idempotent, so ticks may repeat, overlap, or run on several replicas.
  */
 export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions = DEFAULT_DISPATCH): Promise<TickReport> {
   const started = performance.now();
   const report: TickReport = { rounds: 0, checkins: 0, deliveries: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, missed: 0, reminders: 0, closedRounds: 0 };
-  const teams = await deps.db.selectFrom('workspace').select('team_id').execute();
-  for (const { team_id: teamId } of teams) {
+  const due = await findDue(deps.db, now);
+  const teams = new Set([...due.plan.keys(), ...due.close, ...due.remind, ...due.flags, ...due.digests]);
+  for (const teamId of teams) {
     try {
-      const planned = await planDue(deps.db, teamId, now);
-      report.rounds += planned.rounds;
-      report.checkins += planned.checkins;
-      report.deliveries += planned.deliveries;
-      const closed = await closeDue(deps.db, teamId, now);
-      report.missed += closed.missed;
-      report.closedRounds += closed.rounds;
-      report.reminders += await enqueueReminders(deps.db, teamId, now);
-      await missUnreviewed(deps.db, teamId, now);
-      await evaluateFlags(deps.db, teamId, now);
-      await planDigests(deps.db, teamId, now);
+      const epoch = due.plan.get(teamId);
+      if (epoch !== undefined) {
+        const planned = await planDue(deps.db, teamId, now);
+        report.rounds += planned.rounds;
+        report.checkins += planned.checkins;
+        report.deliveries += planned.deliveries;
+        await markPlanned(deps.db, teamId, epoch, now);
+      }
+      if (due.close.has(teamId)) {
+        const closed = await closeDue(deps.db, teamId, now);
+        report.missed += closed.missed;
+        report.closedRounds += closed.rounds;
+        await missUnreviewed(deps.db, teamId, now);
+        await markClosed(deps.db, teamId, now);
+      }
+      if (due.remind.has(teamId)) report.reminders += await enqueueReminders(deps.db, teamId, now);
+      if (due.flags.has(teamId)) await evaluateFlags(deps.db, teamId, now);
+      if (due.digests.has(teamId)) await planDigests(deps.db, teamId, now);
     } catch (err) {
       deps.log.error({ err, teamId }, 'planning failed for a workspace; the next tick tries again');
     }

@@ -14,7 +14,7 @@ describe('Metrics', () => {
   test('When Prometheus scrapes /metrics, then it gets the text format with the queue depth and check-ins by status read from the database', async () => {
     now.current = new Date('2026-11-23T04:30:00Z');
     // Planned, not sent: Raj's prompt and Ann's live message wait in the outbox.
-    await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current, { limit: 0, perWorkspacePerMinute: 0, concurrency: 1, leaseMs: 300_000, maxAttempts: 5 });
+    await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current, { limit: 0, concurrency: 1, leaseMs: 300_000, maxAttempts: 5 });
     const res = await fetch(`${fixture.app.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');

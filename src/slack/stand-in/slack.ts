@@ -11,6 +11,8 @@ export interface RecordedCall {
   readonly args: Record<string, any>;
   readonly token: string | undefined;
   readonly at: number;
+  /** Answered 429 by a rate ceiling (`rateCeiling`): Slack did not take it. */
+  rateLimited?: boolean;
 }
 
 export type Behaviour =
@@ -346,7 +348,8 @@ export class SlackStandIn {
     }
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
-    this.record({ method, args, token, at: Date.now() });
+    const call: RecordedCall = { method, args, token, at: Date.now() };
+    this.record(call);
 
     const queued = this.once.get(method) ?? [];
     const index = queued.findIndex((q) => q.where(args));
@@ -365,6 +368,7 @@ export class SlackStandIn {
       const at = ceiling.now();
       while (ceiling.sent.length && ceiling.sent[0]! <= at - 60_000) ceiling.sent.shift();
       if (ceiling.sent.length >= ceiling.perMinute) {
+        call.rateLimited = true;
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil((ceiling.sent[0]! + 60_000 - at) / 1000))));
         return send(res, 429, { ok: false, error: 'ratelimited' });
       }
