@@ -45,6 +45,17 @@ export function createMetrics(db: Kysely<Database>): Metrics {
     },
   });
   new Gauge({
+    name: 'cascade_slack_pace_per_minute',
+    help: 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself), read at scrape time.',
+    labelNames: ['team'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await sql<{ team_id: string; per_minute: number }>`select team_id, per_minute from slack_pace`.execute(db);
+      this.reset();
+      for (const r of rows.rows) this.set({ team: r.team_id }, r.per_minute);
+    },
+  });
+  new Gauge({
     name: 'cascade_checkins',
     help: "Check-ins by status (answered, missed, skipped, sent, scheduled): the rate of 'answered' is check-ins answered.",
     labelNames: ['status'] as const,

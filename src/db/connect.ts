@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -51,7 +52,8 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   const onDisk = !options.dataDir.startsWith('memory://');
   const unlock = onDisk ? lockDataDir(options.dataDir) : () => undefined;
   try {
-    const pglite = await PGlite.create(options.dataDir, { parsers: pgliteParsers, loadDataDir: options.loadDataDir });
+    if (onDisk && !options.loadDataDir) await initDataDirApart(options.dataDir);
+    const pglite = await PGlite.create(options.dataDir, { parsers: pgliteParsers, loadDataDir: options.loadDataDir, startParams: PGLITE_START });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
@@ -79,6 +81,29 @@ export class DataDirInUseError extends Error {
 }
 
 /** PGlite corrupts a data folder that two processes open: claim it with a pid file, or refuse. */
+/**
+ * Embedded Postgres' settings: 16 MB of shared buffers instead of 128 MB. The WebAssembly heap never gives
+ * memory back, and a Cascade of a thousand people reads far less than that; the operating system's cache
+ * still holds the files.
+ */
+const PGLITE_START = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * A new data directory is made (initdb) by a short-lived process of its own: initdb grows PGlite's
+ * WebAssembly heap by several hundred MB, which a long-running Cascade would otherwise hold for good.
+ */
+async function initDataDirApart(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const script = `require(${JSON.stringify(require.resolve('@electric-sql/pglite'))}).PGlite.create(process.argv[1]).then((p) => p.close()).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`))));
+  });
+}
+
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'cascade.pid');

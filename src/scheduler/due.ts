@@ -9,8 +9,8 @@ const FLAGS_AT_LEAST_MS = 24 * 3600_000;
 
 /** Which workspaces have what work at `now`; a workspace in none of these is not visited by the tick. */
 export interface DueWork {
-  /** Workspaces whose planning is due, with the change count it will have seen. */
-  readonly plan: Map<string, number>;
+  /** Workspaces whose planning is due: the change count it will have seen, and whether it continues a plan begun with that count. */
+  readonly plan: Map<string, { epoch: number; continuing: boolean }>;
   readonly close: Set<string>;
   readonly remind: Set<string>;
   readonly flags: Set<string>;
@@ -25,16 +25,15 @@ export interface DueWork {
  * day old or something they read changed since, digests when their next instant has come.
  */
 export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork> {
-  const workspaces = await sql<{ team_id: string; plan_epoch: number; plan: boolean; close: boolean; flags_checked_at: Date | null }>`
-    select team_id, plan_epoch,
+  const workspaces = await sql<{ team_id: string; plan_epoch: number; planned_epoch: number | null; plan: boolean; close: boolean }>`
+    select team_id, plan_epoch, planned_epoch,
            plan_due_at is null or plan_due_at <= ${now} or planned_epoch is distinct from plan_epoch as plan,
-           close_due_at is null or close_due_at <= ${now} as close,
-           flags_checked_at
+           close_due_at is null or close_due_at <= ${now} as close
     from workspace`.execute(db);
-  const plan = new Map<string, number>();
+  const plan = new Map<string, { epoch: number; continuing: boolean }>();
   const close = new Set<string>();
   for (const w of workspaces.rows) {
-    if (w.plan) plan.set(w.team_id, Number(w.plan_epoch));
+    if (w.plan) plan.set(w.team_id, { epoch: Number(w.plan_epoch), continuing: w.planned_epoch !== null && Number(w.planned_epoch) === Number(w.plan_epoch) });
     if (w.close) close.add(w.team_id);
   }
   const remind = await sql<{ team_id: string }>`

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import { assignCadences } from '../calendar/assign';
 import { occurrencesBetween } from '../calendar/schedule';
@@ -13,6 +14,41 @@ export interface PlanReport {
   deliveries: number;
 }
 
+/** How many check-ins one planning transaction makes at most (leaders are taken whole). */
+const CHUNK_CHECKINS = 2_500;
+
+export interface PlanOptions {
+  /**
+   * Planning continues what an earlier tick began, with nothing it reads changed since: leaders who already
+   * have their round for an occurrence are done, and are skipped. Otherwise every leader is planned again
+   * (idempotently), so that people added or moved since get their check-ins.
+   */
+  readonly continuing?: boolean;
+  /** After this long, a continuing plan stops between chunks; the next tick carries on. */
+  readonly budgetMs?: number;
+  /**
+   * The workspace's count of changes to people and cadences (scheduler/due.ts): the chain read at a count is
+   * kept for the ticks that continue the plan at that same count, instead of walking 100,000 people again.
+   */
+  readonly epoch?: number;
+}
+
+const chains = new Map<string, readonly ChainLeader[]>();
+
+async function chainAt(db: Kysely<Database>, teamId: string, epoch: number | undefined): Promise<readonly ChainLeader[]> {
+  if (epoch === undefined) return chainLeaders(db, teamId);
+  const key = `${teamId}@${epoch}`;
+  let leaders = chains.get(key);
+  if (!leaders) {
+    leaders = await chainLeaders(db, teamId);
+    for (const old of chains.keys()) if (old.startsWith(`${teamId}@`)) chains.delete(old);
+    // A few workspaces' chains at most (a leader is a few dozen bytes): the oldest goes first.
+    if (chains.size >= 32) chains.delete(chains.keys().next().value!);
+    chains.set(key, leaders);
+  }
+  return leaders;
+}
+
 /**
  * Creates the rounds, check-ins and prompt deliveries that are due, idempotently: a round is unique per
  * (cadence, leader, occurrence), a check-in per (round, person), a delivery per dedupe key. Each leader of
@@ -21,25 +57,63 @@ export interface PlanReport {
  * planned from the day before it (so that the earliest time zone is covered) until its window closes, so
  * what fell due during downtime still goes out once. Each member's prompt is due at the cadence's local
  * time in the member's own IANA zone, computed by Postgres for that very date (daylight saving included).
+ *
+ * A big org is planned in chunks of leaders, one transaction each; a continuing plan stops after
+ * `budgetMs` and reports itself incomplete, so that no tick is held for long by a 100,000-person week.
  */
-export async function planDue(db: Kysely<Database>, teamId: string, now: Date): Promise<PlanReport> {
-  const report: PlanReport = { rounds: 0, checkins: 0, deliveries: 0 };
+export async function planDue(db: Kysely<Database>, teamId: string, now: Date, options: PlanOptions = {}): Promise<PlanReport & { complete: boolean }> {
+  const started = performance.now();
+  const report = { rounds: 0, checkins: 0, deliveries: 0, complete: true };
+  let chunks = 0;
   const cadences = await listCadences(db, teamId);
   if (!cadences.some((c) => c.active)) return report;
   const today = utcDate(now);
-  for (const { cadence, schedule, leaders } of assignCadences(cadences, await chainLeaders(db, teamId))) {
+  for (const { cadence, schedule, leaders } of assignCadences(cadences, await chainAt(db, teamId, options.epoch))) {
     const lookBack = cadence.answer_window_days + 4;
     for (const occurrence of occurrencesBetween(schedule, addDays(today, -lookBack), addDays(today, 1))) {
       const closeDate = addWorkingDays(occurrence, cadence.answer_window_days);
       // Nowhere on Earth is this occurrence's window still open: nothing to plan.
       if (addDays(closeDate, 1) < today) continue;
-      const r = await planOccurrence(db, cadence, leaders, occurrence, closeDate, now);
-      report.rounds += r.rounds;
-      report.checkins += r.checkins;
-      report.deliveries += r.deliveries;
+      let todo = leaders;
+      if (options.continuing) {
+        const done = new Set(
+          (await db.selectFrom('round').select('leader_id').where('cadence_id', '=', cadence.id).where('occurrence', '=', occurrence).execute()).map((r) => r.leader_id),
+        );
+        todo = leaders.filter((l) => !done.has(l.id));
+      }
+      for (const chunk of chunksOf(todo)) {
+        // One chunk at least per call, so that every tick moves the plan on.
+        if (options.continuing && options.budgetMs !== undefined && chunks > 0 && performance.now() - started > options.budgetMs) {
+          report.complete = false;
+          return report;
+        }
+        const r = await planOccurrence(db, cadence, chunk, occurrence, closeDate, now);
+        chunks += 1;
+        report.rounds += r.rounds;
+        report.checkins += r.checkins;
+        report.deliveries += r.deliveries;
+      }
     }
   }
   return report;
+}
+
+/** Leaders in groups of about CHUNK_CHECKINS check-ins (their reports, and their own reflection). */
+function chunksOf(leaders: readonly ChainLeader[]): ChainLeader[][] {
+  const chunks: ChainLeader[][] = [];
+  let current: ChainLeader[] = [];
+  let size = 0;
+  for (const leader of leaders) {
+    if (current.length > 0 && size + leader.reports + 1 > CHUNK_CHECKINS) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(leader);
+    size += leader.reports + 1;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonly ChainLeader[], occurrence: CalendarDate, closeDate: CalendarDate, now: Date): Promise<PlanReport> {
@@ -59,7 +133,9 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
       on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
 
     const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;
-    const checkins = await sql`
+    // The check-ins made now and, from what the insert returns (never a join the planner must guess, so the
+    // plan is the same with statistics or without), their prompts and each round's live message.
+    const made = sql`
       insert into checkin (team_id, round_id, person_id, part, status, skip_reason, due_at, closes_at)
       select r.team_id, r.id, p.slack_user_id, parts.part,
              case when ${paused} then 'skipped' else 'scheduled' end,
@@ -77,48 +153,56 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
         and p.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
       where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and r.leader_id = any(${ids}::text[])
         and (${closeDate}::date + ${time}::time) at time zone p.tz > ${now}
-      on conflict (round_id, person_id) do nothing`.execute(tx);
+      on conflict (round_id, person_id) do nothing
+      returning id, team_id, round_id, person_id, part, status, due_at, closes_at`;
+    const counts =
+      c.mode === 'team'
+        ? // Team rounds: one channel message per round, at the leader's local time; its members answer from there.
+          await sql<{ checkins: number; deliveries: number }>`
+      with made as (${made}),
+      posts as (
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
+        select r.team_id, 'team_post', 'team_post:' || r.id, r.id, ${c.channel_id}, ${c.channel_id},
+               (${occurrence}::date + ${time}::time) at time zone l.tz, jsonb_build_object('roundId', r.id)
+        from (select distinct round_id from made where status = 'scheduled') m
+        join round r on r.id = m.round_id
+        join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id
+        on conflict (dedupe_key) do nothing
+        returning 1
+      )
+      select (select count(*) from made)::int as checkins, (select count(*) from posts)::int as deliveries`.execute(tx)
+        : // One-by-one rounds: one DM per check-in at the member's local time, and one live message to the
+          // leader with the first prompt, edited as members answer.
+          await sql<{ checkins: number; deliveries: number }>`
+      with made as (${made}),
+      prompts as (
+        insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
+        select team_id, 'prompt', 'prompt:' || id, id, person_id, due_at, jsonb_build_object('checkinId', id)
+        from made where status = 'scheduled'
+        on conflict (dedupe_key) do nothing
+        returning 1
+      ),
+      lives as (
+        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
+        select r.team_id, 'round_live', 'round_live:' || r.id, r.id, r.leader_id, m.first_due, jsonb_build_object('roundId', r.id)
+        from (select round_id, min(due_at) as first_due from made where part = 'member' and status = 'scheduled' group by round_id) m
+        join round r on r.id = m.round_id
+        where r.live_ts is null
+        on conflict (dedupe_key) do nothing
+      )
+      select (select count(*) from made)::int as checkins, (select count(*) from prompts)::int as deliveries`.execute(tx);
 
     await sql`
       update round r set closes_at = x.closes_at
-      from (select k.round_id, max(k.closes_at) as closes_at from checkin k join round o on o.id = k.round_id
-            where o.cadence_id = ${c.id} and o.occurrence = ${occurrence}::date group by k.round_id) x
+      from (select k.round_id, max(k.closes_at) as closes_at from checkin k
+            where k.round_id = any(array(select id from round where cadence_id = ${c.id} and occurrence = ${occurrence}::date))
+            group by k.round_id) x
       where x.round_id = r.id and r.closes_at is distinct from x.closes_at`.execute(tx);
-
-    // Individual rounds: one DM per check-in, at the member's local time. Team rounds: one channel
-    // message per round, at the leader's local time; its members answer from there.
-    const deliveries =
-      c.mode === 'team'
-        ? await sql`
-      insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
-      select r.team_id, 'team_post', 'team_post:' || r.id, r.id, ${c.channel_id}, ${c.channel_id},
-             (${occurrence}::date + ${time}::time) at time zone l.tz, jsonb_build_object('roundId', r.id)
-      from round r join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id
-      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date
-        and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'scheduled')
-      on conflict (dedupe_key) do nothing`.execute(tx)
-        : await sql`
-      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
-      select c.team_id, 'prompt', 'prompt:' || c.id, c.id, c.person_id, c.due_at, jsonb_build_object('checkinId', c.id)
-      from checkin c join round r on r.id = c.round_id
-      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and c.status = 'scheduled'
-      on conflict (dedupe_key) do nothing`.execute(tx);
-
-    // One live message to each leader of a one-by-one round, with its first prompt, edited as members answer.
-    if (c.mode !== 'team') {
-      await sql`
-      insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
-      select r.team_id, 'round_live', 'round_live:' || r.id, r.id, r.leader_id, min(c.due_at), jsonb_build_object('roundId', r.id)
-      from round r join checkin c on c.round_id = r.id and c.part = 'member' and c.status = 'scheduled'
-      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and r.live_ts is null
-      group by r.id
-      on conflict (dedupe_key) do nothing`.execute(tx);
-    }
 
     return {
       rounds: Number(rounds.numAffectedRows ?? 0),
-      checkins: Number(checkins.numAffectedRows ?? 0),
-      deliveries: Number(deliveries.numAffectedRows ?? 0),
+      checkins: Number(counts.rows[0]?.checkins ?? 0),
+      deliveries: Number(counts.rows[0]?.deliveries ?? 0),
     };
   });
 }

@@ -9,6 +9,9 @@ import { planDue, type PlanReport } from './plan';
 import { closed as markClosed, findDue, planned as markPlanned } from './due';
 import { performance } from 'node:perf_hooks';
 
+/** How long one tick may spend planning a workspace's unchanged week before leaving the rest to the next tick. */
+export const PLAN_BUDGET_MS = 750;
+
 /** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */
 export type TickDeps = DispatchDeps;
 
@@ -30,13 +33,14 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   const teams = new Set([...due.plan.keys(), ...due.close, ...due.remind, ...due.flags, ...due.digests]);
   for (const teamId of teams) {
     try {
-      const epoch = due.plan.get(teamId);
-      if (epoch !== undefined) {
-        const planned = await planDue(deps.db, teamId, now);
+      const plan = due.plan.get(teamId);
+      if (plan) {
+        const planned = await planDue(deps.db, teamId, now, { continuing: plan.continuing, budgetMs: PLAN_BUDGET_MS, epoch: plan.epoch });
         report.rounds += planned.rounds;
         report.checkins += planned.checkins;
         report.deliveries += planned.deliveries;
-        await markPlanned(deps.db, teamId, epoch, now);
+        // A plan cut short by its budget stays due: the next tick carries on where it stopped.
+        if (planned.complete) await markPlanned(deps.db, teamId, plan.epoch, now);
       }
       if (due.close.has(teamId)) {
         const closed = await closeDue(deps.db, teamId, now);
