@@ -74,7 +74,8 @@ export async function ceilingRuns(db: Kysely<Database>, ceilings: readonly numbe
 async function oneRun(db: Kysely<Database>, deps: Parameters<typeof dispatchDue>[0], slack: SlackStandIn, ceiling: number): Promise<CeilingRun> {
   const started = performance.now();
   // Back to the planned wave, with a workspace whose pace nobody has learned yet.
-  await sql`update delivery set status = 'queued', attempts = 0, claimed_at = null, sent_at = null, channel_id = null, ts = null, last_error = null where team_id = ${TEAM}`.execute(db);
+  // (A run's 429s moved some deliveries' not_before later: each run starts from the wave as planned, all due at 10:00.)
+  await sql`update delivery set status = 'queued', attempts = 0, not_before = ${DUE}, claimed_at = null, sent_at = null, channel_id = null, ts = null, last_error = null where team_id = ${TEAM}`.execute(db);
   await sql`update checkin set status = 'scheduled', channel_id = null, message_ts = null where team_id = ${TEAM}`.execute(db);
   await sql`update round set live_channel = null, live_ts = null where team_id = ${TEAM}`.execute(db);
   await db.deleteFrom('slack_pace').where('team_id', '=', TEAM).execute();

@@ -28,7 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index question_source on question (source_id) where source_id is not null`.execute(db);
   await sql`create index reply_team on reply (team_id)`.execute(db);
   await sql`create index agenda_item_team on agenda_item (team_id)`.execute(db);
-  await sql`create index delivery_team_due on delivery (team_id, not_before, id) where status = 'queued'`.execute(db);
+  // (Not partial: removing a workspace deletes its deliveries by team_id through this index too.)
+  await sql`create index delivery_team_due on delivery (team_id, status, not_before, id)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
