@@ -130,12 +130,13 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     const tasks: ScheduledTask[] = [];
     if (options.schedules !== false) {
       const messenger = messengerFor(config, log);
+      const scheduler = { db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler };
       tasks.push(
         cron.schedule(
           '* * * * *',
           async () => {
             try {
-              const report = await tick({ db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler }, clock.now());
+              const report = await tick(scheduler, clock.now());
               if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
             } catch (err) {
               log.error({ err }, 'tick failed; the next one tries again');
@@ -151,7 +152,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
           '5,15,25,35,45,55 * * * * *',
           async () => {
             try {
-              await dispatchDue({ db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler }, clock.now());
+              await dispatchDue(scheduler, clock.now());
             } catch (err) {
               log.error({ err }, 'sending failed; the next pass tries again');
             }

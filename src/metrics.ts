@@ -33,39 +33,28 @@ export function createMetrics(db: Kysely<Database>): Metrics {
     registers: [registry],
   });
   const tick = new Histogram({ name: 'cascade_tick_duration_seconds', help: 'How long one scheduler tick took (plan, close, remind, send).', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
-  new Gauge({
-    name: 'cascade_outbox_queue_depth',
-    help: 'Deliveries waiting in the outbox and already due, by kind.',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await sql<{ kind: string; n: number }>`select kind, count(*)::int as n from delivery where status = 'queued' and not_before <= now() group by kind`.execute(db);
-      this.reset();
-      for (const r of rows.rows) this.set({ kind: r.kind }, r.n);
-    },
-  });
-  new Gauge({
-    name: 'cascade_slack_pace_per_minute',
-    help: 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself), read at scrape time.',
-    labelNames: ['team'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await sql<{ team_id: string; per_minute: number }>`select team_id, per_minute from slack_pace`.execute(db);
-      this.reset();
-      for (const r of rows.rows) this.set({ team: r.team_id }, r.per_minute);
-    },
-  });
-  new Gauge({
-    name: 'cascade_checkins',
-    help: "Check-ins by status (answered, missed, skipped, sent, scheduled): the rate of 'answered' is check-ins answered.",
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await sql<{ status: string; n: number }>`select status, count(*)::int as n from checkin group by status`.execute(db);
-      this.reset();
-      for (const r of rows.rows) this.set({ status: r.status }, r.n);
-    },
-  });
+  // Read from the database at scrape time: each query answers (label, value) rows.
+  const fromDatabase = (name: string, help: string, label: string, query: () => Promise<{ rows: { label: string; value: number }[] }>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      async collect() {
+        const { rows } = await query();
+        this.reset();
+        for (const r of rows) this.set({ [label]: r.label }, r.value);
+      },
+    });
+  fromDatabase('cascade_outbox_queue_depth', 'Deliveries waiting in the outbox and already due, by kind.', 'kind', () =>
+    sql<{ label: string; value: number }>`select kind as label, count(*)::int as value from delivery where status = 'queued' and not_before <= now() group by kind`.execute(db),
+  );
+  fromDatabase('cascade_slack_pace_per_minute', 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself).', 'team', () =>
+    sql<{ label: string; value: number }>`select team_id as label, per_minute as value from slack_pace`.execute(db),
+  );
+  fromDatabase('cascade_checkins', "Check-ins by status (answered, missed, skipped, sent, scheduled): the rate of 'answered' is check-ins answered.", 'status', () =>
+    sql<{ label: string; value: number }>`select status as label, count(*)::int as value from checkin group by status`.execute(db),
+  );
   return {
     registry,
     scheduler: {

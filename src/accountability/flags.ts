@@ -29,7 +29,8 @@ interface Hit {
 }
 
 /** How often the rules run for a workspace, at most. */
-const EVERY_MS = 15 * 60_000;
+/** Flags are looked at again at most this often (the tick also needs something they read to have changed). */
+export const FLAGS_EVERY_MS = 15 * 60_000;
 
 export async function ensureFlagRules(db: Kysely<Database>, teamId: string): Promise<void> {
   await db
@@ -75,7 +76,7 @@ async function raise(db: Kysely<Database>, teamId: string, rule: string, found: 
 export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: Date, options: { force?: boolean } = {}): Promise<number> {
   const ws = await db.selectFrom('workspace').select('flags_checked_at').where('team_id', '=', teamId).executeTakeFirst();
   const last = ws?.flags_checked_at ?? null;
-  if (!options.force && last && now.getTime() - last.getTime() < EVERY_MS && now >= last) return 0;
+  if (!options.force && last && now.getTime() - last.getTime() < FLAGS_EVERY_MS && now >= last) return 0;
   await db.updateTable('workspace').set({ flags_checked_at: now }).where('team_id', '=', teamId).execute();
   await ensureFlagRules(db, teamId);
   const rules = new Map((await db.selectFrom('flag_rule').selectAll().where('team_id', '=', teamId).where('active', '=', true).execute()).map((r) => [r.key, Number(r.threshold)]));

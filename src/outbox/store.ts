@@ -137,11 +137,13 @@ export async function markCancelled(db: Kysely<Database>, id: number, reason: st
 }
 
 /** Back to the queue, not before `notBefore`; `refund` gives the attempt back (a rate limit is not the delivery's fault). */
-export async function requeue(db: Kysely<Database>, id: number, notBefore: Date, error: string, refund = false): Promise<void> {
+export async function requeue(db: Kysely<Database>, ids: number | readonly number[], notBefore: Date, error: string, refund = false): Promise<void> {
+  const list = typeof ids === 'number' ? [ids] : ids;
+  if (list.length === 0) return;
   await db
     .updateTable('delivery')
     .set((eb) => ({ status: 'queued', not_before: notBefore, last_error: error, claimed_at: null, ...(refund ? { attempts: eb('attempts', '-', 1) } : {}) }))
-    .where('id', '=', id)
+    .where('id', 'in', list)
     .execute();
 }
 

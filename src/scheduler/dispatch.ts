@@ -70,14 +70,15 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
   const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.fixedPace);
   const pausedUntil = new Map<string, Date>();
+  // What the pass had not reached yet for a paused workspace, put back in one statement per workspace at the end.
+  const heldBack = new Map<string, number[]>();
   let next = 0;
 
   const worker = async () => {
     while (next < claimed.length) {
       const delivery = claimed[next++]!;
-      const paused = pausedUntil.get(delivery.team_id);
-      if (paused) {
-        await requeue(deps.db, delivery.id, paused, 'rate limited: waiting for Slack', true);
+      if (pausedUntil.has(delivery.team_id)) {
+        heldBack.set(delivery.team_id, [...(heldBack.get(delivery.team_id) ?? []), delivery.id]);
         report.retried += 1;
         continue;
       }
@@ -92,13 +93,15 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
       } catch (err) {
         if (err instanceof RateLimitedError) {
           const until = new Date(now.getTime() + err.retryAfterSeconds * 1000);
-          const first = !pausedUntil.has(delivery.team_id);
-          if (!pausedUntil.has(delivery.team_id) || pausedUntil.get(delivery.team_id)! < until) pausedUntil.set(delivery.team_id, until);
+          const paused = pausedUntil.get(delivery.team_id);
+          if (!paused || paused < until) pausedUntil.set(delivery.team_id, until);
           await requeue(deps.db, delivery.id, until, err.message, true);
-          if (first) {
+          // The first 429 of the pass for this workspace steps its pace back; sends already in flight that
+          // get one too only extend the pause.
+          if (!paused) {
             deps.log.warn({ team: delivery.team_id, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace and slowing its pace');
+            if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds);
           }
-          if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds);
           report.retried += 1;
           deps.metrics?.rateLimited(delivery.team_id);
           deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
@@ -119,6 +122,7 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker));
+  for (const [teamId, ids] of heldBack) await requeue(deps.db, ids, pausedUntil.get(teamId)!, 'rate limited: waiting for Slack', true);
   if (options.fixedPace === undefined) {
     for (const teamId of paceBound(claimed)) if (!pausedUntil.has(teamId)) await paceHeld(deps.db, teamId, now);
   }

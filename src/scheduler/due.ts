@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { FLAGS_EVERY_MS } from '../accountability/flags';
 import type { Database } from '../db/types';
 import { addDays, utcDate } from '../time/calendar';
 
-/** How often flags are looked at when something they read has changed. */
-export const FLAGS_EVERY_MS = 15 * 60_000;
 /** How often flags are looked at anyway (goal pace moves with the calendar alone). */
 const FLAGS_AT_LEAST_MS = 24 * 3600_000;
 

@@ -2,7 +2,6 @@ import { webApi } from '@slack/bolt';
 import { deliveryHandlers } from '../../src/slack/deliveries';
 import { openDatabase, type Db } from '../../src/db/connect';
 import { createLog } from '../../src/log';
-import { importOrgChart } from '../../src/org/import';
 import { openWorkspace } from '../../src/checkins/cadences';
 import { dispatchDue, DEFAULT_DISPATCH } from '../../src/scheduler/dispatch';
 import { tick } from '../../src/scheduler/tick';
@@ -10,6 +9,7 @@ import { slackMessenger } from '../../src/slack/messenger';
 import { PACE, paceHeld, paceLimited, paceOf } from '../../src/outbox/pace';
 import { claimDue } from '../../src/outbox/store';
 import { LogCapture } from '../support/app';
+import { importWaveOrg } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { SlackStandIn } from '../../src/slack/stand-in/slack';
 
@@ -33,18 +33,7 @@ beforeAll(async () => {
   db = await createTestDb();
   if (db.url) for (let i = 0; i < 2; i++) extra.push(await openDatabase({ databaseUrl: db.url, dataDir: 'memory://' }));
   slack = await new SlackStandIn({ keep: false, keepCalls: true }).start();
-  const lines = ['slack_user_id,name,role,manager', 'UCEO,Casey,ceo,', 'UPRES,Pat,president,UCEO'];
-  for (let m = 0; m < MANAGERS; m++) {
-    lines.push(`UM${m},Manager ${m},manager,UPRES`);
-    for (let r = 0; r < REPS; r++) lines.push(`UR${m}X${r},Rep ${m}-${r},rep,UM${m}`);
-  }
-  for (const line of lines.slice(1)) {
-    const [id, name] = line.split(',');
-    slack.addUser({ id: id!, name: name! });
-  }
-  await openWorkspace(db.db, TEAM, 'Pace', new Date('2026-10-01T00:00:00Z'));
-  const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), { dryRun: false });
-  expect(outcome.ok).toBe(true);
+  await importWaveOrg(db, slack, TEAM, MANAGERS, REPS);
   // Everyone's status is fresh (the daily refresh read it): a prompt asks Slack nothing but chat.postMessage.
   await db.db.updateTable('person').set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date('2026-11-30T09:00:00Z') }).where('team_id', '=', TEAM).execute();
 });

@@ -2,12 +2,11 @@ import { webApi } from '@slack/bolt';
 import { deliveryHandlers } from '../../src/slack/deliveries';
 import { openDatabase, type Db } from '../../src/db/connect';
 import { createLog } from '../../src/log';
-import { importOrgChart } from '../../src/org/import';
-import { openWorkspace } from '../../src/checkins/cadences';
 import { dispatchDue, DEFAULT_DISPATCH } from '../../src/scheduler/dispatch';
 import { tick } from '../../src/scheduler/tick';
 import { slackMessenger } from '../../src/slack/messenger';
 import { LogCapture } from '../support/app';
+import { importWaveOrg } from '../support/cascade';
 import { createTestDb, serverUrl, type TestDb } from '../support/db';
 import { SlackStandIn } from '../../src/slack/stand-in/slack';
 
@@ -30,18 +29,7 @@ onServer('Two replicas on one Postgres', () => {
     second = await openDatabase({ databaseUrl: db.url!, dataDir: 'memory://' });
     slack = await new SlackStandIn().start();
     // Without a Slack directory the import leaves everyone on UTC: all reps are due at 10:00 UTC.
-    const lines = ['slack_user_id,name,role,manager', 'UCEO,Casey,ceo,', 'UPRES,Pat,president,UCEO'];
-    for (let m = 0; m < MANAGERS; m++) {
-      lines.push(`UM${m},Manager ${m},manager,UPRES`);
-      for (let r = 0; r < REPS; r++) lines.push(`UR${m}X${r},Rep ${m}-${r},rep,UM${m}`);
-    }
-    for (const line of lines.slice(1)) {
-      const [id, name] = line.split(',');
-      slack.addUser({ id: id!, name: name! });
-    }
-    await openWorkspace(db.db, TEAM, 'Replicas', new Date('2026-10-01T00:00:00Z'));
-    const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), { dryRun: false });
-    expect(outcome.ok).toBe(true);
+    await importWaveOrg(db, slack, TEAM, MANAGERS, REPS);
   });
 
   afterAll(async () => {

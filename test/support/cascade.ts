@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import { deliveryHandlers } from '../../src/slack/deliveries';
 import type { Log } from '../../src/log';
 import { importOrgChart } from '../../src/org/import';
+import { openWorkspace } from '../../src/checkins/cadences';
 import type { TickDeps } from '../../src/scheduler/tick';
 import { slackDirectory } from '../../src/slack/directory';
 import { slackMessenger } from '../../src/slack/messenger';
@@ -24,6 +25,25 @@ export function tickDeps(db: TestDb, slack: SlackStandIn, log: Log): TickDeps {
 export async function importFixtureOrg(db: TestDb, slack: SlackStandIn, teamId: string, now: Date): Promise<void> {
   const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now }, teamId, ORG_CSV, { dryRun: false });
   if (!outcome.ok) throw new Error(`the fixture org did not import: ${JSON.stringify(outcome.errors)}`);
+}
+
+/**
+ * A wave org: a CEO, a President, `managers` managers with `reps` reps each, all on UTC (imported without a
+ * Slack directory), known to the stand-in by name; every rep is due at the same 10:00.
+ */
+export async function importWaveOrg(db: TestDb, slack: SlackStandIn, teamId: string, managers: number, reps: number): Promise<void> {
+  const lines = ['slack_user_id,name,role,manager', 'UCEO,Casey,ceo,', 'UPRES,Pat,president,UCEO'];
+  for (let m = 0; m < managers; m++) {
+    lines.push(`UM${m},Manager ${m},manager,UPRES`);
+    for (let r = 0; r < reps; r++) lines.push(`UR${m}X${r},Rep ${m}-${r},rep,UM${m}`);
+  }
+  for (const line of lines.slice(1)) {
+    const [id, name] = line.split(',');
+    slack.addUser({ id: id!, name: name! });
+  }
+  await openWorkspace(db.db, teamId, teamId, new Date('2026-10-01T00:00:00Z'));
+  const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, teamId, lines.join('\n'), { dryRun: false });
+  if (!outcome.ok) throw new Error(`the wave org did not import: ${JSON.stringify(outcome.errors)}`);
 }
 
 export interface Fixture {
