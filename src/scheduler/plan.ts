@@ -33,19 +33,20 @@ export interface PlanOptions {
   readonly epoch?: number;
 }
 
-const chains = new Map<string, readonly ChainLeader[]>();
+/** Per database (a process may hold several, as tests do), the chain of each workspace at its change count. */
+const chains = new WeakMap<Kysely<Database>, Map<string, { epoch: number; leaders: readonly ChainLeader[] }>>();
 
 async function chainAt(db: Kysely<Database>, teamId: string, epoch: number | undefined): Promise<readonly ChainLeader[]> {
   if (epoch === undefined) return chainLeaders(db, teamId);
-  const key = `${teamId}@${epoch}`;
-  let leaders = chains.get(key);
-  if (!leaders) {
-    leaders = await chainLeaders(db, teamId);
-    for (const old of chains.keys()) if (old.startsWith(`${teamId}@`)) chains.delete(old);
-    // A few workspaces' chains at most (a leader is a few dozen bytes): the oldest goes first.
-    if (chains.size >= 32) chains.delete(chains.keys().next().value!);
-    chains.set(key, leaders);
-  }
+  let kept = chains.get(db);
+  if (!kept) chains.set(db, (kept = new Map()));
+  const hit = kept.get(teamId);
+  if (hit?.epoch === epoch) return hit.leaders;
+  const leaders = await chainLeaders(db, teamId);
+  kept.delete(teamId);
+  // A few workspaces' chains at most (a leader is a few dozen bytes): the oldest goes first.
+  if (kept.size >= 32) kept.delete(kept.keys().next().value!);
+  kept.set(teamId, { epoch, leaders });
   return leaders;
 }
 
