@@ -18,4 +18,14 @@ export interface Directory {
   userById(id: string): Promise<DirectoryUser | null>;
   /** Null when no user of the workspace has that email. */
   userByEmail(email: string): Promise<DirectoryUser | null>;
+  /**
+   * One page of the workspace's users (`users.list`), from `cursor` (none: the first page); `next` is null after
+   * the last page. Optional: a directory without it is read one person at a time.
+   */
+  listUsers?(cursor: string | null): Promise<DirectoryPage>;
+}
+
+export interface DirectoryPage {
+  readonly users: DirectoryUser[];
+  readonly next: string | null;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewPerson, Person } from '../db/types';
 import { invalid } from '../errors';
+import type { DirectoryUser } from './directory';
 
 /** The workspace's row (see `openWorkspace` for everything a new workspace gets). */
 export async function ensureWorkspace(db: Kysely<Database>, teamId: string, name: string, now: Date): Promise<void> {
@@ -94,6 +95,35 @@ export async function updateProfile(
     .where('slack_user_id', '=', userId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Names, time zones, emails and statuses of one directory page, written in one statement to the active people of
+ * the workspace it names (others are not ours). Returns how many people were updated.
+ */
+export async function updateProfiles(db: Kysely<Database>, teamId: string, users: readonly DirectoryUser[], now: Date): Promise<number> {
+  const known = users.filter((u) => u.id);
+  if (known.length === 0) return 0;
+  const rows = known.map((u) => sql`(${u.id}, ${u.name}, ${u.tz}, ${u.email}, ${u.statusText}, ${u.statusEmoji}, ${String(u.statusExpiration ?? 0)})`);
+  const result = await sql`
+    update person p set name = case when v.name <> '' then v.name else p.name end, tz = v.tz,
+      email = coalesce(v.email, p.email), status_text = v.status_text, status_emoji = v.status_emoji,
+      status_expiration = v.status_expiration::bigint, status_read_at = ${now}, profile_refreshed_at = ${now}, updated_at = ${now}
+    from (values ${sql.join(rows)}) as v(id, name, tz, email, status_text, status_emoji, status_expiration)
+    where p.team_id = ${teamId} and p.slack_user_id = v.id and p.active`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Marks as read the active people not read since `before`: those Slack no longer lists keep their last profile. */
+export async function markProfilesRead(db: Kysely<Database>, teamId: string, before: Date, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('person')
+    .set({ profile_refreshed_at: now })
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .where((eb) => eb.or([eb('profile_refreshed_at', 'is', null), eb('profile_refreshed_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Active people whose name and time zone were last read from Slack before `before` (or never). */

@@ -3,8 +3,8 @@ import type { Database, Person, Role } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { isAdmin, requireAdmin, type Scope } from './policy';
 import { MAX_LEVELS, validateChart, type ChartEntry } from './chart';
-import type { Directory } from './directory';
-import { getPerson, getWorkspace, listPeople, peopleDueForRefresh, updateProfile, upsertPeople } from './people';
+import type { Directory, DirectoryPage } from './directory';
+import { getPerson, getWorkspace, listPeople, markProfilesRead, peopleDueForRefresh, updateProfile, updateProfiles, upsertPeople } from './people';
 import type { Clock } from '../time/clock';
 
 export interface OrgDeps {
@@ -139,18 +139,42 @@ export async function showPerson(db: Kysely<Database>, teamId: string, userId: s
   return { person, chain, reports };
 }
 
-/** Refreshes names and time zones from Slack for people not read in the last day. */
+/** Pages a full read of the directory may take at most (200 users each); a cursor that never ends stops here. */
+const MAX_DIRECTORY_PAGES = 5_000;
+
+/**
+ * Refreshes names, time zones and statuses from Slack for people not read in the last day. A directory that can
+ * list users is read a page at a time (`users.list`, 200 people per call, the whole org in one pass a day); one
+ * that cannot is asked one person at a time, `limit` people per call.
+ */
 export async function refreshProfiles(
   deps: Pick<OrgDeps, 'db' | 'directory' | 'clock'>,
   teamId: string,
   options: { limit: number },
 ): Promise<number> {
   const now = deps.clock.now();
-  const due = await peopleDueForRefresh(deps.db, teamId, new Date(now.getTime() - 24 * 3600 * 1000), options.limit);
+  const before = new Date(now.getTime() - 24 * 3600 * 1000);
+  const { directory } = deps;
+  if (directory.listUsers) {
+    if ((await peopleDueForRefresh(deps.db, teamId, before, 1)).length === 0) return 0;
+    let refreshed = 0;
+    let cursor: string | null = null;
+    const seen = new Set<string>();
+    for (let page = 0; page < MAX_DIRECTORY_PAGES; page += 1) {
+      const { users, next }: DirectoryPage = await directory.listUsers(cursor);
+      refreshed += await updateProfiles(deps.db, teamId, users, now);
+      if (!next || seen.has(next)) break;
+      seen.add(next);
+      cursor = next;
+    }
+    // A user Slack no longer lists keeps their last profile; they are still marked read until tomorrow.
+    return refreshed + (await markProfilesRead(deps.db, teamId, before, now));
+  }
+  const due = await peopleDueForRefresh(deps.db, teamId, before, options.limit);
   let refreshed = 0;
   for (const person of due) {
     // A user Slack no longer knows keeps their last profile; it is still marked read so the batch moves on.
-    const user = await deps.directory.userById(person.slack_user_id);
+    const user = await directory.userById(person.slack_user_id);
     const profile = {
       name: user?.name || person.name,
       tz: user?.tz || person.tz,

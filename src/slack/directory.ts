@@ -33,7 +33,10 @@ function isNotFound(err: unknown): boolean {
   return typeof data?.error === 'string' && NOT_FOUND.has(data.error);
 }
 
-/** The org's view of Slack's user directory, through `users.info` and `users.lookupByEmail`. */
+/** Users per `users.list` page: Slack advises no more than 200. */
+export const USERS_PAGE = 200;
+
+/** The org's view of Slack's user directory, through `users.info`, `users.lookupByEmail` and `users.list`. */
 export function slackDirectory(client: webApi.WebClient): Directory {
   return {
     async userById(id) {
@@ -53,6 +56,12 @@ export function slackDirectory(client: webApi.WebClient): Directory {
         if (isNotFound(err)) return null;
         throw err;
       }
+    },
+    async listUsers(cursor) {
+      // Tier 2 (about 20 pages a minute): the client waits out a 429's Retry-After and asks again.
+      const res = await client.users.list({ limit: USERS_PAGE, ...(cursor ? { cursor } : {}) });
+      const members = (res.members ?? []) as SlackUser[];
+      return { users: members.map(toDirectoryUser), next: res.response_metadata?.next_cursor || null };
     },
   };
 }

@@ -95,7 +95,13 @@ export class SlackStandIn {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A fault of the stand-in itself answers 500 (as Slack's own would) rather than leave the caller waiting.
+    this.server = createServer((req, res) =>
+      void this.handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error' });
+        else res.end();
+      }),
+    );
     // Never close an idle keep-alive socket under a client about to reuse it (that race shows up as
     // "fetch failed" on a busy machine); stop() closes every connection anyway.
     this.server.keepAliveTimeout = 10 * 60_000;
@@ -420,6 +426,16 @@ export class SlackStandIn {
       case 'users.info': {
         const user = this.users.get(String(args.user)) ?? (this.anyUser ? { id: String(args.user), name: String(args.user) } : undefined);
         return user ? { ok: true, user: this.slackUser(user) } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.list': {
+        // Cursor paging as Slack does it: an opaque cursor, and an empty next_cursor after the last page.
+        const all = [...this.users.values()];
+        const from = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').replace(/^users:/, '')) : 0;
+        if (!Number.isInteger(from) || from < 0) return { ok: false, error: 'invalid_cursor' };
+        const limit = args.limit ? Math.min(Number(args.limit), 1000) : all.length;
+        const page = all.slice(from, from + limit);
+        const next = from + limit < all.length ? Buffer.from(`users:${from + limit}`).toString('base64') : '';
+        return { ok: true, members: page.map((u) => this.slackUser(u)), response_metadata: { next_cursor: next } };
       }
       case 'users.lookupByEmail': {
         const email = String(args.email).toLowerCase();
