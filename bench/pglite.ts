@@ -41,7 +41,7 @@ async function inChild(): Promise<PgliteFigures> {
   const slack = await startInstantSlack();
   // On disk, as `npm start` keeps it under DATA_DIR (the first open makes it in a process of its own).
   const dataDir = mkdtempSync(join(tmpdir(), 'cascade-bench-pglite-'));
-  const db = await openDatabase({ dataDir });
+  const db = await openDatabase({ dataDir, longRunning: true });
   try {
     await migrateToLatest(db.db);
     const team = 'TPGLITE';

@@ -99,7 +99,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     throw new StartupError(describeSlackFailure(err, config));
   }
 
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, longRunning: true }));
   const stops: (() => Promise<void> | void)[] = [];
   try {
     const { applied } = await migrateToLatest(db.db);

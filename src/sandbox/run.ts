@@ -67,7 +67,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     dataDir: join(dir, 'db'),
     admins: [DEMO_ADMIN.id],
   };
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, longRunning: true });
   let stopped = false;
   try {
     await migrateToLatest(db.db);
