@@ -159,6 +159,7 @@ async function scale(db: Kysely<Database>, url: string): Promise<void> {
     handlers: deliveryHandlers,
   });
   console.log(`bench idle_tick_1000_workspaces: ${Math.round(idle.medianMs)} ms`);
+  console.log(`bench tick_plan_1000_workspaces: ${Math.round(idle.planMs)} ms`);
   const big = await planHundredK(db, url);
   console.log(`bench tick_plan_weekly_100k: ${Math.round(big.planMs)} ms`);
   console.log(`bench peak_rss_100k: ${Math.round(big.peakRssMb)} MB`);
