@@ -13,6 +13,7 @@ import * as conversations from './2026-11-28T0400-conversations';
 import * as storedStatus from './2026-11-28T0500-stored-status';
 import * as slackPace from './2026-11-28T0600-slack-pace';
 import * as dueInstants from './2026-11-28T0700-due-instants';
+import * as paceLanes from './2026-11-28T0800-pace-lanes';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0500-stored-status': storedStatus,
   '2026-11-28T0600-slack-pace': slackPace,
   '2026-11-28T0700-due-instants': dueInstants,
+  '2026-11-28T0800-pace-lanes': paceLanes,
 };

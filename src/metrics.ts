@@ -49,8 +49,11 @@ export function createMetrics(db: Kysely<Database>): Metrics {
   fromDatabase('cascade_outbox_queue_depth', 'Deliveries waiting in the outbox and already due, by kind.', 'kind', () =>
     sql<{ label: string; value: number }>`select kind as label, count(*)::int as value from delivery where status = 'queued' and not_before <= now() group by kind`.execute(db),
   );
-  fromDatabase('cascade_slack_pace_per_minute', 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself).', 'team', () =>
-    sql<{ label: string; value: number }>`select team_id as label, per_minute as value from slack_pace`.execute(db),
+  fromDatabase('cascade_slack_pace_per_minute', 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself to post).', 'team', () =>
+    sql<{ label: string; value: number }>`select team_id as label, per_minute as value from slack_pace where lane = 'post'`.execute(db),
+  );
+  fromDatabase('cascade_slack_update_pace_per_minute', 'The pace Cascade has learned for each workspace’s message edits (chat.update, limited apart).', 'team', () =>
+    sql<{ label: string; value: number }>`select team_id as label, per_minute as value from slack_pace where lane = 'update'`.execute(db),
   );
   fromDatabase('cascade_checkins', "Check-ins by status (answered, missed, skipped, sent, scheduled): the rate of 'answered' is check-ins answered.", 'status', () =>
     sql<{ label: string; value: number }>`select status as label, count(*)::int as value from checkin group by status`.execute(db),

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 
 /** A person's title, free text ("CRO", "RVP West", "SDR"); the four words of the first charts (ceo, president, manager, rep) are titles too. */
 export type Role = string;
@@ -169,8 +169,13 @@ export interface DeliveryTable {
   last_error: string | null;
   /** What the delivery is about, typed per kind (see src/outbox/vocabulary.ts). */
   payload: Generated<unknown>;
+  /** Derived from the kind by the database: `update` edits a message in place, `post` sends one (outbox/pace.ts). */
+  lane: GeneratedAlways<DeliveryLane>;
   created_at: Generated<Date>;
 }
+
+/** The Slack method family a delivery calls, each paced on its own: `chat.postMessage` and the rest, or `chat.update`. */
+export type DeliveryLane = 'post' | 'update';
 
 export type QuestionKind = 'text' | 'long_text' | 'rating_1_5' | 'number' | 'yes_no' | 'choice' | 'commitment';
 
@@ -329,6 +334,7 @@ export interface AgendaItemTable {
 /** A workspace's learned Slack pace (outbox/pace.ts). */
 export interface SlackPaceTable {
   team_id: string;
+  lane: Generated<DeliveryLane>;
   per_minute: number;
   limited_at: Date | null;
   limited_per_minute: number | null;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/types';
+import type { Database, DeliveryLane } from '../db/types';
 
 /**
  * How fast Cascade sends to one workspace, learned from Slack itself and kept in the database so that every
@@ -16,9 +16,14 @@ import type { Database } from '../db/types';
  *   at most once a minute (counted from the last raise or step back), on passes that had more due than it allowed (additive increase).
  *
  * The learned pace outlives the wave: next Monday starts where this one ended.
+ *
+ * Each workspace has a pace per lane (`delivery.lane`): `post` for the calls that send (`chat.postMessage`,
+ * uploads), `update` for `chat.update`, which Slack limits on its own (Tier 3): a burst of edits that Slack
+ * slows down never holds up a prompt. The `update` lane starts at `START_UPDATE`, Tier 3's documented 50.
  */
 export const PACE = {
   START: 200,
+  START_UPDATE: 50,
   MIN: 10,
   MAX: 6000,
   DECREASE: 0.9,
@@ -33,9 +38,14 @@ export interface Pace {
   readonly limitedPerMinute: number | null;
 }
 
-export async function paceOf(db: Kysely<Database>, teamId: string): Promise<Pace> {
-  const row = await db.selectFrom('slack_pace').selectAll().where('team_id', '=', teamId).executeTakeFirst();
-  return { perMinute: row?.per_minute ?? PACE.START, pausedUntil: row?.paused_until ?? null, limitedPerMinute: row?.limited_per_minute ?? null };
+/** Where a lane's pace starts before Slack has said anything. */
+export function startOf(lane: DeliveryLane): number {
+  return lane === 'update' ? PACE.START_UPDATE : PACE.START;
+}
+
+export async function paceOf(db: Kysely<Database>, teamId: string, lane: DeliveryLane = 'post'): Promise<Pace> {
+  const row = await db.selectFrom('slack_pace').selectAll().where('team_id', '=', teamId).where('lane', '=', lane).executeTakeFirst();
+  return { perMinute: row?.per_minute ?? startOf(lane), pausedUntil: row?.paused_until ?? null, limitedPerMinute: row?.limited_per_minute ?? null };
 }
 
 /**
@@ -43,19 +53,20 @@ export async function paceOf(db: Kysely<Database>, teamId: string): Promise<Pace
  * share of what Slack accepted in the last minute. Several replicas (or workers) hitting the same limit count
  * as one step back: a workspace already paused only has its pause extended.
  */
-export async function paceLimited(db: Kysely<Database>, teamId: string, now: Date, retryAfterSeconds: number): Promise<void> {
+export async function paceLimited(db: Kysely<Database>, teamId: string, now: Date, retryAfterSeconds: number, lane: DeliveryLane = 'post'): Promise<void> {
   const until = new Date(now.getTime() + Math.max(1, retryAfterSeconds) * 1000);
   const minuteAgo = new Date(now.getTime() - 60_000);
+  const start = startOf(lane);
   await sql`
     with accepted as (
       select count(*)::int as n from delivery
-      where claimed_at > ${minuteAgo} and claimed_at <= ${now} and team_id = ${teamId} and status = 'sent'
+      where claimed_at > ${minuteAgo} and claimed_at <= ${now} and team_id = ${teamId} and lane = ${lane} and status = 'sent'
     )
-    insert into slack_pace as p (team_id, per_minute, limited_at, limited_per_minute, paused_until, updated_at)
-    select ${teamId}, greatest(${PACE.MIN}, floor(least(${PACE.START}, case when a.n >= ${PACE.MIN} then a.n else ${PACE.START} end) * ${PACE.DECREASE}::float8)::int),
+    insert into slack_pace as p (team_id, lane, per_minute, limited_at, limited_per_minute, paused_until, updated_at)
+    select ${teamId}, ${lane}, greatest(${PACE.MIN}, floor(least(${start}, case when a.n >= ${PACE.MIN} then a.n else ${start} end) * ${PACE.DECREASE}::float8)::int),
            ${now}, a.n, ${until}, ${now}
     from accepted a
-    on conflict (team_id) do update set
+    on conflict (team_id, lane) do update set
       per_minute = case when p.paused_until > ${now} then p.per_minute
                         else greatest(${PACE.MIN}, floor(least(p.per_minute, coalesce((select n from accepted where n >= ${PACE.MIN}), p.per_minute)) * ${PACE.DECREASE}::float8)::int) end,
       limited_per_minute = case when p.paused_until > ${now} then greatest(p.limited_per_minute, (select n from accepted)) else (select n from accepted) end,
@@ -69,13 +80,13 @@ export async function paceLimited(db: Kysely<Database>, teamId: string, now: Dat
  * (doubling until Slack has ever refused, then a step at most once a minute). Replicas' passes at nearly the
  * same instant raise it once.
  */
-export async function paceHeld(db: Kysely<Database>, teamId: string, now: Date): Promise<void> {
+export async function paceHeld(db: Kysely<Database>, teamId: string, now: Date, lane: DeliveryLane = 'post'): Promise<void> {
   const minuteAgo = new Date(now.getTime() - 60_000);
   const moments = new Date(now.getTime() - 5_000);
   await sql`
-    insert into slack_pace as p (team_id, per_minute, raised_at, updated_at)
-    values (${teamId}, ${Math.min(PACE.MAX, PACE.START * 2)}, ${now}, ${now})
-    on conflict (team_id) do update set
+    insert into slack_pace as p (team_id, lane, per_minute, raised_at, updated_at)
+    values (${teamId}, ${lane}, ${Math.min(PACE.MAX, startOf(lane) * 2)}, ${now}, ${now})
+    on conflict (team_id, lane) do update set
       per_minute = case
         when p.limited_at is null then least(${PACE.MAX}, p.per_minute * 2)
         else least(${PACE.MAX}, p.per_minute + greatest(${PACE.MIN_STEP}, round(coalesce(p.limited_per_minute, p.per_minute) * ${PACE.STEP_SHARE}::float8)::int)) end,

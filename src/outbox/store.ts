@@ -9,9 +9,9 @@ export type ClaimedDelivery = Delivery & {
 
 /** A claimed delivery with what its workspace's budget was at the claim. */
 export type PacedDelivery = ClaimedDelivery & {
-  /** How many this pass's claim allowed the delivery's workspace (its pace, less what the last minute used). */
+  /** How many this pass's claim allowed the delivery's workspace in its lane (its pace, less what the last minute used). */
   budget: number;
-  /** How many of the workspace's deliveries were due at the claim, counted up to one more than its budget. */
+  /** How many of the workspace's deliveries of that lane were due at the claim, counted up to one more than its budget. */
   wanted: number;
 };
 
@@ -32,7 +32,7 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number, l
   if (limit <= 0) return [];
   const expired = new Date(now.getTime() - leaseMs);
   const minuteAgo = new Date(now.getTime() - 60_000);
-  const pace = fixedPace === undefined ? sql`coalesce(p.per_minute, ${PACE.START})` : sql`${fixedPace}::int`;
+  const pace = fixedPace === undefined ? sql`coalesce(p.per_minute, l.start)` : sql`${fixedPace}::int`;
   const result = await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(tx);
     // The planner cannot know each workspace's budget, so it guesses a large claim, and a server with JIT
@@ -40,28 +40,30 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number, l
     await sql`set local jit = off`.execute(tx);
     return sql<PacedDelivery>`
     with recent as (
-      select team_id, count(*)::int as n from delivery
+      select team_id, lane, count(*)::int as n from delivery
       where claimed_at > ${minuteAgo} and claimed_at <= ${now} and status in ('sending', 'sent', 'failed')
-      group by team_id
+      group by team_id, lane
     ), budgets as (
-      select w.team_id, greatest(0, ${pace} - coalesce(c.n, 0))::int as budget
+      -- Each workspace's lanes, each with its own pace (outbox/pace.ts).
+      select w.team_id, l.lane, greatest(0, ${pace} - coalesce(c.n, 0))::int as budget
       from workspace w
-      left join slack_pace p on p.team_id = w.team_id
-      left join recent c on c.team_id = w.team_id
+      cross join (values ('post', ${PACE.START}::int), ('update', ${PACE.START_UPDATE}::int)) as l (lane, start)
+      left join slack_pace p on p.team_id = w.team_id and p.lane = l.lane
+      left join recent c on c.team_id = w.team_id and c.lane = l.lane
       where p.paused_until is null or p.paused_until <= ${now}
     ), candidates as (
-      -- Per workspace with budget left, its first due deliveries in order (one more, to know whether more
-      -- was due than allowed): an index probe each, however long the queue.
-      select b.team_id, b.budget, x.id, x.not_before,
-             row_number() over (partition by b.team_id order by x.not_before, x.id) as rn,
-             count(*) over (partition by b.team_id) as wanted
+      -- Per workspace and lane with budget left, its first due deliveries in order (one more, to know whether
+      -- more was due than allowed): an index probe each, however long the queue.
+      select b.team_id, b.lane, b.budget, x.id, x.not_before,
+             row_number() over (partition by b.team_id, b.lane order by x.not_before, x.id) as rn,
+             count(*) over (partition by b.team_id, b.lane) as wanted
       from budgets b cross join lateral (
         (select d.id, d.not_before from delivery d
-         where d.team_id = b.team_id and d.status = 'queued' and d.not_before <= ${now}
+         where d.team_id = b.team_id and d.lane = b.lane and d.status = 'queued' and d.not_before <= ${now}
          order by d.not_before, d.id limit b.budget + 1)
         union all
         (select d.id, d.not_before from delivery d
-         where d.team_id = b.team_id and d.status = 'sending' and d.claimed_at < ${expired}
+         where d.team_id = b.team_id and d.lane = b.lane and d.status = 'sending' and d.claimed_at < ${expired}
          order by d.claimed_at limit b.budget + 1)
       ) x
       where b.budget > 0

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, DeliveryKind } from '../db/types';
+import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 
 /**
  * The outbox's vocabulary: what each kind of delivery is about. Adding a kind is one entry here and one
@@ -35,6 +35,17 @@ export interface Deliveries {
 }
 
 export type Payload<K extends DeliveryKind> = Deliveries[K];
+
+/**
+ * The kinds that edit a message in place (`chat.update`, which Slack limits on its own, Tier 3): they are paced
+ * apart from the kinds that post (outbox/pace.ts). The database derives each delivery's `lane` from its kind
+ * with this same list (migration `2026-11-28T0800-pace-lanes`); a new kind that edits needs it there too.
+ */
+export const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', 'round_live_update'];
+
+export function laneOf(kind: DeliveryKind): DeliveryLane {
+  return UPDATE_KINDS.includes(kind) ? 'update' : 'post';
+}
 
 /** Where a delivery goes and when, and the unique key that makes it happen once. */
 export interface EnqueueOptions {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryKind } from '../db/types';
+import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 import type { Log } from '../log';
 import { paceHeld, paceLimited } from '../outbox/pace';
 import { claimDue, markFailed, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
@@ -61,24 +61,26 @@ export function backoffMs(attempts: number): number {
 
 /**
  * Sends what is due. One failed delivery never stops the pass: it is retried with backoff, or marked
- * failed after `maxAttempts`. A 429 pauses that workspace (and only it) until Slack's Retry-After, for this
- * pass and, through its pace in the database, for every replica; what the pass had not reached yet for it
- * goes back to the queue. A workspace that used all its pace allowed, with more due and no 429, gets a
- * faster pace (outbox/pace.ts).
+ * failed after `maxAttempts`. A 429 pauses that workspace's lane (and only it: edits apart from posts) until
+ * Slack's Retry-After, for this pass and, through its pace in the database, for every replica; what the pass
+ * had not reached yet for it goes back to the queue. A lane that used all its pace allowed, with more due
+ * and no 429, gets a faster pace (outbox/pace.ts).
  */
 export async function dispatchDue(deps: DispatchDeps, now: Date, options: DispatchOptions = DEFAULT_DISPATCH): Promise<DispatchReport> {
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
   const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.fixedPace);
+  // Keyed by workspace and lane (laneKey): a 429 on chat.update pauses edits, never the prompts.
   const pausedUntil = new Map<string, Date>();
-  // What the pass had not reached yet for a paused workspace, put back in one statement per workspace at the end.
+  // What the pass had not reached yet for a paused lane, put back in one statement per lane at the end.
   const heldBack = new Map<string, number[]>();
   let next = 0;
 
   const worker = async () => {
     while (next < claimed.length) {
       const delivery = claimed[next++]!;
-      if (pausedUntil.has(delivery.team_id)) {
-        heldBack.set(delivery.team_id, [...(heldBack.get(delivery.team_id) ?? []), delivery.id]);
+      const lane = laneKey(delivery);
+      if (pausedUntil.has(lane)) {
+        heldBack.set(lane, [...(heldBack.get(lane) ?? []), delivery.id]);
         report.retried += 1;
         continue;
       }
@@ -93,14 +95,14 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
       } catch (err) {
         if (err instanceof RateLimitedError) {
           const until = new Date(now.getTime() + err.retryAfterSeconds * 1000);
-          const paused = pausedUntil.get(delivery.team_id);
-          if (!paused || paused < until) pausedUntil.set(delivery.team_id, until);
+          const paused = pausedUntil.get(lane);
+          if (!paused || paused < until) pausedUntil.set(lane, until);
           await requeue(deps.db, delivery.id, until, err.message, true);
           // The first 429 of the pass for this workspace steps its pace back; sends already in flight that
           // get one too only extend the pause.
           if (!paused) {
-            deps.log.warn({ team: delivery.team_id, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace and slowing its pace');
-            if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds);
+            deps.log.warn({ team: delivery.team_id, lane: delivery.lane, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace’s lane and slowing its pace');
+            if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds, delivery.lane);
           }
           report.retried += 1;
           deps.metrics?.rateLimited(delivery.team_id);
@@ -122,22 +124,27 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker));
-  for (const [teamId, ids] of heldBack) await requeue(deps.db, ids, pausedUntil.get(teamId)!, 'rate limited: waiting for Slack', true);
+  for (const [lane, ids] of heldBack) await requeue(deps.db, ids, pausedUntil.get(lane)!, 'rate limited: waiting for Slack', true);
   if (options.fixedPace === undefined) {
-    for (const teamId of paceBound(claimed)) if (!pausedUntil.has(teamId)) await paceHeld(deps.db, teamId, now);
+    for (const d of paceBound(claimed)) if (!pausedUntil.has(laneKey(d))) await paceHeld(deps.db, d.team_id, now, d.lane);
   }
   return report;
 }
 
-/** The workspaces whose whole budget this pass claimed while more was due: their pace, not Slack, held them back. */
-function paceBound(claimed: readonly PacedDelivery[]): string[] {
-  const perTeam = new Map<string, { n: number; budget: number; wanted: number }>();
+/** A workspace's lane (outbox/pace.ts): what one 429 pauses and one pace governs. */
+function laneKey(d: { team_id: string; lane: DeliveryLane }): string {
+  return `${d.team_id} ${d.lane}`;
+}
+
+/** The workspaces' lanes whose whole budget this pass claimed while more was due: their pace, not Slack, held them back. */
+function paceBound(claimed: readonly PacedDelivery[]): { team_id: string; lane: DeliveryLane }[] {
+  const perLane = new Map<string, { team_id: string; lane: DeliveryLane; n: number; budget: number; wanted: number }>();
   for (const d of claimed) {
-    const t = perTeam.get(d.team_id) ?? { n: 0, budget: d.budget, wanted: d.wanted };
+    const t = perLane.get(laneKey(d)) ?? { team_id: d.team_id, lane: d.lane, n: 0, budget: d.budget, wanted: d.wanted };
     t.n += 1;
-    perTeam.set(d.team_id, t);
+    perLane.set(laneKey(d), t);
   }
-  return [...perTeam].filter(([, t]) => t.n >= t.budget && t.wanted > t.n).map(([teamId]) => teamId);
+  return [...perLane.values()].filter((t) => t.n >= t.budget && t.wanted > t.n);
 }
 
 function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {

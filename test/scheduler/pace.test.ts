@@ -8,6 +8,8 @@ import { tick } from '../../src/scheduler/tick';
 import { slackMessenger } from '../../src/slack/messenger';
 import { PACE, paceHeld, paceLimited, paceOf } from '../../src/outbox/pace';
 import { claimDue } from '../../src/outbox/store';
+import { enqueueMany, laneOf } from '../../src/outbox/vocabulary';
+import type { DeliveryKind } from '../../src/db/types';
 import { LogCapture } from '../support/app';
 import { importWaveOrg } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
@@ -130,6 +132,78 @@ test('When Slack accepts everything, then the pace doubles pass by pass; after a
   expect((await paceOf(db.db, team)).perMinute).toBe(475); // once a minute at most
   await paceHeld(db.db, team, at(140));
   expect((await paceOf(db.db, team)).perMinute).toBe(500);
+});
+
+test('When Slack refuses edits beyond chat.update’s own ceiling, then the edits slow down on their own and the reminders posted meanwhile are not held up', async () => {
+  // After the wave: every rep's prompt is in their DM. Sixty prompts are edited (as when a window closes) and
+  // every rep is reminded, all due at once; Slack takes 10 chat.update a minute and posts without limit.
+  const start = new Date('2026-11-30T12:00:00Z');
+  await db.db.deleteFrom('slack_pace').where('team_id', '=', TEAM).execute();
+  const checkins = await db.db.selectFrom('checkin').select('id').where('team_id', '=', TEAM).where('status', '=', 'sent').where('part', '=', 'member').orderBy('id').execute();
+  expect(checkins.length).toBe(MANAGERS * REPS);
+  const edited = checkins.slice(0, 60);
+  await enqueueMany(db.db, 'update', edited.map((c) => ({ payload: { checkinId: c.id }, teamId: TEAM, key: `update:lanes:${c.id}`, recipient: 'x', notBefore: start })));
+  await enqueueMany(db.db, 'reminder', checkins.map((c) => ({ payload: { checkinId: c.id }, teamId: TEAM, key: `reminder:lanes:${c.id}`, recipient: 'x', notBefore: start })));
+  slack.rateCeiling('chat.update', 10, () => clock);
+  const deps = depsOf(db);
+  const reminded: number[] = [];
+  let edits = 0;
+  for (let pass = 0; pass < 60 && edits < edited.length; pass++) {
+    const at = new Date(start.getTime() + pass * 10_000);
+    clock = at.getTime();
+    const before = slack.calls.length;
+    await dispatchDue(deps, at, DEFAULT_DISPATCH);
+    const calls = slack.calls.slice(before);
+    reminded.push(calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts).length);
+    edits += calls.filter((c) => c.method === 'chat.update' && !c.rateLimited).length;
+  }
+  slack.rateCeiling('chat.update', undefined);
+
+  // Every reminder went in the first pass, while Slack was refusing edits in that very pass.
+  expect(reminded[0]).toBe(checkins.length);
+  expect(edits).toBe(edited.length);
+  const refusedEdits = slack.calls.filter((c) => c.method === 'chat.update' && c.rateLimited).length;
+  expect(refusedEdits).toBeGreaterThan(0);
+  // The posting pace never heard of it; the editing pace learned its own ceiling.
+  const post = await paceOf(db.db, TEAM, 'post');
+  expect(post.limitedPerMinute).toBeNull();
+  expect(post.pausedUntil).toBeNull();
+  const update = await paceOf(db.db, TEAM, 'update');
+  expect(update.limitedPerMinute).not.toBeNull();
+  expect(update.limitedPerMinute!).toBeLessThanOrEqual(10);
+  expect(update.perMinute).toBeLessThan(PACE.START_UPDATE);
+});
+
+test('When a workspace’s edits are paused, then its posts are still claimed, and each lane has its own budget', async () => {
+  const team = 'T0PACELANES';
+  const now = new Date('2026-12-03T09:00:00Z');
+  await openWorkspace(db.db, team, team, new Date('2026-10-01T00:00:00Z'));
+  await db.db
+    .insertInto('delivery')
+    .values([
+      ...Array.from({ length: 80 }, (_, i) => ({ team_id: team, kind: 'round_live_update' as const, dedupe_key: `${team}:u${i}`, recipient: 'U1', not_before: now })),
+      ...Array.from({ length: 80 }, (_, i) => ({ team_id: team, kind: 'reply' as const, dedupe_key: `${team}:p${i}`, recipient: 'U1', not_before: now })),
+    ])
+    .execute();
+  // The database derives each kind's lane as the vocabulary says, for every kind there is.
+  const kinds = Object.keys(deliveryHandlers) as DeliveryKind[];
+  await db.db
+    .insertInto('delivery')
+    .values(kinds.map((kind) => ({ team_id: team, kind, dedupe_key: `${team}:kind:${kind}`, recipient: 'U1', not_before: new Date(now.getTime() + 3600_000) })))
+    .execute();
+  const lanes = await db.db.selectFrom('delivery').select(['kind', 'lane']).where('dedupe_key', 'like', `${team}:kind:%`).execute();
+  expect(lanes).toHaveLength(kinds.length);
+  for (const row of lanes) expect([row.kind, row.lane]).toEqual([row.kind, laneOf(row.kind)]);
+  expect(lanes.filter((r) => r.lane === 'update').map((r) => r.kind).sort()).toEqual(['round_live_update', 'team_update', 'update']);
+  // No pace learned yet: posts start at 200 a minute, edits at Tier 3's 50.
+  const first = await claimDue(db.db, now, 1000, 300_000);
+  expect(first.filter((d) => d.lane === 'post').length).toBe(80);
+  expect(first.filter((d) => d.lane === 'update').length).toBe(PACE.START_UPDATE);
+  await db.db.updateTable('delivery').set({ status: 'queued', claimed_at: null }).where('team_id', '=', team).execute();
+  await db.db.insertInto('slack_pace').values({ team_id: team, lane: 'update', per_minute: 50, paused_until: new Date(now.getTime() + 300_000), updated_at: now }).execute();
+  const paused = await claimDue(db.db, new Date(now.getTime() + 61_000), 1000, 300_000);
+  expect(paused.filter((d) => d.lane === 'post').length).toBe(80);
+  expect(paused.filter((d) => d.lane === 'update').length).toBe(0);
 });
 
 test("When one workspace is paused by Slack, then another workspace's deliveries are still claimed, each within its own budget", async () => {
