@@ -158,8 +158,23 @@ async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: nu
     .executeTakeFirst();
 }
 
-/** The live message follows every change to a round: one edit per change, queued once. */
+/**
+ * The live message follows every change to a round. It is drawn from the database when the edit is sent, so
+ * an edit still waiting in the queue already covers this change: ten answers in a minute make one
+ * `chat.update`, not ten (Slack allows about 50 a minute per workspace).
+ */
 export async function refreshLiveRound(db: Kysely<Database>, teamId: string, roundId: number, leaderId: string, now: Date): Promise<void> {
+  const waiting = await db
+    .selectFrom('delivery')
+    .select('id')
+    .where('team_id', '=', teamId)
+    .where('lane', '=', 'update')
+    .where('status', '=', 'queued')
+    .where('kind', '=', 'round_live_update')
+    .where('round_id', '=', roundId)
+    .limit(1)
+    .executeTakeFirst();
+  if (waiting) return;
   await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, now), recipient: leaderId, notBefore: now });
 }
 

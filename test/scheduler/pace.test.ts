@@ -9,6 +9,7 @@ import { slackMessenger } from '../../src/slack/messenger';
 import { PACE, paceHeld, paceLimited, paceOf } from '../../src/outbox/pace';
 import { claimDue } from '../../src/outbox/store';
 import { enqueueMany, laneOf } from '../../src/outbox/vocabulary';
+import { refreshLiveRound } from '../../src/checkins/conversation';
 import type { DeliveryKind } from '../../src/db/types';
 import { LogCapture } from '../support/app';
 import { importWaveOrg } from '../support/cascade';
@@ -174,6 +175,20 @@ test('When Slack refuses edits beyond chat.update’s own ceiling, then the edit
   expect(update.perMinute).toBeLessThan(PACE.START_UPDATE);
 });
 
+test('When answers come in faster than the edits go out, then a round’s live message waits in the queue as one edit, drawn when it is sent', async () => {
+  const round = await db.db.selectFrom('round').select(['id', 'leader_id']).where('team_id', '=', TEAM).orderBy('id').executeTakeFirstOrThrow();
+  const edits = () =>
+    db.db.selectFrom('delivery').select(['id', 'status']).where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').where('round_id', '=', round.id).orderBy('id').execute();
+  await db.db.deleteFrom('delivery').where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
+  for (let i = 0; i < 3; i++) await refreshLiveRound(db.db, TEAM, round.id, round.leader_id, new Date(Date.parse('2026-12-01T10:00:00Z') + i * 1000));
+  expect((await edits()).map((e) => e.status)).toEqual(['queued']);
+  // Once that edit has gone, the next change queues a new one.
+  await db.db.updateTable('delivery').set({ status: 'sent' }).where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
+  await refreshLiveRound(db.db, TEAM, round.id, round.leader_id, new Date('2026-12-01T10:05:00Z'));
+  expect((await edits()).map((e) => e.status)).toEqual(['sent', 'queued']);
+  await db.db.deleteFrom('delivery').where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
+});
+
 test('When a workspace’s edits are paused, then its posts are still claimed, and each lane has its own budget', async () => {
   const team = 'T0PACELANES';
   const now = new Date('2026-12-03T09:00:00Z');
@@ -197,13 +212,13 @@ test('When a workspace’s edits are paused, then its posts are still claimed, a
   expect(lanes.filter((r) => r.lane === 'update').map((r) => r.kind).sort()).toEqual(['round_live_update', 'team_update', 'update']);
   // No pace learned yet: posts start at 200 a minute, edits at Tier 3's 50.
   const first = await claimDue(db.db, now, 1000, 300_000);
-  expect(first.filter((d) => d.lane === 'post').length).toBe(80);
-  expect(first.filter((d) => d.lane === 'update').length).toBe(PACE.START_UPDATE);
+  expect(first.filter((d) => d.team_id === team && d.lane === 'post').length).toBe(80);
+  expect(first.filter((d) => d.team_id === team && d.lane === 'update').length).toBe(PACE.START_UPDATE);
   await db.db.updateTable('delivery').set({ status: 'queued', claimed_at: null }).where('team_id', '=', team).execute();
   await db.db.insertInto('slack_pace').values({ team_id: team, lane: 'update', per_minute: 50, paused_until: new Date(now.getTime() + 300_000), updated_at: now }).execute();
   const paused = await claimDue(db.db, new Date(now.getTime() + 61_000), 1000, 300_000);
-  expect(paused.filter((d) => d.lane === 'post').length).toBe(80);
-  expect(paused.filter((d) => d.lane === 'update').length).toBe(0);
+  expect(paused.filter((d) => d.team_id === team && d.lane === 'post').length).toBe(80);
+  expect(paused.filter((d) => d.team_id === team && d.lane === 'update').length).toBe(0);
 });
 
 test("When one workspace is paused by Slack, then another workspace's deliveries are still claimed, each within its own budget", async () => {
