@@ -143,9 +143,16 @@ export async function showPerson(db: Kysely<Database>, teamId: string, userId: s
 const MAX_DIRECTORY_PAGES = 5_000;
 
 /**
- * Refreshes names, time zones and statuses from Slack for people not read in the last day. A directory that can
- * list users is read a page at a time (`users.list`, 200 people per call, the whole org in one pass a day); one
- * that cannot is asked one person at a time, `limit` people per call.
+ * How stale the directory may grow when it can be listed: just under two hours, so that the hourly job reads it
+ * every second hour and every kept status is younger than STATUS_FRESH_MS (three hours) when a prompt falls
+ * due: prompts never ask Slack one by one. 100,000 people are 500 calls of Tier 2, about 25 minutes, every two hours.
+ */
+export const LIST_EVERY_MS = 110 * 60_000;
+
+/**
+ * Refreshes names, time zones and statuses from Slack. A directory that can list users is read a page at a time
+ * (`users.list`, 200 people per call), the whole org every LIST_EVERY_MS; one that cannot is asked one person at
+ * a time, `limit` people per call, each person once a day.
  */
 export async function refreshProfiles(
   deps: Pick<OrgDeps, 'db' | 'directory' | 'clock'>,
@@ -153,9 +160,9 @@ export async function refreshProfiles(
   options: { limit: number },
 ): Promise<number> {
   const now = deps.clock.now();
-  const before = new Date(now.getTime() - 24 * 3600 * 1000);
   const { directory } = deps;
   if (directory.listUsers) {
+    const before = new Date(now.getTime() - LIST_EVERY_MS);
     if ((await peopleDueForRefresh(deps.db, teamId, before, 1)).length === 0) return 0;
     let refreshed = 0;
     let cursor: string | null = null;
@@ -167,10 +174,10 @@ export async function refreshProfiles(
       seen.add(next);
       cursor = next;
     }
-    // A user Slack no longer lists keeps their last profile; they are still marked read until tomorrow.
+    // A user Slack no longer lists keeps their last profile; they are still marked read until the next pass.
     return refreshed + (await markProfilesRead(deps.db, teamId, before, now));
   }
-  const due = await peopleDueForRefresh(deps.db, teamId, before, options.limit);
+  const due = await peopleDueForRefresh(deps.db, teamId, new Date(now.getTime() - 24 * 3_600_000), options.limit);
   let refreshed = 0;
   for (const person of due) {
     // A user Slack no longer knows keeps their last profile; it is still marked read so the batch moves on.

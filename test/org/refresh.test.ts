@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { importOrgChart } from '../../src/org/import';
-import { listPeople } from '../../src/org/people';
+import { listPeople, STATUS_FRESH_MS } from '../../src/org/people';
 import { openWorkspace } from '../../src/checkins/cadences';
 import { refreshProfiles } from '../../src/org/service';
 import { slackDirectory } from '../../src/slack/directory';
@@ -27,23 +27,31 @@ function client(retries = 0) {
   return new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries } });
 }
 
-test('When a day has passed since import and someone moved time zone in Slack, then the refresh picks it up, once a day', async () => {
+test('When someone moves time zone in Slack, then the refresh picks it up within two hours, and every status a prompt reads is younger than three hours, all day', async () => {
   const directory = slackDirectory(client());
   const imported = new Date('2026-11-20T03:00:00Z');
   expect((await importOrgChart({ db: db.db, directory, now: imported }, TEAM, ORG_CSV, { dryRun: false })).ok).toBe(true);
   slack.addUser({ ...PEOPLE.mia, tz: 'Australia/Sydney', name: 'Mia Wong-Hart' });
   slack.reset();
+  const hour = (h: number) => ({ now: () => new Date(Date.parse('2026-11-20T04:17:00Z') + h * 3_600_000) });
 
-  const sameDay = { now: () => new Date('2026-11-20T20:00:00Z') };
-  expect(await refreshProfiles({ db: db.db, directory, clock: sameDay }, TEAM, { limit: 100 })).toBe(0);
-
-  const nextDay = { now: () => new Date('2026-11-21T04:00:00Z') };
-  expect(await refreshProfiles({ db: db.db, directory, clock: nextDay }, TEAM, { limit: 100 })).toBe(7);
+  // The hourly job: an hour after the import nothing is stale; the next hour the whole org is read.
+  expect(await refreshProfiles({ db: db.db, directory, clock: hour(0) }, TEAM, { limit: 100 })).toBe(0);
+  expect(await refreshProfiles({ db: db.db, directory, clock: hour(1) }, TEAM, { limit: 100 })).toBe(7);
   const mia = (await listPeople(db.db, TEAM)).find((p) => p.slack_user_id === PEOPLE.mia.id);
   expect(mia).toMatchObject({ tz: 'Australia/Sydney', name: 'Mia Wong-Hart' });
-  expect(await refreshProfiles({ db: db.db, directory, clock: nextDay }, TEAM, { limit: 100 })).toBe(0);
-  // The whole org in one page of the directory: no call per person.
-  expect(slack.callsTo('users.list')).toHaveLength(1);
+  expect(await refreshProfiles({ db: db.db, directory, clock: hour(1) }, TEAM, { limit: 100 })).toBe(0);
+
+  // A day of hourly jobs: a pass every second hour, and just before each job (when a prompt may fall due)
+  // no kept status is old enough for a prompt to ask Slack again.
+  for (let h = 2; h <= 25; h++) {
+    const justBefore = new Date(hour(h).now().getTime() - 60_000);
+    const people = await listPeople(db.db, TEAM, { activeOnly: true });
+    for (const p of people) expect(justBefore.getTime() - p.status_read_at!.getTime()).toBeLessThan(STATUS_FRESH_MS);
+    await refreshProfiles({ db: db.db, directory, clock: hour(h) }, TEAM, { limit: 100 });
+  }
+  // The whole org in one page of the directory each pass: 13 passes, no call per person.
+  expect(slack.callsTo('users.list')).toHaveLength(13);
   expect(slack.callsTo('users.info')).toHaveLength(0);
 });
 
