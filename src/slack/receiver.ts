@@ -53,6 +53,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
+/** Bolt's code for a request no route of its own or ours matched. */
+const UNHANDLED_PATH = 'slack_bolt_http_receiver_deferred_request_error';
+
 function refuse(res: ServerResponse, status: number): void {
   if (res.headersSent) return;
   res.writeHead(status);
@@ -83,6 +86,11 @@ export function guardedReceiver(options: HTTPReceiverOptions, log: Log): HTTPRec
         }
         inner(req, res);
       } catch (err) {
+        // A path Cascade does not serve (a browser's /favicon.ico, a scanner): Bolt defers it by throwing.
+        if ((err as { code?: string }).code === UNHANDLED_PATH) {
+          log.debug({ method: req.method, path: req.url }, 'no such path');
+          return refuse(res, 404);
+        }
         log.error({ err, path: req.url }, 'error while receiving a request');
         refuse(res, 500);
       }
