@@ -159,23 +159,26 @@ async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: nu
 }
 
 /**
- * The live message follows every change to a round. It is drawn from the database when the edit is sent, so
- * an edit still waiting in the queue already covers this change: ten answers in a minute make one
- * `chat.update`, not ten (Slack allows about 50 a minute per workspace).
+ * The live message follows every change to a round. It is drawn from the database when the edit is sent, so an
+ * edit still waiting in the queue already covers this change: ten answers in a minute make one `chat.update`,
+ * not ten (Slack allows about 50 a minute per workspace). The round's latest edit is locked until the change
+ * commits (a dispatcher claims with SKIP LOCKED, so a waiting edit goes at a later pass and draws the change);
+ * when it has gone, or is going, a new one is queued, keyed by the edit it follows (so two changes at once
+ * queue one, and a clock that stands still, as the sandbox's does, still gets its edits).
  */
 export async function refreshLiveRound(db: Kysely<Database>, teamId: string, roundId: number, leaderId: string, now: Date): Promise<void> {
-  const waiting = await db
+  const latest = await db
     .selectFrom('delivery')
-    .select('id')
-    .where('team_id', '=', teamId)
-    .where('lane', '=', 'update')
-    .where('status', '=', 'queued')
-    .where('kind', '=', 'round_live_update')
+    .select(['id', 'status'])
     .where('round_id', '=', roundId)
+    .where('team_id', '=', teamId)
+    .where('kind', '=', 'round_live_update')
+    .orderBy('id', 'desc')
     .limit(1)
+    .forUpdate()
     .executeTakeFirst();
-  if (waiting) return;
-  await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, now), recipient: leaderId, notBefore: now });
+  if (latest?.status === 'queued') return;
+  await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, latest?.id ?? 0), recipient: leaderId, notBefore: now });
 }
 
 function cleanText(text: string, max: number, what: string): string {

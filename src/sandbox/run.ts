@@ -15,7 +15,7 @@ import { webApi } from '@slack/bolt';
 import { clockTarget, SandboxClock } from './clock';
 import { DEMO_ADMIN, DEMO_CHANNELS, DEMO_PEOPLE } from './demo-org';
 import { sandboxRoutes, type SandboxPages } from './page';
-import { DemoPeople, seedDemoOrg, simulate } from './seed';
+import { DemoPeople, SANDBOX_DISPATCH, seedDemoOrg, simulate } from './seed';
 
 export const SANDBOX_TEAM = 'T0SANDBOX';
 /** The scheduler's step through that history: every hour, as prompts fall due on the hour. */
@@ -93,11 +93,11 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
           const step = stepFor(target.getTime() - clock.now().getTime());
           for (let t = clock.now().getTime() + step; t < target.getTime(); t += step) {
             clock.set(new Date(t));
-            await tick(tickDeps, clock.now());
+            await tick(tickDeps, clock.now(), SANDBOX_DISPATCH);
             await people.act(clock.now(), new Date(t - LEAVE_TO_VISITOR_MS));
           }
           clock.set(target);
-          await tick(tickDeps, target);
+          await tick(tickDeps, target, SANDBOX_DISPATCH);
           await people.act(target, new Date(target.getTime() - LEAVE_TO_VISITOR_MS));
           await standIn.settle(50, 2000);
         })),
@@ -107,7 +107,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
       (moving = moving.then(async () => {
         // The app answers Slack before it has finished (ack first): let it finish, send what it queued, let that land.
         await standIn.settle(50, 2000);
-        await tick(tickDeps, clock.now());
+        await tick(tickDeps, clock.now(), SANDBOX_DISPATCH);
         await standIn.settle(50, 2000);
       }));
     const running = await startCascade(config, { log, clock, db, schedules: false, host: '127.0.0.1', routes: sandboxRoutes(pages) });
@@ -124,7 +124,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
       await simulate(seedDeps, { from, to: end, stepMs: HISTORY_STEP_MS, answerBefore: new Date(end.getTime() - 12 * 3_600_000) }, people, (at) => clock.set(at));
       log.info({ ms: Date.now() - started }, 'demo history simulated');
       clock.set(end);
-      await tick(tickDeps, end);
+      await tick(tickDeps, end, SANDBOX_DISPATCH);
       await standIn.settle(50, 2000);
       save();
     }

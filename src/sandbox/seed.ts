@@ -13,6 +13,7 @@ import { setCoreValue } from '../org/people';
 import { scopeOf } from '../org/policy';
 import type { Messenger } from '../scheduler/messenger';
 import { tick } from '../scheduler/tick';
+import { DEFAULT_DISPATCH, type DispatchOptions } from '../scheduler/dispatch';
 import { execNumbersFor } from '../digests/exec';
 import { promptMessage } from '../slack/blocks/prompt';
 import { DEMO_ADMIN, DEMO_CORE_VALUE, DEMO_CSV, DEMO_PEOPLE } from './demo-org';
@@ -154,6 +155,12 @@ export class DemoPeople {
   }
 }
 
+/**
+ * How the sandbox sends: at no pace. The stand-in Slack never answers 429, and the sandbox's clock stands still
+ * between a visitor's clicks, so a pace a minute would hold an edit back until the visitor moved the clock.
+ */
+export const SANDBOX_DISPATCH: DispatchOptions = { ...DEFAULT_DISPATCH, fixedPace: 100_000 };
+
 /** Runs the real scheduler from `from` to `to` in steps, the demo people acting after each. */
 export async function simulate(
   deps: SeedDeps,
@@ -164,7 +171,7 @@ export async function simulate(
   for (let t = span.from.getTime(); t <= span.to.getTime(); t += span.stepMs) {
     const now = new Date(t);
     onStep?.(now);
-    await tick({ db: deps.db, messenger: deps.messenger, log: deps.log, handlers: deliveryHandlers }, now);
+    await tick({ db: deps.db, messenger: deps.messenger, log: deps.log, handlers: deliveryHandlers }, now, SANDBOX_DISPATCH);
     await people.act(now, new Date(Math.min(span.answerBefore.getTime(), t)));
   }
 }
