@@ -154,7 +154,7 @@ function personPage(p: SandboxPages, userId: string): string | null {
   const body = [
     `<header><a href="/sandbox">Cascade sandbox</a><span>Viewing as <b>${html(person.name)}</b>, ${html(person.title)}</span>${clockBar(p, back, person.tz)}</header>`,
     '<main>',
-    `<section class="surface" id="command"><h2>Type a command</h2><form class="commandbox" method="post" action="${back}/command"><label for="cmd">/cascade</label><input id="cmd" name="text" placeholder="help" autocomplete="off"><button class="btn primary">Send</button></form></section>`,
+    `<section class="surface" id="command"><h2>Type a command</h2><form class="commandbox" method="post" action="${back}/command"><label for="cmd">/cascade</label><input id="cmd" name="text" placeholder="help" autocomplete="off"><button class="btn primary">Send</button></form><p class="hint">Name people as <code>@Raj Patel</code> (or <code>@Raj</code>) and channels as <code>#team-emea</code>: they are sent as Slack sends a name picked from its list.</p></section>`,
     `<section class="surface" id="dm"><h2>Cascade (direct messages)</h2>${conversation(p, dm, userId, ctx)}${ephemerals(p, userId, dm, ctx)}</section>`,
     `<section class="surface" id="home"><h2>App Home</h2><form method="post" action="${back}/home"><button class="btn">Open App Home</button></form>${home ? blocks(home.blocks, ctx, { userId, channel: dm }) : '<p class="meta">Not opened yet.</p>'}</section>`,
     ...channels.map((c) => `<section class="surface channel" id="ch-${html(c.id)}"><h2>${c.private ? '🔒 ' : '#'}${html(c.name)}</h2>${conversation(p, c.id, userId, ctx, 6)}</section>`),
@@ -180,6 +180,36 @@ function indexPage(p: SandboxPages): string {
 type Req = IncomingMessage & { params?: Record<string, string | string[]> };
 
 /** The sandbox's pages and the forms they post, as routes on Cascade's own HTTP server. */
+/**
+ * What Slack's client does to a slash command's text when a person is picked from its @mention list (or a
+ * channel from its # list) and the command asks for escaping: `@Raj Patel` (full or first name, when that
+ * name is one person's) or `@URAJ00001` becomes `<@URAJ00001|raj.patel>`, `#team-emea` becomes
+ * `<#CTEAMANN1|team-emea>`. The sandbox has no such list, so a name typed after @ or # is taken as picked.
+ */
+export function escapeMentions(text: string, people: readonly { id: string; name: string }[], channels: readonly { id: string; name: string }[]): string {
+  const names = new Map<string, string | null>();
+  for (const person of people) {
+    for (const key of [person.id, person.name, person.name.split(' ')[0]!]) {
+      const k = key.toLowerCase();
+      names.set(k, names.has(k) && names.get(k) !== person.id ? null : person.id);
+    }
+  }
+  const handle = (id: string) => people.find((x) => x.id === id)!.name.toLowerCase().replace(/\s+/g, '.');
+  // Longest names first, so that "@Raj Patel" is one person, not "@Raj" and a word.
+  const keys = [...names.keys()].filter((k) => names.get(k)).sort((a, b) => b.length - a.length);
+  const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let out = text;
+  if (keys.length) {
+    const re = new RegExp(`(^|[\\s"“(])@(${keys.map(escape).join('|')})(?![\\p{L}\\p{N}_-])`, 'giu');
+    out = out.replace(re, (_m, before: string, key: string) => `${before}<@${names.get(key.toLowerCase())}|${handle(names.get(key.toLowerCase())!)}>`);
+  }
+  for (const channel of [...channels].sort((a, b) => b.name.length - a.name.length)) {
+    const re = new RegExp(`(^|[\\s"“(])#${escape(channel.name)}(?![\\p{L}\\p{N}_-])`, 'giu');
+    out = out.replace(re, (_m, before: string) => `${before}<#${channel.id}|${channel.name}>`);
+  }
+  return out;
+}
+
 export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
   const person = (req: Req) => String(req.params?.id ?? '');
   const act = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => {
@@ -201,7 +231,7 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       method: 'POST',
       handler: act(async (req, res) => {
         const id = person(req);
-        if (known(id)) await p.standIn.command(id, (await formOf(req)).get('text') ?? '');
+        if (known(id)) await p.standIn.command(id, escapeMentions((await formOf(req)).get('text') ?? '', p.people, p.channels));
         await p.flush();
         p.save();
         redirect(res, `/sandbox/as/${id}#dm`);

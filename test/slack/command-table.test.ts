@@ -19,4 +19,10 @@ describe('Slash commands are one table', () => {
     expect(parseCommand('flag')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Say which flag to close') });
     expect(parseCommand('digest')).toMatchObject({ kind: 'usage', error: 'Say what to do with the digest.' });
   });
+
+  test('When a person is typed after @ without being picked from Slack’s list, then the agenda refuses it rather than add it to your own agenda as a topic', () => {
+    expect(parseCommand('agenda add @Raj "Acme next steps"')).toMatchObject({ kind: 'usage', error: expect.stringContaining('I could not read @Raj as a person') });
+    expect(parseCommand('agenda add <@U1AA|raj> "Acme next steps"')).toEqual({ kind: 'agenda.add', userId: 'U1AA', text: 'Acme next steps' });
+    expect(parseCommand('agenda add "Email @Raj the deck"')).toEqual({ kind: 'agenda.add', text: 'Email @Raj the deck' });
+  });
 });

@@ -66,6 +66,8 @@ export const agendaAdd = subcommand<{ userId?: string; text: string }>({
   about: 'add a topic to your 1:1 (yours, or with someone you lead)',
   allowed: 'everyone',
   parse: (rest) => {
+    // "@Raj" typed without picking Raj from Slack's list is a person Cascade cannot read, not the topic's first word.
+    if (rest[0]?.kind === 'word' && rest[0].text.startsWith('@')) return refuse(notAMention(rest[0], 'the person'));
     const person = rest[0]?.kind === 'user' ? rest[0].id : undefined;
     const text = textOf(person ? rest.slice(1) : rest);
     if (!text) return refuse('Write the topic in quotes: `/cascade agenda add "Territory split for Q1"`.');
