@@ -61,7 +61,7 @@ describe('The brief as Slack blocks', () => {
     expect(sections[0]).toMatch(/^\*Needs your attention\*\n• \*Rep 0\* — missed this check-in\n• \*Rep 1\* — .*confidence fell from 4 to 2.*behind pace by 30 pts.*\n• \*Rep 2\* — 1 commitment slipping\n• \*Rep 3\* — missed/);
     expect(JSON.stringify(message.blocks).split('could territory, tooling, training, process or support explain this').length).toBe(2);
     const rep2 = sections.find((t) => t.startsWith('*Rep 2*'))!;
-    expect(rep2).toContain(':pushpin: Open: “Call Acme” (due 2026-11-30, slipped 1×)');
+    expect(rep2).toContain(':pushpin: Open: “Call Acme” (due Mon 30 Nov, slipped 1×)');
     expect(rep2).toContain(':white_check_mark: Closed since the last round: “Send the deck” done');
     expect(rep2.indexOf('Open:')).toBeGreaterThan(rep2.indexOf('How confident'));
     // One screen: every person's section is short, whatever they wrote.

@@ -52,7 +52,7 @@ function glanceBlock(m: BriefMember): Block {
   if (said.length > 3) lines.push(`_…${said.length - 3} more in the thread_`);
   const open = m.commitments.filter((c) => c.status === 'open');
   const closed = m.commitments.filter((c) => c.status !== 'open');
-  if (open.length) lines.push(`:pushpin: Open: ${open.map((c) => `“${typed(truncate(c.text, 80))}” (due ${c.dueDate}${c.slips ? `, slipped ${c.slips}×` : ''})`).join(' · ')}`);
+  if (open.length) lines.push(`:pushpin: Open: ${open.map((c) => `“${typed(truncate(c.text, 80))}” (due ${dayLabel(c.dueDate)}${c.slips ? `, slipped ${c.slips}×` : ''})`).join(' · ')}`);
   if (closed.length) lines.push(`:white_check_mark: Closed since the last round: ${closed.map((c) => `“${typed(truncate(c.text, 60))}” ${STATUS_WORDS[c.status]}`).join(' · ')}`);
   return section(truncate(lines.join('\n'), LIMITS.sectionText));
 }
@@ -62,7 +62,7 @@ function memberBlock(m: BriefMember): Block {
   const who = m.part === 'leader' ? 'Your own reflection' : `*${typed(m.name)}*`;
   const lines = [`${who} — ${memberState(m)}`];
   for (const a of m.answers) lines.push(`*${typed(a.question)}*${a.shared ? ' _(shared with the team)_' : ''}\n>${typed(truncate(a.value, 600)).replace(/\n/g, '\n>')}`);
-  for (const c of m.commitments) lines.push(`:pushpin: Commitment ${c.id}: “${typed(truncate(c.text, 200))}” — ${STATUS_WORDS[c.status]}${c.status === 'open' ? `, due ${c.dueDate}` : ''}${c.slips ? `, slipped ${c.slips}×` : ''}`);
+  for (const c of m.commitments) lines.push(`:pushpin: Commitment ${c.id}: “${typed(truncate(c.text, 200))}” — ${STATUS_WORDS[c.status]}${c.status === 'open' ? `, due ${dayLabel(c.dueDate)}` : ''}${c.slips ? `, slipped ${c.slips}×` : ''}`);
   return section(truncate(lines.join('\n'), LIMITS.sectionText));
 }
 
