@@ -45,5 +45,11 @@ describe('Metrics', () => {
     expect(body).toContain('cascade_prompt_lateness_seconds_bucket{le="1200"} 1');
     expect(body).toContain('cascade_prompt_lateness_seconds_sum 660');
     expect(body).toContain('cascade_tick_duration_seconds_count 2');
+    // The 429 was a post's: the posting pace is learned, the editing pace has not been touched.
+    const team = fixture.app.teamId;
+    expect(body).toMatch(new RegExp(`cascade_slack_pace_per_minute\\{team="${team}"\\} [1-9]`));
+    expect(body).not.toContain(`cascade_slack_update_pace_per_minute{team="${team}"}`);
+    await fixture.db.db.insertInto('slack_pace').values({ team_id: team, lane: 'update', per_minute: 45, updated_at: now.current }).execute();
+    expect(await metrics.registry.metrics()).toContain(`cascade_slack_update_pace_per_minute{team="${team}"} 45`);
   });
 });
