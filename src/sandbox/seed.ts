@@ -53,7 +53,7 @@ const PROMISES = [
   'Clean up my pipeline before Friday',
   'Call every open opportunity this week',
   'Send a mutual action plan to my top three deals',
-  'Shadow one of Raj’s discovery calls',
+  'Shadow a teammate’s discovery call',
 ];
 const STUCK = ['Waiting on legal for the Acme contract', 'Pricing approvals for a multi-year deal', 'Getting the economic buyer into the room', 'Chasing signatures at quarter end'];
 const SUPPORT = ['A second pair of eyes on my forecast', 'Help getting legal to prioritise', 'More time for prospecting', 'Nothing this week, thanks'];

@@ -95,7 +95,7 @@ describe('App Home with actions', () => {
     // Where Raj stands: what came back from Ann, and his last check-in answered with its confidence.
     expect(home(RAJ)).toContain('*From your leader*');
     expect(home(RAJ)).toContain('*Your last check-in* — 1 answered');
-    expect(home(RAJ)).toContain('confidence `▆`');
+    expect(home(RAJ)).toContain('confidence `▆` latest 4 of 5');
 
     await press(ANN, IDS.home.flagClose, 'flags', 'home-flag');
     const flagView = await opened('home-flag');

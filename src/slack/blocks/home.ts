@@ -133,7 +133,10 @@ function recentBlock(x: HomeExtras): types.KnownBlock {
   const answered = oldest.filter((c) => c.status === 'answered').length;
   const marks = oldest.map((c) => (c.status === 'answered' ? '●' : c.status === 'skipped' ? '◌' : '○')).join(' ');
   const trend = oldest.map((c) => (c.confidence ? CONFIDENCE[c.confidence] : '·')).join('');
-  return section(`*Your last ${oldest.length === 1 ? 'check-in' : `${oldest.length} check-ins`}* — ${answered} answered\n\`${marks}\`  confidence \`${trend}\``);
+  // The bars have no scale of their own: the latest figure gives one.
+  const latest = [...x.recent].find((c) => c.confidence)?.confidence;
+  const scale = latest ? ` latest ${latest} of 5` : '';
+  return section(`*Your last ${oldest.length === 1 ? 'check-in' : `${oldest.length} check-ins`}* — ${answered} answered\n\`${marks}\`  confidence \`${trend}\`${scale}`);
 }
 
 /** For leaders: a row per report, with Reply and Got it on their latest answer, and Close a flag. */
