@@ -47,6 +47,12 @@ afterAll(async () => {
   await db?.close();
 });
 
+// A test that fails half-way must not leave its Slack ceiling on for the next one.
+afterEach(() => {
+  slack.rateCeiling('chat.postMessage', undefined);
+  slack.rateCeiling('chat.update', undefined);
+});
+
 const depsOf = (handle: Db) => {
   const client = new webApi.WebClient('xoxb-test-cascade', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   return { db: handle.db, messenger: slackMessenger(client), log: createLog({ level: 'error', destination: new LogCapture() }), handlers: deliveryHandlers };
@@ -96,7 +102,8 @@ test('When three dispatchers drain a wave against a workspace ceiling of 30 a mi
   expect(Number(queued.n) / minutes / CEILING).toBeGreaterThan(0.75);
   const pace = await paceOf(db.db, TEAM);
   expect(pace.limitedPerMinute).toBeGreaterThanOrEqual(CEILING - 3);
-  expect(pace.perMinute).toBeGreaterThanOrEqual(Math.floor(CEILING * PACE.DECREASE) - 1);
+  // At least a step back from the least Slack was seen to take (the replicas' timing decides which minute that was).
+  expect(pace.perMinute).toBeGreaterThanOrEqual(Math.floor((CEILING - 3) * PACE.DECREASE));
   expect(pace.perMinute).toBeLessThanOrEqual(CEILING + 10);
   slack.rateCeiling('chat.postMessage', undefined);
 });
