@@ -4,6 +4,7 @@ import type { Database, NewPerson, Person, Role } from '../db/types';
 import { validateChart, type ChartEntry } from './chart';
 import { parseCsv } from './csv';
 import { analyzePlanning } from '../db/statistics';
+import { eachAtOnce } from '../concurrency';
 import type { Directory, DirectoryUser } from './directory';
 import { listPeople, upsertPeople } from './people';
 import { MAX_TITLE, normalizeTitle, SLACK_USER_ID } from './roles';
@@ -154,7 +155,6 @@ export async function resolveRows(
 ): Promise<{ resolved: ResolvedRow[]; errors: LineError[] }> {
   const errors: LineError[] = [];
   const results: (ResolvedRow | null)[] = new Array(rows.length).fill(null);
-  let next = 0;
 
   const resolveOne = async (row: OrgRow): Promise<ResolvedRow | string> => {
     if (!directory) {
@@ -169,16 +169,11 @@ export async function resolveRows(
     return { ...row, id: user.id, slack: user };
   };
 
-  const worker = async () => {
-    while (next < rows.length) {
-      const index = next++;
-      const row = rows[index]!;
-      const outcome = await resolveOne(row);
-      if (typeof outcome === 'string') errors.push({ line: row.line, message: outcome });
-      else results[index] = outcome;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+  await eachAtOnce(rows, concurrency, async (row, index) => {
+    const outcome = await resolveOne(row);
+    if (typeof outcome === 'string') errors.push({ line: row.line, message: outcome });
+    else results[index] = outcome;
+  });
 
   const resolved = results.filter((r): r is ResolvedRow => r !== null);
   const firstLineById = new Map<string, number>();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 import type { Log } from '../log';
+import { eachAtOnce } from '../concurrency';
 import { paceHeld, paceLimited } from '../outbox/pace';
 import { claimDue, markFailed, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
 import type { Deliveries } from '../outbox/vocabulary';
@@ -73,57 +74,54 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
   const pausedUntil = new Map<string, Date>();
   // What the pass had not reached yet for a paused lane, put back in one statement per lane at the end.
   const heldBack = new Map<string, number[]>();
-  let next = 0;
 
-  const worker = async () => {
-    while (next < claimed.length) {
-      const delivery = claimed[next++]!;
-      const lane = laneKey(delivery);
-      if (pausedUntil.has(lane)) {
-        heldBack.set(lane, [...(heldBack.get(lane) ?? []), delivery.id]);
-        report.retried += 1;
-        continue;
-      }
-      if (delivery.was === 'sending') {
-        deps.log.warn({ delivery: delivery.id, kind: delivery.kind, attempts: delivery.attempts }, 'a delivery was claimed but never marked (a worker stopped mid-send); sending it again');
-      }
-      try {
-        const outcome = await sendOne(deps, delivery, now);
-        if (outcome === 'sent') report.sent += 1;
-        else report.cancelled += 1;
-        deps.metrics?.delivered(delivery.team_id, delivery.kind, outcome);
-      } catch (err) {
-        if (err instanceof RateLimitedError) {
-          const until = new Date(now.getTime() + err.retryAfterSeconds * 1000);
-          const paused = pausedUntil.get(lane);
-          if (!paused || paused < until) pausedUntil.set(lane, until);
-          await requeue(deps.db, delivery.id, until, err.message, true);
-          // The first 429 of the pass for this workspace steps its pace back; sends already in flight that
-          // get one too only extend the pause.
-          if (!paused) {
-            deps.log.warn({ team: delivery.team_id, lane: delivery.lane, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace’s lane and slowing its pace');
-            if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds, delivery.lane);
-          }
-          report.retried += 1;
-          deps.metrics?.rateLimited(delivery.team_id);
-          deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
-        } else if (err instanceof PermanentSendError || delivery.attempts >= options.maxAttempts) {
-          const message = err instanceof Error ? err.message : String(err);
-          await markFailed(deps.db, delivery.id, message);
-          deps.log.error({ delivery: delivery.id, kind: delivery.kind, recipient: delivery.recipient, error: message }, 'delivery failed for good');
-          report.failed += 1;
-          deps.metrics?.delivered(delivery.team_id, delivery.kind, 'failed');
-        } else {
-          const message = err instanceof Error ? err.message : String(err);
-          await requeue(deps.db, delivery.id, new Date(now.getTime() + backoffMs(delivery.attempts)), message);
-          deps.log.warn({ delivery: delivery.id, attempts: delivery.attempts, error: message }, 'delivery failed; will retry');
-          report.retried += 1;
-          deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
+  await eachAtOnce(claimed, options.concurrency, async (delivery) => {
+    const lane = laneKey(delivery);
+    if (pausedUntil.has(lane)) {
+      const ids = heldBack.get(lane) ?? [];
+      ids.push(delivery.id);
+      heldBack.set(lane, ids);
+      report.retried += 1;
+      return;
+    }
+    if (delivery.was === 'sending') {
+      deps.log.warn({ delivery: delivery.id, kind: delivery.kind, attempts: delivery.attempts }, 'a delivery was claimed but never marked (a worker stopped mid-send); sending it again');
+    }
+    try {
+      const outcome = await sendOne(deps, delivery, now);
+      if (outcome === 'sent') report.sent += 1;
+      else report.cancelled += 1;
+      deps.metrics?.delivered(delivery.team_id, delivery.kind, outcome);
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        const until = new Date(now.getTime() + err.retryAfterSeconds * 1000);
+        const paused = pausedUntil.get(lane);
+        if (!paused || paused < until) pausedUntil.set(lane, until);
+        await requeue(deps.db, delivery.id, until, err.message, true);
+        // The first 429 of the pass for this workspace steps its pace back; sends already in flight that
+        // get one too only extend the pause.
+        if (!paused) {
+          deps.log.warn({ team: delivery.team_id, lane: delivery.lane, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace’s lane and slowing its pace');
+          if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds, delivery.lane);
         }
+        report.retried += 1;
+        deps.metrics?.rateLimited(delivery.team_id);
+        deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
+      } else if (err instanceof PermanentSendError || delivery.attempts >= options.maxAttempts) {
+        const message = err instanceof Error ? err.message : String(err);
+        await markFailed(deps.db, delivery.id, message);
+        deps.log.error({ delivery: delivery.id, kind: delivery.kind, recipient: delivery.recipient, error: message }, 'delivery failed for good');
+        report.failed += 1;
+        deps.metrics?.delivered(delivery.team_id, delivery.kind, 'failed');
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        await requeue(deps.db, delivery.id, new Date(now.getTime() + backoffMs(delivery.attempts)), message);
+        deps.log.warn({ delivery: delivery.id, attempts: delivery.attempts, error: message }, 'delivery failed; will retry');
+        report.retried += 1;
+        deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker));
+  });
   for (const [lane, ids] of heldBack) await requeue(deps.db, ids, pausedUntil.get(lane)!, 'rate limited: waiting for Slack', true);
   if (options.fixedPace === undefined) {
     for (const d of paceBound(claimed)) if (!pausedUntil.has(laneKey(d))) await paceHeld(deps.db, d.team_id, now, d.lane);

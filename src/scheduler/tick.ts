@@ -8,6 +8,7 @@ import { closeDue, enqueueReminders } from './lifecycle';
 import { planDue, type PlanReport } from './plan';
 import { closed as markClosed, findDue, planned as markPlanned } from './due';
 import { performance } from 'node:perf_hooks';
+import { eachAtOnce } from '../concurrency';
 
 /** How long one tick may spend planning a workspace's unchanged week before leaving the rest to the next tick. */
 export const PLAN_BUDGET_MS = 750;
@@ -38,8 +39,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   const report: TickReport = { rounds: 0, checkins: 0, deliveries: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, missed: 0, reminders: 0, closedRounds: 0 };
   const due = await findDue(deps.db, now);
   const teams = new Set([...due.plan.keys(), ...due.close, ...due.remind, ...due.flags, ...due.digests]);
-  const queue = [...teams];
-  const visit = async (teamId: string): Promise<void> => {
+  await eachAtOnce([...teams], WORKSPACES_AT_ONCE, async (teamId) => {
     try {
       const plan = due.plan.get(teamId);
       if (plan) {
@@ -63,11 +63,7 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
     } catch (err) {
       deps.log.error({ err, teamId }, 'planning failed for a workspace; the next tick tries again');
     }
-  };
-  const worker = async (): Promise<void> => {
-    for (let teamId = queue.shift(); teamId !== undefined; teamId = queue.shift()) await visit(teamId);
-  };
-  await Promise.all(Array.from({ length: Math.min(WORKSPACES_AT_ONCE, queue.length) }, worker));
+  });
   await forgetOldEvents(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not prune old Slack event records'));
   await analyzeDaily(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not refresh the planning tables’ statistics'));
   const sent = await dispatchDue(deps, now, dispatch);
