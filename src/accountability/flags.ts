@@ -28,8 +28,7 @@ interface Hit {
   readonly evidence_at: Date;
 }
 
-/** How often the rules run for a workspace, at most. */
-/** Flags are looked at again at most this often (the tick also needs something they read to have changed). */
+/** How often the rules run for a workspace, at most (the tick also needs something they read to have changed). */
 export const FLAGS_EVERY_MS = 15 * 60_000;
 
 export async function ensureFlagRules(db: Kysely<Database>, teamId: string): Promise<void> {

@@ -84,7 +84,6 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/** PGlite corrupts a data folder that two processes open: claim it with a pid file, or refuse. */
 /**
  * Embedded Postgres' settings: 16 MB of shared buffers instead of 128 MB. The WebAssembly heap never gives
  * memory back, and a Cascade of a thousand people reads far less than that; the operating system's cache
@@ -119,6 +118,7 @@ async function initDataDirApart(dataDir: string): Promise<void> {
   });
 }
 
+/** PGlite corrupts a data folder that two processes open: claim it with a pid file, or refuse. */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'cascade.pid');

@@ -38,9 +38,11 @@ export interface Pace {
   readonly limitedPerMinute: number | null;
 }
 
-/** Where a lane's pace starts before Slack has said anything. */
+/** Where each lane's pace starts before Slack has said anything. */
+export const LANE_START: Readonly<Record<DeliveryLane, number>> = { post: PACE.START, update: PACE.START_UPDATE };
+
 export function startOf(lane: DeliveryLane): number {
-  return lane === 'update' ? PACE.START_UPDATE : PACE.START;
+  return LANE_START[lane];
 }
 
 export async function paceOf(db: Kysely<Database>, teamId: string, lane: DeliveryLane = 'post'): Promise<Pace> {

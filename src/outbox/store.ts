@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Delivery } from '../db/types';
-import { PACE } from './pace';
+import { LANE_START } from './pace';
 
 export type ClaimedDelivery = Delivery & {
   /** The status before this claim: `sending` means a lease expired. */
@@ -33,6 +33,7 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number, l
   const expired = new Date(now.getTime() - leaseMs);
   const minuteAgo = new Date(now.getTime() - 60_000);
   const pace = fixedPace === undefined ? sql`coalesce(p.per_minute, l.start)` : sql`${fixedPace}::int`;
+  const lanes = sql.join(Object.entries(LANE_START).map(([lane, start]) => sql`(${lane}::text, ${start}::int)`));
   const result = await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`.execute(tx);
     // The planner cannot know each workspace's budget, so it guesses a large claim, and a server with JIT
@@ -47,7 +48,7 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number, l
       -- Each workspace's lanes, each with its own pace (outbox/pace.ts).
       select w.team_id, l.lane, greatest(0, ${pace} - coalesce(c.n, 0))::int as budget
       from workspace w
-      cross join (values ('post', ${PACE.START}::int), ('update', ${PACE.START_UPDATE}::int)) as l (lane, start)
+      cross join (values ${lanes}) as l (lane, start)
       left join slack_pace p on p.team_id = w.team_id and p.lane = l.lane
       left join recent c on c.team_id = w.team_id and c.lane = l.lane
       where p.paused_until is null or p.paused_until <= ${now}
