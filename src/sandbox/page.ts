@@ -179,7 +179,6 @@ function indexPage(p: SandboxPages): string {
 
 type Req = IncomingMessage & { params?: Record<string, string | string[]> };
 
-/** The sandbox's pages and the forms they post, as routes on Cascade's own HTTP server. */
 /**
  * What Slack's client does to a slash command's text when a person is picked from its @mention list (or a
  * channel from its # list) and the command asks for escaping: `@Raj Patel` (full or first name, when that
@@ -187,21 +186,25 @@ type Req = IncomingMessage & { params?: Record<string, string | string[]> };
  * `<#CTEAMANN1|team-emea>`. The sandbox has no such list, so a name typed after @ or # is taken as picked.
  */
 export function escapeMentions(text: string, people: readonly { id: string; name: string }[], channels: readonly { id: string; name: string }[]): string {
-  const names = new Map<string, string | null>();
+  // Each way of naming someone, and whose it is (null: two people's, so it stays as typed).
+  const names = new Map<string, { id: string; name: string } | null>();
   for (const person of people) {
     for (const key of [person.id, person.name, person.name.split(' ')[0]!]) {
       const k = key.toLowerCase();
-      names.set(k, names.has(k) && names.get(k) !== person.id ? null : person.id);
+      const other = names.get(k);
+      names.set(k, other === undefined || other?.id === person.id ? person : null);
     }
   }
-  const handle = (id: string) => people.find((x) => x.id === id)!.name.toLowerCase().replace(/\s+/g, '.');
   // Longest names first, so that "@Raj Patel" is one person, not "@Raj" and a word.
   const keys = [...names.keys()].filter((k) => names.get(k)).sort((a, b) => b.length - a.length);
   const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   let out = text;
   if (keys.length) {
     const re = new RegExp(`(^|[\\s"“(])@(${keys.map(escape).join('|')})(?![\\p{L}\\p{N}_-])`, 'giu');
-    out = out.replace(re, (_m, before: string, key: string) => `${before}<@${names.get(key.toLowerCase())}|${handle(names.get(key.toLowerCase())!)}>`);
+    out = out.replace(re, (_m, before: string, key: string) => {
+      const who = names.get(key.toLowerCase())!;
+      return `${before}<@${who.id}|${who.name.toLowerCase().replace(/\s+/g, '.')}>`;
+    });
   }
   for (const channel of [...channels].sort((a, b) => b.name.length - a.name.length)) {
     const re = new RegExp(`(^|[\\s"“(])#${escape(channel.name)}(?![\\p{L}\\p{N}_-])`, 'giu');
@@ -210,6 +213,7 @@ export function escapeMentions(text: string, people: readonly { id: string; name
   return out;
 }
 
+/** The sandbox's pages and the forms they post, as routes on Cascade's own HTTP server. */
 export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
   const person = (req: Req) => String(req.params?.id ?? '');
   const act = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => {
