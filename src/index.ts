@@ -99,7 +99,15 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     throw new StartupError(describeSlackFailure(err, config));
   }
 
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, longRunning: true }));
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      longRunning: true,
+      // The pool replaces the connection; what was running on it fails, and its caller says so.
+      onConnectionError: (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'the database dropped a connection; the next request gets a new one'),
+    }));
   const stops: (() => Promise<void> | void)[] = [];
   try {
     const { applied } = await migrateToLatest(db.db);
@@ -107,7 +115,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     await openWorkspace(db.db, teamId, teamName, clock.now());
 
     const deps = { db: db.db, log, clock, admins: config.admins };
-    const metrics = createMetrics(db.db);
+    const metrics = createMetrics(db.background);
     const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), metrics.route]);
     try {
       await app.init();
@@ -130,7 +138,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     const tasks: ScheduledTask[] = [];
     if (options.schedules !== false) {
       const messenger = messengerFor(config, log);
-      const scheduler = { db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler };
+      const scheduler = { db: db.background, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler };
       tasks.push(
         cron.schedule(
           '* * * * *',
@@ -166,7 +174,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
           '17 * * * *',
           async () => {
             try {
-              const n = await refreshProfiles({ db: db.db, directory, clock }, teamId, { limit: 1000 });
+              const n = await refreshProfiles({ db: db.background, directory, clock }, teamId, { limit: 1000 });
               if (n) log.info({ refreshed: n }, 'profiles refreshed from Slack');
             } catch (err) {
               log.warn({ err }, 'profile refresh failed; it will be tried again next hour');

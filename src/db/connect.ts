@@ -9,7 +9,14 @@ import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './types';
 
 export interface Db {
+  /** For work a person waits on (Slack's requests): on a server process, short timeouts (`REQUEST_LIMITS`). */
   readonly db: Kysely<Database>;
+  /**
+   * For background work (the scheduler, the outbox, metrics): a pool of its own on Postgres, so that a busy
+   * scheduler or a scrape never takes the connections Slack's requests need. The same as `db` on PGlite and
+   * in one-shot commands.
+   */
+  readonly background: Kysely<Database>;
   readonly kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
@@ -40,17 +47,44 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** A dumped PGlite data directory to start from (tests use it to skip initdb). */
   readonly loadDataDir?: Blob;
-  /** A server that runs for weeks (`cascade start`, the sandbox): embedded PGlite keeps its compiled code small. */
+  /**
+   * A server that runs for weeks (`cascade start`, the sandbox): embedded PGlite keeps its compiled code
+   * small, and on Postgres requests and background work get pools of their own, with timeouts.
+   */
   readonly longRunning?: boolean;
+  /** Told of each connection a server dropped (the pool replaces it); nothing is thrown at the process. */
+  readonly onConnectionError?: (err: Error) => void;
 }
+
+/**
+ * What a request may wait for on a server process: Slack gives it 3 seconds in all. A connection that cannot
+ * be had (pool exhausted, server down) and a statement that runs too long fail within them, with an error the
+ * listener turns into words, instead of holding the request until Slack gives up.
+ */
+export const REQUEST_LIMITS = { connectMs: 2000, statementMs: 2000 } as const;
+/** Background work is not waited on by anyone, but a stuck statement still must not hold a connection for good. */
+export const BACKGROUND_LIMITS = { connectMs: 10_000, statementMs: 60_000 } as const;
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
-    // An idle client that loses its server emits 'error'; without a listener that would crash the process.
-    pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const onError = options.onConnectionError ?? (() => undefined);
+    const open = (limits: { connectMs: number; statementMs: number } | null, max: number) =>
+      new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(serverPool(options.databaseUrl!, max, limits, onError)) }) });
+    const max = options.poolSize ?? 10;
+    if (!options.longRunning) {
+      const db = open(null, max);
+      return { db, background: db, kind: 'postgres', close: () => db.destroy() };
+    }
+    const db = open(REQUEST_LIMITS, max);
+    const background = open(BACKGROUND_LIMITS, max);
+    return {
+      db,
+      background,
+      kind: 'postgres',
+      close: async () => {
+        await Promise.allSettled([db.destroy(), background.destroy()]);
+      },
+    };
   }
   const onDisk = !options.dataDir.startsWith('memory://');
   const unlock = onDisk ? lockDataDir(options.dataDir) : () => undefined;
@@ -61,6 +95,7 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
+      background: db,
       kind: 'pglite',
       close: async () => {
         await db.destroy();
@@ -72,6 +107,114 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
     unlock();
     throw err;
   }
+}
+
+/**
+ * A node-postgres pool that never takes the process down. A client whose server goes away emits 'error':
+ * the pool listens on idle ones only, so a client checked out at that moment (between two statements of a
+ * request, or of a transaction) would end the process with an unhandled 'error' event. Every client gets a
+ * listener as it connects; the pool then drops the broken client and connects a new one for the next request.
+ */
+function serverPool(url: string, max: number, limits: { connectMs: number; statementMs: number } | null, onError: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: pgTypes,
+    // A half-open connection (a server that vanished without closing it) is found by the kernel, not never.
+    keepAlive: true,
+    ...(limits
+      ? {
+          connectionTimeoutMillis: limits.connectMs,
+          statement_timeout: limits.statementMs,
+          // A transaction left open by a crash of ours is ended by the server, with its locks.
+          idle_in_transaction_session_timeout: Math.max(limits.statementMs * 5, 30_000),
+          // A connection that went quiet without closing (a partition, a proxy that lost its peer) answers nothing:
+          // the statement timeout cannot fire there, so the client gives up a second later and drops it.
+          query_timeout: limits.statementMs + 1000,
+        }
+      : {}),
+  });
+  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('error', onError);
+  return pool;
+}
+
+/** The server ended or refused the connection (not the statement): worth one more try on a new one, if safe. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Connection ended|Query read timeout/i.test(message);
+}
+
+/** The statement ran past its `statement_timeout` (or was cancelled): the database is there but too slow now. */
+export function isTimeoutError(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '57014';
+}
+
+/** A read, outside any transaction: running it again on another connection changes nothing. */
+const SAFE_TO_RETRY = /^\s*select\b/i;
+const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
+const TRANSACTION_END = /^\s*(commit|rollback|end)\b/i;
+/** How long a read waits before its one more try: a server that restarts takes about this to take connections. */
+const RETRY_AFTER_MS = 250;
+
+type PgClient = pg.PoolClient;
+
+/**
+ * The pool Kysely is given: a read outside a transaction that loses its connection is tried once more on
+ * a new one (a restarted server, a terminated backend), so a `/cascade status` or `/readyz` in flight at that
+ * moment answers instead of failing. Writes and anything inside a transaction are never tried again here: the
+ * transaction is rolled back by the server and the caller is told, as a person can safely try again.
+ */
+function resilientPool(pool: pg.Pool): { connect(): Promise<PgClient>; end(): Promise<void> } {
+  const connect = async (): Promise<PgClient> => {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      // Nothing ran yet: one more try is always safe (a server that is restarting refuses for a moment).
+      if (!isConnectionError(err)) throw err;
+      await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+      return pool.connect();
+    }
+  };
+  return {
+    async connect() {
+      const client = await connect();
+      let inTransaction = false;
+      // A client whose connection failed is never given back to the pool for someone else: the server's
+      // "terminating connection" can arrive before the socket closes, while the client still looks usable.
+      let broken = false;
+      const query = async (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+        if (TRANSACTION_START.test(text)) inTransaction = true;
+        try {
+          return await client.query(text, values);
+        } catch (err) {
+          if (isConnectionError(err)) broken = true;
+          if (inTransaction || !SAFE_TO_RETRY.test(text) || !isConnectionError(err)) throw err;
+          await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+          const fresh = await connect();
+          let failed = false;
+          try {
+            return await fresh.query(text, values);
+          } catch (again) {
+            failed = isConnectionError(again);
+            throw again;
+          } finally {
+            fresh.release(failed);
+          }
+        } finally {
+          if (TRANSACTION_END.test(text)) inTransaction = false;
+        }
+      };
+      // Kysely uses a client's query(text, values) and release() only.
+      return { query, release: (err?: Error | boolean) => client.release(broken || err) } as unknown as PgClient;
+    },
+    end: () => pool.end(),
+  };
 }
 
 export class DataDirInUseError extends Error {

@@ -73,7 +73,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     await migrateToLatest(db.db);
     await openWorkspace(db.db, SANDBOX_TEAM, 'Cascade sandbox', clock.now());
     const messenger = messengerFor(config, log);
-    const tickDeps = { db: db.db, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers };
+    const tickDeps = { db: db.background, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers };
     const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
     const seedDeps = { db: db.db, directory: slackDirectory(client), messenger, log };
     // The demo people answer a day after a prompt at the earliest: a visitor has time to answer as them.

@@ -52,7 +52,7 @@ describe('Channels that work', () => {
     await say(PEOPLE.admin.id, 'digest channel org <#CSALES|sales-leaders>');
     fixture.slack.onNext('chat.postMessage', { error: 'not_in_channel' }, (a) => a.channel === 'CSALES');
     expect(await say(PEOPLE.admin.id, 'digest now org')).toBe('Invite @Cascade to that channel first (type `/invite @Cascade` in it), then try again.');
-    expect(fixture.app.logs.lines.some((l) => l.msg === 'a command failed')).toBe(false);
+    expect(fixture.app.logs.lines.some((l) => l.msg === 'a request failed')).toBe(false);
     expect(await say(PEOPLE.admin.id, 'digest now org')).toContain('Posted the org digest for 23 Nov – 29 Nov in <#CSALES>.');
   });
 

@@ -90,6 +90,8 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
       const responseId = `r${++responses}`;
       const body = slashCommandBody({ teamId: running.teamId, userId, text, responseUrl: slack.responseUrl(responseId), triggerId: opts.triggerId ?? `trigger-${responseId}` });
       const res = await post(body, 'application/x-www-form-urlencoded');
+      // An answer in the acknowledgement is shown by Slack as one posted to the response_url.
+      slack.commandAnswered(responseId, await res.clone().text());
       return { res, responseId };
     },
     async reply(responseId) {

@@ -218,8 +218,29 @@ export class SlackStandIn {
     const { trigger, response } = this.handles(userId, channel);
     const body = slashCommandBody({ teamId: this.teamId, userId, text, channel, responseUrl: this.responseUrl(response), triggerId: trigger });
     const res = await this.deliver(body, 'application/x-www-form-urlencoded');
+    this.commandAnswered(response, await res.text());
     await this.settle();
     return res.status;
+  }
+
+  /**
+   * What an app answered a slash command with in the HTTP response itself (its acknowledgement): Slack shows a
+   * body with text or blocks to the person as an ephemeral message, as if posted to the response_url. Recorded
+   * as a `response_url` call with `inAck: true`.
+   */
+  commandAnswered(responseId: string, body: string): void {
+    if (!body.trim()) return;
+    let args: Record<string, any>;
+    try {
+      args = JSON.parse(body) as Record<string, any>;
+    } catch {
+      args = { text: body };
+    }
+    if (!args.text && !args.blocks) return;
+    // Slack shows nothing of an answer whose blocks break its rules (the person sees an error instead).
+    const problems = blockProblems(args.blocks, BLOCK_KIT.blocksPerMessage);
+    this.record({ method: 'response_url', args: { ...args, id: responseId, inAck: true, ...(problems.length ? { refused: problems } : {}) }, token: undefined, at: Date.now() });
+    if (!problems.length) this.surfaces.recordResponse(responseId, args);
   }
 
   /** A press on a button, a pick in a select or a date, in a message (channel and ts) or in a view. */

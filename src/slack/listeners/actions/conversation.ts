@@ -6,7 +6,7 @@ import { agendaReply, answerReplyModal, replyModal } from '../../blocks/conversa
 import { slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
 import { IDS, LIMITS } from '../../ids';
-import { failureReply } from '../reply';
+import { failureReply, ourFailure } from '../reply';
 import { publishHome } from '../../home';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -105,8 +105,7 @@ async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Recor
       await ack({ response_action: 'errors', errors: { [field]: truncate(slackText(err.message), 150) } });
       return false;
     }
-    deps.log.error({ err, user: args.body.user.id }, 'a reply could not be kept');
-    await ack({ response_action: 'errors', errors: { [field]: 'Something went wrong on our side and it has been logged. Please try again in a moment.' } });
+    await ack({ response_action: 'errors', errors: { [field]: ourFailure(err, deps.log, { window: 'reply', user: args.body.user.id }) } });
     return false;
   }
 }

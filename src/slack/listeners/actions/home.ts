@@ -9,7 +9,7 @@ import { dayLabel, slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
 import { publishHome } from '../../home';
 import { IDS } from '../../ids';
-import { failureReply } from '../reply';
+import { failureReply, ourFailure } from '../reply';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -70,8 +70,7 @@ async function submitted(deps: SlackDeps, args: ViewArgs, field: string, run: (v
       await ack({ response_action: 'errors', errors: { [err.field === 'due' ? ids.dueBlock : field]: truncate(slackText(err.message), 150) } });
       return;
     }
-    deps.log.error({ err, user: body.user.id }, 'a window from App Home could not be applied');
-    await ack({ response_action: 'errors', errors: { [field]: 'Something went wrong on our side and it has been logged. Please try again in a moment.' } });
+    await ack({ response_action: 'errors', errors: { [field]: ourFailure(err, deps.log, { window: 'home', user: body.user.id }) } });
   }
 }
 
