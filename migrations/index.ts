@@ -14,6 +14,7 @@ import * as storedStatus from './2026-11-28T0500-stored-status';
 import * as slackPace from './2026-11-28T0600-slack-pace';
 import * as dueInstants from './2026-11-28T0700-due-instants';
 import * as paceLanes from './2026-11-28T0800-pace-lanes';
+import * as checkinClosesIndex from './2026-12-04T0100-checkin-closes-index';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0600-slack-pace': slackPace,
   '2026-11-28T0700-due-instants': dueInstants,
   '2026-11-28T0800-pace-lanes': paceLanes,
+  '2026-12-04T0100-checkin-closes-index': checkinClosesIndex,
 };

@@ -27,6 +27,13 @@ export interface Config {
   readonly admins: readonly string[];
   /** Words and :emoji: in a Slack status that mean "away": a prompt due then is skipped. */
   readonly awayStatus: readonly string[];
+  /**
+   * Where Prometheus reads `/metrics`: a port of its own (on `host`, loopback by default), and/or a bearer
+   * token it must send; with neither, metrics are not served. Workspace ids are labels only when asked for.
+   */
+  readonly metrics: { readonly port?: number; readonly host: string; readonly token?: string; readonly teamLabels: boolean };
+  /** Web API request and response bodies (message text, private notes) appear in debug logs only when on. */
+  readonly logBodies: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -85,6 +92,21 @@ const schema = z.object({
     .string()
     .refine((v) => splitList(v).length > 0, 'must be a comma-separated list of words and :emoji:, e.g. vacation,out of office,:palm_tree:')
     .optional(),
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535 for /metrics alone')
+    .refine((v) => Number(v) <= 65535, 'must be a port number from 0 to 65535 for /metrics alone')
+    .optional(),
+  METRICS_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be an address to listen on for /metrics, e.g. 127.0.0.1 (the default) or 0.0.0.0')
+    .default('127.0.0.1'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 characters without spaces: Prometheus sends it as "Authorization: Bearer <token>"')
+    .optional(),
+  METRICS_TEAM_LABELS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+  LOG_BODIES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
 });
 
 function splitList(value: string): string[] {
@@ -162,6 +184,13 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
     logLevel: v.LOG_LEVEL,
     admins: Object.freeze(v.CASCADE_ADMINS ? splitList(v.CASCADE_ADMINS) : []),
     awayStatus: Object.freeze(v.CASCADE_AWAY_STATUS ? splitList(v.CASCADE_AWAY_STATUS) : [...DEFAULT_AWAY_STATUS]),
+    metrics: {
+      ...(v.METRICS_PORT !== undefined ? { port: Number(v.METRICS_PORT) } : {}),
+      host: v.METRICS_HOST,
+      ...(v.METRICS_TOKEN !== undefined ? { token: v.METRICS_TOKEN } : {}),
+      teamLabels: v.METRICS_TEAM_LABELS === 'on',
+    },
+    logBodies: v.LOG_BODIES === 'on',
   };
   return { ok: true, config: deepFreeze(config) };
 }
@@ -198,7 +227,7 @@ export function readEnvironment(cwd: string = process.cwd()): Environment {
 
 /** Values that must never reach a log line, whatever shape the log call has. */
 export function secretsOf(config: Config): string[] {
-  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
+  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.metrics.token];
   if (config.databaseUrl) {
     const password = safePassword(config.databaseUrl);
     if (password) values.push(password);

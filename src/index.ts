@@ -1,8 +1,9 @@
+import type { Server } from 'node:http';
 import { webApi, type CustomRoute } from '@slack/bolt';
 import { deliveryHandlers } from './slack/deliveries';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
-import { createMetrics } from './metrics';
+import { createMetrics, startMetricsServer } from './metrics';
 import { openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { boltLogger, type Log } from './log';
@@ -51,6 +52,8 @@ export interface StartOptions {
 
 export interface RunningCascade {
   readonly port: number;
+  /** The port /metrics listens on alone, when METRICS_PORT is set. */
+  readonly metricsPort?: number;
   readonly teamId: string;
   readonly db: Db;
   stop(): Promise<void>;
@@ -115,8 +118,11 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     await openWorkspace(db.db, teamId, teamName, clock.now());
 
     const deps = { db: db.db, log, clock, admins: config.admins };
-    const metrics = createMetrics(db.background);
-    const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), metrics.route]);
+    const metrics = createMetrics(db.background, { teamLabels: config.metrics.teamLabels, now: () => clock.now().getTime(), ...(config.metrics.token ? { token: config.metrics.token } : {}) });
+    // /metrics on a port of its own (loopback by default), or on Slack's port behind a token, or not at all.
+    const metricsRoute: CustomRoute[] =
+      config.metrics.port === undefined && config.metrics.token ? [{ path: '/metrics', method: 'GET', handler: (req, res) => void metrics.serve(req, res) }] : [];
+    const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), ...metricsRoute]);
     try {
       await app.init();
     } catch (err) {
@@ -134,6 +140,18 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       await app.stop();
     });
     const port = config.slack.mode === 'http' ? portOf(server, config.port) : config.port;
+    let metricsPort: number | undefined;
+    if (config.metrics.port !== undefined) {
+      let metricsServer: Server;
+      try {
+        metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`METRICS_PORT ${config.metrics.port} is already in use by another program.`);
+        throw err;
+      }
+      stops.push(() => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
+      metricsPort = portOf(metricsServer, config.metrics.port);
+    }
 
     const tasks: ScheduledTask[] = [];
     if (options.schedules !== false) {
@@ -185,11 +203,13 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       );
     }
     stops.unshift(() => tasks.forEach((t) => t.stop()));
-    log.info({ mode: config.slack.mode, port, team: teamId, database: db.kind }, 'Cascade is running');
+    const metricsAt = metricsPort !== undefined ? `http://${config.metrics.host}:${metricsPort}/metrics` : config.metrics.token ? `port ${port}, with METRICS_TOKEN` : 'off';
+    log.info({ mode: config.slack.mode, port, team: teamId, database: db.kind, metrics: metricsAt }, 'Cascade is running');
 
     let stopped: Promise<void> | undefined;
     return {
       port,
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
       teamId,
       db,
       stop: () =>

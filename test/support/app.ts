@@ -42,7 +42,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; admins?: string[]; clock?: Clock }): Promise<TestApp> {
+export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; admins?: string[]; clock?: Clock; env?: Record<string, string> }): Promise<TestApp> {
   const { db, slack } = options;
   const signingSecret = randomBytes(16).toString('hex');
   const result = loadConfig(
@@ -53,6 +53,7 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
       PORT: '0',
       LOG_LEVEL: 'info',
       CASCADE_ADMINS: (options.admins ?? []).join(','),
+      ...(options.env ?? {}),
     },
     { requireSlack: true },
   );

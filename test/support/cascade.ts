@@ -57,10 +57,10 @@ export interface Fixture {
  * A migrated database, the fake Slack with the fixture org's users, the real app over HTTP on a clock the
  * test moves, and the fixture org imported: what most end-to-end test files start from.
  */
-export async function startFixture(options: { now: { current: Date }; admins?: string[] }): Promise<Fixture> {
+export async function startFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string> }): Promise<Fixture> {
   const db = await createTestDb();
   const slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current } });
+  const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current }, ...(options.env ? { env: options.env } : {}) });
   await importFixtureOrg(db, slack, app.teamId, options.now.current);
   return {
     db,
@@ -78,7 +78,7 @@ export async function startFixture(options: { now: { current: Date }; admins?: s
  * The fixture for a whole test file: registers its start (beforeAll) and stop (afterAll), and answers with
  * an object whose `db`, `slack` and `app` are the running fixture's once the tests run.
  */
-export function useFixture(options: { now: { current: Date }; admins?: string[] }): Fixture {
+export function useFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string> }): Fixture {
   let running: Fixture | undefined;
   beforeAll(async () => {
     running = await startFixture(options);
