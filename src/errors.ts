@@ -48,3 +48,14 @@ export function readId(value: unknown, what: string): number {
 
 /** The largest goal target or progress value Cascade keeps (a trillion): beyond it a figure is a typo. */
 export const MAX_AMOUNT = 1e12;
+
+/**
+ * The same submission a second time (a double click, a replayed or retried request): the first was kept, so
+ * this one changes nothing. The surface closes the window as it did the first time.
+ */
+export class AlreadyTaken extends Error {
+  constructor() {
+    super('this submission was already taken');
+    this.name = 'AlreadyTaken';
+  }
+}

@@ -4,7 +4,9 @@ import type { Commitment, CommitmentStatus, Database, Person } from '../db/types
 import { invalid, notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { maySee, type Scope } from '../org/policy';
-import { addDays, isCalendarDate, localDate } from '../time/calendar';
+import { addDays, daysBetween, localDate } from '../time/calendar';
+import { calendarDateOf } from '../input';
+import { takeOnce } from '../db/slack-events';
 
 /** How many slips (carried past a check-in, or missed) make a commitment escalate one level up. */
 export const ESCALATE_AFTER_SLIPS = 2;
@@ -22,21 +24,28 @@ export async function nextCheckinDate(db: Kysely<Database>, teamId: string, owne
  * {cmd:commit <text> [by <date>]}: a commitment to the person's own leader (or, at the top of the
  * chain, to the organisation), due at their next check-in unless a date is given.
  */
-export async function makeCommitment(scope: Scope, input: { text: string; by?: string }): Promise<Commitment> {
+export async function makeCommitment(scope: Scope, input: { text: string; by?: string; once?: string }): Promise<Commitment> {
   const { db, teamId, now } = scope;
   const owner = await getPerson(db, teamId, scope.actor.id);
   if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with {cmd:org set}.');
   const text = input.text.trim().replace(/\s+/g, ' ');
   if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by Friday}.');
   if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
+  if (text.includes('\u0000')) throw invalid('This commitment contains a NUL character, which cannot be kept: type it again without it.');
   const today = localDate(now, owner.tz);
-  if (input.by !== undefined && input.by < today) throw invalid(`${input.by} has already passed: give today or a later day.`, 'due');
+  if (input.by !== undefined) {
+    const problem = dueProblem(input.by, today);
+    if (problem) throw invalid(problem, 'due');
+  }
   const due = input.by ?? (await nextCheckinDate(db, teamId, owner, now));
-  return db
-    .insertInto('commitment')
-    .values({ team_id: teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, created_at: now, updated_at: now })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (tx) => {
+    await takeOnce(tx, teamId, input.once);
+    return tx
+      .insertInto('commitment')
+      .values({ team_id: teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
 }
 
 /** The open commitments a check-in reviews first: the owner's, made to this round's leader, due by its day. */
@@ -72,10 +81,15 @@ export async function commitmentsStillOpen(
   return { stillOpen: open.filter((m) => m !== own && !reviewed.includes(m.id)).slice(0, 5), due: own?.due_date ?? null };
 }
 
-/** Why a date picked for a new commitment cannot be its due date, or null when it can. */
+/** How far ahead a commitment may be due: it is kept until a conversation about it, not for decades. */
+export const MAX_DUE_DAYS = 366;
+
+/** Why a date given for a new commitment cannot be its due date (a window's picker, a command), or null when it can. */
 export function dueProblem(due: string, today: string): string | null {
-  if (!isCalendarDate(due)) return 'Pick a date between 2000 and 2100.';
-  if (due < today) return `${due} has already passed: pick today or a later day.`;
+  const read = calendarDateOf(due);
+  if (!read.ok) return read.problem;
+  if (due < today) return `${due} has already passed: give today or a later day.`;
+  if (daysBetween(today, due) > MAX_DUE_DAYS) return 'A commitment is due within a year: pick a nearer day, and make a new one when that comes.';
   return null;
 }
 

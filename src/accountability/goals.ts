@@ -1,12 +1,13 @@
+import { amountOf, calendarDateOf, readAmount } from '../input';
 import { sql, type Kysely } from 'kysely';
 import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
-import { invalid, MAX_AMOUNT, notAllowed, notFound, type LineProblem } from '../errors';
+import { invalid, notAllowed, notFound, type LineProblem } from '../errors';
 import { isBelow, maySee, type Scope } from '../org/policy';
 import { parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
-import { addDays, isCalendarDate, localDate } from '../time/calendar';
+import { addDays, localDate } from '../time/calendar';
 
 export const PERIODS: readonly GoalPeriod[] = ['week', 'month', 'quarter'];
 
@@ -99,14 +100,15 @@ export interface GoalDraft {
   readonly period: string;
 }
 
+/** How a refused progress value is named. */
+const PROGRESS_WORDS = { noun: 'the value', subject: 'Progress', example: '120000' } as const;
+
 /** Checks a goal as written; throws a message that says what is allowed. */
 function checkDraft(d: GoalDraft): { name: string; target: number; unit: string; period: GoalPeriod } {
   const name = d.name.trim().replace(/\s+/g, ' ');
   if (!name || name.length > 80) throw invalid('Give the goal a name of up to 80 characters, in quotes, like "New pipeline".');
-  const target = typeof d.target === 'number' ? d.target : Number(String(d.target).replace(/[_,]/g, ''));
-  if (String(d.target).trim() === '' || !Number.isFinite(target)) throw invalid(`"${d.target}" is not a number: give the target as digits, like 250000.`);
+  const target = readAmount(d.target, { negative: true, noun: 'the target', subject: 'A target', example: '250000' });
   if (target <= 0) throw invalid('A target must be more than zero.');
-  if (target > MAX_AMOUNT) throw invalid('A target can be at most 1,000,000,000,000.');
   const unit = readUnit(d.unit);
   if (!unit) throw invalid(`"${d.unit}" is not a unit: use a currency code (USD, EUR …), count, or percent.`);
   const period = readPeriod(d.period);
@@ -169,10 +171,7 @@ export async function reportProgress(
   const person = await getPerson(db, input.teamId, input.personId);
   if (!person || !person.active) throw notFound(`{@${input.personId}} is not in the org chart.`);
   const goal = await personGoal(db, input.teamId, person, input.name);
-  const value = typeof input.value === 'number' ? input.value : Number(String(input.value).replace(/[_,]/g, ''));
-  if (String(input.value).trim() === '' || !Number.isFinite(value)) throw invalid(`"${input.value}" is not a number: give the value as digits, like 120000.`);
-  if (value < 0) throw invalid('Progress cannot be negative.');
-  if (value > MAX_AMOUNT) throw invalid('Progress can be at most 1,000,000,000,000.');
+  const value = readAmount(input.value, PROGRESS_WORDS);
   await recordProgress(db, { teamId: input.teamId, personId: person.slack_user_id, goalName: goal.name, value, on: input.on ?? localDate(input.now, person.tz), source: input.source ?? 'command' });
   return standingOf(db, goal, person, input.now);
 }
@@ -284,16 +283,14 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
   for (const r of rows) {
     const get = (c: string) => (r.fields[cols.get(c)!] ?? '').trim();
     const person = find(get('person'));
-    const value = Number(get('value').replace(/[_,]/g, ''));
-    const date = get('date');
+    const value = amountOf(get('value'), PROGRESS_WORDS);
+    const date = calendarDateOf(get('date'));
     const goal = person && goals.find((g) => g.owner_id === person.slack_user_id && g.name.toLowerCase() === get('goal').toLowerCase());
     if (!person) errors.push({ line: r.line, message: `"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)` });
     else if (!goal) errors.push({ line: r.line, message: `${person.name} has no goal called "${get('goal')}"` });
-    else if (get('value') === '' || !Number.isFinite(value)) errors.push({ line: r.line, message: `"${get('value')}" is not a number` });
-    else if (value < 0) errors.push({ line: r.line, message: 'progress cannot be negative' });
-    else if (value > MAX_AMOUNT) errors.push({ line: r.line, message: 'progress can be at most 1,000,000,000,000' });
-    else if (!isCalendarDate(date)) errors.push({ line: r.line, message: `"${date}" is not a date between 2000 and 2100 (YYYY-MM-DD)` });
-    else valid.push({ personId: person.slack_user_id, name: goal.name, value, on: date });
+    else if (!value.ok) errors.push({ line: r.line, message: value.problem });
+    else if (!date.ok) errors.push({ line: r.line, message: date.problem });
+    else valid.push({ personId: person.slack_user_id, name: goal.name, value: value.value, on: date.value });
   }
   if (errors.length > 0) return { ok: false, applied: 0, errors: errors.sort((a, b) => a.line - b.line) };
   if (!options.dryRun && valid.length > 0) {

@@ -1,7 +1,8 @@
+import { amountOf, readAmount } from '../input';
 import { sql, type Kysely } from 'kysely';
 import type { Scope } from '../org/policy';
 import type { Answer, Database, Question } from '../db/types';
-import { invalid, MAX_AMOUNT, notAllowed, notFound } from '../errors';
+import { invalid, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
 import { refreshLiveRound } from './conversation';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
@@ -108,8 +109,10 @@ export function validateAnswers(questions: readonly Question[], raw: RawAnswers)
       if (q.required) errors[q.id] = 'Please answer this one.';
       continue;
     }
-    if (q.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) errors[q.id] = 'A number, please (like 12 or 3.5).';
-    else if (q.kind === 'number' && Math.abs(Number(value)) > MAX_AMOUNT) errors[q.id] = 'At most 1,000,000,000,000.';
+    if (q.kind === 'number') {
+      const read = amountOf(value, { negative: true, noun: 'a number', subject: 'The number', example: '12 or 3.5' });
+      if (!read.ok) errors[q.id] = read.problem;
+    }
     if (q.kind === 'rating_1_5' && !/^[1-5]$/.test(value)) errors[q.id] = 'Pick from 1 to 5.';
     if (q.kind === 'yes_no' && value !== 'yes' && value !== 'no') errors[q.id] = 'Yes or no.';
     if (q.kind === 'choice' && q.choices && !q.choices.includes(value)) errors[q.id] = `One of: ${q.choices.join(', ')}.`;
@@ -168,7 +171,7 @@ export async function submitAnswers(
         kind: q.kind,
         intent: q.intent,
         value_text: q.kind === 'number' || q.kind === 'rating_1_5' ? null : value,
-        value_number: q.kind === 'number' || q.kind === 'rating_1_5' ? Number(value) : null,
+        value_number: q.kind === 'number' ? readAmount(value, { negative: true }) : q.kind === 'rating_1_5' ? Number(value) : null,
         shared: (q.kind === 'text' || q.kind === 'long_text') && (input.shared ?? []).includes(q.id),
         updated_at: input.now,
       }));
@@ -196,7 +199,7 @@ export async function submitAnswers(
         teamId: ctx.teamId,
         personId: ctx.personId,
         goalName: q.goal_name!,
-        value: Number((input.raw[q.id] ?? '').trim()),
+        value: readAmount((input.raw[q.id] ?? '').trim(), { negative: true }),
         on: localDate(input.now, ctx.personTz),
         source: 'checkin',
         sourceRef: `checkin:${ctx.id}:${q.id}`,

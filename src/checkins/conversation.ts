@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { goalsOf, type Standing } from '../accountability/goals';
 import type { CheckinStatus, CommitmentStatus, Database, Reply } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
-import { isBelow, maySee, readableAmong, type Scope } from '../org/policy';
+import { takeOnce } from '../db/slack-events';
+import { isBelow, mayReadPrivateNote, maySee, privateNoteReaders, readableAmong, type Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { suggestQuestions } from './briefs';
 
@@ -151,7 +152,7 @@ async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: nu
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'c.person_id', 'c.status', 'c.round_id', 'c.channel_id', 'c.message_ts', 'c.held_at', 'c.shared_note', 'c.private_note', 'r.leader_id', 'r.occurrence', 'k.mode', 'k.level', 'k.name as cadence_name'])
+    .select(['c.id', 'c.person_id', 'c.status', 'c.round_id', 'c.channel_id', 'c.message_ts', 'c.held_at', 'c.shared_note', 'c.private_note', 'c.private_note_readers', 'r.leader_id', 'r.occurrence', 'k.mode', 'k.level', 'k.name as cadence_name'])
     .where('c.id', '=', checkinId)
     .where('c.team_id', '=', teamId)
     .where('c.part', '=', 'member')
@@ -199,14 +200,22 @@ async function answeredBelow(scope: Scope, checkinId: number) {
   return c;
 }
 
+/** Whom a reply to this check-in would reach, checked before a window is opened for it: someone below the actor who answered. */
+export async function replyTarget(scope: Scope, checkinId: number): Promise<{ memberId: string; memberName: string }> {
+  const c = await answeredBelow(scope, checkinId);
+  const member = await scope.db.selectFrom('person').select('name').where('team_id', '=', scope.teamId).where('slack_user_id', '=', c.person_id).executeTakeFirst();
+  return { memberId: c.person_id, memberName: member?.name ?? c.person_id };
+}
+
 /**
  * A leader's reply to a member's answers: kept with the check-in, sent in the thread of the member's prompt
  * ("Ann replied: …"), where the member can answer it once.
  */
-export async function replyTo(scope: Scope, input: { checkinId: number; text: string }): Promise<ReplyView> {
+export async function replyTo(scope: Scope, input: { checkinId: number; text: string; once?: string }): Promise<ReplyView> {
   const text = cleanText(input.text, MAX_TEXT, 'reply');
   const c = await answeredBelow(scope, input.checkinId);
   return scope.db.transaction().execute(async (tx) => {
+    await takeOnce(tx, scope.teamId, input.once);
     const row = await tx
       .insertInto('reply')
       .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'reply', text, parent_id: null, created_at: scope.now })
@@ -256,13 +265,28 @@ export async function acknowledge(scope: Scope, checkinId: number): Promise<{ cr
   });
 }
 
-/** The member answers a reply once, from its thread; the answer goes back to the leader who replied. */
-export async function answerReply(scope: Scope, input: { replyId: number; text: string }): Promise<ReplyView> {
-  const text = cleanText(input.text, MAX_TEXT, 'answer');
-  const parent = await scope.db.selectFrom('reply').selectAll().where('id', '=', input.replyId).where('team_id', '=', scope.teamId).executeTakeFirst();
+/** A reply to the actor that they may answer: theirs, a reply (not "Got it"), not answered yet. */
+async function replyToAnswer(scope: Scope, replyId: number) {
+  const parent = await scope.db.selectFrom('reply').selectAll().where('id', '=', replyId).where('team_id', '=', scope.teamId).executeTakeFirst();
   const c = parent ? await memberCheckin(scope.db, scope.teamId, parent.checkin_id) : undefined;
-  if (!parent || parent.kind !== 'reply' || !c || c.person_id !== scope.actor.id) throw notFound('There is no reply to you with that number.');
+  if (!parent || parent.kind !== 'reply' || !c || c.person_id !== scope.actor.id) throw notFound('That reply was not written to you, or no longer exists.');
+  const answered = await scope.db.selectFrom('reply').select('id').where('parent_id', '=', parent.id).where('kind', '=', 'answer').executeTakeFirst();
+  if (answered) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
+  const author = await scope.db.selectFrom('person').select('name').where('team_id', '=', scope.teamId).where('slack_user_id', '=', parent.author_id).executeTakeFirst();
+  return { parent, c, authorName: author?.name ?? parent.author_id };
+}
+
+/** Checked before the Answer window opens: the reply is the actor's to answer, and not answered yet. */
+export async function answerableReply(scope: Scope, replyId: number): Promise<{ authorName: string }> {
+  return { authorName: (await replyToAnswer(scope, replyId)).authorName };
+}
+
+/** The member answers a reply once, from its thread; the answer goes back to the leader who replied. */
+export async function answerReply(scope: Scope, input: { replyId: number; text: string; once?: string }): Promise<ReplyView> {
+  const text = cleanText(input.text, MAX_TEXT, 'answer');
+  const { parent, c } = await replyToAnswer(scope, input.replyId);
   return scope.db.transaction().execute(async (tx) => {
+    await takeOnce(tx, scope.teamId, input.once);
     const row = await tx
       .insertInto('reply')
       .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'answer', text, parent_id: parent.id, created_at: scope.now })
@@ -288,7 +312,9 @@ export interface ReplyDelivery {
   /** The member's prompt, whose thread the reply goes in. */
   readonly promptChannel: string | null;
   readonly promptTs: string | null;
-  /** The leader's live message, whose thread the member's answer goes in. */
+  /** The round's leader: the live message (and its thread) is theirs. */
+  readonly roundLeaderId: string;
+  /** The leader's live message, whose thread the member's answer goes in when the reply was that leader's. */
   readonly liveChannel: string | null;
   readonly liveTs: string | null;
 }
@@ -312,6 +338,7 @@ export async function replyDelivery(db: Kysely<Database>, replyId: number): Prom
     occurrence: c.occurrence,
     promptChannel: c.channel_id,
     promptTs: c.message_ts,
+    roundLeaderId: c.leader_id,
     liveChannel: round?.live_channel ?? null,
     liveTs: round?.live_ts ?? null,
   };
@@ -336,7 +363,10 @@ export async function oneOnOneId(scope: Scope, memberId: string): Promise<number
   return (await oneOnOne(scope, memberId))?.id ?? null;
 }
 
-/** The check-in a 1:1 is about: the member's latest one-by-one check-in that has come due (or comes due tomorrow). */
+/**
+ * The check-in a 1:1 is about: the member's latest one-by-one check-in already sent (answered or missed
+ * included), never one still to come, so a daily cadence's next prompt cannot take over the agenda or be held.
+ */
 async function oneOnOne(scope: Scope, memberId: string) {
   const row = await scope.db
     .selectFrom('checkin as c')
@@ -347,8 +377,8 @@ async function oneOnOne(scope: Scope, memberId: string) {
     .where('c.person_id', '=', memberId)
     .where('c.part', '=', 'member')
     .where('k.mode', '=', 'individual')
-    .where('c.status', '!=', 'skipped')
-    .where('c.due_at', '<=', new Date(scope.now.getTime() + 86_400_000))
+    .where('c.status', 'in', ['sent', 'answered', 'missed'])
+    .where('c.due_at', '<=', scope.now)
     .orderBy('c.due_at', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -375,7 +405,8 @@ export interface Agenda {
   readonly cadenceName: string;
   readonly occurrence: string;
   readonly status: CheckinStatus;
-  /** Whether the reader is the member (flags and the private note are never theirs to see). */
+  /** Who reads it, and whether that is the member (flags and the private note are never theirs to see). */
+  readonly readerId: string;
   readonly forMember: boolean;
   readonly answers: readonly { question: string; value: string }[];
   readonly commitments: readonly { id: number; text: string; dueDate: string; slips: number }[];
@@ -441,6 +472,7 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     cadenceName: c.cadence_name,
     occurrence: c.occurrence,
     status: c.status,
+    readerId: scope.actor.id,
     forMember,
     answers: answers.map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
     commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips })),
@@ -451,9 +483,12 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     replies: await repliesOf(db, teamId, [c.id]),
     heldAt: c.held_at,
     sharedNote: c.shared_note,
-    privateNote: forMember ? null : c.private_note,
+    privateNote: !forMember && mayReadPrivateNote(c.private_note_readers, scope.actor.id) ? c.private_note : null,
   };
 }
+
+/** The most topics one 1:1 holds. */
+export const MAX_TOPICS = 20;
 
 /** A topic for the 1:1, from the member or their leader (the one who holds the 1:1). */
 export async function addAgendaTopic(scope: Scope, input: { personId?: string; text: string }): Promise<Agenda> {
@@ -462,35 +497,64 @@ export async function addAgendaTopic(scope: Scope, input: { personId?: string; t
   if (scope.actor.id !== c.person_id && scope.actor.id !== c.leader_id) {
     throw notAllowed(`Topics for this 1:1 come from {@${c.person_id}} and {@${c.leader_id}}, who hold it.`);
   }
-  const count = await scope.db.selectFrom('agenda_item').select(sql<number>`count(*)::int`.as('n')).where('checkin_id', '=', c.id).executeTakeFirstOrThrow();
-  if (count.n >= 20) throw invalid('This 1:1 already has 20 topics: talk through some of them first.');
-  await scope.db.insertInto('agenda_item').values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, text, created_at: scope.now }).execute();
-  await refreshLiveRound(scope.db, scope.teamId, c.round_id, c.leader_id, scope.now);
+  const added = await scope.db.transaction().execute(async (tx) => {
+    // Topics of one 1:1 are added one at a time (the check-in's row lock), and the count and the insert are one
+    // statement that sees every topic added before it: thirty at once still stop at the cap.
+    await tx.selectFrom('checkin').select('id').where('id', '=', c.id).forUpdate().execute();
+    const row = await sql<{ id: number }>`
+      insert into agenda_item (team_id, checkin_id, author_id, text, created_at)
+      select ${scope.teamId}, ${c.id}, ${scope.actor.id}, ${text}, ${scope.now}
+      where (select count(*) from agenda_item where checkin_id = ${c.id}) < ${MAX_TOPICS}
+      returning id`.execute(tx);
+    if (row.rows.length === 0) return false;
+    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    return true;
+  });
+  if (!added) throw invalid(`This 1:1 already has ${MAX_TOPICS} topics: talk through some of them first.`);
   return agendaFor(scope, input.personId);
 }
 
 /**
  * The leader marks the 1:1 held, with an optional shared note (the member sees it) and a private one (only the
- * chain above the member sees it). Marking it again keeps the first time and replaces the notes given.
+ * leader and the chain above the leader, as it stands when the note is written). Marking it again keeps the
+ * first time and replaces the notes given.
  */
 export async function markHeld(scope: Scope, input: { personId: string; sharedNote?: string; privateNote?: string }): Promise<Agenda> {
   const shared = input.sharedNote !== undefined ? cleanText(input.sharedNote, MAX_TEXT, 'note') : undefined;
   const secret = input.privateNote !== undefined ? cleanText(input.privateNote, MAX_TEXT, 'private note') : undefined;
   const c = await agendaCheckin(scope, input.personId);
   if (scope.actor.id !== c.leader_id) throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
-  await scope.db
-    .updateTable('checkin')
-    .set((eb) => ({
-      held_at: eb.fn.coalesce('held_at', sql<Date>`${scope.now}`),
-      held_by: scope.actor.id,
-      ...(shared !== undefined ? { shared_note: shared } : {}),
-      ...(secret !== undefined ? { private_note: secret } : {}),
-      updated_at: scope.now,
-    }))
-    .where('id', '=', c.id)
-    .execute();
-  await refreshLiveRound(scope.db, scope.teamId, c.round_id, c.leader_id, scope.now);
+  const readers = secret !== undefined ? await privateNoteReaders(scope.db, scope.teamId, scope.actor.id) : undefined;
+  await scope.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('checkin')
+      .set((eb) => ({
+        held_at: eb.fn.coalesce('held_at', sql<Date>`${scope.now}`),
+        held_by: scope.actor.id,
+        ...(shared !== undefined ? { shared_note: shared } : {}),
+        ...(secret !== undefined ? { private_note: secret, private_note_readers: readers! } : {}),
+        updated_at: scope.now,
+      }))
+      .where('id', '=', c.id)
+      .execute();
+    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+  });
   return agendaFor(scope, input.personId);
+}
+
+/** What a held window starts from: the 1:1 it marks, and its notes as the leader may read them. */
+export async function heldDraft(scope: Scope, personId: string): Promise<{ memberId: string; memberName: string; occurrence: string; cadenceName: string; sharedNote: string | null; privateNote: string | null }> {
+  const c = await agendaCheckin(scope, personId);
+  if (scope.actor.id !== c.leader_id) throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
+  const member = await scope.db.selectFrom('person').select('name').where('team_id', '=', scope.teamId).where('slack_user_id', '=', c.person_id).executeTakeFirst();
+  return {
+    memberId: c.person_id,
+    memberName: member?.name ?? c.person_id,
+    occurrence: c.occurrence,
+    cadenceName: c.cadence_name,
+    sharedNote: c.shared_note,
+    privateNote: mayReadPrivateNote(c.private_note_readers, scope.actor.id) ? c.private_note : null,
+  };
 }
 
 /** What came back down to a member lately: their leaders' replies and the shared notes of their 1:1s (App Home). */

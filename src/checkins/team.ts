@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { CheckinStatus, Person } from '../db/types';
 import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { maySee, type Scope } from '../org/policy';
+import { mayReadPrivateNote, maySee, type Scope } from '../org/policy';
 import { repliesOnAll, type ReplyView } from './conversation';
 
 /** How far back {cmd:team} counts participation. */
@@ -81,7 +81,7 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'k.name', 'r.occurrence', 'c.status', 'c.skip_reason', 'c.held_at', 'c.shared_note', 'c.private_note'])
+    .select(['c.id', 'k.name', 'r.occurrence', 'c.status', 'c.skip_reason', 'c.held_at', 'c.shared_note', 'c.private_note', 'c.private_note_readers'])
     .where('c.team_id', '=', teamId)
     .where('c.person_id', '=', subjectId)
     .where('c.status', 'in', ['answered', 'missed', 'skipped'])
@@ -106,7 +106,7 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
       replies: replies.filter((x) => x.checkinId === r.id),
       heldAt: r.held_at,
       sharedNote: r.shared_note,
-      privateNote: above ? r.private_note : null,
+      privateNote: above && mayReadPrivateNote(r.private_note_readers, viewerId) ? r.private_note : null,
     })),
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { AlreadyTaken } from '../errors';
 import type { Database } from './types';
 
 /**
@@ -14,4 +15,13 @@ export async function firstTimeSeen(db: Kysely<Database>, teamId: string, eventI
 /** Slack retries for minutes, not days: older records can go. */
 export async function forgetOldEvents(db: Kysely<Database>, now: Date): Promise<void> {
   await sql`delete from slack_event where received_at < ${new Date(now.getTime() - 3 * 86_400_000)}`.execute(db);
+}
+
+/**
+ * A submission is taken once: `once` names it (a Slack window's id and hash), and its key is kept in the same
+ * transaction as what it changes, so a replay or a retry of the same window changes nothing (AlreadyTaken).
+ * Without a name, nothing is checked.
+ */
+export async function takeOnce(tx: Kysely<Database>, teamId: string, once: string | undefined): Promise<void> {
+  if (once !== undefined && !(await firstTimeSeen(tx, teamId, `submission:${once}`))) throw new AlreadyTaken();
 }

@@ -147,6 +147,8 @@ export interface CheckinTable {
   held_by: Generated<string | null>;
   shared_note: Generated<string | null>;
   private_note: Generated<string | null>;
+  /** Who may read the private note: its author and the chain above them when it was written. */
+  private_note_readers: Generated<string[] | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Person } from '../db/types';
 import { notAllowed } from '../errors';
 import { getPerson, listAdminIds } from './people';
-import { chainBelow } from './visibility';
+import { chainAbove, chainBelow } from './visibility';
 
 /*
  * Who may see and do what, in one place. Person-level data (answers, commitments, goals, progress, flags,
@@ -57,6 +57,19 @@ export async function maySee(db: Kysely<Database>, teamId: string, actorId: stri
 /** Strictly below the actor: what flags are about (never one's own), and whom a leader may act for. */
 export async function isBelow(db: Kysely<Database>, teamId: string, actorId: string, subjectId: string): Promise<boolean> {
   return (await chainBelow(db, teamId, actorId)).has(subjectId);
+}
+
+/**
+ * A private 1:1 note is read by the leader who wrote it and by the chain above that leader when it was written
+ * (kept with the note), not by whoever leads the member after a re-org, and never by the member.
+ */
+export function mayReadPrivateNote(readers: readonly string[] | null, actorId: string): boolean {
+  return readers !== null && readers.includes(actorId);
+}
+
+/** The readers of a private note written now by `authorId`: the author and everyone above them today. */
+export async function privateNoteReaders(db: Kysely<Database>, teamId: string, authorId: string): Promise<string[]> {
+  return [authorId, ...(await chainAbove(db, teamId, authorId))];
 }
 
 /** Someone who may configure Cascade but is not in the chain: figures only, never a person's text. */

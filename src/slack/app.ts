@@ -8,6 +8,7 @@ import { boltLogger } from '../log';
 import type { SlackDeps } from './deps';
 import { IDS } from './ids';
 import { guardedReceiver } from './receiver';
+import { guarded } from './listeners/guard';
 import { cascadeCommand } from './listeners/commands/cascade';
 import { appHomeOpened } from './listeners/events/app-home-opened';
 import { appUninstalled, tokensRevoked, userChange } from './listeners/events/workspace';
@@ -15,7 +16,7 @@ import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
 import { homeCommitAction, homeFlagAction, homeProgressAction, submitHomeCommit, submitHomeFlag, submitHomeProgress } from './listeners/actions/home';
-import { ackAction, agendaAction, answerReplyAction, replyAction, submitAnswerReplyView, submitReplyView } from './listeners/actions/conversation';
+import { ackAction, agendaAction, answerReplyAction, replyAction, submitAnswerReplyView, submitHeldView, submitReplyView } from './listeners/actions/conversation';
 
 export interface SlackAppOptions {
   /** Web API retries; a failing call never retries forever. */
@@ -85,25 +86,31 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
     await next();
   });
 
-  app.command(IDS.command, cascadeCommand(deps));
-  app.view(IDS.orgImport.callbackId, submitOrgImportView(deps));
-  app.action(IDS.prompt.answer, answerCheckInAction(deps));
-  app.view(IDS.answer.callbackId, submitCheckInView(deps));
-  app.action(IDS.prompt.snooze, snoozeCheckInAction(deps));
-  app.action(IDS.prompt.skip, skipCheckInAction(deps));
-  app.view(IDS.skip.callbackId, submitSkipView(deps));
-  app.action(IDS.conversation.reply, replyAction(deps));
-  app.action(IDS.conversation.ack, ackAction(deps));
-  app.action(IDS.conversation.agenda, agendaAction(deps));
-  app.action(IDS.conversation.answerReply, answerReplyAction(deps));
-  app.view(IDS.conversation.replyView, submitReplyView(deps));
-  app.view(IDS.conversation.answerView, submitAnswerReplyView(deps));
-  app.action(IDS.home.commit, homeCommitAction(deps));
-  app.action(IDS.home.progress, homeProgressAction(deps));
-  app.action(IDS.home.flagClose, homeFlagAction(deps));
-  app.view(IDS.home.commitView, submitHomeCommit(deps));
-  app.view(IDS.home.progressView, submitHomeProgress(deps));
-  app.view(IDS.home.flagView, submitHomeFlag(deps));
+  // Every listener is acknowledged once, in time, and with words when it fails (listeners/guard.ts).
+  const command = (id: string, handler: (args: any) => Promise<void>) => app.command(id, guarded(deps, 'command', id, handler));
+  const view = (id: string, handler: (args: any) => Promise<void>) => app.view(id, guarded(deps, 'view', id, handler));
+  const action = (id: string, handler: (args: any) => Promise<void>) => app.action(id, guarded(deps, 'action', id, handler));
+
+  command(IDS.command, cascadeCommand(deps));
+  view(IDS.orgImport.callbackId, submitOrgImportView(deps));
+  action(IDS.prompt.answer, answerCheckInAction(deps));
+  view(IDS.answer.callbackId, submitCheckInView(deps));
+  action(IDS.prompt.snooze, snoozeCheckInAction(deps));
+  action(IDS.prompt.skip, skipCheckInAction(deps));
+  view(IDS.skip.callbackId, submitSkipView(deps));
+  action(IDS.conversation.reply, replyAction(deps));
+  action(IDS.conversation.ack, ackAction(deps));
+  action(IDS.conversation.agenda, agendaAction(deps));
+  action(IDS.conversation.answerReply, answerReplyAction(deps));
+  view(IDS.conversation.replyView, submitReplyView(deps));
+  view(IDS.conversation.answerView, submitAnswerReplyView(deps));
+  view(IDS.conversation.heldView, submitHeldView(deps));
+  action(IDS.home.commit, homeCommitAction(deps));
+  action(IDS.home.progress, homeProgressAction(deps));
+  action(IDS.home.flagClose, homeFlagAction(deps));
+  view(IDS.home.commitView, submitHomeCommit(deps));
+  view(IDS.home.progressView, submitHomeProgress(deps));
+  view(IDS.home.flagView, submitHomeFlag(deps));
   app.event('app_home_opened', appHomeOpened(deps));
   app.event('app_uninstalled', appUninstalled(deps));
   app.event('tokens_revoked', tokensRevoked(deps));

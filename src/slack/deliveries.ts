@@ -250,7 +250,7 @@ const sendAnswerNote: DeliveryHandler<'answer_note'> = async (deps, delivery, pa
 
 /**
  * A reply or "Got it" goes in the thread of the member's prompt (a DM when the prompt never reached them); the
- * member's answer goes back to the leader, in the thread of the round's live message.
+ * member's answer goes back to the author of the reply it answers.
  */
 const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now) => {
   const d = await replyDelivery(deps.db, payload.replyId);
@@ -258,9 +258,12 @@ const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now)
     await markCancelled(deps.db, delivery.id, 'reply no longer exists');
     return 'cancelled';
   }
+  // The member's answer goes to whoever wrote the reply it answers: in the live message's thread when that is
+  // the round's leader (the live message is theirs), else by DM (a skip-level leader has no live message here).
+  const toRoundLeader = d.parent?.authorId === d.roundLeaderId;
   const posted =
     d.reply.kind === 'answer'
-      ? await inThreadOrDm(deps, { channel: d.liveChannel, ts: d.liveTs }, delivery.recipient, answerToLeaderMessage(d))
+      ? await inThreadOrDm(deps, toRoundLeader ? { channel: d.liveChannel, ts: d.liveTs } : { channel: null, ts: null }, d.parent?.authorId ?? delivery.recipient, answerToLeaderMessage(d))
       : await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, replyToMemberMessage(d));
   await markSent(deps.db, delivery.id, now, posted);
   return 'sent';

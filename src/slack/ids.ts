@@ -58,6 +58,9 @@ export const IDS = {
     answerView: 'reply_answer_send',
     textBlock: 'text',
     textInput: 'value',
+    heldView: 'held_send',
+    sharedBlock: 'shared_note',
+    privateBlock: 'private_note',
   },
 } as const;
 

@@ -163,7 +163,7 @@ describe('A commitment is made once', () => {
     expect(await copies()).toEqual([{ text: 'Call every open opportunity', due_date: '2026-12-14', status: 'open' }]);
 
     const refused = (await (await submit('Send three proposals', '2026-12-01')).json()) as any;
-    expect(refused).toEqual({ response_action: 'errors', errors: { [IDS.answer.dueBlock]: '2026-12-01 has already passed: pick today or a later day.' } });
+    expect(refused).toEqual({ response_action: 'errors', errors: { [IDS.answer.dueBlock]: '2026-12-01 has already passed: give today or a later day.' } });
 
     expect((await submit('Send three proposals', '2026-12-11')).status).toBe(200);
     expect(await copies()).toEqual([

@@ -49,7 +49,7 @@ describe('parseCommand', () => {
   test('When text has quotes and channels, then tokens keep phrases whole', () => {
     expect(tokenize('goal "New pipeline" <#C123|sales>')).toEqual([
       { kind: 'word', text: 'goal' },
-      { kind: 'word', text: 'New pipeline' },
+      { kind: 'word', text: 'New pipeline', quoted: true },
       { kind: 'channel', id: 'C123' },
     ]);
   });

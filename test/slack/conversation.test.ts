@@ -124,10 +124,12 @@ describe('Conversations that come back down', () => {
     // Mia cannot answer Raj's reply; Raj cannot answer it twice.
     await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.mia.id, actionId: IDS.conversation.answerReply, value, id: 'mia-answer-reply' });
     const [miaRefused] = await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === 'mia-answer-reply' });
-    expect(miaRefused!.args.text).toBe('That reply no longer exists.');
+    expect(miaRefused!.args.text).toBe('That reply was not written to you, or no longer exists.');
+    // Answer again: it says so, instead of opening a window for an answer that cannot be kept.
     await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.raj.id, actionId: IDS.conversation.answerReply, value, id: 'raj-answer-reply-2' });
-    const again = await submitText(PEOPLE.raj.id, 'raj-answer-reply-2', 'And one more thing');
-    expect(((await again.json()) as any).errors[IDS.conversation.textBlock]).toContain('You have already answered this reply');
+    const [said] = await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-answer-reply-2' });
+    expect(said!.args.text).toContain('You have already answered this reply');
+    expect(fixture.slack.callsTo('views.open').filter((c) => c.args.trigger_id === 'trigger-raj-answer-reply-2')).toEqual([]);
   });
 
   test('When both add a topic and Ann marks the 1:1 held, then Raj sees the topics and the shared note but never the private note or his flag; Pat sees everything; peers see nothing', async () => {

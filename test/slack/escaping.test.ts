@@ -166,9 +166,9 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const live = liveRoundMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: HOSTILE, occurrence: '2026-11-23', open: true, closesAt: null, liveChannel: null, liveTs: null,
       members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true }] });
     expectSafe(live);
-    expectSafe(replyToMemberMessage({ reply: r, parent: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, liveChannel: null, liveTs: null }));
+    expectSafe(replyToMemberMessage({ reply: r, parent: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
     expectSafe(
-      agendaReply({ checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, leaderId: 'UMGR', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', status: 'answered', forMember: false,
+      agendaReply({ checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, leaderId: 'UMGR', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', status: 'answered', readerId: 'UMGR', forMember: false,
         answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [], goals: [], topics: [{ id: 1, authorId: 'UREP1', authorName: HOSTILE, text: HOSTILE }], suggestions: [HOSTILE], flags: [{ id: 1, detail: HOSTILE }], replies: [r], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }),
     );
   });

@@ -23,8 +23,8 @@ describe('Sane values only, each refused with a clear message', () => {
     expect(await say(PEOPLE.raj.id, 'progress "Pipeline" 1000000000001')).toBe('Progress can be at most 1,000,000,000,000.');
     const csv = ['person,goal,value,date', `${PEOPLE.raj.id},Pipeline,5000000000000,2026-11-17`, `${PEOPLE.raj.id},Pipeline,5,2101-01-01`].join('\n');
     expect((await importProgress(fixture.db.db, fixture.app.teamId, csv, { dryRun: false, now: now.current })).errors).toEqual([
-      { line: 2, message: 'progress can be at most 1,000,000,000,000' },
-      { line: 3, message: '"2101-01-01" is not a date between 2000 and 2100 (YYYY-MM-DD)' },
+      { line: 2, message: 'Progress can be at most 1,000,000,000,000.' },
+      { line: 3, message: '"2101-01-01" is not a date between 2000 and 2100: write it as YYYY-MM-DD, like 2026-12-24.' },
     ]);
   });
 
@@ -71,7 +71,7 @@ describe('Sane values only, each refused with a clear message', () => {
     const q = (id: number, kind: string) => ({ id, kind, required: false, choices: null }) as unknown as Question;
     expect(validateAnswers([q(1, 'text'), q(2, 'number'), q(3, 'number')], { 1: 'fine\u0000', 2: '2000000000000', 3: '12' })).toEqual({
       1: 'This answer contains a NUL character, which cannot be kept: type it again without it.',
-      2: 'At most 1,000,000,000,000.',
+      2: 'The number can be at most 1,000,000,000,000.',
     });
   });
 });

@@ -117,7 +117,8 @@ export function viewSubmission(app: TestApp, userId: string, view: { id?: string
     teamId: app.teamId,
     userId,
     triggerId: 'trigger-view',
-    view: { id: view.id ?? 'VSUBMITTED1', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '' },
+    // Each window Slack opens has an id of its own: a submission of another window is never the same one.
+    view: { id: view.id ?? `V${randomBytes(5).toString('hex').toUpperCase()}`, callback_id: view.callback_id, private_metadata: view.private_metadata ?? '' },
     values: view.values,
   });
 }

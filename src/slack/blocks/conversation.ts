@@ -12,18 +12,19 @@ import { context, dayLabel, section, truncate, typed, type Block, type Reply } f
 
 const firstName = (name: string) => name.split(' ')[0] || name;
 
-function replyLine(r: ReplyView, leaderView: boolean): string {
-  const who = leaderView ? (r.kind === 'answer' ? typed(firstName(r.authorName)) : 'You') : typed(firstName(r.authorName));
-  if (r.kind === 'ack') return `:eyes: ${who === 'You' ? 'You' : who} read it`;
+/** One thing said about a check-in, as `readerId` reads it: "You" for their own words, the author's name otherwise. */
+function replyLine(r: ReplyView, readerId: string): string {
+  const who = r.authorId === readerId ? 'You' : typed(firstName(r.authorName));
+  if (r.kind === 'ack') return `:eyes: ${who} read it`;
   if (r.kind === 'answer') return `:speech_balloon: ${who} answered: “${typed(truncate(r.text ?? '', 300))}”`;
   return `:speech_balloon: ${who} replied: “${typed(truncate(r.text ?? '', 300))}”`;
 }
 
-function answeredBlocks(m: LiveMember, open: boolean): Block[] {
+function answeredBlocks(m: LiveMember, open: boolean, leaderId: string): Block[] {
   const lines = [`*${typed(m.name)}* — answered${m.held ? ' · 1:1 held' : ''}`];
   for (const a of m.answers) lines.push(`• _${typed(truncate(a.question, 120))}_ ${typed(truncate(a.value, 300))}`);
   for (const c of m.commitments) lines.push(`:pushpin: “${typed(truncate(c.text, 150))}” — due ${dayLabel(c.dueDate)}`);
-  for (const r of m.replies) lines.push(replyLine(r, true));
+  for (const r of m.replies) lines.push(replyLine(r, leaderId));
   const acked = m.replies.some((r) => r.kind === 'ack');
   const blocks: Block[] = [section(truncate(lines.join('\n'), LIMITS.sectionText))];
   const buttons: types.Button[] = [{ type: 'button', action_id: IDS.conversation.reply, text: { type: 'plain_text', text: 'Reply' }, value: `r${m.checkinId}` }];
@@ -44,7 +45,7 @@ export function liveRoundMessage(live: LiveRound): Reply {
   const blocks: Block[] = [section(`*${typed(live.cadenceName)}* (${date}) — ${state}`)];
   // Slack allows 50 blocks a message: two per answered member, and the rest named in one line.
   const room = Math.floor((LIMITS.blocksPerMessage - 4) / 2);
-  for (const m of answered.slice(0, room)) blocks.push(...answeredBlocks(m, live.open));
+  for (const m of answered.slice(0, room)) blocks.push(...answeredBlocks(m, live.open, live.leaderId));
   if (answered.length > room) blocks.push(context(`…and ${answered.length - room} more answered: your brief at the close has everyone.`));
   if (waiting.length) blocks.push(context(`Waiting for ${waiting.map((m) => typed(m.name)).join(', ')}.`));
   if (other.length) blocks.push(context(other.map((m) => `${typed(m.name)}: ${m.status}`).join(' · ')));
@@ -56,7 +57,7 @@ export function liveRoundMessage(live: LiveRound): Reply {
 export function answerNoteMessage(live: LiveRound, checkinId: number): Reply | null {
   const m = live.members.find((x) => x.checkinId === checkinId);
   if (!m) return null;
-  return { text: `${typed(m.name)} answered their check-in (${typed(live.cadenceName)})`, blocks: answeredBlocks(m, live.open) };
+  return { text: `${typed(m.name)} answered their check-in (${typed(live.cadenceName)})`, blocks: answeredBlocks(m, live.open, live.leaderId) };
 }
 
 /** In the member's prompt thread: the leader's reply (with one answer allowed) or "Ann read your check-in". */
@@ -122,7 +123,7 @@ export function agendaReply(a: Agenda): Reply {
   if (a.goals.length) lines.push(`*Goals*\n${a.goals.map((g) => `• ${typed(g.goal.name)} \`${paceBar(g)}\``).join('\n')}`);
   if (!a.forMember && a.suggestions.length) lines.push(`*Questions to ask*\n${a.suggestions.map((s) => `• ${typed(s)}`).join('\n')}`);
   const said = a.replies.filter((r) => r.kind !== 'ack');
-  if (said.length) lines.push(`*Said since*\n${said.map((r) => replyLine(r, !a.forMember)).join('\n')}`);
+  if (said.length) lines.push(`*Said since*\n${said.map((r) => replyLine(r, a.readerId)).join('\n')}`);
   if (a.sharedNote) lines.push(`*Shared note*\n${typed(a.sharedNote)}`);
   if (a.privateNote) lines.push(`*Private note* (only the chain above ${typed(firstName(a.memberName))} sees it)\n${typed(a.privateNote)}`);
   const text = lines.join('\n\n');
@@ -135,8 +136,43 @@ export function agendaReply(a: Agenda): Reply {
   return { text: truncate(text, 3000), blocks };
 }
 
+/** What `held` kept, quoted as stored: the shared note the member sees, and the private one. */
 export function heldReply(a: Agenda): Reply {
-  return { text: `Marked held: your 1:1 with <@${a.memberId}> (${a.cadenceName}, ${dayLabel(a.occurrence, 'short')}).${a.sharedNote ? ' They see the shared note.' : ''}${a.privateNote ? ' The private note stays with the chain above them.' : ''}` };
+  const name = typed(firstName(a.memberName));
+  const lines = [`Marked held: your 1:1 with <@${a.memberId}> (${typed(a.cadenceName)}, ${dayLabel(a.occurrence, 'short')}).`];
+  lines.push(a.sharedNote ? `*Shared note* (${name} sees it): “${typed(truncate(a.sharedNote, 1200))}”` : `_No shared note: ${name} sees only that it was held._`);
+  if (a.privateNote) lines.push(`*Private note* (you and the chain above you, never ${name}): “${typed(truncate(a.privateNote, 1200))}”`);
+  return { text: lines.join('\n') };
+}
+
+/** `held` with no note typed: the two notes in two fields, so that one can never be taken for the other. */
+export function heldModal(d: { memberId: string; memberName: string; occurrence: string; cadenceName: string; sharedNote: string | null; privateNote: string | null }): types.ModalView {
+  const field = (blockId: string, label: string, hint: string, initial: string | null): types.InputBlock => ({
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    hint: { type: 'plain_text', text: hint },
+    element: { type: 'plain_text_input', action_id: IDS.conversation.textInput, multiline: true, max_length: 3000, ...(initial ? { initial_value: initial } : {}) },
+  });
+  return {
+    type: 'modal',
+    callback_id: IDS.conversation.heldView,
+    private_metadata: JSON.stringify({ personId: d.memberId }),
+    title: { type: 'plain_text', text: '1:1 held' },
+    submit: { type: 'plain_text', text: 'Mark held' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`Your 1:1 with *${typed(d.memberName)}* — ${typed(d.cadenceName)}, ${dayLabel(d.occurrence, 'short')}.`),
+      field(IDS.conversation.sharedBlock, `Shared note (${truncate(firstName(d.memberName), 30)} sees it)`, `What you agreed, in words ${truncate(firstName(d.memberName), 30)} will read.`, d.sharedNote),
+      field(IDS.conversation.privateBlock, 'Private note (never shown to them)', 'For you and the chain above you: never shown to the member, nor to a leader who takes over later.', d.privateNote),
+    ],
+  };
+}
+
+/** After the held window: the notes as kept. */
+export function heldResultModal(reply: Reply): types.ModalView {
+  return { type: 'modal', title: { type: 'plain_text', text: '1:1 held' }, close: { type: 'plain_text', text: 'Close' }, blocks: [section(truncate(reply.text, LIMITS.sectionText))] };
 }
 
 export function repliedReply(memberId: string, occurrence: string): Reply {

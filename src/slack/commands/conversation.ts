@@ -1,5 +1,5 @@
-import { addAgendaTopic, agendaFor, markHeld, replyToLatest, setNotifyEachAnswer } from '../../checkins/conversation';
-import { agendaReply, heldReply, repliedReply } from '../blocks/conversation';
+import { addAgendaTopic, agendaFor, heldDraft, markHeld, replyToLatest, setNotifyEachAnswer } from '../../checkins/conversation';
+import { agendaReply, heldModal, heldReply, repliedReply } from '../blocks/conversation';
 import { describe, notAMention, refuse, subcommand, word, type Token } from './kit';
 
 /** The rest of a command as one text: a quoted phrase, or the words as typed. */
@@ -76,22 +76,56 @@ export const agendaAdd = subcommand<{ userId?: string; text: string }>({
   run: async ({ scope }, a) => agendaReply(await addAgendaTopic(scope, { ...(a.userId ? { personId: a.userId } : {}), text: a.text })),
 });
 
-export const held = subcommand<{ userId: string; sharedNote?: string; privateNote?: string }>({
+/** `private`, `Private`, `private:` — the word that starts the private note of `held`. */
+const PRIVATE_MARK = /^private:?$/i;
+const HELD_EXAMPLE = '`/cascade held @rae "Good call on Acme" private "Ask about the Q1 territory"`';
+
+/**
+ * The notes of `held`, read so that a private note can never be taken for the shared one: each note is one
+ * quoted phrase, the private one after `private` (or `private:`); unquoted words are a shared note only when no
+ * `private` is anywhere near. Anything it cannot tell apart is refused, and nothing is kept.
+ */
+export function readHeldNotes(tokens: Token[]): { sharedNote?: string; privateNote?: string } | { refused: string } {
+  const unquoted = (t: Token) => t.kind === 'word' && !t.quoted;
+  const marks = tokens.flatMap((t, i) => (unquoted(t) && PRIVATE_MARK.test((t as { text: string }).text) ? [i] : []));
+  if (tokens.some((t) => unquoted(t) && /^private:./i.test((t as { text: string }).text))) return refuse(`Put the private note in quotes after \`private\`, like ${HELD_EXAMPLE}.`);
+  if (marks.length > 1) return refuse(`Give one private note, after one \`private\`, like ${HELD_EXAMPLE}.`);
+  const quotedOnly = (ts: Token[]) => ts.length === 1 && ts[0]!.kind === 'word' && ts[0]!.quoted === true;
+  if (marks.length === 1) {
+    const before = tokens.slice(0, marks[0]);
+    const after = tokens.slice(marks[0]! + 1);
+    if (before.length > 0 && !quotedOnly(before)) return refuse(`Put the shared note in quotes before \`private\`, like ${HELD_EXAMPLE}: Cascade will not guess where one note ends and the other begins.`);
+    if (!quotedOnly(after)) return refuse(`Put the private note in quotes after \`private\`, like ${HELD_EXAMPLE}.`);
+    const shared = before.length ? textOf(before) : '';
+    const secret = textOf(after);
+    if (!secret) return refuse('The private note is empty: write it in the quotes after `private`.');
+    return { ...(shared ? { sharedNote: shared } : {}), privateNote: secret };
+  }
+  if (tokens.length > 1 && tokens.some((t) => t.kind === 'word' && t.quoted)) return refuse(`Put the shared note in one pair of quotes, like ${HELD_EXAMPLE}.`);
+  const shared = textOf(tokens);
+  return shared ? { sharedNote: shared } : {};
+}
+
+export const held = subcommand<{ userId: string; window?: boolean; sharedNote?: string; privateNote?: string }>({
   path: ['held'],
   usage: '/cascade held @person ["<shared note>"] [private "<note>"]',
-  about: 'mark your 1:1 with someone held, with a note they see and a private one for the chain above (leaders)',
+  about: 'mark your 1:1 with someone held, with a note they see and a private one for you and the chain above you (leaders); with no note, a window with both',
   allowed: 'leaders',
   parse: (rest) => {
     const [who, ...more] = rest;
     if (who?.kind !== 'user') return refuse(notAMention(who, 'the person you held the 1:1 with'));
-    const split = more.findIndex((t) => word(t) === 'private');
-    const shared = textOf(split < 0 ? more : more.slice(0, split));
-    const secret = split < 0 ? '' : textOf(more.slice(split + 1));
-    if (split >= 0 && !secret) return refuse('Write the private note after `private`, in quotes.');
-    return { userId: who.id, ...(shared ? { sharedNote: shared } : {}), ...(secret ? { privateNote: secret } : {}) };
+    if (more.length === 0) return { userId: who.id, window: true };
+    const notes = readHeldNotes(more);
+    if ('refused' in notes) return notes;
+    return { userId: who.id, ...notes };
   },
-  run: async ({ scope }, a) =>
-    heldReply(await markHeld(scope, { personId: a.userId, ...(a.sharedNote ? { sharedNote: a.sharedNote } : {}), ...(a.privateNote ? { privateNote: a.privateNote } : {}) })),
+  run: async ({ scope, caller }, a) => {
+    if (a.window) {
+      await caller.client.views.open({ trigger_id: caller.triggerId, view: heldModal(await heldDraft(scope, a.userId)) });
+      return null;
+    }
+    return heldReply(await markHeld(scope, { personId: a.userId, ...(a.sharedNote ? { sharedNote: a.sharedNote } : {}), ...(a.privateNote ? { privateNote: a.privateNote } : {}) }));
+  },
 });
 
 export const CONVERSATION = [reply, notify, agendaShow, agendaAdd, held];

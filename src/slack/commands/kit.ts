@@ -7,7 +7,8 @@ import type { Scope } from '../../org/policy';
 /** Who may use a command: help lists to each person what they may use (admins: `/cascade help admin`). */
 export type Allowed = 'everyone' | 'leaders' | 'admins';
 
-export type Token = { kind: 'user'; id: string } | { kind: 'channel'; id: string } | { kind: 'word'; text: string };
+/** A word as typed, or a phrase typed in quotes (`quoted`), a mention, or a channel. */
+export type Token = { kind: 'user'; id: string } | { kind: 'channel'; id: string } | { kind: 'word'; text: string; quoted?: true };
 
 /** A parse that failed: what was wrong, in words (the dispatcher adds the group's usage lines). */
 export interface Refusal {
@@ -65,12 +66,13 @@ export function subcommand<A extends object>(s: Subcommand<A>): Subcommand<A> {
 /** Splits command text into words, quoted phrases and Slack's escaped mentions (`<@U123|ann>`). */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>|["“”]([^"“”]*)["“”]|(\S+)/g;
+  // A word stops where a quoted phrase starts right after it (`private:"note"` is the word and the phrase).
+  const re = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>|["“”]([^"“”]*)["“”]|([^\s"“”]+(?=["“”][^"“”]*["“”]))|(\S+)/g;
   for (const m of text.matchAll(re)) {
     if (m[1]) tokens.push({ kind: 'user', id: m[1] });
     else if (m[2]) tokens.push({ kind: 'channel', id: m[2] });
-    else if (m[3] !== undefined) tokens.push({ kind: 'word', text: m[3] });
-    else if (m[4]) tokens.push({ kind: 'word', text: m[4] });
+    else if (m[3] !== undefined) tokens.push({ kind: 'word', text: m[3], quoted: true });
+    else if (m[4] ?? m[5]) tokens.push({ kind: 'word', text: (m[4] ?? m[5])! });
   }
   return tokens;
 }

@@ -80,7 +80,7 @@ export function viewSubmission(s: {
 }): Record<string, unknown> {
   return {
     ...interaction('view_submission', s),
-    view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [], ...s.view, team_id: s.teamId, hash: s.view.hash ?? 'h1', state: { values: s.values } },
+    view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [], ...s.view, team_id: s.teamId, hash: s.view.hash ?? `${Date.now()}.${randomBytes(4).toString('hex')}`, state: { values: s.values } },
   };
 }
 

@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { acknowledge, agendaFor, answerReply, replyDelivery, replyTo } from '../../../checkins/conversation';
-import { getPerson } from '../../../org/people';
-import { readId, UserError } from '../../../errors';
-import { agendaReply, answerReplyModal, replyModal } from '../../blocks/conversation';
+import { acknowledge, agendaFor, answerableReply, answerReply, markHeld, replyTarget, replyTo } from '../../../checkins/conversation';
+import { AlreadyTaken, readId, UserError } from '../../../errors';
+import { agendaReply, answerReplyModal, heldReply, heldResultModal, replyModal } from '../../blocks/conversation';
 import { slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
 import { IDS, LIMITS } from '../../ids';
 import { failureReply, ourFailure } from '../reply';
+import { submissionKey } from '../guard';
 import { publishHome } from '../../home';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -20,16 +20,13 @@ async function refuse(deps: SlackDeps, err: unknown, respond: ButtonArgs['respon
   await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
 }
 
-/** Reply, on the leader's live message: a small window for the reply. */
+/** Reply, on the leader's live message: a small window for the reply, once the domain says whom it would reach. */
 export const replyAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
     const checkinId = idOf(action.value, 'r', 'check-in');
-    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
-    const c = await deps.db.selectFrom('checkin').select(['person_id', 'status']).where('id', '=', checkinId).where('team_id', '=', scope.teamId).executeTakeFirst();
-    const member = c ? await getPerson(deps.db, scope.teamId, c.person_id) : undefined;
-    if (!c || !member) throw new UserError('That check-in no longer exists.', 'not_found');
-    await client.views.open({ trigger_id: body.trigger_id, view: replyModal(checkinId, member.name) });
+    const target = await replyTarget(await scopeFor(deps, body.team?.id ?? '', body.user.id), checkinId);
+    await client.views.open({ trigger_id: body.trigger_id, view: replyModal(checkinId, target.memberName) });
   } catch (err) {
     await refuse(deps, err, respond, { action: 'reply', user: body.user.id });
   }
@@ -67,14 +64,13 @@ export const agendaAction = (deps: SlackDeps) => async ({ ack, action, body, cli
   }
 };
 
-/** Answer, on a reply in the member's thread: a window for their one answer. */
+/** Answer, on a reply in the member's thread: a window for their one answer (or a word that it was answered). */
 export const answerReplyAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
   await ack();
   try {
     const replyId = idOf(action.value, 'a', 'reply');
-    const d = await replyDelivery(deps.db, replyId);
-    if (!d || d.memberId !== body.user.id || d.reply.kind !== 'reply') throw new UserError('That reply no longer exists.', 'not_found');
-    await client.views.open({ trigger_id: body.trigger_id, view: answerReplyModal(replyId, d.reply.authorName) });
+    const { authorName } = await answerableReply(await scopeFor(deps, body.team?.id ?? '', body.user.id), replyId);
+    await client.views.open({ trigger_id: body.trigger_id, view: answerReplyModal(replyId, authorName) });
   } catch (err) {
     await refuse(deps, err, respond, { action: 'answer_reply', user: body.user.id });
   }
@@ -101,6 +97,11 @@ async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Recor
     await ack();
     return true;
   } catch (err) {
+    // The same window submitted again (a double click, a replay): the first was kept; close it as that one did.
+    if (err instanceof AlreadyTaken) {
+      await ack();
+      return false;
+    }
     if (err instanceof UserError) {
       await ack({ response_action: 'errors', errors: { [field]: truncate(slackText(err.message), 150) } });
       return false;
@@ -121,13 +122,37 @@ export const submitReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
   let checkinId = 0;
   const kept = await submitText(deps, args, async (metadata, text) => {
     checkinId = readId(metadata.checkinId, 'check-in');
-    return replyTo(await scopeFor(deps, teamId, args.body.user.id), { checkinId, text });
+    return replyTo(await scopeFor(deps, teamId, args.body.user.id), { checkinId, text, once: submissionKey(args.view) });
   });
   if (kept) await publishHome(deps, args.client, teamId, [args.body.user.id, ...(await memberOf(deps, teamId, checkinId))]);
 };
 
 export const submitAnswerReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
   await submitText(deps, args, async (metadata, text) =>
-    answerReply(await scopeFor(deps, args.body.team?.id ?? args.view.team_id, args.body.user.id), { replyId: readId(metadata.replyId, 'reply'), text }),
+    answerReply(await scopeFor(deps, args.body.team?.id ?? args.view.team_id, args.body.user.id), { replyId: readId(metadata.replyId, 'reply'), text, once: submissionKey(args.view) }),
   );
+};
+
+/** The held window: both notes in their own fields; the window then shows them as kept. */
+export const submitHeldView = (deps: SlackDeps) => async ({ ack, view, body }: ViewArgs) => {
+  const values = (view.state?.values ?? {}) as Record<string, Record<string, { value?: string | null }>>;
+  const note = (block: string) => values[block]?.[IDS.conversation.textInput]?.value?.trim() || undefined;
+  const sharedNote = note(IDS.conversation.sharedBlock);
+  const privateNote = note(IDS.conversation.privateBlock);
+  let personId: string;
+  try {
+    personId = String((JSON.parse(view.private_metadata) as { personId?: unknown }).personId ?? '');
+    if (!/^[UW][A-Z0-9]+$/.test(personId)) throw new Error('no person');
+  } catch {
+    await ack({ response_action: 'errors', errors: { [IDS.conversation.sharedBlock]: 'This window is out of date: close it and type the command again.' } });
+    return;
+  }
+  try {
+    const scope = await scopeFor(deps, body.team?.id ?? view.team_id, body.user.id);
+    const agenda = await markHeld(scope, { personId, ...(sharedNote ? { sharedNote } : {}), ...(privateNote ? { privateNote } : {}) });
+    await ack({ response_action: 'update', view: heldResultModal(heldReply(agenda)) });
+  } catch (err) {
+    const text = err instanceof UserError ? truncate(slackText(err.message), 150) : ourFailure(err, deps.log, { window: 'held', user: body.user.id });
+    await ack({ response_action: 'errors', errors: { [IDS.conversation.sharedBlock]: text } });
+  }
 };

@@ -3,7 +3,8 @@ import { makeCommitment, nextCheckinDate } from '../../../accountability/commitm
 import { closeFlag, flagsBelow } from '../../../accountability/flags';
 import { goalsOf, reportProgress } from '../../../accountability/goals';
 import { getPerson } from '../../../org/people';
-import { readId, UserError } from '../../../errors';
+import { AlreadyTaken, readId, UserError } from '../../../errors';
+import { submissionKey } from '../guard';
 import { commitModal, flagCloseModal, noticeModal, progressModal } from '../../blocks/home-actions';
 import { dayLabel, slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
@@ -62,10 +63,15 @@ async function submitted(deps: SlackDeps, args: ViewArgs, field: string, run: (v
   const teamId = body.team?.id ?? view.team_id;
   try {
     const scope = await scopeFor(deps, teamId, body.user.id);
-    await run(view.state.values as Values, scope);
+    await run((view.state?.values ?? {}) as Values, scope);
     await ack();
     await publishHome(deps, client, teamId, [body.user.id]);
   } catch (err) {
+    // The same window again (a double click, a replay): the first was kept; close it as that one did.
+    if (err instanceof AlreadyTaken) {
+      await ack();
+      return;
+    }
     if (err instanceof UserError) {
       await ack({ response_action: 'errors', errors: { [err.field === 'due' ? ids.dueBlock : field]: truncate(slackText(err.message), 150) } });
       return;
@@ -78,7 +84,7 @@ export const submitHomeCommit = (deps: SlackDeps) => async (args: ViewArgs) =>
   submitted(deps, args, ids.textBlock, async (values, scope) => {
     const text = values[ids.textBlock]?.[ids.textInput]?.value ?? '';
     const by = values[ids.dueBlock]?.[ids.dueInput]?.selected_date ?? undefined;
-    await makeCommitment(scope, { text, ...(by ? { by } : {}) });
+    await makeCommitment(scope, { text, ...(by ? { by } : {}), ...(submissionKey(args.view) ? { once: submissionKey(args.view)! } : {}) });
   });
 
 export const submitHomeProgress = (deps: SlackDeps) => async (args: ViewArgs) =>

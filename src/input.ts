@@ -1,0 +1,65 @@
+import { invalid, MAX_AMOUNT } from './errors';
+import { isCalendarDate } from './time/calendar';
+
+/*
+ * What people type as amounts and dates, read one way wherever they type it: a command, a window, a check-in
+ * answer, a CSV line. Pure; each reader says in words what was wrong.
+ */
+
+export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+
+/** Digits with an optional decimal part, or thousands grouped by one kind of separator (`120,000.50`, `1 000`, `1_000`). */
+const PLAIN = /^\d+(\.\d+)?$/;
+const GROUPED = /^\d{1,3}(?:([,_ ])\d{3})(?:\1\d{3})*(\.\d+)?$/;
+
+/** How a refusal names the amount: "the target" / "A target", with an example of what works. */
+export interface AmountWords {
+  /** Lower case, after "give": `the target`. */
+  readonly noun?: string;
+  /** At the start of a sentence: `A target`, `Progress`. */
+  readonly subject?: string;
+  readonly example?: string;
+}
+
+/**
+ * An amount as people write it: `120000`, `120000.50`, `120,000` or `1 000 000` (groups of three, one kind of
+ * separator). Not `0x10`, `1e5`, `Infinity`, `1,5` or `12abc`: what is not plainly a number is refused, never
+ * guessed. Negative only when `negative` allows it; never more than a trillion.
+ */
+export function amountOf(text: string, options: { negative?: boolean } & AmountWords = {}): Read<number> {
+  const raw = text.trim();
+  const noun = options.noun ?? 'the amount';
+  const subject = options.subject ?? 'The amount';
+  const example = options.example ?? '120000';
+  if (!raw) return { ok: false, problem: `Give ${noun} as digits, like ${example}.` };
+  if (raw.includes('\u0000')) return { ok: false, problem: `${subject} contains a NUL character, which cannot be kept: type it again without it.` };
+  const minus = raw.startsWith('-');
+  const body = minus ? raw.slice(1) : raw;
+  if (!PLAIN.test(body) && !GROUPED.test(body)) return { ok: false, problem: `"${raw.slice(0, 40)}" is not a number: give ${noun} as digits, like ${example}.` };
+  if (minus && !options.negative) return { ok: false, problem: `${subject} cannot be negative.` };
+  const value = Number(body.replace(/[,_ ]/g, '')) * (minus ? -1 : 1);
+  if (!Number.isFinite(value) || Math.abs(value) > MAX_AMOUNT) return { ok: false, problem: `${subject} can be at most 1,000,000,000,000.` };
+  return { ok: true, value };
+}
+
+/** A calendar day written YYYY-MM-DD, a real one (not 2026-02-30), between 2000 and 2100. */
+export function calendarDateOf(text: string): Read<string> {
+  const raw = text.trim();
+  if (!raw) return { ok: false, problem: 'A date is missing: write it as YYYY-MM-DD, like 2026-12-24.' };
+  if (!isCalendarDate(raw)) return { ok: false, problem: `"${raw.replace(/\u0000/g, '').slice(0, 40)}" is not a date between 2000 and 2100: write it as YYYY-MM-DD, like 2026-12-24.` };
+  return { ok: true, value: raw };
+}
+
+/** `amountOf`, or a refusal for the person (on `field` when a window can show it there). */
+export function readAmount(text: string | number, options: { negative?: boolean; field?: string } & AmountWords = {}): number {
+  const read = amountOf(String(text), options);
+  if (!read.ok) throw invalid(read.problem, options.field);
+  return read.value;
+}
+
+/** `calendarDateOf`, or a refusal for the person (on `field` when a window can show it there). */
+export function readCalendarDate(text: string, field?: string): string {
+  const read = calendarDateOf(text);
+  if (!read.ok) throw invalid(read.problem, field);
+  return read.value;
+}
