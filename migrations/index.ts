@@ -16,6 +16,7 @@ import * as dueInstants from './2026-11-28T0700-due-instants';
 import * as paceLanes from './2026-11-28T0800-pace-lanes';
 import * as checkinClosesIndex from './2026-12-04T0100-checkin-closes-index';
 import * as privateNoteReaders from './2026-12-04T0200-private-note-readers';
+import * as deliveryLease from './2026-12-04T0300-delivery-lease';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0800-pace-lanes': paceLanes,
   '2026-12-04T0100-checkin-closes-index': checkinClosesIndex,
   '2026-12-04T0200-private-note-readers': privateNoteReaders,
+  '2026-12-04T0300-delivery-lease': deliveryLease,
 };

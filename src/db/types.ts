@@ -165,6 +165,8 @@ export interface DeliveryTable {
   not_before: Date;
   attempts: Generated<number>;
   claimed_at: Date | null;
+  /** While `sending`: until when the claim holds; its worker renews it as the pass goes on. */
+  lease_until: Generated<Date | null>;
   sent_at: Date | null;
   channel_id: string | null;
   ts: string | null;

@@ -199,6 +199,8 @@ export async function claimDigestNow(
       not_before: input.now,
       status: 'sending',
       claimed_at: input.now,
+      // Sent at once by the command; should it die, the schedule's dispatcher sends it after this.
+      lease_until: new Date(input.now.getTime() + 5 * 60_000),
       attempts: 1,
       payload: sql`${JSON.stringify(digestPayload(input.scope, input.ownerId, input.period))}::jsonb`,
     })

@@ -20,8 +20,9 @@ const CLAIM_LOCK = 7_401_923;
 
 /**
  * Claims due deliveries in one statement: the row lock, the status change and the attempt count cannot
- * come apart, and other workers skip the locked rows. A delivery left `sending` past the lease (its worker
- * crashed between Slack's answer and our write) is claimed again: at worst one duplicate, never a lost prompt.
+ * come apart, and other workers skip the locked rows. A delivery left `sending` past its lease (its worker
+ * crashed between Slack's answer and our write, or before it reached it) is claimed again: at worst one
+ * duplicate of what was in flight, never a lost prompt. The worker renews the lease as it goes (`renewLease`).
  *
  * Each workspace has its own budget: its learned pace (outbox/pace.ts, `fixedPace` in tests) less what was
  * claimed for it in the last minute, across every replica, and nothing while Slack asked it to wait. `limit`
@@ -30,7 +31,7 @@ const CLAIM_LOCK = 7_401_923;
  */
 export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, fixedPace?: number): Promise<PacedDelivery[]> {
   if (limit <= 0) return [];
-  const expired = new Date(now.getTime() - leaseMs);
+  const leaseUntil = new Date(now.getTime() + leaseMs);
   const minuteAgo = new Date(now.getTime() - 60_000);
   const pace = fixedPace === undefined ? sql`coalesce(p.per_minute, l.start)` : sql`${fixedPace}::int`;
   const lanes = sql.join(Object.entries(LANE_START).map(([lane, start]) => sql`(${lane}::text, ${start}::int)`));
@@ -64,23 +65,32 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number, l
          order by d.not_before, d.id limit b.budget + 1)
         union all
         (select d.id, d.not_before from delivery d
-         where d.team_id = b.team_id and d.lane = b.lane and d.status = 'sending' and d.claimed_at < ${expired}
-         order by d.claimed_at limit b.budget + 1)
+         where d.team_id = b.team_id and d.lane = b.lane and d.status = 'sending' and d.lease_until < ${now}
+         order by d.lease_until limit b.budget + 1)
       ) x
       where b.budget > 0
     ), due as (
       select d.id, d.status as was, a.budget, a.wanted::int as wanted from delivery d join candidates a on a.id = d.id
       where a.rn <= a.budget
-        and ((d.status = 'queued' and d.not_before <= ${now}) or (d.status = 'sending' and d.claimed_at < ${expired}))
+        and ((d.status = 'queued' and d.not_before <= ${now}) or (d.status = 'sending' and d.lease_until < ${now}))
       order by a.rn, d.not_before, d.id
       limit ${limit}
       for update of d skip locked
     )
-    update delivery d set status = 'sending', claimed_at = ${now}, attempts = d.attempts + 1
+    update delivery d set status = 'sending', claimed_at = ${now}, lease_until = ${leaseUntil}, attempts = d.attempts + 1
     from due where d.id = due.id
     returning d.*, due.was, due.budget, due.wanted`.execute(tx);
   });
   return result.rows.map((r) => ({ ...r, id: Number(r.id), budget: Number(r.budget), wanted: Number(r.wanted) }));
+}
+
+/**
+ * The claimed deliveries a worker has not finished yet stay its own until `until`: renewed while the pass goes
+ * on, so a short lease is enough for a long pass, and a worker that dies holds its batch for one lease only.
+ */
+export async function renewLease(db: Kysely<Database>, ids: readonly number[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('delivery').set({ lease_until: until }).where('id', 'in', [...ids]).where('status', '=', 'sending').execute();
 }
 
 /** Records a prompt as delivered, and its check-in as sent, in one statement. */
@@ -145,7 +155,7 @@ export async function requeue(db: Kysely<Database>, ids: number | readonly numbe
   if (list.length === 0) return;
   await db
     .updateTable('delivery')
-    .set((eb) => ({ status: 'queued', not_before: notBefore, last_error: error, claimed_at: null, ...(refund ? { attempts: eb('attempts', '-', 1) } : {}) }))
+    .set((eb) => ({ status: 'queued', not_before: notBefore, last_error: error, claimed_at: null, lease_until: null, ...(refund ? { attempts: eb('attempts', '-', 1) } : {}) }))
     .where('id', 'in', list)
     .execute();
 }

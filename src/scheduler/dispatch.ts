@@ -3,7 +3,7 @@ import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 import type { Log } from '../log';
 import { eachAtOnce } from '../concurrency';
 import { paceHeld, paceLimited } from '../outbox/pace';
-import { claimDue, markFailed, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
+import { claimDue, markFailed, renewLease, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
 import type { Deliveries } from '../outbox/vocabulary';
 import { PermanentSendError, RateLimitedError, type Messenger } from './messenger';
 import type { SchedulerMetrics } from './metrics';
@@ -43,10 +43,11 @@ export interface DispatchOptions {
 }
 
 /**
- * A pass claims at most 2,000 (8 sends at a time at Slack's ~100 ms a call take ~25 s, far inside the
- * 5-minute lease); the scheduler runs a pass every 10 seconds, so a workspace's minute is spread over six.
+ * A pass claims at most 2,000 (8 sends at a time at Slack's ~100 ms a call take ~25 s); the scheduler runs a
+ * pass every 10 seconds, so a workspace's minute is spread over six. The claim's lease is a minute, renewed
+ * every 20 seconds while the pass goes on: a worker that dies gives back what it had not sent within a minute.
  */
-export const DEFAULT_DISPATCH: DispatchOptions = { limit: 2000, concurrency: 8, leaseMs: 5 * 60_000, maxAttempts: 5 };
+export const DEFAULT_DISPATCH: DispatchOptions = { limit: 2000, concurrency: 8, leaseMs: 60_000, maxAttempts: 5 };
 
 export interface DispatchReport {
   sent: number;
@@ -70,19 +71,32 @@ export function backoffMs(attempts: number): number {
 export async function dispatchDue(deps: DispatchDeps, now: Date, options: DispatchOptions = DEFAULT_DISPATCH): Promise<DispatchReport> {
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
   const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.fixedPace);
+  const unfinished = new Set(claimed.map((d) => d.id));
+  const lease = keepLease(deps, unfinished, now, options.leaseMs);
   // Keyed by workspace and lane (laneKey): a 429 on chat.update pauses edits, never the prompts.
   const pausedUntil = new Map<string, Date>();
   // What the pass had not reached yet for a paused lane, put back in one statement per lane at the end.
   const heldBack = new Map<string, number[]>();
 
-  await eachAtOnce(claimed, options.concurrency, async (delivery) => {
+  try {
+    await eachAtOnce(claimed, options.concurrency, async (delivery) => {
+      // Held back for a paused lane, it stays this worker's (its lease renewed) until it is put back at the end.
+      if (await sendClaimed(delivery)) unfinished.delete(delivery.id);
+    });
+    for (const [lane, ids] of heldBack) await requeue(deps.db, ids, pausedUntil.get(lane)!, 'rate limited: waiting for Slack', true);
+  } finally {
+    clearInterval(lease);
+  }
+
+  /** Sends one claimed delivery and records how it went; false when it is held back for a paused lane. */
+  async function sendClaimed(delivery: PacedDelivery): Promise<boolean> {
     const lane = laneKey(delivery);
     if (pausedUntil.has(lane)) {
       const ids = heldBack.get(lane) ?? [];
       ids.push(delivery.id);
       heldBack.set(lane, ids);
       report.retried += 1;
-      return;
+      return false;
     }
     if (delivery.was === 'sending') {
       deps.log.warn({ delivery: delivery.id, kind: delivery.kind, attempts: delivery.attempts }, 'a delivery was claimed but never marked (a worker stopped mid-send); sending it again');
@@ -121,12 +135,26 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
         deps.metrics?.delivered(delivery.team_id, delivery.kind, 'retried');
       }
     }
-  });
-  for (const [lane, ids] of heldBack) await requeue(deps.db, ids, pausedUntil.get(lane)!, 'rate limited: waiting for Slack', true);
+    return true;
+  }
   if (options.fixedPace === undefined) {
     for (const d of paceBound(claimed)) if (!pausedUntil.has(laneKey(d))) await paceHeld(deps.db, d.team_id, now, d.lane);
   }
   return report;
+}
+
+/**
+ * Renews the lease of what the pass has not finished, every third of a lease, for as long as the pass runs:
+ * the claim stays this worker's while it works, and only a dead worker's claims come back to the queue.
+ */
+function keepLease(deps: DispatchDeps, unfinished: Set<number>, now: Date, leaseMs: number): NodeJS.Timeout {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const until = new Date(now.getTime() + (Date.now() - started) + leaseMs);
+    renewLease(deps.db, [...unfinished], until).catch((err: unknown) => deps.log.warn({ err }, 'could not renew the lease of the deliveries being sent; another worker may take them over'));
+  }, Math.max(1000, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return timer;
 }
 
 /** A workspace's lane (outbox/pace.ts): what one 429 pauses and one pace governs. */

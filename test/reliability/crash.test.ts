@@ -1,7 +1,10 @@
 import { openWorkspace } from '../../src/checkins/cadences';
 import { signedHeaders, slashCommandBody } from '../../src/slack/stand-in/requests';
 import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { importFixtureOrg } from '../support/cascade';
+import { importFixtureOrg, importWaveOrg, tickDeps } from '../support/cascade';
+import { tick } from '../../src/scheduler/tick';
+import { createLog } from '../../src/log';
+import { LogCapture } from '../support/app';
 import { cascade, freePort, waitForHttp } from '../support/cli';
 import { createTestDb, serverUrl, type TestDb } from '../support/db';
 import { ALL_USERS, PEOPLE } from '../support/org-fixture';
@@ -67,4 +70,38 @@ onServer('When the process dies mid-burst', () => {
       run.child.kill('SIGKILL');
     }
   }, 120_000);
+
+  test('When the process sending a wave of prompts is killed mid-pass, then what it had not sent goes out a minute later, and only what was in flight can go twice', async () => {
+    const wave = await createTestDb();
+    const waveSlack = await new SlackStandIn().start();
+    try {
+      await importWaveOrg(wave, waveSlack, TEAM, 3, 20);
+      // Slack takes a while per message: the pass is still sending when the process dies.
+      waveSlack.onEvery('chat.postMessage', { delayMs: 120 });
+      const due = '2026-11-30T10:00:00Z';
+      const run = cascade(['tick', '--at', due], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: waveSlack.apiUrl, DATABASE_URL: wave.url!, LOG_LEVEL: 'warn' });
+      const prompts = () => waveSlack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('DUR') && !c.args.thread_ts);
+      const deadline = Date.now() + 60_000;
+      while (prompts().length < 15 && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+      run.child.kill('SIGKILL');
+      await run.exit;
+      const atKill = prompts().length;
+      expect(atKill).toBeGreaterThanOrEqual(15);
+      expect(atKill).toBeLessThan(60);
+      waveSlack.onEvery('chat.postMessage', undefined);
+      // Within the claim's lease nobody takes over; a minute and a half later another worker sends the rest.
+      const deps = { ...tickDeps(wave, waveSlack, createLog({ level: 'silent', destination: new LogCapture() })) };
+      await tick(deps, new Date(Date.parse(due) + 90_000));
+      await tick(deps, new Date(Date.parse(due) + 150_000));
+      const perRep = new Map<string, number>();
+      for (const c of prompts()) perRep.set(String(c.args.channel), (perRep.get(String(c.args.channel)) ?? 0) + 1);
+      expect(perRep.size).toBe(60);
+      const twice = [...perRep.values()].filter((n) => n > 1).length;
+      // At most the sends in flight when it died (the dispatcher sends eight at a time).
+      expect(twice).toBeLessThanOrEqual(8);
+    } finally {
+      await waveSlack.stop();
+      await wave.close();
+    }
+  }, 180_000);
 });

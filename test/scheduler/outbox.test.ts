@@ -1,6 +1,8 @@
 import { enqueue, enqueueMany } from '../../src/outbox/vocabulary';
 import { createTestDb, type TestDb } from '../support/db';
 import { deliveryHandlers } from '../../src/slack/deliveries';
+import { claimDue, renewLease } from '../../src/outbox/store';
+import { DEFAULT_DISPATCH } from '../../src/scheduler/dispatch';
 
 let db: TestDb;
 
@@ -28,5 +30,40 @@ describe('The outbox’s vocabulary', () => {
 
   test('Every kind has its handler in the Slack adapter', () => {
     expect(Object.keys(deliveryHandlers).sort()).toEqual(['answer_note', 'brief', 'digest', 'prompt', 'reminder', 'reply', 'round_live', 'round_live_update', 'share', 'team_post', 'team_reminder', 'team_update', 'update']);
+  });
+});
+
+describe('The outbox’s lease', () => {
+  beforeAll(async () => {
+    // Only these deliveries are due in their workspace's claims (the digests above are not).
+    await db.db.updateTable('delivery').set({ status: 'cancelled' }).where('team_id', '=', 'T0OUTBOX').execute();
+  });
+  const at = (s: number) => new Date(Date.parse('2026-11-30T10:00:00Z') + s * 1000);
+  const queue = async (prefix: string, n: number) => {
+    for (let i = 0; i < n; i++) await enqueue(db.db, 'reply', { replyId: i + 1 }, { teamId: 'T0OUTBOX', key: `${prefix}:${i}`, recipient: 'U1', notBefore: at(0) });
+  };
+  const claimedIds = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
+
+  test('When a worker dies holding a claimed batch, then another claims what it never marked a lease later, not five minutes later', async () => {
+    await queue('lease-dead', 30);
+    const first = await claimDue(db.db, at(0), 30, DEFAULT_DISPATCH.leaseMs);
+    expect(first).toHaveLength(30);
+    // The worker dies here: nothing is marked. Within the lease nobody else takes them…
+    expect(await claimDue(db.db, at(30), 30, DEFAULT_DISPATCH.leaseMs)).toEqual([]);
+    // …and once it has passed (a minute, not five) the whole batch is claimed again, each marked as taken over.
+    expect(DEFAULT_DISPATCH.leaseMs).toBeLessThanOrEqual(60_000);
+    const again = await claimDue(db.db, at(61), 30, DEFAULT_DISPATCH.leaseMs);
+    expect(claimedIds(again)).toEqual(claimedIds(first));
+    expect(again.every((d) => d.was === 'sending')).toBe(true);
+    await db.db.updateTable('delivery').set({ status: 'sent' }).where('id', 'in', again.map((d) => d.id)).execute();
+  });
+
+  test('When a live worker renews its lease, then its claims stay its own past the first lease', async () => {
+    await queue('lease-live', 5);
+    const mine = await claimDue(db.db, at(100), 5, DEFAULT_DISPATCH.leaseMs);
+    expect(mine).toHaveLength(5);
+    await renewLease(db.db, mine.map((d) => d.id), at(100 + 300));
+    expect(await claimDue(db.db, at(100 + 120), 5, DEFAULT_DISPATCH.leaseMs)).toEqual([]);
+    expect(claimedIds(await claimDue(db.db, at(100 + 301), 5, DEFAULT_DISPATCH.leaseMs))).toEqual(claimedIds(mine));
   });
 });
