@@ -131,7 +131,7 @@ function configFor(io: Io, requireSlack: boolean): Config | null {
 }
 
 function logFor(config: Config): Log {
-  return createLog({ level: config.logLevel, secrets: secretsOf(config) });
+  return createLog({ level: config.logLevel, secrets: secretsOf(config), bodies: config.logBodies });
 }
 
 async function start(io: Io): Promise<number> {
@@ -189,7 +189,7 @@ function untilSignal(log: Log, stop: () => Promise<void>): Promise<number> {
 async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
   const config = configFor(io, false);
   if (!config) return 2;
-  const log = createLog({ level: io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', secrets: secretsOf(config) });
+  const log = createLog({ level: io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', secrets: secretsOf(config), bodies: config.logBodies });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; the sandbox keeps running'));
   let running: RunningSandbox;
   try {

@@ -37,6 +37,46 @@ export interface LogOptions {
   /** Exact values (tokens, secrets, passwords) to scrub from every message, wherever they appear. */
   readonly secrets?: readonly string[];
   readonly destination?: DestinationStream;
+  /**
+   * LOG_BODIES=on: Web API and Slack request bodies are written in full at debug and trace. Off (the default),
+   * what people wrote or read (message text, blocks, views, window values, private notes) is written `[text]`.
+   */
+  readonly bodies?: boolean;
+}
+
+/** Fields of a Slack body that carry what people wrote or read: written `[text]` unless bodies are asked for. */
+const BODY_FIELDS = new Set(['text', 'blocks', 'view', 'attachments', 'private_metadata', 'value', 'initial_value', 'values', 'state', 'shared_note', 'private_note', 'note', 'user_profile', 'profile']);
+const HIDDEN = '[text]';
+
+function hideFields(value: unknown, depth = 0): unknown {
+  if (!value || typeof value !== 'object' || depth > 12) return value;
+  if (Array.isArray(value)) return value.map((v) => hideFields(v, depth + 1));
+  // Errors and other class instances are the serializers' (an error's message is not a body).
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = BODY_FIELDS.has(k) && v !== null && v !== undefined && v !== '' ? HIDDEN : hideFields(v, depth + 1);
+  return out;
+}
+
+/**
+ * A log line that carries a body (the Web API's "http request body: {…}", Bolt's incoming payloads, a form):
+ * its text fields hidden. JSON is read and written again; a form body has its text fields' values replaced.
+ */
+export function hideBodies(line: string): string {
+  const start = line.search(/[{[]/);
+  if (start >= 0) {
+    try {
+      const parsed: unknown = JSON.parse(line.slice(start));
+      return `${line.slice(0, start)}${JSON.stringify(hideFields(parsed))}`;
+    } catch {
+      // not one JSON value: fall through to the field-by-field pass
+    }
+  }
+  const fields = [...BODY_FIELDS].join('|');
+  return line
+    .replace(new RegExp(`("(?:${fields})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|\\[[^\\]]*\\]|\\{[^}]*\\})`, 'g'), `$1"${HIDDEN}"`)
+    .replace(new RegExp(`(^|[?&\\s])(${fields})=[^&\\s]*`, 'g'), `$1$2=${HIDDEN}`);
 }
 
 export function createLog(options: LogOptions): Log {
@@ -54,7 +94,11 @@ export function createLog(options: LogOptions): Log {
       hooks: {
         // Strings reach pino unredacted (redact works on object paths): scrub them before they are written.
         logMethod(args, method) {
-          const cleaned = args.map((a: unknown) => (typeof a === 'string' ? scrub(a) : a instanceof Error ? scrubError(a, scrub) : thaw(a, scrub)));
+          const cleaned = args.map((a: unknown) => {
+            if (typeof a === 'string') return scrub(options.bodies ? a : hideBodies(a));
+            if (a instanceof Error) return scrubError(a, scrub);
+            return thaw(options.bodies ? a : hideFields(a), scrub);
+          });
           return method.apply(this, cleaned as Parameters<typeof method>);
         },
       },

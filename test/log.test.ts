@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { loadConfig, secretsOf } from '../src/config';
+import { webApi } from '@slack/bolt';
 import { boltLogger, createLog } from '../src/log';
+import { SlackStandIn } from '../src/slack/stand-in/slack';
 
 function capture() {
   const lines: string[] = [];
@@ -39,5 +41,40 @@ describe('Secrets never reach a log', () => {
     }
     expect(all).toContain('[Redacted]');
     expect(all).toContain('Slack said no to [Redacted]');
+  });
+});
+
+describe('What people wrote stays out of debug logs unless LOG_BODIES=on', () => {
+  const PRIVATE = 'Raj is on a PIP, keep it between us';
+
+  const postThrough = async (bodies: boolean) => {
+    const slack = await new SlackStandIn().start();
+    const { lines, stream } = capture();
+    try {
+      const log = createLog({ level: 'trace', destination: stream, bodies });
+      const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: boltLogger(log) });
+      await client.chat.postMessage({ channel: 'D1', text: PRIVATE, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: PRIVATE } }] });
+      await client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: PRIVATE } }] } });
+      // Bolt logs an incoming payload at debug as one JSON string; a form body as it came.
+      boltLogger(log).debug(JSON.stringify({ type: 'view_submission', view: { private_metadata: '{}', state: { values: { private_note: { value: { value: PRIVATE } } } } } }));
+      boltLogger(log).debug(`command=%2Fcascade&text=${encodeURIComponent(`held <@U1> private "${PRIVATE}"`)}&user_id=U1`);
+      log.debug({ shared_note: PRIVATE, err: new Error('a message that stays') }, 'a held note');
+      return lines.join('');
+    } finally {
+      await slack.stop();
+    }
+  };
+
+  test('When Web API calls and incoming payloads are logged at trace with LOG_BODIES off, then no message text, view or note is written, and the rest is', async () => {
+    const all = await postThrough(false);
+    expect(all).toContain('http request body');
+    expect(all).toContain('chat.postMessage');
+    expect(all).toContain('[text]');
+    expect(all).toContain('a message that stays');
+    expect(all).not.toContain('PIP');
+  });
+
+  test('When LOG_BODIES=on, then the bodies are written in full', async () => {
+    expect(await postThrough(true)).toContain('Raj is on a PIP');
   });
 });

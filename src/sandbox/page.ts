@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { SlackStandIn } from '../slack/stand-in/slack';
@@ -68,14 +69,53 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
+/**
+ * Every sandbox response: never framed by another page (clickjacking), no script at all, forms posted only
+ * back to the sandbox itself.
+ */
+const PAGE_HEADERS = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+} as const;
+
 function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/html; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
 }
 
 function redirect(res: ServerResponse, to: string): void {
-  res.writeHead(303, { location: to });
+  res.writeHead(303, { ...PAGE_HEADERS, location: to });
   res.end();
+}
+
+/** The name of the hidden field that carries the page token in every form. */
+export const TOKEN_FIELD = '_t';
+
+/** Every form of a page carries the sandbox's token: a page of another site cannot know it. */
+function withToken(body: string, token: string): string {
+  return body.replace(/<form\b[^>]*>/g, (open) => `${open}<input type="hidden" name="${TOKEN_FIELD}" value="${token}">`);
+}
+
+/**
+ * Whether a request may reach the sandbox: the Host it names must be this machine on the sandbox's own port
+ * (a page of another site that rebinds its name to 127.0.0.1 still sends its own name), and a POST must come
+ * from a sandbox page: same origin when the browser says where it comes from, and always the page token.
+ * Pure; `localPort` is the port the request arrived on.
+ */
+export function sandboxRefusal(req: { method?: string; headers: Record<string, string | string[] | undefined> }, localPort: number, form: URLSearchParams | null, token: string): string | null {
+  const host = String(req.headers.host ?? '').toLowerCase();
+  const allowed = [`localhost:${localPort}`, `127.0.0.1:${localPort}`, `[::1]:${localPort}`];
+  if (!allowed.includes(host)) return 'The sandbox answers only on localhost and 127.0.0.1, on its own port.';
+  if (req.method !== 'POST') return null;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return 'The sandbox takes forms only from its own pages.';
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return 'The sandbox takes forms only from its own pages.';
+  const given = form?.get(TOKEN_FIELD) ?? '';
+  if (given.length !== token.length || !timingSafeEqual(Buffer.from(given), Buffer.from(token))) return 'This form is out of date: reload the sandbox page and try again.';
+  return null;
 }
 
 /** The form a page posted: the receiver has already read the body (`rawBody`), or it is read here. */
@@ -215,19 +255,21 @@ export function escapeMentions(text: string, people: readonly { id: string; name
 
 /** The sandbox's pages and the forms they post, as routes on Cascade's own HTTP server. */
 export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
+  // One token for this run of the sandbox, in every form it serves.
+  const token = randomBytes(16).toString('hex');
   const person = (req: Req) => String(req.params?.id ?? '');
   const act = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => {
     fn(req, res).catch((err: unknown) => send(res, 500, page('Sandbox error', `<main><p>Something went wrong: ${html(err instanceof Error ? err.message : String(err))}</p><p><a href="/sandbox">Back</a></p></main>`)));
   };
   const known = (id: string) => p.people.some((x) => x.id === id);
-  return [
-    { path: '/sandbox', method: 'GET', handler: (_req, res) => send(res, 200, indexPage(p)) },
+  const routes: CustomRoute[] = [
+    { path: '/sandbox', method: 'GET', handler: (_req, res) => send(res, 200, withToken(indexPage(p), token)) },
     {
       path: '/sandbox/as/:id',
       method: 'GET',
       handler: (req: Req, res) => {
         const body = personPage(p, person(req));
-        send(res, body ? 200 : 404, body ?? page('Not found', '<main><p>No such person. <a href="/sandbox">Back</a></p></main>'));
+        send(res, body ? 200 : 404, body ? withToken(body, token) : page('Not found', '<main><p>No such person. <a href="/sandbox">Back</a></p></main>'));
       },
     },
     {
@@ -324,4 +366,15 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       },
     },
   ];
+  // Every route checks where the request comes from before it does anything.
+  return routes.map((route) => ({
+    ...route,
+    handler: (req: Parameters<CustomRoute['handler']>[0], res: ServerResponse) => {
+      const raw = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+      const form = req.method === 'POST' && raw ? new URLSearchParams(raw.toString('utf8')) : null;
+      const refused = sandboxRefusal(req, req.socket.localPort ?? 0, form, token);
+      if (refused) return send(res, 403, `${refused}\n`, 'text/plain; charset=utf-8');
+      return route.handler(req, res);
+    },
+  }));
 }
