@@ -17,6 +17,7 @@ import * as paceLanes from './2026-11-28T0800-pace-lanes';
 import * as checkinClosesIndex from './2026-12-04T0100-checkin-closes-index';
 import * as privateNoteReaders from './2026-12-04T0200-private-note-readers';
 import * as deliveryLease from './2026-12-04T0300-delivery-lease';
+import * as flagsClear from './2026-12-04T0400-flags-clear';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0100-checkin-closes-index': checkinClosesIndex,
   '2026-12-04T0200-private-note-readers': privateNoteReaders,
   '2026-12-04T0300-delivery-lease': deliveryLease,
+  '2026-12-04T0400-flags-clear': flagsClear,
 };

@@ -174,7 +174,8 @@ export async function applyReviews(
 
 /**
  * A commitment that reached its review check-in and was not reviewed becomes `missed` once that check-in's
- * window has closed (answered without reviewing it, or missed altogether; a skipped check-in waits for the next).
+ * window has closed, when the owner answered without reviewing it. A check-in missed altogether (or skipped)
+ * reviews nothing: the commitment stays open, unreviewed, for the next one.
  */
 export async function missUnreviewed(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
   const result = await sql`
@@ -185,7 +186,7 @@ export async function missUnreviewed(db: Kysely<Database>, teamId: string, now: 
       and exists (
         select 1 from checkin c join round r on r.id = c.round_id
         where c.team_id = m.team_id and c.person_id = m.owner_id
-          and c.status in ('answered', 'missed') and c.closes_at <= ${now}
+          and c.status = 'answered' and c.closes_at <= ${now}
           and r.occurrence >= m.due_date
           and c.id is distinct from m.source_checkin_id
           and c.id is distinct from m.last_reviewed_checkin_id

@@ -4,7 +4,7 @@ import { invalid, notFound } from '../errors';
 import { chainBelow } from '../org/visibility';
 import { isBelow, type Scope } from '../org/policy';
 import { pastAttainments } from './goals';
-import { localDate } from '../time/calendar';
+import { dayMonth, localDate } from '../time/calendar';
 
 /** What every flag asks the leader before anything else. */
 export const ORG_FACTORS_QUESTION = 'Before looking at the person: could territory, tooling, training, process or support explain this?';
@@ -26,6 +26,15 @@ interface Hit {
   readonly person_id: string;
   readonly detail: string;
   readonly evidence_at: Date;
+}
+
+/**
+ * What a rule found for one person it could judge: whether it fires on their latest evidence (a hit), or what
+ * says it no longer does (`because`, shown when an open flag of theirs is cleared).
+ */
+interface Verdict extends Hit {
+  readonly fires: boolean;
+  readonly because: string;
 }
 
 /** How often the rules run for a workspace, at most (the tick also needs something they read to have changed). */
@@ -69,8 +78,33 @@ async function raise(db: Kysely<Database>, teamId: string, rule: string, found: 
 }
 
 /**
- * Runs the workspace's flag rules (at most every 15 minutes; goal pace once a day) and raises a flag
- * per person and rule that fires, once: an open flag is not raised again until it is closed.
+ * Clears the open flags of a rule whose person it judged and no longer fires for: a flag is a state, not an
+ * event. Kept in history with what changed; a flag closed by hand is not touched.
+ */
+async function clear(db: Kysely<Database>, teamId: string, rule: string, verdicts: readonly Verdict[], now: Date): Promise<number> {
+  const gone = verdicts.filter((v) => !v.fires);
+  if (gone.length === 0) return 0;
+  const result = await sql`
+    update flag f set status = 'cleared', closed_at = ${now}, cleared_because = u.because
+    from unnest(${gone.map((v) => v.person_id)}::text[], ${gone.map((v) => v.because)}::text[]) as u (person_id, because)
+    where f.team_id = ${teamId} and f.rule = ${rule} and f.status = 'open' and f.person_id = u.person_id`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Raises the flags a rule fires for and clears the open ones it no longer fires for. */
+async function apply(db: Kysely<Database>, teamId: string, rule: string, verdicts: readonly Verdict[], now: Date): Promise<{ raised: number; cleared: number }> {
+  const cleared = await clear(db, teamId, rule, verdicts, now);
+  const raised = await raise(db, teamId, rule, verdicts.filter((v) => v.fires), now);
+  return { raised, cleared };
+}
+
+/** "2.5" for a kept rate's half points, as people count them. */
+const count = (n: number) => (Number.isInteger(n) ? String(n) : `${Math.floor(n)}½`);
+
+/**
+ * Runs the workspace's flag rules (at most every 15 minutes; goal pace once a day): raises a flag per person
+ * and rule that fires, once (an open flag is not raised again), and clears each open flag whose rule no longer
+ * fires on the person's latest evidence.
  */
 export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: Date, options: { force?: boolean } = {}): Promise<number> {
   const ws = await db.selectFrom('workspace').select('flags_checked_at').where('team_id', '=', teamId).executeTakeFirst();
@@ -80,42 +114,78 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
   await ensureFlagRules(db, teamId);
   const rules = new Map((await db.selectFrom('flag_rule').selectAll().where('team_id', '=', teamId).where('active', '=', true).execute()).map((r) => [r.key, Number(r.threshold)]));
   let raised = 0;
+  const run = async (rule: string, verdicts: readonly Verdict[]) => {
+    raised += (await apply(db, teamId, rule, verdicts, now)).raised;
+  };
 
   const missed = rules.get('missed_in_a_row');
   if (missed !== undefined) {
     const n = Math.max(1, Math.round(missed));
-    const hits = await sql<Hit>`
-      select person_id, ${`missed ${n} check-ins in a row`} as detail, max(closes_at) as evidence_at from (
-        select c.person_id, c.status, c.closes_at, row_number() over (partition by c.person_id order by c.due_at desc) as rn
-        from checkin c join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
-        where c.team_id = ${teamId} and c.part = 'member' and c.status in ('answered', 'missed') and c.closes_at <= ${now}
-      ) x where rn <= ${n} group by person_id having count(*) = ${n} and bool_and(status = 'missed')`.execute(db);
-    raised += await raise(db, teamId, 'missed_in_a_row', hits.rows, now);
+    // An answer counts as soon as it is given (its window may still be open); a miss once the window closed.
+    const rows = await sql<{ person_id: string; fires: boolean; evidence_at: Date; answered_on: string | null }>`
+      select person_id, (count(*) = ${n} and bool_and(status = 'missed')) as fires, max(coalesce(answered_at, closes_at)) as evidence_at,
+             max(occurrence) filter (where status = 'answered') as answered_on
+      from (
+        select c.person_id, c.status, c.closes_at, c.answered_at, r.occurrence, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+        from checkin c join round r on r.id = c.round_id
+        join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
+        where c.team_id = ${teamId} and c.part = 'member' and c.status in ('answered', 'missed') and c.due_at <= ${now}
+      ) x where rn <= ${n} group by person_id`.execute(db);
+    await run(
+      'missed_in_a_row',
+      rows.rows.map((r) => ({
+        person_id: r.person_id,
+        fires: r.fires,
+        detail: `missed ${n} check-ins in a row`,
+        evidence_at: r.evidence_at,
+        because: r.answered_on ? `answered the check-in of ${dayMonth(r.answered_on)}` : 'no longer missing check-ins',
+      })),
+    );
   }
 
   const kept = rules.get('commitments_kept');
   if (kept !== undefined) {
-    const hits = await sql<Hit>`
-      select owner_id as person_id, 'kept ' || count(*) filter (where status = 'done') || ' of the last 4 commitments' as detail, max(closed_at) as evidence_at from (
+    // "Partly" counts half: a commitment half kept is half a promise kept.
+    const rows = await sql<{ person_id: string; closed: number; score: number; evidence_at: Date }>`
+      select owner_id as person_id, count(*)::int as closed,
+             (count(*) filter (where status = 'done') + 0.5 * count(*) filter (where status = 'partly'))::float8 as score,
+             max(closed_at) as evidence_at
+      from (
         select m.owner_id, m.status, m.closed_at, row_number() over (partition by m.owner_id order by m.closed_at desc, m.id desc) as rn
         from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id and p.active
         where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed')
-      ) x where rn <= 4 group by owner_id
-      having count(*) = 4 and count(*) filter (where status = 'done') < 4 * ${kept}::numeric`.execute(db);
-    raised += await raise(db, teamId, 'commitments_kept', hits.rows, now);
+      ) x where rn <= 4 group by owner_id`.execute(db);
+    await run(
+      'commitments_kept',
+      rows.rows.map((r) => ({
+        person_id: r.person_id,
+        fires: r.closed === 4 && r.score < 4 * kept,
+        detail: `kept ${count(r.score)} of the last 4 commitments`,
+        evidence_at: r.evidence_at,
+        because: `kept ${count(r.score)} of the last ${r.closed}`,
+      })),
+    );
   }
 
   const drop = rules.get('confidence_drop');
   if (drop !== undefined) {
-    const hits = await sql<Hit>`
-      select person_id, 'confidence went from ' || max(v) filter (where rn = 2) || ' to ' || max(v) filter (where rn = 1) as detail, max(at) as evidence_at from (
+    const rows = await sql<{ person_id: string; latest: number; previous: number | null; evidence_at: Date }>`
+      select person_id, max(v) filter (where rn = 1)::float8 as latest, max(v) filter (where rn = 2)::float8 as previous, max(at) as evidence_at from (
         select c.person_id, a.value_number as v, coalesce(c.answered_at, c.due_at) as at, row_number() over (partition by c.person_id order by c.due_at desc) as rn
         from answer a join checkin c on c.id = a.checkin_id
         join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
         where c.team_id = ${teamId} and c.status = 'answered' and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
-      ) x where rn <= 2 group by person_id
-      having count(*) = 2 and max(v) filter (where rn = 2) - max(v) filter (where rn = 1) >= ${drop}::numeric`.execute(db);
-    raised += await raise(db, teamId, 'confidence_drop', hits.rows, now);
+      ) x where rn <= 2 group by person_id`.execute(db);
+    await run(
+      'confidence_drop',
+      rows.rows.map((r) => ({
+        person_id: r.person_id,
+        fires: r.previous !== null && r.previous - r.latest >= drop,
+        detail: `confidence went from ${r.previous} to ${r.latest}`,
+        evidence_at: r.evidence_at,
+        because: `confidence now ${r.latest} of 5`,
+      })),
+    );
   }
 
   const pace = rules.get('goal_pace');
@@ -138,20 +208,24 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
     const owners = new Map(
       ownerIds.length ? (await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', 'in', ownerIds).execute()).map((p) => [p.slack_user_id, p]) : [],
     );
-    const hits: Hit[] = [];
+    const verdicts = new Map<string, Verdict>();
     for (const g of goals) {
       const owner = owners.get(g.owner_id)!;
       const [previous, before] = await pastAttainments(db, g, owner, now, 2);
-      if (previous !== undefined && before !== undefined && previous.attainment < pace && before.attainment < pace) {
-        hits.push({
-          person_id: g.owner_id,
-          detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before.attainment * 100)}%, then ${Math.round(previous.attainment * 100)}%)`,
-          // The last day of the period judged: a flag closed after it is raised again only when another period ends.
-          evidence_at: new Date(`${previous.end}T23:59:59Z`),
-        });
-      }
+      if (previous === undefined || before === undefined) continue;
+      const fires = previous.attainment < pace && before.attainment < pace;
+      const verdict: Verdict = {
+        person_id: g.owner_id,
+        fires,
+        detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before.attainment * 100)}%, then ${Math.round(previous.attainment * 100)}%)`,
+        // The last day of the period judged: a flag closed after it is raised again only when another period ends.
+        evidence_at: new Date(`${previous.end}T23:59:59Z`),
+        because: `“${g.name}” ended its last ${g.period} at ${Math.round(previous.attainment * 100)}%`,
+      };
+      // A person fires when any of their goals does; cleared only when none does.
+      if (!verdicts.get(g.owner_id)?.fires) verdicts.set(g.owner_id, verdict);
     }
-    raised += await raise(db, teamId, 'goal_pace', hits, now);
+    await run('goal_pace', [...verdicts.values()]);
   }
   return raised;
 }

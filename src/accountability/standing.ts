@@ -69,7 +69,7 @@ async function keptRates(db: Kysely<Database>, teamId: string, people: readonly 
   if (people.length === 0) return new Map();
   const rows = await db
     .selectFrom('commitment')
-    .select(['owner_id', sql<number>`count(*) filter (where status = 'done')::int`.as('done'), sql<number>`count(*)::int`.as('closed')])
+    .select(['owner_id', sql<number>`(count(*) filter (where status = 'done') + 0.5 * count(*) filter (where status = 'partly'))::float8`.as('done'), sql<number>`count(*)::int`.as('closed')])
     .where('team_id', '=', teamId)
     .where('owner_id', 'in', people)
     .where('status', 'in', ['done', 'partly', 'missed'])

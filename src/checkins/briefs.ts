@@ -1,13 +1,30 @@
 import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
+import { recurringPhrases } from './phrases';
 import { chainBelow } from '../org/visibility';
 import { readableAmong } from '../org/policy';
 import { labelOf, levelLabels, ROUND_DEPTH } from './levels';
 import { addDays } from '../time/calendar';
 
+/** A commitment as a brief shows it: what became of it in this check-in, in the owner's words. */
+export interface BriefCommitment {
+  readonly id: number;
+  readonly text: string;
+  readonly status: CommitmentStatus;
+  readonly dueDate: string;
+  readonly slips: number;
+  /** What the owner wrote when they reviewed it ("sent 2 of 3"). */
+  readonly note: string | null;
+  /** Reviewed in this check-in (done, partly, not yet), or missed since the last round. */
+  readonly reviewedHere: boolean;
+  /** Made in this check-in. */
+  readonly madeHere: boolean;
+}
+
 /** One member's part of a round, as their leader's brief shows it. */
 export interface BriefMember {
+  readonly checkinId: number;
   readonly personId: string;
   readonly name: string;
   readonly part: 'member' | 'leader';
@@ -16,30 +33,38 @@ export interface BriefMember {
   /** Why the prompt never reached them, when the outbox gave up. */
   readonly undelivered: string | null;
   readonly answers: readonly { question: string; kind: string; intent: string; value: string; shared: boolean }[];
+  /** Their confidence rating in this check-in, and in the one they answered before it. */
+  readonly confidence: { readonly now: number | null; readonly before: number | null };
   /** Open flags about them: the leader is asked about organisational factors first. */
-  readonly flags: readonly { id: number; rule: string; detail: string }[];
+  readonly flags: readonly { id: number; rule: string; detail: string; raisedAt: Date }[];
   /** Their commitments to this leader: open ones, and those that closed this period. */
-  readonly commitments: readonly { id: number; text: string; status: CommitmentStatus; dueDate: string; slips: number }[];
+  readonly commitments: readonly BriefCommitment[];
 }
 
-/** What was heard below one member who leads people themselves, over the period of the round. */
-export interface TeamSummary {
-  readonly leaderId: string;
-  readonly leaderName: string;
-  readonly levels: readonly {
-    level: Level;
-    label: string;
-    due: number;
-    answered: number;
-    missed: number;
-    skipped: number;
-    undelivered: number;
-    /** One-by-one conversations marked held, and in the window of the same length before. */
-    conversations?: number;
-    conversationsBefore?: number;
-  }[];
-  readonly ratings: readonly { question: string; average: number; count: number }[];
-  readonly highlights: readonly { name: string; question: string; text: string }[];
+/** What was heard at one level below the round's own, over the round's period, against the period before. */
+export interface LevelHeard {
+  readonly depth: number;
+  readonly label: string;
+  readonly due: number;
+  readonly answered: number;
+  readonly dueBefore: number;
+  readonly answeredBefore: number;
+  /** One-by-one conversations marked held, now and in the period before. */
+  readonly held: number;
+  readonly heldBefore: number;
+  /** The obstacle most people at that level named, in words one of them wrote. */
+  readonly obstacle: { readonly phrase: string; readonly count: number } | null;
+  /** One answer its author shared with the team. */
+  readonly highlight: { readonly name: string; readonly text: string } | null;
+}
+
+/** Someone who needs the leader, most urgent first: why, in words, and since when. */
+export interface Attention {
+  readonly personId: string;
+  readonly name: string;
+  readonly why: string;
+  /** When what needs them began (a flag raised, a commitment due), when known. */
+  readonly since: Date | null;
 }
 
 export interface Brief {
@@ -50,26 +75,30 @@ export interface Brief {
   readonly level: Level;
   readonly occurrence: string;
   readonly members: readonly BriefMember[];
-  readonly rollUp: readonly TeamSummary[];
+  /** Answered of due in the round before this one, to compare with. */
+  readonly before: { readonly answered: number; readonly due: number } | null;
+  /** Everyone who needs the leader this round, most urgent first (a brief names the first three). */
+  readonly attention: readonly Attention[];
+  /** What was heard at each level below the round's members, one line each. */
+  readonly heard: readonly LevelHeard[];
   /** Commitments made to the leader's direct reports that slipped twice: accountability one level up. */
   readonly escalations: readonly CommitmentView[];
   readonly suggestions: readonly string[];
 }
 
-/** How many shared highlights and suggestions a brief carries. */
-const HIGHLIGHTS = 3;
+/** How many suggestions a brief carries. */
 const SUGGESTIONS = 3;
 
 /**
- * The brief a leader gets when a round closes: who answered, who missed or skipped (and whose prompt
- * could not be delivered), each answer the leader may see, the roll-up of what was heard further down,
- * and three suggested questions for the live conversation.
+ * The brief a leader gets when a round closes: who answered, who missed or skipped (and whose prompt could not
+ * be delivered), each answer the leader may see (for the thread), who needs the leader most, what was heard at
+ * each level further down, and three suggested questions for the live conversation.
  */
 export async function buildBrief(db: Kysely<Database>, roundId: number): Promise<Brief | undefined> {
   const round = await db
     .selectFrom('round as r')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['r.id', 'r.team_id', 'r.leader_id', 'r.occurrence', 'r.cadence_id', 'k.name', 'k.level'])
+    .select(['r.id', 'r.team_id', 'r.leader_id', 'r.occurrence', 'r.cadence_id', 'k.name', 'k.level', ROUND_DEPTH.as('depth')])
     .where('r.id', '=', roundId)
     .executeTakeFirst();
   if (!round) return undefined;
@@ -102,66 +131,88 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
   // The leader sees their own reflection and the answers of people below them: never anyone else's.
   const visible = await readableAmong(db, round.team_id, round.leader_id, checkins.map((c) => c.person_id));
   const shown = checkins.filter((c) => visible.has(c.person_id));
-  const answers = shown.length
-    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', shown.map((c) => c.id)).orderBy('checkin_id').orderBy('position').execute()
-    : [];
+  const ids = shown.map((c) => c.id);
+  const people = shown.map((c) => c.person_id);
+  const answers = ids.length ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute() : [];
 
   const previous = await db
-    .selectFrom('round')
-    .select((eb) => eb.fn.max('occurrence').as('occurrence'))
-    .where('cadence_id', '=', round.cadence_id)
-    .where('leader_id', '=', round.leader_id)
-    .where('occurrence', '<', round.occurrence)
+    .selectFrom('round as r')
+    .select(['r.id', 'r.occurrence'])
+    .where('r.cadence_id', '=', round.cadence_id)
+    .where('r.leader_id', '=', round.leader_id)
+    .where('r.occurrence', '<', round.occurrence)
+    .orderBy('r.occurrence', 'desc')
+    .limit(1)
     .executeTakeFirst();
-  const from = (previous?.occurrence as string | null | undefined) ?? addDays(round.occurrence, -35);
+  const from = previous?.occurrence ?? addDays(round.occurrence, -35);
   const since = new Date(`${from}T00:00:00Z`);
+  const before = previous
+    ? await db
+        .selectFrom('checkin')
+        .select([sql<number>`count(*)::int`.as('due'), sql<number>`count(*) filter (where status = 'answered')::int`.as('answered')])
+        .where('round_id', '=', previous.id)
+        .where('part', '=', 'member')
+        .executeTakeFirstOrThrow()
+    : null;
 
-  const commitments = shown.length
+  const commitments = ids.length
     ? await db
         .selectFrom('commitment')
         .selectAll()
         .where('team_id', '=', round.team_id)
-        .where('owner_id', 'in', shown.map((c) => c.person_id))
+        .where('owner_id', 'in', people)
         .where((eb) => eb.or([eb('status', '=', 'open'), eb('closed_at', '>', since)]))
         .orderBy('due_date')
+        .orderBy('id')
         .execute()
     : [];
 
-  const flags = shown.length
-    ? await db.selectFrom('flag').select(['id', 'person_id', 'rule', 'detail']).where('team_id', '=', round.team_id).where('status', '=', 'open').where('person_id', 'in', shown.filter((c) => c.person_id !== round.leader_id).map((c) => c.person_id).concat([''])).execute()
+  const others = people.filter((id) => id !== round.leader_id);
+  const flags = others.length
+    ? await db.selectFrom('flag').select(['id', 'person_id', 'rule', 'detail', 'raised_at']).where('team_id', '=', round.team_id).where('status', '=', 'open').where('person_id', 'in', others).orderBy('raised_at').execute()
     : [];
 
-  const members: BriefMember[] = shown.map((c) => ({
-    personId: c.person_id,
-    name: c.name ?? c.person_id,
-    part: c.part,
-    status: c.status,
-    skipReason: c.skip_reason,
-    undelivered: c.undelivered ?? null,
-    answers: answers
-      .filter((a) => a.checkin_id === c.id)
-      .map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: a.shared })),
-    flags: flags.filter((f) => f.person_id === c.person_id).map((f) => ({ id: f.id, rule: f.rule, detail: f.detail })),
-    commitments: commitments
-      .filter((m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id))
-      .map((m) => ({ id: m.id, text: m.text, status: m.status, dueDate: m.due_date, slips: m.slips })),
-  }));
+  // Each member's confidence the time before: their latest rating in an earlier check-in they answered.
+  const earlier = ids.length
+    ? await sql<{ person_id: string; value: number }>`
+        select distinct on (c.person_id) c.person_id, a.value_number::float8 as value
+        from checkin c join round r on r.id = c.round_id join answer a on a.checkin_id = c.id
+        where c.team_id = ${round.team_id} and c.person_id = any(${people}::text[]) and c.status = 'answered'
+          and r.occurrence < ${round.occurrence}::date and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
+        order by c.person_id, c.due_at desc`.execute(db)
+    : { rows: [] };
+  const confidenceBefore = new Map(earlier.rows.map((r) => [r.person_id, Number(r.value)]));
 
-  // Only members who lead people have anything below them to roll up (reps do not: no queries for them).
-  const memberIds = members.filter((m) => m.part === 'member').map((m) => m.personId);
-  const leading = new Set(
-    memberIds.length
-      ? (await db.selectFrom('person').select('reports_to').distinct().where('team_id', '=', round.team_id).where('reports_to', 'in', memberIds).execute()).map((r) => r.reports_to)
-      : [],
-  );
-  const rollUp: TeamSummary[] = [];
-  for (const m of members) {
-    if (m.part !== 'member' || !leading.has(m.personId)) continue;
-    const summary = await summarizeBelow(db, round.team_id, m.personId, m.name, from, round.occurrence);
-    if (summary) rollUp.push(summary);
-  }
+  const members: BriefMember[] = shown.map((c) => {
+    const mine = answers.filter((a) => a.checkin_id === c.id);
+    const rating = mine.find((a) => a.kind === 'rating_1_5' && a.intent === 'goals' && a.value_number !== null);
+    return {
+      checkinId: c.id,
+      personId: c.person_id,
+      name: c.name ?? c.person_id,
+      part: c.part,
+      status: c.status,
+      skipReason: c.skip_reason,
+      undelivered: c.undelivered ?? null,
+      answers: mine.map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: a.shared })),
+      confidence: { now: rating ? Number(rating.value_number) : null, before: confidenceBefore.get(c.person_id) ?? null },
+      flags: flags.filter((f) => f.person_id === c.person_id).map((f) => ({ id: f.id, rule: f.rule, detail: f.detail, raisedAt: f.raised_at })),
+      commitments: commitments
+        .filter((m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id))
+        .map((m) => ({
+          id: m.id,
+          text: m.text,
+          status: m.status,
+          dueDate: m.due_date,
+          slips: m.slips,
+          note: m.note,
+          reviewedHere: m.last_reviewed_checkin_id === c.id || (m.status === 'missed' && m.closed_at !== null && m.closed_at > since),
+          madeHere: m.source_checkin_id === c.id,
+        })),
+    };
+  });
 
-  const suggestions = await suggestQuestions(db, round.team_id, round.level, members);
+  const escalations = await escalationsFor(db, round.team_id, round.leader_id, since);
   return {
     roundId: round.id,
     teamId: round.team_id,
@@ -170,94 +221,107 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     level: round.level,
     occurrence: round.occurrence,
     members,
-    rollUp,
-    escalations: await escalationsFor(db, round.team_id, round.leader_id, since),
-    suggestions,
+    before,
+    attention: attentionOf(members),
+    heard: await heardBelow(db, round.team_id, round.leader_id, Number(round.depth), from, round.occurrence),
+    escalations,
+    suggestions: await suggestQuestions(db, round.team_id, round.level, members),
   };
 }
 
+/** The order of urgency: missed twice, then a prompt that never arrived, low confidence, slipping commitments, pace, a single miss. */
+const URGENCY = ['missed_in_a_row', 'undelivered', 'confidence', 'commitments', 'goal_pace', 'missed'] as const;
+
 /**
- * The rounds led by `leaderId` or anyone below them with an occurrence in (`from`, `to`]: participation per
- * level, the average of each rating question, and the answers their authors chose to share with the team.
+ * Who needs the leader this round, each once, most urgent first (missed twice > a prompt that never reached
+ * them > confidence of 2 or less > a slipping commitment > goal pace > a single miss), the oldest first within
+ * the same urgency. Pure.
  */
-export async function summarizeBelow(
-  db: Kysely<Database>,
-  teamId: string,
-  leaderId: string,
-  leaderName: string,
-  from: string,
-  to: string,
-): Promise<TeamSummary | undefined> {
-  const leaders = [leaderId, ...(await chainBelow(db, teamId, leaderId))];
-  const inPeriod = db
-    .selectFrom('checkin as c')
-    .innerJoin('round as r', 'r.id', 'c.round_id')
-    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .where('r.team_id', '=', teamId)
-    .where('r.leader_id', 'in', leaders)
-    .where('r.occurrence', '>', from)
-    .where('r.occurrence', '<=', to)
-    .where('c.part', '=', 'member');
+export function attentionOf(members: readonly BriefMember[]): Attention[] {
+  const found: (Attention & { rank: number })[] = [];
+  for (const m of members) {
+    if (m.part !== 'member') continue;
+    const reasons: { kind: (typeof URGENCY)[number]; why: string; since: Date | null }[] = [];
+    const flag = (rule: string) => m.flags.find((f) => f.rule === rule);
+    const missedTwice = flag('missed_in_a_row');
+    if (missedTwice) reasons.push({ kind: 'missed_in_a_row', why: missedTwice.detail, since: missedTwice.raisedAt });
+    if (m.undelivered && m.status !== 'answered') reasons.push({ kind: 'undelivered', why: 'the prompt never reached them', since: null });
+    if (m.confidence.now !== null && m.confidence.now <= 2) {
+      const dropped = flag('confidence_drop');
+      reasons.push({ kind: 'confidence', why: `confidence ${m.confidence.now} of 5${m.confidence.before !== null && m.confidence.before !== m.confidence.now ? ` (was ${m.confidence.before})` : ''}`, since: dropped?.raisedAt ?? null });
+    } else if (flag('confidence_drop')) {
+      reasons.push({ kind: 'confidence', why: flag('confidence_drop')!.detail, since: flag('confidence_drop')!.raisedAt });
+    }
+    const slipping = m.commitments.filter((c) => (c.status === 'open' && c.slips > 0) || (c.status === 'missed' && c.reviewedHere));
+    const kept = flag('commitments_kept');
+    if (slipping.length) {
+      const first = slipping[0]!;
+      reasons.push({ kind: 'commitments', why: `“${first.text}” ${first.status === 'missed' ? 'missed' : `slipped ${first.slips === 1 ? 'once' : `${first.slips} times`}`}${slipping.length > 1 ? ` (and ${slipping.length - 1} more)` : ''}`, since: new Date(`${first.dueDate}T00:00:00Z`) });
+    } else if (kept) {
+      reasons.push({ kind: 'commitments', why: kept.detail, since: kept.raisedAt });
+    }
+    const pace = flag('goal_pace');
+    if (pace) reasons.push({ kind: 'goal_pace', why: pace.detail, since: pace.raisedAt });
+    if (m.status === 'missed' && !missedTwice) reasons.push({ kind: 'missed', why: 'missed this check-in', since: null });
+    if (reasons.length === 0) continue;
+    const rank = (k: (typeof URGENCY)[number]) => URGENCY.indexOf(k);
+    const top = reasons.sort((a, b) => rank(a.kind) - rank(b.kind))[0]!;
+    found.push({ personId: m.personId, name: m.name, why: top.why, since: top.since, rank: rank(top.kind) });
+  }
+  return found
+    .sort((a, b) => a.rank - b.rank || (a.since?.getTime() ?? Infinity) - (b.since?.getTime() ?? Infinity) || a.name.localeCompare(b.name))
+    .map(({ rank: _rank, ...a }) => a);
+}
 
-  const counts = await inPeriod
-    .select([
-      ROUND_DEPTH.as('depth'),
-      sql<Level>`mode() within group (order by k.level)`.as('level'),
-      sql<number>`count(*)::int`.as('due'),
-      sql<number>`count(*) filter (where c.status = 'answered')::int`.as('answered'),
-      sql<number>`count(*) filter (where c.status = 'missed')::int`.as('missed'),
-      sql<number>`count(*) filter (where c.status = 'skipped')::int`.as('skipped'),
-      sql<number>`count(*) filter (where c.held_at is not null)::int`.as('conversations'),
-      sql<number>`count(*) filter (where exists (select 1 from delivery d where d.checkin_id = c.id and d.status = 'failed' and d.kind = 'prompt'))::int`.as('undelivered'),
-    ])
-    .groupBy(sql`1`)
-    .execute();
-  if (counts.length === 0) return undefined;
-  const labels = await levelLabels(db, teamId, sql<boolean>`r.leader_id in (${sql.join(leaders)}) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date`);
-  // 1:1s held in the window of the same length before, to compare against.
-  const before = addDays(from, -Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)));
-  const earlier = await db
-    .selectFrom('checkin as c')
-    .innerJoin('round as r', 'r.id', 'c.round_id')
-    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select([ROUND_DEPTH.as('depth'), sql<number>`count(*) filter (where c.held_at is not null)::int`.as('conversations')])
-    .where('r.team_id', '=', teamId)
-    .where('r.leader_id', 'in', leaders)
-    .where('r.occurrence', '>', before)
-    .where('r.occurrence', '<=', from)
-    .where('c.part', '=', 'member')
-    .groupBy(sql`1`)
-    .execute();
-
-  const ratings = await inPeriod
-    .innerJoin('answer as a', 'a.checkin_id', 'c.id')
-    .select(['a.question_text', sql<number>`avg(a.value_number)::float8`.as('average'), sql<number>`count(*)::int`.as('count')])
-    .where('a.kind', '=', 'rating_1_5')
-    .where('a.value_number', 'is not', null)
-    .groupBy('a.question_text')
-    .orderBy('a.question_text')
-    .execute();
-
-  const highlights = await inPeriod
-    .innerJoin('answer as a', 'a.checkin_id', 'c.id')
-    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'))
-    .select(['p.name', 'c.person_id', 'a.question_text', 'a.value_text'])
-    .where('a.shared', '=', true)
-    .where('a.value_text', 'is not', null)
-    .orderBy('r.occurrence', 'desc')
-    .orderBy('a.id')
-    .limit(HIGHLIGHTS)
-    .execute();
-
-  return {
-    leaderId,
-    leaderName,
-    levels: [...counts]
-      .sort((a, b) => a.depth - b.depth)
-      .map((c) => ({ level: c.level, label: labelOf(labels, c.depth), due: c.due, answered: c.answered, missed: c.missed, skipped: c.skipped, undelivered: c.undelivered, conversations: c.conversations, conversationsBefore: earlier.find((e) => e.depth === c.depth)?.conversations ?? 0 })),
-    ratings: ratings.map((r) => ({ question: r.question_text, average: Math.round(r.average * 10) / 10, count: r.count })),
-    highlights: highlights.map((h) => ({ name: h.name ?? h.person_id, question: h.question_text, text: h.value_text ?? '' })),
-  };
+/**
+ * What was heard at each level below a round's leader over (`from`, `to`], against the span of the same length
+ * before: participation, 1:1s held, the obstacle most people named there (grouped by meaning, in their words)
+ * and one answer its author shared. One line per level however deep the tree below.
+ */
+export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId: string, depth: number, from: string, to: string): Promise<LevelHeard[]> {
+  const below = [...(await chainBelow(db, teamId, leaderId))];
+  if (below.length === 0) return [];
+  const span = Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+  const start = addDays(from, -span);
+  const rows = await sql<{ depth: number; due: number; answered: number; held: number; due_b: number; answered_b: number; held_b: number }>`
+    select ${ROUND_DEPTH} as depth,
+      count(*) filter (where r.occurrence > ${from}::date)::int as due,
+      count(*) filter (where r.occurrence > ${from}::date and c.status = 'answered')::int as answered,
+      count(*) filter (where r.occurrence > ${from}::date and c.held_at is not null)::int as held,
+      count(*) filter (where r.occurrence <= ${from}::date)::int as due_b,
+      count(*) filter (where r.occurrence <= ${from}::date and c.status = 'answered')::int as answered_b,
+      count(*) filter (where r.occurrence <= ${from}::date and c.held_at is not null)::int as held_b
+    from round r join cadence k on k.id = r.cadence_id join checkin c on c.round_id = r.id and c.part = 'member'
+    where r.team_id = ${teamId} and r.leader_id = any(${below}::text[]) and r.occurrence > ${start}::date and r.occurrence <= ${to}::date
+    group by 1 having count(*) filter (where r.occurrence > ${from}::date) > 0`.execute(db);
+  const levels = rows.rows.filter((r) => r.depth > depth).sort((a, b) => a.depth - b.depth);
+  if (levels.length === 0) return [];
+  const labels = await levelLabels(db, teamId, sql<boolean>`r.leader_id = any(${below}::text[]) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date`);
+  const said = await sql<{ depth: number; person_id: string; name: string | null; intent: string; shared: boolean; text: string }>`
+    select ${ROUND_DEPTH} as depth, c.person_id, p.name, a.intent, a.shared, a.value_text as text
+    from round r join cadence k on k.id = r.cadence_id join checkin c on c.round_id = r.id and c.part = 'member'
+    join answer a on a.checkin_id = c.id
+    left join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id
+    where r.team_id = ${teamId} and r.leader_id = any(${below}::text[]) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date
+      and a.value_text is not null and (a.intent = 'obstacles' or a.shared)
+    order by r.occurrence desc, a.id`.execute(db);
+  return levels.map((l) => {
+    const here = said.rows.filter((s) => s.depth === l.depth);
+    const [top] = recurringPhrases(here.filter((s) => s.intent === 'obstacles').map((s) => ({ person: s.person_id, text: s.text })), 1);
+    const shared = here.find((s) => s.shared);
+    return {
+      depth: l.depth,
+      label: labelOf(labels, l.depth),
+      due: l.due,
+      answered: l.answered,
+      dueBefore: l.due_b,
+      answeredBefore: l.answered_b,
+      held: l.held,
+      heldBefore: l.held_b,
+      obstacle: top ? { phrase: top.phrase, count: top.count } : null,
+      highlight: shared ? { name: shared.name ?? shared.person_id, text: shared.text } : null,
+    };
+  });
 }
 
 /**

@@ -33,7 +33,7 @@ export interface LiveMember {
   readonly personId: string;
   readonly name: string;
   readonly status: CheckinStatus;
-  readonly answers: readonly { question: string; value: string }[];
+  readonly answers: readonly { question: string; value: string; kind: string; intent: string }[];
   readonly commitments: readonly { text: string; dueDate: string; status: CommitmentStatus }[];
   readonly replies: readonly ReplyView[];
   readonly held: boolean;
@@ -101,7 +101,7 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
       personId: c.person_id,
       name: c.name ?? c.person_id,
       status: c.status,
-      answers: answers.filter((a) => a.checkin_id === c.id).map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
+      answers: answers.filter((a) => a.checkin_id === c.id).map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? ''), kind: a.kind, intent: a.intent })),
       commitments: commitments.filter((m) => m.owner_id === c.person_id).map((m) => ({ text: m.text, dueDate: m.due_date, status: m.status })),
       replies: replies.filter((r) => r.checkinId === c.id),
       held: c.held_at !== null,
@@ -409,7 +409,8 @@ export interface Agenda {
   readonly readerId: string;
   readonly forMember: boolean;
   readonly answers: readonly { question: string; value: string }[];
-  readonly commitments: readonly { id: number; text: string; dueDate: string; slips: number }[];
+  /** Open commitments, and those this check-in reviewed (done, partly, not yet), with the member's note. */
+  readonly commitments: readonly { id: number; text: string; dueDate: string; slips: number; status: CommitmentStatus; note: string | null }[];
   readonly goals: readonly Standing[];
   readonly topics: readonly { id: number; authorId: string; authorName: string; text: string }[];
   readonly suggestions: readonly string[];
@@ -431,12 +432,14 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     (await db.selectFrom('person').select(['slack_user_id', 'name']).where('team_id', '=', teamId).where('slack_user_id', 'in', [c.person_id, c.leader_id]).execute()).map((p) => [p.slack_user_id, p.name]),
   );
   const answers = await db.selectFrom('answer').select(['question_text', 'value_text', 'value_number', 'intent', 'kind']).where('checkin_id', '=', c.id).orderBy('position').execute();
+  // Open commitments, and those this check-in reviewed, with what the member wrote about them.
   const commitments = await db
     .selectFrom('commitment')
-    .select(['id', 'text', 'due_date', 'slips'])
+    .select(['id', 'text', 'due_date', 'slips', 'status', 'note'])
     .where('team_id', '=', teamId)
     .where('owner_id', '=', c.person_id)
-    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('status', '=', 'open'), eb('last_reviewed_checkin_id', '=', c.id)]))
+    .orderBy(sql`case status when 'open' then 1 else 0 end`)
     .orderBy('due_date')
     .execute();
   const topics = await db
@@ -452,6 +455,8 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
   // The same three questions the leader's brief suggests, from the same answers.
   const suggestions = await suggestQuestions(db, teamId, c.level, [
     {
+      checkinId: c.id,
+      confidence: { now: null, before: null },
       personId: c.person_id,
       name: names.get(c.person_id) ?? c.person_id,
       part: 'member',
@@ -475,7 +480,7 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     readerId: scope.actor.id,
     forMember,
     answers: answers.map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
-    commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips })),
+    commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips, status: m.status, note: m.note })),
     goals: await goalsOf(scope, c.person_id),
     topics: topics.map((t) => ({ id: t.id, authorId: t.author_id, authorName: t.name ?? t.author_id, text: t.text })),
     suggestions,

@@ -284,11 +284,14 @@ export interface FlagTable {
   person_id: string;
   rule: string;
   detail: string;
-  status: Generated<'open' | 'closed'>;
+  /** `closed` by a leader (with their answer), `cleared` by Cascade when the rule no longer fires. */
+  status: Generated<'open' | 'closed' | 'cleared'>;
   raised_at: Generated<Date>;
   org_factors: string | null;
   closed_by: string | null;
   closed_at: Date | null;
+  /** What changed, when Cascade cleared it: "answered on 14 Dec". */
+  cleared_because: Generated<string | null>;
 }
 
 export interface FlagRuleTable {

@@ -62,7 +62,7 @@ export async function chartHistory(db: Kysely<Database>, teamId: string, last: P
   const mbucket = kind === 'week' ? sql`date_trunc('week', m.closed_at)::date` : sql`date_trunc('month', m.closed_at)::date`;
   const keptRows = await sql<{ leader_id: string; start: string; done: number; closed: number }>`
     select m.leader_id, ${mbucket}::text as start,
-           count(*) filter (where m.status = 'done')::int as done, count(*)::int as closed
+           (count(*) filter (where m.status = 'done') + 0.5 * count(*) filter (where m.status = 'partly'))::float8 as done, count(*)::int as closed
     from commitment m
     where m.team_id = ${teamId} and m.leader_id is not null and m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${first}::date and ${last.end}::date
     group by 1, 2`.execute(db);

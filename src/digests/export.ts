@@ -111,7 +111,7 @@ export async function exportFigures(db: Kysely<Database>, teamId: string, from: 
       (select count(*) from checkin c join round r on r.id = c.round_id where c.team_id = ${teamId} and c.part = 'member' and c.status = 'missed' and r.occurrence between w.week and w.week + 6)::int as missed,
       (select count(*) from checkin c join round r on r.id = c.round_id where c.team_id = ${teamId} and c.part = 'member' and c.status = 'skipped' and r.occurrence between w.week and w.week + 6)::int as skipped,
       (select count(*) from commitment m where m.team_id = ${teamId} and m.created_at::date between w.week and w.week + 6)::int as made,
-      (select count(*) from commitment m where m.team_id = ${teamId} and m.status = 'done' and m.closed_at::date between w.week and w.week + 6)::int as kept,
+      (select count(*) filter (where m.status = 'done') + 0.5 * count(*) filter (where m.status = 'partly') from commitment m where m.team_id = ${teamId} and m.status in ('done', 'partly') and m.closed_at::date between w.week and w.week + 6)::float8 as kept,
       (select count(*) from commitment m where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed') and m.closed_at::date between w.week and w.week + 6)::int as closed
     from w order by w.week`.execute(db);
   const rows: (string | number | null)[][] = [];

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { expectedPaceSql, type Period } from '../time/periods';
 import { levelLabels, labelOf, ROUND_DEPTH } from '../checkins/levels';
+import { recurringPhrases, type Phrase } from '../checkins/phrases';
 import { chainBelow } from '../org/visibility';
 import type { Database, DigestScope, Level } from '../db/types';
 import { addDays } from '../time/calendar';
@@ -35,8 +36,8 @@ export interface Digest {
   readonly commitments: { made: Compared; kept: Compared; closed: Compared };
   readonly ratings: readonly { question: string; now: number | null; before: number | null }[];
   readonly highlights: readonly { name: string; question: string; text: string }[];
-  /** Obstacle phrases at least two people named, with how many named each. */
-  readonly obstacles: readonly { term: string; count: number }[];
+  /** Obstacle phrases at least two people named, as one of them wrote it, with how many named each (and a quote only from a shared answer). */
+  readonly obstacles: readonly Phrase[];
   /** How many obstacle answers the period had (so "nothing recurred" can be told from "nobody answered"). */
   readonly obstacleAnswers: number;
   /** Flags open at the end of the period, and at the end of the one before. */
@@ -83,56 +84,6 @@ export async function teamGoals(db: Kysely<Database>, teamId: string, asOf: stri
   return rows.rows
     .map((r) => ({ leader: r.leader, goals: r.goals, attainment: r.attainment, paceGap: Math.round((r.attainment - r.expected) * 100) }))
     .sort((a, b) => a.paceGap - b.paceGap || a.leader.localeCompare(b.leader));
-}
-
-const STOP_WORDS = new Set(
-  `a an and are as at be been but by can could did do does for from get got had has have how i if in into is it its just me more most my no not of on or our out so some than that the their them then there these they this to too up us very was we were what when where which who why will with would you your also about after all am any because being both each few further here him his her hers its itself let lot many much nor off once only other own same she should such theirs themselves those through under until while whom yours dont cant wont isnt im ive weve were etc really still need needs getting`.split(
-    /\s+/,
-  ),
-);
-
-/** The words of a text that carry meaning: lower-cased, without stop words, short words or bare numbers. Pure. */
-function meaningfulWords(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [])
-    .map((raw) => raw.replace(/'s$/, '').replace(/'/g, ''))
-    .filter((w) => w.length >= 3 && !STOP_WORDS.has(w) && /\p{L}/u.test(w));
-}
-
-/**
- * The obstacles that recur: phrases of two or three words (stop words removed) that at least two people
- * named, counted by people, most named first. A phrase inside a longer one named by as many is dropped. Pure.
- */
-export function recurringPhrases(answers: readonly { person: string; text: string }[], top = 5): { term: string; count: number }[] {
-  const people = new Map<string, Set<string>>();
-  for (const a of answers) {
-    // A phrase never runs across punctuation: "too small, north region" is two thoughts.
-    for (const clause of a.text.split(/[,.;:!?()\[\]\n/]+/)) {
-      const words = meaningfulWords(clause);
-      for (const n of [2, 3]) {
-        for (let i = 0; i + n <= words.length; i++) {
-          const phrase = words.slice(i, i + n).join(' ');
-          if (!people.has(phrase)) people.set(phrase, new Set());
-          people.get(phrase)!.add(a.person);
-        }
-      }
-    }
-  }
-  const named = [...people.entries()].map(([term, who]) => ({ term, count: who.size })).filter((p) => p.count >= 2);
-  const bigrams = (term: string) => {
-    const w = term.split(' ');
-    return w.slice(1).map((x, i) => `${w[i]} ${x}`);
-  };
-  // Most named first, longer before shorter; a phrase that shares two words in a row with one already kept
-  // says the same thing again ("pricing approvals take" after "pricing approvals").
-  const kept: { term: string; count: number }[] = [];
-  for (const p of named
-    .filter((p) => !named.some((q) => q.term !== p.term && q.count >= p.count && ` ${q.term} `.includes(` ${p.term} `)))
-    .sort((a, b) => b.count - a.count || b.term.split(' ').length - a.term.split(' ').length || a.term.localeCompare(b.term))) {
-    if (kept.some((k) => bigrams(k.term).some((b) => bigrams(p.term).includes(b)))) continue;
-    kept.push(p);
-    if (kept.length === top) break;
-  }
-  return kept;
 }
 
 const pair = (now: unknown, before: unknown): Compared => ({ now: Number(now ?? 0), before: Number(before ?? 0) });
@@ -196,8 +147,11 @@ export async function buildDigest(
     select
       count(*) filter (where m.created_at::date between ${current.start}::date and ${current.end}::date)::int as made,
       count(*) filter (where m.created_at::date between ${previous.start}::date and ${previous.end}::date)::int as made_b,
-      count(*) filter (where m.status = 'done' and m.closed_at::date between ${current.start}::date and ${current.end}::date)::int as kept,
-      count(*) filter (where m.status = 'done' and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)::int as kept_b,
+      -- "Partly" counts half a promise kept.
+      (count(*) filter (where m.status = 'done' and m.closed_at::date between ${current.start}::date and ${current.end}::date)
+        + 0.5 * count(*) filter (where m.status = 'partly' and m.closed_at::date between ${current.start}::date and ${current.end}::date))::float8 as kept,
+      (count(*) filter (where m.status = 'done' and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)
+        + 0.5 * count(*) filter (where m.status = 'partly' and m.closed_at::date between ${previous.start}::date and ${previous.end}::date))::float8 as kept_b,
       count(*) filter (where m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${current.start}::date and ${current.end}::date)::int as closed,
       count(*) filter (where m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)::int as closed_b
     from commitment m where m.team_id = ${teamId} and ${people}`.execute(db);
@@ -206,7 +160,7 @@ export async function buildDigest(
   const answers = await sql<{
     ratings: { question: string; now: number | null; before: number | null }[] | null;
     highlights: { name: string; question: string; text: string }[] | null;
-    obstacles: { person: string; text: string }[] | null;
+    obstacles: { person: string; text: string; shared: boolean }[] | null;
   }>`
     with pa as materialized (
       select a.id, a.kind, a.intent, a.shared, a.question_text, a.value_text, a.value_number, c.part, c.person_id, r.occurrence,
@@ -231,7 +185,7 @@ export async function buildDigest(
            where pa.shared and pa.value_text is not null and pa.cur
            order by pa.person_id, lower(btrim(pa.value_text)), pa.occurrence desc, pa.id
          ) d order by d.occurrence desc, d.id limit 5) y) as highlights,
-      (select json_agg(json_build_object('person', person_id, 'text', value_text)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(db);
+      (select json_agg(json_build_object('person', person_id, 'text', value_text, 'shared', shared)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(db);
   const found = answers.rows[0];
 
   const endOf = (p: Period) => new Date(`${addDays(p.end, 1)}T00:00:00Z`);

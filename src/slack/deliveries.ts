@@ -133,7 +133,7 @@ const sendBrief: DeliveryHandler<'brief'> = async (deps, delivery, payload, now)
     await markCancelled(deps.db, delivery.id, 'round no longer exists');
     return 'cancelled';
   }
-  const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief));
+  const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief, now));
   await markSent(deps.db, delivery.id, now, { channel, ts });
   // The answers in full go in the brief's thread; when that fails the brief has gone out anyway.
   try {

@@ -75,3 +75,10 @@ export function instantOf(date: CalendarDate, time: string, tz: string): Date {
   }
   return new Date(guess);
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A calendar day as people say it in passing: `14 Dec`. */
+export function dayMonth(date: CalendarDate): string {
+  return `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]}`;
+}

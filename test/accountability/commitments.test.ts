@@ -108,6 +108,14 @@ describe('Commitments across weeks', () => {
     expect((await commitment('Call ten dormant accounts')).status).toBe('open');
   });
 
+  test('When Raj has a commitment due at his week-3 check-in, it is made to Ann like any other', async () => {
+    await db.db
+      .insertInto('commitment')
+      .values({ team_id: app.teamId, owner_id: PEOPLE.raj.id, leader_id: PEOPLE.ann.id, text: 'Send the Acme proposal', due_date: '2026-11-30', status: 'open', source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null })
+      .execute();
+    expect(await commitment('Send the Acme proposal')).toMatchObject({ status: 'open', slips: 0 });
+  });
+
   test('When a commitment slips twice, then it reaches the brief of the leader one level up, and no other brief', async () => {
     const made = await commitment('Call ten dormant accounts');
     await step('2026-11-30T18:00:00Z');
@@ -122,13 +130,19 @@ describe('Commitments across weeks', () => {
     const pat = briefs.filter((c) => c.args.channel === `D${PEOPLE.president.id}`);
     expect(pat).toHaveLength(1);
     const blocks = JSON.stringify(pat[0]!.args.blocks);
-    expect(blocks).toContain('Escalated to you: commitments that slipped twice');
-    expect(blocks).toContain("Leo Park's commitment to Bob Stone: “Call ten dormant accounts” — open, slipped 2×");
+    expect(blocks).toContain('*Escalated to you* (slipped twice)');
+    expect(blocks).toContain("Leo Park's commitment to Bob Stone: “Call ten dormant accounts” — slipped 2 times");
     const others = briefs.filter((c) => c.args.channel !== `D${PEOPLE.president.id}`);
     expect(others.length).toBeGreaterThan(3);
     for (const b of others) expect(JSON.stringify(b.args.blocks)).not.toContain('Escalated to you');
     // Bob's own brief still shows Leo's commitment, as his leader, without the escalation.
     expect(others.some((b) => b.args.channel === `D${PEOPLE.bob.id}` && JSON.stringify(b.args.blocks).includes('Call ten dormant accounts'))).toBe(true);
+  });
+
+  test('When Raj misses his week-3 check-in altogether, then the commitment it was to review stays open, unreviewed: a miss reviews nothing', async () => {
+    expect((await checkinOf(PEOPLE.raj.id, '2026-11-30')).status).toBe('missed');
+    expect(await commitment('Send the Acme proposal')).toMatchObject({ status: 'open', slips: 0, closed_at: null });
+    await db.db.deleteFrom('commitment').where('text', '=', 'Send the Acme proposal').execute();
   });
 });
 

@@ -1,7 +1,8 @@
 import { setGoal } from '../../src/accountability/goals';
 import { scopeOf } from '../../src/org/policy';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
-import { buildDigest, recurringPhrases } from '../../src/digests/figures';
+import { buildDigest } from '../../src/digests/figures';
+import { recurringPhrases } from '../../src/checkins/phrases';
 import { scheduledDay } from '../../src/digests/settings';
 import { tick } from '../../src/scheduler/tick';
 import { digestMessage } from '../../src/slack/blocks/digest';
@@ -105,8 +106,8 @@ describe('Digest figures', () => {
     expect(text).not.toContain('private worry');
   });
 
-  test('When obstacle answers are read, then phrases of two or three words named by two people or more are counted by people; single words and numbers are not', () => {
-    const said = (person: string, text: string) => ({ person, text });
+  test('When obstacle answers are read, then phrases that two people or more wrote are counted by people, grouped by meaning and shown as someone wrote them; single words and numbers are not', () => {
+    const said = (person: string, text: string, shared = false) => ({ person, text, shared });
     expect(
       recurringPhrases([
         said('A', 'The legal review of every contract'),
@@ -116,12 +117,18 @@ describe('Digest figures', () => {
         said('D', 'Average deal size for companies of 50-200'),
       ]),
     ).toEqual([
-      { term: 'legal review', count: 2 },
-      { term: 'pricing approvals', count: 2 },
+      { phrase: 'legal review', count: 2, quote: null },
+      { phrase: 'pricing approvals', count: 2, quote: null },
     ]);
+    // A whole phrase as written ("too" kept between its words), never a fragment like "territory small".
     expect(recurringPhrases([said('A', 'Territory too small in the north region'), said('B', 'territory too small, north region')])).toEqual([
-      { term: 'north region', count: 2 },
-      { term: 'territory small', count: 2 },
+      { phrase: 'north region', count: 2, quote: null },
+      { phrase: 'territory too small', count: 2, quote: null },
+    ]);
+    // One stem, several spellings: "approval" and "approvals" are the same obstacle, shown as the shortest way it was
+    // written; the quote is from a shared answer only.
+    expect(recurringPhrases([said('A', 'The pricing approval takes ages'), said('B', 'pricing approvals take too long', true), said('C', 'Pricing approvals taking forever')])).toEqual([
+      { phrase: 'pricing approval', count: 3, quote: { person: 'B', text: 'pricing approvals take too long' } },
     ]);
     expect(recurringPhrases([said('A', '50-200 average companies'), said('B', 'companies average')])).toEqual([]);
   });

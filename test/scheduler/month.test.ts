@@ -221,7 +221,7 @@ describe('A month of the cascade', () => {
     const bobBrief = briefs().find((b) => b.channel === 'DUMBOB' && b.text.includes('(9 Nov 2026)'));
     expect(bobBrief).toBeDefined();
     const blocks = JSON.stringify(slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMBOB' && c.args.text === bobBrief!.text)!.args.blocks);
-    expect(blocks).toContain('*Yuki Sato* — skipped — Slack status: :palm_tree: Vacation');
+    expect(blocks).toContain('• *Yuki Sato* — skipped (Slack status: :palm_tree: Vacation)');
   });
 
   test('Every closed round brings its leader exactly one brief, and briefs roll up the chain', async () => {
@@ -233,9 +233,9 @@ describe('A month of the cascade', () => {
     }
     const ceoBrief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMCEO' && String(c.args.text).includes('(2 Nov 2026)'))!;
     const ceo = JSON.stringify(ceoBrief.args.blocks);
-    expect(ceo).toContain('*Below Pat Rivera*');
-    expect(ceo).toMatch(/Manager ↔ reps: \d+ of \d+ answered/);
+    expect(ceo).toContain('*What was heard further down*');
+    expect(ceo).toMatch(/\*Manager ↔ reps\*: \d+ of \d+ answered/);
     const presBrief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMPRES' && String(c.args.text).includes('(5 Nov 2026)'))!;
-    expect(JSON.stringify(presBrief.args.blocks)).toContain('*Below Ann Lee*');
+    expect(JSON.stringify(presBrief.args.blocks)).toMatch(/\*Manager ↔ reps\*: \d+ of \d+ answered/);
   });
 });

@@ -109,14 +109,19 @@ describe('Answering a check-in over signed HTTP', () => {
     const [annBrief] = briefTo(PEOPLE.ann.id);
     const [bobBrief] = briefTo(PEOPLE.bob.id);
     expect(annBrief!.args.text).toBe('Your brief for Manager ↔ each rep, weekly (23 Nov 2026): 2 of 2 answered.');
+    // The brief says it in a line each; the answers in full are in its thread, once.
+    const fullTo = (userId: string) =>
+      JSON.stringify(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && c.args.thread_ts && String(c.args.text).startsWith('Answers in full')).map((c) => c.args.blocks));
     const annBlocks = JSON.stringify(annBrief!.args.blocks);
-    expect(annBlocks).toContain('Multi-threading into the CFO early');
-    expect(annBlocks).toContain('Asking for referrals after every demo');
+    expect(annBlocks).toContain('• *Raj Patel* — answered');
+    expect(annBlocks).not.toContain('Multi-threading into the CFO early');
+    expect(fullTo(PEOPLE.ann.id)).toContain('Multi-threading into the CFO early');
+    expect(fullTo(PEOPLE.ann.id)).toContain('Asking for referrals after every demo');
     expect(annBlocks).toContain('Mia rated their confidence 2 of 5');
     const bobBlocks = JSON.stringify(bobBrief!.args.blocks);
-    expect(bobBlocks).toContain('Short discovery calls on Fridays');
-    expect(bobBlocks).not.toContain('Multi-threading');
-    expect(bobBlocks).not.toContain('referrals');
+    expect(fullTo(PEOPLE.bob.id)).toContain('Short discovery calls on Fridays');
+    expect(`${bobBlocks}${fullTo(PEOPLE.bob.id)}`).not.toContain('Multi-threading');
+    expect(`${bobBlocks}${fullTo(PEOPLE.bob.id)}`).not.toContain('referrals');
     expect(briefTo(PEOPLE.raj.id)).toHaveLength(0);
     expect(briefTo(PEOPLE.mia.id)).toHaveLength(0);
 

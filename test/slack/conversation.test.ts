@@ -1,6 +1,6 @@
 import { tick } from '../../src/scheduler/tick';
 import { buildDigest } from '../../src/digests/figures';
-import { summarizeBelow } from '../../src/checkins/briefs';
+import { heardBelow } from '../../src/checkins/briefs';
 import { digestMessage } from '../../src/slack/blocks/digest';
 import { IDS } from '../../src/slack/ids';
 import { pressButton, viewSubmission } from '../support/app';
@@ -64,7 +64,7 @@ async function submitText(userId: string, trigger: string, text: string): Promis
 }
 
 describe('Conversations that come back down', () => {
-  test('When the round opens, then Ann gets one live message with Raj’s prompt; when Raj answers, the message shows his answers before the round closes', async () => {
+  test('When the round opens, then Ann gets one live message with Raj’s prompt; when Raj answers, the message shows that he did, with the headline, before the round closes', async () => {
     await at('2026-11-23T04:30:00Z');
     const [prompt] = posts(RAJ_DM);
     rajCheckin = Number(JSON.stringify(prompt!.args.blocks).match(/"value":"(\d+)"/)![1]);
@@ -79,7 +79,9 @@ describe('Conversations that come back down', () => {
     const edits = fixture.slack.callsTo('chat.update').filter((c) => c.args.channel === ANN_DM && c.args.ts === liveTs);
     expect(edits).toHaveLength(1);
     expect(edits[0]!.args.text).toContain('1 of 2 answered so far');
-    expect(JSON.stringify(edits[0]!.args.blocks)).toContain('Multi-threading into the CFO early');
+    // Who answered, and the headline: the answers in full are read once, in the brief's thread (or the agenda).
+    expect(JSON.stringify(edits[0]!.args.blocks)).toContain('*Raj Patel* — answered · confidence');
+    expect(JSON.stringify(edits[0]!.args.blocks)).not.toContain('Multi-threading into the CFO early');
     const round = await fixture.db.db.selectFrom('round').select('status').where('leader_id', '=', PEOPLE.ann.id).executeTakeFirstOrThrow();
     expect(round.status).toBe('open');
     // Still one message for the round, however many answers come: quiet by default.
@@ -108,7 +110,7 @@ describe('Conversations that come back down', () => {
       'Ann Lee replied: Great thinking on the CFO — bring the org chart to our 1:1',
     ]);
     const latest = fixture.slack.callsTo('chat.update').filter((c) => c.args.ts === liveTs).at(-1)!;
-    expect(JSON.stringify(latest.args.blocks)).toContain('You replied: “Great thinking on the CFO');
+    expect(JSON.stringify(latest.args.blocks)).toContain(':speech_balloon: You replied');
     expect(JSON.stringify(latest.args.blocks)).not.toContain(`"action_id":"${IDS.conversation.ack}"`);
   });
 
@@ -176,7 +178,8 @@ describe('Conversations that come back down', () => {
     const d = await buildDigest(fixture.db.db, { teamId: fixture.app.teamId, scope: 'org', current: { start: '2026-11-23', end: '2026-11-29' }, previous: { start: '2026-11-16', end: '2026-11-22' } });
     expect(d.levels.find((l) => l.label === 'Manager ↔ reps')).toMatchObject({ conversations: { now: 1, before: 0 } });
     expect(JSON.stringify(digestMessage(d))).toContain('1 (+1) 1:1s held');
-    const below = await summarizeBelow(fixture.db.db, fixture.app.teamId, PEOPLE.ann.id, 'Ann Lee', '2026-11-16', '2026-11-29');
-    expect(below!.levels).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', conversations: 1, conversationsBefore: 0 })]);
+    // Pat's brief hears it one level down: Ann's round, with its 1:1 held.
+    const below = await heardBelow(fixture.db.db, fixture.app.teamId, PEOPLE.president.id, 1, '2026-11-16', '2026-11-29');
+    expect(below).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', held: 1, heldBefore: 0 })]);
   });
 });

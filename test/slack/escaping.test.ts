@@ -2,7 +2,7 @@ import type { Brief } from '../../src/checkins/briefs';
 import type { CheckinContext } from '../../src/checkins/context';
 import type { Digest } from '../../src/digests/figures';
 import type { Commitment, Goal, Person, Question } from '../../src/db/types';
-import { briefMessage } from '../../src/slack/blocks/brief';
+import { briefDetailMessages, briefMessage } from '../../src/slack/blocks/brief';
 import { digestMessage } from '../../src/slack/blocks/digest';
 import { homeView } from '../../src/slack/blocks/home';
 import { promptMessage } from '../../src/slack/blocks/prompt';
@@ -65,25 +65,40 @@ describe('Text people typed is shown as typed, on every surface', () => {
       occurrence: '2026-11-23',
       members: [
         {
+          checkinId: 1,
           personId: 'UREP1',
           name: HOSTILE,
           part: 'member',
           status: 'answered',
           skipReason: null,
           undelivered: null,
-          commitments: [{ id: 3, text: HOSTILE, status: 'open', dueDate: '2026-12-01', slips: 0 }],
-          flags: [{ id: 4, rule: 'goal_pace', detail: HOSTILE }],
-          answers: [{ question: HOSTILE, kind: 'long_text', intent: 'methodology', value: HOSTILE, shared: true }],
+          confidence: { now: 2, before: 4 },
+          commitments: [
+            { id: 3, text: HOSTILE, status: 'partly', dueDate: '2026-12-01', slips: 0, note: HOSTILE, reviewedHere: true, madeHere: false },
+            { id: 5, text: HOSTILE, status: 'open', dueDate: '2026-12-01', slips: 1, note: null, reviewedHere: false, madeHere: true },
+          ],
+          flags: [{ id: 4, rule: 'goal_pace', detail: HOSTILE, raisedAt: new Date('2026-11-20T00:00:00Z') }],
+          answers: [
+            { question: HOSTILE, kind: 'long_text', intent: 'methodology', value: HOSTILE, shared: true },
+            { question: HOSTILE, kind: 'text', intent: 'obstacles', value: HOSTILE, shared: false },
+          ],
         },
-        { personId: 'UREP2', name: 'Sam', part: 'member', status: 'skipped', skipReason: HOSTILE, undelivered: null, commitments: [], flags: [], answers: [] },
+        { checkinId: 2, personId: 'UREP2', name: 'Sam', part: 'member', status: 'skipped', skipReason: HOSTILE, undelivered: null, confidence: { now: null, before: null }, commitments: [], flags: [], answers: [] },
       ],
-      rollUp: [{ leaderId: 'UX', leaderName: HOSTILE, levels: [], ratings: [], highlights: [{ name: HOSTILE, text: HOSTILE }] }],
+      before: null,
+      attention: [{ personId: 'UREP1', name: HOSTILE, why: HOSTILE, since: null }],
+      heard: [{ depth: 1, label: HOSTILE, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: { phrase: HOSTILE, count: 2 }, highlight: { name: HOSTILE, text: HOSTILE } }],
       escalations: [],
       suggestions: [`Ask about ${HOSTILE}`],
     } as unknown as Brief;
     const all = mrkdwnOf(briefMessage(brief));
     expect(all).not.toContain('<!channel>');
-    expect(all.split(SAFE).length - 1).toBeGreaterThanOrEqual(9);
+    // Who needs attention and why, the name, the obstacle, the commitment and its note, the new one, the skip reason, the level, its obstacle and highlight…
+    expect(all.split(SAFE).length - 1).toBeGreaterThanOrEqual(7);
+    // …and in the thread the answers in full, the commitments and their notes.
+    const thread = briefDetailMessages(brief).map(mrkdwnOf).join('');
+    expect(thread).not.toContain('<!channel>');
+    expect(thread.split(SAFE).length - 1).toBeGreaterThanOrEqual(5);
   });
 
   test('When a shared highlight, a leader’s name or the core value carries markup, then the digest shows it as text', () => {
@@ -98,7 +113,7 @@ describe('Text people typed is shown as typed, on every surface', () => {
       commitments: { made: { now: 1, before: 0 }, kept: { now: 1, before: 0 }, closed: { now: 1, before: 0 } },
       ratings: [],
       highlights: [{ name: HOSTILE, question: 'q', text: HOSTILE }],
-      obstacles: [{ term: HOSTILE, count: 2 }],
+      obstacles: [{ phrase: HOSTILE, count: 2, quote: { person: 'UREP1', text: HOSTILE } }],
       obstacleAnswers: 2,
       openFlags: { now: 0, before: 0 },
       goals: [{ leader: HOSTILE, goals: 1, attainment: 0.5, paceGap: -3, before: null }],
@@ -155,8 +170,8 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const titled = { ...person('Raj'), role: HOSTILE } as Person;
     expectSafe(orgViewReply({ person: titled, chain: [], reports: [titled] }));
     expectSafe(orgImportResultView(`Imported: 1 added.\n+ Raj (UREP1): ${HOSTILE}`, 'applied') as unknown as { blocks: unknown[] });
-    const level = { level: 'manager_reps' as const, label: `${HOSTILE} ↔ reps`, due: 1, answered: 1, missed: 0, skipped: 0, undelivered: 0 };
-    const brief = briefMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: 'c', level: 'manager_reps', occurrence: '2026-11-23', members: [], rollUp: [{ leaderId: 'UX', leaderName: 'X', levels: [level], ratings: [], highlights: [] }], escalations: [], suggestions: [] } as Brief);
+    const level = { depth: 1, label: `${HOSTILE} ↔ reps`, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: null, highlight: null };
+    const brief = briefMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: 'c', level: 'manager_reps', occurrence: '2026-11-23', members: [], before: null, attention: [], heard: [level], escalations: [], suggestions: [] } as Brief);
     expect(mrkdwnOf(brief)).toContain(SAFE);
     expect(mrkdwnOf(brief)).not.toContain('<!channel>');
   });
@@ -164,7 +179,7 @@ describe('Text people typed is shown as typed, on every surface', () => {
   test('When answers, replies, topics and 1:1 notes carry markup, then the live round message, the reply in a thread and the agenda show them as text', () => {
     const r = { id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply' as const, text: HOSTILE, parentId: null, at: new Date() };
     const live = liveRoundMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: HOSTILE, occurrence: '2026-11-23', open: true, closesAt: null, liveChannel: null, liveTs: null,
-      members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true }] });
+      members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE, kind: 'text', intent: 'obstacles' }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true }] });
     expectSafe(live);
     expectSafe(replyToMemberMessage({ reply: r, parent: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
     expectSafe(

@@ -136,7 +136,7 @@ describe('Replies reach whom they are meant for', () => {
     expect(posts.filter((c) => c.args.thread_ts === liveTs && String(c.args.text).includes('An exec sponsor call'))).toEqual([]);
     // Ann's live message names Pat as the one who replied, not "You".
     const live = fixture.slack.callsTo('chat.update').filter((c) => c.args.ts === liveTs).at(-1)!;
-    expect(JSON.stringify(live.args.blocks)).toContain('Pat replied: “What would help you most with Acme?”');
+    expect(JSON.stringify(live.args.blocks)).toContain(':speech_balloon: Pat replied · Raj answered');
   });
 
   test('When Mia forges the Reply button with Raj’s check-in, then no window opens and nothing of Raj is named to her', async () => {

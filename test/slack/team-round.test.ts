@@ -103,8 +103,12 @@ describe('A team round in a channel thread', () => {
     expect(edits[0]!.args.text).toBe(`President ↔ managers, as a team with <@${PEOPLE.president.id}> has closed: 1 of 2 answered.`);
     const brief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${PEOPLE.president.id}` && String(c.args.text).startsWith('Your brief for President ↔ managers, as a team'));
     const blocks = JSON.stringify(brief!.args.blocks);
-    expect(blocks).toContain('Pairing new reps with a buddy');
-    expect(blocks).toContain('*Bob Stone* — missed');
+    // One line per person in the brief; the answers in full once, in its thread.
+    expect(blocks).not.toContain('Pairing new reps with a buddy');
+    const full = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${PEOPLE.president.id}` && c.args.thread_ts && String(c.args.text).startsWith('Answers in full'));
+    expect(full).toHaveLength(1);
+    expect(JSON.stringify(full[0]!.args.blocks)).toContain('Pairing new reps with a buddy');
+    expect(blocks).toContain('• *Bob Stone* — missed');
     expect(blocks).toContain('Ann rated their confidence 2 of 5');
     expect(inChannel().filter((c) => String(c.args.text).includes('missed'))).toHaveLength(0);
   });

@@ -20,13 +20,36 @@ function replyLine(r: ReplyView, readerId: string): string {
   return `:speech_balloon: ${who} replied: “${typed(truncate(r.text ?? '', 300))}”`;
 }
 
+/**
+ * What a member said, in a few words: their confidence and the obstacle they named. The answers in full are
+ * in the brief's thread at the close (and in the agenda any time), never repeated here.
+ */
+export function answerHeadline(answers: readonly { value: string; kind: string; intent: string }[]): string {
+  const parts: string[] = [];
+  const confidence = answers.find((a) => a.kind === 'rating_1_5' && a.intent === 'goals');
+  if (confidence) parts.push(`confidence ${confidence.value}`);
+  const obstacle = answers.find((a) => a.intent === 'obstacles' && a.kind !== 'rating_1_5' && a.value.trim());
+  if (obstacle) parts.push(`“${typed(truncate(obstacle.value.replace(/\s+/g, ' '), 70))}”`);
+  return parts.join(' · ');
+}
+
+/** What was said since, in one line as the leader reads it: "You replied · Raj answered". */
+function saidSince(m: LiveMember, leaderId: string): string | null {
+  const said: string[] = [];
+  for (const r of m.replies) {
+    if (r.kind === 'ack') continue;
+    const line = r.kind === 'answer' ? `${typed(firstName(m.name))} answered` : r.authorId === leaderId ? 'You replied' : `${typed(firstName(r.authorName))} replied`;
+    if (!said.includes(line)) said.push(line);
+  }
+  return said.length ? `:speech_balloon: ${said.join(' · ')}` : null;
+}
+
 function answeredBlocks(m: LiveMember, open: boolean, leaderId: string): Block[] {
-  const lines = [`*${typed(m.name)}* — answered${m.held ? ' · 1:1 held' : ''}`];
-  for (const a of m.answers) lines.push(`• _${typed(truncate(a.question, 120))}_ ${typed(truncate(a.value, 300))}`);
-  for (const c of m.commitments) lines.push(`:pushpin: “${typed(truncate(c.text, 150))}” — due ${dayLabel(c.dueDate)}`);
-  for (const r of m.replies) lines.push(replyLine(r, leaderId));
+  const headline = answerHeadline(m.answers);
+  const since = saidSince(m, leaderId);
+  const line = `*${typed(m.name)}* — answered${headline ? ` · ${headline}` : ''}${m.held ? ' · 1:1 held' : ''}${since ? `\n${since}` : ''}`;
   const acked = m.replies.some((r) => r.kind === 'ack');
-  const blocks: Block[] = [section(truncate(lines.join('\n'), LIMITS.sectionText))];
+  const blocks: Block[] = [section(truncate(line, LIMITS.sectionText))];
   const buttons: types.Button[] = [{ type: 'button', action_id: IDS.conversation.reply, text: { type: 'plain_text', text: 'Reply' }, value: `r${m.checkinId}` }];
   if (!acked) buttons.push({ type: 'button', action_id: IDS.conversation.ack, text: { type: 'plain_text', text: 'Got it' }, value: `r${m.checkinId}` });
   buttons.push({ type: 'button', action_id: IDS.conversation.agenda, text: { type: 'plain_text', text: 'Agenda' }, value: `r${m.checkinId}` });
@@ -49,7 +72,7 @@ export function liveRoundMessage(live: LiveRound): Reply {
   if (answered.length > room) blocks.push(context(`…and ${answered.length - room} more answered: your brief at the close has everyone.`));
   if (waiting.length) blocks.push(context(`Waiting for ${waiting.map((m) => typed(m.name)).join(', ')}.`));
   if (other.length) blocks.push(context(other.map((m) => `${typed(m.name)}: ${m.status}`).join(' · ')));
-  blocks.push(context('Reply answers someone in their own thread; Got it tells them you read it. `/cascade notify each-answer on` adds a message per answer.'));
+  blocks.push(context('Agenda shows their answers in full; Reply answers them in their own thread; Got it tells them you read it. Your brief at the close has everyone.'));
   return { text, blocks };
 }
 

@@ -58,8 +58,8 @@ export function digestMessage(d: Digest, top: FromTheTop | null = null): Reply {
     blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${typed(h.text.slice(0, 400))}” — ${typed(h.name)}`).join('\n')}`));
   }
   if (d.obstacleAnswers > 0) {
-    const recurring = d.obstacles.map((o) => `“${typed(o.term)}” (${o.count} people)`).join(', ');
-    blocks.push(section(`*Recurring obstacles*: ${recurring || `nothing recurred: no obstacle was named by two people or more (${d.obstacleAnswers} named).`}`));
+    const recurring = d.obstacles.slice(0, 3).map((o) => `• “${typed(o.phrase)}” — ${o.count} people${o.quote ? `: _“${typed(truncate(o.quote.text, 120))}”_` : ''}`);
+    blocks.push(section(recurring.length ? `*Recurring obstacles*\n${recurring.join('\n')}` : `*Recurring obstacles*: nothing recurred: no obstacle was named by two people or more (${d.obstacleAnswers} named).`));
   }
   if (top) blocks.push(...topBlocks(top));
   blocks.push({ type: 'divider' }, context(`*${typed(d.coreValue)}*`));
