@@ -200,41 +200,63 @@ export interface CommitmentView extends Commitment {
   readonly leaderName: string | null;
 }
 
-/** Someone's commitments (open first), as far as the asker may see: their own, or those of people below them. */
+/**
+ * Someone's commitments as far as the asker may see (their own, or those of people below them): the open ones
+ * first, soonest due first — the order `/cascade commitments` numbers them in — then the last ones closed.
+ */
 export async function listCommitments(scope: Scope, ownerId: string): Promise<CommitmentView[]> {
   const { db, teamId } = scope;
   if (!(await maySee(db, teamId, scope.actor.id, ownerId))) {
     throw notAllowed(`You can see your own commitments and those of the people below you in the chain; {@${ownerId}} is not below you.`);
   }
-  const rows = await db
-    .selectFrom('commitment as m')
-    .leftJoin('person as o', (j) => j.onRef('o.team_id', '=', 'm.team_id').onRef('o.slack_user_id', '=', 'm.owner_id'))
-    .leftJoin('person as l', (j) => j.onRef('l.team_id', '=', 'm.team_id').onRef('l.slack_user_id', '=', 'm.leader_id'))
-    .selectAll('m')
-    .select(['o.name as owner_name', 'l.name as leader_name'])
-    .where('m.team_id', '=', teamId)
-    .where('m.owner_id', '=', ownerId)
-    .orderBy(sql`case m.status when 'open' then 0 else 1 end`)
-    .orderBy('m.due_date', 'desc')
-    .limit(25)
-    .execute();
-  return rows.map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
+  const base = () =>
+    db
+      .selectFrom('commitment as m')
+      .leftJoin('person as o', (j) => j.onRef('o.team_id', '=', 'm.team_id').onRef('o.slack_user_id', '=', 'm.owner_id'))
+      .leftJoin('person as l', (j) => j.onRef('l.team_id', '=', 'm.team_id').onRef('l.slack_user_id', '=', 'm.leader_id'))
+      .selectAll('m')
+      .select(['o.name as owner_name', 'l.name as leader_name'])
+      .where('m.team_id', '=', teamId)
+      .where('m.owner_id', '=', ownerId);
+  const open = await base().where('m.status', '=', 'open').orderBy('m.due_date').orderBy('m.id').limit(20).execute();
+  const closed = await base().where('m.status', '!=', 'open').orderBy('m.closed_at', 'desc').orderBy('m.id', 'desc').limit(5).execute();
+  return [...open, ...closed].map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
 }
 
-/** {cmd:done <number>}: the owner (or a leader above them) closes a commitment as done. */
-export async function markDone(scope: Scope, id: number): Promise<Commitment> {
-  const { db, teamId, now } = scope;
-  const m = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
-  if (!m || !(await maySee(db, teamId, scope.actor.id, m.owner_id))) {
-    throw notFound(`There is no commitment number ${id} of yours (or of anyone below you): see {cmd:commitments}.`);
+/** A commitment the asker may close: their own, or one of someone below them; open. */
+async function closable(scope: Scope, id: number): Promise<Commitment> {
+  const m = await scope.db.selectFrom('commitment').selectAll().where('team_id', '=', scope.teamId).where('id', '=', id).executeTakeFirst();
+  if (!m || !(await maySee(scope.db, scope.teamId, scope.actor.id, m.owner_id))) {
+    throw notFound('That commitment is not yours, nor of anyone below you: see {cmd:commitments}.');
   }
-  if (m.status !== 'open') throw invalid(`Commitment ${id} is already ${m.status}.`);
-  return db
+  if (m.status !== 'open') throw invalid(`“${m.text}” is already ${STATUS_WORDS[m.status]}.`);
+  return m;
+}
+
+/** The owner (or a leader above them) closes a commitment as done: from its Done button. */
+export async function markDone(scope: Scope, id: number): Promise<Commitment> {
+  const m = await closable(scope, id);
+  return scope.db
     .updateTable('commitment')
-    .set({ status: 'done', closed_at: now, updated_at: now })
-    .where('id', '=', id)
+    .set({ status: 'done', closed_at: scope.now, updated_at: scope.now })
+    .where('id', '=', m.id)
+    .where('status', '=', 'open')
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * {cmd:done <number>}: the commitment at that place in the open list of {cmd:commitments} (the asker's own, or
+ * the person's named), closed as done. People number what they see, never a database id.
+ */
+export async function markDoneAt(scope: Scope, input: { ownerId: string; position: number }): Promise<Commitment> {
+  const open = (await listCommitments(scope, input.ownerId)).filter((m) => m.status === 'open');
+  const m = open[input.position - 1];
+  const whose = input.ownerId === scope.actor.id ? 'your' : `{@${input.ownerId}}'s`;
+  if (!m) {
+    throw notFound(open.length === 0 ? `There is no open commitment in ${whose} list.` : `There is no commitment ${input.position} in ${whose} list: it has ${open.length} open, numbered as {cmd:commitments} shows them.`);
+  }
+  return markDone(scope, m.id);
 }
 
 /**

@@ -234,7 +234,7 @@ export interface FlagView extends Flag {
   readonly personName: string;
 }
 
-/** The open flags of the people below the viewer (never their own, never a peer's). */
+/** The open flags of the people below the viewer (never their own, never a peer's), most urgent first. */
 export async function flagsBelow(scope: Scope): Promise<FlagView[]> {
   const { db, teamId } = scope;
   const viewerId = scope.actor.id;
@@ -248,28 +248,59 @@ export async function flagsBelow(scope: Scope): Promise<FlagView[]> {
     .where('f.team_id', '=', teamId)
     .where('f.status', '=', 'open')
     .where('f.person_id', 'in', below)
+    // Most urgent first, as briefs name them: missed check-ins, confidence, commitments, goal pace; oldest first within.
+    .orderBy(sql`case f.rule when 'missed_in_a_row' then 0 when 'confidence_drop' then 1 when 'commitments_kept' then 2 when 'goal_pace' then 3 else 4 end`)
     .orderBy('f.raised_at')
+    .orderBy('f.id')
     .execute();
   return rows.map(({ name, ...f }) => ({ ...f, personName: name ?? f.person_id }));
 }
 
-/**
- * Closes a flag, only with the leader's answer about organisational factors (stored with it). Only
- * someone above the person in the chain may close it.
- */
-export async function closeFlag(scope: Scope, request: { id: number; orgFactors: string }): Promise<Flag> {
-  const { db } = scope;
-  const input = { ...request, teamId: scope.teamId, actorId: scope.actor.id, now: scope.now };
-  const flag = await db.selectFrom('flag').selectAll().where('team_id', '=', input.teamId).where('id', '=', input.id).executeTakeFirst();
-  if (!flag || !(await isBelow(db, input.teamId, input.actorId, flag.person_id))) {
-    throw notFound(`There is no flag number ${input.id} about anyone below you: see {cmd:flags}.`);
+/** The words a leader names a rule by when closing a flag: "Mia's confidence flag". */
+export const RULE_WORDS: Record<string, string> = {
+  missed: 'missed_in_a_row',
+  commitments: 'commitments_kept',
+  goal: 'goal_pace',
+  pace: 'goal_pace',
+  confidence: 'confidence_drop',
+};
+
+/** A flag by what it is about, the way people say it: whose, and which (optional when they have one open). */
+export async function openFlagOf(scope: Scope, personId: string, word?: string): Promise<Flag> {
+  const { db, teamId } = scope;
+  if (!(await isBelow(db, teamId, scope.actor.id, personId))) throw notFound(`{@${personId}} is not below you: you can close flags about the people below you.`);
+  const open = await db.selectFrom('flag').selectAll().where('team_id', '=', teamId).where('person_id', '=', personId).where('status', '=', 'open').orderBy('raised_at').execute();
+  if (open.length === 0) throw notFound(`{@${personId}} has no open flag.`);
+  const rule = word === undefined ? undefined : RULE_WORDS[word.toLowerCase()];
+  if (word !== undefined && !rule) throw invalid(`"${word}" names no flag: say ${Object.keys(RULE_WORDS).filter((k) => k !== 'pace').join(', ')}.`);
+  const matching = rule ? open.filter((f) => f.rule === rule) : open;
+  if (matching.length === 0) throw notFound(`{@${personId}} has no open ${word} flag.`);
+  if (matching.length > 1 || (!rule && open.length > 1)) {
+    const words = open.map((f) => Object.entries(RULE_WORDS).find(([, r]) => r === f.rule)?.[0] ?? f.rule);
+    throw invalid(`{@${personId}} has ${open.length} open flags: say which (${words.join(', ')}).`);
   }
-  if (flag.status !== 'open') throw invalid(`Flag ${input.id} is already closed.`);
-  const answer = input.orgFactors.trim();
+  return matching[0]!;
+}
+
+/**
+ * Closes a flag, only with the leader's answer about organisational factors (stored with it). Only someone
+ * above the person in the chain may close it. By its button's id, or by whose and which it is.
+ */
+export async function closeFlag(scope: Scope, request: { id: number; orgFactors: string } | { personId: string; rule?: string; orgFactors: string }): Promise<Flag> {
+  const { db } = scope;
+  let flag: Flag | undefined;
+  if ('id' in request) {
+    flag = await db.selectFrom('flag').selectAll().where('team_id', '=', scope.teamId).where('id', '=', request.id).executeTakeFirst();
+    if (!flag || !(await isBelow(db, scope.teamId, scope.actor.id, flag.person_id))) throw notFound('That flag is not about anyone below you: see {cmd:flags}.');
+  } else {
+    flag = await openFlagOf(scope, request.personId, request.rule);
+  }
+  if (flag.status !== 'open') throw invalid(flag.status === 'cleared' ? `That flag has cleared already: ${flag.cleared_because ?? 'its condition no longer holds'}.` : 'That flag is already closed.');
+  const answer = request.orgFactors.trim();
   if (answer.length < 10) throw invalid(`A flag closes only with your answer to: “${ORG_FACTORS_QUESTION}” Write a sentence or two.`);
   return db
     .updateTable('flag')
-    .set({ status: 'closed', org_factors: answer.slice(0, 2000), closed_by: input.actorId, closed_at: input.now })
+    .set({ status: 'closed', org_factors: answer.slice(0, 2000), closed_by: scope.actor.id, closed_at: scope.now })
     .where('id', '=', flag.id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -15,7 +15,7 @@ import { appUninstalled, tokensRevoked, userChange } from './listeners/events/wo
 import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
-import { homeCommitAction, homeFlagAction, homeProgressAction, submitHomeCommit, submitHomeFlag, submitHomeProgress } from './listeners/actions/home';
+import { commitmentDoneAction, homeCommitAction, homeFlagAction, homeProgressAction, submitHomeCommit, submitHomeFlag, submitHomeProgress } from './listeners/actions/home';
 import { ackAction, agendaAction, answerReplyAction, replyAction, submitAnswerReplyView, submitHeldView, submitReplyView } from './listeners/actions/conversation';
 
 export interface SlackAppOptions {
@@ -108,6 +108,7 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
   action(IDS.home.commit, homeCommitAction(deps));
   action(IDS.home.progress, homeProgressAction(deps));
   action(IDS.home.flagClose, homeFlagAction(deps));
+  action(IDS.commitments.done, commitmentDoneAction(deps));
   view(IDS.home.commitView, submitHomeCommit(deps));
   view(IDS.home.progressView, submitHomeProgress(deps));
   view(IDS.home.flagView, submitHomeFlag(deps));

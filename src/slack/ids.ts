@@ -33,6 +33,9 @@ export const IDS = {
     snooze: 'checkin_snooze',
     skip: 'checkin_skip',
   },
+  commitments: {
+    done: 'commitment_done',
+  },
   home: {
     commit: 'home_commit',
     progress: 'home_progress',

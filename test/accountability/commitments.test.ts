@@ -190,24 +190,44 @@ describe('A commitment is made once', () => {
 describe('/cascade commit, commitments and done', () => {
   const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 
-  test('When Ann commits to Pat with a date, lists, and closes it, then each step is stored; bad input changes nothing', async () => {
+  test('When Ann commits to Pat with a date, lists, and closes it, then each step is stored, named by what it is, never by a database id; bad input changes nothing', async () => {
     now.current = new Date('2026-12-08T12:00:00Z');
     const made = await say(PEOPLE.ann.id, 'commit run a pipeline review with each rep by 2026-12-18');
-    const id = Number(/^Commitment (\d+) made to <@UPRES001>: “run a pipeline review with each rep”, due Fri 18 Dec\./.exec(made.text)![1]);
-    expect((await say(PEOPLE.ann.id, 'commitments')).text).toContain(`*${id}.* “run a pipeline review with each rep” to Pat Rivera — open, due Fri 18 Dec`);
+    expect(made.text).toMatch(/^Committed to <@UPRES001>: “run a pipeline review with each rep”, due Fri 18 Dec\./);
+    const listed = await say(PEOPLE.ann.id, 'commitments');
+    expect(listed.text).toContain('1. “run a pipeline review with each rep” to Pat Rivera — due Fri 18 Dec');
+    // Each open one has its Done button (the button carries the id; the text never does).
+    const id = (await db.db.selectFrom('commitment').select('id').where('text', '=', 'run a pipeline review with each rep').executeTakeFirstOrThrow()).id;
+    expect(JSON.stringify(listed.blocks)).toContain(`"action_id":"${IDS.commitments.done}","text":{"type":"plain_text","text":"Done"},"value":"c${id}"`);
+    expect(`${made.text}${listed.text}`).not.toContain(String(id));
     expect((await say(PEOPLE.ann.id, 'commit something by 2026-12-01')).text).toBe('2026-12-01 has already passed: give today or a later day.');
     expect((await say(PEOPLE.ann.id, 'commit')).text).toContain('Say what you commit to');
     expect((await say(PEOPLE.ann.id, 'done twelve')).text).toContain('Give the commitment’s number');
-    expect((await say(PEOPLE.mia.id, `done ${id}`)).text).toBe(`There is no commitment number ${id} of yours (or of anyone below you): see \`/cascade commitments\`.`);
-    expect((await say(PEOPLE.ann.id, `done ${id}`)).text).toBe(`Commitment ${id} is done: “run a pipeline review with each rep”.`);
-    expect((await say(PEOPLE.ann.id, `done ${id}`)).text).toBe(`Commitment ${id} is already done.`);
+    expect((await say(PEOPLE.mia.id, 'done 1')).text).toBe('There is no open commitment in your list.');
+    expect((await say(PEOPLE.ann.id, 'done 2')).text).toBe('There is no commitment 2 in your list: it has 1 open, numbered as `/cascade commitments` shows them.');
+    expect((await say(PEOPLE.ann.id, 'done 1')).text).toBe('Done: “run a pipeline review with each rep”.');
+    expect((await say(PEOPLE.ann.id, 'done 1')).text).toBe('There is no open commitment in your list.');
     const count = await db.db.selectFrom('commitment').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', PEOPLE.ann.id).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
+  test('When Raj presses Done beside a commitment, then it is done, and pressing it again says so; Mia pressing it forged changes nothing', async () => {
+    const m = await db.db
+      .insertInto('commitment')
+      .values({ team_id: app.teamId, owner_id: PEOPLE.raj.id, leader_id: PEOPLE.ann.id, text: 'Follow up with Initech', due_date: '2026-12-14', status: 'open', source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await pressButton(app, slack, { userId: PEOPLE.mia.id, actionId: IDS.commitments.done, value: `c${m.id}`, id: 'mia-done' });
+    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'mia-done' }))[0]!.args.text).toContain('not yours, nor of anyone below you');
+    await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.commitments.done, value: `c${m.id}`, id: 'raj-done' });
+    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done' }))[0]!.args.text).toBe('Done: “Follow up with Initech”.');
+    await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.commitments.done, value: `c${m.id}`, id: 'raj-done-again' });
+    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done-again' }))[0]!.args.text).toContain('“Follow up with Initech” is already done.');
+  });
+
   test('When the CEO commits, then it is a commitment to the organisation, due at the CEO’s next reflection', async () => {
     const made = await say(PEOPLE.ceo.id, 'commit weekly coaching hour for every manager');
-    expect(made.text).toMatch(/^Commitment \d+ made to the organisation: “weekly coaching hour for every manager”, due Mon 4 Jan\./);
+    expect(made.text).toMatch(/^Committed to the organisation: “weekly coaching hour for every manager”, due Mon 4 Jan\./);
   });
 
   test("When people list someone else's commitments, then only the people above them in the chain may", async () => {

@@ -114,7 +114,8 @@ describe('Who may see what', () => {
     const flags = await say(viewer, 'flags');
     expect([allowed(commitments.text), allowed(goals.text), allowed(answers.text)]).toEqual([may, may, may]);
     const subjectFlagged = subject === PEOPLE.raj.id;
-    expect(flags.text.includes(`<@${subject}>`)).toBe(may && subjectFlagged);
+    const subjectName = Object.values(PEOPLE).find((p) => p.id === subject)!.name;
+    expect(JSON.stringify(flags.blocks ?? flags.text).includes(`*${subjectName}*`)).toBe(may && subjectFlagged);
     if (may) {
       expect(commitments.text).toContain(subject === PEOPLE.raj.id ? 'Raj private commitment' : 'Ann private commitment');
     } else {

@@ -16,7 +16,7 @@ describe('Slash commands are one table', () => {
     expect(parseCommand('question retire 4')).toEqual({ kind: 'questions.retire', id: 4 });
     expect(parseCommand('corevalue "Win together"')).toEqual({ kind: 'core-value', text: 'Win together' });
     expect(parseCommand('help admin')).toEqual({ kind: 'help', admin: true });
-    expect(parseCommand('flag')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Say which flag to close') });
+    expect(parseCommand('flag')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Say whose flag to close') });
     expect(parseCommand('digest')).toMatchObject({ kind: 'usage', error: 'Say what to do with the digest.' });
   });
 

@@ -143,8 +143,8 @@ describe('Text people typed is shown as typed, on every surface', () => {
     expectSafe(commitmentMadeReply(commitment(HOSTILE)));
     expectSafe(commitmentsReply([{ ...commitment(HOSTILE), ownerName: HOSTILE, leaderName: HOSTILE }], false));
     expectSafe(goalsReply([{ goal: goal(HOSTILE), ownerName: 'Raj', period: { start: '2026-11-01', end: '2026-11-30' }, value: 1, attainment: 0.001, expected: 0.5, paceGap: -50, tooEarly: false } as any]));
-    expectSafe(flagsReply([{ id: 1, person_id: 'UREP1', rule: 'goal_pace', detail: HOSTILE, personName: 'Raj' } as any]));
-    expectSafe(flagClosedReply({ id: 1, org_factors: HOSTILE } as any));
+    expectSafe(flagsReply([{ id: 1, person_id: 'UREP1', rule: 'goal_pace', detail: HOSTILE, personName: HOSTILE, raised_at: new Date('2026-11-20T00:00:00Z') } as any], new Date('2026-11-23T00:00:00Z')));
+    expectSafe(flagClosedReply({ id: 1, rule: 'goal_pace', org_factors: HOSTILE } as any, HOSTILE));
     expectSafe(coreValueReply(HOSTILE));
     expectSafe(orgViewReply({ person: person(HOSTILE), chain: [person(HOSTILE)], reports: [] }));
     expectSafe(personCheckinsReply({ person: person(HOSTILE), checkins: [{ id: 1, cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'skipped', skipReason: HOSTILE, answers: [{ question: HOSTILE, value: HOSTILE }], replies: [], heldAt: null, sharedNote: null, privateNote: null }] as any }));

@@ -2,29 +2,49 @@ import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitme
 import { ORG_FACTORS_QUESTION, type FlagView, type RuleView } from '../../accountability/flags';
 import { paceBar, type Standing } from '../../accountability/goals';
 import type { Commitment, Flag, Goal } from '../../db/types';
-import { context, dayLabel, sections, typed, type Reply } from './text';
+import { ageOf } from './brief';
+import { IDS } from '../ids';
+import { context, dayLabel, section, sections, truncate, typed, type Block, type Reply } from './text';
 
 export function commitmentMadeReply(m: Commitment): Reply {
   const to = m.leader_id ? `to <@${m.leader_id}>` : 'to the organisation';
-  return { text: `Commitment ${m.id} made ${to}: “${typed(m.text)}”, due ${dayLabel(m.due_date)}. Your next check-in asks how it went; \`/cascade done ${m.id}\` closes it sooner.` };
+  return { text: `Committed ${to}: “${typed(m.text)}”, due ${dayLabel(m.due_date)}. Your next check-in asks how it went; \`/cascade commitments\` closes it sooner.` };
 }
 
+/** A commitment as a list shows it: what, to whom, where it stands; never its database id. */
 export function commitmentLine(m: CommitmentView, today?: string): string {
   const overdue = m.status === 'open' && today !== undefined && m.due_date < today ? ' · *overdue*' : '';
-  const slips = m.slips ? ` · slipped ${m.slips}×` : '';
+  const slips = m.slips ? ` · slipped ${m.slips === 1 ? 'once' : `${m.slips} times`}` : '';
   const to = m.leaderName ? ` to ${typed(m.leaderName)}` : ' to the organisation';
-  return `*${m.id}.* “${typed(m.text)}”${to} — ${STATUS_WORDS[m.status]}, due ${dayLabel(m.due_date)}${overdue}${slips}${m.note ? `\n     _${typed(m.note)}_` : ''}`;
+  const when = m.status === 'open' ? `due ${dayLabel(m.due_date)}` : STATUS_WORDS[m.status];
+  return `“${typed(m.text)}”${to} — ${when}${overdue}${slips}${m.note ? ` — _${typed(m.note)}_` : ''}`;
 }
 
-export function commitmentsReply(list: readonly CommitmentView[], mine: boolean): Reply {
+/**
+ * `/cascade commitments`: the open ones numbered (the number `/cascade done` takes), each with a Done button,
+ * then the last ones closed.
+ */
+export function commitmentsReply(list: readonly CommitmentView[], mine: boolean, today?: string): Reply {
   if (list.length === 0) return { text: mine ? 'You have no commitments yet. Make one with `/cascade commit <text>`.' : 'No commitments yet.' };
   const who = mine ? 'Your commitments' : `${typed(list[0]!.ownerName)}'s commitments`;
-  const text = `*${who}*\n${list.map((m) => commitmentLine(m)).join('\n')}`;
-  return { text, blocks: [...sections(text, 20), context('`/cascade done <number>` closes one as done.')] };
+  const open = list.filter((m) => m.status === 'open');
+  const closed = list.filter((m) => m.status !== 'open');
+  const blocks: Block[] = [section(`*${who}*${open.length ? '' : ': none open.'}`)];
+  open.forEach((m, i) =>
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(`${i + 1}. ${commitmentLine(m, today)}`, 3000) },
+      accessory: { type: 'button', action_id: IDS.commitments.done, text: { type: 'plain_text', text: 'Done' }, value: `c${m.id}` },
+    }),
+  );
+  if (closed.length) blocks.push(section(truncate(`*Closed lately*\n${closed.map((m) => `• ${commitmentLine(m)}`).join('\n')}`, 3000)));
+  if (open.length) blocks.push(context(`Done closes one; or type \`/cascade done${mine ? '' : ` <@${open[0]!.owner_id}>`} 1\` for the first.`));
+  const text = [`*${who}*`, ...open.map((m, i) => `${i + 1}. ${commitmentLine(m, today)}`), ...closed.map((m) => `• ${commitmentLine(m)}`)].join('\n');
+  return { text: truncate(text, 3000), blocks };
 }
 
 export function commitmentDoneReply(m: Commitment): Reply {
-  return { text: `Commitment ${m.id} is done: “${typed(m.text)}”.` };
+  return { text: `Done: “${typed(m.text)}”.` };
 }
 
 const PERIOD_WORD = { week: 'weekly', month: 'monthly', quarter: 'quarterly' } as const;
@@ -63,18 +83,25 @@ export const FLAG_RULE_WORDS: Record<string, string> = {
   confidence_drop: 'confidence falling',
 };
 
-export function flagLine(f: FlagView): string {
-  return `*${f.id}.* <@${f.person_id}> — ${FLAG_RULE_WORDS[f.rule] ?? f.rule}: ${typed(f.detail)}`;
-}
+/** A flag as people name it: "Mia Wong's confidence flag". */
+const FLAG_NAMES: Record<string, string> = { missed_in_a_row: 'missed check-ins', commitments_kept: 'commitments', goal_pace: 'goal pace', confidence_drop: 'confidence' };
+export const flagName = (personName: string, rule: string) => `${personName}'s ${FLAG_NAMES[rule] ?? rule} flag`;
 
-export function flagsReply(list: readonly FlagView[]): Reply {
+/** `/cascade flags`: each open flag named by whose and what, how long it has been open, and a Close button. */
+export function flagsReply(list: readonly FlagView[], now: Date): Reply {
   if (list.length === 0) return { text: 'No open flags about the people below you.' };
-  const text = `*Open flags below you*\n${list.map(flagLine).join('\n')}\n\n_${ORG_FACTORS_QUESTION}_`;
-  return { text, blocks: [...sections(text, 20), context('Close one with `/cascade flag close <number> "<your answer>"`: a flag closes only with it.')] };
+  const line = (f: FlagView) => `*${typed(f.personName)}* — ${FLAG_RULE_WORDS[f.rule] ?? f.rule}: ${typed(f.detail)} · ${ageOf(f.raised_at, now)}`;
+  const blocks: Block[] = [section(`*Open flags below you* (${list.length})\n_${ORG_FACTORS_QUESTION}_`)];
+  for (const f of list.slice(0, 40)) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(line(f), 3000) }, accessory: { type: 'button', action_id: IDS.home.flagClose, text: { type: 'plain_text', text: 'Close' }, value: `f${f.id}` } });
+  }
+  if (list.length > 40) blocks.push(context(`…and ${list.length - 40} more.`));
+  blocks.push(context('Close answers the question above first. Typed: `/cascade flag close @person <missed|commitments|goal|confidence> "your answer"`.'));
+  return { text: truncate(`*Open flags below you*\n${list.map(line).join('\n')}`, 3000), blocks };
 }
 
-export function flagClosedReply(f: Flag): Reply {
-  return { text: `Flag ${f.id} closed, with your answer kept: “${typed(f.org_factors)}”.` };
+export function flagClosedReply(f: Flag, personName: string): Reply {
+  return { text: `${typed(flagName(personName, f.rule))} is closed, with your answer kept: “${typed(f.org_factors)}”.` };
 }
 
 export function coreValueReply(text: string): Reply {

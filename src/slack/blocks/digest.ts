@@ -41,7 +41,8 @@ export function digestMessage(d: Digest, top: FromTheTop | null = null): Reply {
         `*Participation*: ${pctChange(d.participation.now, d.participation.before)}`,
         `*Commitments*: ${change(d.commitments.made)} made · ${change(d.commitments.kept)} kept of ${change(d.commitments.closed)} closed`,
         ...d.ratings.map((r) => `*${typed(r.question.replace(/\s*\(.*\)$/, ''))}*: ${r.now === null ? '—' : r.now.toFixed(1)}${r.before !== null && r.now !== null ? ` (${r.now - r.before >= 0 ? '+' : '−'}${Math.abs(r.now - r.before).toFixed(1)})` : ''} of 5`),
-        `*Open flags*: ${change(d.openFlags)}`,
+        // Flags are for leaders: a team's channel is read by the team too.
+        ...(d.scope === 'team' ? [] : [`*Open flags*: ${change(d.openFlags)}`]),
       ].join('\n'),
     ),
   );

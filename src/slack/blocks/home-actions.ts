@@ -43,13 +43,15 @@ export function progressModal(goals: readonly Standing[]): types.ModalView {
   ]);
 }
 
-export function flagCloseModal(flags: readonly FlagView[]): types.ModalView {
+export function flagCloseModal(flags: readonly FlagView[], picked?: number): types.ModalView {
+  const options = flags.slice(0, 100).map((f) => option(String(f.id), `${f.personName}: ${f.detail}`));
+  const initial = options.find((o) => o.value === String(picked));
   return modal(ids.flagView, 'Close a flag', 'Close it', [
     {
       type: 'input',
       block_id: ids.pickBlock,
       label: plain('Flag'),
-      element: { type: 'static_select', action_id: ids.pickInput, options: flags.slice(0, 100).map((f) => option(String(f.id), `${f.personName}: ${f.detail}`)) },
+      element: { type: 'static_select', action_id: ids.pickInput, options, ...(initial ? { initial_option: initial } : {}) },
     },
     { type: 'input', block_id: ids.textBlock, label: plain(truncate(ORG_FACTORS_QUESTION, 2000)), element: { type: 'plain_text_input', action_id: ids.textInput, multiline: true, min_length: 10, max_length: 2000 } },
   ]);

@@ -1,8 +1,9 @@
-import { listCommitments, makeCommitment, markDone } from '../../accountability/commitments';
+import { listCommitments, makeCommitment, markDoneAt } from '../../accountability/commitments';
+import { getPerson } from '../../org/people';
 import { closeFlag, flagsBelow, listFlagRules, setFlagRule } from '../../accountability/flags';
 import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
 import { requireAdmin } from '../../org/policy';
-import { isCalendarDate } from '../../time/calendar';
+import { isCalendarDate, utcDate } from '../../time/calendar';
 import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, goalsReply, progressReply } from '../blocks/accountability';
 import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';
 
@@ -35,21 +36,23 @@ export const commitments = subcommand<{ userId?: string }>({
   allowed: 'everyone',
   parse: optionalPerson,
   run: async ({ caller, scope }, a) =>
-    commitmentsReply(await listCommitments(scope, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId),
+    commitmentsReply(await listCommitments(scope, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId, utcDate(scope.now)),
 });
 
-export const done = subcommand<{ id: number }>({
+export const done = subcommand<{ userId?: string; position: number }>({
   path: ['done'],
-  usage: '/cascade done <number>',
-  about: 'close a commitment as done',
+  usage: '/cascade done [@person] <number>',
+  about: 'close a commitment as done: its number in `/cascade commitments` (yours, or of someone below you)',
   allowed: 'everyone',
-  refreshesHome: true,
+  refreshesHome: (a) => (a.userId ? [a.userId] : []),
   parse: (rest) => {
-    const id = numberOf(rest[0]);
-    if (!Number.isInteger(id) || rest.length > 1) return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 12`.');
-    return { id };
+    const person = rest[0]?.kind === 'user' ? rest[0].id : undefined;
+    const tail = person ? rest.slice(1) : rest;
+    const position = numberOf(tail[0]);
+    if (!Number.isInteger(position) || tail.length !== 1) return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 1`.');
+    return { ...(person ? { userId: person } : {}), position };
   },
-  run: async ({ scope }, a) => commitmentDoneReply(await markDone(scope, a.id)),
+  run: async ({ scope }, a) => commitmentDoneReply(await markDoneAt(scope, { ownerId: a.userId ?? scope.actor.id, position: a.position })),
 });
 
 interface GoalSetArgs {
@@ -114,23 +117,32 @@ export const flags = subcommand({
   about: 'open flags about people below you',
   allowed: 'leaders',
   parse: none('flags'),
-  run: async ({ scope }) => flagsReply(await flagsBelow(scope)),
+  run: async ({ scope }) => flagsReply(await flagsBelow(scope), scope.now),
 });
 
-const CLOSE_USAGE = 'Say which flag to close and why, like `/cascade flag close 3 "Her territory lost two big accounts"`.';
+const CLOSE_USAGE = 'Say whose flag to close and why, like `/cascade flag close @mia confidence "Her territory lost two big accounts"` (or press Close in `/cascade flags`).';
 
-export const flagClose = subcommand<{ id: number; answer: string }>({
+export const flagClose = subcommand<{ id?: number; userId?: string; which?: string; answer: string }>({
   path: ['flag', 'close'],
-  usage: '/cascade flag close <number> "<what in the organisation could explain it>"',
+  usage: '/cascade flag close @person [missed|commitments|goal|confidence] "<what in the organisation could explain it>"',
   about: 'close a flag with your answer about organisational factors',
   allowed: 'leaders',
   refreshesHome: true,
   parse: (rest) => {
+    // By whose and which it is; an earlier number (a flag's id) still works for those who kept one.
+    if (rest[0]?.kind === 'user') {
+      const which = rest[1]?.kind === 'word' && !rest[1].quoted ? rest[1].text : undefined;
+      const answer = rest.slice(which ? 2 : 1).map(describe).join(' ').trim();
+      return { userId: rest[0].id, ...(which ? { which } : {}), answer };
+    }
     const id = numberOf(rest[0]);
     if (!Number.isInteger(id)) return refuse(CLOSE_USAGE);
     return { id, answer: rest.slice(1).map(describe).join(' ').trim() };
   },
-  run: async ({ scope }, a) => flagClosedReply(await closeFlag(scope, { id: a.id, orgFactors: a.answer })),
+  run: async ({ scope }, a) => {
+    const flag = await closeFlag(scope, a.id !== undefined ? { id: a.id, orgFactors: a.answer } : { personId: a.userId!, ...(a.which ? { rule: a.which } : {}), orgFactors: a.answer });
+    return flagClosedReply(flag, (await getPerson(scope.db, scope.teamId, flag.person_id))?.name ?? flag.person_id);
+  },
 });
 
 export const flagRules = subcommand({

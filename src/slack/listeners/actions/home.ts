@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { makeCommitment, nextCheckinDate } from '../../../accountability/commitments';
+import { makeCommitment, markDone, nextCheckinDate } from '../../../accountability/commitments';
+import { commitmentDoneReply } from '../../blocks/accountability';
 import { closeFlag, flagsBelow } from '../../../accountability/flags';
 import { goalsOf, reportProgress } from '../../../accountability/goals';
 import { getPerson } from '../../../org/people';
@@ -50,12 +51,27 @@ export const homeProgressAction = (deps: SlackDeps) =>
     return progressModal(goals);
   });
 
+/** Close a flag: from App Home (any of them), or from one flag's Close button in `/cascade flags` (that one, picked). */
 export const homeFlagAction = (deps: SlackDeps) =>
-  opens(deps, 'home_flag_close', async ({ body }) => {
+  opens(deps, 'home_flag_close', async ({ body, action }) => {
     const flags = await flagsBelow(await scopeFor(deps, body.team?.id ?? '', body.user.id));
     if (flags.length === 0) throw new UserError('No flag is open about anyone below you.', 'not_found');
-    return flagCloseModal(flags);
+    const picked = /^f(\d+)$/.exec(action.value ?? '');
+    return flagCloseModal(flags, picked ? Number(picked[1]) : undefined);
   });
+
+/** Done, beside one open commitment in `/cascade commitments`: closed, and said so where it was pressed. */
+export const commitmentDoneAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const m = await markDone(scope, readId(action.value?.replace(/^c/, ''), 'commitment'));
+    await respond({ response_type: 'ephemeral', replace_original: false, text: commitmentDoneReply(m).text });
+    await publishHome(deps, client, scope.teamId, [body.user.id, m.owner_id]);
+  } catch (err) {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: failureReply(err, deps.log, { action: 'commitment_done', user: body.user.id }).text });
+  }
+};
 
 /** The window's answer goes through the domain; a refusal comes back on the field, and Home is published again. */
 async function submitted(deps: SlackDeps, args: ViewArgs, field: string, run: (values: Values, scope: Awaited<ReturnType<typeof scopeFor>>) => Promise<unknown>): Promise<void> {
