@@ -4,7 +4,7 @@ import type { Scope } from '../org/policy';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
-import { refreshLiveRound } from './conversation';
+import { refreshRoundMessage } from './conversation';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { recordProgress } from '../accountability/goals';
 import { applyReviews, recordAnsweredCommitment, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
@@ -210,9 +210,9 @@ export async function submitAnswers(
       .set({ status: 'answered', answered_at: input.now, updated_at: input.now })
       .where('id', '=', ctx.id)
       .execute();
-    // The leader's live message follows the answer; a leader who asked for it also gets the answer on its own.
+    // The round's message follows the answer (the leader's live one, or the team's in its channel); a leader who asked for it also gets the answer on its own.
     if (ctx.part === 'member') {
-      await refreshLiveRound(tx, ctx.teamId, ctx.roundId, ctx.leaderId, input.now);
+      await refreshRoundMessage(tx, ctx.teamId, ctx.roundId, ctx.leaderId, input.now);
       const leader = await tx.selectFrom('person').select('notify_each_answer').where('team_id', '=', ctx.teamId).where('slack_user_id', '=', ctx.leaderId).executeTakeFirst();
       if (leader?.notify_each_answer) {
         await enqueue(tx, 'answer_note', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.answerNote(ctx.id, input.now), recipient: ctx.leaderId, notBefore: input.now });

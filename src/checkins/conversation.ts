@@ -37,6 +37,8 @@ export interface LiveMember {
   readonly commitments: readonly { text: string; dueDate: string; status: CommitmentStatus }[];
   readonly replies: readonly ReplyView[];
   readonly held: boolean;
+  /** They pressed "Snooze until tomorrow" (and have not answered yet). */
+  readonly snoozed: boolean;
 }
 
 /** A round as its leader follows it while it is open: who answered, their answers, their open commitments. */
@@ -64,7 +66,7 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
   const checkins = await db
     .selectFrom('checkin as c')
     .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'))
-    .select(['c.id', 'c.person_id', 'c.status', 'c.held_at', 'p.name'])
+    .select(['c.id', 'c.person_id', 'c.status', 'c.held_at', 'c.snoozed_until', 'p.name'])
     .where('c.round_id', '=', roundId)
     .where('c.part', '=', 'member')
     .orderBy('p.name')
@@ -105,6 +107,7 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
       commitments: commitments.filter((m) => m.owner_id === c.person_id).map((m) => ({ text: m.text, dueDate: m.due_date, status: m.status })),
       replies: replies.filter((r) => r.checkinId === c.id),
       held: c.held_at !== null,
+      snoozed: c.snoozed_until !== null && c.status === 'sent',
     })),
   };
 }
@@ -160,26 +163,43 @@ async function memberCheckin(db: Kysely<Database>, teamId: string, checkinId: nu
 }
 
 /**
- * The live message follows every change to a round. It is drawn from the database when the edit is sent, so an
- * edit still waiting in the queue already covers this change: ten answers in a minute make one `chat.update`,
- * not ten (Slack allows about 50 a minute per workspace). The round's latest edit is locked until the change
- * commits (a dispatcher claims with SKIP LOCKED, so a waiting edit goes at a later pass and draws the change);
- * when it has gone, or is going, a new one is queued, keyed by the edit it follows (so two changes at once
- * queue one, and a clock that stands still, as the sandbox's does, still gets its edits).
+ * The round's message follows every change to a round (an answer, a skip, a snooze, a reply, a held 1:1): the
+ * leader's live message for a one-by-one round, the channel message for a team round. It is drawn from the
+ * database when the edit is sent, so an edit still waiting in the queue already covers this change: ten answers
+ * in a minute make one `chat.update`, not ten (Slack allows about 50 a minute per workspace). The round's latest
+ * edit is locked until the change commits (a dispatcher claims with SKIP LOCKED, so a waiting edit goes at a
+ * later pass and draws the change); when it has gone, or is going, a new one is queued, keyed by the edit it
+ * follows (so two changes at once queue one, and a clock that stands still, as the sandbox's does, still gets
+ * its edits).
  */
-export async function refreshLiveRound(db: Kysely<Database>, teamId: string, roundId: number, leaderId: string, now: Date): Promise<void> {
+export async function refreshRoundMessage(db: Kysely<Database>, teamId: string, roundId: number, leaderId: string, now: Date): Promise<void> {
+  const round = await db
+    .selectFrom('round as r')
+    .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
+    .select(['k.mode', 'r.channel_id', 'r.thread_ts'])
+    .where('r.id', '=', roundId)
+    .executeTakeFirst();
+  if (!round) return;
+  const team = round.mode === 'team';
+  // A team round's message not posted yet will show the latest when it is.
+  if (team && (!round.channel_id || !round.thread_ts)) return;
+  const kind = team ? 'team_update' : 'round_live_update';
   const latest = await db
     .selectFrom('delivery')
     .select(['id', 'status'])
     .where('round_id', '=', roundId)
     .where('team_id', '=', teamId)
-    .where('kind', '=', 'round_live_update')
+    .where('kind', '=', kind)
     .orderBy('id', 'desc')
     .limit(1)
     .forUpdate()
     .executeTakeFirst();
   if (latest?.status === 'queued') return;
-  await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, latest?.id ?? 0), recipient: leaderId, notBefore: now });
+  if (team) {
+    await enqueue(db, 'team_update', { roundId }, { teamId, key: deliveryKey.teamRoundUpdate(roundId, latest?.id ?? 0), recipient: round.channel_id!, notBefore: now });
+  } else {
+    await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, latest?.id ?? 0), recipient: leaderId, notBefore: now });
+  }
 }
 
 function cleanText(text: string, max: number, what: string): string {
@@ -222,7 +242,7 @@ export async function replyTo(scope: Scope, input: { checkinId: number; text: st
       .returningAll()
       .executeTakeFirstOrThrow();
     await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now });
-    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: null, at: row.created_at };
   });
 }
@@ -260,7 +280,7 @@ export async function acknowledge(scope: Scope, checkinId: number): Promise<{ cr
       .executeTakeFirst();
     if (!row) return { created: false };
     await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now });
-    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { created: true };
   });
 }
@@ -295,7 +315,7 @@ export async function answerReply(scope: Scope, input: { replyId: number; text: 
       .executeTakeFirst();
     if (!row) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
     await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: parent.author_id, notBefore: scope.now });
-    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: parent.id, at: row.created_at };
   });
 }
@@ -512,7 +532,7 @@ export async function addAgendaTopic(scope: Scope, input: { personId?: string; t
       where (select count(*) from agenda_item where checkin_id = ${c.id}) < ${MAX_TOPICS}
       returning id`.execute(tx);
     if (row.rows.length === 0) return false;
-    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return true;
   });
   if (!added) throw invalid(`This 1:1 already has ${MAX_TOPICS} topics: talk through some of them first.`);
@@ -542,7 +562,7 @@ export async function markHeld(scope: Scope, input: { personId: string; sharedNo
       }))
       .where('id', '=', c.id)
       .execute();
-    await refreshLiveRound(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
   });
   return agendaFor(scope, input.personId);
 }

@@ -4,6 +4,7 @@ import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import type { Database } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { answerableCheckin } from './answers';
+import { refreshRoundMessage } from './conversation';
 import type { CheckinContext } from './context';
 
 /** How long "Snooze until tomorrow" waits. */
@@ -30,6 +31,7 @@ export async function snoozeCheckin(scope: Scope, checkinId: number): Promise<Ch
     await tx.updateTable('checkin').set({ snoozed_until: until, updated_at: now }).where('id', '=', ctx.id).execute();
     // The reminder comes when the snooze ends (a queued one moves there).
     await enqueue(tx, 'reminder', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.reminder(ctx.id), recipient: ctx.personId, notBefore: until, reschedule: true });
+    if (ctx.part === 'member') await refreshRoundMessage(tx, ctx.teamId, ctx.roundId, ctx.leaderId, now);
   });
   return { ...ctx, snoozedUntil: until };
 }
@@ -48,8 +50,9 @@ export async function skipCheckin(scope: Scope, request: { checkinId: number; re
 }
 
 /**
- * Marks a check-in skipped if it is still open, and cancels its queued deliveries; one transaction, and
- * the status condition makes it lose cleanly to an answer that arrived first. True when it was skipped.
+ * Marks a check-in skipped if it is still open, cancels its queued deliveries and has the round's message
+ * follow; one transaction, and the status condition makes it lose cleanly to an answer that arrived first.
+ * True when it was skipped.
  */
 export async function markSkipped(db: Kysely<Database>, checkinId: number, reason: string, now: Date): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
@@ -61,6 +64,9 @@ export async function markSkipped(db: Kysely<Database>, checkinId: number, reaso
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) return false;
     await tx.updateTable('delivery').set({ status: 'cancelled', last_error: `skipped: ${reason}` }).where('checkin_id', '=', checkinId).where('status', '=', 'queued').execute();
+    // The round's message stops waiting for them.
+    const c = await tx.selectFrom('checkin as c').innerJoin('round as r', 'r.id', 'c.round_id').select(['c.team_id', 'c.round_id', 'c.part', 'r.leader_id']).where('c.id', '=', checkinId).executeTakeFirst();
+    if (c?.part === 'member') await refreshRoundMessage(tx, c.team_id, c.round_id, c.leader_id, now);
     return true;
   });
 }

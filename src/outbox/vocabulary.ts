@@ -108,9 +108,10 @@ export const deliveryKey = {
   teamPost: (roundId: number) => `team_post:${roundId}`,
   share: (checkinId: number) => `share:${checkinId}`,
   roundLive: (roundId: number) => `round_live:${roundId}`,
-  /** One edit per change: the instant in the key lets each answer, reply or "Got it" edit the message once. */
   /** The edit of a round's live message that follows edit `after` (0: the first). */
   roundLiveUpdate: (roundId: number, after: number) => `round_live:update:${roundId}:after:${after}`,
+  /** The edit of a team round's channel message that follows edit `after` (0: the first). */
+  teamRoundUpdate: (roundId: number, after: number) => `update:round:${roundId}:after:${after}`,
   answerNote: (checkinId: number, at: Date) => `answer_note:${checkinId}:${at.getTime()}`,
   reply: (replyId: number) => `reply:${replyId}`,
   digest: (d: Deliveries['digest'], recipient = '') => `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,

@@ -9,7 +9,7 @@ import { slackMessenger } from '../../src/slack/messenger';
 import { PACE, paceHeld, paceLimited, paceOf } from '../../src/outbox/pace';
 import { claimDue } from '../../src/outbox/store';
 import { enqueueMany, laneOf } from '../../src/outbox/vocabulary';
-import { refreshLiveRound } from '../../src/checkins/conversation';
+import { refreshRoundMessage } from '../../src/checkins/conversation';
 import type { DeliveryKind } from '../../src/db/types';
 import { LogCapture } from '../support/app';
 import { importWaveOrg } from '../support/cascade';
@@ -187,12 +187,12 @@ test('When answers come in faster than the edits go out, then a round’s live m
   const edits = () =>
     db.db.selectFrom('delivery').select(['id', 'status']).where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').where('round_id', '=', round.id).orderBy('id').execute();
   await db.db.deleteFrom('delivery').where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
-  for (let i = 0; i < 3; i++) await refreshLiveRound(db.db, TEAM, round.id, round.leader_id, new Date(Date.parse('2026-12-01T10:00:00Z') + i * 1000));
+  for (let i = 0; i < 3; i++) await refreshRoundMessage(db.db, TEAM, round.id, round.leader_id, new Date(Date.parse('2026-12-01T10:00:00Z') + i * 1000));
   expect((await edits()).map((e) => e.status)).toEqual(['queued']);
   // Once that edit has gone, the next change queues a new one, even at the same instant (the sandbox's clock
   // stands still between clicks).
   await db.db.updateTable('delivery').set({ status: 'sent' }).where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
-  await refreshLiveRound(db.db, TEAM, round.id, round.leader_id, new Date('2026-12-01T10:00:00Z'));
+  await refreshRoundMessage(db.db, TEAM, round.id, round.leader_id, new Date('2026-12-01T10:00:00Z'));
   expect((await edits()).map((e) => e.status)).toEqual(['sent', 'queued']);
   await db.db.deleteFrom('delivery').where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
 });

@@ -179,7 +179,7 @@ describe('Text people typed is shown as typed, on every surface', () => {
   test('When answers, replies, topics and 1:1 notes carry markup, then the live round message, the reply in a thread and the agenda show them as text', () => {
     const r = { id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply' as const, text: HOSTILE, parentId: null, at: new Date() };
     const live = liveRoundMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: HOSTILE, occurrence: '2026-11-23', open: true, closesAt: null, liveChannel: null, liveTs: null,
-      members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE, kind: 'text', intent: 'obstacles' }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true }] });
+      members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE, kind: 'text', intent: 'obstacles' }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true, snoozed: false }] });
     expectSafe(live);
     expectSafe(replyToMemberMessage({ reply: r, parent: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
     expectSafe(

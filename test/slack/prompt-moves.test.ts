@@ -63,6 +63,12 @@ describe('Snooze and Skip on a prompt', () => {
     expect(edit!.args.text).toBe('Your check-in with Ann Lee was skipped (out of office: customer offsite).');
     expect(JSON.stringify(edit!.args.blocks)).not.toContain(IDS.prompt.answer);
 
+    // Ann's live message stops waiting for Mia as soon as the next pass sends its edit.
+    await step('2026-11-23T12:01:00Z');
+    const live = slack.callsTo('chat.update').filter((c) => c.args.channel === `D${PEOPLE.ann.id}`).at(-1)!;
+    expect(JSON.stringify(live.args.blocks)).toContain('Mia Wong: skipped');
+    expect(JSON.stringify(live.args.blocks)).not.toContain('Waiting for Mia');
+
     // Halfway through Mia's window is Tue 10:00 UTC.
     await step('2026-11-24T10:00:00Z');
     await step('2026-11-24T10:30:00Z');
@@ -88,6 +94,11 @@ describe('Snooze and Skip on a prompt', () => {
     expect(edit!.args.text).toBe("Snoozed: I'll nudge you Wed 25 Nov, 02:35 about your check-in with Bob Stone. Answer by Wed 25 Nov, 10:00.");
     expect(JSON.stringify(edit!.args.blocks)).not.toContain(IDS.prompt.snooze);
     expect((await status(checkinId)).snoozed_until?.toISOString()).toBe('2026-11-25T10:35:00.000Z');
+
+    // Bob's live message says Leo snoozed.
+    await step('2026-11-24T10:36:00Z');
+    const live = slack.callsTo('chat.update').filter((c) => c.args.channel === `D${PEOPLE.bob.id}`).at(-1)!;
+    expect(JSON.stringify(live.args.blocks)).toContain('Waiting for Leo Park (snoozed).');
 
     // Halfway through the window is Tue 18:00 UTC: still snoozed, so no reminder yet.
     await step('2026-11-24T18:00:00Z');

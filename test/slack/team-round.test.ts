@@ -67,10 +67,13 @@ describe('A team round in a channel thread', () => {
     };
     const res = await app.interaction(viewSubmission(app, PEOPLE.ann.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values }));
     expect(res.status).toBe(200);
-    expect(slack.callsTo('chat.update').filter((c) => c.args.channel === CHANNEL)).toHaveLength(0);
 
     await step('2026-11-25T15:10:00Z');
     await step('2026-11-25T15:11:00Z');
+    // The round's message counts Ann's answer at once, not only when the round closes.
+    const counted = slack.callsTo('chat.update').filter((c) => c.args.channel === CHANNEL);
+    expect(counted).toHaveLength(1);
+    expect(JSON.stringify(counted[0]!.args.blocks)).toContain('1 of 2 answered');
     const ts = await threadTs();
     const thread = inChannel().filter((c) => c.args.thread_ts === ts);
     expect(thread).toHaveLength(1);
@@ -99,8 +102,9 @@ describe('A team round in a channel thread', () => {
     await step('2026-11-27T17:00:00Z');
     await step('2026-11-27T17:01:00Z');
     const edits = slack.callsTo('chat.update').filter((c) => c.args.channel === CHANNEL && c.args.ts === ts);
-    expect(edits).toHaveLength(1);
-    expect(edits[0]!.args.text).toBe(`President ↔ managers, as a team with <@${PEOPLE.president.id}> has closed: 1 of 2 answered.`);
+    // Ann's answer, then the close.
+    expect(edits).toHaveLength(2);
+    expect(edits[1]!.args.text).toBe(`President ↔ managers, as a team with <@${PEOPLE.president.id}> has closed: 1 of 2 answered.`);
     const brief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${PEOPLE.president.id}` && String(c.args.text).startsWith('Your brief for President ↔ managers, as a team'));
     const blocks = JSON.stringify(brief!.args.blocks);
     // One line per person in the brief; the answers in full once, in its thread.

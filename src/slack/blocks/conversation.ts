@@ -70,7 +70,7 @@ export function liveRoundMessage(live: LiveRound): Reply {
   const room = Math.floor((LIMITS.blocksPerMessage - 4) / 2);
   for (const m of answered.slice(0, room)) blocks.push(...answeredBlocks(m, live.open, live.leaderId));
   if (answered.length > room) blocks.push(context(`…and ${answered.length - room} more answered: your brief at the close has everyone.`));
-  if (waiting.length) blocks.push(context(`Waiting for ${waiting.map((m) => typed(m.name)).join(', ')}.`));
+  if (waiting.length) blocks.push(context(`Waiting for ${waiting.map((m) => `${typed(m.name)}${m.snoozed ? ' (snoozed)' : ''}`).join(', ')}.`));
   if (other.length) blocks.push(context(other.map((m) => `${typed(m.name)}: ${m.status}`).join(' · ')));
   blocks.push(context('Agenda shows their answers in full; Reply answers them in their own thread; Got it tells them you read it. Your brief at the close has everyone.'));
   return { text, blocks };

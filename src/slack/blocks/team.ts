@@ -14,6 +14,7 @@ function everyonesTime(instant: Date, fallbackTz: string): string {
 export function teamRoundMessage(t: TeamRoundContext): Reply {
   const open = t.members.filter((m) => m.status === 'scheduled' || m.status === 'sent').map((m) => m.personId);
   const answered = t.members.filter((m) => m.status === 'answered').length;
+  const skipped = t.members.filter((m) => m.status === 'skipped').length;
   const closes = t.closesAt ? everyonesTime(t.closesAt, t.leaderTz) : 'the end of the window';
   if (t.status === 'closed') {
     const text = `${t.cadenceName} with <@${t.leaderId}> has closed: ${answered} of ${t.members.length} answered.`;
@@ -27,7 +28,7 @@ export function teamRoundMessage(t: TeamRoundContext): Reply {
       block_id: 'team_round_actions',
       elements: [{ type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Answer' }, style: 'primary', value: `round:${t.roundId}` }],
     },
-    context(`${answered} of ${t.members.length} answered${open.length ? '' : ' — everyone is in'}. Answers you mark "share with the team" are posted in this thread; the rest stay private to the chain.`),
+    context(`${answered} of ${t.members.length} answered${skipped ? `, ${skipped} skipped` : ''}${open.length ? '' : ' — everyone is in'}. Answers you mark "share with the team" are posted in this thread; the rest stay private to the chain.`),
   ];
   return { text, blocks };
 }
