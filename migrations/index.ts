@@ -18,6 +18,7 @@ import * as checkinClosesIndex from './2026-12-04T0100-checkin-closes-index';
 import * as privateNoteReaders from './2026-12-04T0200-private-note-readers';
 import * as deliveryLease from './2026-12-04T0300-delivery-lease';
 import * as flagsClear from './2026-12-04T0400-flags-clear';
+import * as cadenceChanges from './2026-12-04T0500-cadence-changes';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0200-private-note-readers': privateNoteReaders,
   '2026-12-04T0300-delivery-lease': deliveryLease,
   '2026-12-04T0400-flags-clear': flagsClear,
+  '2026-12-04T0500-cadence-changes': cadenceChanges,
 };

@@ -16,8 +16,9 @@ export interface UpcomingCheckin {
   readonly localTime: string;
 }
 
+/** The workspace's cadences and the overrides in force (a reset override is kept for its rounds, never followed). */
 export async function listCadences(db: Kysely<Database>, teamId: string, options: { activeOnly?: boolean } = {}): Promise<Cadence[]> {
-  let q = db.selectFrom('cadence').selectAll().where('team_id', '=', teamId);
+  let q = db.selectFrom('cadence').selectAll().where('team_id', '=', teamId).where('retired_at', 'is', null);
   if (options.activeOnly) q = q.where('active', '=', true);
   return q.orderBy('id').execute();
 }

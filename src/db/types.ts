@@ -102,6 +102,10 @@ export interface CadenceTable {
   overrides: Generated<string | null>;
   for_leader: Generated<string | null>;
   for_level: Generated<number | null>;
+  /** When its schedule last changed: no round is planned for an occurrence dated before it. */
+  changed_at: Generated<Date | null>;
+  /** An override reset: no longer followed, its rounds kept. */
+  retired_at: Generated<Date | null>;
   created_at: Generated<Date>;
 }
 

@@ -102,7 +102,7 @@ export async function seedDemoOrg(deps: SeedDeps, teamId: string, from: Date): P
   for (const m of DEMO_PEOPLE.filter((x) => x.role === 'manager')) {
     await setGoal(await scopeOf(deps.db, teamId, m.id, [], from), { ownerId: m.id, scope: 'team', name: 'New pipeline', target: 600_000, unit: 'USD', period: 'monthly' });
   }
-  await updateCadence(deps.db, teamId, 'president_managers_team', { mode: 'team', channelId: 'CMANAGERS', active: true });
+  await updateCadence(deps.db, teamId, 'president_managers_team', { mode: 'team', channelId: 'CMANAGERS', active: true }, undefined, from);
   const admin = await scopeOf(deps.db, teamId, DEMO_ADMIN.id, [DEMO_ADMIN.id], from);
   await setDigestChannel(admin, { scope: 'org', channelId: 'CLEADERS1' });
   await setDigestChannel(admin, { scope: 'exec', channelId: 'GEXEC0001' });

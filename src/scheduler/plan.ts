@@ -6,7 +6,7 @@ import { listCadences } from '../calendar/upcoming';
 import { chainLeaders, type ChainLeader } from '../org/chain';
 import { PAUSED_FOR_GOOD } from '../org/people';
 import type { Cadence, Database } from '../db/types';
-import { type CalendarDate, addDays, addWorkingDays, utcDate } from '../time/calendar';
+import { type CalendarDate, addDays, addWorkingDays, utcDate, weekdayOf } from '../time/calendar';
 
 export interface PlanReport {
   rounds: number;
@@ -71,7 +71,10 @@ export async function planDue(db: Kysely<Database>, teamId: string, now: Date, o
   const today = utcDate(now);
   for (const { cadence, schedule, leaders } of assignCadences(cadences, await chainAt(db, teamId, options.epoch))) {
     const lookBack = cadence.answer_window_days + 4;
+    // A schedule applies from the day it was set: never a round dated before it (catch-up covers downtime only).
+    const since = cadence.changed_at ? utcDate(cadence.changed_at) : null;
     for (const occurrence of occurrencesBetween(schedule, addDays(today, -lookBack), addDays(today, 1))) {
+      if (since && occurrence < since) continue;
       const closeDate = addWorkingDays(occurrence, cadence.answer_window_days);
       // Nowhere on Earth is this occurrence's window still open: nothing to plan.
       if (addDays(closeDate, 1) < today) continue;
@@ -117,10 +120,27 @@ function chunksOf(leaders: readonly ChainLeader[]): ChainLeader[][] {
   return chunks;
 }
 
+/**
+ * The period an occurrence belongs to, in which a leader has one conversation of a kind: its month for a
+ * monthly cadence, its week (Monday to Sunday) for a weekly or biweekly one, its day for a cron one.
+ */
+export function periodOf(c: Pick<Cadence, 'frequency'>, occurrence: CalendarDate): { start: CalendarDate; end: CalendarDate } {
+  if (c.frequency === 'cron') return { start: occurrence, end: occurrence };
+  if (c.frequency === 'monthly') {
+    const start = `${occurrence.slice(0, 8)}01`;
+    return { start, end: addDays(`${addDays(start, 32).slice(0, 8)}01`, -1) };
+  }
+  const start = addDays(occurrence, -((weekdayOf(occurrence) + 6) % 7));
+  return { start, end: addDays(start, 6) };
+}
+
 async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonly ChainLeader[], occurrence: CalendarDate, closeDate: CalendarDate, now: Date): Promise<PlanReport> {
   const time = c.local_time;
   const ids = leaders.map((l) => l.id);
   const depths = leaders.map((l) => l.depth);
+  // The relationship this cadence schedules (an override schedules the same one as the cadence it overrides).
+  const family = c.overrides ?? c.key;
+  const period = periodOf(c, occurrence);
   return db.transaction().execute(async (tx) => {
     const rounds = await sql`
       insert into round (team_id, cadence_id, leader_id, depth, occurrence)
@@ -131,6 +151,13 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
                     where m.team_id = ${c.team_id} and m.reports_to = l.id and m.active and m.in_chain
                       and m.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
                       and (${closeDate}::date + ${time}::time) at time zone m.tz > ${now})
+        -- One conversation of a kind per period: a changed schedule never plans a second one in a period that
+        -- already has its round (it applies from the next period).
+        and not exists (select 1 from round o join cadence ok on ok.id = o.cadence_id
+                        where o.team_id = ${c.team_id} and o.leader_id = l.id
+                          and o.occurrence between ${period.start}::date and ${period.end}::date
+                          and not (o.cadence_id = ${c.id} and o.occurrence = ${occurrence}::date)
+                          and coalesce(ok.overrides, ok.key) = ${family})
       on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
 
     const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;

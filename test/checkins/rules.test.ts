@@ -119,15 +119,16 @@ describe('Parsing the self-service commands', () => {
 });
 
 describe('A cadence checks its own values', () => {
+  const NOW = new Date('2026-11-02T00:00:00Z');
   test('When a cadence is changed with values out of range, wherever the call comes from, then it says what is allowed instead of failing in the database', async () => {
     const db = await createTestDb();
     try {
       await openWorkspace(db.db, 'T0RULES', 'Rules', new Date('2026-11-01T00:00:00Z'));
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 40 })).rejects.toThrow('The answer window is a whole number of working days from 1 to 14');
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { weekday: 9 })).rejects.toThrow('The weekday is one of monday … sunday.');
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { localTime: '25:00' })).rejects.toThrow('"25:00" is not a time');
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { frequency: 'monthly', nth: 7 })).rejects.toThrow('first, second, third, fourth or last');
-      expect((await updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 3 })).answer_window_days).toBe(3);
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 40 }, undefined, NOW)).rejects.toThrow('The answer window is a whole number of working days from 1 to 14');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { weekday: 9 }, undefined, NOW)).rejects.toThrow('The weekday is one of monday … sunday.');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { localTime: '25:00' }, undefined, NOW)).rejects.toThrow('"25:00" is not a time');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { frequency: 'monthly', nth: 7 }, undefined, NOW)).rejects.toThrow('first, second, third, fourth or last');
+      expect((await updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 3 }, undefined, NOW)).answer_window_days).toBe(3);
     } finally {
       await db.close();
     }

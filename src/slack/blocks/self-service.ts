@@ -106,7 +106,7 @@ export function cadenceListReply(cadences: readonly Cadence[], levels: readonly 
 }
 
 export function cadenceSetReply(c: Cadence): Reply {
-  return { text: `Updated.\n${cadenceLine(c)}\nRounds already planned keep their time; the next ones follow this.` };
+  return { text: `Updated.\n${cadenceLine(c)}\nRounds already planned keep their time; a new schedule applies from the next period (never a second round in this one).` };
 }
 
 export function questionLine(q: Question): string {

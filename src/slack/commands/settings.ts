@@ -1,11 +1,11 @@
 import { listCadences } from '../../calendar/upcoming';
-import { updateCadence, type CadenceChanges, type OverrideTarget } from '../../checkins/cadences';
+import { resetOverride, updateCadence, type CadenceChanges, type OverrideTarget } from '../../checkins/cadences';
 import { cadencesByLevel } from '../../calendar/assign';
 import { chainLevels } from '../../org/chain';
 import { addQuestion, editQuestion, listQuestions, QUESTION_INTENTS, QUESTION_KINDS, retireQuestion, type QuestionDraft } from '../../checkins/questions';
 import { requireAdmin } from '../../org/policy';
 import { WEEKDAYS } from '../../time/calendar';
-import { cadenceListReply, cadenceSetReply, questionChangedReply, questionsListReply } from '../blocks/self-service';
+import { cadenceLine, cadenceListReply, cadenceSetReply, questionChangedReply, questionsListReply } from '../blocks/self-service';
 import { ensureInChannel } from '../channels';
 import { describe, notAMention, numberOf, refuse, subcommand, unexpected, word, type Token } from './kit';
 
@@ -34,18 +34,9 @@ interface CadenceSetArgs {
 function parseCadenceSet(tokens: Token[]): CadenceSetArgs | ReturnType<typeof refuse> {
   const key = word(tokens[0]);
   if (!key) return refuse('Name the cadence to change (see `/cascade cadence list`).');
-  let rest = tokens.slice(1);
-  let target: OverrideTarget | undefined;
-  if (word(rest[0]) === 'for') {
-    if (rest[1]?.kind !== 'user') return refuse(notAMention(rest[1], 'the leader after for'));
-    target = { leaderId: rest[1].id };
-    rest = rest.slice(2);
-  } else if (word(rest[0]) === 'level') {
-    const n = rest[1]?.kind === 'word' ? Number(rest[1].text) : NaN;
-    if (!Number.isInteger(n) || n < 1 || n > 12) return refuse('Give the level as a number from 1 (the top) to 12, like `level 3` (see `/cascade cadence list`).');
-    target = { level: n };
-    rest = rest.slice(2);
-  }
+  const read = readTarget(tokens.slice(1));
+  if ('refused' in read) return read;
+  const { target, rest } = read;
   if (rest.length === 0) return refuse('Say what to change: frequency, weekday, time, mode, window, reminder, or on/off.');
   const changes: { -readonly [K in keyof CadenceChanges]: CadenceChanges[K] } = {};
   for (let i = 0; i < rest.length; i++) {
@@ -107,7 +98,43 @@ export const cadenceSet = subcommand<CadenceSetArgs>({
   run: async ({ deps, caller, scope }, a) => {
     await requireAdmin(scope, 'change cadences');
     if (a.changes.channelId) await ensureInChannel(caller.client, a.changes.channelId);
-    return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes, a.target));
+    return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes, a.target, scope.now));
+  },
+});
+
+/** `for @leader` or `level N`, as `cadence set` and `cadence reset` read it: the target and what follows it. */
+function readTarget(tokens: Token[]): { target?: OverrideTarget; rest: Token[] } | ReturnType<typeof refuse> {
+  if (word(tokens[0]) === 'for') {
+    if (tokens[1]?.kind !== 'user') return refuse(notAMention(tokens[1], 'the leader after for'));
+    return { target: { leaderId: tokens[1].id }, rest: tokens.slice(2) };
+  }
+  if (word(tokens[0]) === 'level') {
+    const n = tokens[1]?.kind === 'word' ? Number(tokens[1].text) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 12) return refuse('Give the level as a number from 1 (the top) to 12, like `level 3` (see `/cascade cadence list`).');
+    return { target: { level: n }, rest: tokens.slice(2) };
+  }
+  return { rest: tokens };
+}
+
+export const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>({
+  path: ['cadence', 'reset'],
+  usage: '/cascade cadence reset <cadence> for @leader|level N',
+  about: 'remove an override: that leader or level follows the cadence again, from the next period; its rounds are kept (admins)',
+  allowed: 'admins',
+  parse: (tokens) => {
+    const key = word(tokens[0]);
+    if (!key) return refuse('Name the cadence whose override to remove, like `/cascade cadence reset manager_reps for @ann`.');
+    const read = readTarget(tokens.slice(1));
+    if ('refused' in read) return read;
+    if (!read.target) return refuse('Say whose override to remove: `for @leader` or `level N`.');
+    if (read.rest.length) return unexpected(read.rest);
+    return { key, target: read.target };
+  },
+  run: async ({ deps, caller, scope }, a) => {
+    await requireAdmin(scope, 'change cadences');
+    const base = await resetOverride(deps.db, caller.teamId, a.key, a.target, scope.now);
+    const whom = 'leaderId' in a.target ? `<@${a.target.leaderId}>` : `level ${a.target.level}`;
+    return { text: `${whom} follows \`${base.key}\` again, from the next period (${cadenceLine(base)}). The override's rounds are kept.` };
   },
 });
 
@@ -208,7 +235,7 @@ export const questionsRetire = subcommand<{ id: number }>({
   },
 });
 
-export const SETTINGS = [cadenceList, cadenceSet, questionsList, questionsAdd, questionsEdit, questionsRetire];
+export const SETTINGS = [cadenceList, cadenceSet, cadenceReset, questionsList, questionsAdd, questionsEdit, questionsRetire];
 
 export const SETTINGS_GROUPS = {
   cadence: { missing: '', unknown: (w: string) => `Unknown cadence command "${w}".` },
