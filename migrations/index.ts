@@ -19,6 +19,7 @@ import * as privateNoteReaders from './2026-12-04T0200-private-note-readers';
 import * as deliveryLease from './2026-12-04T0300-delivery-lease';
 import * as flagsClear from './2026-12-04T0400-flags-clear';
 import * as cadenceChanges from './2026-12-04T0500-cadence-changes';
+import * as workingHours from './2026-12-04T0600-working-hours';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0300-delivery-lease': deliveryLease,
   '2026-12-04T0400-flags-clear': flagsClear,
   '2026-12-04T0500-cadence-changes': cadenceChanges,
+  '2026-12-04T0600-working-hours': workingHours,
 };

@@ -12,10 +12,12 @@ import { describeSlackFailure, messengerFor, startCascade, StartupError, type Ru
 import { tick } from './scheduler/tick';
 import { boltLogger, createLog, type Log } from './log';
 import { importGoals, importProgress } from './accountability/goals';
+import { importHolidays } from './calendar/hours';
 import { exportCsv } from './digests/export';
 import { plainText, UserError } from './errors';
 import { describeImport, importOrgChart } from './org/import';
 import { openWorkspace } from './checkins/cadences';
+import { getWorkspace } from './org/people';
 import { webClientOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
 
@@ -37,6 +39,9 @@ Commands:
                                           and optionally scope: person or team; person is a Slack ID or email)
   progress import <file.csv> [--dry-run] [--team T…]
                                           record progress from CSV (columns: person, goal, value, date)
+  holidays import <file.csv> [--dry-run] [--team T…]
+                                          load holidays from CSV (columns: date, and optionally name): nothing
+                                          is sent on them and no answer window closes on them
   export --from <date> --to <date> [--out dir] [--team T…]
                                           write checkins.csv, answers.csv, commitments.csv, goals.csv and
                                           progress.csv for a BI tool (default --out: the current folder)
@@ -100,7 +105,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return orgImport(io, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
     }
     case 'goals':
-    case 'progress': {
+    case 'progress':
+    case 'holidays': {
       const [sub, file, ...extra] = rest;
       if (sub !== 'import' || !file || extra.length) return usageError(io, `expected: cascade ${command} import <file.csv> [--dry-run] [--team T…]`);
       return accountabilityImport(io, command, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
@@ -301,7 +307,7 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
   });
 }
 
-async function accountabilityImport(io: Io, what: 'goals' | 'progress', file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
+async function accountabilityImport(io: Io, what: 'goals' | 'progress' | 'holidays', file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
   const command = `${what} import`;
   const config = configFor(io, false);
   if (!config) return 2;
@@ -311,13 +317,15 @@ async function accountabilityImport(io: Io, what: 'goals' | 'progress', file: st
   if (typeof resolved === 'number') return resolved;
   return withDatabase(io, config, command, async (db) => {
     await migrateToLatest(db.db);
-    const run = what === 'goals' ? importGoals : importProgress;
+    // Holidays may come before the org chart: the workspace is made for them.
+    if (what === 'holidays' && !(await getWorkspace(db.db, resolved.teamId))) await openWorkspace(db.db, resolved.teamId, resolved.teamName || resolved.teamId, systemClock.now());
+    const run = what === 'goals' ? importGoals : what === 'progress' ? importProgress : importHolidays;
     const outcome = await run(db.db, resolved.teamId, csv, { dryRun: options.dryRun, now: systemClock.now() });
     if (!outcome.ok) {
       io.err([`cascade ${command}: nothing was applied; fix these lines and run it again:`, ...outcome.errors.map((e) => `  line ${e.line}: ${e.message}`)].join('\n'));
       return 1;
     }
-    const noun = what === 'goals' ? 'goal' : 'progress line';
+    const noun = what === 'goals' ? 'goal' : what === 'progress' ? 'progress line' : 'holiday';
     io.out(`${options.dryRun ? 'Dry run: would apply' : 'Applied'} ${outcome.applied} ${noun}${outcome.applied === 1 ? '' : 's'}.`);
     return 0;
   });

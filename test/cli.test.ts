@@ -237,6 +237,32 @@ describe('cascade goals import and progress import', () => {
   });
 });
 
+describe('cascade holidays import', () => {
+  test('When the file has a bad line, then it exits 1 naming it and applies nothing; a good file is applied', async () => {
+    const { env, db } = await storage('holidays');
+    const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
+    const file = join(work, 'holidays.csv');
+    writeFileSync(file, 'date,name\n2026-12-24,Christmas Eve\n24/12/2026,Typo\n');
+    try {
+      const bad = cascadeHere(['holidays', 'import', file], base);
+      expect((await bad.exit).code).toBe(1);
+      expect(bad.stderr()).toContain('cascade holidays import: nothing was applied; fix these lines and run it again:\n  line 3: "24/12/2026" is not a date');
+      writeFileSync(file, 'date,name\n2026-12-24,Christmas Eve\n2026-12-25,Christmas Day\n');
+      const good = cascadeHere(['holidays', 'import', file], base);
+      expect((await good.exit).code).toBe(0);
+      expect(good.stdout()).toContain('Applied 2 holidays.');
+      const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
+      try {
+        expect((await check.db.selectFrom('holiday').select(['day', 'name']).orderBy('day').execute()).map((h) => `${h.day} ${h.name}`)).toEqual(['2026-12-24 Christmas Eve', '2026-12-25 Christmas Day']);
+      } finally {
+        if (!db) await check.close();
+      }
+    } finally {
+      await db?.close();
+    }
+  });
+});
+
 describe('cascade export', () => {
   test('When run with dates and an output folder, then it writes the five CSV files; with a bad range, it exits 2', async () => {
     const { env, db } = await storage('export');

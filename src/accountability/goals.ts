@@ -4,7 +4,7 @@ import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, notAllowed, notFound, type LineProblem } from '../errors';
 import { isBelow, maySee, type Scope } from '../org/policy';
-import { parseCsv } from '../org/csv';
+import { headerIndex, parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { addDays, localDate } from '../time/calendar';
@@ -214,12 +214,6 @@ async function peopleIndex(db: Kysely<Database>, teamId: string): Promise<(ref: 
   return (ref) => byId.get(ref.trim()) ?? byEmail.get(ref.trim().toLowerCase());
 }
 
-function headerIndex(fields: string[], required: readonly string[], optional: readonly string[] = []): Map<string, number> | string {
-  const names = fields.map((f) => f.trim().toLowerCase());
-  const missing = required.filter((r) => !names.includes(r));
-  if (missing.length) return `the header must name the columns ${[...required, ...optional.map((o) => `[${o}]`)].join(', ')}; missing: ${missing.join(', ')}`;
-  return new Map(names.map((n, i) => [n, i]));
-}
 
 /**
  * `cascade goals import goals.csv`: columns `person,goal,target,unit,period` and an optional `scope`

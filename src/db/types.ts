@@ -21,6 +21,10 @@ export interface WorkspaceTable {
   planned_epoch: number | null;
   /** The earliest window closing not yet handled; null: at the next tick. */
   close_due_at: Date | null;
+  /** Working hours (days 0 = Sunday … 6; HH:MM in each person's zone): nothing is sent outside them. */
+  work_days: Generated<number[]>;
+  work_start: Generated<string>;
+  work_end: Generated<string>;
 }
 
 export interface PersonTable {
@@ -46,6 +50,10 @@ export interface PersonTable {
   status_emoji: Generated<string | null>;
   status_expiration: Generated<string | number | null>;
   status_read_at: Generated<Date | null>;
+  /** Their own working hours (`/cascade hours`); null: the workspace's. */
+  work_days: Generated<number[] | null>;
+  work_start: Generated<string | null>;
+  work_end: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -354,6 +362,13 @@ export interface SlackPaceTable {
   updated_at: Date;
 }
 
+export interface HolidayTable {
+  team_id: string;
+  /** A calendar day (YYYY-MM-DD), in each person's own zone. */
+  day: string;
+  name: Generated<string>;
+}
+
 export interface Database {
   slack_pace: SlackPaceTable;
   reply: ReplyTable;
@@ -369,6 +384,7 @@ export interface Database {
   answer: AnswerTable;
   workspace: WorkspaceTable;
   person: PersonTable;
+  holiday: HolidayTable;
   cadence: CadenceTable;
   round: RoundTable;
   checkin: CheckinTable;

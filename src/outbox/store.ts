@@ -160,6 +160,18 @@ export async function requeue(db: Kysely<Database>, ids: number | readonly numbe
     .execute();
 }
 
+/**
+ * Puts claimed deliveries back for later, each at its own time (a recipient's next working hour), in one
+ * statement; the attempt is given back (waiting for someone's morning is not a failure).
+ */
+export async function deferTo(db: Kysely<Database>, until: ReadonlyMap<number, Date>): Promise<void> {
+  if (until.size === 0) return;
+  await sql`
+    update delivery d set status = 'queued', not_before = u.at, claimed_at = null, lease_until = null, attempts = d.attempts - 1
+    from unnest(${[...until.keys()]}::int[], ${[...until.values()].map((t) => t.toISOString())}::timestamptz[]) as u (id, at)
+    where d.id = u.id and d.status = 'sending'`.execute(db);
+}
+
 export async function markFailed(db: Kysely<Database>, id: number, error: string): Promise<void> {
   await db.updateTable('delivery').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
 }

@@ -43,6 +43,18 @@ export type Payload<K extends DeliveryKind> = Deliveries[K];
  */
 export const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', 'round_live_update'];
 
+/**
+ * The kinds that reach a person directly and notify them (a DM, or a reply in their DM's thread): they wait for
+ * the person's working hours (calendar/hours.ts). Edits notify nobody, and channel posts are the channel's.
+ * A digest is one of them when it goes to a person (the exec digest by DM).
+ */
+export const PERSONAL_KINDS: readonly DeliveryKind[] = ['prompt', 'reminder', 'brief', 'round_live', 'answer_note', 'reply', 'digest'];
+
+/** Whether a delivery writes to a person (who has working hours) rather than to a channel. */
+export function writesToPerson(d: { kind: DeliveryKind; recipient: string }): boolean {
+  return PERSONAL_KINDS.includes(d.kind) && /^[UW][A-Z0-9]+$/.test(d.recipient);
+}
+
 export function laneOf(kind: DeliveryKind): DeliveryLane {
   return UPDATE_KINDS.includes(kind) ? 'update' : 'post';
 }

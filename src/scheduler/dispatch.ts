@@ -3,7 +3,11 @@ import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 import type { Log } from '../log';
 import { eachAtOnce } from '../concurrency';
 import { paceHeld, paceLimited } from '../outbox/pace';
-import { claimDue, markFailed, renewLease, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
+import { claimDue, deferTo, markFailed, renewLease, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
+import { writesToPerson } from '../outbox/vocabulary';
+import { holidaysFrom, hoursOfPeople } from '../calendar/hours';
+import { nextWorkingInstant } from '../time/hours';
+import { utcDate } from '../time/calendar';
 import type { Deliveries } from '../outbox/vocabulary';
 import { PermanentSendError, RateLimitedError, type Messenger } from './messenger';
 import type { SchedulerMetrics } from './metrics';
@@ -54,6 +58,8 @@ export interface DispatchReport {
   retried: number;
   failed: number;
   cancelled: number;
+  /** Claimed, then put back for the recipient's next working hour. */
+  deferred: number;
 }
 
 /** Backoff for transient failures: 30 s, 1 min, 2 min … at most 30 min. */
@@ -69,8 +75,13 @@ export function backoffMs(attempts: number): number {
  * and no 429, gets a faster pace (outbox/pace.ts).
  */
 export async function dispatchDue(deps: DispatchDeps, now: Date, options: DispatchOptions = DEFAULT_DISPATCH): Promise<DispatchReport> {
-  const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
-  const claimed = await claimDue(deps.db, now, options.limit, options.leaseMs, options.fixedPace);
+  const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0 };
+  const all = await claimDue(deps.db, now, options.limit, options.leaseMs, options.fixedPace);
+  // What reaches someone outside their working hours (a weekend, a holiday, the night) waits for their next one.
+  const later = await outOfHours(deps.db, all, now);
+  if (later.size > 0) await deferTo(deps.db, later);
+  const claimed = all.filter((d) => !later.has(d.id));
+  report.deferred = later.size;
   const unfinished = new Set(claimed.map((d) => d.id));
   const lease = keepLease(deps, unfinished, now, options.leaseMs);
   // Keyed by workspace and lane (laneKey): a 429 on chat.update pauses edits, never the prompts.
@@ -155,6 +166,28 @@ function keepLease(deps: DispatchDeps, unfinished: Set<number>, now: Date, lease
   }, Math.max(1000, Math.floor(leaseMs / 3)));
   timer.unref();
   return timer;
+}
+
+/**
+ * The claimed deliveries that would reach a person outside their working hours, each with when it may go: the
+ * start of their next working hour. One look-up of hours per workspace of the pass.
+ */
+async function outOfHours(db: Kysely<Database>, claimed: readonly ClaimedDelivery[], now: Date): Promise<Map<number, Date>> {
+  const later = new Map<number, Date>();
+  const personal = claimed.filter(writesToPerson);
+  const teams = new Map<string, ClaimedDelivery[]>();
+  for (const d of personal) teams.set(d.team_id, [...(teams.get(d.team_id) ?? []), d]);
+  for (const [teamId, list] of teams) {
+    const people = await hoursOfPeople(db, teamId, [...new Set(list.map((d) => d.recipient))]);
+    const holidays = await holidaysFrom(db, teamId, utcDate(new Date(now.getTime() - 86_400_000)));
+    for (const d of list) {
+      const who = people.get(d.recipient);
+      if (!who) continue;
+      const next = nextWorkingInstant(now, who.tz, who.hours, holidays);
+      if (next > now) later.set(d.id, next);
+    }
+  }
+  return later;
 }
 
 /** A workspace's lane (outbox/pace.ts): what one 429 pauses and one pace governs. */

@@ -6,7 +6,9 @@ import { listCadences } from '../calendar/upcoming';
 import { chainLeaders, type ChainLeader } from '../org/chain';
 import { PAUSED_FOR_GOOD } from '../org/people';
 import type { Cadence, Database } from '../db/types';
-import { type CalendarDate, addDays, addWorkingDays, utcDate, weekdayOf } from '../time/calendar';
+import { type CalendarDate, addDays, utcDate, weekdayOf } from '../time/calendar';
+import { addWorkdays } from '../time/hours';
+import { holidaysFrom, workspaceHours } from '../calendar/hours';
 
 export interface PlanReport {
   rounds: number;
@@ -69,13 +71,16 @@ export async function planDue(db: Kysely<Database>, teamId: string, now: Date, o
   const cadences = await listCadences(db, teamId);
   if (!cadences.some((c) => c.active)) return report;
   const today = utcDate(now);
+  // Answer windows count the workspace's working days: its weekend and holidays never close one.
+  const hours = await workspaceHours(db, teamId);
+  const holidays = await holidaysFrom(db, teamId, addDays(today, -40));
   for (const { cadence, schedule, leaders } of assignCadences(cadences, await chainAt(db, teamId, options.epoch))) {
     const lookBack = cadence.answer_window_days + 4;
     // A schedule applies from the day it was set: never a round dated before it (catch-up covers downtime only).
     const since = cadence.changed_at ? utcDate(cadence.changed_at) : null;
     for (const occurrence of occurrencesBetween(schedule, addDays(today, -lookBack), addDays(today, 1))) {
       if (since && occurrence < since) continue;
-      const closeDate = addWorkingDays(occurrence, cadence.answer_window_days);
+      const closeDate = addWorkdays(occurrence, cadence.answer_window_days, hours, holidays);
       // Nowhere on Earth is this occurrence's window still open: nothing to plan.
       if (addDays(closeDate, 1) < today) continue;
       let todo = leaders;

@@ -12,6 +12,7 @@ import { tick } from '../../src/scheduler/tick';
 import { slackDirectory } from '../../src/slack/directory';
 import { slackMessenger } from '../../src/slack/messenger';
 import { LogCapture } from '../support/app';
+import { workAroundTheClock } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { SlackStandIn, type StandInUser } from '../../src/slack/stand-in/slack';
 
@@ -81,6 +82,7 @@ beforeAll(async () => {
   slack = await new SlackStandIn().addUser(...ORG).start();
   const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   await openWorkspace(db.db, TEAM, 'Month', new Date('2026-10-01T00:00:00Z'));
+  await workAroundTheClock(db, TEAM);
   expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: new Date('2026-10-01T00:00:00Z') }, TEAM, CSV, { dryRun: false })).ok).toBe(true);
 
   // Records what went out at which simulated instant; Slack itself is the fake.

@@ -6,6 +6,7 @@ import { tick } from '../../src/scheduler/tick';
 import { slackMessenger } from '../../src/slack/messenger';
 import { slackDirectory } from '../../src/slack/directory';
 import { createLog } from '../../src/log';
+import { workAroundTheClock } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
@@ -27,6 +28,7 @@ beforeAll(async () => {
   deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
   await openWorkspace(db.db, TEAM, 'Cascade Test', new Date('2026-10-01T00:00:00Z'));
   const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(client), now: at('2026-10-01T00:00:00Z') }, TEAM, ORG_CSV, { dryRun: false });
+  await workAroundTheClock(db, TEAM);
   expect(outcome.ok).toBe(true);
 });
 
@@ -108,12 +110,12 @@ describe('The scheduler tick', () => {
 
   test('When prompts fell due while nothing ran, then they go out once, late, while their window is still open', async () => {
     slack.reset();
-    // The President met the managers one by one on Thursday 3 December; no tick ran until Sunday.
-    await tick(deps, at('2026-12-06T00:00:00Z'));
+    // The President met the managers one by one on Thursday 3 December; no tick ran until Friday night.
+    await tick(deps, at('2026-12-04T23:00:00Z'));
     expect(promptsTo(PEOPLE.ann.id)).toHaveLength(1);
     expect(promptsTo(PEOPLE.bob.id)).toHaveLength(1);
     expect(promptsTo(PEOPLE.ann.id)[0]!.args.text).toContain('your check-in with Pat Rivera');
-    await tick(deps, at('2026-12-06T00:01:00Z'));
+    await tick(deps, at('2026-12-04T23:01:00Z'));
     expect(promptsTo(PEOPLE.ann.id)).toHaveLength(1);
   });
 

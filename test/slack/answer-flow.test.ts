@@ -1,7 +1,7 @@
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
 import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
-import { importFixtureOrg, tickDeps as depsOf } from '../support/cascade';
+import { importFixtureOrg, tickDeps as depsOf, workAroundTheClock } from '../support/cascade';
 import { createTestDb, type TestDb } from '../support/db';
 import { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, PEOPLE } from '../support/org-fixture';
@@ -16,6 +16,7 @@ beforeAll(async () => {
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, clock: { now: () => now.current } });
   await importFixtureOrg(db, slack, app.teamId, now.current);
+  await workAroundTheClock(db, app.teamId);
   await tick(tickDeps(), now.current);
 });
 

@@ -57,11 +57,12 @@ export interface Fixture {
  * A migrated database, the fake Slack with the fixture org's users, the real app over HTTP on a clock the
  * test moves, and the fixture org imported: what most end-to-end test files start from.
  */
-export async function startFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string> }): Promise<Fixture> {
+export async function startFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string>; workingHours?: 'default' | 'always' }): Promise<Fixture> {
   const db = await createTestDb();
   const slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current }, ...(options.env ? { env: options.env } : {}) });
   await importFixtureOrg(db, slack, app.teamId, options.now.current);
+  if (options.workingHours !== 'default') await workAroundTheClock(db, app.teamId);
   return {
     db,
     slack,
@@ -78,7 +79,7 @@ export async function startFixture(options: { now: { current: Date }; admins?: s
  * The fixture for a whole test file: registers its start (beforeAll) and stop (afterAll), and answers with
  * an object whose `db`, `slack` and `app` are the running fixture's once the tests run.
  */
-export function useFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string> }): Fixture {
+export function useFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string>; workingHours?: 'default' | 'always' }): Fixture {
   let running: Fixture | undefined;
   beforeAll(async () => {
     running = await startFixture(options);
@@ -100,4 +101,13 @@ export function useFixture(options: { now: { current: Date }; admins?: string[];
     },
     stop: () => get().stop(),
   };
+}
+
+/**
+ * A workspace that works around the clock, every day: the tests of other features send at whatever instant
+ * they test. Working hours have tests of their own (test/scheduler/hours.test.ts), and the month walk runs
+ * with the default hours.
+ */
+export async function workAroundTheClock(db: TestDb, teamId: string): Promise<void> {
+  await db.db.updateTable('workspace').set({ work_days: [0, 1, 2, 3, 4, 5, 6], work_start: '00:00', work_end: '23:59' }).where('team_id', '=', teamId).execute();
 }

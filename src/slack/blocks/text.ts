@@ -57,6 +57,7 @@ const DAY_FORMATS = {
   weekday: { weekday: 'short', day: 'numeric', month: 'short' },
   year: { day: 'numeric', month: 'short', year: 'numeric' },
   short: { day: 'numeric', month: 'short' },
+  full: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' },
 } as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 /** A calendar date (YYYY-MM-DD) as people read it: "Mon 23 Nov", "23 Nov 2026" or "23 Nov". */

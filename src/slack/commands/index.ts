@@ -8,6 +8,7 @@ import { ORG } from './org';
 import { SELF } from './self';
 import { SETTINGS, SETTINGS_GROUPS } from './settings';
 import { CONVERSATION, CONVERSATION_GROUPS } from './conversation';
+import { HOURS, HOURS_GROUPS } from './hours';
 
 export { tokenize, type Allowed } from './kit';
 
@@ -21,7 +22,7 @@ export const help = subcommand<{ admin?: boolean }>({
 });
 
 /** Every subcommand: each area's file lists its own, so adding one touches only that file (and its test). */
-export const SUBCOMMANDS: readonly Subcommand<any>[] = [help, ...ORG, ...SELF, ...CONVERSATION, ...ACCOUNTABILITY, ...DIGESTS, ...SETTINGS];
+export const SUBCOMMANDS: readonly Subcommand<any>[] = [help, ...ORG, ...SELF, ...CONVERSATION, ...ACCOUNTABILITY, ...DIGESTS, ...SETTINGS, ...HOURS];
 
 /** What a group of subcommands says when its second word is missing or is not one of its own. */
 const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }> = {
@@ -30,6 +31,7 @@ const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }
   ...DIGEST_GROUPS,
   ...SETTINGS_GROUPS,
   ...CONVERSATION_GROUPS,
+  ...HOURS_GROUPS,
 };
 
 /** The help table: each subcommand's usage and what it does, with who may use it. */
