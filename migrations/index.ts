@@ -20,6 +20,7 @@ import * as deliveryLease from './2026-12-04T0300-delivery-lease';
 import * as flagsClear from './2026-12-04T0400-flags-clear';
 import * as cadenceChanges from './2026-12-04T0500-cadence-changes';
 import * as workingHours from './2026-12-04T0600-working-hours';
+import * as bothSides from './2026-12-04T0700-both-sides';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0400-flags-clear': flagsClear,
   '2026-12-04T0500-cadence-changes': cadenceChanges,
   '2026-12-04T0600-working-hours': workingHours,
+  '2026-12-04T0700-both-sides': bothSides,
 };

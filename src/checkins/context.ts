@@ -8,6 +8,8 @@ export interface CheckinContext {
   readonly personId: string;
   readonly personTz: string;
   readonly part: 'member' | 'leader';
+  /** The person is the top of the chain (reports to no one): their reflection is what the top shares. */
+  readonly atTop: boolean;
   readonly status: CheckinStatus;
   readonly skipReason: string | null;
   readonly dueAt: Date;
@@ -43,6 +45,7 @@ export async function checkinContext(db: Kysely<Database>, checkinId: number): P
       'c.team_id',
       'c.person_id',
       'p.tz',
+      'p.reports_to',
       'c.part',
       'c.status',
       'c.skip_reason',
@@ -72,6 +75,7 @@ export async function checkinContext(db: Kysely<Database>, checkinId: number): P
     teamId: row.team_id,
     personId: row.person_id,
     personTz: row.tz,
+    atTop: row.reports_to === null,
     part: row.part,
     status: row.status,
     skipReason: row.skip_reason,

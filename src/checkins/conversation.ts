@@ -315,6 +315,8 @@ export async function answerReply(scope: Scope, input: { replyId: number; text: 
       .executeTakeFirst();
     if (!row) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
     await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: parent.author_id, notBefore: scope.now });
+    // The reply in the member's thread shows the answer and loses its Answer button.
+    await enqueue(tx, 'reply_update', { replyId: parent.id }, { teamId: scope.teamId, key: deliveryKey.replyAnswered(parent.id), recipient: c.person_id, notBefore: scope.now });
     await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: parent.id, at: row.created_at };
   });
@@ -324,6 +326,8 @@ export async function answerReply(scope: Scope, input: { replyId: number; text: 
 export interface ReplyDelivery {
   readonly reply: ReplyView;
   readonly parent: ReplyView | null;
+  /** The member's answer to this reply, once given (the reply in their thread then shows it, and no button). */
+  readonly answer: ReplyView | null;
   readonly checkinId: number;
   readonly memberId: string;
   readonly memberName: string;
@@ -351,6 +355,7 @@ export async function replyDelivery(db: Kysely<Database>, replyId: number): Prom
   return {
     reply,
     parent: reply.parentId ? (all.find((x) => x.id === reply.parentId) ?? null) : null,
+    answer: all.find((x) => x.kind === 'answer' && x.parentId === reply.id) ?? null,
     checkinId: c.id,
     memberId: c.person_id,
     memberName: member?.name ?? c.person_id,
@@ -361,6 +366,32 @@ export async function replyDelivery(db: Kysely<Database>, replyId: number): Prom
     roundLeaderId: c.leader_id,
     liveChannel: round?.live_channel ?? null,
     liveTs: round?.live_ts ?? null,
+  };
+}
+
+/** The shared note of a held 1:1, as it goes to the member: in the thread of that check-in's prompt. */
+export interface HeldNoteDelivery {
+  readonly memberId: string;
+  readonly leaderName: string;
+  readonly cadenceName: string;
+  readonly occurrence: string;
+  readonly note: string;
+  readonly promptChannel: string | null;
+  readonly promptTs: string | null;
+}
+
+export async function heldNoteDelivery(db: Kysely<Database>, teamId: string, checkinId: number): Promise<HeldNoteDelivery | undefined> {
+  const c = await memberCheckin(db, teamId, checkinId);
+  if (!c?.shared_note) return undefined;
+  const leader = await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', c.leader_id).executeTakeFirst();
+  return {
+    memberId: c.person_id,
+    leaderName: leader?.name ?? c.leader_id,
+    cadenceName: c.cadence_name,
+    occurrence: c.occurrence,
+    note: c.shared_note,
+    promptChannel: c.channel_id,
+    promptTs: c.message_ts,
   };
 }
 
@@ -432,7 +463,8 @@ export interface Agenda {
   /** Open commitments, and those this check-in reviewed (done, partly, not yet), with the member's note. */
   readonly commitments: readonly { id: number; text: string; dueDate: string; slips: number; status: CommitmentStatus; note: string | null }[];
   readonly goals: readonly Standing[];
-  readonly topics: readonly { id: number; authorId: string; authorName: string; text: string }[];
+  /** Not ticked off yet; a topic from an earlier 1:1 of the same two people names its date. */
+  readonly topics: readonly { id: number; authorId: string; authorName: string; text: string; carriedFrom: string | null }[];
   readonly suggestions: readonly string[];
   /** Leader's side only. */
   readonly flags: readonly { id: number; detail: string }[];
@@ -462,12 +494,20 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     .orderBy(sql`case status when 'open' then 1 else 0 end`)
     .orderBy('due_date')
     .execute();
+  // Topics not yet ticked off: this 1:1's, and those carried over from earlier 1:1s of the same two people.
   const topics = await db
     .selectFrom('agenda_item as a')
+    .innerJoin('checkin as ac', 'ac.id', 'a.checkin_id')
+    .innerJoin('round as ar', 'ar.id', 'ac.round_id')
     .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'a.team_id').onRef('p.slack_user_id', '=', 'a.author_id'))
-    .select(['a.id', 'a.author_id', 'a.text', 'p.name'])
-    .where('a.checkin_id', '=', c.id)
+    .select(['a.id', 'a.author_id', 'a.text', 'p.name', 'a.checkin_id', 'ar.occurrence'])
+    .where('a.team_id', '=', teamId)
+    .where('ac.person_id', '=', c.person_id)
+    .where('ar.leader_id', '=', c.leader_id)
+    .where('a.done_at', 'is', null)
+    .where('ar.occurrence', '<=', c.occurrence)
     .orderBy('a.id')
+    .limit(MAX_TOPICS * 2)
     .execute();
   const flags = forMember
     ? []
@@ -502,7 +542,7 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     answers: answers.map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
     commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips, status: m.status, note: m.note })),
     goals: await goalsOf(scope, c.person_id),
-    topics: topics.map((t) => ({ id: t.id, authorId: t.author_id, authorName: t.name ?? t.author_id, text: t.text })),
+    topics: topics.map((t) => ({ id: t.id, authorId: t.author_id, authorName: t.name ?? t.author_id, text: t.text, carriedFrom: t.checkin_id === c.id ? null : t.occurrence })),
     suggestions,
     flags,
     replies: await repliesOf(db, teamId, [c.id]),
@@ -540,31 +580,81 @@ export async function addAgendaTopic(scope: Scope, input: { personId?: string; t
 }
 
 /**
- * The leader marks the 1:1 held, with an optional shared note (the member sees it) and a private one (only the
- * leader and the chain above the leader, as it stands when the note is written). Marking it again keeps the
- * first time and replaces the notes given.
+ * Ticks a topic off: it no longer carries over to the next 1:1. Either of the two people who hold that 1:1 may.
+ * Returns the agenda as the actor now sees it.
  */
-export async function markHeld(scope: Scope, input: { personId: string; sharedNote?: string; privateNote?: string }): Promise<Agenda> {
+export async function tickOffTopic(scope: Scope, topicId: number): Promise<Agenda> {
+  const t = await scope.db
+    .selectFrom('agenda_item as a')
+    .innerJoin('checkin as c', 'c.id', 'a.checkin_id')
+    .innerJoin('round as r', 'r.id', 'c.round_id')
+    .select(['a.id', 'a.done_at', 'c.person_id', 'r.leader_id'])
+    .where('a.id', '=', topicId)
+    .where('a.team_id', '=', scope.teamId)
+    .executeTakeFirst();
+  if (!t || (scope.actor.id !== t.person_id && scope.actor.id !== t.leader_id)) throw notFound('That topic is not on a 1:1 of yours, or no longer exists.');
+  await scope.db.updateTable('agenda_item').set({ done_at: scope.now, done_by: scope.actor.id }).where('id', '=', t.id).where('done_at', 'is', null).execute();
+  return agendaFor(scope, scope.actor.id === t.person_id ? undefined : t.person_id);
+}
+
+/** What `held` did: the agenda as it now stands, and which notes were added to one already there. */
+export interface Held {
+  readonly agenda: Agenda;
+  readonly appended: { readonly shared: boolean; readonly private: boolean };
+}
+
+/** A note added to one already kept: both, in the order written, within the note's length. */
+function appendNote(before: string | null, added: string, what: string, personId: string): string {
+  if (!before) return added;
+  if (before === added || before.endsWith(`\n\n${added}`)) return before;
+  const both = `${before}\n\n${added}`;
+  if (both.length > MAX_TEXT) {
+    throw invalid(`Your ${what} with {@${personId}} and this one together pass ${MAX_TEXT} characters: open the window with {cmd:held {@${personId}}} and edit it there.`);
+  }
+  return both;
+}
+
+/**
+ * The leader marks the 1:1 held, with an optional shared note (the member sees it, in the thread of that
+ * check-in) and a private one (only the leader and the chain above the leader, as it stands when the note is
+ * written). Marking it again keeps the first time; a note given then is added to the one already kept (the
+ * command, which says so), or replaces it (`replace`: the window, which showed the note to edit). A private note
+ * added to one kept is read by those who could read both.
+ */
+export async function markHeld(scope: Scope, input: { personId: string; sharedNote?: string; privateNote?: string; replace?: boolean }): Promise<Held> {
   const shared = input.sharedNote !== undefined ? cleanText(input.sharedNote, MAX_TEXT, 'note') : undefined;
   const secret = input.privateNote !== undefined ? cleanText(input.privateNote, MAX_TEXT, 'private note') : undefined;
   const c = await agendaCheckin(scope, input.personId);
   if (scope.actor.id !== c.leader_id) throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
-  const readers = secret !== undefined ? await privateNoteReaders(scope.db, scope.teamId, scope.actor.id) : undefined;
+  const append = !input.replace;
+  const keptPrivate = c.private_note && mayReadPrivateNote(c.private_note_readers, scope.actor.id) ? c.private_note : null;
+  const sharedNote = shared === undefined ? undefined : append ? appendNote(c.shared_note, shared, 'shared note', c.person_id) : shared;
+  const privateNote = secret === undefined ? undefined : append ? appendNote(keptPrivate, secret, 'private note', c.person_id) : secret;
+  const appended = {
+    shared: !!c.shared_note && sharedNote !== undefined && sharedNote !== shared && sharedNote !== c.shared_note,
+    private: !!keptPrivate && privateNote !== undefined && privateNote !== secret && privateNote !== keptPrivate,
+  };
+  let readers = secret !== undefined ? await privateNoteReaders(scope.db, scope.teamId, scope.actor.id) : undefined;
+  if (readers && appended.private) readers = readers.filter((r) => mayReadPrivateNote(c.private_note_readers, r));
   await scope.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('checkin')
       .set((eb) => ({
         held_at: eb.fn.coalesce('held_at', sql<Date>`${scope.now}`),
         held_by: scope.actor.id,
-        ...(shared !== undefined ? { shared_note: shared } : {}),
-        ...(secret !== undefined ? { private_note: secret, private_note_readers: readers! } : {}),
+        ...(sharedNote !== undefined ? { shared_note: sharedNote } : {}),
+        ...(privateNote !== undefined ? { private_note: privateNote, private_note_readers: readers! } : {}),
         updated_at: scope.now,
       }))
       .where('id', '=', c.id)
       .execute();
+    // What the leader wrote for the member reaches them, in the thread of that check-in: once per note as written.
+    if (sharedNote !== undefined && sharedNote !== c.shared_note) {
+      await enqueue(tx, 'held_note', { checkinId: c.id }, { teamId: scope.teamId, key: deliveryKey.heldNote(c.id, sharedNote), recipient: c.person_id, notBefore: scope.now });
+    }
     await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
   });
-  return agendaFor(scope, input.personId);
+  return { agenda: await agendaFor(scope, input.personId), appended };
 }
 
 /** What a held window starts from: the 1:1 it marks, and its notes as the leader may read them. */

@@ -79,7 +79,9 @@ export type DeliveryKind =
   | 'round_live'
   | 'round_live_update'
   | 'answer_note'
-  | 'reply';
+  | 'reply'
+  | 'held_note'
+  | 'reply_update';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface CadenceTable {
@@ -348,6 +350,9 @@ export interface AgendaItemTable {
   author_id: string;
   text: string;
   created_at: Generated<Date>;
+  /** Ticked off: until then the topic carries over to the next 1:1 of the same two people. */
+  done_at: Generated<Date | null>;
+  done_by: Generated<string | null>;
 }
 
 /** A workspace's learned Slack pace (outbox/pace.ts). */

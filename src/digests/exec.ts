@@ -3,6 +3,7 @@ import type { CheckinContext } from '../checkins/context';
 import type { Database } from '../db/types';
 import { buildDigest, type Digest } from './figures';
 import { digestPeriods } from '../time/periods';
+import { localDate } from '../time/calendar';
 import { execPeople } from '../org/chain';
 
 /** The analytics the CEO and the President hold in hand for their monthly conversation. */
@@ -32,18 +33,20 @@ export interface FromTheTop {
   /** Reflection answers the top ticked to share, from their latest reflection. */
   readonly reflection: readonly { question: string; text: string; occurrence: string }[];
   /** The exec pair's commitments open now or closed in the window, with their status. */
-  readonly commitments: readonly { ownerName: string; toOrganisation: boolean; text: string; dueDate: string; status: string; slips: number }[];
+  readonly commitments: readonly { ownerName: string; toOrganisation: boolean; text: string; dueDate: string; status: string; slips: number; overdue: boolean }[];
 }
 
 /**
  * What the top of the chain owes the people right below them: the reflection answers the top chose to share,
  * and the commitments of the top and their direct reports (the CEO's to the organisation, the President's to
- * the CEO), open or closed since `since`. For the top and their direct reports only (and the exec digest).
+ * the CEO), open or closed since `since`; an open one due before the top's today is overdue. For the top and their
+ * direct reports only (and the exec digest).
  */
-export async function fromTheTop(db: Kysely<Database>, teamId: string, since: string): Promise<FromTheTop | null> {
+export async function fromTheTop(db: Kysely<Database>, teamId: string, since: string, now: Date): Promise<FromTheTop | null> {
   const pair = await execPeople(db, teamId);
   const top = pair.find((p) => p.top);
   if (!top) return null;
+  const today = localDate(now, top.tz);
   const name = await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', top.id).executeTakeFirst();
   const reflection = await sql<{ question: string; text: string; occurrence: string }>`
     select a.question_text as question, a.value_text as text, r.occurrence::text as occurrence
@@ -63,6 +66,6 @@ export async function fromTheTop(db: Kysely<Database>, teamId: string, since: st
   return {
     topName: name?.name ?? top.id,
     reflection: reflection.rows,
-    commitments: commitments.rows.map((m) => ({ ownerName: m.owner_name, toOrganisation: m.leader_id === null, text: m.text, dueDate: m.due_date, status: m.status, slips: m.slips })),
+    commitments: commitments.rows.map((m) => ({ ownerName: m.owner_name, toOrganisation: m.leader_id === null, text: m.text, dueDate: m.due_date, status: m.status, slips: m.slips, overdue: m.status === 'open' && m.due_date < today })),
   };
 }

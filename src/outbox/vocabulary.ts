@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 
@@ -32,6 +33,10 @@ export interface Deliveries {
   answer_note: { checkinId: number };
   /** A reply or "Got it" in the member's prompt thread, or the member's answer to the leader. */
   reply: { replyId: number };
+  /** A reply the member answered, edited in their thread: the answer shown, the Answer button gone. */
+  reply_update: { replyId: number };
+  /** The shared note of a 1:1 marked held, in the member's thread of that check-in. */
+  held_note: { checkinId: number };
 }
 
 export type Payload<K extends DeliveryKind> = Deliveries[K];
@@ -39,16 +44,16 @@ export type Payload<K extends DeliveryKind> = Deliveries[K];
 /**
  * The kinds that edit a message in place (`chat.update`, which Slack limits on its own, Tier 3): they are paced
  * apart from the kinds that post (outbox/pace.ts). The database derives each delivery's `lane` from its kind
- * with this same list (migration `2026-11-28T0800-pace-lanes`); a new kind that edits needs it there too.
+ * with this same list (migrations `2026-11-28T0800-pace-lanes`, `2026-12-04T0700-both-sides`); a new kind that edits needs it there too.
  */
-export const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', 'round_live_update'];
+export const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', 'round_live_update', 'reply_update'];
 
 /**
  * The kinds that reach a person directly and notify them (a DM, or a reply in their DM's thread): they wait for
  * the person's working hours (calendar/hours.ts). Edits notify nobody, and channel posts are the channel's.
  * A digest is one of them when it goes to a person (the exec digest by DM).
  */
-export const PERSONAL_KINDS: readonly DeliveryKind[] = ['prompt', 'reminder', 'brief', 'round_live', 'answer_note', 'reply', 'digest'];
+export const PERSONAL_KINDS: readonly DeliveryKind[] = ['prompt', 'reminder', 'brief', 'round_live', 'answer_note', 'reply', 'held_note', 'digest'];
 
 /** Whether a delivery writes to a person (who has working hours) rather than to a channel. */
 export function writesToPerson(d: { kind: DeliveryKind; recipient: string }): boolean {
@@ -126,5 +131,8 @@ export const deliveryKey = {
   teamRoundUpdate: (roundId: number, after: number) => `update:round:${roundId}:after:${after}`,
   answerNote: (checkinId: number, at: Date) => `answer_note:${checkinId}:${at.getTime()}`,
   reply: (replyId: number) => `reply:${replyId}`,
+  replyAnswered: (replyId: number) => `reply:answered:${replyId}`,
+  /** One message per shared note as written: the same note never twice, a changed one once more. */
+  heldNote: (checkinId: number, note: string) => `held_note:${checkinId}:${createHash('sha256').update(note).digest('hex').slice(0, 16)}`,
   digest: (d: Deliveries['digest'], recipient = '') => `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
 } as const;

@@ -16,7 +16,7 @@ import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
 import { commitmentDoneAction, homeCommitAction, homeFlagAction, homeProgressAction, submitHomeCommit, submitHomeFlag, submitHomeProgress } from './listeners/actions/home';
-import { ackAction, agendaAction, answerReplyAction, replyAction, submitAnswerReplyView, submitHeldView, submitReplyView } from './listeners/actions/conversation';
+import { ackAction, agendaAction, answerReplyAction, replyAction, submitAgendaView, submitAnswerReplyView, submitHeldView, submitReplyView, topicDoneAction } from './listeners/actions/conversation';
 
 export interface SlackAppOptions {
   /** Web API retries; a failing call never retries forever. */
@@ -105,6 +105,8 @@ export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAp
   view(IDS.conversation.replyView, submitReplyView(deps));
   view(IDS.conversation.answerView, submitAnswerReplyView(deps));
   view(IDS.conversation.heldView, submitHeldView(deps));
+  action(IDS.conversation.topicDone, topicDoneAction(deps));
+  view(IDS.conversation.agendaView, submitAgendaView(deps));
   action(IDS.home.commit, homeCommitAction(deps));
   action(IDS.home.progress, homeProgressAction(deps));
   action(IDS.home.flagClose, homeFlagAction(deps));

@@ -8,9 +8,10 @@ import { chartHistory, renderChart } from '../digests/chart';
 import { execNumbersFor, fromTheTop } from '../digests/exec';
 import { buildDigest } from '../digests/figures';
 import { markCancelled, markPromptSent, markReminderSent, markRoundLivePosted, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
-import { liveRound, replyDelivery } from '../checkins/conversation';
-import { answerNoteMessage, answerToLeaderMessage, liveRoundMessage, replyToMemberMessage } from './blocks/conversation';
+import { heldNoteDelivery, liveRound, replyDelivery } from '../checkins/conversation';
+import { answerNoteMessage, answerToLeaderMessage, heldNoteMessage, liveRoundMessage, replyToMemberMessage } from './blocks/conversation';
 import type { DeliveryHandler, DeliveryHandlers, SendContext } from '../scheduler/dispatch';
+import { deliveryKey } from '../outbox/vocabulary';
 import { RateLimitedError } from '../scheduler/messenger';
 import { briefDetailMessages, briefMessage } from './blocks/brief';
 import { digestMessage } from './blocks/digest';
@@ -32,7 +33,7 @@ export const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payl
   const key = { scope: payload.scope, ownerId: payload.ownerId, period: { start: payload.start, end: payload.end } };
   const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
   // The exec digest holds the top to account too: the exec pair's commitments and the top's shared reflection.
-  const message = digestMessage(digest, key.scope === 'exec' ? await fromTheTop(deps.db, delivery.team_id, key.period.start) : null);
+  const message = digestMessage(digest, key.scope === 'exec' ? await fromTheTop(deps.db, delivery.team_id, key.period.start, now) : null);
   let posted: { channel: string; ts: string };
   if (/^[UW]/.test(delivery.recipient)) {
     posted = await deps.messenger.postDm(delivery.recipient, message);
@@ -269,6 +270,39 @@ const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now)
   return 'sent';
 };
 
+/**
+ * A reply the member answered: its message in their thread is drawn again with the answer, without the Answer
+ * button. The reply's own delivery says where it went; one that never went has nothing to edit.
+ */
+const sendReplyUpdate: DeliveryHandler<'reply_update'> = async (deps, delivery, payload, now) => {
+  const d = await replyDelivery(deps.db, payload.replyId);
+  const sent = await deps.db
+    .selectFrom('delivery')
+    .select(['channel_id', 'ts'])
+    .where('dedupe_key', '=', deliveryKey.reply(payload.replyId))
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
+  if (!d || !sent?.channel_id || !sent.ts) {
+    await markCancelled(deps.db, delivery.id, d ? 'the reply was never posted' : 'reply no longer exists');
+    return 'cancelled';
+  }
+  await deps.messenger.update(sent.channel_id, sent.ts, replyToMemberMessage(d));
+  await markSent(deps.db, delivery.id, now, { channel: sent.channel_id, ts: sent.ts });
+  return 'sent';
+};
+
+/** The shared note of a held 1:1, in the member's thread of that check-in (a DM when the prompt never reached them). */
+const sendHeldNote: DeliveryHandler<'held_note'> = async (deps, delivery, payload, now) => {
+  const d = await heldNoteDelivery(deps.db, delivery.team_id, payload.checkinId);
+  if (!d) {
+    await markCancelled(deps.db, delivery.id, 'the 1:1 has no shared note');
+    return 'cancelled';
+  }
+  const posted = await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, heldNoteMessage(d));
+  await markSent(deps.db, delivery.id, now, posted);
+  return 'sent';
+};
+
 /** The outbox's task list: one handler per kind (adding a kind: an entry in outbox/vocabulary.ts and one here). */
 export const deliveryHandlers: DeliveryHandlers = {
   prompt: sendPrompt,
@@ -284,4 +318,6 @@ export const deliveryHandlers: DeliveryHandlers = {
   round_live_update: sendRoundLiveUpdate,
   answer_note: sendAnswerNote,
   reply: sendReply,
+  reply_update: sendReplyUpdate,
+  held_note: sendHeldNote,
 };

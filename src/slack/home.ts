@@ -33,7 +33,7 @@ async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYou
     latest: await latestAnswered(scope, stand.reports.map((r) => r.personId)),
     flags: stand.reports.length ? await flagsBelow(scope) : [],
     top: (await execPeople(scope.db, scope.teamId)).some((p) => p.id === me.slack_user_id && !p.top)
-      ? await fromTheTop(scope.db, scope.teamId, addDays(localDate(scope.now, me.tz), -60))
+      ? await fromTheTop(scope.db, scope.teamId, addDays(localDate(scope.now, me.tz), -60), scope.now)
       : null,
   };
 }

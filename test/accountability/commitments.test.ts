@@ -89,6 +89,9 @@ describe('Commitments across weeks', () => {
     const res = await app.interaction(viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: open!.args.view.private_metadata, values }));
     expect(res.status).toBe(200);
     expect(await commitment('Book five demos with new logos')).toMatchObject({ status: 'done', note: 'Six, in fact', slips: 0 });
+    // What the review said travels: Ann's agenda for their 1:1 has the outcome and Raj's note.
+    const { responseId } = await app.command(PEOPLE.ann.id, `agenda <@${PEOPLE.raj.id}>`);
+    expect(JSON.stringify(await app.reply(responseId))).toContain('“Book five demos with new logos” — done: “Six, in fact”');
   });
 
   test("When Mia answers week 2 without reviewing hers, then it stays open until that window closes, and then it is missed", async () => {

@@ -29,7 +29,7 @@ describe('The outbox’s vocabulary', () => {
   });
 
   test('Every kind has its handler in the Slack adapter', () => {
-    expect(Object.keys(deliveryHandlers).sort()).toEqual(['answer_note', 'brief', 'digest', 'prompt', 'reminder', 'reply', 'round_live', 'round_live_update', 'share', 'team_post', 'team_reminder', 'team_update', 'update']);
+    expect(Object.keys(deliveryHandlers).sort()).toEqual(['answer_note', 'brief', 'digest', 'held_note', 'prompt', 'reminder', 'reply', 'reply_update', 'round_live', 'round_live_update', 'share', 'team_post', 'team_reminder', 'team_update', 'update']);
   });
 });
 

@@ -217,7 +217,7 @@ test('When a workspace’s edits are paused, then its posts are still claimed, a
   const lanes = await db.db.selectFrom('delivery').select(['kind', 'lane']).where('dedupe_key', 'like', `${team}:kind:%`).execute();
   expect(lanes).toHaveLength(kinds.length);
   for (const row of lanes) expect([row.kind, row.lane]).toEqual([row.kind, laneOf(row.kind)]);
-  expect(lanes.filter((r) => r.lane === 'update').map((r) => r.kind).sort()).toEqual(['round_live_update', 'team_update', 'update']);
+  expect(lanes.filter((r) => r.lane === 'update').map((r) => r.kind).sort()).toEqual(['reply_update', 'round_live_update', 'team_update', 'update']);
   // No pace learned yet: posts start at 200 a minute, edits at Tier 3's 50.
   const first = await claimDue(db.db, now, 1000, 300_000);
   expect(first.filter((d) => d.team_id === team && d.lane === 'post').length).toBe(80);

@@ -122,6 +122,13 @@ describe('Conversations that come back down', () => {
     await at('2026-11-23T04:34:00Z');
     const back = posts(ANN_DM).filter((c) => c.args.thread_ts === liveTs);
     expect(back.map((c) => c.args.text)).toEqual(['Raj Patel answered your reply: Will do — I have a draft already']);
+    // The reply in Raj's thread now shows his answer, and its Answer button is gone.
+    const replyTs = (await fixture.db.db.selectFrom('delivery').select('ts').where('kind', '=', 'reply').where('payload', '@>', JSON.stringify({ replyId: Number(value.slice(1)) }) as never).executeTakeFirstOrThrow()).ts;
+    const edited = fixture.slack.callsTo('chat.update').filter((c) => c.args.channel === RAJ_DM && c.args.ts === replyTs);
+    expect(edited).toHaveLength(1);
+    expect(JSON.stringify(edited[0]!.args.blocks)).toContain('You answered:');
+    expect(JSON.stringify(edited[0]!.args.blocks)).toContain('Will do — I have a draft already');
+    expect(JSON.stringify(edited[0]!.args.blocks)).not.toContain(IDS.conversation.answerReply);
 
     // Mia cannot answer Raj's reply; Raj cannot answer it twice.
     await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.mia.id, actionId: IDS.conversation.answerReply, value, id: 'mia-answer-reply' });
@@ -172,6 +179,62 @@ describe('Conversations that come back down', () => {
     const held = await fixture.db.db.selectFrom('checkin').select(['held_at', 'held_by', 'shared_note', 'private_note']).where('id', '=', rajCheckin).executeTakeFirstOrThrow();
     expect(held).toMatchObject({ held_by: PEOPLE.ann.id, shared_note: 'Try the CFO intro on Acme' });
     expect(held.held_at).toEqual(now.current);
+  });
+
+  test('When Ann marks the 1:1 held with a shared note, then Raj gets it in the thread of that check-in; held again adds to the note and says so, and the same note is never sent twice', async () => {
+    await at('2026-11-23T04:40:00Z');
+    const notes = () => posts(RAJ_DM).filter((c) => c.args.thread_ts === rajPromptTs && String(c.args.text).includes('marked your 1:1'));
+    expect(notes().map((c) => c.args.text)).toEqual(['Ann Lee marked your 1:1 of 23 Nov held: Try the CFO intro on Acme']);
+
+    const again = (await say(PEOPLE.ann.id, `held <@${PEOPLE.raj.id}> "Send me the Globex plan by Friday" private "He took the territory news well"`)).text!;
+    expect(again).toContain('added to the note already there');
+    expect(again).toContain('Try the CFO intro on Acme\n\nSend me the Globex plan by Friday');
+    expect(again).toContain('Watch his confidence; talk to Pat about territory\n\nHe took the territory news well');
+    const kept = await fixture.db.db.selectFrom('checkin').select(['shared_note', 'private_note', 'held_at']).where('id', '=', rajCheckin).executeTakeFirstOrThrow();
+    expect(kept.shared_note).toBe('Try the CFO intro on Acme\n\nSend me the Globex plan by Friday');
+    expect(kept.private_note).toBe('Watch his confidence; talk to Pat about territory\n\nHe took the territory news well');
+    // The same note once more changes nothing and sends nothing.
+    expect((await say(PEOPLE.ann.id, `held <@${PEOPLE.raj.id}> "Send me the Globex plan by Friday"`)).text).not.toContain('added to');
+    await at('2026-11-23T04:41:00Z');
+    expect(notes()).toHaveLength(2);
+    expect(notes()[1]!.args.text).toContain('Try the CFO intro on Acme');
+    expect(notes()[1]!.args.text).toContain('Send me the Globex plan by Friday');
+    expect(JSON.stringify(notes())).not.toContain('territory news');
+  });
+
+  test('When the next 1:1 comes, then a topic not ticked off is still on its agenda, until one of them presses Done; a topic can be added from the agenda window itself', async () => {
+    await at('2026-11-30T04:30:00Z');
+    const next = JSON.stringify(await say(PEOPLE.raj.id, 'agenda'));
+    expect(next).toContain('30 Nov');
+    expect(next).toContain('Territory split for Q1');
+    expect(next).toContain('from 23 Nov');
+    const reply = await say(PEOPLE.raj.id, 'agenda');
+    const done = JSON.stringify(reply.blocks).match(/"value":"(t\d+)"/g)!.map((v) => v.slice(9, -1));
+    expect(done).toHaveLength(2);
+    // Mia is not one of the two: refused. Raj ticks the first off, from the message.
+    await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.mia.id, actionId: IDS.conversation.topicDone, value: done[0]!, id: 'mia-done' });
+    expect((await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === 'mia-done' }))[0]!.args.text).toContain('not on a 1:1 of yours');
+    await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.raj.id, actionId: IDS.conversation.topicDone, value: done[0]!, id: 'raj-done' });
+    const [redrawn] = await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done' });
+    expect(redrawn!.args.replace_original).toBe(true);
+    expect(JSON.stringify(redrawn!.args.blocks)).not.toContain('Territory split for Q1');
+    expect(JSON.stringify(redrawn!.args.blocks)).toContain('Pricing approvals');
+    expect(JSON.stringify(await say(PEOPLE.ann.id, `agenda <@${PEOPLE.raj.id}>`))).not.toContain('Territory split for Q1');
+
+    // Ann opens the agenda from her live message and adds a topic in the window; the window shows it.
+    const round = await fixture.db.db.selectFrom('checkin').select('id').where('person_id', '=', PEOPLE.raj.id).orderBy('due_at', 'desc').executeTakeFirstOrThrow();
+    await pressButton(fixture.app, fixture.slack, { userId: PEOPLE.ann.id, actionId: IDS.conversation.agenda, value: `r${round.id}`, id: 'ann-agenda' });
+    const [open] = await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-ann-agenda' });
+    const view = open!.args.view;
+    expect(view.callback_id).toBe(IDS.conversation.agendaView);
+    expect(JSON.stringify(view.blocks)).toContain('Pricing approvals');
+    const empty = await fixture.app.interaction(viewSubmission(fixture.app, PEOPLE.ann.id, { callback_id: view.callback_id, private_metadata: view.private_metadata, values: { [IDS.conversation.topicBlock]: { [IDS.conversation.textInput]: { type: 'plain_text_input', value: '  ' } } } }));
+    expect(JSON.parse(await empty.text())).toMatchObject({ response_action: 'errors' });
+    const added = await fixture.app.interaction(viewSubmission(fixture.app, PEOPLE.ann.id, { callback_id: view.callback_id, private_metadata: view.private_metadata, values: { [IDS.conversation.topicBlock]: { [IDS.conversation.textInput]: { type: 'plain_text_input', value: 'Globex next steps' } } } }));
+    const body = JSON.parse(await added.text());
+    expect(body.response_action).toBe('update');
+    expect(JSON.stringify(body.view.blocks)).toContain('Globex next steps');
+    expect(JSON.stringify(await say(PEOPLE.raj.id, 'agenda'))).toContain('Globex next steps');
   });
 
   test('When a 1:1 is marked held, then the digest counts it per level against the period before, and the brief above rolls it up', async () => {

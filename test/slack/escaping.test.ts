@@ -11,7 +11,7 @@ import { commitmentMadeReply, commitmentsReply, coreValueReply, flagClosedReply,
 import { orgViewReply } from '../../src/slack/blocks/commands';
 import { personCheckinsReply, questionsListReply } from '../../src/slack/blocks/self-service';
 import { typed } from '../../src/slack/blocks/text';
-import { agendaReply, liveRoundMessage, replyToMemberMessage } from '../../src/slack/blocks/conversation';
+import { agendaReply, heldNoteMessage, liveRoundMessage, replyToMemberMessage } from '../../src/slack/blocks/conversation';
 import { orgImportResultView } from '../../src/slack/blocks/org-import';
 
 /** What people type to mention everyone or disguise a link. */
@@ -181,10 +181,12 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const live = liveRoundMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: HOSTILE, occurrence: '2026-11-23', open: true, closesAt: null, liveChannel: null, liveTs: null,
       members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE, kind: 'text', intent: 'obstacles' }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true, snoozed: false }] });
     expectSafe(live);
-    expectSafe(replyToMemberMessage({ reply: r, parent: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
+    expectSafe(replyToMemberMessage({ reply: r, parent: null, answer: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
+    expectSafe(replyToMemberMessage({ reply: r, parent: null, answer: { ...r, id: 2, kind: 'answer', parentId: 1 }, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
+    expectSafe(heldNoteMessage({ memberId: 'UREP1', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', note: HOSTILE, promptChannel: null, promptTs: null }));
     expectSafe(
       agendaReply({ checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, leaderId: 'UMGR', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', status: 'answered', readerId: 'UMGR', forMember: false,
-        answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [], goals: [], topics: [{ id: 1, authorId: 'UREP1', authorName: HOSTILE, text: HOSTILE }], suggestions: [HOSTILE], flags: [{ id: 1, detail: HOSTILE }], replies: [r], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }),
+        answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [], goals: [], topics: [{ id: 1, authorId: 'UREP1', authorName: HOSTILE, text: HOSTILE, carriedFrom: '2026-11-16' }], suggestions: [HOSTILE], flags: [{ id: 1, detail: HOSTILE }], replies: [r], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }),
     );
   });
 });

@@ -80,7 +80,7 @@ describe('A private 1:1 note never reads as the shared one', () => {
 
   test('When Ann writes a shared and a private note with private:, then Raj sees only the shared one and the confirmation quotes both as kept', async () => {
     const reply = await say(ANN, `held <@${RAJ}> "good call" private: "Raj is on a PIP"`);
-    expect(reply).toContain('*Shared note* (Raj sees it): “good call”');
+    expect(reply).toContain('*Shared note* (Raj gets it in the thread of that check-in): “good call”');
     expect(reply).toContain('*Private note* (you and the chain above you, never Raj): “Raj is on a PIP”');
     const rajSees = await say(RAJ, 'agenda');
     expect(rajSees).toContain('good call');
@@ -188,7 +188,8 @@ describe('The 1:1 agenda', () => {
       .executeTakeFirstOrThrow();
     expect(await say(ANN, `held <@${RAJ}> "Same week, same plan"`)).toContain('Marked held');
     const notes = await db.selectFrom('checkin').select(['id', 'shared_note', 'held_at']).where('id', 'in', [rajCheckin, next.id]).orderBy('id').execute();
-    expect(notes).toEqual([expect.objectContaining({ id: rajCheckin, shared_note: 'Same week, same plan' }), { id: next.id, shared_note: null, held_at: null }]);
+    // Added to the note already kept on the 1:1 already sent, never to tomorrow's.
+    expect(notes).toEqual([expect.objectContaining({ id: rajCheckin, shared_note: expect.stringMatching(/\n\nSame week, same plan$/) }), { id: next.id, shared_note: null, held_at: null }]);
     await db.deleteFrom('checkin').where('id', '=', next.id).execute();
     await db.deleteFrom('round').where('id', '=', tomorrow.id).execute();
   });

@@ -3,6 +3,9 @@ import { checkinContext } from '../../src/checkins/context';
 import { scopeOf } from '../../src/org/policy';
 import { tick } from '../../src/scheduler/tick';
 import { tickDeps, useFixture } from '../support/cascade';
+import { pressButton } from '../support/app';
+import { IDS } from '../../src/slack/ids';
+import { answerModal } from '../../src/slack/blocks/answer-modal';
 import { PEOPLE } from '../support/org-fixture';
 
 /**
@@ -52,6 +55,19 @@ describe('The top is accountable too', () => {
     expect(ann).not.toContain('territory plan');
   });
 
+  test('When the CEO opens the reflection window, then it has a box to share with the organisation; a manager’s reflection has none', async () => {
+    const reflection = await fixture.db.db.selectFrom('checkin').select('id').where('person_id', '=', CEO).where('part', '=', 'leader').executeTakeFirstOrThrow();
+    await pressButton(fixture.app, fixture.slack, { userId: CEO, actionId: IDS.prompt.answer, value: String(reflection.id), id: 'ceo-reflect' });
+    const [open] = await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-ceo-reflect' });
+    const share = open!.args.view.blocks.find((b: { block_id?: string }) => b.block_id === IDS.answer.shareBlock);
+    expect(share?.label.text).toBe('Share with the organisation');
+    // Ticked before (the first text answer): shown ticked.
+    expect(share?.element.initial_options).toHaveLength(1);
+    const ctx = (await checkinContext(fixture.db.db, reflection.id))!;
+    const manager = answerModal({ ...ctx, atTop: false }, await questionsFor(fixture.db.db, ctx), []);
+    expect(JSON.stringify(manager.blocks)).not.toContain(IDS.answer.shareBlock);
+  });
+
   test('When only the first reflection answer is shared, then the others never leave the CEO', async () => {
     const pat = await home(PAT);
     const shared = (pat.match(/I set the territory plan too late/g) ?? []).length;
@@ -63,7 +79,9 @@ describe('The top is accountable too', () => {
     now.current = new Date('2027-01-04T15:00:00Z');
     const digest = JSON.stringify(await say(CEO, 'digest preview exec'));
     expect(digest).toContain("The top's own commitments");
-    expect(digest).toContain('Casey Chen (to the organisation): “Hire two SDRs for the West” — open');
+    // Due 20 Dec and still open on 4 Jan: overdue, not "open".
+    expect(digest).toContain('Casey Chen (to the organisation): “Hire two SDRs for the West” — *overdue* since');
+    expect(digest).not.toContain('Hire two SDRs for the West” — open');
     expect(digest).toContain('Pat Rivera: “Rebuild the forecast call” — kept');
     expect(digest).toContain('I set the territory plan too late');
     expect((await say(PEOPLE.raj.id, 'digest preview exec')).text).toBe('The exec digest is for the CEO, the President and admins.');

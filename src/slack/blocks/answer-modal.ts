@@ -146,20 +146,31 @@ export function answerModal(
   };
 }
 
-/** Which written answers the author shares with the team (methodology highlights); the rest stay in the chain. */
+/**
+ * Which written answers the author shares (methodology highlights); the rest stay in the chain. A member shares
+ * with their team; the top of the chain shares their reflection with the organisation ("from the top", in the
+ * exec digest and on the Home of the people right below them). Other leaders' reflections stay theirs.
+ */
 function shareBlock(ctx: CheckinContext, questions: readonly Question[], previous: readonly Answer[]): types.InputBlock[] {
-  if (ctx.part === 'leader') return [];
+  if (ctx.part === 'leader' && !ctx.atTop) return [];
   const shareable = questions.filter((q) => SHAREABLE.has(q.kind));
   if (shareable.length === 0) return [];
   const options = shareable.map((q) => ({ text: plain(truncate(q.text, 75)), value: String(q.id) }));
   const initial = options.filter((o) => previous.some((a) => a.shared && String(a.question_id) === o.value));
+  const [label, hint] =
+    ctx.part === 'leader'
+      ? ['Share with the organisation', 'Ticked answers appear as “from the top” in the exec digest and on the Home of the people right below you, with your name. The rest stay yours.']
+      : [
+          ctx.mode === 'team' ? 'Share with the team (posted in the round’s thread)' : 'Share with the team',
+          'Ticked answers can appear in the team’s thread and digests as highlights, with your name. The rest stay private to you and the people above you.',
+        ];
   return [
     {
       type: 'input',
       block_id: ids.shareBlock,
       optional: true,
-      label: plain(ctx.mode === 'team' ? 'Share with the team (posted in the round’s thread)' : 'Share with the team'),
-      hint: plain('Ticked answers can appear in the team’s thread and digests as highlights, with your name. The rest stay private to you and the people above you.'),
+      label: plain(label),
+      hint: plain(hint),
       element: { type: 'checkboxes', action_id: ids.shareInput, options, ...(initial.length ? { initial_options: initial } : {}) },
     },
   ];

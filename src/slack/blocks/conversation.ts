@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { paceBar } from '../../accountability/goals';
 import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
-import type { Agenda, LiveMember, LiveRound, ReplyDelivery, ReplyView } from '../../checkins/conversation';
+import type { Agenda, Held, HeldNoteDelivery, LiveMember, LiveRound, ReplyDelivery, ReplyView } from '../../checkins/conversation';
 import { IDS, LIMITS } from '../ids';
 import { context, dayLabel, section, truncate, typed, type Block, type Reply } from './text';
 
@@ -83,18 +83,29 @@ export function answerNoteMessage(live: LiveRound, checkinId: number): Reply | n
   return { text: `${typed(m.name)} answered their check-in (${typed(live.cadenceName)})`, blocks: answeredBlocks(m, live.open, live.leaderId) };
 }
 
-/** In the member's prompt thread: the leader's reply (with one answer allowed) or "Ann read your check-in". */
+/** In the member's prompt thread: the leader's reply (with one answer allowed, until given) or "Ann read your check-in". */
 export function replyToMemberMessage(d: ReplyDelivery): Reply {
   const who = d.reply.authorName;
   if (d.reply.kind === 'ack') return { text: `${typed(who)} read your check-in.`, blocks: [context(`:eyes: *${typed(who)}* read your check-in.`)] };
   // The fallback text is mrkdwn too (notifications): escaped like the blocks.
   const text = `${typed(who)} replied: ${typed(d.reply.text ?? '')}`;
+  const quote = (s: string) => `>${typed(s).replace(/\n/g, '\n>')}`;
+  const replied = section(truncate(`*${typed(who)}* replied:\n${quote(d.reply.text ?? '')}`, LIMITS.sectionText));
+  if (d.answer) {
+    return { text: truncate(text, 3000), blocks: [replied, section(truncate(`*You answered:*\n${quote(d.answer.text ?? '')}`, LIMITS.sectionText))] };
+  }
   return {
     text: truncate(text, 3000),
-    blocks: [
-      section(truncate(`*${typed(who)}* replied:\n>${typed(d.reply.text ?? '').replace(/\n/g, '\n>')}`, LIMITS.sectionText)),
-      { type: 'actions', elements: [{ type: 'button', action_id: IDS.conversation.answerReply, text: { type: 'plain_text', text: `Answer ${truncate(firstName(who), 30)}` }, value: `a${d.reply.id}` }] },
-    ],
+    blocks: [replied, { type: 'actions', elements: [{ type: 'button', action_id: IDS.conversation.answerReply, text: { type: 'plain_text', text: `Answer ${truncate(firstName(who), 30)}` }, value: `a${d.reply.id}` }] }],
+  };
+}
+
+/** In the member's prompt thread: what their leader wrote for them when marking the 1:1 held. */
+export function heldNoteMessage(d: HeldNoteDelivery): Reply {
+  const head = `${typed(d.leaderName)} marked your 1:1 of ${dayLabel(d.occurrence, 'short')} held`;
+  return {
+    text: truncate(`${head}: ${typed(d.note)}`, 3000),
+    blocks: [section(truncate(`*${head}*, with a note for you:\n>${typed(d.note).replace(/\n/g, '\n>')}`, LIMITS.sectionText))],
   };
 }
 
@@ -133,38 +144,99 @@ export function answerReplyModal(replyId: number, leaderName: string): types.Mod
   return textModal(IDS.conversation.answerView, 'Answer', 'Your answer', { replyId }, `Your answer goes to *${typed(leaderName)}*. You can answer each reply once.`, 'Your answer…');
 }
 
-/** The 1:1 agenda: what both sides bring, and for the leader's side the flags to ask about first. */
-export function agendaReply(a: Agenda): Reply {
+/** What became of a commitment this check-in reviewed, in the member's words; open ones with their due date. */
+const REVIEWED: Record<string, string> = { done: 'done', partly: 'partly', missed: 'missed', dropped: 'dropped' };
+
+/** The 1:1 agenda's parts, each a section; topics apart, each with its Done button (which carries the id). */
+function agendaParts(a: Agenda): { head: string; topics: Block[]; rest: string[]; hint: string } {
   const withWhom = a.forMember ? `with ${typed(a.leaderName)}` : `with ${typed(a.memberName)}`;
-  const lines = [`*Your 1:1 ${withWhom}* — ${typed(a.cadenceName)}, ${dayLabel(a.occurrence, 'short')}${a.heldAt ? ' · held' : ''}`];
-  if (a.topics.length) lines.push(`*Topics*\n${a.topics.map((t) => `• ${typed(t.text)} — _${typed(firstName(t.authorName))}_`).join('\n')}`);
-  else lines.push(`*Topics*\n_None yet: \`/cascade agenda add${a.forMember ? '' : ` <@${a.memberId}>`} "topic"\`._`);
-  if (!a.forMember && a.flags.length) lines.push(`*Flags* (your side only) — _${ORG_FACTORS_QUESTION}_\n${a.flags.map((f) => `• ${typed(f.detail)}`).join('\n')}`);
-  if (a.answers.length) lines.push(`*${a.forMember ? 'Your answers' : `${typed(firstName(a.memberName))}'s answers`}*\n${a.answers.map((x) => `• _${typed(truncate(x.question, 120))}_ ${typed(truncate(x.value, 300))}`).join('\n')}`);
-  else lines.push(`_${a.status === 'missed' ? 'The check-in was missed.' : 'No answers yet.'}_`);
-  if (a.commitments.length) lines.push(`*Open commitments*\n${a.commitments.map((m) => `• “${typed(truncate(m.text, 150))}” — due ${dayLabel(m.dueDate)}${m.slips ? `, slipped ${m.slips}×` : ''}`).join('\n')}`);
-  if (a.goals.length) lines.push(`*Goals*\n${a.goals.map((g) => `• ${typed(g.goal.name)} \`${paceBar(g)}\``).join('\n')}`);
-  if (!a.forMember && a.suggestions.length) lines.push(`*Questions to ask*\n${a.suggestions.map((s) => `• ${typed(s)}`).join('\n')}`);
+  const head = `*Your 1:1 ${withWhom}* — ${typed(a.cadenceName)}, ${dayLabel(a.occurrence, 'short')}${a.heldAt ? ' · held' : ''}`;
+  const topics: Block[] = a.topics.slice(0, 20).map((t) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(`• ${typed(t.text)} — _${typed(firstName(t.authorName))}${t.carriedFrom ? `, from ${dayLabel(t.carriedFrom, 'short')}` : ''}_`, LIMITS.sectionText) },
+    accessory: { type: 'button', action_id: IDS.conversation.topicDone, text: { type: 'plain_text', text: 'Done' }, value: `t${t.id}` },
+  }));
+  const rest: string[] = [];
+  if (!a.forMember && a.flags.length) rest.push(`*Flags* (your side only) — _${ORG_FACTORS_QUESTION}_\n${a.flags.map((f) => `• ${typed(f.detail)}`).join('\n')}`);
+  if (a.answers.length) rest.push(`*${a.forMember ? 'Your answers' : `${typed(firstName(a.memberName))}'s answers`}*\n${a.answers.map((x) => `• _${typed(truncate(x.question, 120))}_ ${typed(truncate(x.value, 300))}`).join('\n')}`);
+  else rest.push(`_${a.status === 'missed' ? 'The check-in was missed.' : 'No answers yet.'}_`);
+  if (a.commitments.length) {
+    rest.push(
+      `*Commitments*\n${a.commitments
+        .map((m) => {
+          const said = m.note ? `: “${typed(truncate(m.note, 200))}”` : '';
+          if (m.status !== 'open') return `• “${typed(truncate(m.text, 150))}” — ${REVIEWED[m.status] ?? m.status}${said}`;
+          return `• “${typed(truncate(m.text, 150))}” — due ${dayLabel(m.dueDate)}${m.slips ? `, slipped ${m.slips}×` : ''}${said}`;
+        })
+        .join('\n')}`,
+    );
+  }
+  if (a.goals.length) rest.push(`*Goals*\n${a.goals.map((g) => `• ${typed(g.goal.name)} \`${paceBar(g)}\``).join('\n')}`);
+  if (!a.forMember && a.suggestions.length) rest.push(`*Questions to ask*\n${a.suggestions.map((s) => `• ${typed(s)}`).join('\n')}`);
   const said = a.replies.filter((r) => r.kind !== 'ack');
-  if (said.length) lines.push(`*Said since*\n${said.map((r) => replyLine(r, a.readerId)).join('\n')}`);
-  if (a.sharedNote) lines.push(`*Shared note*\n${typed(a.sharedNote)}`);
-  if (a.privateNote) lines.push(`*Private note* (only the chain above ${typed(firstName(a.memberName))} sees it)\n${typed(a.privateNote)}`);
-  const text = lines.join('\n\n');
+  if (said.length) rest.push(`*Said since*\n${said.map((r) => replyLine(r, a.readerId)).join('\n')}`);
+  if (a.sharedNote) rest.push(`*Shared note*\n${typed(a.sharedNote)}`);
+  if (a.privateNote) rest.push(`*Private note* (only the chain above ${typed(firstName(a.memberName))} sees it)\n${typed(a.privateNote)}`);
   const hint = a.forMember
-    ? 'Add a topic with `/cascade agenda add "topic"`.'
-    : `Add a topic with \`/cascade agenda add <@${a.memberId}> "topic"\`; after the conversation, \`/cascade held <@${a.memberId}> "shared note" private "note"\`.`;
-  const blocks: Block[] = [];
-  for (const part of lines) blocks.push(section(truncate(part, LIMITS.sectionText)));
-  blocks.push(context(hint));
-  return { text: truncate(text, 3000), blocks };
+    ? 'A topic stays on your 1:1s until one of you presses Done.'
+    : `A topic stays on your 1:1s until one of you presses Done. After the conversation, \`/cascade held <@${a.memberId}>\` keeps a note for ${typed(firstName(a.memberName))} and a private one.`;
+  return { head, topics, rest, hint };
 }
 
-/** What `held` kept, quoted as stored: the shared note the member sees, and the private one. */
-export function heldReply(a: Agenda): Reply {
+function topicsText(a: Agenda): string {
+  return a.topics.map((t) => `• ${typed(t.text)} — _${typed(firstName(t.authorName))}_`).join('\n');
+}
+
+/** The 1:1 agenda, as a message (`/cascade agenda`): what both sides bring, and for the leader the flags to ask about first. */
+export function agendaReply(a: Agenda): Reply {
+  const { head, topics, rest, hint } = agendaParts(a);
+  const add = `\`/cascade agenda add${a.forMember ? '' : ` <@${a.memberId}>`} "topic"\``;
+  const topicHead = a.topics.length ? '*Topics*' : `*Topics*\n_None yet: ${add}._`;
+  const text = [head, a.topics.length ? `*Topics*\n${topicsText(a)}` : topicHead, ...rest].join('\n\n');
+  const blocks: Block[] = [section(head), section(topicHead), ...topics, ...rest.map((part) => section(truncate(part, LIMITS.sectionText))), context(`${hint} Add a topic with ${add}.`)];
+  return { text: truncate(text, 3000), blocks: blocks.slice(0, LIMITS.blocksPerMessage) };
+}
+
+/** The 1:1 agenda in a window (the Agenda buttons): the same, and a field to add a topic there. */
+export function agendaModal(a: Agenda): types.ModalView {
+  const { head, topics, rest, hint } = agendaParts(a);
+  const blocks: Block[] = [
+    section(head),
+    section(a.topics.length ? '*Topics*' : '*Topics*\n_None yet._'),
+    ...topics,
+    {
+      type: 'input',
+      block_id: IDS.conversation.topicBlock,
+      label: { type: 'plain_text', text: 'Add a topic' },
+      element: { type: 'plain_text_input', action_id: IDS.conversation.textInput, max_length: 500, placeholder: { type: 'plain_text', text: 'Something to talk about at the 1:1' } },
+    },
+    ...rest.map((part) => section(truncate(part, LIMITS.sectionText))),
+    context(hint),
+  ];
+  return {
+    type: 'modal',
+    callback_id: IDS.conversation.agendaView,
+    private_metadata: JSON.stringify({ personId: a.forMember ? null : a.memberId }),
+    title: { type: 'plain_text', text: '1:1 agenda' },
+    submit: { type: 'plain_text', text: 'Add topic' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: blocks.slice(0, LIMITS.blocksPerView) as types.ModalView['blocks'],
+  };
+}
+
+/** What `held` kept, quoted as stored: the shared note the member sees, and the private one; a note added to one kept says so. */
+export function heldReply(held: Held): Reply {
+  const a = held.agenda;
   const name = typed(firstName(a.memberName));
   const lines = [`Marked held: your 1:1 with <@${a.memberId}> (${typed(a.cadenceName)}, ${dayLabel(a.occurrence, 'short')}).`];
-  lines.push(a.sharedNote ? `*Shared note* (${name} sees it): “${typed(truncate(a.sharedNote, 1200))}”` : `_No shared note: ${name} sees only that it was held._`);
-  if (a.privateNote) lines.push(`*Private note* (you and the chain above you, never ${name}): “${typed(truncate(a.privateNote, 1200))}”`);
+  const added = (yes: boolean) => (yes ? ' — _added to the note already there_' : '');
+  lines.push(
+    a.sharedNote
+      ? `*Shared note* (${name} gets it in the thread of that check-in)${added(held.appended.shared)}: “${typed(truncate(a.sharedNote, 1200))}”`
+      : `_No shared note: ${name} sees only that it was held._`,
+  );
+  if (a.privateNote) lines.push(`*Private note* (you and the chain above you, never ${name})${added(held.appended.private)}: “${typed(truncate(a.privateNote, 1200))}”`);
+  if (held.appended.shared || held.appended.private) lines.push(`_To rewrite a note instead, \`/cascade held <@${a.memberId}>\` opens both to edit._`);
   return { text: lines.join('\n') };
 }
 

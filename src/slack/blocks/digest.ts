@@ -73,7 +73,7 @@ const KEPT: Record<string, string> = { open: 'open', done: 'kept', partly: 'part
 export function topBlocks(top: FromTheTop): Block[] {
   const out: Block[] = [];
   if (top.commitments.length) {
-    const lines = top.commitments.map((m) => `• ${typed(m.ownerName)}${m.toOrganisation ? ' (to the organisation)' : ''}: “${typed(truncate(m.text, 200))}” — ${KEPT[m.status] ?? m.status}${m.status === 'open' ? `, due ${dayLabel(m.dueDate)}` : ''}${m.slips ? `, slipped ${m.slips}×` : ''}`);
+    const lines = top.commitments.map((m) => `• ${typed(m.ownerName)}${m.toOrganisation ? ' (to the organisation)' : ''}: “${typed(truncate(m.text, 200))}” — ${m.overdue ? `*overdue* since ${dayLabel(m.dueDate)}` : `${KEPT[m.status] ?? m.status}${m.status === 'open' ? `, due ${dayLabel(m.dueDate)}` : ''}`}${m.slips ? `, slipped ${m.slips}×` : ''}`);
     out.push(section(truncate(`*The top's own commitments*\n${lines.join('\n')}`, 3000)));
   }
   if (top.reflection.length) {

@@ -80,7 +80,7 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
   run: async ({ deps, caller, scope }, a) => {
     const target = await previewTarget(scope, a.scope);
     const digest = await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous });
-    return digestMessage(digest, a.scope === 'exec' ? await fromTheTop(deps.db, caller.teamId, target.current.start) : null);
+    return digestMessage(digest, a.scope === 'exec' ? await fromTheTop(deps.db, caller.teamId, target.current.start, scope.now) : null);
   },
 });
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { acknowledge, agendaFor, answerableReply, answerReply, markHeld, replyTarget, replyTo } from '../../../checkins/conversation';
+import { acknowledge, addAgendaTopic, agendaFor, answerableReply, answerReply, markHeld, replyTarget, replyTo, tickOffTopic } from '../../../checkins/conversation';
 import { AlreadyTaken, readId, UserError } from '../../../errors';
-import { agendaReply, answerReplyModal, heldReply, heldResultModal, replyModal } from '../../blocks/conversation';
+import { agendaModal, agendaReply, answerReplyModal, heldReply, heldResultModal, replyModal } from '../../blocks/conversation';
 import { slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
 import { IDS, LIMITS } from '../../ids';
@@ -12,8 +12,8 @@ import { publishHome } from '../../home';
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
-/** Buttons on the live message carry `r<check-in>`, the reply in a member's thread `a<reply>`. */
-const idOf = (value: string | undefined, prefix: 'r' | 'a', what: string) => readId(value?.startsWith(prefix) ? value.slice(1) : '', what);
+/** Buttons on the live message carry `r<check-in>`, the reply in a member's thread `a<reply>`, an agenda topic `t<topic>`. */
+const idOf = (value: string | undefined, prefix: 'r' | 'a' | 't', what: string) => readId(value?.startsWith(prefix) ? value.slice(1) : '', what);
 
 async function refuse(deps: SlackDeps, err: unknown, respond: ButtonArgs['respond'], context: Record<string, unknown>): Promise<void> {
   const reply = failureReply(err, deps.log, context);
@@ -54,13 +54,49 @@ export const agendaAction = (deps: SlackDeps) => async ({ ack, action, body, cli
     const checkinId = idOf(action.value, 'r', 'check-in');
     const c = await deps.db.selectFrom('checkin').select('person_id').where('id', '=', checkinId).where('team_id', '=', scope.teamId).executeTakeFirst();
     if (!c) throw new UserError('That check-in no longer exists.', 'not_found');
-    const agenda = agendaReply(await agendaFor(scope, c.person_id === body.user.id ? undefined : c.person_id));
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: { type: 'modal', title: { type: 'plain_text', text: '1:1 agenda' }, close: { type: 'plain_text', text: 'Close' }, blocks: (agenda.blocks ?? []).slice(0, LIMITS.blocksPerView) },
-    });
+    await client.views.open({ trigger_id: body.trigger_id, view: agendaModal(await agendaFor(scope, c.person_id === body.user.id ? undefined : c.person_id)) });
   } catch (err) {
     await refuse(deps, err, respond, { action: 'agenda', user: body.user.id });
+  }
+};
+
+/**
+ * Done, on a topic of the agenda (window or message): ticked off, it no longer carries over; the agenda is drawn
+ * again where it was pressed.
+ */
+export const topicDoneAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  await ack();
+  try {
+    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+    const agenda = await tickOffTopic(scope, idOf(action.value, 't', 'topic'));
+    if (body.view?.id) await client.views.update({ view_id: body.view.id, ...(body.view.hash ? { hash: body.view.hash } : {}), view: agendaModal(agenda) });
+    else await respond({ replace_original: true, ...agendaReply(agenda) });
+  } catch (err) {
+    await refuse(deps, err, respond, { action: 'topic_done', user: body.user.id });
+  }
+};
+
+/** Add topic, in the agenda window: kept, and the window shows the agenda with it (or why not, on the field). */
+export const submitAgendaView = (deps: SlackDeps) => async ({ ack, view, body }: ViewArgs) => {
+  const field = IDS.conversation.topicBlock;
+  const values = (view.state?.values ?? {}) as Record<string, Record<string, { value?: string | null }>>;
+  const text = values[field]?.[IDS.conversation.textInput]?.value ?? '';
+  let personId: string | undefined;
+  try {
+    const p = (JSON.parse(view.private_metadata) as { personId?: unknown }).personId;
+    if (p !== null && (typeof p !== 'string' || !/^[UW][A-Z0-9]+$/.test(p))) throw new Error('no person');
+    personId = p ?? undefined;
+  } catch {
+    await ack({ response_action: 'errors', errors: { [field]: 'This window is out of date: close it and press the button again.' } });
+    return;
+  }
+  try {
+    const scope = await scopeFor(deps, body.team?.id ?? view.team_id, body.user.id);
+    const agenda = await addAgendaTopic(scope, { ...(personId ? { personId } : {}), text });
+    await ack({ response_action: 'update', view: agendaModal(agenda) });
+  } catch (err) {
+    const message = err instanceof UserError ? truncate(slackText(err.message), 150) : ourFailure(err, deps.log, { window: 'agenda', user: body.user.id });
+    await ack({ response_action: 'errors', errors: { [field]: message } });
   }
 };
 
@@ -149,8 +185,8 @@ export const submitHeldView = (deps: SlackDeps) => async ({ ack, view, body }: V
   }
   try {
     const scope = await scopeFor(deps, body.team?.id ?? view.team_id, body.user.id);
-    const agenda = await markHeld(scope, { personId, ...(sharedNote ? { sharedNote } : {}), ...(privateNote ? { privateNote } : {}) });
-    await ack({ response_action: 'update', view: heldResultModal(heldReply(agenda)) });
+    const held = await markHeld(scope, { personId, replace: true, ...(sharedNote ? { sharedNote } : {}), ...(privateNote ? { privateNote } : {}) });
+    await ack({ response_action: 'update', view: heldResultModal(heldReply(held)) });
   } catch (err) {
     const text = err instanceof UserError ? truncate(slackText(err.message), 150) : ourFailure(err, deps.log, { window: 'held', user: body.user.id });
     await ack({ response_action: 'errors', errors: { [IDS.conversation.sharedBlock]: text } });
