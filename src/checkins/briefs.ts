@@ -56,6 +56,8 @@ export interface LevelHeard {
   readonly obstacle: { readonly phrase: string; readonly count: number } | null;
   /** One answer its author shared with the team. */
   readonly highlight: { readonly name: string; readonly text: string } | null;
+  /** Broken links: the leaders at that level whose round had nobody answering, with how many it asked. */
+  readonly broken: readonly { readonly name: string; readonly due: number }[];
 }
 
 /** Someone who needs the leader, most urgent first: why, in words, and since when. */
@@ -305,6 +307,16 @@ export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId:
     where r.team_id = ${teamId} and r.leader_id = any(${below}::text[]) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date
       and a.value_text is not null and (a.intent = 'obstacles' or a.shared)
     order by r.occurrence desc, a.id`.execute(db);
+  // A round that asked and heard nothing back (every check-in missed or skipped, at least one missed).
+  const broken = await sql<{ depth: number; name: string; due: number }>`
+    select ${ROUND_DEPTH} as depth, coalesce(p.name, r.leader_id) as name, count(*)::int as due
+    from round r join cadence k on k.id = r.cadence_id join checkin c on c.round_id = r.id and c.part = 'member'
+    left join person p on p.team_id = r.team_id and p.slack_user_id = r.leader_id
+    where r.team_id = ${teamId} and r.leader_id = any(${below}::text[]) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date
+    group by r.id, r.leader_id, p.name, 1
+    having count(*) filter (where c.status = 'answered') = 0 and count(*) filter (where c.status = 'missed') > 0
+       and count(*) filter (where c.status in ('scheduled', 'sent')) = 0
+    order by 2`.execute(db);
   return levels.map((l) => {
     const here = said.rows.filter((s) => s.depth === l.depth);
     const [top] = recurringPhrases(here.filter((s) => s.intent === 'obstacles').map((s) => ({ person: s.person_id, text: s.text })), 1);
@@ -320,6 +332,7 @@ export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId:
       heldBefore: l.held_b,
       obstacle: top ? { phrase: top.phrase, count: top.count } : null,
       highlight: shared ? { name: shared.name ?? shared.person_id, text: shared.text } : null,
+      broken: broken.rows.filter((b) => b.depth === l.depth).map((b) => ({ name: b.name, due: b.due })),
     };
   });
 }

@@ -42,42 +42,62 @@ export interface Digest {
   readonly obstacleAnswers: number;
   /** Flags open at the end of the period, and at the end of the one before. */
   readonly openFlags: Compared;
-  /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end; `before` at the previous period's end. */
+  /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end; `before` on the same day of each goal's period before (month to date against the previous month to that day). */
   readonly goals: readonly { leader: string; goals: number; attainment: number; paceGap: number; before: number | null }[];
   readonly coreValue: string;
 }
 
-async function goalsCompared(db: Kysely<Database>, teamId: string, current: Period, previous: Period, owner: string | null): Promise<Digest['goals']> {
+/**
+ * Goals against the same span of the period before: a monthly goal's month to date against the previous month
+ * to the same day, a weekly goal's week to date against the week before to the same weekday — never a month to
+ * date against last week's. A team whose goals did not exist then has nothing to compare with.
+ */
+async function goalsCompared(db: Kysely<Database>, teamId: string, current: Period, owner: string | null): Promise<Digest['goals']> {
   const now = await teamGoals(db, teamId, current.end, owner);
-  const before = await teamGoals(db, teamId, previous.end, owner);
+  const before = await teamGoals(db, teamId, current.end, owner, { periodBefore: true });
   return now.map((g) => ({ ...g, before: before.find((b) => b.leader === g.leader)?.attainment ?? null }));
 }
 
 /**
  * Goal attainment and pace per team as of a day: each person goal's latest progress in its own period
- * up to that day, against its target and against where it should be by then. One set-based query.
+ * up to that day, against its target and against where it should be by then. With `periodBefore`, each goal
+ * as of the same day of its previous period (a month earlier for a monthly goal), for the goals that were set
+ * by then. One set-based query.
  */
-export async function teamGoals(db: Kysely<Database>, teamId: string, asOf: string, leaderId: string | null): Promise<Omit<Digest['goals'][number], 'before'>[]> {
+export async function teamGoals(
+  db: Kysely<Database>,
+  teamId: string,
+  asOf: string,
+  leaderId: string | null,
+  options: { periodBefore?: boolean } = {},
+): Promise<Omit<Digest['goals'][number], 'before'>[]> {
+  const back = options.periodBefore === true;
   const rows = await sql<{ leader: string; goals: number; attainment: number; expected: number }>`
-    with g as (
-      select g.id, g.owner_id, g.name, g.target::float8 as target, p.reports_to,
-        case g.period when 'week' then date_trunc('week', ${asOf}::date)::date
-                      when 'month' then date_trunc('month', ${asOf}::date)::date
-                      else date_trunc('quarter', ${asOf}::date)::date end as start,
+    with g0 as (
+      select g.id, g.owner_id, g.name, g.target::float8 as target, g.period, g.created_at, p.reports_to, p.tz,
         case g.period when 'week' then interval '1 week' when 'month' then interval '1 month' else interval '3 months' end as span
       from goal g join person p on p.team_id = g.team_id and p.slack_user_id = g.owner_id and p.active
       where g.team_id = ${teamId} and g.active and g.scope = 'person' and p.reports_to is not null
         ${leaderId === null ? sql`` : sql`and p.reports_to = ${leaderId}`}
+    ), g1 as (
+      select g0.*, ${back ? sql`(${asOf}::date - g0.span)::date` : sql`${asOf}::date`} as as_of from g0
+    ), g as (
+      select g1.*,
+        case g1.period when 'week' then date_trunc('week', g1.as_of)::date
+                       when 'month' then date_trunc('month', g1.as_of)::date
+                       else date_trunc('quarter', g1.as_of)::date end as start
+      from g1
+      ${back ? sql`where (g1.created_at at time zone g1.tz)::date <= g1.as_of` : sql``}
     )
     select coalesce(l.name, g.reports_to) as leader, count(*)::int as goals,
       avg(coalesce(v.value, 0) / g.target)::float8 as attainment,
-      avg(${expectedPaceSql(sql`g.start`, sql`g.span`, asOf)})::float8 as expected
+      avg(${expectedPaceSql(sql`g.start`, sql`g.span`, sql`g.as_of`)})::float8 as expected
     from g
     left join person l on l.team_id = ${teamId} and l.slack_user_id = g.reports_to
     left join lateral (
       select pr.value::float8 as value from progress pr
       where pr.team_id = ${teamId} and pr.person_id = g.owner_id and lower(pr.goal_name) = lower(g.name)
-        and pr.recorded_on between g.start and ${asOf}::date
+        and pr.recorded_on between g.start and g.as_of
       order by pr.recorded_on desc, pr.id desc limit 1
     ) v on true
     group by g.reports_to, l.name`.execute(db);
@@ -227,7 +247,7 @@ export async function buildDigest(
     obstacles: recurringPhrases(found?.obstacles ?? []),
     obstacleAnswers: found?.obstacles?.length ?? 0,
     openFlags: pair(flags.rows[0]?.n, flags.rows[0]?.n_b),
-    goals: await goalsCompared(db, teamId, current, previous, owner),
+    goals: await goalsCompared(db, teamId, current, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',
   };
 }

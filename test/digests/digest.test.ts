@@ -1,3 +1,4 @@
+import { heardBelow } from '../../src/checkins/briefs';
 import { setGoal } from '../../src/accountability/goals';
 import { scopeOf } from '../../src/org/policy';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
@@ -83,18 +84,40 @@ describe('Digest figures', () => {
     expect(d.obstacleAnswers).toBe(1);
     expect(d.openFlags).toEqual({ now: 1, before: 0 });
     expect(d.brokenLinks).toEqual([]);
-    expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52, before: 0 }]);
+    // The goals were set this month: there is no same day of the month before to compare with.
+    expect(d.goals).toEqual([{ leader: 'Ann Lee', goals: 2, attainment: expect.closeTo(0.45, 6), paceGap: -52, before: null }]);
     const text = JSON.stringify(digestMessage(d));
     expect(text).toContain('*Manager ↔ reps*: 2 (±0) due → 1 (−1) answered · 1 (+1) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
     expect(text).toContain('*Participation*: 50% (−50 pts)');
     expect(text).toContain('*How confident are you in reaching your goal?*: 5.0 (+1.5) of 5');
     expect(text).toContain('“Multi-threading into the CFO early” — Raj Patel');
-    expect(text).toContain("• Ann Lee's team: 45% (+45 pts) of goal (2 goals) — behind pace by 52 pts");
+    expect(text).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 52 pts");
     // Flags are for leaders: a team channel is read by the reps, so the team digest does not count them.
     expect(text).not.toContain('Open flags');
     expect(text).toContain('*Recurring obstacles*: nothing recurred: no obstacle was named by two people or more (1 named).');
     expect(text).toContain('*Sales Excellence*');
     expect(text).not.toContain('private worry');
+  });
+
+  test('When a leader’s round had nobody answering, then the brief above names it on its level’s line; a round with one answer is not named', async () => {
+    const heard = await heardBelow(db.db, app.teamId, PEOPLE.president.id, 1, '2026-11-22', '2026-11-29');
+    expect(heard).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', due: 3, answered: 1, broken: [{ name: 'Bob Stone', due: 1 }] })]);
+  });
+
+  test('When a monthly goal is compared, then month to date is set against the month before to the same day, never against last week', async () => {
+    // Leo's monthly goal, set in October: 8 of 10 by 29 October; 4 by 20 November and 6 by 27 November.
+    await db.db.insertInto('goal').values({ team_id: app.teamId, owner_id: PEOPLE.leo.id, scope: 'person', name: 'Demos', unit: 'count', target: 10, period: 'month', created_by: PEOPLE.bob.id, created_at: new Date('2026-10-01T09:00:00Z') }).execute();
+    for (const [value, on] of [[8, '2026-10-29'], [4, '2026-11-20'], [6, '2026-11-27']] as const) {
+      await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: PEOPLE.leo.id, goal_name: 'Demos', value, recorded_on: on, source: 'import', source_ref: null }).execute();
+    }
+    const { current, previous } = digestPeriods('weekly', '2026-11-30');
+    const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'team', ownerId: PEOPLE.bob.id, current, previous });
+    // 60% on 29 November against 80% on 29 October: −20, not +20 against the 40% of the week before.
+    expect(d.goals).toEqual([{ leader: 'Bob Stone', goals: 1, attainment: expect.closeTo(0.6, 6), paceGap: expect.any(Number), before: expect.closeTo(0.8, 6) }]);
+    expect(JSON.stringify(digestMessage(d))).toContain("• Bob Stone's team: 60% (−20 pts) of goal (1 goal)");
+    expect(JSON.stringify(digestMessage(d))).toContain('against the same day of the period before');
+    await db.db.deleteFrom('progress').where('goal_name', '=', 'Demos').execute();
+    await db.db.deleteFrom('goal').where('name', '=', 'Demos').execute();
   });
 
   test('When the org digest is built, then the leader whose round was not held is named, and private answers still stay out', async () => {
@@ -226,7 +249,7 @@ describe('Scheduled digests', () => {
     const execBlocks = JSON.stringify(exec[0]!.args.blocks);
     // November: the six seeded check-ins and the three of 30 November's round (planned by the ticks above, never answered).
     expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+9) due → 4 (+4) answered · 5 (+5) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
-    expect(execBlocks).toContain("• Ann Lee's team: 45% (+45 pts) of goal (2 goals) — behind pace by 55 pts");
+    expect(execBlocks).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 55 pts");
     expect(execBlocks).not.toContain('private worry');
     expect(app.logs.lines.some((l) => l.msg === 'the digest chart could not be uploaded; the digest went out without it')).toBe(true);
     await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T14:00:00Z'));

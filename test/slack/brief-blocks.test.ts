@@ -106,11 +106,14 @@ describe('The brief, read in a minute', () => {
       heldBefore: 18,
       obstacle: { phrase: 'legal review', count: 4 },
       highlight: { name: 'Raj Patel', text: 'Multi-threading into the CFO early' },
+      broken: d === 1 ? [{ name: 'Bob Stone', due: 3 }] : [],
     }));
     const message = briefMessage(brief(managers, { heard, cadenceName: 'CRO ↔ each RVP, monthly' }), NOW);
     const lines = linesOf(message);
     expect(lines.length).toBeLessThanOrEqual(30);
     expect(lines).toContain('• *Level 2 ↔ level 3*: 33 of 40 answered (30 of 40 before) · 20 1:1s held (18 before) · obstacle: “legal review” (4 people) · “Multi-threading into the CFO early” — Raj');
+    // A round nobody answered is named, on its level's line.
+    expect(lines).toContain('• *Level 3 ↔ level 4*: 33 of 40 answered (30 of 40 before) · 20 1:1s held (18 before) · obstacle: “legal review” (4 people) · *broken link*: Bob Stone (0 of 3) · “Multi-threading into the CFO early” — Raj');
   });
 
   test('When a round has sixty people, then each is still one line, within Slack’s limits for a message', () => {

@@ -87,7 +87,7 @@ describe('Text people typed is shown as typed, on every surface', () => {
       ],
       before: null,
       attention: [{ personId: 'UREP1', name: HOSTILE, why: HOSTILE, since: null }],
-      heard: [{ depth: 1, label: HOSTILE, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: { phrase: HOSTILE, count: 2 }, highlight: { name: HOSTILE, text: HOSTILE } }],
+      heard: [{ depth: 1, label: HOSTILE, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: { phrase: HOSTILE, count: 2 }, highlight: { name: HOSTILE, text: HOSTILE }, broken: [{ name: HOSTILE, due: 2 }] }],
       escalations: [],
       suggestions: [`Ask about ${HOSTILE}`],
     } as unknown as Brief;
@@ -170,7 +170,7 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const titled = { ...person('Raj'), role: HOSTILE } as Person;
     expectSafe(orgViewReply({ person: titled, chain: [], reports: [titled] }));
     expectSafe(orgImportResultView(`Imported: 1 added.\n+ Raj (UREP1): ${HOSTILE}`, 'applied') as unknown as { blocks: unknown[] });
-    const level = { depth: 1, label: `${HOSTILE} ↔ reps`, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: null, highlight: null };
+    const level = { depth: 1, label: `${HOSTILE} ↔ reps`, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: null, highlight: null, broken: [{ name: HOSTILE, due: 3 }] };
     const brief = briefMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: 'c', level: 'manager_reps', occurrence: '2026-11-23', members: [], before: null, attention: [], heard: [level], escalations: [], suggestions: [] } as Brief);
     expect(mrkdwnOf(brief)).toContain(SAFE);
     expect(mrkdwnOf(brief)).not.toContain('<!channel>');

@@ -79,11 +79,15 @@ function against(now: number, due: number, before: number, dueBefore: number, wh
   return `${now} of ${due} ${what}${dueBefore > 0 ? ` (${before} of ${dueBefore} before)` : ''}`;
 }
 
-/** One level further down in one line: participation, 1:1s held, the most named obstacle, one shared answer. */
+/** One level further down in one line: participation, 1:1s held, the most named obstacle, the rounds nobody answered, one shared answer. */
 export function heardLine(l: LevelHeard): string {
   const parts = [against(l.answered, l.due, l.answeredBefore, l.dueBefore, 'answered')];
   if (l.held || l.heldBefore) parts.push(`${l.held} 1:1${l.held === 1 ? '' : 's'} held${l.dueBefore > 0 ? ` (${l.heldBefore} before)` : ''}`);
   if (l.obstacle) parts.push(`obstacle: “${typed(truncate(l.obstacle.phrase, 50))}” (${l.obstacle.count} people)`);
+  if (l.broken.length) {
+    const named = l.broken.slice(0, 3).map((b) => `${typed(b.name)} (0 of ${b.due})`);
+    parts.push(`*broken link${l.broken.length === 1 ? '' : 's'}*: ${named.join(', ')}${l.broken.length > 3 ? ` and ${l.broken.length - 3} more` : ''}`);
+  }
   if (l.highlight) parts.push(`“${typed(truncate(l.highlight.text.replace(/\s+/g, ' '), 80))}” — ${typed(firstName(l.highlight.name))}`);
   return `• *${typed(l.label)}*: ${parts.join(' · ')}`;
 }

@@ -53,7 +53,7 @@ export function digestMessage(d: Digest, top: FromTheTop | null = null): Reply {
         `• ${typed(g.leader)}'s team: ${pctChange(g.attainment, g.before)} of goal (${g.goals} goal${g.goals === 1 ? '' : 's'}) — ${g.paceGap >= 0 ? `ahead of pace by ${g.paceGap} pts` : `behind pace by ${-g.paceGap} pts`}`,
     );
     const more = d.goals.length > shown.length ? `\n…and ${d.goals.length - shown.length} more teams` : '';
-    blocks.push(section(`*Goal attainment and pace, per team*\n${lines.join('\n')}${more}`));
+    blocks.push(section(`*Goal attainment and pace, per team* (change: against the same day of the period before)\n${lines.join('\n')}${more}`));
   }
   if (d.highlights.length > 0) {
     blocks.push(section(`*Methodology highlights* — shared by their authors\n${d.highlights.map((h) => `> “${typed(h.text.slice(0, 400))}” — ${typed(h.name)}`).join('\n')}`));
