@@ -123,9 +123,9 @@ async function main(): Promise<void> {
     if (digest.levels.length === 0) throw new Error('the org digest found no conversations');
     console.log(`bench digest_org_10k_year: ${Math.round(digestMs)} ms`);
     started = performance.now();
-    const { png } = await renderChart(await chartHistory(db.db, team, periods.current), 'Check-ins answered and commitments kept, per level');
+    const chart = await renderChart(await chartHistory(db.db, team, periods.current), 'Check-ins answered and commitments kept, per level');
     console.log(`bench chart_render: ${Math.round(performance.now() - started)} ms`);
-    if (png.length < 1000) throw new Error('the chart is empty');
+    if (!chart || chart.png.length < 1000) throw new Error('the chart is empty');
     console.error(`(history: ${seeded.checkins} check-ins, ${seeded.answers} answers)`);
     // The same, once the digest has been built and the chart rendered as well.
     console.log(`bench peak_rss_with_digest: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);

@@ -11,30 +11,74 @@ export interface ChartSeries {
   readonly levels: readonly { label: string; participation: readonly (number | null)[]; kept: readonly (number | null)[] }[];
 }
 
-export const CHART_SIZE = { width: 960, height: 480 } as const;
+export const CHART_SIZE = { width: 960, height: 540 } as const;
+
+/** The fewest periods with data a chart is drawn for: one point is not a trend. */
+export const MIN_CHART_PERIODS = 2;
+
+/** How wide the legend's column is, and so how much of a level's name it shows. */
+const LEGEND_WIDTH = 200;
 
 /**
- * The picture of the org and exec digests: participation (solid) and commitment kept-rate (dashed) per
- * level of the cascade over the last periods. Rendered to SVG by ECharts on the server and to PNG by resvg;
- * no browser involved.
+ * Only the periods that have data, oldest first: a year of which ten months are empty draws two points, not
+ * twelve. A level with no data in what remains is left out.
  */
-export async function renderChart(series: ChartSeries, title: string): Promise<{ svg: string; png: Buffer }> {
+export function withData(series: ChartSeries): ChartSeries {
+  const keep = series.labels.map((_, i) => series.levels.some((l) => l.participation[i] != null || l.kept[i] != null));
+  const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);
+  return {
+    labels: pick(series.labels),
+    levels: series.levels
+      .map((l) => ({ label: l.label, participation: pick(l.participation), kept: pick(l.kept) }))
+      .filter((l) => l.participation.some((v) => v != null) || l.kept.some((v) => v != null)),
+  };
+}
+
+/**
+ * The picture of the org and exec digests, in two panels over the same periods: check-ins answered (above) and
+ * commitments kept (below), one series per level of the cascade in the same colour in both, so the legend names
+ * each level once — in a column of its own at the right, a line per level, a long name cut short, so that it
+ * never runs over itself or the lines. Rendered to SVG by ECharts on the server and to PNG by resvg; no browser.
+ * Only the periods with data are drawn (`withData`): at least two, or no chart (null).
+ */
+export async function renderChart(history: ChartSeries, title: string): Promise<{ svg: string; png: Buffer } | null> {
+  const series = withData(history);
+  if (series.labels.length < MIN_CHART_PERIODS) return null;
   // Loaded on first use: a process that never renders a chart does not carry either library in memory.
   const echarts = await import('echarts');
   const { Resvg } = await import('@resvg/resvg-js');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_SIZE.width, height: CHART_SIZE.height });
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 100));
+  const right = LEGEND_WIDTH + 40;
+  const panel = (top: number, name: string) => ({ left: 56, right, top, height: 170, containLabel: false, name });
   chart.setOption({
     animation: false,
     backgroundColor: '#ffffff',
-    title: { text: title, left: 16, top: 8, textStyle: { fontSize: 16 } },
-    legend: { top: 36, left: 16, textStyle: { fontSize: 11 } },
-    grid: { left: 56, right: 24, top: 90, bottom: 40 },
-    xAxis: { type: 'category', data: [...series.labels] },
-    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    title: [
+      { text: title, left: 16, top: 8, textStyle: { fontSize: 16 } },
+      { text: 'Check-ins answered', left: 56, top: 44, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+      { text: 'Commitments kept (partly counts half)', left: 56, top: 282, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+    ],
+    legend: {
+      orient: 'vertical',
+      right: 16,
+      top: 70,
+      itemGap: 12,
+      data: series.levels.map((l) => l.label),
+      textStyle: { fontSize: 11, width: LEGEND_WIDTH - 45, overflow: 'truncate' },
+    },
+    grid: [panel(70, 'answered'), panel(308, 'kept')],
+    xAxis: [
+      { type: 'category', gridIndex: 0, data: [...series.labels], axisLabel: { show: false } },
+      { type: 'category', gridIndex: 1, data: [...series.labels] },
+    ],
+    yAxis: [
+      { type: 'value', gridIndex: 0, min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+      { type: 'value', gridIndex: 1, min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    ],
     series: series.levels.flatMap((l) => [
-      { name: `${l.label} — answered`, type: 'line', data: l.participation.map(pct), connectNulls: false, symbolSize: 5 },
-      { name: `${l.label} — commitments kept`, type: 'line', data: l.kept.map(pct), lineStyle: { type: 'dashed' }, connectNulls: false, symbolSize: 5 },
+      { name: l.label, type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: l.participation.map(pct), connectNulls: true, symbolSize: 6 },
+      { name: l.label, type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: l.kept.map(pct), connectNulls: true, symbolSize: 6, lineStyle: { type: 'dashed' } },
     ]),
   });
   const svg = chart.renderToSVGString();

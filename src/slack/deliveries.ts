@@ -45,11 +45,13 @@ export const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payl
   return 'sent';
 };
 
-/** The org and exec digests carry a chart in their thread; when that fails the digest has gone out anyway. */
+/** The org and exec digests carry a chart in their thread (when two periods have data); when that fails the digest has gone out anyway. */
 async function attachChart(deps: SendContext, teamId: string, key: { scope: string; period: { start: string; end: string } }, posted: { channel: string; ts: string }): Promise<void> {
   try {
-    const { png } = await renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
-    await deps.messenger.upload(posted.channel, { bytes: png, filename: `cascade-${key.scope}-${key.period.end}.png`, title: `Cascade ${key.scope} digest, to ${key.period.end}` }, posted.ts);
+    const chart = await renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
+    // Fewer than two periods with data: no trend to draw, and no chart.
+    if (!chart) return;
+    await deps.messenger.upload(posted.channel, { bytes: chart.png, filename: `cascade-${key.scope}-${key.period.end}.png`, title: `Cascade ${key.scope} digest, to ${key.period.end}` }, posted.ts);
   } catch (err) {
     deps.log.warn({ err, teamId, scope: key.scope }, 'the digest chart could not be uploaded; the digest went out without it');
   }
