@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Flag } from '../db/types';
-import { invalid, notFound } from '../errors';
+import { invalid, notAllowed, notFound } from '../errors';
 import { chainBelow } from '../org/visibility';
-import { isBelow, type Scope } from '../org/policy';
+import { figuresOnly, isBelow, type Scope } from '../org/policy';
 import { pastAttainments } from './goals';
 import { dayMonth, localDate } from '../time/calendar';
 
@@ -254,6 +254,38 @@ export async function flagsBelow(scope: Scope): Promise<FlagView[]> {
     .orderBy('f.id')
     .execute();
   return rows.map(({ name, ...f }) => ({ ...f, personName: name ?? f.person_id }));
+}
+
+/** The organisation's open flags in numbers: for someone who configures Cascade from outside the chain. */
+export interface OrgFlagCounts {
+  readonly open: number;
+  readonly people: number;
+  readonly byRule: readonly { readonly rule: string; readonly count: number }[];
+  /** Open more than two weeks. */
+  readonly old: number;
+}
+
+/**
+ * The open flags across the organisation, counted: never whose, never a word anyone wrote. Only for an admin
+ * outside the chain (who sees figures, not people); anyone else gets the flags below them (`flagsBelow`).
+ */
+export async function orgFlagCounts(scope: Scope): Promise<OrgFlagCounts> {
+  if (!figuresOnly(scope.actor)) throw notAllowed('The organisation’s flag counts are for admins outside the chain; see {cmd:flags} for the people below you.');
+  const rows = await scope.db
+    .selectFrom('flag')
+    .select(['rule', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where raised_at < ${new Date(scope.now.getTime() - 14 * 86_400_000)})::int`.as('old')])
+    .where('team_id', '=', scope.teamId)
+    .where('status', '=', 'open')
+    .groupBy('rule')
+    .execute();
+  const people = await scope.db.selectFrom('flag').select(sql<number>`count(distinct person_id)::int`.as('n')).where('team_id', '=', scope.teamId).where('status', '=', 'open').executeTakeFirst();
+  const urgency = ['missed_in_a_row', 'confidence_drop', 'commitments_kept', 'goal_pace'];
+  return {
+    open: rows.reduce((n, r) => n + r.n, 0),
+    people: people?.n ?? 0,
+    byRule: rows.map((r) => ({ rule: r.rule, count: r.n })).sort((a, b) => urgency.indexOf(a.rule) - urgency.indexOf(b.rule)),
+    old: rows.reduce((n, r) => n + r.old, 0),
+  };
 }
 
 /** The words a leader names a rule by when closing a flag: "Mia's confidence flag". */

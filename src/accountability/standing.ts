@@ -4,6 +4,7 @@ import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 import type { Commitment, Database } from '../db/types';
 import { homeSummary, type HomeSummary } from '../org/service';
 import { goalsOf, standingOf, type Standing } from './goals';
+import { orgFlagCounts, type OrgFlagCounts } from './flags';
 import { localDate } from '../time/calendar';
 
 /** How far back kept-rates and participation look. */
@@ -32,7 +33,7 @@ export interface WhereYouStand extends HomeSummary {
   readonly next: readonly UpcomingCheckin[];
   readonly reports: readonly ReportRow[];
   /** For an admin outside the chain: the organisation in numbers, never one person's data. */
-  readonly aggregates: { participation: number | null; openFlags: number; openCommitments: number } | null;
+  readonly aggregates: { participation: number | null; openFlags: number; openCommitments: number; flags: OrgFlagCounts } | null;
 }
 
 export async function whereYouStand(scope: Scope, options: { team?: boolean } = {}): Promise<WhereYouStand> {
@@ -43,7 +44,7 @@ export async function whereYouStand(scope: Scope, options: { team?: boolean } = 
   const me = summary.view?.person;
   if (!me) {
     // Someone who configures Cascade from outside the chain: the organisation's figures, no one's text.
-    return { ...summary, goals: [], openCommitments: [], overdue: 0, keptRate: null, next: [], reports: [], aggregates: figuresOnly(scope.actor) ? await aggregates(db, teamId, since) : null };
+    return { ...summary, goals: [], openCommitments: [], overdue: 0, keptRate: null, next: [], reports: [], aggregates: figuresOnly(scope.actor) ? await aggregates(scope, since) : null };
   }
   const today = localDate(now, me.tz);
   const openCommitments = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('owner_id', '=', userId).where('status', '=', 'open').orderBy('due_date').execute();
@@ -61,7 +62,7 @@ export async function whereYouStand(scope: Scope, options: { team?: boolean } = 
     next,
     reports: rows,
     // Someone in the org outside the chain (RevOps) sees the organisation's figures, as an admin outside it does.
-    aggregates: figuresOnly(scope.actor) ? await aggregates(db, teamId, since) : null,
+    aggregates: figuresOnly(scope.actor) ? await aggregates(scope, since) : null,
   };
 }
 
@@ -124,7 +125,8 @@ async function reportRows(db: Kysely<Database>, teamId: string, leaderId: string
   return out;
 }
 
-async function aggregates(db: Kysely<Database>, teamId: string, since: Date): Promise<WhereYouStand['aggregates']> {
+async function aggregates(scope: Scope, since: Date): Promise<WhereYouStand['aggregates']> {
+  const { db, teamId } = scope;
   const p = await db
     .selectFrom('checkin')
     .select([sql<number>`count(*) filter (where status = 'answered')::int`.as('answered'), sql<number>`count(*)::int`.as('held')])
@@ -132,7 +134,7 @@ async function aggregates(db: Kysely<Database>, teamId: string, since: Date): Pr
     .where('status', 'in', ['answered', 'missed'])
     .where('due_at', '>', since)
     .executeTakeFirst();
-  const flags = await db.selectFrom('flag').select(sql<number>`count(*)::int`.as('n')).where('team_id', '=', teamId).where('status', '=', 'open').executeTakeFirst();
+  const flags = await orgFlagCounts(scope);
   const open = await db.selectFrom('commitment').select(sql<number>`count(*)::int`.as('n')).where('team_id', '=', teamId).where('status', '=', 'open').executeTakeFirst();
-  return { participation: p && p.held > 0 ? p.answered / p.held : null, openFlags: flags?.n ?? 0, openCommitments: open?.n ?? 0 };
+  return { participation: p && p.held > 0 ? p.answered / p.held : null, openFlags: flags.open, openCommitments: open?.n ?? 0, flags };
 }

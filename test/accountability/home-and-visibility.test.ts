@@ -91,8 +91,17 @@ describe('App Home', () => {
     expect(ceo.text).not.toContain('private commitment');
     const admin = await home(PEOPLE.admin.id);
     expect(admin.text).toContain('The organisation, in numbers');
-    expect(admin.text).toContain('open commitments: 53 · open flags: 51');
+    expect(admin.text).toContain('open commitments: 53');
+    expect(admin.text).toContain('*Open flags across the organisation*: 51 about 51 people — check-ins missed in a row: 1 · confidence falling: 50.');
     for (const leak of ['private commitment', 'Secret plan', 'New pipeline', PEOPLE.raj.id, 'confidence went']) expect(admin.text).not.toContain(leak);
+  });
+
+  test('When the admin outside the chain lists flags, then the organisation’s are counted, never whose; a rep with nobody below hears there are none below them', async () => {
+    const admin = JSON.stringify(await say(PEOPLE.admin.id, 'flags'));
+    expect(admin).toContain('*Open flags across the organisation*: 51 about 51 people');
+    expect(admin).not.toContain('No open flags about the people below you');
+    for (const leak of ['Raj', 'Rep 0', 'confidence went', PEOPLE.raj.id]) expect(admin).not.toContain(leak);
+    expect((await say(PEOPLE.raj.id, 'flags')).text).toBe('No open flags about the people below you.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { STATUS_WORDS, type CommitmentView } from '../../accountability/commitments';
-import { ORG_FACTORS_QUESTION, type FlagView, type RuleView } from '../../accountability/flags';
+import { ORG_FACTORS_QUESTION, type FlagView, type OrgFlagCounts, type RuleView } from '../../accountability/flags';
 import { paceBar, type Standing } from '../../accountability/goals';
 import type { Commitment, Flag, Goal } from '../../db/types';
 import { ageOf } from './brief';
@@ -98,6 +98,19 @@ export function flagsReply(list: readonly FlagView[], now: Date): Reply {
   if (list.length > 40) blocks.push(context(`…and ${list.length - 40} more.`));
   blocks.push(context('Close answers the question above first. Typed: `/cascade flag close @person <missed|commitments|goal|confidence> "your answer"`.'));
   return { text: truncate(`*Open flags below you*\n${list.map(line).join('\n')}`, 3000), blocks };
+}
+
+/** `/cascade flags` for an admin outside the chain: the organisation's open flags, counted, never whose. */
+export function orgFlagsReply(c: OrgFlagCounts): Reply {
+  if (c.open === 0) return { text: 'No open flags across the organisation.' };
+  const rules = c.byRule.map((r) => `${FLAG_RULE_WORDS[r.rule] ?? r.rule}: ${r.count}`).join(' · ');
+  const old = c.old ? ` ${c.old} ${c.old === 1 ? 'has' : 'have'} been open more than two weeks.` : '';
+  return {
+    text: [
+      `*Open flags across the organisation*: ${c.open} about ${c.people} ${c.people === 1 ? 'person' : 'people'} — ${rules}.${old}`,
+      '_You are outside the chain, so you see counts, never whose or what anyone wrote; each leader sees the flags below them with `/cascade flags`._',
+    ].join('\n'),
+  };
 }
 
 export function flagClosedReply(f: Flag, personName: string): Reply {

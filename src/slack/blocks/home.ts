@@ -8,7 +8,7 @@ import type { FromTheTop } from '../../digests/exec';
 import { topBlocks } from './digest';
 import type { whatCameBack } from '../../checkins/conversation';
 import type { CheckinStatus } from '../../db/types';
-import { amount } from './accountability';
+import { amount, orgFlagsReply } from './accountability';
 import { context, dayLabel, header, section, sections, truncate, typed } from './text';
 
 /** What App Home adds to where you stand: what came back down, your recent check-ins, and the ids its buttons act on. */
@@ -82,8 +82,9 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
     blocks.push(
       { type: 'divider' },
       section(
-        `*The organisation, in numbers*\nCheck-ins answered: ${pct(s.aggregates.participation)} over the last 8 weeks · open commitments: ${s.aggregates.openCommitments} · open flags: ${s.aggregates.openFlags}`,
+        `*The organisation, in numbers*\nCheck-ins answered: ${pct(s.aggregates.participation)} over the last 8 weeks · open commitments: ${s.aggregates.openCommitments}\n${orgFlagsReply(s.aggregates.flags).text.split('\n')[0]}`,
       ),
+      context('You are outside the chain: you see counts, never whose or what anyone wrote.'),
     );
   }
   if (s.isAdmin) {

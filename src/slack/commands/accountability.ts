@@ -1,10 +1,10 @@
 import { listCommitments, makeCommitment, markDoneAt } from '../../accountability/commitments';
 import { getPerson } from '../../org/people';
-import { closeFlag, flagsBelow, listFlagRules, setFlagRule } from '../../accountability/flags';
+import { closeFlag, flagsBelow, listFlagRules, orgFlagCounts, setFlagRule } from '../../accountability/flags';
 import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
-import { requireAdmin } from '../../org/policy';
+import { figuresOnly, requireAdmin } from '../../org/policy';
 import { isCalendarDate, utcDate } from '../../time/calendar';
-import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, goalsReply, progressReply } from '../blocks/accountability';
+import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, orgFlagsReply, goalsReply, progressReply } from '../blocks/accountability';
 import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';
 
 export const commit = subcommand<{ text: string; by?: string }>({
@@ -117,7 +117,8 @@ export const flags = subcommand({
   about: 'open flags about people below you',
   allowed: 'leaders',
   parse: none('flags'),
-  run: async ({ scope }) => flagsReply(await flagsBelow(scope), scope.now),
+  // An admin outside the chain has nobody below them: the organisation's counts instead.
+  run: async ({ scope }) => (figuresOnly(scope.actor) ? orgFlagsReply(await orgFlagCounts(scope)) : flagsReply(await flagsBelow(scope), scope.now)),
 });
 
 const CLOSE_USAGE = 'Say whose flag to close and why, like `/cascade flag close @mia confidence "Her territory lost two big accounts"` (or press Close in `/cascade flags`).';
