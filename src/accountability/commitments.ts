@@ -1,3 +1,4 @@
+import { readDay } from '../input';
 import { sql, type Kysely } from 'kysely';
 import { upcomingCheckins } from '../calendar/upcoming';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
@@ -29,15 +30,17 @@ export async function makeCommitment(scope: Scope, input: { text: string; by?: s
   const owner = await getPerson(db, teamId, scope.actor.id);
   if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with {cmd:org set}.');
   const text = input.text.trim().replace(/\s+/g, ' ');
-  if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by Friday}.');
+  if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by friday}.');
   if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
   if (text.includes('\u0000')) throw invalid('This commitment contains a NUL character, which cannot be kept: type it again without it.');
   const today = localDate(now, owner.tz);
-  if (input.by !== undefined) {
-    const problem = dueProblem(input.by, today);
+  // A day as they wrote it ("friday", "next week", 2026-12-24), read against their own today.
+  const by = input.by === undefined ? undefined : readDay(input.by, today, 'due');
+  if (by !== undefined) {
+    const problem = dueProblem(by, today);
     if (problem) throw invalid(problem, 'due');
   }
-  const due = input.by ?? (await nextCheckinDate(db, teamId, owner, now));
+  const due = by ?? (await nextCheckinDate(db, teamId, owner, now));
   return db.transaction().execute(async (tx) => {
     await takeOnce(tx, teamId, input.once);
     return tx

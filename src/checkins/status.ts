@@ -1,3 +1,4 @@
+import { readDay } from '../input';
 import { localDate } from '../time/calendar';
 import type { Person } from '../db/types';
 import { notAllowed, notFound, invalid } from '../errors';
@@ -63,10 +64,13 @@ export async function setPause(scope: Scope, request: { userId: string; until: s
   if (input.until === PAUSED_FOR_GOOD && input.actorId === input.userId && !scope.actor.isAdmin) {
     throw notAllowed('Only your leader, or an admin, can take you out of the cascade for good: pause yourself until a day instead.');
   }
-  if (input.until !== null && input.until < localDate(input.now, target.tz)) throw invalid(`${input.until} has already passed: give today or a later day.`);
+  // A day as they wrote it ("friday", "next week", 2026-12-24), read against the paused person's today.
+  const today = localDate(input.now, target.tz);
+  const until = input.until === null || input.until === PAUSED_FOR_GOOD ? input.until : readDay(input.until, today);
+  if (until !== null && until < today) throw invalid(`${until} has already passed: give today or a later day.`);
   return db
     .updateTable('person')
-    .set({ paused_until: input.until, updated_at: input.now })
+    .set({ paused_until: until, updated_at: input.now })
     .where('team_id', '=', input.teamId)
     .where('slack_user_id', '=', input.userId)
     .returningAll()

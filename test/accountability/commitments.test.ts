@@ -228,6 +228,21 @@ describe('/cascade commit, commitments and done', () => {
     expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done-again' }))[0]!.args.text).toContain('“Follow up with Initech” is already done.');
   });
 
+  test('When Mia commits "by friday" or "by next week", then the day is read as she means it and kept out of the text; "by Acme" stays in it', async () => {
+    // Wednesday 9 December, 10:00 in Mia's zone.
+    now.current = new Date('2026-12-09T10:00:00Z');
+    const said = async (text: string) => (await app.reply((await app.command(PEOPLE.mia.id, text)).responseId)).text!;
+    expect(await said('commit Send Globex the proposal by friday')).toContain('Send Globex the proposal');
+    expect(await commitment('Send Globex the proposal')).toMatchObject({ due_date: '2026-12-11' });
+    await said('commit Book the Initech QBR by next week');
+    expect(await commitment('Book the Initech QBR')).toMatchObject({ due_date: '2026-12-14' });
+    await said('commit Close the loop with the team at Acme by end of month');
+    expect(await commitment('Close the loop with the team at Acme')).toMatchObject({ due_date: '2026-12-31' });
+    await said('commit Get a reference by Acme');
+    expect((await commitment('Get a reference by Acme')).due_date).not.toBe('2026-12-09');
+    expect(await said('commit Call them by 2026-12-01')).toContain('2026-12-01 has already passed');
+  });
+
   test('When the CEO commits, then it is a commitment to the organisation, due at the CEO’s next reflection', async () => {
     const made = await say(PEOPLE.ceo.id, 'commit weekly coaching hour for every manager');
     expect(made.text).toMatch(/^Committed to the organisation: “weekly coaching hour for every manager”, due Mon 4 Jan\./);

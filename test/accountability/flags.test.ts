@@ -144,7 +144,10 @@ describe('Who sees flags, and how they close', () => {
     expect((await say(PEOPLE.mia.id, 'flags')).text).toBe('No open flags about the people below you.');
     expect((await say(PEOPLE.raj.id, 'flags')).text).toBe('No open flags about the people below you.');
     expect((await say(PEOPLE.bob.id, 'flags')).text).not.toContain(PEOPLE.raj.id);
-    expect((await say(PEOPLE.admin.id, 'flags')).text).toBe('No open flags about the people below you.');
+    // The admin is outside the chain: the organisation's flags, counted, never whose.
+    const admin = (await say(PEOPLE.admin.id, 'flags')).text!;
+    expect(admin).toContain('*Open flags across the organisation*: 5 about 2 people');
+    expect(admin).not.toContain('Raj');
   });
 
   test('When a flag is closed, then only a leader above the person can, and only with an answer about organisational factors', async () => {

@@ -148,7 +148,7 @@ describe('Goals and progress', () => {
         { line: 3, message: '"nobody@example.com" is not an active person of the org chart (give a Slack user ID or an email)' },
         { line: 4, message: 'Raj Patel has no goal called "Unknown goal"' },
         { line: 5, message: '"ten" is not a number: give the value as digits, like 120000.' },
-        { line: 6, message: '"2026-13-01" is not a date between 2000 and 2100: write it as YYYY-MM-DD, like 2026-12-24.' },
+        { line: 6, message: '"2026-13-01" is not a date between 2000 and 2100: write it as YYYY-MM-DD.' },
       ],
     });
     expect(await progressCount()).toBe(count);

@@ -109,7 +109,7 @@ describe('Parsing the self-service commands', () => {
   test('When they are malformed, then the usage message says what was wrong and how to write it', () => {
     const pause = parseCommand('pause @raj until 2026-12-24');
     expect(pause).toMatchObject({ kind: 'usage', error: expect.stringContaining("I could not read @raj as a person") });
-    expect(parseCommand('pause for a week')).toMatchObject({ kind: 'usage', usage: expect.arrayContaining(['/cascade pause [@person] until <YYYY-MM-DD>']) });
+    expect(parseCommand('pause for a week')).toMatchObject({ kind: 'usage', usage: expect.arrayContaining(['/cascade pause [@person] until <day>']) });
     expect(parseCommand('cadence set')).toMatchObject({ kind: 'usage', error: 'Name the cadence to change (see `/cascade cadence list`).' });
     expect(parseCommand('cadence set manager_reps')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Say what to change') });
     expect(parseCommand('cadence set manager_reps reminder maybe')).toMatchObject({ kind: 'usage', error: 'Say `reminder on` or `reminder off`.' });

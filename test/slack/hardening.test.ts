@@ -206,8 +206,8 @@ describe('Windows read dates and amounts as the commands do', () => {
   test.each([
     ['2101-01-01', 'is not a date between 2000 and 2100'],
     ['2026-02-30', 'is not a date between 2000 and 2100'],
-    ['garbage', 'is not a date'],
-    ['2026-12-0\u0000', 'is not a date'],
+    ['garbage', 'is not a day Cascade can read'],
+    ['2026-12-0\u0000', 'is not a day Cascade can read'],
     ['2028-06-01', 'due within a year'],
   ])('When a commitment from Home is due %s, then the window says why, on the date, and nothing is kept', async (date, why) => {
     const answer = JSON.parse((await commitWith(date, `commit-${date.replace(/\W/g, '')}`)) as string);

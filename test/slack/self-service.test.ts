@@ -62,23 +62,27 @@ describe('/cascade status and checkin', () => {
 
 describe('/cascade pause', () => {
   test('When Raj pauses himself, then it is stored and said; with a past date or a bad date, then nothing changes', async () => {
-    expect((await say(PEOPLE.raj.id, 'pause until 2026-12-04')).text).toBe('You are paused until 2026-12-04 (inclusive). Check-ins that fall in that time are skipped, not missed.');
+    expect((await say(PEOPLE.raj.id, 'pause until 2026-12-04')).text).toBe('You are paused until Fri, 4 Dec 2026 (inclusive). Check-ins that fall in that time are skipped, not missed.');
     expect((await person(PEOPLE.raj.id)).paused_until).toBe('2026-12-04');
     expect((await say(PEOPLE.raj.id, 'pause until 2026-11-01')).text).toBe('2026-11-01 has already passed: give today or a later day.');
-    expect((await say(PEOPLE.raj.id, 'pause until next week')).text).toContain('"next" is not a date between 2000 and 2100: write it as YYYY-MM-DD');
+    expect((await say(PEOPLE.raj.id, 'pause until someday')).text).toContain('"someday" is not a day Cascade can read: write a weekday (friday), "next week", "end of month", or a date as YYYY-MM-DD.');
     expect((await say(PEOPLE.raj.id, 'pause until 2026-02-30')).text).toContain('"2026-02-30" is not a date');
     expect((await person(PEOPLE.raj.id)).paused_until).toBe('2026-12-04');
+    // Days as people write them, read against Raj's own today (Monday 23 November here).
+    expect((await say(PEOPLE.raj.id, 'pause until next week')).text).toContain('paused until Mon, 30 Nov 2026');
+    expect((await say(PEOPLE.raj.id, 'pause until friday')).text).toContain('paused until Fri, 27 Nov 2026');
+    expect((await person(PEOPLE.raj.id)).paused_until).toBe('2026-11-27');
     expect((await say(PEOPLE.raj.id, 'pause off')).text).toBe('You are no longer paused: check-ins resume at their usual times.');
     expect((await person(PEOPLE.raj.id)).paused_until).toBeNull();
   });
 
   test('When a manager pauses a rep of hers, then it works; a rep pausing a peer, or a manager pausing another team, is refused', async () => {
-    expect((await say(PEOPLE.ann.id, `pause <@${PEOPLE.mia.id}|mia> until 2026-12-01`)).text).toBe(`<@${PEOPLE.mia.id}> is paused until 2026-12-01 (inclusive). Check-ins that fall in that time are skipped, not missed.`);
+    expect((await say(PEOPLE.ann.id, `pause <@${PEOPLE.mia.id}|mia> until 2026-12-01`)).text).toBe(`<@${PEOPLE.mia.id}> is paused until Tue, 1 Dec 2026 (inclusive). Check-ins that fall in that time are skipped, not missed.`);
     expect((await say(PEOPLE.raj.id, `pause <@${PEOPLE.mia.id}> off`)).text).toContain('is not below you');
     expect((await say(PEOPLE.bob.id, `pause <@${PEOPLE.mia.id}> off`)).text).toContain('is not below you');
     expect((await person(PEOPLE.mia.id)).paused_until).toBe('2026-12-01');
     expect((await say(PEOPLE.president.id, `pause <@${PEOPLE.mia.id}> off`)).text).toBe(`<@${PEOPLE.mia.id}> is no longer paused: check-ins resume at their usual times.`);
-    expect((await say(PEOPLE.admin.id, `pause <@${PEOPLE.leo.id}> until 2026-12-24`)).text).toContain('paused until 2026-12-24');
+    expect((await say(PEOPLE.admin.id, `pause <@${PEOPLE.leo.id}> until 2026-12-24`)).text).toContain('paused until Thu, 24 Dec 2026');
   });
 });
 

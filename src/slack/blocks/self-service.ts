@@ -48,7 +48,7 @@ export function pauseReply(person: Person, self: boolean): Reply {
   if (person.paused_until === PAUSED_FOR_GOOD) {
     return { text: `${who} out of the cascade until further notice: no check-ins, and nothing counted as missed. \`/cascade pause${self ? '' : ` <@${person.slack_user_id}>`} off\` brings ${self ? 'you' : 'them'} back.` };
   }
-  return { text: `${who} paused until ${person.paused_until} (inclusive). Check-ins that fall in that time are skipped, not missed.` };
+  return { text: `${who} paused until ${dayLabel(person.paused_until, 'full')} (inclusive). Check-ins that fall in that time are skipped, not missed.` };
 }
 
 function when(c: Cadence): string {

@@ -3,27 +3,34 @@ import { getPerson } from '../../org/people';
 import { closeFlag, flagsBelow, listFlagRules, orgFlagCounts, setFlagRule } from '../../accountability/flags';
 import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
 import { figuresOnly, requireAdmin } from '../../org/policy';
-import { isCalendarDate, utcDate } from '../../time/calendar';
+import { utcDate } from '../../time/calendar';
+import { isDayWords } from '../../input';
 import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, orgFlagsReply, goalsReply, progressReply } from '../blocks/accountability';
 import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';
 
 export const commit = subcommand<{ text: string; by?: string }>({
   path: ['commit'],
-  usage: '/cascade commit <text> [by <YYYY-MM-DD>]',
-  about: 'commit to your leader; due at your next check-in unless you give a day',
+  usage: '/cascade commit <text> [by <day>]',
+  about: 'commit to your leader; due at your next check-in unless you give a day (friday, next week, end of month, YYYY-MM-DD)',
   allowed: 'everyone',
   refreshesHome: true,
   parse: (tokens) => {
     const rest = [...tokens];
     let by: string | undefined;
-    const last = rest[rest.length - 1];
-    if (rest.length >= 2 && word(rest[rest.length - 2]) === 'by' && last?.kind === 'word' && ISO_DATE.test(last.text)) {
-      if (!isCalendarDate(last.text)) return refuse(`"${last.text}" is not a date between 2000 and 2100: write it as YYYY-MM-DD, like 2026-12-24.`);
-      by = last.text;
-      rest.splice(rest.length - 2, 2);
+    // "by" and the day after it, the way people write it ("by friday", "by next week", "by 2026-12-24"): the
+    // longest ending that reads as a day; "by Acme" stays in the text.
+    for (const n of [3, 2, 1]) {
+      if (rest.length < n + 2 || word(rest[rest.length - n - 1]) !== 'by') continue;
+      const tail = rest.slice(-n);
+      if (tail.some((t) => t.kind !== 'word' || t.quoted)) continue;
+      const day = tail.map((t) => (t as { text: string }).text).join(' ');
+      if (!ISO_DATE.test(day) && !isDayWords(day)) continue;
+      by = day;
+      rest.splice(rest.length - n - 1, n + 1);
+      break;
     }
     const text = rest.map(describe).join(' ').trim();
-    if (!text) return refuse('Say what you commit to, like `/cascade commit call every open opportunity by 2026-12-04`.');
+    if (!text) return refuse('Say what you commit to, like `/cascade commit call every open opportunity by friday`.');
     return { text, ...(by ? { by } : {}) };
   },
   run: async ({ scope }, a) => commitmentMadeReply(await makeCommitment(scope, a)),

@@ -64,7 +64,12 @@ export const holidaysList = subcommand({
   parse: (rest) => (rest.length ? unexpected(rest) : {}),
   run: async ({ scope }) => {
     const list = await listHolidays(scope.db, scope.teamId, utcDate(scope.now));
-    if (list.length === 0) return { text: 'No holidays ahead. An admin adds one with `/cascade holidays add 2026-12-25 "Christmas Day"` (or loads a file with `cascade holidays import`).' };
+    if (list.length === 0) {
+      // The example is a day still ahead: the next 25 December.
+      const today = utcDate(scope.now);
+      const christmas = `${Number(today.slice(0, 4)) + (today.slice(5) > '12-25' ? 1 : 0)}-12-25`;
+      return { text: `No holidays ahead. An admin adds one with \`/cascade holidays add ${christmas} "Christmas Day"\` (or loads a file with \`cascade holidays import\`).` };
+    }
     return { text: `*Holidays ahead* (nothing is sent, no window closes)\n${list.slice(0, 40).map((h) => `• ${dayLabel(h.day, 'full')}${h.name ? ` — ${typed(h.name)}` : ''}`).join('\n')}` };
   },
 });
@@ -76,7 +81,7 @@ export const holidaysAdd = subcommand<{ day: string; name?: string }>({
   allowed: 'admins',
   parse: (rest) => {
     const [day, name, ...extra] = rest;
-    if (day?.kind !== 'word') return refuse('Give the day as YYYY-MM-DD, like `/cascade holidays add 2026-12-25 "Christmas Day"`.');
+    if (day?.kind !== 'word') return refuse('Give the day as YYYY-MM-DD, and its name in quotes if you like: `/cascade holidays add YYYY-MM-DD "Christmas Day"`.');
     if (name && name.kind !== 'word') return refuse('Give the holiday’s name in quotes.');
     if (extra.length) return unexpected(extra);
     return { day: day.text, ...(name ? { name: name.text } : {}) };
@@ -92,7 +97,7 @@ export const holidaysRemove = subcommand<{ day: string }>({
   usage: '/cascade holidays remove <YYYY-MM-DD>',
   about: 'a day that is no longer a holiday (admins)',
   allowed: 'admins',
-  parse: (rest) => (rest[0]?.kind === 'word' && rest.length === 1 ? { day: rest[0].text } : refuse('Give the day as YYYY-MM-DD, like `/cascade holidays remove 2026-12-25`.')),
+  parse: (rest) => (rest[0]?.kind === 'word' && rest.length === 1 ? { day: rest[0].text } : refuse('Give the day as YYYY-MM-DD: `/cascade holidays remove YYYY-MM-DD` (`/cascade holidays` lists them).')),
   run: async ({ scope }, a) => {
     await removeHoliday(scope, a.day);
     return { text: `${a.day} is a working day again.` };

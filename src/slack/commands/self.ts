@@ -3,7 +3,7 @@ import { whereYouStand } from '../../accountability/standing';
 import { answersOf, questionsToAsk } from '../../checkins/answers';
 import { myStatus, setPause } from '../../checkins/status';
 import { personCheckins, teamOverview } from '../../checkins/team';
-import { isCalendarDate } from '../../time/calendar';
+import { dayOf } from '../../input';
 import { PAUSED_FOR_GOOD } from '../../org/people';
 import { answerModal } from '../blocks/answer-modal';
 import { nothingToAnswerReply, pauseReply, personCheckinsReply, statusReply, teamReply } from '../blocks/self-service';
@@ -73,20 +73,24 @@ function parsePause(tokens: Token[]): PauseArgs | ReturnType<typeof refuse> {
     if (rest.length > 1) return refuse(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`);
     return { ...(userId ? { userId } : {}), until: null };
   }
-  if (w !== 'until') return refuse('Say until which day, like `/cascade pause until 2026-12-24`, or `until never` to take someone out of the cascade.');
+  if (w !== 'until') return refuse('Say until which day, like `/cascade pause until next monday` or a date as YYYY-MM-DD, or `until never` to take someone out of the cascade.');
   if (word(rest[1]) === 'never') {
     if (rest.length > 2) return refuse(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`);
     return { ...(userId ? { userId } : {}), until: PAUSED_FOR_GOOD };
   }
-  const date = rest[1]?.kind === 'word' ? rest[1].text : undefined;
-  if (!date || !isCalendarDate(date)) return refuse(`${date ? `"${date}" is not a date between 2000 and 2100` : 'A date is missing'}: write it as YYYY-MM-DD, like 2026-12-24.`);
-  if (rest.length > 2) return refuse(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`);
+  // The day as people write it: "friday", "next monday", "end of month", or YYYY-MM-DD (read against the
+  // paused person's today when it runs).
+  const words = rest.slice(1);
+  const date = words.every((t) => t.kind === 'word' && !t.quoted) ? words.map((t) => (t as { text: string }).text).join(' ') : '';
+  if (!date) return refuse('A day is missing: write a weekday (friday), "next week", "end of month", or a date as YYYY-MM-DD.');
+  const read = dayOf(date, '2026-01-05');
+  if (!read.ok) return refuse(read.problem);
   return { ...(userId ? { userId } : {}), until: date };
 }
 
 export const pause = subcommand<PauseArgs>({
   path: ['pause'],
-  usage: '/cascade pause [@person] until <YYYY-MM-DD>',
+  usage: '/cascade pause [@person] until <day>',
   about: 'no check-ins until that day (yourself; leaders for their chain, admins for anyone)',
   more: [
     { usage: '/cascade pause @person until never', about: 'take someone out of the cascade for good (their leader, admins)' },

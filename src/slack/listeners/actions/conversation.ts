@@ -4,7 +4,7 @@ import { AlreadyTaken, readId, UserError } from '../../../errors';
 import { agendaModal, agendaReply, answerReplyModal, heldReply, heldResultModal, replyModal } from '../../blocks/conversation';
 import { slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
-import { IDS, LIMITS } from '../../ids';
+import { IDS } from '../../ids';
 import { failureReply, ourFailure } from '../reply';
 import { submissionKey } from '../guard';
 import { publishHome } from '../../home';
