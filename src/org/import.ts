@@ -2,7 +2,7 @@ import type { LineProblem } from '../errors';
 import type { Kysely } from 'kysely';
 import type { Database, NewPerson, Person, Role } from '../db/types';
 import { validateChart, type ChartEntry } from './chart';
-import { parseCsv } from './csv';
+import { parseCsv, toCsvLine } from './csv';
 import { analyzePlanning } from '../db/statistics';
 import { eachAtOnce } from '../concurrency';
 import type { Directory, DirectoryUser } from './directory';
@@ -137,6 +137,40 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     });
   }
   return { rows, errors: sortErrors(errors) };
+}
+
+/**
+ * Today's chart as the CSV the import reads (Slack user IDs, titles, managers, admins, who is outside the
+ * chain), top down: what an import window starts from, so that changing one line does not mean retyping the rest.
+ */
+export async function chartCsv(db: Kysely<Database>, teamId: string): Promise<string> {
+  const people = await db
+    .selectFrom('person')
+    .select(['slack_user_id', 'name', 'role', 'reports_to', 'is_admin', 'in_chain'])
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .orderBy('name')
+    .execute();
+  if (people.length === 0) return '';
+  // Top down: each person after their manager, so the file reads as the chart does.
+  const byManager = new Map<string | null, typeof people>();
+  const ids = new Set(people.map((p) => p.slack_user_id));
+  for (const p of people) {
+    const key = p.reports_to && ids.has(p.reports_to) ? p.reports_to : null;
+    byManager.set(key, [...(byManager.get(key) ?? []), p]);
+  }
+  const ordered: typeof people = [];
+  const visit = (key: string | null) => {
+    for (const p of byManager.get(key) ?? []) {
+      ordered.push(p);
+      visit(p.slack_user_id);
+    }
+  };
+  visit(null);
+  const outside = people.some((p) => !p.in_chain);
+  const header = ['slack_user_id', 'name', 'role', 'manager', 'admin', ...(outside ? ['in_chain'] : [])];
+  const lines = ordered.map((p) => toCsvLine([p.slack_user_id, p.name, p.role, p.reports_to ?? '', p.is_admin ? 'yes' : '', ...(outside ? [p.in_chain ? '' : 'no'] : [])]));
+  return [header.join(','), ...lines].join('\n');
 }
 
 export interface ResolvedRow extends OrgRow {

@@ -73,8 +73,14 @@ describe('The paste-CSV modal', () => {
     const res = await submit(PEOPLE.admin.id, csv, { viewId: 'VBADCHAIN' });
     expect(((await res.json()) as any).response_action).toBe('update');
     const [update] = await slack.waitFor('views.update', { where: (c) => c.args.view_id === 'VBADCHAIN' });
-    expect(update!.args.view.title.text).toBe('Import rejected');
+    // Back to the window, the problem above and the text as pasted: fix the line, not start over.
+    expect(update!.args.view.callback_id).toBe(ids.callbackId);
+    expect(update!.args.view.title.text).toBe('Import org chart');
+    expect(JSON.stringify(update!.args.view.blocks)).toContain('Nothing was changed.');
     expect(JSON.stringify(update!.args.view.blocks)).toContain('line 6: reporting lines form a cycle: Raj Patel → Raj Patel');
+    const field = update!.args.view.blocks.find((b: { block_id?: string }) => b.block_id === ids.csvBlock);
+    expect(field.element.initial_value).toBe(csv);
+    expect(field.hint.text).not.toMatch(/ceo, president, manager, rep/);
     expect(await people()).toHaveLength(0);
   });
 
@@ -94,6 +100,23 @@ describe('The paste-CSV modal', () => {
     const stored = await people();
     expect(stored).toHaveLength(7);
     expect(stored.find((p) => p.slack_user_id === PEOPLE.mia.id)).toMatchObject({ role: 'rep', reports_to: PEOPLE.ann.id, tz: 'Europe/London' });
+  });
+
+  test('When the admin opens the import again, then the window starts from today’s chart, which imports unchanged', async () => {
+    await app.command(PEOPLE.admin.id, 'org import', { triggerId: 'trigger-import-again' });
+    const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-import-again' });
+    const field = open!.args.view.blocks.find((b: { block_id?: string }) => b.block_id === ids.csvBlock);
+    const csv: string = field.element.initial_value;
+    expect(csv.split('\n')[0]).toBe('slack_user_id,name,role,manager,admin');
+    expect(csv).toContain(`${PEOPLE.mia.id},Mia Wong,rep,${PEOPLE.ann.id},`);
+    // Top down: the CEO first, everyone after their manager.
+    const lines = csv.split('\n').slice(1).map((l) => l.split(','));
+    expect(lines[0]![3]).toBe('');
+    for (const [i, l] of lines.entries()) if (l[3]) expect(lines.slice(0, i).some((m) => m[0] === l[3])).toBe(true);
+    expect(JSON.stringify(open!.args.view.blocks)).toContain('This is your org chart today');
+    await submit(PEOPLE.admin.id, csv, { dryRun: true, viewId: 'VSAME' });
+    const [update] = await slack.waitFor('views.update', { where: (c) => c.args.view_id === 'VSAME' });
+    expect(JSON.stringify(update!.args.view.blocks)).toContain('Would import: 0 added');
   });
 
   test('When a non-admin forges a submission of the modal, then it is refused inline and nothing changes', async () => {

@@ -12,7 +12,18 @@ export const CSV_EXAMPLE = [
   'raj@example.com,Raj Patel,rep,ann@example.com,',
 ].join('\n');
 
-export function orgImportModal(): types.ModalView {
+/**
+ * The import window: it starts from today's chart (when it fits the window), so that a change is an edit of the
+ * chart, not a retyping of it; a refused import comes back to it with the problems above and the text as pasted.
+ */
+export function orgImportModal(options: { csv?: string; problems?: string } = {}): types.ModalView {
+  const csv = options.csv ?? '';
+  const fits = csv.length > 0 && csv.length <= LIMITS.plainTextInput;
+  const intro = fits
+    ? 'This is your org chart today, one person a line: change, add or remove lines. People missing from it are taken out of the chart (their history is kept). Nothing changes unless every line is valid.'
+    : csv.length > 0
+      ? `Your chart is larger than this window holds (${LIMITS.plainTextInput.toLocaleString('en-US')} characters): paste the whole of it, or use \`cascade org import file.csv\`. People missing from it are taken out of the chart. Nothing changes unless every line is valid.`
+      : 'Paste the whole org chart as CSV. People missing from it are taken out of the chart (their history is kept). Nothing changes unless every line is valid.';
   return {
     type: 'modal',
     callback_id: ids.callbackId,
@@ -20,24 +31,22 @@ export function orgImportModal(): types.ModalView {
     submit: { type: 'plain_text', text: 'Import' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(
-        'Paste the whole org chart as CSV. People missing from it are taken out of the chart (their history is kept). ' +
-          'Nothing changes unless every line is valid.',
-      ),
+      ...(options.problems ? [section(`:warning: *Nothing was changed.*\n${typed(options.problems).slice(0, 2900)}`)] : []),
+      section(intro),
       {
         type: 'input',
         block_id: ids.csvBlock,
         label: { type: 'plain_text', text: 'CSV' },
         hint: {
           type: 'plain_text',
-          text: `Columns: slack_user_id or email, name, role (ceo, president, manager, rep), manager (Slack ID or email), admin (yes/no). Up to ${LIMITS.plainTextInput.toLocaleString('en-US')} characters here; larger orgs: \`cascade org import file.csv\`.`,
+          text: `Columns: slack_user_id or email, name, role (their title, as you call it: CRO, RVP West, SDR…), manager (Slack ID or email), admin (yes/no). Up to ${LIMITS.plainTextInput.toLocaleString('en-US')} characters here; larger orgs: cascade org import file.csv.`,
         },
         element: {
           type: 'plain_text_input',
           action_id: ids.csvInput,
           multiline: true,
           max_length: LIMITS.plainTextInput,
-          placeholder: { type: 'plain_text', text: CSV_EXAMPLE.split('\n').slice(0, 3).join(' ⏎ ') },
+          ...(fits ? { initial_value: csv } : { placeholder: { type: 'plain_text', text: CSV_EXAMPLE.split('\n').slice(0, 3).join(' ⏎ ') } }),
         },
       },
       {

@@ -2,6 +2,7 @@ import type { Role } from '../../db/types';
 import { requireAdmin } from '../../org/policy';
 import { MAX_TITLE, normalizeTitle } from '../../org/roles';
 import { removePerson, setPerson, showPerson } from '../../org/service';
+import { chartCsv } from '../../org/import';
 import { orgRemoveReply, orgSetReply, orgViewReply } from '../blocks/commands';
 import { orgImportModal } from '../blocks/org-import';
 import { slackDirectory } from '../directory';
@@ -121,7 +122,7 @@ export const orgImport = subcommand({
   parse: (rest) => (rest.length > 0 ? refuse('`/cascade org import` takes no arguments: it opens a window to paste the CSV in.') : {}),
   run: async ({ caller, scope }) => {
     await requireAdmin(scope, 'import the org chart');
-    await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal() });
+    await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal({ csv: await chartCsv(scope.db, scope.teamId) }) });
     return null;
   },
 });

@@ -4,7 +4,7 @@ import { UserError } from '../../../errors';
 import { requireAdmin } from '../../../org/policy';
 import { scopeFor } from '../../deps';
 import { describeImport, importOrgChart, parseOrgCsv } from '../../../org/import';
-import { orgImportProgressView, orgImportResultView } from '../../blocks/org-import';
+import { orgImportModal, orgImportProgressView, orgImportResultView } from '../../blocks/org-import';
 import type { SlackDeps } from '../../deps';
 import { slackDirectory } from '../../directory';
 import { IDS } from '../../ids';
@@ -14,7 +14,8 @@ const ids = IDS.orgImport;
 
 /**
  * The pasted CSV is checked in two steps: its shape at once (errors shown inline on the field), then
- * against Slack and the whole chart, while the modal says it is working; the result replaces the modal.
+ * against Slack and the whole chart, while the modal says it is working; the result replaces the modal, and
+ * a refusal brings the window back with the problems above the text as it was pasted.
  */
 export const submitOrgImportView = (deps: SlackDeps) => async ({ ack, view, body, client }: Args) => {
   const teamId = body.team?.id ?? view.team_id;
@@ -49,5 +50,6 @@ export const submitOrgImportView = (deps: SlackDeps) => async ({ ack, view, body
     report = 'Something went wrong on our side while importing; nothing was changed. It has been logged: please try again.';
     status = 'rejected';
   }
-  await client.views.update({ view_id: view.id, view: orgImportResultView(report, status) });
+  // Refused: back to the window, the problems above and the text as pasted, to fix a line rather than start over.
+  await client.views.update({ view_id: view.id, view: status === 'rejected' ? orgImportModal({ csv, problems: report }) : orgImportResultView(report, status) });
 };
