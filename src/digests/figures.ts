@@ -16,7 +16,8 @@ export interface LevelHealth {
   readonly level: Level;
   readonly label: string;
   readonly due: Compared;
-  readonly held: Compared;
+  /** Check-ins answered ("held" is only ever a 1:1 marked held: `conversations`). */
+  readonly answered: Compared;
   readonly missed: Compared;
   readonly skipped: Compared;
   /** One-by-one conversations the leader marked held (`/cascade held`): the conversations, not only the forms. */
@@ -30,7 +31,7 @@ export interface Digest {
   readonly period: Period;
   readonly previous: Period;
   readonly levels: readonly LevelHealth[];
-  /** Leaders whose rounds in the period were not held (no answer at all); named in org and exec digests only. */
+  /** Leaders whose rounds in the period had nobody answering (broken links); named in org and exec digests only. */
   readonly brokenLinks: readonly { name: string; label: string; due: number }[];
   readonly participation: { now: number | null; before: number | null };
   readonly commitments: { made: Compared; kept: Compared; closed: Compared };
@@ -225,7 +226,7 @@ export async function buildDigest(
       level: r.level,
       label: label(r.depth),
       due: pair(r.due, r.due_b),
-      held: pair(r.held, r.held_b),
+      answered: pair(r.held, r.held_b),
       missed: pair(r.missed, r.missed_b),
       skipped: pair(r.skipped, r.skipped_b),
       conversations: pair(r.talks, r.talks_b),
@@ -240,7 +241,7 @@ export async function buildDigest(
     previous,
     levels: lv,
     brokenLinks: broken.rows.map((b) => ({ name: b.name, label: label(b.depth), due: b.due })),
-    participation: { now: rate(sum((l) => l.held.now), sum((l) => l.missed.now)), before: rate(sum((l) => l.held.before), sum((l) => l.missed.before)) },
+    participation: { now: rate(sum((l) => l.answered.now), sum((l) => l.missed.now)), before: rate(sum((l) => l.answered.before), sum((l) => l.missed.before)) },
     commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
     ratings: found?.ratings ?? [],
     highlights: found?.highlights ?? [],

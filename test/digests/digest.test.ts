@@ -27,7 +27,7 @@ beforeAll(async () => {
   ({ db, slack, app } = fixture);
   await ensureWorkspaceDefaults(db.db, app.teamId);
   cadenceId = (await db.db.selectFrom('cadence').select('id').where('team_id', '=', app.teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()).id;
-  // Week of 16 Nov: everyone answers. Week of 23 Nov: Raj answers and shares; Mia misses; Leo misses (Bob's round not held).
+  // Week of 16 Nov: everyone answers. Week of 23 Nov: Raj answers and shares; Mia misses; Leo misses (nobody answered Bob's round).
   await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-16', 'answered', { confidence: 3, obstacle: 'Legal review slows every contract' });
   await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-16', 'answered', { confidence: 4, obstacle: 'Pricing approvals and legal review' });
   await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-16', 'answered', { confidence: 5 });
@@ -74,7 +74,7 @@ describe('Digest figures', () => {
     expect(current).toEqual({ start: '2026-11-23', end: '2026-11-29' });
     const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'team', ownerId: PEOPLE.ann.id, current, previous });
     expect(d.levels).toEqual([
-      { level: 'manager_reps', label: 'Manager ↔ reps', due: { now: 2, before: 2 }, held: { now: 1, before: 2 }, missed: { now: 1, before: 0 }, skipped: { now: 0, before: 0 }, conversations: { now: 0, before: 0 } },
+      { level: 'manager_reps', label: 'Manager ↔ reps', due: { now: 2, before: 2 }, answered: { now: 1, before: 2 }, missed: { now: 1, before: 0 }, skipped: { now: 0, before: 0 }, conversations: { now: 0, before: 0 } },
     ]);
     expect(d.participation).toEqual({ now: 0.5, before: 1 });
     expect(d.ratings).toEqual([{ question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 }]);
@@ -120,11 +120,11 @@ describe('Digest figures', () => {
     await db.db.deleteFrom('goal').where('name', '=', 'Demos').execute();
   });
 
-  test('When the org digest is built, then the leader whose round was not held is named, and private answers still stay out', async () => {
+  test('When the org digest is built, then the leader whose round nobody answered is named, and private answers still stay out', async () => {
     const { current, previous } = digestPeriods('weekly', '2026-11-30');
     const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'org', current, previous });
     expect(d.brokenLinks).toEqual([{ name: 'Bob Stone', label: 'Manager ↔ reps', due: 1 }]);
-    expect(d.levels[0]).toMatchObject({ due: { now: 3, before: 3 }, held: { now: 1, before: 3 } });
+    expect(d.levels[0]).toMatchObject({ due: { now: 3, before: 3 }, answered: { now: 1, before: 3 } });
     const text = JSON.stringify(digestMessage(d));
     expect(text).toContain('• Bob Stone (Manager ↔ reps): 1 due, none answered');
     expect(text).not.toContain('private worry');
@@ -241,6 +241,8 @@ describe('Scheduled digests', () => {
 
     await say(PEOPLE.admin.id, 'digest channel exec <#CEXEC|exec>');
     await say(PEOPLE.admin.id, 'digest schedule exec monthly monday 08:00');
+    // A month before November with a conversation in it: two months with data, so the exec digest has a chart to draw.
+    await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-10-19', 'answered', { confidence: 4 });
     slack.onNext('files.getUploadURLExternal', { error: 'not_allowed_token_type' });
     await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T13:00:00Z'));
     const exec = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC');
@@ -248,7 +250,7 @@ describe('Scheduled digests', () => {
     expect(exec[0]!.args.text).toContain('Exec digest, 1 Nov – 30 Nov');
     const execBlocks = JSON.stringify(exec[0]!.args.blocks);
     // November: the six seeded check-ins and the three of 30 November's round (planned by the ticks above, never answered).
-    expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+9) due → 4 (+4) answered · 5 (+5) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
+    expect(execBlocks).toContain('*Manager ↔ reps*: 9 (+8) due → 4 (+3) answered · 5 (+5) missed · 0 (±0) skipped · 0 (±0) 1:1s held');
     expect(execBlocks).toContain("• Ann Lee's team: 45% of goal (2 goals) — behind pace by 55 pts");
     expect(execBlocks).not.toContain('private worry');
     expect(app.logs.lines.some((l) => l.msg === 'the digest chart could not be uploaded; the digest went out without it')).toBe(true);

@@ -57,7 +57,7 @@ const CSV = [
 ].join('\n');
 const byId = new Map(ORG.map((p) => [p.id, p]));
 
-/** Who never answers: the even-numbered reps, and every rep of Manager 8 (whose round is then not held at all). */
+/** Who never answers: the even-numbered reps, and every rep of Manager 8 (whose round then has nobody answering). */
 const silent = (id: string) => {
   const rep = /^U7REP(\d+)$/.exec(id);
   return rep !== null && (Number(rep[1]) % 2 === 0 || Number(rep[1]) > 42);
@@ -252,7 +252,7 @@ describe('A seven-level org of any shape', () => {
     for (const other of ['U7MGR2', 'U7DIR2', 'U7RVPE', 'U7SDM1', 'U7OPS', 'U7REP01']) expect([other, (await flagsOf(other)).has('U7REP02')]).toEqual([other, false]);
   });
 
-  test('The org digest has one funnel row per level of the tree, named from titles, and names the leader whose round was not held', async () => {
+  test('The org digest has one funnel row per level of the tree, named from titles, and names the leader whose round nobody answered', async () => {
     const d = await buildDigest(db.db, { teamId: TEAM, scope: 'org', current: { start: '2026-11-01', end: '2026-11-30' }, previous: { start: '2026-10-01', end: '2026-10-31' } });
     expect(d.levels.map((l) => l.label)).toEqual([
       'CEO ↔ CRO',

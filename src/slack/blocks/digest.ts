@@ -29,11 +29,11 @@ export function digestMessage(d: Digest, top: FromTheTop | null = null): Reply {
   const blocks: Block[] = [header(`${title} · ${range}`), context('Each figure against the period before, in brackets.')];
 
   const funnel = d.levels.map(
-    (l) => `• *${typed(l.label)}*: ${change(l.due)} due → ${change(l.held)} answered · ${change(l.missed)} missed · ${change(l.skipped)} skipped · ${change(l.conversations)} 1:1s held`,
+    (l) => `• *${typed(l.label)}*: ${change(l.due)} due → ${change(l.answered)} answered · ${change(l.missed)} missed · ${change(l.skipped)} skipped · ${change(l.conversations)} 1:1s held`,
   );
   blocks.push(section(`*Cascade health, from the top down* (check-ins answered, and the 1:1s they prepared marked held)\n${funnel.length ? funnel.join('\n') : '_No conversations fell in this period._'}`));
   if (d.scope !== 'team' && d.brokenLinks.length > 0) {
-    blocks.push(section(`*Broken links* — rounds not held\n${d.brokenLinks.slice(0, 15).map((b) => `• ${typed(b.name)} (${typed(b.label)}): ${b.due} due, none answered`).join('\n')}`));
+    blocks.push(section(`*Broken links* — rounds nobody answered\n${d.brokenLinks.slice(0, 15).map((b) => `• ${typed(b.name)} (${typed(b.label)}): ${b.due} due, none answered`).join('\n')}`));
   }
   blocks.push(
     section(

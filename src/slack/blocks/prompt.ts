@@ -68,7 +68,7 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
 /** The exec numbers the CEO ↔ President conversation holds in hand: cascade health, attainment, flags by team. */
 function execBlocks(e: ExecNumbers): Block[] {
   const d = e.digest;
-  const health = d.levels.map((l) => `• ${typed(l.label)}: ${change(l.held)} of ${change(l.due)} held`).join('\n') || '• No conversations last month.';
+  const health = d.levels.map((l) => `• ${typed(l.label)}: ${change(l.answered)} of ${change(l.due)} answered`).join('\n') || '• No conversations last month.';
   const goals = d.goals.slice(0, 6).map((g) => `• ${typed(g.leader)}'s team: ${Math.round(g.attainment * 100)}% of goal, ${g.paceGap >= 0 ? `ahead by ${g.paceGap}` : `behind by ${-g.paceGap}`} pts`);
   const flags = e.flagsByTeam.slice(0, 6).map((f) => `• ${typed(f.leader)}'s team: ${f.flags} open`);
   const broken = d.brokenLinks.length ? `\n*Broken links*: ${d.brokenLinks.slice(0, 6).map((b) => typed(b.name)).join(', ')}` : '';
