@@ -189,7 +189,7 @@ describe('A month of the cascade', () => {
     const exec = slack.callsTo('chat.postMessage').find((c) => c.args.to_user === 'UMPRES' && String(c.args.text).includes('your check-in with Casey Chen'))!;
     const blocks = JSON.stringify(exec.args.blocks);
     expect(blocks).toContain('*Last month in numbers* (against the month before)');
-    expect(blocks).toMatch(/Manager ↔ reps: \d+ \([+−±]\d+\) of \d+ \([+−±]\d+\) held/);
+    expect(blocks).toMatch(/Manager ↔ reps: \d+ \([+−±]\d+\) of \d+ \([+−±]\d+\) answered/);
     expect(blocks).toContain('*Open flags by team*');
   });
 
