@@ -208,7 +208,7 @@ async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
     log.fatal({ err }, 'the sandbox failed to start');
     return 1;
   }
-  io.out(`Sandbox: ${running.url}`);
+  io.out(`Sandbox: ${running.url} (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`);
   return untilSignal(log, () => running.stop());
 }
 

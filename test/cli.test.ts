@@ -72,10 +72,14 @@ describe('cascade start', () => {
     try {
       const deadline = Date.now() + 240_000;
       while (!run.stdout().includes('Sandbox:') && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-      expect(run.stdout().trim()).toBe(`Sandbox: http://localhost:${port}/sandbox`);
+      expect(run.stdout().trim()).toBe(`Sandbox: http://localhost:${port}/sandbox (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`);
       const res = await fetch(`http://127.0.0.1:${port}/sandbox`);
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('Casey Chen');
+      const front = await res.text();
+      expect(front).toContain('Casey Chen');
+      // The front page says how to leave the sandbox for a real workspace.
+      expect(front).toContain('<h2>Connect a real workspace</h2>');
+      expect(front).toContain('<code>manifest.yml</code>');
       expect(readdirSync(join(data, 'sandbox'))).toEqual(expect.arrayContaining(own ? ['clock.json'] : ['db', 'clock.json']));
       if (own) expect(await own.db.selectFrom('person').select('slack_user_id').execute()).toHaveLength(17);
       run.child.kill('SIGTERM');

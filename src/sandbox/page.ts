@@ -204,14 +204,19 @@ function personPage(p: SandboxPages, userId: string): string | null {
   return page(`${person.name} — Cascade sandbox`, body);
 }
 
+/** How to leave the sandbox for a real workspace: the same words as the start-up line and the README's section. */
+export const CONNECT_HINT =
+  'Create the Slack app from <code>manifest.yml</code> (in Cascade’s folder) at api.slack.com/apps → <em>From an app manifest</em>, put its bot token and signing secret in <code>.env</code> (copy <code>.env.example</code>) and run <code>npm start</code> again. The README’s “Connect a real workspace” and “Creating the Slack app” have every step.';
+
 function indexPage(p: SandboxPages): string {
   const tz = p.people[0]?.tz ?? 'UTC';
   const rows = p.people.map((x) => `<tr><td><a href="/sandbox/as/${html(x.id)}">${html(x.name)}</a></td><td>${html(x.title)}</td><td>${html(x.tz)}</td></tr>`).join('');
   const body = [
     `<header><b>Cascade sandbox</b>${clockBar(p, '/sandbox', tz)}</header>`,
     '<main>',
-    '<section class="surface"><h2>See Cascade as each person sees it</h2><p>The same Cascade as in a real workspace — its Bolt app, scheduler, outbox and database — talking to a built-in Slack stand-in. Pick a person to see their messages, App Home and channels; move the clock to live through the month.</p>',
+    '<section class="surface"><h2>See Cascade as each person sees it</h2><p>The same Cascade as in a real workspace — its Bolt app, scheduler, outbox and database — talking to a built-in Slack stand-in. Pick a person to see their messages, App Home and channels; move the clock to live through the month.</p><p>To start: answer Raj Patel’s check-in as him, then see it arrive as Ann Lee, his manager; Pat Rivera and Casey Chen see what rolls up.</p>',
     `<table class="people"><thead><tr><th>Person</th><th>Title</th><th>Time zone</th></tr></thead><tbody>${rows}</tbody></table></section>`,
+    `<section class="surface" id="connect"><h2>Connect a real workspace</h2><p>${CONNECT_HINT}</p></section>`,
     '</main>',
   ].join('\n');
   return page('Cascade sandbox', body);

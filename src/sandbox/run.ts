@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { systemClock } from '../time/clock';
+import { instantOf, localDate } from '../time/calendar';
 import { deliveryHandlers } from '../slack/deliveries';
 import { join } from 'node:path';
 import type { Config } from '../config';
@@ -32,6 +33,28 @@ export function sandboxDir(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'sandbox');
 }
 
+/**
+ * Where a new sandbox opens: the latest Monday at 16:00 in London, when the week's check-ins have gone out in
+ * Asia, Europe and New York and some are answered — work in flight, not a Friday evening with nothing to do.
+ */
+export function openingMoment(now: Date): Date {
+  const today = localDate(now, 'Europe/London');
+  for (let back = 0; back < 8; back++) {
+    const day = new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+    if (new Date(`${day}T00:00:00Z`).getUTCDay() !== 1) continue;
+    const at = instantOf(day, '16:00', 'Europe/London');
+    if (at <= now) return at;
+  }
+  return now;
+}
+
+/** The moment an existing sandbox opened on (its story is told relative to it). */
+function openedAt(dir: string): Date {
+  const file = join(dir, 'opened');
+  const at = existsSync(file) ? new Date(readFileSync(file, 'utf8').trim()) : new Date(NaN);
+  return Number.isNaN(at.getTime()) ? systemClock.now() : at;
+}
+
 /** A steady step for the scheduler while the clock moves: fine for an hour, coarser for days. */
 function stepFor(spanMs: number): number {
   return spanMs <= 2 * 3_600_000 ? 5 * 60_000 : 30 * 60_000;
@@ -48,8 +71,9 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   if (options.reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const firstRun = !existsSync(join(dir, 'clock.json'));
-  const realNow = options.start ?? systemClock.now();
-  const clock = new SandboxClock(join(dir, 'clock.json'), new Date(Math.floor(realNow.getTime() / 60_000) * 60_000));
+  const opensAt = firstRun ? new Date(Math.floor((options.start ?? openingMoment(systemClock.now())).getTime() / 60_000) * 60_000) : openedAt(dir);
+  const clock = new SandboxClock(join(dir, 'clock.json'), opensAt);
+  if (firstRun) writeFileSync(join(dir, 'opened'), opensAt.toISOString());
 
   // The sandbox runs for days: it keeps what people see (the surfaces), not a record of every call.
   const standIn = new SlackStandIn({ teamId: SANDBOX_TEAM, clock: () => clock.now().getTime(), keepCalls: false });
@@ -77,8 +101,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
     const seedDeps = { db: db.db, directory: slackDirectory(client), messenger, log };
     // The demo people answer a day after a prompt at the earliest: a visitor has time to answer as them.
-    const people = new DemoPeople(seedDeps, SANDBOX_TEAM, 'demo');
-    const LEAVE_TO_VISITOR_MS = 24 * 3_600_000;
+    const people = new DemoPeople(seedDeps, SANDBOX_TEAM, 'demo', opensAt);
     let moving: Promise<void> = Promise.resolve();
     const pages: { -readonly [K in keyof SandboxPages]: SandboxPages[K] } = {
       standIn,
@@ -94,11 +117,11 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
           for (let t = clock.now().getTime() + step; t < target.getTime(); t += step) {
             clock.set(new Date(t));
             await tick(tickDeps, clock.now(), SANDBOX_DISPATCH);
-            await people.act(clock.now(), new Date(t - LEAVE_TO_VISITOR_MS));
+            await people.act(clock.now());
           }
           clock.set(target);
           await tick(tickDeps, target, SANDBOX_DISPATCH);
-          await people.act(target, new Date(target.getTime() - LEAVE_TO_VISITOR_MS));
+          await people.act(target);
           await standIn.settle(50, 2000);
         })),
       flush: async () => undefined,
@@ -121,7 +144,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
       clock.set(from);
       await seedDemoOrg(seedDeps, SANDBOX_TEAM, from);
       const started = Date.now();
-      await simulate(seedDeps, { from, to: end, stepMs: HISTORY_STEP_MS, answerBefore: new Date(end.getTime() - 12 * 3_600_000) }, people, (at) => clock.set(at));
+      await simulate(seedDeps, { from, to: end, stepMs: HISTORY_STEP_MS }, people, (at) => clock.set(at));
       log.info({ ms: Date.now() - started }, 'demo history simulated');
       clock.set(end);
       await tick(tickDeps, end, SANDBOX_DISPATCH);

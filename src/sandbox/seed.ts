@@ -4,8 +4,10 @@ import { setGoal, reportProgress } from '../accountability/goals';
 import { commitmentsToReview } from '../accountability/commitments';
 import { questionsToAsk, submitAnswers } from '../checkins/answers';
 import { updateCadence } from '../checkins/cadences';
-import { checkinContext } from '../checkins/context';
-import type { Database, Question } from '../db/types';
+import { checkinContext, type CheckinContext } from '../checkins/context';
+import { acknowledge, addAgendaTopic, agendaFor, answerReply, markHeld, replyTo, tickOffTopic } from '../checkins/conversation';
+import { skipCheckin } from '../checkins/moves';
+import type { Database } from '../db/types';
 import { setDigestChannel } from '../digests/settings';
 import type { Log } from '../log';
 import { importOrgChart, type ImportDeps } from '../org/import';
@@ -17,6 +19,7 @@ import { DEFAULT_DISPATCH, type DispatchOptions } from '../scheduler/dispatch';
 import { execNumbersFor } from '../digests/exec';
 import { promptMessage } from '../slack/blocks/prompt';
 import { DEMO_ADMIN, DEMO_CORE_VALUE, DEMO_CSV, DEMO_PEOPLE } from './demo-org';
+import { answerOf, heldNote, PERSONAS, privateNote, replyAnswer, replyText, reviewNote, topicText, type Random } from './story';
 
 /** A small deterministic random source, so that every fresh sandbox tells the same story. */
 export function randomFrom(seed: string): () => number {
@@ -29,54 +32,6 @@ export function randomFrom(seed: string): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
-
-const WORKED = [
-  'Multi-threading into the CFO early',
-  'Sending a mutual action plan right after discovery',
-  'Leading the demo with the customer’s own numbers',
-  'Booking the next meeting before leaving the current one',
-  'A short recap email within the hour',
-];
-const OBSTACLES = [
-  'Legal review slows every contract',
-  'Pricing approvals take a week',
-  'Legal review on enterprise deals',
-  'Pricing approvals for multi-year deals',
-  'Not enough qualified leads from marketing',
-  'The CRM is slow to update',
-];
-const PROMISES = [
-  'Book five demos with new logos',
-  'Clean up my pipeline before Friday',
-  'Call every open opportunity this week',
-  'Send a mutual action plan to my top three deals',
-  'Shadow a teammate’s discovery call',
-];
-const STUCK = ['Waiting on legal for the Acme contract', 'Pricing approvals for a multi-year deal', 'Getting the economic buyer into the room', 'Chasing signatures at quarter end'];
-const SUPPORT = ['A second pair of eyes on my forecast', 'Help getting legal to prioritise', 'More time for prospecting', 'Nothing this week, thanks'];
-
-function answerFor(q: Question, r: () => number): string {
-  switch (q.kind) {
-    case 'rating_1_5':
-      return String(2 + Math.floor(r() * 4));
-    case 'number':
-      return String(3 + Math.floor(r() * 10));
-    case 'yes_no':
-      return r() < 0.7 ? 'yes' : 'no';
-    case 'choice':
-      return q.choices?.[0] ?? '';
-    case 'commitment':
-      return pick(r, PROMISES);
-    default:
-      if (q.intent === 'obstacles') return pick(r, OBSTACLES);
-      if (q.intent === 'support') return pick(r, SUPPORT);
-      if (q.intent === 'process') return pick(r, STUCK);
-      if (q.intent === 'reflection') return 'I pushed for pace; I should ask more about what gets in the way.';
-      return pick(r, WORKED);
-  }
 }
 
 export interface SeedDeps {
@@ -109,40 +64,87 @@ export async function seedDemoOrg(deps: SeedDeps, teamId: string, from: Date): P
   await setDigestChannel(await scopeOf(deps.db, teamId, 'UANN00001', [], from), { scope: 'team', channelId: 'CTEAMANN1' });
 }
 
+const RAJ = 'URAJ00001';
+/** They answer within the hour of a prompt: a round is half answered soon after it opens. */
+const EAGER = new Set(['UMIA00001', 'UKAI00001', 'UPRI00001', 'UMEI00001']);
+const DEV_TEAM = new Set(['UPRI00001', 'UARJ00001', 'UMEI00001', 'UOMA00001']);
+/** Leo's commitment that slips twice before it is partly kept. */
+const SLIPPING = 'Get the Globex MSA signed';
+const WEEK_MS = 7 * 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** The Monday of a day's week, as an instant at midnight UTC. */
+function mondayOf(day: string): number {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return t - ((new Date(t).getUTCDay() + 6) % 7) * 86_400_000;
+}
+
+interface Planned {
+  readonly at: number;
+  readonly seq: number;
+  readonly run: (now: Date) => Promise<void>;
+}
+
 /**
- * The demo people: they answer most of their check-ins some time after each prompt (two of them rarely do,
- * so that flags and broken links have something to say), review their commitments, and report progress on
- * Fridays. Decisions are made once per check-in, from a fixed seed.
+ * The demo people, living the story the sandbox tells. They answer most check-ins, some within the hour and
+ * most the next working day, in their own words (story.ts); leaders reply, say "Got it", mark 1:1s held with
+ * notes and tick off topics; members answer replies and add topics. Relative to the week the sandbox opens on
+ * (`opensAt`): three weeks before, Kai's confidence falls to 2 and then recovers; Leo's commitment to get the
+ * Globex MSA signed slips twice, then is partly kept; two weeks before, Ava skips (a customer offsite); the week
+ * before, nobody in Dev's team answers (a broken link). In the week it opens, Raj's check-in waits for the
+ * visitor. Everything is decided once per check-in, from a fixed seed.
  */
 export class DemoPeople {
-  private readonly decided = new Set<number>();
-  private readonly r: () => number;
+  private readonly seen = new Set<number>();
+  private readonly planned: Planned[] = [];
+  private readonly r: Random;
+  private seq = 0;
   private lastProgress = '';
 
   constructor(
     private readonly deps: SeedDeps,
     private readonly teamId: string,
     seed: string,
+    private readonly opensAt: Date,
   ) {
     this.r = randomFrom(seed);
   }
 
-  /** Answers the open check-ins that fell due before `answerBefore`; on a Friday, reports progress. */
-  async act(now: Date, answerBefore: Date): Promise<void> {
-    const quiet = new Set(['UJON00001', 'UOMA00001']);
+  /** Weeks between a check-in's week and the week the sandbox opens on: 1 is the week before, 0 that week. */
+  private weeksBefore(occurrence: string): number {
+    return Math.round((mondayOf(this.opensAt.toISOString().slice(0, 10)) - mondayOf(occurrence)) / WEEK_MS);
+  }
+
+  private plan(at: number, run: (now: Date) => Promise<void>): void {
+    this.planned.push({ at, seq: this.seq++, run });
+  }
+
+  /** Notices the prompts that went out, and does what was planned for now or before; on a Friday, reports progress. */
+  async act(now: Date): Promise<void> {
     const open = await this.deps.db
       .selectFrom('checkin')
-      .select(['id', 'person_id'])
+      .select(['id'])
       .where('team_id', '=', this.teamId)
       .where('status', '=', 'sent')
       .where('due_at', '<=', now)
       .where('closes_at', '>', now)
-      .where('due_at', '<', answerBefore)
+      .orderBy('id')
       .execute();
     for (const c of open) {
-      if (this.decided.has(c.id)) continue;
-      this.decided.add(c.id);
-      if (this.r() < (quiet.has(c.person_id) ? 0.2 : 0.85)) await answer(this.deps, c.id, c.person_id, now, this.r);
+      if (this.seen.has(c.id)) continue;
+      this.seen.add(c.id);
+      const ctx = await checkinContext(this.deps.db, c.id);
+      if (ctx) this.decide(ctx);
+    }
+    for (;;) {
+      const due = this.planned.filter((p) => p.at <= now.getTime()).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.planned.splice(this.planned.indexOf(due), 1);
+      try {
+        await due.run(now);
+      } catch (err) {
+        this.deps.log.debug({ err }, 'a demo action was not accepted');
+      }
     }
     const day = now.toISOString().slice(0, 10);
     if (now.getUTCDay() === 5 && day !== this.lastProgress) {
@@ -151,6 +153,100 @@ export class DemoPeople {
         const value = Math.round(((now.getUTCDate() / 30) * (70_000 + this.r() * 180_000)) / 1000) * 1000;
         await reportProgress(this.deps.db, { teamId: this.teamId, personId: p.id, name: 'New pipeline', value, now, source: 'import' }).catch(() => undefined);
       }
+    }
+  }
+
+  /** What the person does with a prompt that reached them: answer (when), skip, or let it pass. */
+  private decide(ctx: CheckinContext): void {
+    const who = ctx.personId;
+    const weeks = this.weeksBefore(ctx.occurrence);
+    const due = ctx.dueAt.getTime();
+    if (ctx.level === 'manager_reps' && ctx.part === 'member') {
+      if (who === 'UAVA00001' && weeks === 2) {
+        this.plan(due + 2 * HOUR_MS, async (now) => {
+          await skipCheckin(await scopeOf(this.deps.db, this.teamId, who, [], now), { checkinId: ctx.id, reason: 'out_of_office', note: 'customer offsite in Denver' });
+        });
+        return;
+      }
+      if (DEV_TEAM.has(who) && weeks === 1) return;
+      if (who === RAJ && weeks === 0) return;
+      if (who === 'UJON00001' && this.r() < 0.5) return;
+      if (who === 'UOMA00001' && this.r() < 0.4) return;
+      if (!EAGER.has(who) && this.r() < 0.06) return;
+    }
+    // Within the hour for the eager; otherwise later that day, or (from the week the sandbox opens on, to leave
+    // the visitor time to answer as them) the next day, between half past the prompt's hour and five hours on.
+    const later = EAGER.has(who) ? (20 + Math.floor(this.r() * 70)) * 60_000 : (weeks <= 0 || this.r() < 0.5 ? 24 * HOUR_MS : 0) + (30 + Math.floor(this.r() * 270)) * 60_000;
+    const at = Math.min(due + later, ctx.closesAt.getTime() - HOUR_MS);
+    this.plan(at, (now) => this.answer(ctx, now, weeks));
+  }
+
+  private confidenceOf(who: string, weeks: number): number {
+    if (who === 'UKAI00001' && weeks >= 1 && weeks <= 4) return [4, 3, 2, 4][weeks - 1]!;
+    const usual = PERSONAS[who]?.confidence ?? 4;
+    return Math.max(1, Math.min(5, usual - (this.r() < 0.2 ? 1 : 0)));
+  }
+
+  private async answer(ctx: CheckinContext, now: Date, weeks: number): Promise<void> {
+    const { db } = this.deps;
+    const who = ctx.personId;
+    const r = this.r;
+    const questions = await questionsToAsk(db, ctx);
+    const confidence = this.confidenceOf(who, weeks);
+    const raw = Object.fromEntries(questions.map((q) => [q.id, who === 'ULEO00001' && weeks === 4 && q.kind === 'commitment' ? SLIPPING : answerOf(q, who, confidence, r)]));
+    const reviews = (await commitmentsToReview(db, ctx)).map((m) => {
+      if (m.text === SLIPPING) {
+        const scripted = weeks === 1 ? { outcome: 'partly' as const, note: 'Globex waits on procurement' } : { outcome: 'not_yet' as const, note: weeks === 3 ? 'Globex legal still has the redlines' : 'their counsel was out all week' };
+        return { id: m.id, ...scripted };
+      }
+      const roll = r();
+      const outcome = roll < 0.65 ? ('done' as const) : roll < 0.9 ? ('partly' as const) : ('not_yet' as const);
+      return { id: m.id, outcome, note: reviewNote(outcome, who, r) };
+    });
+    const shared = questions.filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.intent === 'methodology' && r() < 0.4).map((q) => q.id);
+    const answered = await submitAnswers(await scopeOf(db, ctx.teamId, who, [], now), { checkinId: ctx.id, questions, raw, shared, reviews });
+    // As the answer window's listener does: the prompt is edited in place to say the answers are in.
+    if (answered.mode === 'individual' && answered.channelId && answered.messageTs) {
+      await this.deps.messenger.update(answered.channelId, answered.messageTs, promptMessage(answered, await execNumbersFor(db, answered)));
+    }
+    if (ctx.part !== 'member') return;
+    this.react(ctx, now);
+  }
+
+  /** The conversation that follows an answer: the leader's reply or "Got it", the member's topic and answer, the 1:1 held. */
+  private react(ctx: CheckinContext, answeredAt: Date): void {
+    const r = this.r;
+    const { db } = this.deps;
+    const who = ctx.personId;
+    const leader = ctx.leaderId;
+    const at = answeredAt.getTime();
+    const scope = (id: string, now: Date) => scopeOf(db, this.teamId, id, [], now);
+    const roll = r();
+    if (roll < 0.4) {
+      const text = replyText(who, r);
+      const answersBack = r() < 0.5;
+      this.plan(at + (1 + Math.floor(r() * 4)) * HOUR_MS, async (now) => {
+        const reply = await replyTo(await scope(leader, now), { checkinId: ctx.id, text });
+        if (answersBack) this.plan(now.getTime() + (2 + Math.floor(r() * 3)) * HOUR_MS, async (later) => void (await answerReply(await scope(who, later), { replyId: reply.id, text: replyAnswer(r) })));
+      });
+    } else if (roll < 0.8) {
+      this.plan(at + (1 + Math.floor(r() * 5)) * HOUR_MS, async (now) => void (await acknowledge(await scope(leader, now), ctx.id)));
+    }
+    if (ctx.mode !== 'individual') return;
+    if (r() < 0.3) {
+      const topic = topicText(who, r);
+      this.plan(at + 30 * 60_000, async (now) => void (await addAgendaTopic(await scope(who, now), { text: topic })));
+    }
+    if (r() < 0.6) {
+      const shared = heldNote(who, r);
+      const secret = r() < 0.3 ? privateNote(r) : undefined;
+      const tickOff = r() < 0.7;
+      this.plan(at + 26 * HOUR_MS, async (now) => {
+        const leaderScope = await scope(leader, now);
+        await markHeld(leaderScope, { personId: who, sharedNote: shared, ...(secret ? { privateNote: secret } : {}) });
+        if (!tickOff) return;
+        for (const t of (await agendaFor(leaderScope, who)).topics.filter((x) => x.authorId === who)) await tickOffTopic(leaderScope, t.id);
+      });
     }
   }
 }
@@ -164,7 +260,7 @@ export const SANDBOX_DISPATCH: DispatchOptions = { ...DEFAULT_DISPATCH, fixedPac
 /** Runs the real scheduler from `from` to `to` in steps, the demo people acting after each. */
 export async function simulate(
   deps: SeedDeps,
-  span: { from: Date; to: Date; stepMs: number; /** Check-ins due after this are left for the visitor to answer. */ answerBefore: Date },
+  span: { from: Date; to: Date; stepMs: number },
   people: DemoPeople,
   onStep?: (at: Date) => void,
 ): Promise<void> {
@@ -172,24 +268,6 @@ export async function simulate(
     const now = new Date(t);
     onStep?.(now);
     await tick({ db: deps.db, messenger: deps.messenger, log: deps.log, handlers: deliveryHandlers }, now, SANDBOX_DISPATCH);
-    await people.act(now, new Date(Math.min(span.answerBefore.getTime(), t)));
-  }
-}
-
-async function answer(deps: SeedDeps, checkinId: number, userId: string, now: Date, r: () => number): Promise<void> {
-  const ctx = await checkinContext(deps.db, checkinId);
-  if (!ctx) return;
-  const questions = await questionsToAsk(deps.db, ctx);
-  const raw = Object.fromEntries(questions.map((q) => [q.id, answerFor(q, r)]));
-  const reviews = (await commitmentsToReview(deps.db, ctx)).map((m) => ({ id: m.id, outcome: pick(r, ['done', 'done', 'partly', 'not_yet'] as const), note: null }));
-  const shared = questions.filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.intent === 'methodology' && r() < 0.4).map((q) => q.id);
-  try {
-    const answered = await submitAnswers(await scopeOf(deps.db, ctx.teamId, userId, [], now), { checkinId, questions, raw, shared, reviews });
-    // As the answer window's listener does: the prompt is edited in place to say the answers are in.
-    if (answered.mode === 'individual' && answered.channelId && answered.messageTs) {
-      await deps.messenger.update(answered.channelId, answered.messageTs, promptMessage(answered, await execNumbersFor(deps.db, answered)));
-    }
-  } catch (err) {
-    deps.log.debug({ err, checkinId }, 'a demo answer was not accepted');
+    await people.act(now);
   }
 }

@@ -43,9 +43,10 @@ beforeAll(async () => {
   // The sandbox's embedded database, already migrated (global setup's dump), to spare a fresh initdb.
   const dump = process.env[PGLITE_DUMP_ENV];
   if (dump) await (await openDatabase({ dataDir: join(dir, 'sandbox', 'db'), loadDataDir: new Blob([readFileSync(dump)]) })).close();
-  // Four days of history (from Thursday): the week before has answers, so its digest (posted on Monday
-  // afternoon, as the clock moves) has figures and a chart; and it seeds quicker than six weeks.
-  const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '4' }, { requireSlack: false });
+  // Fifteen days of history (from Sunday 15 November): two weeks with answers, so the digest of the week
+  // before (posted on Monday afternoon, as the clock moves) has figures and a chart of two periods; and it
+  // seeds quicker than six weeks.
+  const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '15' }, { requireSlack: false });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   sandbox = await startSandbox(result.config, { log: createLog({ level: 'warn', destination: new LogCapture() }), start: START });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
@@ -64,6 +65,12 @@ run('The sandbox in a browser', () => {
     await page.goto(sandbox.url);
     await expect(page.locator('table.people')).toBeTruthy();
     expect(await page.locator('table.people tbody tr').count()).toBe(18);
+    expect(await page.locator('#connect').innerText()).toContain('manifest.yml');
+
+    // Raj's history is a conversation: under his earlier check-ins, what came back from Ann (a reply, a
+    // "Got it", the note of their 1:1).
+    await page.goto(`${sandbox.url}/as/${RAJ}`);
+    expect(await page.locator('#dm .thread .msg').count()).toBeGreaterThan(0);
 
     // Raj: the newest message of his DM is this week's prompt.
     await page.goto(`${sandbox.url}/as/${RAJ}`);
@@ -129,6 +136,8 @@ run('The sandbox in a browser', () => {
     expect(await digest.locator('img.chart').count()).toBe(1);
     const chart = await digest.locator('img.chart').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     expect(chart).toBeGreaterThan(300);
+    // The week before, nobody in Dev's team answered: the digest names the broken link.
+    expect(await digest.innerText()).toContain('Dev Rao (Manager ↔ reps): 4 due, none answered');
     await shoot('org-digest', digest);
   }, 600_000);
 });
