@@ -166,10 +166,17 @@ export async function recordStatus(db: Kysely<Database>, teamId: string, userId:
   await db.updateTable('person').set(statusColumns(status, now)).where('team_id', '=', teamId).where('slack_user_id', '=', userId).execute();
 }
 
-/** The kept status when it was read within STATUS_FRESH_MS of `now`; undefined when Slack must be asked. */
-export async function freshStatus(db: Kysely<Database>, teamId: string, userId: string, now: Date): Promise<StoredStatus | null | undefined> {
-  const p = await db.selectFrom('person').select(['status_text', 'status_emoji', 'status_expiration', 'status_read_at']).where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
-  if (!p?.status_read_at || p.status_read_at.getTime() < now.getTime() - STATUS_FRESH_MS || p.status_read_at.getTime() > now.getTime()) return undefined;
-  if (!p.status_text && !p.status_emoji) return null;
-  return { text: p.status_text ?? '', emoji: p.status_emoji ?? '', expiration: Number(p.status_expiration ?? 0) };
+/** A status as the person's row keeps it, with when it was read (null: never). */
+export interface KeptStatus {
+  readonly text: string | null;
+  readonly emoji: string | null;
+  readonly expiration: number | string | null;
+  readonly readAt: Date | null;
+}
+
+/** The kept status when it was read within STATUS_FRESH_MS of `now` (null: no status); undefined when Slack must be asked. */
+export function freshFrom(kept: KeptStatus | undefined, now: Date): StoredStatus | null | undefined {
+  if (!kept?.readAt || kept.readAt.getTime() < now.getTime() - STATUS_FRESH_MS || kept.readAt.getTime() > now.getTime()) return undefined;
+  if (!kept.text && !kept.emoji) return null;
+  return { text: kept.text ?? '', emoji: kept.emoji ?? '', expiration: Number(kept.expiration ?? 0) };
 }

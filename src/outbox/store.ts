@@ -94,12 +94,26 @@ export async function renewLease(db: Kysely<Database>, ids: readonly number[], u
 }
 
 /** Records a prompt as delivered, and its check-in as sent, in one statement. */
-export async function markPromptSent(db: Kysely<Database>, delivery: Delivery, channel: string, ts: string, now: Date): Promise<void> {
+export async function markPromptSent(
+  db: Kysely<Database>,
+  delivery: Delivery,
+  channel: string,
+  ts: string,
+  now: Date,
+  /** The member's Slack status just read to send it: kept in the same statement, for the next prompt's check. */
+  status?: { teamId: string; userId: string; text: string; emoji: string; expiration: number },
+): Promise<void> {
+  const keep = status
+    ? sql`, s as (
+      update person set status_text = ${status.text}, status_emoji = ${status.emoji}, status_expiration = ${status.expiration}, status_read_at = ${now}
+      where team_id = ${status.teamId} and slack_user_id = ${status.userId}
+    )`
+    : sql``;
   await sql`
     with d as (
       update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
       where id = ${delivery.id} returning checkin_id
-    )
+    )${keep}
     update checkin c set status = case when c.status = 'scheduled' then 'sent' else c.status end,
                          channel_id = ${channel}, message_ts = ${ts}, updated_at = ${now}
     from d where c.id = d.checkin_id`.execute(db);

@@ -1,8 +1,8 @@
 import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
-import { freshStatus, recordStatus } from '../org/people';
+import { freshFrom, recordStatus, type StoredStatus } from '../org/people';
 import { sharedAnswersOf } from '../checkins/answers';
 import { buildBrief } from '../checkins/briefs';
-import { checkinContext, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
+import { checkinContext, checkinContextWithStatus, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
 import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
 import { execNumbersFor, fromTheTop } from '../digests/exec';
@@ -65,39 +65,45 @@ async function contextOf(deps: SendContext, delivery: ClaimedDelivery, payload: 
 
 const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, now) => {
   const { db, messenger } = deps;
-  const ctx = await contextOf(deps, delivery, payload);
-  if (!ctx) return 'cancelled';
+  // One read for the check-in and the member's kept status; one write when sent (the status read from Slack with it).
+  const found = await checkinContextWithStatus(db, payload.checkinId);
+  if (!found) {
+    await markCancelled(db, delivery.id, 'check-in no longer exists');
+    return 'cancelled';
+  }
+  const { ctx, kept } = found;
   if (ctx.status !== 'scheduled' && !(ctx.status === 'sent' && delivery.was === 'sending')) {
     await markCancelled(db, delivery.id, `check-in is ${ctx.status}`);
     return 'cancelled';
   }
   // A pause set after the round was planned, or a Slack status saying they are away: skipped, not sent.
-  const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : await awayFromStatus(deps, ctx.teamId, ctx.personId, now);
+  const read = ctx.pausedUntil ? null : await statusFor(deps, ctx.personId, freshFrom(kept, now));
+  const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : read && awayReason(read.status, deps.awayStatus ?? DEFAULT_AWAY_STATUS, now);
   if (away) {
+    if (read?.asked) await recordStatus(db, ctx.teamId, ctx.personId, read.status ?? NO_STATUS, now);
     await markSkipped(db, ctx.id, away, now);
     await markCancelled(db, delivery.id, `skipped: ${away}`);
     deps.log.info({ checkin: ctx.id, person: ctx.personId }, 'check-in skipped: the person is away');
     return 'cancelled';
   }
   const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }, await execNumbersFor(db, ctx)));
-  await markPromptSent(db, delivery, channel, ts, now);
+  await markPromptSent(db, delivery, channel, ts, now, read?.asked ? { teamId: ctx.teamId, userId: ctx.personId, ...(read.status ?? NO_STATUS) } : undefined);
   deps.metrics?.promptLateness(Math.max(0, (now.getTime() - ctx.dueAt.getTime()) / 1000));
   return 'sent';
 };
 
+const NO_STATUS = { text: '', emoji: '', expiration: 0 };
+
 /**
- * Whether the person's Slack status says they are away: the status kept from Slack's events and the daily
- * refresh when it is a few hours fresh, else asked of Slack (`users.info`, Tier 4) and kept for the next prompt.
+ * The person's Slack status for a prompt's away check: the status kept from Slack's events and the daily
+ * refresh when it is a few hours fresh, else asked of Slack (`users.info`, Tier 4; `asked`: to be kept for the
+ * next prompt). Null when there are no away rules, or Slack could not say (the prompt goes out anyway).
  */
-async function awayFromStatus(deps: SendContext, teamId: string, userId: string, now: Date): Promise<string | null> {
-  const rules = deps.awayStatus ?? DEFAULT_AWAY_STATUS;
-  if (rules.length === 0) return null;
+async function statusFor(deps: SendContext, userId: string, fresh: StoredStatus | null | undefined): Promise<{ status: StoredStatus | null; asked: boolean } | null> {
+  if ((deps.awayStatus ?? DEFAULT_AWAY_STATUS).length === 0) return null;
+  if (fresh !== undefined) return { status: fresh, asked: false };
   try {
-    const kept = await freshStatus(deps.db, teamId, userId, now);
-    if (kept !== undefined) return awayReason(kept, rules, now);
-    const status = await deps.messenger.status(userId);
-    await recordStatus(deps.db, teamId, userId, status ?? { text: '', emoji: '', expiration: 0 }, now);
-    return awayReason(status, rules, now);
+    return { status: await deps.messenger.status(userId), asked: true };
   } catch (err) {
     // A rate limit is the pass's business; anything else must not keep the prompt from going out.
     if (err instanceof RateLimitedError) throw err;
