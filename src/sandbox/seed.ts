@@ -201,7 +201,7 @@ export class DemoPeople {
       }
       const roll = r();
       const outcome = roll < 0.65 ? ('done' as const) : roll < 0.9 ? ('partly' as const) : ('not_yet' as const);
-      return { id: m.id, outcome, note: reviewNote(outcome, who, r) };
+      return { id: m.id, outcome, note: reviewNote(outcome, who, m.text, r) };
     });
     const shared = questions.filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.intent === 'methodology' && r() < 0.4).map((q) => q.id);
     const answered = await submitAnswers(await scopeOf(db, ctx.teamId, who, [], now), { checkinId: ctx.id, questions, raw, shared, reviews });

@@ -289,9 +289,12 @@ function fallback(intent: string): readonly string[] {
   return BY_QUESTION['What worked this week, and why?']!;
 }
 
-export const reviewNote = (outcome: 'done' | 'partly' | 'not_yet', personId: string, r: Random): string | null => {
+/** The note of a reviewed commitment, about the account the commitment names when it names one of the person's. */
+export const reviewNote = (outcome: 'done' | 'partly' | 'not_yet', personId: string, commitment: string, r: Random): string | null => {
   const t = pick(r, REVIEW_NOTES[outcome]);
-  return t === null ? null : fill(t, personId, r);
+  if (t === null) return null;
+  const named = PERSONAS[personId]?.accounts.find((a) => commitment.includes(a));
+  return fill(named ? t.replaceAll('{a}', named) : t, personId, r);
 };
 export const replyText = (memberId: string, r: Random) => fill(pick(r, REPLIES), memberId, r);
 export const replyAnswer = (r: Random) => pick(r, REPLY_ANSWERS);

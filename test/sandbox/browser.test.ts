@@ -90,7 +90,18 @@ run('The sandbox in a browser', () => {
 
     // Answered properly: the window closes and the prompt says the answers are in.
     const form = page.locator('dialog.modal');
-    for (const box of await form.locator('textarea, input[type=text]').all()) await box.fill('Multi-threading into the CFO early on the Acme deal');
+    // Each box answered as Raj would, by what its label asks.
+    for (const box of await form.locator('.input').filter({ has: page.locator('textarea, input[type=text]') }).all()) {
+      const label = (await box.locator('.label').innerText()).toLowerCase();
+      const text = label.includes('obstacle')
+        ? 'Legal review on the Acme contract'
+        : label.includes('commit')
+          ? 'Send Acme the mutual action plan'
+          : label.includes('note')
+            ? 'sent 2 of 3 proposals'
+            : 'Multi-threading into the CFO early on the Acme deal';
+      await box.locator('textarea, input[type=text]').fill(text);
+    }
     for (const box of await form.locator('input[type=number]').all()) await box.fill('7');
     const radioGroups = new Set(await form.locator('input[type=radio]').evaluateAll((els) => els.map((e) => (e as unknown as { name: string }).name)));
     for (const name of radioGroups) {
