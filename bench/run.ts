@@ -27,6 +27,7 @@ import { ceilingRuns } from './ceiling';
 import { idleTicks } from './idle';
 import { planHundredK } from './hundred-k';
 import { pgliteFigures } from './pglite';
+import { interactiveDelivery } from './interactive';
 
 /** How many prompts the dispatcher benchmark sends. */
 const DISPATCHED = 2000;
@@ -129,6 +130,10 @@ async function main(): Promise<void> {
     console.error(`(history: ${seeded.checkins} check-ins, ${seeded.answers} answers)`);
     // The same, once the digest has been built and the chart rendered as well.
     console.log(`bench peak_rss_with_digest: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    // A person's action to its Slack call, through the app woken by the database.
+    const interactive = await interactiveDelivery(url);
+    console.log(`bench interactive_delivery_ms: ${interactive.p99} ms`);
+    console.error(`(interactive: ${interactive.samples} samples, median ${interactive.p50} ms)`);
   } finally {
     await db.db.deleteFrom('workspace').where('team_id', '=', team).execute().catch(() => undefined);
     await db.db.deleteFrom('workspace').where('team_id', '=', SIX).execute().catch(() => undefined);

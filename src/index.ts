@@ -14,6 +14,8 @@ import { slackMessenger } from './slack/messenger';
 import { openWorkspace } from './checkins/cadences';
 import { tick } from './scheduler/tick';
 import { dispatchDue } from './scheduler/dispatch';
+import { outboxWorker } from './scheduler/worker';
+import { OUTBOX_CHANNEL } from './outbox/vocabulary';
 import type { Messenger } from './scheduler/messenger';
 import { type Clock, systemClock } from './time/clock';
 
@@ -44,6 +46,11 @@ export interface StartOptions {
   readonly db?: Db;
   /** Start the background schedules (node-cron); tests drive time themselves. */
   readonly schedules?: boolean;
+  /**
+   * Send what a person's action queued at once, woken by the database (`LISTEN`/`NOTIFY`); on by default with the
+   * schedules. A test turns it on alone to show that a reply goes out with no schedule running.
+   */
+  readonly wake?: boolean;
   /** Listen on this address only (the sandbox: 127.0.0.1); all addresses by default. */
   readonly host?: string;
   /** More HTTP routes on the same server (the sandbox's pages). */
@@ -154,9 +161,18 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     }
 
     const tasks: ScheduledTask[] = [];
+    const messenger = messengerFor(config, log);
+    const scheduler = { db: db.background, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler };
+    // Every outbox pass of this process, scheduled or woken, goes through one worker: never two at once.
+    const outbox = outboxWorker(
+      async () => void (await dispatchDue(scheduler, clock.now())),
+      (err) => log.error({ err }, 'sending failed; the next pass tries again'),
+    );
+    if (options.wake ?? options.schedules !== false) {
+      const unlisten = await db.listen(OUTBOX_CHANNEL, () => void outbox.wake());
+      stops.unshift(unlisten);
+    }
     if (options.schedules !== false) {
-      const messenger = messengerFor(config, log);
-      const scheduler = { db: db.background, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler };
       tasks.push(
         cron.schedule(
           '* * * * *',
@@ -176,13 +192,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       tasks.push(
         cron.schedule(
           '5,15,25,35,45,55 * * * * *',
-          async () => {
-            try {
-              await dispatchDue(scheduler, clock.now());
-            } catch (err) {
-              log.error({ err }, 'sending failed; the next pass tries again');
-            }
-          },
+          () => outbox.wake(),
           { name: 'dispatch', noOverlap: true },
         ),
       );

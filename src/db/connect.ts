@@ -18,6 +18,12 @@ export interface Db {
    */
   readonly background: Kysely<Database>;
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Calls `onNotify` for each `NOTIFY channel` committed by anyone on this database (every replica, on
+   * Postgres; this process, on PGlite). On Postgres it holds a connection of its own, and gets a new one when
+   * the server drops it. Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -71,9 +77,10 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
     const open = (limits: { connectMs: number; statementMs: number } | null, max: number) =>
       new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(serverPool(options.databaseUrl!, max, limits, onError)) }) });
     const max = options.poolSize ?? 10;
+    const listen = (channel: string, onNotify: () => void) => listenOnServer(options.databaseUrl!, channel, onNotify, onError);
     if (!options.longRunning) {
       const db = open(null, max);
-      return { db, background: db, kind: 'postgres', close: () => db.destroy() };
+      return { db, background: db, kind: 'postgres', listen, close: () => db.destroy() };
     }
     const db = open(REQUEST_LIMITS, max);
     const background = open(BACKGROUND_LIMITS, max);
@@ -81,6 +88,7 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
       db,
       background,
       kind: 'postgres',
+      listen,
       close: async () => {
         await Promise.allSettled([db.destroy(), background.destroy()]);
       },
@@ -97,6 +105,12 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
       db,
       background: db,
       kind: 'pglite',
+      listen: async (channel, onNotify) => {
+        const stop = await pglite.listen(channel, () => onNotify());
+        return async () => {
+          if (!pglite.closed) await stop();
+        };
+      },
       close: async () => {
         await db.destroy();
         await pglite.close();
@@ -137,6 +151,59 @@ function serverPool(url: string, max: number, limits: { connectMs: number; state
   pool.on('connect', (client) => client.on('error', onError));
   pool.on('error', onError);
   return pool;
+}
+
+/**
+ * `LISTEN channel` on a connection of its own (a pooled one would be handed to others): each notification calls
+ * `onNotify`. When the server drops it (a restart, a failover) it connects again, a second later and then less
+ * often; a notification sent meanwhile is lost, which the periodic passes make up for.
+ */
+async function listenOnServer(url: string, channel: string, onNotify: () => void, onError: (err: Error) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delayMs = 1000;
+  const quoted = `"${channel.replace(/"/g, '""')}"`;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: BACKGROUND_LIMITS.connectMs });
+    c.on('error', (err) => {
+      onError(err);
+      again(c);
+    });
+    c.on('end', () => again(c));
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify();
+    });
+    await c.connect();
+    await c.query(`listen ${quoted}`);
+    client = c;
+    delayMs = 1000;
+  };
+  const again = (c: pg.Client) => {
+    if (stopped || client !== c || retry) return;
+    client = undefined;
+    void c.end().catch(() => undefined);
+    const attempt = () => {
+      retry = undefined;
+      if (stopped) return;
+      connect().catch((err: Error) => {
+        onError(err);
+        delayMs = Math.min(delayMs * 2, 30_000);
+        retry = setTimeout(attempt, delayMs);
+        retry.unref();
+      });
+    };
+    retry = setTimeout(attempt, delayMs);
+    retry.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = undefined;
+    await c?.end().catch(() => undefined);
+  };
 }
 
 /** The server ended or refused the connection (not the statement): worth one more try on a new one, if safe. */

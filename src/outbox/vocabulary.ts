@@ -60,6 +60,16 @@ export function writesToPerson(d: { kind: DeliveryKind; recipient: string }): bo
   return PERSONAL_KINDS.includes(d.kind) && /^[UW][A-Z0-9]+$/.test(d.recipient);
 }
 
+/**
+ * The kinds a person's action causes (a reply, "Got it", an answer shown on the live message, a held note, a
+ * shared answer): queuing one wakes the dispatcher at once — `NOTIFY` on `OUTBOX_CHANNEL`, delivered when the
+ * transaction commits, to every replica — so it reaches Slack within a second instead of at the next pass.
+ */
+export const INTERACTIVE_KINDS: readonly DeliveryKind[] = ['reply', 'reply_update', 'round_live_update', 'team_update', 'answer_note', 'held_note', 'share'];
+
+/** The channel the outbox's wake-ups go on (`LISTEN`/`NOTIFY`). */
+export const OUTBOX_CHANNEL = 'cascade_outbox';
+
 export function laneOf(kind: DeliveryKind): DeliveryLane {
   return UPDATE_KINDS.includes(kind) ? 'update' : 'post';
 }
@@ -111,7 +121,10 @@ export async function enqueueMany<K extends DeliveryKind>(
         : oc.column('dedupe_key').doNothing(),
     )
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+  const queued = Number(result.numInsertedOrUpdatedRows ?? 0);
+  // Sent with the commit (or at once outside a transaction); a rolled-back enqueue wakes nobody.
+  if (queued > 0 && INTERACTIVE_KINDS.includes(kind)) await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  return queued;
 }
 
 /** The unique keys: one delivery per check-in, round, or digest period and recipient. */

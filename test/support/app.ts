@@ -42,7 +42,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; admins?: string[]; clock?: Clock; env?: Record<string, string> }): Promise<TestApp> {
+export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; admins?: string[]; clock?: Clock; env?: Record<string, string>; wake?: boolean }): Promise<TestApp> {
   const { db, slack } = options;
   const signingSecret = randomBytes(16).toString('hex');
   const result = loadConfig(
@@ -66,6 +66,7 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
     db,
     clock: options.clock,
     schedules: false,
+    ...(options.wake ? { wake: true } : {}),
     slack: { retries: 0, timeoutMs: 3000 },
   });
   const url = `http://127.0.0.1:${running.port}`;
