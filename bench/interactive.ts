@@ -20,14 +20,15 @@ const MANAGERS = 10;
 const REPS = 10;
 
 /**
- * A person's action to its Slack call: Cascade as `cascade start` runs it on Postgres, woken by LISTEN/NOTIFY
+ * A person's action to its Slack call (run on a database no other workspace is using: a tick plans every
+ * workspace's week, and a pass sends what is due in any of them): Cascade as `cascade start` runs it on Postgres, woken by LISTEN/NOTIFY
  * (no periodic pass, which could only make it quicker), against the Slack stand-in in this process. 200
  * samples, one every 400 ms (within a workspace's pace: 150 posts and 38 edits a minute): three replies
  * (`/cascade reply`, to the member's thread) for each "Got it" (a button; measured to the edit of the leader's
  * live message). Milliseconds from sending the signed request to Slack receiving the call.
  */
 export async function interactiveDelivery(url: string, samples = 200): Promise<{ p50: number; p99: number; samples: number }> {
-  const slack = await new SlackStandIn().start();
+  const slack = await new SlackStandIn({ teamId: `TBENCHI${Date.now()}` }).start();
   const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://', longRunning: true });
   const secret = randomBytes(16).toString('hex');
   // Simulated time that flows as real time does from where it is set (a workspace's pace is per minute).

@@ -9,8 +9,6 @@ import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { addDays, localDate } from '../time/calendar';
 
-export const PERIODS: readonly GoalPeriod[] = ['week', 'month', 'quarter'];
-
 /** A goal's unit: a currency (ISO code, like USD), a count, or a percent. */
 export function readUnit(text: string): string | null {
   const t = text.trim();

@@ -3,7 +3,7 @@ import { goalsOf, type Standing } from '../accountability/goals';
 import type { CheckinStatus, CommitmentStatus, Database, Reply } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { takeOnce } from '../db/slack-events';
-import { isBelow, mayReadPrivateNote, maySee, privateNoteReaders, readableAmong, type Scope } from '../org/policy';
+import { isBelow, mayReadPrivateNote, privateNoteReaders, readableAmong, type Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { suggestQuestions } from './briefs';
 
@@ -124,13 +124,6 @@ async function repliesOf(db: Kysely<Database>, teamId: string, checkinIds: reado
     .orderBy('r.id')
     .execute();
   return rows.map((r) => ({ id: r.id, checkinId: r.checkin_id, authorId: r.author_id, authorName: r.name ?? r.author_id, kind: r.kind, text: r.text, parentId: r.parent_id, at: r.created_at }));
-}
-
-/** The replies on one check-in, for someone who may see them (the member and the chain above). */
-export async function repliesOn(scope: Scope, checkinId: number): Promise<ReplyView[]> {
-  const c = await memberCheckin(scope.db, scope.teamId, checkinId);
-  if (!c || !(await maySee(scope.db, scope.teamId, scope.actor.id, c.person_id))) return [];
-  return repliesOf(scope.db, scope.teamId, [checkinId]);
 }
 
 /** The replies on several check-ins of one person the caller has already been allowed to see. */

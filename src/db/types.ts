@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
 
 /** A person's title, free text ("CRO", "RVP West", "SDR"); the four words of the first charts (ceo, president, manager, rep) are titles too. */
 export type Role = string;
@@ -398,7 +398,6 @@ export interface Database {
 
 export type Cadence = Selectable<CadenceTable>;
 export type Round = Selectable<RoundTable>;
-export type Checkin = Selectable<CheckinTable>;
 export type Delivery = Selectable<DeliveryTable>;
 export type Question = Selectable<QuestionTable>;
 export type Answer = Selectable<AnswerTable>;
@@ -406,9 +405,7 @@ export type Answer = Selectable<AnswerTable>;
 export type Workspace = Selectable<WorkspaceTable>;
 export type Person = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
-export type PersonUpdate = Updateable<PersonTable>;
 export type Commitment = Selectable<CommitmentTable>;
 export type Goal = Selectable<GoalTable>;
 export type Flag = Selectable<FlagTable>;
 export type Reply = Selectable<ReplyTable>;
-export type AgendaItem = Selectable<AgendaItemTable>;

@@ -8,8 +8,6 @@ import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
 import { addDays, instantOf, localDate, localTime } from '../time/calendar';
 import { type Period, digestPeriods, periodAround } from '../time/periods';
 
-export const SCOPES: readonly DigestScope[] = ['team', 'org', 'exec'];
-
 /** Whose digest a command means: a team digest is the caller's own team (or, for admins, the leader named). */
 async function ownerFor(who: Scope, scope: DigestScope, leaderId?: string): Promise<string> {
   const { db, teamId } = who;

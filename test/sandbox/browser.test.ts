@@ -63,7 +63,7 @@ run('The sandbox in a browser', () => {
   test('When a rep answers in the browser and the manager moves the clock past the close, then the brief has the answer, and App Home opens', async () => {
     expect(sandbox.url).toMatch(/^http:\/\/localhost:\d+\/sandbox$/);
     await page.goto(sandbox.url);
-    await expect(page.locator('table.people')).toBeTruthy();
+    expect(await page.locator('table.people').isVisible()).toBe(true);
     expect(await page.locator('table.people tbody tr').count()).toBe(18);
     expect(await page.locator('#connect').innerText()).toContain('manifest.yml');
 
