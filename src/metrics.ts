@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Database, DeliveryLane } from './db/types';
 import { LANE_START } from './outbox/pace';
 import type { SchedulerMetrics } from './scheduler/metrics';
+import { WEEK_MS } from './time/durations';
 
 /**
  * Cascade's Prometheus metrics, on one registry made here (never prom-client's global default): what the
@@ -53,7 +54,7 @@ function databaseReader(db: Kysely<Database>, options: MetricsOptions): () => Pr
       : sql<{ label: string; value: number }>`select '' as label, coalesce(min(per_minute), ${LANE_START[lane]}) as value from slack_pace where lane = ${lane}`.execute(db);
   const read = async (): Promise<Readings> => {
     const at = new Date(now());
-    const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
+    const weekAgo = new Date(at.getTime() - WEEK_MS);
     try {
       // One after the other: a scrape never holds more than one connection.
       const queue = await sql<{ label: string; value: number }>`

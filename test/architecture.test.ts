@@ -49,6 +49,11 @@ describe('The house keeps its layers', () => {
     expect(both).toEqual([]);
   });
 
+  test('When a span of time is written, then by name (time/durations.ts), never as a millisecond literal outside src/time', () => {
+    const literal = /\b(86_?400_?000|3_?600_?000|3600_000|60_000|604_?800_?000)\b|\b(24 \* 60 \* 60|60 \* 60 \* 1000|60 \* 1000)\b/;
+    expect(sources().filter((f) => !f.path.startsWith('time/') && literal.test(f.text)).map((f) => f.path)).toEqual([]);
+  });
+
   test('When time is read, then only through the clock: no file of src/ but the clock calls new Date() for now', () => {
     expect(sources().filter((f) => /new Date\(\)/.test(f.text)).map((f) => f.path)).toEqual(['time/clock.ts']);
   });

@@ -5,6 +5,7 @@ import { chainBelow } from '../org/visibility';
 import { figuresOnly, isBelow, type Scope } from '../org/policy';
 import { pastAttainments } from './goals';
 import { dayMonth, localDate } from '../time/calendar';
+import { DAY_MS, MINUTE_MS } from '../time/durations';
 
 /** What every flag asks the leader before anything else. */
 export const ORG_FACTORS_QUESTION = 'Before looking at the person: could territory, tooling, training, process or support explain this?';
@@ -38,7 +39,7 @@ interface Verdict extends Hit {
 }
 
 /** How often the rules run for a workspace, at most (the tick also needs something they read to have changed). */
-export const FLAGS_EVERY_MS = 15 * 60_000;
+export const FLAGS_EVERY_MS = 15 * MINUTE_MS;
 
 export async function ensureFlagRules(db: Kysely<Database>, teamId: string): Promise<void> {
   await db
@@ -273,7 +274,7 @@ export async function orgFlagCounts(scope: Scope): Promise<OrgFlagCounts> {
   if (!figuresOnly(scope.actor)) throw notAllowed('The organisation’s flag counts are for admins outside the chain; see {cmd:flags} for the people below you.');
   const rows = await scope.db
     .selectFrom('flag')
-    .select(['rule', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where raised_at < ${new Date(scope.now.getTime() - 14 * 86_400_000)})::int`.as('old')])
+    .select(['rule', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where raised_at < ${new Date(scope.now.getTime() - 14 * DAY_MS)})::int`.as('old')])
     .where('team_id', '=', scope.teamId)
     .where('status', '=', 'open')
     .groupBy('rule')

@@ -6,6 +6,7 @@ import { homeSummary, type HomeSummary } from '../org/service';
 import { goalsOf, standingOf, type Standing } from './goals';
 import { orgFlagCounts, type OrgFlagCounts } from './flags';
 import { localDate } from '../time/calendar';
+import { WEEK_MS } from '../time/durations';
 
 /** How far back kept-rates and participation look. */
 export const LOOKBACK_WEEKS = 8;
@@ -40,7 +41,7 @@ export async function whereYouStand(scope: Scope, options: { team?: boolean } = 
   const { db, teamId, now } = scope;
   const userId = scope.actor.id;
   const summary = await homeSummary(db, teamId, userId, scope.configAdmins);
-  const since = new Date(now.getTime() - LOOKBACK_WEEKS * 7 * 86_400_000);
+  const since = new Date(now.getTime() - LOOKBACK_WEEKS * WEEK_MS);
   const me = summary.view?.person;
   if (!me) {
     // Someone who configures Cascade from outside the chain: the organisation's figures, no one's text.

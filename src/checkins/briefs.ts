@@ -6,6 +6,7 @@ import { chainBelow } from '../org/visibility';
 import { readableAmong } from '../org/policy';
 import { labelOf, levelLabels, ROUND_DEPTH } from './levels';
 import { addDays } from '../time/calendar';
+import { DAY_MS } from '../time/durations';
 
 /** A commitment as a brief shows it: what became of it in this check-in, in the owner's words. */
 export interface BriefCommitment {
@@ -283,7 +284,7 @@ export function attentionOf(members: readonly BriefMember[]): Attention[] {
 export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId: string, depth: number, from: string, to: string): Promise<LevelHeard[]> {
   const below = [...(await chainBelow(db, teamId, leaderId))];
   if (below.length === 0) return [];
-  const span = Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
+  const span = Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS));
   const start = addDays(from, -span);
   const rows = await sql<{ depth: number; due: number; answered: number; held: number; due_b: number; answered_b: number; held_b: number }>`
     select ${ROUND_DEPTH} as depth,

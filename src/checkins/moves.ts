@@ -6,9 +6,10 @@ import { invalid, notFound } from '../errors';
 import { answerableCheckin } from './answers';
 import { refreshRoundMessage } from './conversation';
 import type { CheckinContext } from './context';
+import { DAY_MS } from '../time/durations';
 
 /** How long "Snooze until tomorrow" waits. */
-export const SNOOZE_MS = 24 * 60 * 60_000;
+export const SNOOZE_MS = DAY_MS;
 
 export const SKIP_REASONS = {
   out_of_office: 'out of office',

@@ -4,6 +4,7 @@ import { notAllowed, notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { mayReadPrivateNote, maySee, type Scope } from '../org/policy';
 import { repliesOnAll, type ReplyView } from './conversation';
+import { WEEK_MS } from '../time/durations';
 
 /** How far back {cmd:team} counts participation. */
 export const TEAM_WEEKS = 8;
@@ -24,7 +25,7 @@ export async function teamOverview(scope: Scope): Promise<{ leader: Person; repo
   const viewerId = scope.actor.id;
   const leader = await getPerson(db, teamId, viewerId);
   if (!leader || !leader.active) throw notFound('You are not in the org chart yet, so you have no team in Cascade.');
-  const since = new Date(now.getTime() - TEAM_WEEKS * 7 * 86_400_000);
+  const since = new Date(now.getTime() - TEAM_WEEKS * WEEK_MS);
   const rows = await db
     .selectFrom('person as p')
     .leftJoin('checkin as c', (j) =>

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect';
 import type { Database } from './types';
+import { MINUTE_MS } from '../time/durations';
 
 export interface Db {
   /** For work a person waits on (Slack's requests): on a server process, short timeouts (`REQUEST_LIMITS`). */
@@ -69,7 +70,7 @@ export interface OpenOptions {
  */
 export const REQUEST_LIMITS = { connectMs: 2000, statementMs: 2000 } as const;
 /** Background work is not waited on by anyone, but a stuck statement still must not hold a connection for good. */
-export const BACKGROUND_LIMITS = { connectMs: 10_000, statementMs: 60_000 } as const;
+export const BACKGROUND_LIMITS = { connectMs: 10_000, statementMs: MINUTE_MS } as const;
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (options.databaseUrl) {

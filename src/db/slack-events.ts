@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { AlreadyTaken } from '../errors';
 import type { Database } from './types';
+import { DAY_MS } from '../time/durations';
 
 /**
  * Records a Slack event by its `event_id`; false when it was already recorded. Slack retries an event
@@ -14,7 +15,7 @@ export async function firstTimeSeen(db: Kysely<Database>, teamId: string, eventI
 
 /** Slack retries for minutes, not days: older records can go. */
 export async function forgetOldEvents(db: Kysely<Database>, now: Date): Promise<void> {
-  await sql`delete from slack_event where received_at < ${new Date(now.getTime() - 3 * 86_400_000)}`.execute(db);
+  await sql`delete from slack_event where received_at < ${new Date(now.getTime() - 3 * DAY_MS)}`.execute(db);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Database } from '../db/types';
 import { depthsOf } from '../org/chain';
 import { addDays } from '../time/calendar';
 import { type Period, periodAround } from '../time/periods';
+import { DAY_MS } from '../time/durations';
 
 export interface ChartSeries {
   /** One label per period, oldest first. */
@@ -89,7 +90,7 @@ export async function renderChart(history: ChartSeries, title: string): Promise<
 
 /** Participation and kept-rate per level of the tree for the `count` periods ending with `last`, from Cascade's own tables. */
 export async function chartHistory(db: Kysely<Database>, teamId: string, last: Period, count = 12): Promise<ChartSeries> {
-  const kind = Math.round((Date.parse(`${last.end}T00:00:00Z`) - Date.parse(`${last.start}T00:00:00Z`)) / 86_400_000) === 6 ? 'week' : 'month';
+  const kind = Math.round((Date.parse(`${last.end}T00:00:00Z`) - Date.parse(`${last.start}T00:00:00Z`)) / DAY_MS) === 6 ? 'week' : 'month';
   const periods: Period[] = [last];
   while (periods.length < count) periods.unshift(periodAround(kind, addDays(periods[0]!.start, -1)));
   const first = periods[0]!.start;

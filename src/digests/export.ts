@@ -5,6 +5,7 @@ import { figuresOnly, readablePeople, type Scope } from '../org/policy';
 import { toCsvLine } from '../org/csv';
 import { teamGoals } from './figures';
 import { addDays, daysBetween, isCalendarDate } from '../time/calendar';
+import { DAY_MS } from '../time/durations';
 
 /** The longest stretch one export from Slack covers. */
 export const MAX_SLACK_EXPORT_DAYS = 366;
@@ -116,7 +117,7 @@ export async function exportFigures(db: Kysely<Database>, teamId: string, from: 
     from w order by w.week`.execute(db);
   const rows: (string | number | null)[][] = [];
   for (const w of weeks.rows) {
-    const end = new Date(Date.parse(`${w.week}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
+    const end = new Date(Date.parse(`${w.week}T00:00:00Z`) + 6 * DAY_MS).toISOString().slice(0, 10);
     const teams = await teamGoals(db, teamId, end, null);
     const goals = teams.reduce((n, t) => n + t.goals, 0);
     const attainment = goals ? teams.reduce((n, t) => n + t.attainment * t.goals, 0) / goals : null;

@@ -7,6 +7,7 @@ import { execPeople as execPair, leadsAnyone } from '../org/chain';
 import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
 import { addDays, instantOf, localDate, localTime } from '../time/calendar';
 import { type Period, digestPeriods, periodAround } from '../time/periods';
+import { DAY_MS, MINUTE_MS } from '../time/durations';
 
 /** Whose digest a command means: a team digest is the caller's own team (or, for admins, the leader named). */
 async function ownerFor(who: Scope, scope: DigestScope, leaderId?: string): Promise<string> {
@@ -119,7 +120,7 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
       next = instantOf(scheduledDay(s.frequency, s.weekday, after), s.local_time, tz);
     }
     // A tick at most a day later looks again (a leader who moved to another zone is read again then).
-    const cap = new Date(now.getTime() + 86_400_000);
+    const cap = new Date(now.getTime() + DAY_MS);
     await db
       .updateTable('digest_setting')
       .set({ next_due_at: next < cap ? next : cap })
@@ -198,7 +199,7 @@ export async function claimDigestNow(
       status: 'sending',
       claimed_at: input.now,
       // Sent at once by the command; should it die, the schedule's dispatcher sends it after this.
-      lease_until: new Date(input.now.getTime() + 5 * 60_000),
+      lease_until: new Date(input.now.getTime() + 5 * MINUTE_MS),
       attempts: 1,
       payload: sql`${JSON.stringify(digestPayload(input.scope, input.ownerId, input.period))}::jsonb`,
     })

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, NewPerson, Person } from '../db/types';
 import { invalid } from '../errors';
 import type { DirectoryUser } from './directory';
+import { HOUR_MS } from '../time/durations';
 
 /** The workspace's row (see `openWorkspace` for everything a new workspace gets). */
 export async function ensureWorkspace(db: Kysely<Database>, teamId: string, name: string, now: Date): Promise<void> {
@@ -155,7 +156,7 @@ export interface StoredStatus {
 }
 
 /** How long a kept status is trusted before a due prompt asks Slack again. */
-export const STATUS_FRESH_MS = 3 * 3_600_000;
+export const STATUS_FRESH_MS = 3 * HOUR_MS;
 
 function statusColumns(status: StoredStatus, now: Date) {
   return { status_text: status.text, status_emoji: status.emoji, status_expiration: status.expiration, status_read_at: now };

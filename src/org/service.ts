@@ -6,6 +6,7 @@ import { MAX_LEVELS, validateChart, type ChartEntry } from './chart';
 import type { Directory, DirectoryPage } from './directory';
 import { getPerson, getWorkspace, listPeople, markProfilesRead, peopleDueForRefresh, updateProfile, updateProfiles, upsertPeople } from './people';
 import type { Clock } from '../time/clock';
+import { DAY_MS, MINUTE_MS } from '../time/durations';
 
 export interface OrgDeps {
   readonly db: Kysely<Database>;
@@ -147,7 +148,7 @@ const MAX_DIRECTORY_PAGES = 5_000;
  * every second hour and every kept status is younger than STATUS_FRESH_MS (three hours) when a prompt falls
  * due: prompts never ask Slack one by one. 100,000 people are 500 calls of Tier 2, about 25 minutes, every two hours.
  */
-export const LIST_EVERY_MS = 110 * 60_000;
+export const LIST_EVERY_MS = 110 * MINUTE_MS;
 
 /**
  * Refreshes names, time zones and statuses from Slack. A directory that can list users is read a page at a time
@@ -177,7 +178,7 @@ export async function refreshProfiles(
     // A user Slack no longer lists keeps their last profile; they are still marked read until the next pass.
     return refreshed + (await markProfilesRead(deps.db, teamId, before, now));
   }
-  const due = await peopleDueForRefresh(deps.db, teamId, new Date(now.getTime() - 24 * 3_600_000), options.limit);
+  const due = await peopleDueForRefresh(deps.db, teamId, new Date(now.getTime() - DAY_MS), options.limit);
   let refreshed = 0;
   for (const person of due) {
     // A user Slack no longer knows keeps their last profile; it is still marked read so the batch moves on.

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DeliveryLane } from '../db/types';
+import { MINUTE_MS } from '../time/durations';
 
 /**
  * How fast Cascade sends to one workspace, learned from Slack itself and kept in the database so that every
@@ -57,7 +58,7 @@ export async function paceOf(db: Kysely<Database>, teamId: string, lane: Deliver
  */
 export async function paceLimited(db: Kysely<Database>, teamId: string, now: Date, retryAfterSeconds: number, lane: DeliveryLane = 'post'): Promise<void> {
   const until = new Date(now.getTime() + Math.max(1, retryAfterSeconds) * 1000);
-  const minuteAgo = new Date(now.getTime() - 60_000);
+  const minuteAgo = new Date(now.getTime() - MINUTE_MS);
   const start = startOf(lane);
   await sql`
     with accepted as (
@@ -83,7 +84,7 @@ export async function paceLimited(db: Kysely<Database>, teamId: string, now: Dat
  * same instant raise it once.
  */
 export async function paceHeld(db: Kysely<Database>, teamId: string, now: Date, lane: DeliveryLane = 'post'): Promise<void> {
-  const minuteAgo = new Date(now.getTime() - 60_000);
+  const minuteAgo = new Date(now.getTime() - MINUTE_MS);
   const moments = new Date(now.getTime() - 5_000);
   await sql`
     insert into slack_pace as p (team_id, lane, per_minute, raised_at, updated_at)

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Delivery } from '../db/types';
 import { LANE_START } from './pace';
+import { MINUTE_MS } from '../time/durations';
 
 export type ClaimedDelivery = Delivery & {
   /** The status before this claim: `sending` means a lease expired. */
@@ -32,7 +33,7 @@ const CLAIM_LOCK = 7_401_923;
 export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, fixedPace?: number): Promise<PacedDelivery[]> {
   if (limit <= 0) return [];
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const minuteAgo = new Date(now.getTime() - 60_000);
+  const minuteAgo = new Date(now.getTime() - MINUTE_MS);
   const pace = fixedPace === undefined ? sql`coalesce(p.per_minute, l.start)` : sql`${fixedPace}::int`;
   const lanes = sql.join(Object.entries(LANE_START).map(([lane, start]) => sql`(${lane}::text, ${start}::int)`));
   const result = await db.transaction().execute(async (tx) => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Clock } from '../time/clock';
 import { instantOf } from '../time/calendar';
+import { DAY_MS, HOUR_MS } from '../time/durations';
 
 /**
  * The sandbox's one clock: everything in the sandbox reads the time from it (the scheduler, listeners, the
@@ -34,11 +35,11 @@ export function clockTarget(move: string, now: Date, tz: string): Date | null {
     return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday)) };
   };
   const at = (date: string, time: string) => instantOf(date, time, tz);
-  const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
   const today = local(now);
   switch (move) {
     case 'hour':
-      return new Date(now.getTime() + 3_600_000);
+      return new Date(now.getTime() + HOUR_MS);
     case 'morning':
       return at(addDays(today.date, 1), '09:00');
     case 'monday': {

@@ -17,10 +17,11 @@ import { clockTarget, SandboxClock } from './clock';
 import { DEMO_ADMIN, DEMO_CHANNELS, DEMO_PEOPLE } from './demo-org';
 import { sandboxRoutes, type SandboxPages } from './page';
 import { DemoPeople, SANDBOX_DISPATCH, seedDemoOrg, simulate } from './seed';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time/durations';
 
 export const SANDBOX_TEAM = 'T0SANDBOX';
 /** The scheduler's step through that history: every hour, as prompts fall due on the hour. */
-const HISTORY_STEP_MS = 3_600_000;
+const HISTORY_STEP_MS = HOUR_MS;
 
 export interface RunningSandbox {
   readonly url: string;
@@ -40,7 +41,7 @@ export function sandboxDir(config: Pick<Config, 'dataDir'>): string {
 export function openingMoment(now: Date): Date {
   const today = localDate(now, 'Europe/London');
   for (let back = 0; back < 8; back++) {
-    const day = new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+    const day = new Date(Date.parse(`${today}T00:00:00Z`) - back * DAY_MS).toISOString().slice(0, 10);
     if (new Date(`${day}T00:00:00Z`).getUTCDay() !== 1) continue;
     const at = instantOf(day, '16:00', 'Europe/London');
     if (at <= now) return at;
@@ -57,7 +58,7 @@ function openedAt(dir: string): Date {
 
 /** A steady step for the scheduler while the clock moves: fine for an hour, coarser for days. */
 function stepFor(spanMs: number): number {
-  return spanMs <= 2 * 3_600_000 ? 5 * 60_000 : 30 * 60_000;
+  return spanMs <= 2 * HOUR_MS ? 5 * MINUTE_MS : 30 * MINUTE_MS;
 }
 
 /**
@@ -71,7 +72,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   if (options.reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const firstRun = !existsSync(join(dir, 'clock.json'));
-  const opensAt = firstRun ? new Date(Math.floor((options.start ?? openingMoment(systemClock.now())).getTime() / 60_000) * 60_000) : openedAt(dir);
+  const opensAt = firstRun ? new Date(Math.floor((options.start ?? openingMoment(systemClock.now())).getTime() / MINUTE_MS) * MINUTE_MS) : openedAt(dir);
   const clock = new SandboxClock(join(dir, 'clock.json'), opensAt);
   if (firstRun) writeFileSync(join(dir, 'opened'), opensAt.toISOString());
 
@@ -139,7 +140,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     if (firstRun || (await db.db.selectFrom('person').select('slack_user_id').where('team_id', '=', SANDBOX_TEAM).limit(1).execute()).length === 0) {
       const end = clock.now();
       // Whole hours, so that the scheduler's steps fall on the hours prompts are due at.
-      const from = new Date(Math.floor((end.getTime() - base.sandboxHistoryDays * 86_400_000) / 3_600_000) * 3_600_000);
+      const from = new Date(Math.floor((end.getTime() - base.sandboxHistoryDays * DAY_MS) / HOUR_MS) * HOUR_MS);
       log.info({ from, to: end }, 'seeding the demo sales org with six weeks of history');
       clock.set(from);
       await seedDemoOrg(seedDeps, SANDBOX_TEAM, from);

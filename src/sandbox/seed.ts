@@ -20,6 +20,7 @@ import { execNumbersFor } from '../digests/exec';
 import { promptMessage } from '../slack/blocks/prompt';
 import { DEMO_ADMIN, DEMO_CORE_VALUE, DEMO_CSV, DEMO_PEOPLE } from './demo-org';
 import { answerOf, heldNote, PERSONAS, privateNote, replyAnswer, replyText, reviewNote, topicText, type Random } from './story';
+import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from '../time/durations';
 
 /** A small deterministic random source, so that every fresh sandbox tells the same story. */
 export function randomFrom(seed: string): () => number {
@@ -70,13 +71,11 @@ const EAGER = new Set(['UMIA00001', 'UKAI00001', 'UPRI00001', 'UMEI00001']);
 const DEV_TEAM = new Set(['UPRI00001', 'UARJ00001', 'UMEI00001', 'UOMA00001']);
 /** Leo's commitment that slips twice before it is partly kept. */
 const SLIPPING = 'Get the Globex MSA signed';
-const WEEK_MS = 7 * 86_400_000;
-const HOUR_MS = 3_600_000;
 
 /** The Monday of a day's week, as an instant at midnight UTC. */
 function mondayOf(day: string): number {
   const t = Date.parse(`${day}T00:00:00Z`);
-  return t - ((new Date(t).getUTCDay() + 6) % 7) * 86_400_000;
+  return t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS;
 }
 
 interface Planned {
@@ -176,7 +175,7 @@ export class DemoPeople {
     }
     // Within the hour for the eager; otherwise later that day, or (from the week the sandbox opens on, to leave
     // the visitor time to answer as them) the next day, between half past the prompt's hour and five hours on.
-    const later = EAGER.has(who) ? (20 + Math.floor(this.r() * 70)) * 60_000 : (weeks <= 0 || this.r() < 0.5 ? 24 * HOUR_MS : 0) + (30 + Math.floor(this.r() * 270)) * 60_000;
+    const later = EAGER.has(who) ? (20 + Math.floor(this.r() * 70)) * MINUTE_MS : (weeks <= 0 || this.r() < 0.5 ? 24 * HOUR_MS : 0) + (30 + Math.floor(this.r() * 270)) * MINUTE_MS;
     const at = Math.min(due + later, ctx.closesAt.getTime() - HOUR_MS);
     this.plan(at, (now) => this.answer(ctx, now, weeks));
   }
@@ -235,7 +234,7 @@ export class DemoPeople {
     if (ctx.mode !== 'individual') return;
     if (r() < 0.3) {
       const topic = topicText(who, r);
-      this.plan(at + 30 * 60_000, async (now) => void (await addAgendaTopic(await scope(who, now), { text: topic })));
+      this.plan(at + 30 * MINUTE_MS, async (now) => void (await addAgendaTopic(await scope(who, now), { text: topic })));
     }
     if (r() < 0.6) {
       const shared = heldNote(who, r);

@@ -11,6 +11,7 @@ import { utcDate } from '../time/calendar';
 import type { Deliveries } from '../outbox/vocabulary';
 import { PermanentSendError, RateLimitedError, type Messenger } from './messenger';
 import type { SchedulerMetrics } from './metrics';
+import { DAY_MS, MINUTE_MS } from '../time/durations';
 
 /** What a handler gets besides its delivery: the database, Slack, the log. */
 export interface SendContext {
@@ -51,7 +52,7 @@ export interface DispatchOptions {
  * pass every 10 seconds, so a workspace's minute is spread over six. The claim's lease is a minute, renewed
  * every 20 seconds while the pass goes on: a worker that dies gives back what it had not sent within a minute.
  */
-export const DEFAULT_DISPATCH: DispatchOptions = { limit: 2000, concurrency: 8, leaseMs: 60_000, maxAttempts: 5 };
+export const DEFAULT_DISPATCH: DispatchOptions = { limit: 2000, concurrency: 8, leaseMs: MINUTE_MS, maxAttempts: 5 };
 
 export interface DispatchReport {
   sent: number;
@@ -64,7 +65,7 @@ export interface DispatchReport {
 
 /** Backoff for transient failures: 30 s, 1 min, 2 min … at most 30 min. */
 export function backoffMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * MINUTE_MS);
 }
 
 /**
@@ -179,7 +180,7 @@ async function outOfHours(db: Kysely<Database>, claimed: readonly ClaimedDeliver
   for (const d of personal) teams.set(d.team_id, [...(teams.get(d.team_id) ?? []), d]);
   for (const [teamId, list] of teams) {
     const people = await hoursOfPeople(db, teamId, [...new Set(list.map((d) => d.recipient))]);
-    const holidays = await holidaysFrom(db, teamId, utcDate(new Date(now.getTime() - 86_400_000)));
+    const holidays = await holidaysFrom(db, teamId, utcDate(new Date(now.getTime() - DAY_MS)));
     for (const d of list) {
       const who = people.get(d.recipient);
       if (!who) continue;

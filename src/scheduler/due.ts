@@ -2,9 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import { FLAGS_EVERY_MS } from '../accountability/flags';
 import type { Database } from '../db/types';
 import { addDays, utcDate } from '../time/calendar';
+import { DAY_MS } from '../time/durations';
 
 /** How often flags are looked at anyway (goal pace moves with the calendar alone). */
-const FLAGS_AT_LEAST_MS = 24 * 3600_000;
+const FLAGS_AT_LEAST_MS = DAY_MS;
 
 /** Which workspaces have what work at `now`; a workspace in none of these is not visited by the tick. */
 export interface DueWork {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import { deliveryKey, enqueueMany } from '../outbox/vocabulary';
+import { DAY_MS } from '../time/durations';
 
 /**
  * Closes what is past its window: unanswered check-ins become `missed` (their prompt is then edited to
@@ -30,7 +31,7 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
       select c.team_id, 'update', 'update:closed:' || c.id, c.id, c.person_id, ${now}, jsonb_build_object('checkinId', c.id)
       from checkin c
       where c.team_id = ${teamId} and c.status = 'answered' and c.message_ts is not null
-        and c.closes_at <= ${now} and c.closes_at > ${new Date(now.getTime() - 86_400_000)}
+        and c.closes_at <= ${now} and c.closes_at > ${new Date(now.getTime() - DAY_MS)}
       on conflict (dedupe_key) do nothing`.execute(tx);
     // A closed round brings its leader a brief, and a team round's channel message says it closed.
     const rounds = await sql<{ id: number }>`

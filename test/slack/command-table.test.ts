@@ -10,6 +10,11 @@ describe('Slash commands are one table', () => {
     }
   });
 
+  test('Who may use a command is enforced from the table: every admins’ command names what it does for the refusal', () => {
+    for (const s of SUBCOMMANDS.filter((x) => x.allowed === 'admins')) expect([s.path.join(' '), typeof s.task]).toEqual([s.path.join(' '), 'string']);
+    for (const s of SUBCOMMANDS.filter((x) => x.allowed !== 'admins')) expect([s.path.join(' '), s.task]).toEqual([s.path.join(' '), undefined]);
+  });
+
   test('When a subcommand’s words are typed, then they parse to that entry (kind = its words joined by dots)', () => {
     expect(parseCommand('goal set <@U1AA> "Calls" 10 count weekly')).toMatchObject({ kind: 'goal.set', userId: 'U1AA', name: 'Calls' });
     expect(parseCommand('cadences')).toEqual({ kind: 'cadence.list' });

@@ -2,6 +2,7 @@ import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
 import type { Attention, Brief, BriefCommitment, BriefMember, LevelHeard } from '../../checkins/briefs';
 import { LIMITS } from '../ids';
 import { context, dayLabel, header, section, truncate, typed, type Block, type Reply } from './text';
+import { DAY_MS } from '../../time/durations';
 
 /*
  * A leader's brief is read in a minute: who needs them (three people at most), one line per person, one line per
@@ -15,7 +16,7 @@ const firstName = (name: string) => name.split(' ')[0] || name;
 
 /** How long something has needed the leader, in words: "today", "since yesterday", "for 9 days", "for 3 weeks". */
 export function ageOf(since: Date, now: Date): string {
-  const days = Math.floor((now.getTime() - since.getTime()) / 86_400_000);
+  const days = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
   if (days <= 0) return 'today';
   if (days === 1) return 'since yesterday';
   if (days < 14) return `for ${days} days`;

@@ -2,7 +2,7 @@ import { listCommitments, makeCommitment, markDoneAt } from '../../accountabilit
 import { getPerson } from '../../org/people';
 import { closeFlag, flagsBelow, listFlagRules, orgFlagCounts, setFlagRule } from '../../accountability/flags';
 import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
-import { figuresOnly, requireAdmin } from '../../org/policy';
+import { figuresOnly } from '../../org/policy';
 import { utcDate } from '../../time/calendar';
 import { isDayWords } from '../../input';
 import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, orgFlagsReply, goalsReply, progressReply } from '../blocks/accountability';
@@ -167,6 +167,7 @@ export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: 
   usage: '/cascade flag rule <rule> on|off|<threshold>',
   about: 'switch a flag rule or change its threshold (admins)',
   allowed: 'admins',
+  task: 'change flag rules',
   parse: (rest) => {
     const key = word(rest[0]);
     const value = word(rest[1]);
@@ -177,7 +178,6 @@ export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: 
     return { key, threshold };
   },
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'change flag rules');
     return flagRulesReply([await setFlagRule(deps.db, caller.teamId, a.key, { active: a.active, threshold: a.threshold })]);
   },
 });

@@ -159,6 +159,7 @@ export const coreValue = subcommand<{ text: string }>({
   usage: '/cascade core-value "<statement>"',
   about: 'the statement at the top of App Home and under every digest (admins)',
   allowed: 'admins',
+  task: 'change the core-value statement',
   refreshesHome: true,
   parse: (rest) => {
     const text = rest.map(describe).join(' ').trim();
@@ -166,7 +167,6 @@ export const coreValue = subcommand<{ text: string }>({
     return { text };
   },
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'change the core-value statement');
     return coreValueReply(await setCoreValue(deps.db, caller.teamId, a.text, deps.clock.now()));
   },
 });

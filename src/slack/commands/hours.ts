@@ -79,6 +79,7 @@ export const holidaysAdd = subcommand<{ day: string; name?: string }>({
   usage: '/cascade holidays add <YYYY-MM-DD> ["name"]',
   about: 'a holiday: nothing is sent that day, and no answer window closes on it (admins)',
   allowed: 'admins',
+  task: 'set holidays',
   parse: (rest) => {
     const [day, name, ...extra] = rest;
     if (day?.kind !== 'word') return refuse('Give the day as YYYY-MM-DD, and its name in quotes if you like: `/cascade holidays add YYYY-MM-DD "Christmas Day"`.');
@@ -97,6 +98,7 @@ export const holidaysRemove = subcommand<{ day: string }>({
   usage: '/cascade holidays remove <YYYY-MM-DD>',
   about: 'a day that is no longer a holiday (admins)',
   allowed: 'admins',
+  task: 'set holidays',
   parse: (rest) => (rest[0]?.kind === 'word' && rest.length === 1 ? { day: rest[0].text } : refuse('Give the day as YYYY-MM-DD: `/cascade holidays remove YYYY-MM-DD` (`/cascade holidays` lists them).')),
   run: async ({ scope }, a) => {
     await removeHoliday(scope, a.day);

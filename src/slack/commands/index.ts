@@ -1,4 +1,4 @@
-import { audienceOf } from '../../org/policy';
+import { audienceOf, requireAdmin, type Scope } from '../../org/policy';
 import { helpReply, usageReply } from '../blocks/commands';
 import type { Reply } from '../blocks/text';
 import { ACCOUNTABILITY, ACCOUNTABILITY_GROUPS } from './accountability';
@@ -78,10 +78,20 @@ export function parseCommand(text: string): ParsedCommand {
   return { kind: kindOf(entry!), ...args };
 }
 
+/**
+ * `allowed: 'admins'`, enforced before a subcommand runs: anyone else is refused, with who can help. A leaders'
+ * command is not refused here: what it does for someone who leads nobody (a rep's `/cascade flags`: none below
+ * them; an admin outside the chain: the organisation's counts) is the domain's answer, in its own words.
+ */
+async function mayUse(scope: Scope, entry: Subcommand<any>): Promise<void> {
+  if (entry.allowed === 'admins') await requireAdmin(scope, entry.task ?? `use \`/cascade ${entry.path.join(' ')}\``);
+}
+
 /** One subcommand, run; null when the answer is a window (a modal) rather than a message. */
 export async function runCommand(ctx: CommandContext, parsed: ParsedCommand): Promise<Reply | null> {
   if (parsed.kind === 'usage') return usageReply(parsed.error as string, parsed.usage as string[]);
   const entry = BY_KIND.get(parsed.kind)!;
+  await mayUse(ctx.scope, entry);
   const { kind: _kind, ...args } = parsed;
   return entry.run(ctx, args);
 }

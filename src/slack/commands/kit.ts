@@ -50,6 +50,11 @@ export interface Subcommand<A extends object = object> {
   /** More forms of the same words, each a line of help (`pause … off` beside `pause … until`). */
   readonly more?: readonly { usage: string; about: string }[];
   readonly allowed: Allowed;
+  /**
+   * What an admin does with it, for the refusal the dispatcher gives anyone else ("Only Cascade admins can
+   * change cadences."): required when `allowed` is 'admins'.
+   */
+  readonly task?: string;
   /** After it runs, App Home is published again for the caller and for the people this names. */
   readonly refreshesHome?: boolean | ((args: A) => readonly string[]);
   /** Reads the tokens after its words. */

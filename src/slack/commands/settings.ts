@@ -3,7 +3,6 @@ import { resetOverride, updateCadence, type CadenceChanges, type OverrideTarget 
 import { cadencesByLevel } from '../../calendar/assign';
 import { chainLevels } from '../../org/chain';
 import { addQuestion, editQuestion, listQuestions, QUESTION_INTENTS, QUESTION_KINDS, retireQuestion, type QuestionDraft } from '../../checkins/questions';
-import { requireAdmin } from '../../org/policy';
 import { WEEKDAYS } from '../../time/calendar';
 import { cadenceLine, cadenceListReply, cadenceSetReply, questionChangedReply, questionsListReply } from '../blocks/self-service';
 import { ensureInChannel } from '../channels';
@@ -94,9 +93,9 @@ export const cadenceSet = subcommand<CadenceSetArgs>({
     '/cascade cadence set <cadence> [for @leader|level N] [weekly|biweekly|monthly [first|second|third|fourth|last]|cron "<expr>"] [<weekday>] [at HH:MM] [individual|team #channel] [window <days>] [reminder on|off] [on|off]',
   about: 'change a cadence, or override it for one leader or one level of the chart (admins)',
   allowed: 'admins',
+  task: 'change cadences',
   parse: parseCadenceSet,
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'change cadences');
     if (a.changes.channelId) await ensureInChannel(caller.client, a.changes.channelId);
     return cadenceSetReply(await updateCadence(deps.db, caller.teamId, a.key, a.changes, a.target, scope.now));
   },
@@ -121,6 +120,7 @@ export const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>(
   usage: '/cascade cadence reset <cadence> for @leader|level N',
   about: 'remove an override: that leader or level follows the cadence again, from the next period; its rounds are kept (admins)',
   allowed: 'admins',
+  task: 'change cadences',
   parse: (tokens) => {
     const key = word(tokens[0]);
     if (!key) return refuse('Name the cadence whose override to remove, like `/cascade cadence reset manager_reps for @ann`.');
@@ -131,7 +131,6 @@ export const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>(
     return { key, target: read.target };
   },
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'change cadences');
     const base = await resetOverride(deps.db, caller.teamId, a.key, a.target, scope.now);
     const whom = 'leaderId' in a.target ? `<@${a.target.leaderId}>` : `level ${a.target.level}`;
     return { text: `${whom} follows \`${base.key}\` again, from the next period (${cadenceLine(base)}). The override's rounds are kept.` };
@@ -161,6 +160,7 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
   usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"] [goal "<goal name>"]',
   about: 'add a question (admins); a number question with a goal reports progress towards it',
   allowed: 'admins',
+  task: 'add questions',
   parse: (rest) => {
     const [levelT, kindT, intentT, textT, ...flags] = rest;
     const level = word(levelT);
@@ -191,7 +191,6 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
     };
   },
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'add questions');
     return questionChangedReply('Added', await addQuestion(deps.db, caller.teamId, a.draft));
   },
 });
@@ -204,6 +203,7 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
   usage: '/cascade questions edit <number> "<text>"',
   about: 'reword a question (admins)',
   allowed: 'admins',
+  task: 'reword questions',
   parse: (rest) => {
     const id = numberOf(rest[0]);
     if (!Number.isInteger(id)) return refuse(NUMBER_USAGE);
@@ -212,7 +212,6 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
     return { id, text };
   },
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'reword questions');
     return questionChangedReply('Reworded', await editQuestion(deps.db, caller.teamId, a.id, a.text));
   },
 });
@@ -223,6 +222,7 @@ export const questionsRetire = subcommand<{ id: number }>({
   usage: '/cascade questions retire <number>',
   about: 'stop asking a question; past answers keep its text (admins)',
   allowed: 'admins',
+  task: 'retire questions',
   parse: (rest) => {
     const id = numberOf(rest[0]);
     if (!Number.isInteger(id)) return refuse(NUMBER_USAGE);
@@ -230,7 +230,6 @@ export const questionsRetire = subcommand<{ id: number }>({
     return { id };
   },
   run: async ({ deps, caller, scope }, a) => {
-    await requireAdmin(scope, 'retire questions');
     return questionChangedReply('Retired', await retireQuestion(deps.db, caller.teamId, a.id));
   },
 });

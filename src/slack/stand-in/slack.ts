@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { blockActions, eventBody, interactionBody, signedHeaders, slashCommandBody, viewSubmission } from './requests';
 import { BLOCK_KIT, blockProblems, viewProblems } from './rules';
 import { Surfaces } from './surfaces';
+import { MINUTE_MS } from '../../time/durations';
 
 /** One Web API call (or response_url post) as the stand-in received it. */
 export interface RecordedCall {
@@ -104,7 +105,7 @@ export class SlackStandIn {
     );
     // Never close an idle keep-alive socket under a client about to reuse it (that race shows up as
     // "fetch failed" on a busy machine); stop() closes every connection anyway.
-    this.server.keepAliveTimeout = 10 * 60_000;
+    this.server.keepAliveTimeout = 10 * MINUTE_MS;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -393,10 +394,10 @@ export class SlackStandIn {
     const ceiling = this.ceilings.get(method);
     if (ceiling) {
       const at = ceiling.now();
-      while (ceiling.sent.length && ceiling.sent[0]! <= at - 60_000) ceiling.sent.shift();
+      while (ceiling.sent.length && ceiling.sent[0]! <= at - MINUTE_MS) ceiling.sent.shift();
       if (ceiling.sent.length >= ceiling.perMinute) {
         call.rateLimited = true;
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((ceiling.sent[0]! + 60_000 - at) / 1000))));
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((ceiling.sent[0]! + MINUTE_MS - at) / 1000))));
         return send(res, 429, { ok: false, error: 'ratelimited' });
       }
       ceiling.sent.push(at);
