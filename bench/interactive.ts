@@ -18,12 +18,14 @@ import { webApi } from '@slack/bolt';
 
 const MANAGERS = 10;
 const REPS = 10;
+/** 40 samples a minute, each editing a live message once: within Slack's 50 edits a minute (Tier 3), with room. */
+const SPACING_MS = 1500;
 
 /**
  * A person's action to its Slack call (run on a database no other workspace is using: a tick plans every
  * workspace's week, and a pass sends what is due in any of them): Cascade as `cascade start` runs it on Postgres, woken by LISTEN/NOTIFY
  * (no periodic pass, which could only make it quicker), against the Slack stand-in in this process. 200
- * samples, one every 1.25 s: each one also edits the leader's live message ("You replied", "Got it"), and a
+ * samples, one every 1.5 s: each one also edits the leader's live message ("You replied", "Got it"), and a
  * workspace's edits are paced at Slack's Tier 3, 50 a minute (faster, an edit waits for the next minute's
  * budget, as Slack would make it wait). Three replies (`/cascade reply`, to the member's thread) for each
  * "Got it" (a button; measured to the edit of the leader's live message). Milliseconds from sending the signed request to Slack receiving the call.
@@ -71,6 +73,8 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     // The answers' edits of the live messages take a few minutes of the update lane's pace: the samples start after.
     setClock('2026-11-23T11:30:00Z');
     await tick(deps, clock.now());
+    // Past the minute of those edits: the samples have the update lane's whole budget.
+    setClock('2026-11-23T11:32:00Z');
     const answered = sent.filter((c) => c.person_id.startsWith('UIR'));
 
     const post = (body: string) =>
@@ -82,7 +86,7 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     const latencies: number[] = [];
     let acks = 0;
     for (let i = 0; i < samples; i++) {
-      const paced = new Promise((r) => setTimeout(r, 1250));
+      const paced = new Promise((r) => setTimeout(r, SPACING_MS));
       if (i % 4 === 3 && acks < answered.length) {
         const c = answered[acks++]!;
         const leader = c.person_id.replace(/^UIR(\d+)X\d+$/, 'UIM$1');
