@@ -49,6 +49,13 @@ describe('The house keeps its layers', () => {
     expect(both).toEqual([]);
   });
 
+  test('When a delivery is sent or cancelled, then the dispatcher alone writes its row: handlers say what happened, and the outbox store writes no domain table', () => {
+    const marks = sources().filter((f) => /\bmark(Sent|Cancelled|Failed)\(/.test(f.text) && !['scheduler/dispatch.ts', 'outbox/store.ts'].includes(f.path));
+    expect(marks.map((f) => f.path)).toEqual([]);
+    const store = sources().find((f) => f.path === 'outbox/store.ts')!.text;
+    expect(store.match(/update (checkin|round|person)\b|updateTable\('(checkin|round|person)'\)/g)).toBeNull();
+  });
+
   test('When a span of time is written, then by name (time/durations.ts), never as a millisecond literal outside src/time', () => {
     const literal = /\b(86_?400_?000|3_?600_?000|3600_000|60_000|604_?800_?000)\b|\b(24 \* 60 \* 60|60 \* 60 \* 1000|60 \* 1000)\b/;
     expect(sources().filter((f) => !f.path.startsWith('time/') && literal.test(f.text)).map((f) => f.path)).toEqual([]);

@@ -1,13 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, DigestScope } from '../db/types';
 import { invalid, notAllowed } from '../errors';
 import type { Scope } from '../org/policy';
 import { getPerson } from '../org/people';
 import { execPeople as execPair, leadsAnyone } from '../org/chain';
-import { deliveryKey, type Deliveries } from '../outbox/vocabulary';
+import { deliveryKey, enqueue, enqueueMany, type Deliveries } from '../outbox/vocabulary';
 import { addDays, instantOf, localDate, localTime } from '../time/calendar';
 import { type Period, digestPeriods, periodAround } from '../time/periods';
-import { DAY_MS, MINUTE_MS } from '../time/durations';
+import { DAY_MS } from '../time/durations';
 
 /** Whose digest a command means: a team digest is the caller's own team (or, for admins, the leader named). */
 async function ownerFor(who: Scope, scope: DigestScope, leaderId?: string): Promise<string> {
@@ -108,12 +108,12 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
       if (today <= addDays(day, 2)) {
         const { current } = digestPeriods(s.frequency, today);
         const recipients = s.channel_id === 'dm' ? await execPeople(db, teamId) : [s.channel_id!];
-        const result = await sql`
-          insert into delivery (team_id, kind, dedupe_key, recipient, channel_id, not_before, payload)
-          select ${teamId}, 'digest', x.key, x.recipient, x.recipient, ${now}, ${JSON.stringify(digestPayload(s.scope, s.owner_id, current))}::jsonb
-          from unnest(${recipients.map((r) => digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''))}::text[], ${recipients}::text[]) as x(key, recipient)
-          on conflict (dedupe_key) do nothing`.execute(db);
-        queued += Number(result.numAffectedRows ?? 0);
+        const payload = digestPayload(s.scope, s.owner_id, current);
+        queued += await enqueueMany(
+          db,
+          'digest',
+          recipients.map((r) => ({ teamId, key: digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''), recipient: r, channelId: r, notBefore: now, payload })),
+        );
       }
       // Queued (or its chance gone): next due in the next week or month.
       const after = s.frequency === 'weekly' ? addDays(day, 7) : addDays(`${today.slice(0, 7)}-01`, 32).slice(0, 7) + '-01';
@@ -178,35 +178,20 @@ export async function releaseDigestClaim(db: Kysely<Database>, id: number): Prom
 }
 
 /**
- * {cmd:digest now}: the digest posted on demand for the last complete period is that period's digest,
- * so it takes the period's place in the outbox (the same key the schedule uses). Claimed as `sending` in one
- * statement, so neither a tick nor a second command posts it too; when it is already there, says how it stands.
+ * {cmd:digest now}: the digest posted on demand for the last complete period is that period's digest, so it
+ * takes the period's place in the outbox (the same key the schedule uses), queued to go at once and waking the
+ * dispatcher: neither a tick nor a second command posts it too; one that failed for good gives way. When the period
+ * is already there, says how it stands.
  */
-export async function claimDigestNow(
+export async function queueDigestNow(
   db: Kysely<Database>,
   input: { teamId: string; scope: DigestScope; ownerId: string; period: Period; channelId: string; now: Date },
-): Promise<{ claimed: true; id: number } | { claimed: false; status: string; channelId: string | null; sentAt: Date | null }> {
+): Promise<{ queued: true; id: number } | { queued: false; status: string; channelId: string | null; sentAt: Date | null }> {
   const key = digestKey(input.scope, input.ownerId, input.period);
-  const row = await db
-    .insertInto('delivery')
-    .values({
-      team_id: input.teamId,
-      kind: 'digest',
-      dedupe_key: key,
-      recipient: input.channelId,
-      channel_id: input.channelId,
-      not_before: input.now,
-      status: 'sending',
-      claimed_at: input.now,
-      // Sent at once by the command; should it die, the schedule's dispatcher sends it after this.
-      lease_until: new Date(input.now.getTime() + 5 * MINUTE_MS),
-      attempts: 1,
-      payload: sql`${JSON.stringify(digestPayload(input.scope, input.ownerId, input.period))}::jsonb`,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (row) return { claimed: true, id: row.id };
-  const existing = await db.selectFrom('delivery').select(['status', 'channel_id', 'sent_at']).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
-  return { claimed: false, status: existing.status, channelId: existing.channel_id, sentAt: existing.sent_at };
+  const payload = digestPayload(input.scope, input.ownerId, input.period);
+  // A period Slack refused for good (its retries spent) is given back, to be asked for again.
+  await db.deleteFrom('delivery').where('dedupe_key', '=', key).where('status', '=', 'failed').execute();
+  const queued = await enqueue(db, 'digest', payload, { teamId: input.teamId, key, recipient: input.channelId, channelId: input.channelId, notBefore: input.now, wake: true });
+  const row = await db.selectFrom('delivery').select(['id', 'status', 'channel_id', 'sent_at']).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
+  return queued ? { queued: true, id: row.id } : { queued: false, status: row.status, channelId: row.channel_id, sentAt: row.sent_at };
 }

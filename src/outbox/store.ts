@@ -94,70 +94,13 @@ export async function renewLease(db: Kysely<Database>, ids: readonly number[], u
   await db.updateTable('delivery').set({ lease_until: until }).where('id', 'in', [...ids]).where('status', '=', 'sending').execute();
 }
 
-/** Records a prompt as delivered, and its check-in as sent, in one statement. */
-export async function markPromptSent(
-  db: Kysely<Database>,
-  delivery: Delivery,
-  channel: string,
-  ts: string,
-  now: Date,
-  /** The member's Slack status just read to send it: kept in the same statement, for the next prompt's check. */
-  status?: { teamId: string; userId: string; text: string; emoji: string; expiration: number },
-): Promise<void> {
-  const keep = status
-    ? sql`, s as (
-      update person set status_text = ${status.text}, status_emoji = ${status.emoji}, status_expiration = ${status.expiration}, status_read_at = ${now}
-      where team_id = ${status.teamId} and slack_user_id = ${status.userId}
-    )`
-    : sql``;
-  await sql`
-    with d as (
-      update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
-      where id = ${delivery.id} returning checkin_id
-    )${keep}
-    update checkin c set status = case when c.status = 'scheduled' then 'sent' else c.status end,
-                         channel_id = ${channel}, message_ts = ${ts}, updated_at = ${now}
-    from d where c.id = d.checkin_id`.execute(db);
-}
-
-export async function markReminderSent(db: Kysely<Database>, delivery: Delivery, ts: string, now: Date): Promise<void> {
-  await sql`
-    with d as (
-      update delivery set status = 'sent', sent_at = ${now}, ts = ${ts}, last_error = null
-      where id = ${delivery.id} returning checkin_id
-    )
-    update checkin c set reminded_at = ${now} from d where c.id = d.checkin_id`.execute(db);
-}
-
+/** The dispatcher's record of a delivery Slack has (scheduler/dispatch.ts): no handler writes the delivery row. */
 export async function markSent(db: Kysely<Database>, id: number, now: Date, where?: { channel: string; ts: string }): Promise<void> {
   await db
     .updateTable('delivery')
     .set({ status: 'sent', sent_at: now, last_error: null, ...(where ? { channel_id: where.channel, ts: where.ts } : {}) })
     .where('id', '=', id)
     .execute();
-}
-
-/** Records a team round's channel message, its round and its members' check-ins as sent, in one statement. */
-export async function markTeamPosted(db: Kysely<Database>, delivery: Delivery, channel: string, ts: string, now: Date): Promise<void> {
-  await sql`
-    with d as (
-      update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
-      where id = ${delivery.id} returning round_id
-    ), r as (
-      update round set channel_id = ${channel}, thread_ts = ${ts} from d where round.id = d.round_id returning round.id
-    )
-    update checkin c set status = 'sent', channel_id = ${channel}, updated_at = ${now}
-    from r where c.round_id = r.id and c.status = 'scheduled'`.execute(db);
-}
-
-/** Records a round's live message and keeps where it is on the round, so that each change can edit it. */
-export async function markRoundLivePosted(db: Kysely<Database>, delivery: Delivery, roundId: number, channel: string, ts: string, now: Date): Promise<void> {
-  await sql`
-    with d as (
-      update delivery set status = 'sent', sent_at = ${now}, channel_id = ${channel}, ts = ${ts}, last_error = null
-      where id = ${delivery.id} returning id
-    )
-    update round set live_channel = ${channel}, live_ts = ${ts} from d where round.id = ${roundId}`.execute(db);
 }
 
 export async function markCancelled(db: Kysely<Database>, id: number, reason: string): Promise<void> {
@@ -189,4 +132,32 @@ export async function deferTo(db: Kysely<Database>, until: ReadonlyMap<number, D
 
 export async function markFailed(db: Kysely<Database>, id: number, error: string): Promise<void> {
   await db.updateTable('delivery').set({ status: 'failed', last_error: error }).where('id', '=', id).execute();
+}
+
+/** How a delivery stands: where it went when sent, why when it failed. */
+export interface DeliveryState {
+  readonly status: string;
+  readonly channelId: string | null;
+  readonly lastError: string | null;
+}
+
+/**
+ * Waits for the dispatcher to be done with a delivery (sent, cancelled or failed), looking every 50 ms for up to
+ * `waitMs`; a delivery still queued or sending then (being retried, or no worker awake) is returned as it stands.
+ */
+export async function settledDelivery(db: Kysely<Database>, id: number, waitMs: number): Promise<DeliveryState | undefined> {
+  const LOOK_MS = 50;
+  for (let waited = 0; ; waited += LOOK_MS) {
+    const row = await db.selectFrom('delivery').select(['status', 'channel_id', 'last_error']).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const state = { status: row.status, channelId: row.channel_id, lastError: row.last_error };
+    if ((row.status !== 'queued' && row.status !== 'sending') || waited >= waitMs) return state;
+    await new Promise((resolve) => setTimeout(resolve, LOOK_MS));
+  }
+}
+
+/** Where the delivery of a key went, once sent (the message a later edit changes). */
+export async function sentMessage(db: Kysely<Database>, key: string): Promise<{ channel: string; ts: string } | undefined> {
+  const row = await db.selectFrom('delivery').select(['channel_id', 'ts']).where('dedupe_key', '=', key).where('status', '=', 'sent').executeTakeFirst();
+  return row?.channel_id && row.ts ? { channel: row.channel_id, ts: row.ts } : undefined;
 }

@@ -87,16 +87,24 @@ export interface EnqueueOptions {
  * Queues one delivery of `kind`, once: the key is unique, and a second enqueue with it changes nothing
  * (unless `reschedule`, which moves a still-queued delivery's time, as a snooze does).
  */
-export async function enqueue<K extends DeliveryKind>(db: Kysely<Database>, kind: K, payload: Payload<K>, options: EnqueueOptions & { reschedule?: boolean }): Promise<boolean> {
-  return (await enqueueMany(db, kind, [{ payload, ...options }], { reschedule: options.reschedule })) > 0;
+export async function enqueue<K extends DeliveryKind>(
+  db: Kysely<Database>,
+  kind: K,
+  payload: Payload<K>,
+  options: EnqueueOptions & { reschedule?: boolean; wake?: boolean },
+): Promise<boolean> {
+  return (await enqueueMany(db, kind, [{ payload, ...options }], { reschedule: options.reschedule, wake: options.wake })) > 0;
 }
 
-/** Queues several deliveries of one kind in one statement; returns how many were new. */
+/**
+ * Queues several deliveries of one kind in one statement; returns how many were new. A kind a person's action
+ * causes (`INTERACTIVE_KINDS`) wakes the dispatcher at once, and so does any kind queued with `wake` (a digest asked for now).
+ */
 export async function enqueueMany<K extends DeliveryKind>(
   db: Kysely<Database>,
   kind: K,
   items: readonly (EnqueueOptions & { payload: Payload<K> })[],
-  options: { reschedule?: boolean } = {},
+  options: { reschedule?: boolean; wake?: boolean } = {},
 ): Promise<number> {
   if (items.length === 0) return 0;
   const p = (x: Payload<K>) => x as Record<string, unknown>;
@@ -123,7 +131,7 @@ export async function enqueueMany<K extends DeliveryKind>(
     .executeTakeFirst();
   const queued = Number(result.numInsertedOrUpdatedRows ?? 0);
   // Sent with the commit (or at once outside a transaction); a rolled-back enqueue wakes nobody.
-  if (queued > 0 && INTERACTIVE_KINDS.includes(kind)) await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  if (queued > 0 && (options.wake || INTERACTIVE_KINDS.includes(kind))) await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
   return queued;
 }
 

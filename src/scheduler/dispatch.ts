@@ -3,7 +3,7 @@ import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 import type { Log } from '../log';
 import { eachAtOnce } from '../concurrency';
 import { paceHeld, paceLimited } from '../outbox/pace';
-import { claimDue, deferTo, markFailed, renewLease, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
+import { claimDue, deferTo, markCancelled, markFailed, markSent, renewLease, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
 import { writesToPerson } from '../outbox/vocabulary';
 import { holidaysFrom, hoursOfPeople } from '../calendar/hours';
 import { nextWorkingInstant } from '../time/hours';
@@ -25,10 +25,24 @@ export interface SendContext {
 }
 
 /**
- * Sends one claimed delivery of its kind and records the outcome (sent, or cancelled when there is
- * nothing to send any more); a throw is the dispatcher's to retry. Built in the Slack adapter.
+ * What a handler did with its delivery. `sent`: where the message is (null for an edit that has no new place),
+ * with `onSent`, what the domain records with it (a prompt's message ts, a round's live message), written in the
+ * same transaction as the delivery row, and `after`, what follows once it is recorded and may fail without
+ * undoing it (a chart in the digest's thread). `cancel`: nothing to send any more, and why.
  */
-export type DeliveryHandler<K extends DeliveryKind> = (ctx: SendContext, delivery: ClaimedDelivery, payload: Deliveries[K], now: Date) => Promise<'sent' | 'cancelled'>;
+export type SendOutcome =
+  | {
+      readonly sent: { readonly channel: string; readonly ts: string } | null;
+      readonly onSent?: (tx: Kysely<Database>) => Promise<void>;
+      readonly after?: () => Promise<void>;
+    }
+  | { readonly cancel: string };
+
+/**
+ * Sends one claimed delivery of its kind and says how it went; a throw is the dispatcher's to retry. A handler
+ * never writes the delivery row: the dispatcher alone does. Built in the Slack adapter.
+ */
+export type DeliveryHandler<K extends DeliveryKind> = (ctx: SendContext, delivery: ClaimedDelivery, payload: Deliveries[K], now: Date) => Promise<SendOutcome>;
 
 /** One handler per kind of the outbox's vocabulary (graphile-worker's task list). */
 export type DeliveryHandlers = { readonly [K in DeliveryKind]: DeliveryHandler<K> };
@@ -207,7 +221,25 @@ function paceBound(claimed: readonly PacedDelivery[]): { team_id: string; lane: 
   return [...perLane.values()].filter((t) => t.n >= t.budget && t.wanted > t.n);
 }
 
-function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {
+/** Sends one delivery through its kind's handler, and records what came of it. */
+async function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {
   const handler = deps.handlers[delivery.kind] as DeliveryHandler<DeliveryKind>;
-  return handler(deps, delivery, delivery.payload as Deliveries[DeliveryKind], now);
+  const outcome = await handler(deps, delivery, delivery.payload as Deliveries[DeliveryKind], now);
+  if ('cancel' in outcome) {
+    await markCancelled(deps.db, delivery.id, outcome.cancel);
+    return 'cancelled';
+  }
+  const { onSent } = outcome;
+  if (onSent) {
+    await deps.db.transaction().execute(async (tx) => {
+      await markSent(tx, delivery.id, now, outcome.sent ?? undefined);
+      await onSent(tx);
+    });
+  } else {
+    await markSent(deps.db, delivery.id, now, outcome.sent ?? undefined);
+  }
+  if (outcome.after) {
+    await outcome.after().catch((err: unknown) => deps.log.warn({ err, delivery: delivery.id, kind: delivery.kind }, 'what follows a delivery failed; the delivery went out'));
+  }
+  return 'sent';
 }

@@ -7,7 +7,8 @@ import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
 import { execNumbersFor, fromTheTop } from '../digests/exec';
 import { buildDigest } from '../digests/figures';
-import { markCancelled, markPromptSent, markReminderSent, markRoundLivePosted, markSent, markTeamPosted, type ClaimedDelivery } from '../outbox/store';
+import { sentMessage } from '../outbox/store';
+import { promptSent, reminderSent, roundLivePosted, teamRoundPosted } from '../checkins/sent';
 import { heldNoteDelivery, liveRound, replyDelivery } from '../checkins/conversation';
 import { answerNoteMessage, answerToLeaderMessage, heldNoteMessage, liveRoundMessage, replyToMemberMessage } from './blocks/conversation';
 import type { DeliveryHandler, DeliveryHandlers, SendContext } from '../scheduler/dispatch';
@@ -22,14 +23,15 @@ import type { Reply } from './blocks/text';
 
 /*
  * How each kind of delivery is sent to Slack: built from the database at send time, rendered with the pure
- * Block Kit builders, recorded in the outbox. The dispatcher knows only this table.
+ * Block Kit builders, and said how it went (sent, with what the domain records; or cancelled, and why). The
+ * dispatcher alone writes the delivery row; it knows only this table.
  */
 
 /**
- * A digest, built at send time from the database for the scope and period its key names: scheduled ones
- * from the outbox, and one posted on demand (`/cascade digest now`) once it has claimed the period's key.
+ * A digest, built at send time from the database for the scope and period its key names: scheduled, or queued
+ * on demand (`/cascade digest now`) under the same key.
  */
-export const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payload, now) => {
+const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payload, now) => {
   const key = { scope: payload.scope, ownerId: payload.ownerId, period: { start: payload.start, end: payload.end } };
   const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
   // The exec digest holds the top to account too: the exec pair's commitments and the top's shared reflection.
@@ -40,9 +42,7 @@ export const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payl
   } else {
     posted = { channel: delivery.recipient, ts: await deps.messenger.post(delivery.recipient, message) };
   }
-  await markSent(deps.db, delivery.id, now, posted);
-  if (key.scope !== 'team') await attachChart(deps, delivery.team_id, key, posted);
-  return 'sent';
+  return { sent: posted, after: key.scope !== 'team' ? () => attachChart(deps, delivery.team_id, key, posted) : undefined };
 };
 
 /** The org and exec digests carry a chart in their thread (when two periods have data); when that fails the digest has gone out anyway. */
@@ -57,39 +57,33 @@ async function attachChart(deps: SendContext, teamId: string, key: { scope: stri
   }
 }
 
-async function contextOf(deps: SendContext, delivery: ClaimedDelivery, payload: { checkinId: number }): Promise<CheckinContext | undefined> {
-  const ctx = await checkinContext(deps.db, payload.checkinId);
-  if (!ctx) await markCancelled(deps.db, delivery.id, 'check-in no longer exists');
-  return ctx;
+const GONE = { cancel: 'check-in no longer exists' } as const;
+const ROUND_GONE = { cancel: 'round no longer exists' } as const;
+
+function contextOf(deps: SendContext, payload: { checkinId: number }): Promise<CheckinContext | undefined> {
+  return checkinContext(deps.db, payload.checkinId);
 }
 
 const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, now) => {
   const { db, messenger } = deps;
   // One read for the check-in and the member's kept status; one write when sent (the status read from Slack with it).
   const found = await checkinContextWithStatus(db, payload.checkinId);
-  if (!found) {
-    await markCancelled(db, delivery.id, 'check-in no longer exists');
-    return 'cancelled';
-  }
+  if (!found) return GONE;
   const { ctx, kept } = found;
-  if (ctx.status !== 'scheduled' && !(ctx.status === 'sent' && delivery.was === 'sending')) {
-    await markCancelled(db, delivery.id, `check-in is ${ctx.status}`);
-    return 'cancelled';
-  }
+  if (ctx.status !== 'scheduled' && !(ctx.status === 'sent' && delivery.was === 'sending')) return { cancel: `check-in is ${ctx.status}` };
   // A pause set after the round was planned, or a Slack status saying they are away: skipped, not sent.
   const read = ctx.pausedUntil ? null : await statusFor(deps, ctx.personId, freshFrom(kept, now));
   const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : read && awayReason(read.status, deps.awayStatus ?? DEFAULT_AWAY_STATUS, now);
   if (away) {
     if (read?.asked) await recordStatus(db, ctx.teamId, ctx.personId, read.status ?? NO_STATUS, now);
     await markSkipped(db, ctx.id, away, now);
-    await markCancelled(db, delivery.id, `skipped: ${away}`);
     deps.log.info({ checkin: ctx.id, person: ctx.personId }, 'check-in skipped: the person is away');
-    return 'cancelled';
+    return { cancel: `skipped: ${away}` };
   }
-  const { channel, ts } = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }, await execNumbersFor(db, ctx)));
-  await markPromptSent(db, delivery, channel, ts, now, read?.asked ? { teamId: ctx.teamId, userId: ctx.personId, ...(read.status ?? NO_STATUS) } : undefined);
+  const posted = await messenger.postDm(ctx.personId, promptMessage({ ...ctx, status: 'sent' }, await execNumbersFor(db, ctx)));
   deps.metrics?.promptLateness(Math.max(0, (now.getTime() - ctx.dueAt.getTime()) / 1000));
-  return 'sent';
+  const status = read?.asked ? { teamId: ctx.teamId, userId: ctx.personId, ...(read.status ?? NO_STATUS) } : undefined;
+  return { sent: posted, onSent: (tx) => promptSent(tx, ctx.id, posted, now, status) };
 };
 
 const NO_STATUS = { text: '', emoji: '', expiration: 0 };
@@ -112,105 +106,74 @@ async function statusFor(deps: SendContext, userId: string, fresh: StoredStatus 
   }
 }
 
-const sendReminder: DeliveryHandler<'reminder'> = async (deps, delivery, payload, now) => {
-  const ctx = await contextOf(deps, delivery, payload);
-  if (!ctx) return 'cancelled';
-  if (ctx.status !== 'sent' || !ctx.channelId || !ctx.messageTs) {
-    await markCancelled(deps.db, delivery.id, `check-in is ${ctx.status}`);
-    return 'cancelled';
-  }
+const sendReminder: DeliveryHandler<'reminder'> = async (deps, _delivery, payload, now) => {
+  const ctx = await contextOf(deps, payload);
+  if (!ctx) return GONE;
+  if (ctx.status !== 'sent' || !ctx.channelId || !ctx.messageTs) return { cancel: `check-in is ${ctx.status}` };
   const ts = await deps.messenger.post(ctx.channelId, reminderMessage(ctx), ctx.messageTs);
-  await markReminderSent(deps.db, delivery, ts, now);
-  return 'sent';
+  return { sent: { channel: ctx.channelId, ts }, onSent: (tx) => reminderSent(tx, ctx.id, now) };
 };
 
-const sendUpdate: DeliveryHandler<'update'> = async (deps, delivery, payload, now) => {
-  const ctx = await contextOf(deps, delivery, payload);
-  if (!ctx) return 'cancelled';
-  if (!ctx.channelId || !ctx.messageTs) {
-    await markCancelled(deps.db, delivery.id, 'the prompt was never delivered');
-    return 'cancelled';
-  }
+const sendUpdate: DeliveryHandler<'update'> = async (deps, _delivery, payload, now) => {
+  const ctx = await contextOf(deps, payload);
+  if (!ctx) return GONE;
+  if (!ctx.channelId || !ctx.messageTs) return { cancel: 'the prompt was never delivered' };
   await deps.messenger.update(ctx.channelId, ctx.messageTs, promptMessage(ctx, await execNumbersFor(deps.db, ctx), now));
-  await markSent(deps.db, delivery.id, now);
-  return 'sent';
+  return { sent: null };
 };
 
-const sendBrief: DeliveryHandler<'brief'> = async (deps, delivery, payload, now) => {
+const sendBrief: DeliveryHandler<'brief'> = async (deps, _delivery, payload, now) => {
   const brief = await buildBrief(deps.db, payload.roundId);
-  if (!brief) {
-    await markCancelled(deps.db, delivery.id, 'round no longer exists');
-    return 'cancelled';
-  }
+  if (!brief) return ROUND_GONE;
   const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief, now));
-  await markSent(deps.db, delivery.id, now, { channel, ts });
-  // The answers in full go in the brief's thread; when that fails the brief has gone out anyway.
-  try {
-    for (const detail of briefDetailMessages(brief)) await deps.messenger.post(channel, detail, ts);
-  } catch (err) {
-    deps.log.warn({ err, round: brief.roundId }, 'the answers in full could not be posted under the brief; the brief went out');
-  }
-  return 'sent';
+  // The answers in full go in the brief's thread, once the brief is recorded: when that fails the brief has gone out anyway.
+  const details = async () => {
+    try {
+      for (const detail of briefDetailMessages(brief)) await deps.messenger.post(channel, detail, ts);
+    } catch (err) {
+      deps.log.warn({ err, round: brief.roundId }, 'the answers in full could not be posted under the brief; the brief went out');
+    }
+  };
+  return { sent: { channel, ts }, after: details };
 };
 
-async function teamOf(deps: SendContext, delivery: ClaimedDelivery, payload: { roundId: number }): Promise<TeamRoundContext | undefined> {
-  const team = await teamRoundContext(deps.db, payload.roundId);
-  if (!team) await markCancelled(deps.db, delivery.id, 'round no longer exists');
-  return team;
+function teamOf(deps: SendContext, payload: { roundId: number }): Promise<TeamRoundContext | undefined> {
+  return teamRoundContext(deps.db, payload.roundId);
 }
 
 const sendTeamPost: DeliveryHandler<'team_post'> = async (deps, delivery, payload, now) => {
-  const team = await teamOf(deps, delivery, payload);
-  if (!team) return 'cancelled';
-  if (!team.channelId) {
-    await markCancelled(deps.db, delivery.id, 'the cadence has no channel');
-    return 'cancelled';
-  }
-  if (team.threadTs && delivery.was !== 'sending') {
-    await markCancelled(deps.db, delivery.id, 'the round is already posted');
-    return 'cancelled';
-  }
-  const ts = await deps.messenger.post(team.channelId, teamRoundMessage(team));
-  await markTeamPosted(deps.db, delivery, team.channelId, ts, now);
-  return 'sent';
+  const team = await teamOf(deps, payload);
+  if (!team) return ROUND_GONE;
+  if (!team.channelId) return { cancel: 'the cadence has no channel' };
+  if (team.threadTs && delivery.was !== 'sending') return { cancel: 'the round is already posted' };
+  const posted = { channel: team.channelId, ts: await deps.messenger.post(team.channelId, teamRoundMessage(team)) };
+  return { sent: posted, onSent: (tx) => teamRoundPosted(tx, payload.roundId, posted, now) };
 };
 
-const sendTeamReminder: DeliveryHandler<'team_reminder'> = async (deps, delivery, payload, now) => {
-  const team = await teamOf(deps, delivery, payload);
-  if (!team) return 'cancelled';
+const sendTeamReminder: DeliveryHandler<'team_reminder'> = async (deps, _delivery, payload) => {
+  const team = await teamOf(deps, payload);
+  if (!team) return ROUND_GONE;
   const waiting = team.members.filter((m) => m.status === 'sent').map((m) => m.personId);
-  if (!team.channelId || !team.threadTs || team.status !== 'open' || waiting.length === 0) {
-    await markCancelled(deps.db, delivery.id, 'nobody left to remind');
-    return 'cancelled';
-  }
+  if (!team.channelId || !team.threadTs || team.status !== 'open' || waiting.length === 0) return { cancel: 'nobody left to remind' };
   const ts = await deps.messenger.post(team.channelId, teamReminderMessage(team, waiting), team.threadTs);
-  await markSent(deps.db, delivery.id, now, { channel: team.channelId, ts });
-  return 'sent';
+  return { sent: { channel: team.channelId, ts } };
 };
 
-const sendTeamUpdate: DeliveryHandler<'team_update'> = async (deps, delivery, payload, now) => {
-  const team = await teamOf(deps, delivery, payload);
-  if (!team) return 'cancelled';
-  if (!team.channelId || !team.threadTs) {
-    await markCancelled(deps.db, delivery.id, 'the round was never posted');
-    return 'cancelled';
-  }
+const sendTeamUpdate: DeliveryHandler<'team_update'> = async (deps, _delivery, payload) => {
+  const team = await teamOf(deps, payload);
+  if (!team) return ROUND_GONE;
+  if (!team.channelId || !team.threadTs) return { cancel: 'the round was never posted' };
   await deps.messenger.update(team.channelId, team.threadTs, teamRoundMessage(team));
-  await markSent(deps.db, delivery.id, now);
-  return 'sent';
+  return { sent: null };
 };
 
-const sendShare: DeliveryHandler<'share'> = async (deps, delivery, payload, now) => {
-  const ctx = await contextOf(deps, delivery, payload);
-  if (!ctx) return 'cancelled';
+const sendShare: DeliveryHandler<'share'> = async (deps, _delivery, payload) => {
+  const ctx = await contextOf(deps, payload);
+  if (!ctx) return GONE;
   const shared = await sharedAnswersOf(deps.db, ctx.id);
-  if (!ctx.roundChannelId || !ctx.roundThreadTs || shared.answers.length === 0) {
-    await markCancelled(deps.db, delivery.id, 'nothing shared, or no thread to share in');
-    return 'cancelled';
-  }
+  if (!ctx.roundChannelId || !ctx.roundThreadTs || shared.answers.length === 0) return { cancel: 'nothing shared, or no thread to share in' };
   const ts = await deps.messenger.post(ctx.roundChannelId, sharedAnswersMessage(shared.name, shared.answers), ctx.roundThreadTs);
-  await markSent(deps.db, delivery.id, now, { channel: ctx.roundChannelId, ts });
-  return 'sent';
+  return { sent: { channel: ctx.roundChannelId, ts } };
 };
 
 /** In the thread of a message when there is one, else as a DM to `userId`. */
@@ -220,53 +183,39 @@ async function inThreadOrDm(deps: SendContext, thread: { channel: string | null;
 }
 
 /** The leader's live message for a round, posted with the round's first prompt; kept on the round to be edited. */
-const sendRoundLive: DeliveryHandler<'round_live'> = async (deps, delivery, payload, now) => {
+const sendRoundLive: DeliveryHandler<'round_live'> = async (deps, delivery, payload) => {
   const live = await liveRound(deps.db, payload.roundId);
-  if (!live || !live.open || (live.liveTs && delivery.was !== 'sending')) {
-    await markCancelled(deps.db, delivery.id, live ? 'the round is closed or already has its live message' : 'round no longer exists');
-    return 'cancelled';
-  }
-  const { channel, ts } = await deps.messenger.postDm(live.leaderId, liveRoundMessage(live));
-  await markRoundLivePosted(deps.db, delivery, payload.roundId, channel, ts, now);
-  return 'sent';
+  if (!live) return ROUND_GONE;
+  if (!live.open || (live.liveTs && delivery.was !== 'sending')) return { cancel: 'the round is closed or already has its live message' };
+  const posted = await deps.messenger.postDm(live.leaderId, liveRoundMessage(live));
+  return { sent: posted, onSent: (tx) => roundLivePosted(tx, payload.roundId, posted) };
 };
 
 /** The live message edited in place; before it is posted there is nothing to edit (the post shows the latest). */
-const sendRoundLiveUpdate: DeliveryHandler<'round_live_update'> = async (deps, delivery, payload, now) => {
+const sendRoundLiveUpdate: DeliveryHandler<'round_live_update'> = async (deps, _delivery, payload) => {
   const live = await liveRound(deps.db, payload.roundId);
-  if (!live?.liveChannel || !live.liveTs) {
-    await markCancelled(deps.db, delivery.id, 'the live message is not posted yet');
-    return 'cancelled';
-  }
+  if (!live?.liveChannel || !live.liveTs) return { cancel: 'the live message is not posted yet' };
   await deps.messenger.update(live.liveChannel, live.liveTs, liveRoundMessage(live));
-  await markSent(deps.db, delivery.id, now);
-  return 'sent';
+  return { sent: null };
 };
 
 /** One answer, for a leader who asked for a message per answer: in the live message's thread when there is one. */
-const sendAnswerNote: DeliveryHandler<'answer_note'> = async (deps, delivery, payload, now) => {
-  const ctx = await contextOf(deps, delivery, payload);
-  const live = ctx ? await liveRound(deps.db, ctx.roundId) : undefined;
+const sendAnswerNote: DeliveryHandler<'answer_note'> = async (deps, _delivery, payload) => {
+  const ctx = await contextOf(deps, payload);
+  if (!ctx) return GONE;
+  const live = await liveRound(deps.db, ctx.roundId);
   const message = live ? answerNoteMessage(live, payload.checkinId) : null;
-  if (!ctx || !live || !message) {
-    if (ctx) await markCancelled(deps.db, delivery.id, 'nothing the leader may read');
-    return 'cancelled';
-  }
-  const posted = await inThreadOrDm(deps, { channel: live.liveChannel, ts: live.liveTs }, live.leaderId, message);
-  await markSent(deps.db, delivery.id, now, posted);
-  return 'sent';
+  if (!live || !message) return { cancel: 'nothing the leader may read' };
+  return { sent: await inThreadOrDm(deps, { channel: live.liveChannel, ts: live.liveTs }, live.leaderId, message) };
 };
 
 /**
  * A reply or "Got it" goes in the thread of the member's prompt (a DM when the prompt never reached them); the
  * member's answer goes back to the author of the reply it answers.
  */
-const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now) => {
+const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload) => {
   const d = await replyDelivery(deps.db, payload.replyId);
-  if (!d) {
-    await markCancelled(deps.db, delivery.id, 'reply no longer exists');
-    return 'cancelled';
-  }
+  if (!d) return { cancel: 'reply no longer exists' };
   // The member's answer goes to whoever wrote the reply it answers: in the live message's thread when that is
   // the round's leader (the live message is theirs), else by DM (a skip-level leader has no live message here).
   const toRoundLeader = d.parent?.authorId === d.roundLeaderId;
@@ -274,41 +223,26 @@ const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload, now)
     d.reply.kind === 'answer'
       ? await inThreadOrDm(deps, toRoundLeader ? { channel: d.liveChannel, ts: d.liveTs } : { channel: null, ts: null }, d.parent?.authorId ?? delivery.recipient, answerToLeaderMessage(d))
       : await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, replyToMemberMessage(d));
-  await markSent(deps.db, delivery.id, now, posted);
-  return 'sent';
+  return { sent: posted };
 };
 
 /**
  * A reply the member answered: its message in their thread is drawn again with the answer, without the Answer
  * button. The reply's own delivery says where it went; one that never went has nothing to edit.
  */
-const sendReplyUpdate: DeliveryHandler<'reply_update'> = async (deps, delivery, payload, now) => {
+const sendReplyUpdate: DeliveryHandler<'reply_update'> = async (deps, _delivery, payload) => {
   const d = await replyDelivery(deps.db, payload.replyId);
-  const sent = await deps.db
-    .selectFrom('delivery')
-    .select(['channel_id', 'ts'])
-    .where('dedupe_key', '=', deliveryKey.reply(payload.replyId))
-    .where('status', '=', 'sent')
-    .executeTakeFirst();
-  if (!d || !sent?.channel_id || !sent.ts) {
-    await markCancelled(deps.db, delivery.id, d ? 'the reply was never posted' : 'reply no longer exists');
-    return 'cancelled';
-  }
-  await deps.messenger.update(sent.channel_id, sent.ts, replyToMemberMessage(d));
-  await markSent(deps.db, delivery.id, now, { channel: sent.channel_id, ts: sent.ts });
-  return 'sent';
+  const sent = await sentMessage(deps.db, deliveryKey.reply(payload.replyId));
+  if (!d || !sent) return { cancel: d ? 'the reply was never posted' : 'reply no longer exists' };
+  await deps.messenger.update(sent.channel, sent.ts, replyToMemberMessage(d));
+  return { sent };
 };
 
 /** The shared note of a held 1:1, in the member's thread of that check-in (a DM when the prompt never reached them). */
-const sendHeldNote: DeliveryHandler<'held_note'> = async (deps, delivery, payload, now) => {
+const sendHeldNote: DeliveryHandler<'held_note'> = async (deps, delivery, payload) => {
   const d = await heldNoteDelivery(deps.db, delivery.team_id, payload.checkinId);
-  if (!d) {
-    await markCancelled(deps.db, delivery.id, 'the 1:1 has no shared note');
-    return 'cancelled';
-  }
-  const posted = await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, heldNoteMessage(d));
-  await markSent(deps.db, delivery.id, now, posted);
-  return 'sent';
+  if (!d) return { cancel: 'the 1:1 has no shared note' };
+  return { sent: await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, heldNoteMessage(d)) };
 };
 
 /** The outbox's task list: one handler per kind (adding a kind: an entry in outbox/vocabulary.ts and one here). */

@@ -23,7 +23,7 @@ let cadenceId: number;
 const CHANNEL = 'CTEAMANN';
 
 beforeAll(async () => {
-  fixture = await startFixture({ now });
+  fixture = await startFixture({ now, wake: true });
   ({ db, slack, app } = fixture);
   await ensureWorkspaceDefaults(db.db, app.teamId);
   cadenceId = (await db.db.selectFrom('cadence').select('id').where('team_id', '=', app.teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()).id;

@@ -7,7 +7,7 @@ import { PEOPLE } from '../support/org-fixture';
 
 const now = { current: new Date('2026-11-30T13:00:00Z') };
 
-const fixture = useFixture({ now });
+const fixture = useFixture({ now, wake: true });
 
 beforeAll(async () => {
   await ensureWorkspaceDefaults(fixture.db.db, fixture.app.teamId);

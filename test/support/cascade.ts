@@ -53,14 +53,23 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
+export interface FixtureOptions {
+  readonly now: { current: Date };
+  readonly admins?: string[];
+  readonly env?: Record<string, string>;
+  readonly workingHours?: 'default' | 'always';
+  /** The outbox woken at once by what a request queues (`LISTEN`/`NOTIFY`), as in production; off, a test sends with `tick`. */
+  readonly wake?: boolean;
+}
+
 /**
  * A migrated database, the fake Slack with the fixture org's users, the real app over HTTP on a clock the
  * test moves, and the fixture org imported: what most end-to-end test files start from.
  */
-export async function startFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string>; workingHours?: 'default' | 'always' }): Promise<Fixture> {
+export async function startFixture(options: FixtureOptions): Promise<Fixture> {
   const db = await createTestDb();
   const slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current }, ...(options.env ? { env: options.env } : {}) });
+  const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current }, ...(options.env ? { env: options.env } : {}), ...(options.wake ? { wake: true } : {}) });
   await importFixtureOrg(db, slack, app.teamId, options.now.current);
   if (options.workingHours !== 'default') await workAroundTheClock(db, app.teamId);
   return {
@@ -79,7 +88,7 @@ export async function startFixture(options: { now: { current: Date }; admins?: s
  * The fixture for a whole test file: registers its start (beforeAll) and stop (afterAll), and answers with
  * an object whose `db`, `slack` and `app` are the running fixture's once the tests run.
  */
-export function useFixture(options: { now: { current: Date }; admins?: string[]; env?: Record<string, string>; workingHours?: 'default' | 'always' }): Fixture {
+export function useFixture(options: FixtureOptions): Fixture {
   let running: Fixture | undefined;
   beforeAll(async () => {
     running = await startFixture(options);

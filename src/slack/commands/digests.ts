@@ -2,18 +2,15 @@ import type { DigestScope } from '../../db/types';
 import { exportFor } from '../../digests/export';
 import { buildDigest } from '../../digests/figures';
 import { fromTheTop } from '../../digests/exec';
-import { claimDigestNow, digestChannel, previewTarget, releaseDigestClaim, setDigestChannel, setDigestSchedule } from '../../digests/settings';
+import { queueDigestNow, digestChannel, previewTarget, releaseDigestClaim, setDigestChannel, setDigestSchedule } from '../../digests/settings';
 import { requireAdmin } from '../../org/policy';
 import { setCoreValue } from '../../org/people';
-import { requeue } from '../../outbox/store';
-import type { Deliveries } from '../../outbox/vocabulary';
+import { settledDelivery } from '../../outbox/store';
 import { addDays, isCalendarDate, WEEKDAYS } from '../../time/calendar';
 import { coreValueReply } from '../blocks/accountability';
 import { digestMessage } from '../blocks/digest';
 import { dayLabel } from '../blocks/text';
-import { channelProblem, ensureInChannel, slackErrorCode } from '../channels';
-import { deliveryHandlers } from '../deliveries';
-import { slackMessenger } from '../messenger';
+import { channelProblem, ensureInChannel } from '../channels';
 import { describe, refuse, subcommand, word, type CommandContext, type Token } from './kit';
 
 function scopeOf(t: Token | undefined): DigestScope | null {
@@ -86,33 +83,35 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
 
 /**
  * Posts the last complete period's digest now: it takes that period's place in the outbox (so the schedule
- * never posts it again) and goes out through the same handler as a scheduled one, chart included.
+ * never posts it again), queued to go at once, and goes out through the dispatcher like a scheduled one, chart
+ * included. The command waits a few seconds for it, to say where it went or why Slack refused it.
  */
 async function postDigestNow({ deps, caller, scope: asker }: CommandContext, scope: DigestScope) {
-  const { db, clock } = deps;
-  const now = asker.now;
+  const { db } = deps;
   const target = await previewTarget(asker, scope);
   if (scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(asker, 'post this digest now');
   const channel = await digestChannel(db, caller.teamId, scope, target.ownerId);
   if (!channel || channel === 'dm') return { text: `The ${scope} digest has no channel yet: set one with \`/cascade digest channel ${scope} #channel\`.` };
   const range = `${dayLabel(target.current.start, 'short')} – ${dayLabel(target.current.end, 'short')}`;
-  const claim = await claimDigestNow(db, { teamId: caller.teamId, scope, ownerId: target.ownerId, period: target.current, channelId: channel, now });
-  if (!claim.claimed) {
-    const where = claim.channelId ? ` in <#${claim.channelId}>` : '';
-    return { text: claim.status === 'sent' ? `The ${scope} digest for ${range} was already posted${where}: one digest per period.` : `The ${scope} digest for ${range} is already on its way${where}.` };
+  const queued = await queueDigestNow(db, { teamId: caller.teamId, scope, ownerId: target.ownerId, period: target.current, channelId: channel, now: asker.now });
+  if (!queued.queued) {
+    const where = queued.channelId ? ` in <#${queued.channelId}>` : '';
+    return { text: queued.status === 'sent' ? `The ${scope} digest for ${range} was already posted${where}: one digest per period.` : `The ${scope} digest for ${range} is already on its way${where}.` };
   }
-  const delivery = await db.selectFrom('delivery').selectAll().where('id', '=', claim.id).executeTakeFirstOrThrow();
-  try {
-    await deliveryHandlers.digest({ db, log: deps.log, messenger: slackMessenger(caller.client) }, { ...delivery, was: 'queued' }, delivery.payload as Deliveries['digest'], clock.now());
-  } catch (err) {
-    // A channel Slack refuses gives the period back (the person fixes the channel and tries again);
-    // anything else is not lost: the outbox posts it, and retries, like a scheduled digest.
-    if (channelProblem(slackErrorCode(err))) await releaseDigestClaim(db, claim.id);
-    else await requeue(db, claim.id, clock.now(), err instanceof Error ? err.message : String(err));
-    throw err;
+  const state = await settledDelivery(db, queued.id, DIGEST_NOW_WAIT_MS);
+  if (state?.status === 'sent') return { text: `Posted the ${scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.` };
+  const problem = state?.status === 'failed' ? channelProblem(state.lastError ?? undefined) : null;
+  // A channel Slack refuses gives the period back: once the channel is fixed, it can be posted.
+  if (problem) {
+    await releaseDigestClaim(db, queued.id);
+    return { text: problem };
   }
-  return { text: `Posted the ${scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.` };
+  if (state?.status === 'failed') return { text: `Slack did not take the ${scope} digest for ${range} (${state.lastError}). Try again with \`/cascade digest now ${scope}\`.` };
+  return { text: `The ${scope} digest for ${range} is on its way to <#${channel}>. It is this period's digest: the schedule will not post it again.` };
 }
+
+/** How long `digest now` waits for its digest to reach Slack before it says it is on its way. */
+const DIGEST_NOW_WAIT_MS = 5000;
 
 export const digestNow = subcommand<{ scope: DigestScope }>({
   path: ['digest', 'now'],
