@@ -56,6 +56,13 @@ describe('The house keeps its layers', () => {
     expect(store.match(/update (checkin|round|person)\b|updateTable\('(checkin|round|person)'\)/g)).toBeNull();
   });
 
+  test('When something is queued, then through the outbox’s one door: no file but outbox/vocabulary.ts inserts into delivery or spells a key prefix', () => {
+    const inserts = sources().filter((f) => /insert into delivery|insertInto\('delivery'\)/i.test(f.text) && f.path !== 'outbox/vocabulary.ts');
+    expect(inserts.map((f) => f.path)).toEqual([]);
+    const keys = sources().filter((f) => /'(prompt|reminder|brief|team_post|round_live|update|reminder:round|update:round|update:closed|round_live:closed):' \|\|/.test(f.text));
+    expect(keys.map((f) => f.path)).toEqual([]);
+  });
+
   test('When a span of time is written, then by name (time/durations.ts), never as a millisecond literal outside src/time', () => {
     const literal = /\b(86_?400_?000|3_?600_?000|3600_000|60_000|604_?800_?000)\b|\b(24 \* 60 \* 60|60 \* 60 \* 1000|60 \* 1000)\b/;
     expect(sources().filter((f) => !f.path.startsWith('time/') && literal.test(f.text)).map((f) => f.path)).toEqual([]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 
 /**
@@ -135,17 +135,48 @@ export async function enqueueMany<K extends DeliveryKind>(
   return queued;
 }
 
+/**
+ * The unique keys of the deliveries that are about one check-in or one round: each written here once, as the
+ * prefix the subject's id follows, for a key made one at a time (`deliveryKey`) and for keys made in SQL by a
+ * set-based producer (`enqueueFrom`) alike.
+ */
+const KEY_PREFIX = {
+  prompt: 'prompt:',
+  reminder: 'reminder:',
+  teamReminder: 'reminder:round:',
+  /** A prompt edited to say its window closed unanswered. */
+  missed: 'update:missed:',
+  /** An answered prompt edited the day its window closes: its "Edit answers" button goes. */
+  answeredClosed: 'update:closed:',
+  roundClosed: 'update:round:',
+  brief: 'brief:',
+  teamPost: 'team_post:',
+  share: 'share:',
+  roundLive: 'round_live:',
+  /** The live message edited to say its round closed. */
+  roundLiveClosed: 'round_live:closed:',
+} as const;
+
+export type SubjectKey = keyof typeof KEY_PREFIX;
+
+const subjectKey = (name: SubjectKey) => (id: number) => `${KEY_PREFIX[name]}${id}`;
+
+/** The same key made in SQL from a column holding the subject's id (`sql.ref('r.id')`). */
+export function keyInSql(name: SubjectKey, subject: Expression<number>): RawBuilder<string> {
+  return sql<string>`${KEY_PREFIX[name]}::text || ${subject}`;
+}
+
 /** The unique keys: one delivery per check-in, round, or digest period and recipient. */
 export const deliveryKey = {
-  prompt: (checkinId: number) => `prompt:${checkinId}`,
-  reminder: (checkinId: number) => `reminder:${checkinId}`,
-  teamReminder: (roundId: number) => `reminder:round:${roundId}`,
-  missed: (checkinId: number) => `update:missed:${checkinId}`,
-  roundClosed: (roundId: number) => `update:round:${roundId}`,
-  brief: (roundId: number) => `brief:${roundId}`,
-  teamPost: (roundId: number) => `team_post:${roundId}`,
-  share: (checkinId: number) => `share:${checkinId}`,
-  roundLive: (roundId: number) => `round_live:${roundId}`,
+  prompt: subjectKey('prompt'),
+  reminder: subjectKey('reminder'),
+  teamReminder: subjectKey('teamReminder'),
+  missed: subjectKey('missed'),
+  roundClosed: subjectKey('roundClosed'),
+  brief: subjectKey('brief'),
+  teamPost: subjectKey('teamPost'),
+  share: subjectKey('share'),
+  roundLive: subjectKey('roundLive'),
   /** The edit of a round's live message that follows edit `after` (0: the first). */
   roundLiveUpdate: (roundId: number, after: number) => `round_live:update:${roundId}:after:${after}`,
   /** The edit of a team round's channel message that follows edit `after` (0: the first). */
@@ -157,3 +188,50 @@ export const deliveryKey = {
   heldNote: (checkinId: number, note: string) => `held_note:${checkinId}:${createHash('sha256').update(note).digest('hex').slice(0, 16)}`,
   digest: (d: Deliveries['digest'], recipient = '') => `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
 } as const;
+
+/** The kinds whose payload is one check-in, and those whose payload is one round: the ones a set-based producer queues. */
+type CheckinKind = { [K in DeliveryKind]: Deliveries[K] extends { checkinId: number } ? K : never }[DeliveryKind];
+type RoundKind = { [K in DeliveryKind]: Deliveries[K] extends { roundId: number } ? K : never }[DeliveryKind];
+
+const ABOUT_A_CHECKIN: { readonly [K in CheckinKind]: true } = { prompt: true, reminder: true, update: true, share: true, answer_note: true, held_note: true };
+
+/**
+ * What a set-based producer queues: one row per subject (a check-in or a round, by its id), with the workspace,
+ * the recipient, the channel (null: none) and when it may go, as the columns of its select.
+ */
+export interface QueueRow {
+  team_id: string;
+  subject: number;
+  recipient: string;
+  channel_id: string | null;
+  not_before: Date;
+}
+
+/**
+ * The one door for set-based producers: an insert of one delivery of `kind` per row of `rows`, its key (the
+ * prefix `key` names, and the subject's id) and its payload written here and nowhere else, each once (a key
+ * already queued changes nothing). Returned unexecuted, so that a producer can run it, or use it in a larger
+ * statement (`with queued as (…)`, adding `returning`). It wakes nobody: planned deliveries wait for the pass.
+ */
+export function enqueueFrom(db: Kysely<Database>, kind: CheckinKind | RoundKind, key: SubjectKey, rows: RawBuilder<QueueRow>) {
+  const checkin = kind in ABOUT_A_CHECKIN;
+  const payload = checkin ? sql`jsonb_build_object('checkinId', q.subject)` : sql`jsonb_build_object('roundId', q.subject)`;
+  return db
+    .insertInto('delivery')
+    .columns(['team_id', 'kind', 'dedupe_key', checkin ? 'checkin_id' : 'round_id', 'recipient', 'channel_id', 'not_before', 'payload'])
+    .expression(
+      db
+        .selectFrom(sql<QueueRow>`(${rows})`.as('q'))
+        .select([
+          'q.team_id',
+          sql.lit(kind).as('kind'),
+          keyInSql(key, sql.ref<number>('q.subject')).as('dedupe_key'),
+          'q.subject',
+          'q.recipient',
+          'q.channel_id',
+          'q.not_before',
+          payload.as('payload'),
+        ]),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing());
+}

@@ -3,6 +3,7 @@ import { FLAGS_EVERY_MS } from '../accountability/flags';
 import type { Database } from '../db/types';
 import { addDays, utcDate } from '../time/calendar';
 import { DAY_MS } from '../time/durations';
+import { keyInSql } from '../outbox/vocabulary';
 
 /** How often flags are looked at anyway (goal pace moves with the calendar alone). */
 const FLAGS_AT_LEAST_MS = DAY_MS;
@@ -44,7 +45,7 @@ export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork>
     union
     select r.team_id from round r join cadence k on k.id = r.cadence_id and k.reminder
     where r.status = 'open' and r.thread_ts is not null
-      and not exists (select 1 from delivery d where d.dedupe_key = 'reminder:round:' || r.id)
+      and not exists (select 1 from delivery d where d.dedupe_key = ${keyInSql('teamReminder', sql.ref('r.id'))})
       and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'sent'
                   and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now})`.execute(db);
   const flags = await sql<{ team_id: string }>`

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types';
-import { deliveryKey, enqueueMany } from '../outbox/vocabulary';
+import { deliveryKey, enqueueFrom, enqueueMany, type QueueRow } from '../outbox/vocabulary';
 import { DAY_MS } from '../time/durations';
 
 /**
@@ -26,13 +26,16 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
       }
     }
     // An answered prompt whose window has just closed loses its "Edit answers" button (once, the day it closes).
-    await sql`
-      insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
-      select c.team_id, 'update', 'update:closed:' || c.id, c.id, c.person_id, ${now}, jsonb_build_object('checkinId', c.id)
+    await enqueueFrom(
+      tx,
+      'update',
+      'answeredClosed',
+      sql<QueueRow>`
+      select c.team_id, c.id as subject, c.person_id as recipient, null::text as channel_id, ${now}::timestamptz as not_before
       from checkin c
       where c.team_id = ${teamId} and c.status = 'answered' and c.message_ts is not null
-        and c.closes_at <= ${now} and c.closes_at > ${new Date(now.getTime() - DAY_MS)}
-      on conflict (dedupe_key) do nothing`.execute(tx);
+        and c.closes_at <= ${now} and c.closes_at > ${new Date(now.getTime() - DAY_MS)}`,
+    ).execute();
     // A closed round brings its leader a brief, and a team round's channel message says it closed.
     const rounds = await sql<{ id: number }>`
       with closed as (
@@ -46,17 +49,11 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
         from closed where d.round_id = closed.id and d.kind = 'round_live' and d.status = 'queued'
       ), lives as (
         -- The leader's live message says the round closed (and that the brief has the rest).
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
-        select team_id, 'round_live_update', 'round_live:closed:' || id, id, leader_id, ${now}, jsonb_build_object('roundId', id) from closed where live_ts is not null
-        on conflict (dedupe_key) do nothing
+        ${enqueueFrom(tx, 'round_live_update', 'roundLiveClosed', sql<QueueRow>`select team_id, id as subject, leader_id as recipient, null::text as channel_id, ${now}::timestamptz as not_before from closed where live_ts is not null`)}
       ), briefs as (
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
-        select team_id, 'brief', 'brief:' || id, id, leader_id, ${now}, jsonb_build_object('roundId', id) from closed
-        on conflict (dedupe_key) do nothing
+        ${enqueueFrom(tx, 'brief', 'brief', sql<QueueRow>`select team_id, id as subject, leader_id as recipient, null::text as channel_id, ${now}::timestamptz as not_before from closed`)}
       ), edits as (
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
-        select team_id, 'team_update', 'update:round:' || id, id, channel_id, channel_id, ${now}, jsonb_build_object('roundId', id) from closed where thread_ts is not null
-        on conflict (dedupe_key) do nothing
+        ${enqueueFrom(tx, 'team_update', 'roundClosed', sql<QueueRow>`select team_id, id as subject, channel_id as recipient, channel_id, ${now}::timestamptz as not_before from closed where thread_ts is not null`)}
       )
       select id from closed`.execute(tx);
     return { missed: ids.length, rounds: rounds.rows.length };
@@ -68,21 +65,27 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
  * a team round gets one in its thread, naming who has not answered yet.
  */
 export async function enqueueReminders(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
-  const team = await sql`
-    insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
-    select r.team_id, 'team_reminder', 'reminder:round:' || r.id, r.id, r.channel_id, r.channel_id, ${now}, jsonb_build_object('roundId', r.id)
+  const [team] = await enqueueFrom(
+    db,
+    'team_reminder',
+    'teamReminder',
+    sql<QueueRow>`
+    select r.team_id, r.id as subject, r.channel_id as recipient, r.channel_id, ${now}::timestamptz as not_before
     from round r join cadence k on k.id = r.cadence_id
     where r.team_id = ${teamId} and r.status = 'open' and r.thread_ts is not null and k.reminder
       and exists (select 1 from checkin c where c.round_id = r.id and c.status = 'sent'
-                  and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now})
-    on conflict (dedupe_key) do nothing`.execute(db);
-  const result = await sql`
-    insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
-    select c.team_id, 'reminder', 'reminder:' || c.id, c.id, c.person_id, ${now}, jsonb_build_object('checkinId', c.id)
+                  and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now})`,
+  ).execute();
+  const [members] = await enqueueFrom(
+    db,
+    'reminder',
+    'reminder',
+    sql<QueueRow>`
+    select c.team_id, c.id as subject, c.person_id as recipient, null::text as channel_id, ${now}::timestamptz as not_before
     from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
     where c.team_id = ${teamId} and c.status = 'sent' and k.reminder and c.message_ts is not null
       and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now}
-      and (c.snoozed_until is null or c.snoozed_until <= ${now})
-    on conflict (dedupe_key) do nothing`.execute(db);
-  return Number(result.numAffectedRows ?? 0) + Number(team.numAffectedRows ?? 0);
+      and (c.snoozed_until is null or c.snoozed_until <= ${now})`,
+  ).execute();
+  return Number(members?.numInsertedOrUpdatedRows ?? 0) + Number(team?.numInsertedOrUpdatedRows ?? 0);
 }

@@ -9,6 +9,7 @@ import type { Cadence, Database } from '../db/types';
 import { type CalendarDate, addDays, utcDate, weekdayOf } from '../time/calendar';
 import { addWorkdays } from '../time/hours';
 import { holidaysFrom, workspaceHours } from '../calendar/hours';
+import { enqueueFrom, type QueueRow } from '../outbox/vocabulary';
 
 export interface PlanReport {
   rounds: number;
@@ -194,14 +195,17 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
           await sql<{ checkins: number; deliveries: number }>`
       with made as (${made}),
       posts as (
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, channel_id, not_before, payload)
-        select r.team_id, 'team_post', 'team_post:' || r.id, r.id, ${c.channel_id}, ${c.channel_id},
-               (${occurrence}::date + ${time}::time) at time zone l.tz, jsonb_build_object('roundId', r.id)
+        ${enqueueFrom(
+          tx,
+          'team_post',
+          'teamPost',
+          sql<QueueRow>`
+        select r.team_id, r.id as subject, ${c.channel_id}::text as recipient, ${c.channel_id}::text as channel_id,
+               (${occurrence}::date + ${time}::time) at time zone l.tz as not_before
         from (select distinct round_id from made where status = 'scheduled') m
         join round r on r.id = m.round_id
-        join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id
-        on conflict (dedupe_key) do nothing
-        returning 1
+        join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id`,
+        ).returning(sql.lit(1).as('one'))}
       )
       select (select count(*) from made)::int as checkins, (select count(*) from posts)::int as deliveries`.execute(tx)
         : // One-by-one rounds: one DM per check-in at the member's local time, and one live message to the
@@ -209,19 +213,24 @@ async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonl
           await sql<{ checkins: number; deliveries: number }>`
       with made as (${made}),
       prompts as (
-        insert into delivery (team_id, kind, dedupe_key, checkin_id, recipient, not_before, payload)
-        select team_id, 'prompt', 'prompt:' || id, id, person_id, due_at, jsonb_build_object('checkinId', id)
-        from made where status = 'scheduled'
-        on conflict (dedupe_key) do nothing
-        returning 1
+        ${enqueueFrom(
+          tx,
+          'prompt',
+          'prompt',
+          sql<QueueRow>`select team_id, id as subject, person_id as recipient, null::text as channel_id, due_at as not_before from made where status = 'scheduled'`,
+        ).returning(sql.lit(1).as('one'))}
       ),
       lives as (
-        insert into delivery (team_id, kind, dedupe_key, round_id, recipient, not_before, payload)
-        select r.team_id, 'round_live', 'round_live:' || r.id, r.id, r.leader_id, m.first_due, jsonb_build_object('roundId', r.id)
+        ${enqueueFrom(
+          tx,
+          'round_live',
+          'roundLive',
+          sql<QueueRow>`
+        select r.team_id, r.id as subject, r.leader_id as recipient, null::text as channel_id, m.first_due as not_before
         from (select round_id, min(due_at) as first_due from made where part = 'member' and status = 'scheduled' group by round_id) m
         join round r on r.id = m.round_id
-        where r.live_ts is null
-        on conflict (dedupe_key) do nothing
+        where r.live_ts is null`,
+        )}
       )
       select (select count(*) from made)::int as checkins, (select count(*) from prompts)::int as deliveries`.execute(tx);
 
