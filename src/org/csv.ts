@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { LineProblem } from '../errors';
 export interface CsvRecord {
   /** 1-based line number in the text where the record starts. */
@@ -10,75 +11,59 @@ export interface CsvParseResult {
   readonly errors: LineProblem[];
 }
 
+/** What csv-parse's errors mean, in words for the person whose file it is. */
+const PROBLEMS: Readonly<Record<string, string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote: quote the whole field, and double any quote inside it',
+  INVALID_OPENING_QUOTE: 'a quote inside a field that is not quoted: quote the whole field, and double any quote inside it',
+};
+
 /**
- * RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks; CRLF or LF; a leading BOM
- * is ignored; blank lines are skipped. An unclosed quote is reported on the line where the field began.
+ * RFC 4180 CSV, read by csv-parse: quoted fields may hold commas, doubled quotes and line breaks; CRLF, LF or
+ * CR; a leading BOM is ignored; blank lines are skipped. Each record keeps the line it starts on; the first
+ * problem stops the reading and is reported on its line (an unclosed quote on the line its record began).
  */
 export function parseCsv(text: string): CsvParseResult {
-  const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // One line break for all: csv-parse takes one record delimiter, and a file may mix them.
+  const src = text.replace(/\r\n?/g, '\n');
+  let lastEnd = 0;
+  let parsed: { record: string[]; info: { lines: number }; raw: string }[];
+  try {
+    // With `info` and `raw`, each record comes as { record, info, raw } (csv-parse's types do not follow the options).
+    parsed = parse(src, {
+      bom: true,
+      info: true,
+      raw: true,
+      record_delimiter: '\n',
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: (record, context) => {
+        lastEnd = context.lines;
+        return record;
+      },
+    }) as unknown as typeof parsed;
+  } catch (err) {
+    const e = err as { code?: string; lines?: number; message?: string };
+    const message = PROBLEMS[e.code ?? ''] ?? `cannot be read as CSV (${e.code ?? e.message ?? 'unknown problem'})`;
+    return { records: [], errors: [{ line: e.code === 'CSV_QUOTE_NOT_CLOSED' ? firstLineAfter(src, lastEnd) : (e.lines ?? 1), message }] };
+  }
   const records: CsvRecord[] = [];
   const errors: LineProblem[] = [];
-  let line = 1;
-  let i = 0;
-
-  while (i < src.length) {
-    const startLine = line;
-    const fields: string[] = [];
-    let field = '';
-    let quoted = false;
-    let fieldStartLine = line;
-    let endOfRecord = false;
-
-    while (i < src.length && !endOfRecord) {
-      const ch = src[i]!;
-      if (quoted) {
-        if (ch === '"') {
-          if (src[i + 1] === '"') {
-            field += '"';
-            i += 2;
-          } else {
-            quoted = false;
-            i += 1;
-            const next = src[i];
-            if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-              errors.push({ line, message: 'text after a closing quote: quote the whole field, and double any quote inside it' });
-              while (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') i += 1;
-            }
-          }
-        } else {
-          if (ch === '\n') line += 1;
-          field += ch;
-          i += 1;
-        }
-        continue;
-      }
-      if (ch === '"' && field.trim() === '') {
-        quoted = true;
-        field = '';
-        fieldStartLine = line;
-        i += 1;
-      } else if (ch === ',') {
-        fields.push(field);
-        field = '';
-        i += 1;
-      } else if (ch === '\r' || ch === '\n') {
-        i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
-        line += 1;
-        endOfRecord = true;
-      } else {
-        field += ch;
-        i += 1;
-      }
-    }
-    if (quoted) {
-      errors.push({ line: fieldStartLine, message: 'a quoted field is never closed' });
-      break;
-    }
-    fields.push(field);
-    if (fields.some((f) => f.includes('\u0000'))) errors.push({ line: startLine, message: 'contains a NUL character, which cannot be kept' });
-    else if (!(fields.length === 1 && fields[0]!.trim() === '')) records.push({ line: startLine, fields });
+  for (const { record, info, raw } of parsed) {
+    // Where the record starts: the line it ends on, less the line breaks inside it (the blank lines skipped before it are in `raw` too).
+    const line = info.lines - (raw.replace(/^\n+/, '').replace(/\n$/, '').match(/\n/g)?.length ?? 0);
+    if (record.some((f) => f.includes('\u0000'))) errors.push({ line, message: 'contains a NUL character, which cannot be kept' });
+    else if (!(record.length === 1 && record[0]!.trim() === '')) records.push({ line, fields: record });
   }
   return { records, errors };
+}
+
+/** The first line after line `after` that is not blank (1-based): where the record being read began. */
+function firstLineAfter(text: string, after: number): number {
+  const lines = text.split('\n');
+  let i = after;
+  while (i < lines.length && lines[i]!.trim() === '') i += 1;
+  return i + 1;
 }
 
 /** Writes one CSV line, quoting where needed. */

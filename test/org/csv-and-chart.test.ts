@@ -20,6 +20,15 @@ describe('parseCsv', () => {
     expect(parseCsv('a,b\n"x"y,2').errors[0]).toMatchObject({ line: 2 });
   });
 
+  test('When lines end in CR alone, or blank lines come first, or a quote sits inside a bare field, then lines are still named right', () => {
+    expect(parseCsv('a,b\r\r\n\n1,2\r3,4').records).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 4, fields: ['1', '2'] },
+      { line: 5, fields: ['3', '4'] },
+    ]);
+    expect(parseCsv('a,b\n1,2\nab"c,3').errors).toEqual([{ line: 3, message: 'a quote inside a field that is not quoted: quote the whole field, and double any quote inside it' }]);
+  });
+
   test('When values are written back, then they round-trip', () => {
     const line = toCsvLine(['plain', 'with, comma', 'with "quote"', null, 3]);
     expect(parseCsv(line).records[0]!.fields).toEqual(['plain', 'with, comma', 'with "quote"', '', '3']);
