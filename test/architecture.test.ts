@@ -63,6 +63,11 @@ describe('The house keeps its layers', () => {
     expect(keys.map((f) => f.path)).toEqual([]);
   });
 
+  test('When a listener handles a request, then it asks the domain: no file under slack/listeners or slack/commands queries a table', () => {
+    const queries = sources().filter((f) => /^slack\/(listeners|commands)\//.test(f.path) && /\.(selectFrom|updateTable|insertInto|deleteFrom)\(|\bsql`/.test(f.text));
+    expect(queries.map((f) => f.path)).toEqual([]);
+  });
+
   test('When a span of time is written, then by name (time/durations.ts), never as a millisecond literal outside src/time', () => {
     const literal = /\b(86_?400_?000|3_?600_?000|3600_000|60_000|604_?800_?000)\b|\b(24 \* 60 \* 60|60 \* 60 \* 1000|60 \* 1000)\b/;
     expect(sources().filter((f) => !f.path.startsWith('time/') && literal.test(f.text)).map((f) => f.path)).toEqual([]);

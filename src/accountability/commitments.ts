@@ -2,9 +2,9 @@ import { readDay } from '../input';
 import { sql, type Kysely } from 'kysely';
 import { upcomingCheckins } from '../calendar/upcoming';
 import type { Commitment, CommitmentStatus, Database, Person } from '../db/types';
-import { invalid, notAllowed, notFound } from '../errors';
+import { invalid, notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { maySee, type Scope } from '../org/policy';
+import { assertMaySee, maySee, type Scope } from '../org/policy';
 import { addDays, daysBetween, localDate } from '../time/calendar';
 import { calendarDateOf } from '../input';
 import { takeOnce } from '../db/slack-events';
@@ -209,9 +209,7 @@ export interface CommitmentView extends Commitment {
  */
 export async function listCommitments(scope: Scope, ownerId: string): Promise<CommitmentView[]> {
   const { db, teamId } = scope;
-  if (!(await maySee(db, teamId, scope.actor.id, ownerId))) {
-    throw notAllowed(`You can see your own commitments and those of the people below you in the chain; {@${ownerId}} is not below you.`);
-  }
+  await assertMaySee(scope, ownerId, 'commitments');
   const base = () =>
     db
       .selectFrom('commitment as m')
@@ -229,7 +227,7 @@ export async function listCommitments(scope: Scope, ownerId: string): Promise<Co
 /** A commitment the asker may close: their own, or one of someone below them; open. */
 async function closable(scope: Scope, id: number): Promise<Commitment> {
   const m = await scope.db.selectFrom('commitment').selectAll().where('team_id', '=', scope.teamId).where('id', '=', id).executeTakeFirst();
-  if (!m || !(await maySee(scope.db, scope.teamId, scope.actor.id, m.owner_id))) {
+  if (!m || !(await maySee(scope, m.owner_id))) {
     throw notFound('That commitment is not yours, nor of anyone below you: see {cmd:commitments}.');
   }
   if (m.status !== 'open') throw invalid(`“${m.text}” is already ${STATUS_WORDS[m.status]}.`);

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, notAllowed, notFound, type LineProblem } from '../errors';
-import { isBelow, maySee, type Scope } from '../org/policy';
+import { assertMaySee, isBelow, type Scope } from '../org/policy';
 import { headerIndex, parseCsv } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
@@ -187,9 +187,7 @@ async function personGoal(db: Kysely<Database>, teamId: string, person: Person, 
 /** Someone's active goals with their standing; only for themselves and the people above them. */
 export async function goalsOf(scope: Scope, ownerId: string): Promise<Standing[]> {
   const { db, teamId, now } = scope;
-  if (!(await maySee(db, teamId, scope.actor.id, ownerId))) {
-    throw notAllowed(`You can see your own goals and those of the people below you in the chain; {@${ownerId}} is not below you.`);
-  }
+  await assertMaySee(scope, ownerId, 'goals');
   const owner = await getPerson(db, teamId, ownerId);
   if (!owner) throw notFound(`{@${ownerId}} is not in the org chart.`);
   const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', '=', ownerId).where('active', '=', true).orderBy('scope').orderBy('name').execute();

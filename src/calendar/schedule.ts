@@ -1,4 +1,4 @@
-import type { Frequency, Level } from '../db/types';
+import type { Frequency, Relationship } from '../db/types';
 import { parseCadenceCron } from './cron';
 import { addDays, daysBetween, weekdayOf, type CalendarDate } from '../time/calendar';
 
@@ -45,7 +45,7 @@ export function occurrencesBetween(schedule: Schedule, from: CalendarDate, to: C
 }
 
 /** The kinds of relationship, top-down: the order rounds take within a period. */
-export const LEVELS: Record<Level, { order: number; label: string; about: string }> = {
+export const LEVELS: Record<Relationship, { order: number; label: string; about: string }> = {
   ceo_president: { order: 1, label: 'CEO ↔ President', about: 'the top and their direct reports' },
   president_managers: { order: 2, label: 'President ↔ managers', about: 'a leader of leaders and their direct reports' },
   manager_reps: { order: 3, label: 'Manager ↔ reps', about: 'a first-line leader and their reports' },

@@ -4,7 +4,7 @@ import type { Scope } from '../org/policy';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { flagsPiling } from '../accountability/flags';
-import { refreshRoundMessage } from './conversation';
+import { refreshRoundMessage } from './live';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { recordProgress } from '../accountability/goals';
 import { applyReviews, recordAnsweredCommitment, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';

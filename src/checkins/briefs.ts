@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
-import type { CheckinStatus, CommitmentStatus, Database, Level } from '../db/types';
+import type { CheckinStatus, CommitmentStatus, Database, Relationship } from '../db/types';
 import { recurringPhrases } from './phrases';
 import { chainBelow } from '../org/visibility';
 import { readableAmong } from '../org/policy';
@@ -75,7 +75,7 @@ export interface Brief {
   readonly teamId: string;
   readonly leaderId: string;
   readonly cadenceName: string;
-  readonly level: Level;
+  readonly level: Relationship;
   readonly occurrence: string;
   readonly members: readonly BriefMember[];
   /** Answered of due in the round before this one, to compare with. */
@@ -343,7 +343,7 @@ export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId:
  * about support, a named obstacle asks what would remove it, a missed check-in asks what got in the way),
  * then from the bank's support, obstacle and methodology questions not asked in this round.
  */
-export async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Level, members: readonly BriefMember[]): Promise<string[]> {
+export async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Relationship, members: readonly BriefMember[]): Promise<string[]> {
   const out: string[] = [];
   const add = (s: string) => {
     if (out.length < SUGGESTIONS && !out.includes(s)) out.push(s);

@@ -1,7 +1,7 @@
 import { listCadences } from '../calendar/upcoming';
 import { ensureWorkspace } from '../org/people';
 import type { Kysely } from 'kysely';
-import type { Cadence, Database, Frequency, Level } from '../db/types';
+import type { Cadence, Database, Frequency, Relationship } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { parseCadenceCron } from '../calendar/cron';
 import { ensureDefaultQuestions } from './questions';
@@ -35,7 +35,7 @@ export async function ensureDefaultCadences(db: Kysely<Database>, teamId: string
 }
 
 
-export type { Level };
+export type { Relationship };
 
 /** What a workspace needs before its first round: the default cadences and its copy of the question bank. */
 export async function ensureWorkspaceDefaults(db: Kysely<Database>, teamId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { KeptStatus } from '../org/people';
 import type { Kysely } from 'kysely';
-import type { CheckinStatus, Database, Level } from '../db/types';
+import type { CheckinStatus, Database, Relationship } from '../db/types';
 
 /** Everything a prompt, reminder or status edit says about one check-in. */
 export interface CheckinContext {
@@ -22,7 +22,7 @@ export interface CheckinContext {
   readonly leaderId: string;
   readonly leaderName: string;
   readonly cadenceName: string;
-  readonly level: Level;
+  readonly level: Relationship;
   readonly frequency: string;
   readonly mode: 'individual' | 'team';
   readonly roundId: number;

@@ -4,7 +4,7 @@ import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import type { Database } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { answerableCheckin } from './answers';
-import { refreshRoundMessage } from './conversation';
+import { refreshRoundMessage } from './live';
 import type { CheckinContext } from './context';
 import { DAY_MS } from '../time/durations';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, Level, Question, QuestionKind } from '../db/types';
+import type { Database, Relationship, Question, QuestionKind } from '../db/types';
 import { invalid, notFound } from '../errors';
 import { LEVELS } from '../calendar/schedule';
 
@@ -50,9 +50,9 @@ export function interrogationIn(text: string): string | null {
   return null;
 }
 
-function checkLevel(level: string): Level {
+function checkLevel(level: string): Relationship {
   if (!(level in LEVELS)) throw invalid(`"${level}" is not a level: use ${Object.keys(LEVELS).join(', ')}.`);
-  return level as Level;
+  return level as Relationship;
 }
 
 function checkText(text: string): string {

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { CheckinStatus, Person } from '../db/types';
-import { notAllowed, notFound } from '../errors';
+import { notFound } from '../errors';
 import { getPerson } from '../org/people';
-import { mayReadPrivateNote, maySee, type Scope } from '../org/policy';
-import { repliesOnAll, type ReplyView } from './conversation';
+import { assertMaySee, mayReadPrivateNote, type Scope } from '../org/policy';
+import { repliesOnAll } from './replies';
+import { type ReplyView } from './live';
 import { WEEK_MS } from '../time/durations';
 
 /** How far back {cmd:team} counts participation. */
@@ -75,9 +76,7 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
   const viewerId = scope.actor.id;
   const person = await getPerson(db, teamId, subjectId);
   if (!person) throw notFound(`{@${subjectId}} is not in the org chart.`);
-  if (!(await maySee(db, teamId, viewerId, subjectId))) {
-    throw notAllowed(`You can see your own check-ins and those of the people below you in the chain; {@${subjectId}} is not below you.`);
-  }
+  await assertMaySee(scope, subjectId, 'check-ins');
   const rows = await db
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')

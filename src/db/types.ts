@@ -61,9 +61,10 @@ export interface PersonTable {
 /**
  * The kind of relationship a cadence attaches to, by position in the chain: the top and their direct reports
  * (`ceo_president`), a leader of leaders and their reports (`president_managers`), a first-line leader and
- * their reports (`manager_reps`). The keys are the names of the four-level chart they began with.
+ * their reports (`manager_reps`). The keys are the names of the four-level chart they began with. (Called `Level`
+ * once; the columns that hold it are still `level`, as the CSV and the commands name it.)
  */
-export type Level = 'ceo_president' | 'president_managers' | 'manager_reps';
+export type Relationship = 'ceo_president' | 'president_managers' | 'manager_reps';
 export type Frequency = 'weekly' | 'biweekly' | 'monthly' | 'cron';
 export type CheckinStatus = 'scheduled' | 'sent' | 'answered' | 'missed' | 'skipped';
 export type DeliveryKind =
@@ -88,7 +89,7 @@ export interface CadenceTable {
   id: Generated<number>;
   team_id: string;
   key: string;
-  level: Level;
+  level: Relationship;
   name: string;
   frequency: Frequency;
   /** 0 = Sunday … 6 = Saturday. */

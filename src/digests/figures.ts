@@ -3,7 +3,7 @@ import { expectedPaceSql, type Period } from '../time/periods';
 import { levelLabels, labelOf, ROUND_DEPTH } from '../checkins/levels';
 import { recurringPhrases, type Phrase } from '../checkins/phrases';
 import { chainBelow } from '../org/visibility';
-import type { Database, DigestScope, Level } from '../db/types';
+import type { Database, DigestScope, Relationship } from '../db/types';
 import { addDays } from '../time/calendar';
 
 export interface Compared {
@@ -13,7 +13,7 @@ export interface Compared {
 
 /** One level of the tree (its leaders with their direct reports), top-down; `level` is the kind of relationship of most of its rounds. */
 export interface LevelHealth {
-  readonly level: Level;
+  readonly level: Relationship;
   readonly label: string;
   readonly due: Compared;
   /** Check-ins answered ("held" is only ever a 1:1 marked held: `conversations`). */
@@ -132,7 +132,7 @@ export async function buildDigest(
       from round r join cadence k on k.id = r.cadence_id
       where r.team_id = ${teamId} and ${inScope} and ${where}
     )`;
-  const levels = await sql<{ depth: number; level: Level; due: number; held: number; missed: number; skipped: number; talks: number; due_b: number; held_b: number; missed_b: number; skipped_b: number; talks_b: number }>`
+  const levels = await sql<{ depth: number; level: Relationship; due: number; held: number; missed: number; skipped: number; talks: number; due_b: number; held_b: number; missed_b: number; skipped_b: number; talks_b: number }>`
     ${periodRounds(both)}
     select r.depth, mode() within group (order by r.level) as level,
       count(*) filter (where ${inPeriod(current)})::int as due,

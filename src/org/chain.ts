@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, Level } from '../db/types';
+import type { Database, Relationship } from '../db/types';
 import { MAX_LEVELS } from './chart';
 import { relationshipLabel } from './roles';
 
@@ -15,12 +15,12 @@ export interface ChainLeader {
   /** 0 for the top; the tree level is depth + 1. */
   readonly depth: number;
   /** The kind of relationship they lead: the top's, a leader of leaders', or a first-line leader's. */
-  readonly kind: Level;
+  readonly kind: Relationship;
   readonly reports: number;
 }
 
 /** The kind of relationship a leader at `depth` leads, given whether any of their reports leads people. */
-export function kindOf(depth: number, leadsLeaders: boolean): Level {
+export function kindOf(depth: number, leadsLeaders: boolean): Relationship {
   if (depth === 0) return 'ceo_president';
   return leadsLeaders ? 'president_managers' : 'manager_reps';
 }

@@ -50,8 +50,16 @@ export async function readableAmong(db: Kysely<Database>, teamId: string, actorI
   return new Set(subjects.filter((id) => readable.has(id)));
 }
 
-export async function maySee(db: Kysely<Database>, teamId: string, actorId: string, subjectId: string): Promise<boolean> {
-  return actorId === subjectId || (await chainBelow(db, teamId, actorId)).has(subjectId);
+/** Whether the scope's actor may read `subjectId`'s person-level data: their own, or someone below them. */
+export async function maySee(scope: Scope, subjectId: string): Promise<boolean> {
+  return scope.actor.id === subjectId || (await chainBelow(scope.db, scope.teamId, scope.actor.id)).has(subjectId);
+}
+
+/** The one refusal of a read of someone's `what` (goals, commitments, check-ins) by a person not above them. */
+export async function assertMaySee(scope: Scope, subjectId: string, what: string): Promise<void> {
+  if (!(await maySee(scope, subjectId))) {
+    throw notAllowed(`You can see your own ${what} and those of the people below you in the chain; {@${subjectId}} is not below you.`);
+  }
 }
 
 /** Strictly below the actor: what flags are about (never one's own), and whom a leader may act for. */

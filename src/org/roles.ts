@@ -1,4 +1,4 @@
-import type { Level, Role } from '../db/types';
+import type { Relationship, Role } from '../db/types';
 
 export type { Role };
 
@@ -39,7 +39,7 @@ const OLD_SHORT: Record<string, { one: string; many: string }> = {
 const OLD_PAIRS: Record<string, string> = { 'ceo>president': 'CEO ↔ President', 'president>manager': 'President ↔ managers', 'manager>rep': 'Manager ↔ reps' };
 
 /** The generic names of each kind of relationship, for a chart that has none of it yet. */
-export const KIND_LABEL: Record<Level, string> = {
+export const KIND_LABEL: Record<Relationship, string> = {
   ceo_president: 'CEO ↔ President',
   president_managers: 'President ↔ managers',
   manager_reps: 'Manager ↔ reps',

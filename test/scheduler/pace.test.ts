@@ -9,7 +9,7 @@ import { slackMessenger } from '../../src/slack/messenger';
 import { PACE, paceHeld, paceLimited, paceOf } from '../../src/outbox/pace';
 import { claimDue } from '../../src/outbox/store';
 import { enqueueMany, laneOf } from '../../src/outbox/vocabulary';
-import { refreshRoundMessage } from '../../src/checkins/conversation';
+import { refreshRoundMessage } from '../../src/checkins/live';
 import type { DeliveryKind } from '../../src/db/types';
 import { LogCapture } from '../support/app';
 import { importWaveOrg } from '../support/cascade';

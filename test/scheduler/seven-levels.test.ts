@@ -269,7 +269,7 @@ describe('A seven-level org of any shape', () => {
   test('The RevOps admin outside the chain sees the organisation’s figures, never a person’s text', async () => {
     const ops = await scopeOf(db.db, TEAM, 'U7OPS', [], clock);
     expect(figuresOnly(ops.actor)).toBe(true);
-    expect(await maySee(db.db, TEAM, 'U7OPS', 'U7REP01')).toBe(false);
+    expect(await maySee(await scopeOf(db.db, TEAM, 'U7OPS', [], new Date('2026-11-30T12:00:00Z')), 'U7REP01')).toBe(false);
     const exported = await exportFor(ops, { from: '2026-10-01', to: '2026-11-30' });
     expect(exported.kind).toBe('figures');
     expect(JSON.stringify(exported.files)).not.toContain('Rep 1 on');

@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
 import { paceBar } from '../../accountability/goals';
 import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
-import type { Agenda, Held, HeldNoteDelivery, LiveMember, LiveRound, ReplyDelivery, ReplyView } from '../../checkins/conversation';
+import type { Agenda, Held, HeldNoteDelivery } from '../../checkins/one-on-one';
+import type { LiveMember, LiveRound, ReplyView } from '../../checkins/live';
+import type { ReplyDelivery } from '../../checkins/replies';
 import { IDS, LIMITS } from '../ids';
 import { context, dayLabel, section, truncate, typed, type Block, type Reply } from './text';
 

@@ -6,7 +6,7 @@ import { IDS, LIMITS } from '../ids';
 import type { FlagView } from '../../accountability/flags';
 import type { FromTheTop } from '../../digests/exec';
 import { topBlocks } from './digest';
-import type { whatCameBack } from '../../checkins/conversation';
+import type { whatCameBack } from '../../checkins/replies';
 import type { CheckinStatus } from '../../db/types';
 import { amount, orgFlagsReply } from './accountability';
 import { context, dayLabel, header, section, sections, truncate, typed } from './text';

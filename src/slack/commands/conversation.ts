@@ -1,4 +1,6 @@
-import { addAgendaTopic, agendaFor, heldDraft, markHeld, replyToLatest, setNotifyEachAnswer } from '../../checkins/conversation';
+import { addAgendaTopic, agendaFor, heldDraft, markHeld } from '../../checkins/one-on-one';
+import { replyToLatest } from '../../checkins/replies';
+import { setNotifyEachAnswer } from '../../checkins/live';
 import { agendaReply, heldModal, heldReply, repliedReply } from '../blocks/conversation';
 import { describe, notAMention, refuse, subcommand, word, type Token } from './kit';
 

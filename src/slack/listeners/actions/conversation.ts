@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { acknowledge, addAgendaTopic, agendaFor, answerableReply, answerReply, markHeld, replyTarget, replyTo, tickOffTopic } from '../../../checkins/conversation';
+import { acknowledge, answerableReply, answerReply, replyTarget, replyTo } from '../../../checkins/replies';
+import { addAgendaTopic, agendaOfCheckin, memberOfCheckin, markHeld, tickOffTopic } from '../../../checkins/one-on-one';
 import { AlreadyTaken, readId, UserError } from '../../../errors';
 import { agendaModal, agendaReply, answerReplyModal, heldReply, heldResultModal, replyModal } from '../../blocks/conversation';
 import { slackText, truncate } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
+import type { Scope } from '../../../org/policy';
 import { IDS } from '../../ids';
 import { failureReply, ourFailure } from '../reply';
 import { submissionKey } from '../guard';
@@ -40,7 +42,7 @@ export const ackAction = (deps: SlackDeps) => async ({ ack, action, body, client
     const checkinId = idOf(action.value, 'r', 'check-in');
     const { created } = await acknowledge(scope, checkinId);
     if (!created && body.container?.type === 'message') await respond({ response_type: 'ephemeral', replace_original: false, text: 'You already told them you read it.' });
-    await publishHome(deps, client, scope.teamId, [body.user.id, ...(await memberOf(deps, scope.teamId, checkinId))]);
+    await publishHome(deps, client, scope.teamId, [body.user.id, ...(await memberOf(scope, checkinId))]);
   } catch (err) {
     await refuse(deps, err, respond, { action: 'ack', user: body.user.id });
   }
@@ -52,9 +54,7 @@ export const agendaAction = (deps: SlackDeps) => async ({ ack, action, body, cli
   try {
     const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
     const checkinId = idOf(action.value, 'r', 'check-in');
-    const c = await deps.db.selectFrom('checkin').select('person_id').where('id', '=', checkinId).where('team_id', '=', scope.teamId).executeTakeFirst();
-    if (!c) throw new UserError('That check-in no longer exists.', 'not_found');
-    await client.views.open({ trigger_id: body.trigger_id, view: agendaModal(await agendaFor(scope, c.person_id === body.user.id ? undefined : c.person_id)) });
+    await client.views.open({ trigger_id: body.trigger_id, view: agendaModal(await agendaOfCheckin(scope, checkinId)) });
   } catch (err) {
     await refuse(deps, err, respond, { action: 'agenda', user: body.user.id });
   }
@@ -148,19 +148,21 @@ async function submitText(deps: SlackDeps, args: ViewArgs, run: (metadata: Recor
 }
 
 /** The member whose check-in it is: their App Home shows what came back to them. */
-async function memberOf(deps: SlackDeps, teamId: string, checkinId: number): Promise<string[]> {
-  const c = await deps.db.selectFrom('checkin').select('person_id').where('id', '=', checkinId).where('team_id', '=', teamId).executeTakeFirst();
-  return c ? [c.person_id] : [];
+async function memberOf(scope: Scope, checkinId: number): Promise<string[]> {
+  const member = await memberOfCheckin(scope, checkinId);
+  return member ? [member] : [];
 }
 
 export const submitReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
   const teamId = args.body.team?.id ?? args.view.team_id;
   let checkinId = 0;
+  let scope: Scope | undefined;
   const kept = await submitText(deps, args, async (metadata, text) => {
     checkinId = readId(metadata.checkinId, 'check-in');
-    return replyTo(await scopeFor(deps, teamId, args.body.user.id), { checkinId, text, once: submissionKey(args.view) });
+    scope = await scopeFor(deps, teamId, args.body.user.id);
+    return replyTo(scope, { checkinId, text, once: submissionKey(args.view) });
   });
-  if (kept) await publishHome(deps, args.client, teamId, [args.body.user.id, ...(await memberOf(deps, teamId, checkinId))]);
+  if (kept && scope) await publishHome(deps, args.client, teamId, [args.body.user.id, ...(await memberOf(scope, checkinId))]);
 };
 
 export const submitAnswerReplyView = (deps: SlackDeps) => async (args: ViewArgs) => {
