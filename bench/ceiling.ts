@@ -51,13 +51,29 @@ export async function ceilingRuns(db: Kysely<Database>, ceilings: readonly numbe
       lines.push(`UWM${m},Manager ${m},manager,UWPRES`);
       for (let r = 0; r < REPS; r++) lines.push(`UWR${m}X${r},Rep ${m}-${r},rep,UWM${m}`);
     }
-    const outcome = await importOrgChart({ db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), { dryRun: false });
-    if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
+    const outcome = await importOrgChart({ db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), {
+      dryRun: false,
+    });
+    if (!outcome.ok)
+      throw new Error(
+        outcome.errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; '),
+      );
     // Everyone's Slack status was read by this morning's refresh: a prompt asks Slack nothing else.
-    await db.updateTable('person').set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date(DUE.getTime() - 3600_000) }).where('team_id', '=', TEAM).execute();
+    await db
+      .updateTable('person')
+      .set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date(DUE.getTime() - 3600_000) })
+      .where('team_id', '=', TEAM)
+      .execute();
     const slack = await new SlackStandIn({ keep: false, keepCalls: true, anyUser: true }).start();
     try {
-      const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+      const client = new webApi.WebClient('xoxb-bench', {
+        slackApiUrl: slack.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      });
       const deps = { db, messenger: slackMessenger(client), log: createLog({ level: 'fatal' }), handlers: deliveryHandlers };
       await tick(deps, new Date('2026-11-29T12:00:00Z'), { ...DEFAULT_DISPATCH, limit: 0 });
       const runs: CeilingRun[] = [];
@@ -71,15 +87,26 @@ export async function ceilingRuns(db: Kysely<Database>, ceilings: readonly numbe
   }
 }
 
-async function oneRun(db: Kysely<Database>, deps: Parameters<typeof dispatchDue>[0], slack: SlackStandIn, ceiling: number): Promise<CeilingRun> {
+async function oneRun(
+  db: Kysely<Database>,
+  deps: Parameters<typeof dispatchDue>[0],
+  slack: SlackStandIn,
+  ceiling: number,
+): Promise<CeilingRun> {
   const started = performance.now();
   // Back to the planned wave, with a workspace whose pace nobody has learned yet.
   // (A run's 429s moved some deliveries' not_before later: each run starts from the wave as planned, all due at 10:00.)
-  await sql`update delivery set status = 'queued', attempts = 0, not_before = ${DUE}, claimed_at = null, sent_at = null, channel_id = null, ts = null, last_error = null where team_id = ${TEAM}`.execute(db);
+  await sql`update delivery set status = 'queued', attempts = 0, not_before = ${DUE}, claimed_at = null, sent_at = null, channel_id = null, ts = null, last_error = null where team_id = ${TEAM}`.execute(
+    db,
+  );
   await sql`update checkin set status = 'scheduled', channel_id = null, message_ts = null where team_id = ${TEAM}`.execute(db);
   await sql`update round set live_channel = null, live_ts = null where team_id = ${TEAM}`.execute(db);
   await db.deleteFrom('slack_pace').where('team_id', '=', TEAM).execute();
-  const wave = await db.selectFrom('delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', TEAM).executeTakeFirstOrThrow();
+  const wave = await db
+    .selectFrom('delivery')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', TEAM)
+    .executeTakeFirstOrThrow();
   const total = Number(wave.n);
   slack.reset();
   let clock = DUE.getTime();

@@ -44,7 +44,10 @@ export async function planHundredK(db: Kysely<Database>, url: string): Promise<H
         from generate_series(0, ${MANAGERS - 1}) m, generate_series(0, ${REPS - 1}) r`.execute(db);
     // As an org import leaves it (it refreshes the statistics).
     await analyzePlanning(db);
-    const child = fork(__filename, ['--plan', team], { env: { ...process.env, BENCH_DATABASE_URL: url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(__filename, ['--plan', team], {
+      env: { ...process.env, BENCH_DATABASE_URL: url },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return await new Promise((resolve, reject) => {
       child.once('message', (m) => resolve(m as HundredK));
       child.once('error', reject);

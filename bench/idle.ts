@@ -40,11 +40,12 @@ export async function idleTicks(db: Kysely<Database>, deps: TickDeps): Promise<{
       const started = performance.now();
       const report = await tick(deps, new Date(Date.parse('2026-11-29T12:00:00Z') + minute * 60_000), quiet);
       times.push(performance.now() - started);
-      if (report.rounds || report.sent || report.reminders || report.missed) throw new Error(`the idle minute had work: ${JSON.stringify(report)}`);
+      if (report.rounds || report.sent || report.reminders || report.missed)
+        throw new Error(`the idle minute had work: ${JSON.stringify(report)}`);
     }
     times.sort((a, b) => a - b);
     return { medianMs: times[Math.floor(times.length / 2)]!, planMs, workspaces: WORKSPACES };
   } finally {
-    await sql`delete from workspace where team_id like ${PREFIX + '%'}`.execute(db);
+    await sql`delete from workspace where team_id like ${`${PREFIX}%`}`.execute(db);
   }
 }

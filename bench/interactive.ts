@@ -42,10 +42,20 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     base = Date.parse(iso);
     anchor = Date.now();
   };
-  const loaded = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, PORT: '0', LOG_LEVEL: 'error' }, { requireSlack: true });
+  const loaded = loadConfig(
+    { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, PORT: '0', LOG_LEVEL: 'error' },
+    { requireSlack: true },
+  );
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const log = createLog({ level: 'error' });
-  const running = await startCascade(loaded.config, { log, db, clock, schedules: false, wake: true, slack: { retries: 0, timeoutMs: 3000 } });
+  const running = await startCascade(loaded.config, {
+    log,
+    db,
+    clock,
+    schedules: false,
+    wake: true,
+    slack: { retries: 0, timeoutMs: 3000 },
+  });
   const team = running.teamId;
   try {
     const lines = ['slack_user_id,name,role,manager', 'UICEO,Casey,ceo,', 'UIPRES,Pat,president,UICEO'];
@@ -57,17 +67,43 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     await openWorkspace(db.db, team, team, clock.now());
     const imported = await importOrgChart({ db: db.db, directory: null, now: clock.now() }, team, lines.join('\n'), { dryRun: false });
     if (!imported.ok) throw new Error('the interactive bench org did not import');
-    await db.db.updateTable('workspace').set({ work_days: [0, 1, 2, 3, 4, 5, 6], work_start: '00:00', work_end: '23:59' }).where('team_id', '=', team).execute();
-    const deps = { db: db.db, messenger: slackMessenger(new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })), log, handlers: deliveryHandlers };
+    await db.db
+      .updateTable('workspace')
+      .set({ work_days: [0, 1, 2, 3, 4, 5, 6], work_start: '00:00', work_end: '23:59' })
+      .where('team_id', '=', team)
+      .execute();
+    const deps = {
+      db: db.db,
+      messenger: slackMessenger(new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
+      log,
+      handlers: deliveryHandlers,
+    };
     // Sunday plans Monday; on Monday the prompts and live messages go out, and every rep answers.
     await tick(deps, clock.now());
     setClock('2026-11-23T11:00:00Z');
     await tick(deps, clock.now());
-    const sent = await db.db.selectFrom('checkin').select(['id', 'person_id']).where('team_id', '=', team).where('status', '=', 'sent').where('part', '=', 'member').execute();
+    const sent = await db.db
+      .selectFrom('checkin')
+      .select(['id', 'person_id'])
+      .where('team_id', '=', team)
+      .where('status', '=', 'sent')
+      .where('part', '=', 'member')
+      .execute();
     for (const c of sent) {
       const ctx = (await checkinContext(db.db, c.id))!;
       const questions = await questionsFor(db.db, ctx);
-      const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '7' : q.kind === 'yes_no' ? 'yes' : 'Booked the next meeting before leaving the room']));
+      const raw = Object.fromEntries(
+        questions.map((q) => [
+          q.id,
+          q.kind === 'rating_1_5'
+            ? '4'
+            : q.kind === 'number'
+              ? '7'
+              : q.kind === 'yes_no'
+                ? 'yes'
+                : 'Booked the next meeting before leaving the room',
+        ]),
+      );
       await submitAnswers(await scopeOf(db.db, team, c.person_id, [], clock.now()), { checkinId: c.id, questions, raw });
     }
     // The answers' edits of the live messages take a few minutes of the update lane's pace: the samples start after.
@@ -78,7 +114,11 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     const answered = sent.filter((c) => c.person_id.startsWith('UIR'));
 
     const post = (body: string) =>
-      fetch(`http://127.0.0.1:${running.port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(secret, body) }, body });
+      fetch(`http://127.0.0.1:${running.port}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(secret, body) },
+        body,
+      });
     const arrival = async (method: string, since: number, where: (c: RecordedCall) => boolean): Promise<number> => {
       const [call] = await slack.waitFor(method, { timeoutMs: 30_000, where: (c) => c.at >= since && where(c) });
       return call!.at;
@@ -108,7 +148,15 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
         const leader = c.person_id.replace(/^UIR(\d+)X\d+$/, 'UIM$1');
         const words = `Sample ${i}: bring the plan to our 1:1`;
         const started = Date.now();
-        await post(slashCommandBody({ teamId: team, userId: leader, text: `reply <@${c.person_id}|rep> "${words}"`, responseUrl: slack.responseUrl(`reply-${i}`), triggerId: `trigger-reply-${i}` }));
+        await post(
+          slashCommandBody({
+            teamId: team,
+            userId: leader,
+            text: `reply <@${c.person_id}|rep> "${words}"`,
+            responseUrl: slack.responseUrl(`reply-${i}`),
+            triggerId: `trigger-reply-${i}`,
+          }),
+        );
         latencies.push((await arrival('chat.postMessage', started, (x) => JSON.stringify(x.args).includes(words))) - started);
       }
       await paced;
@@ -118,7 +166,11 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
   } finally {
     await running.stop();
-    await db.db.deleteFrom('workspace').where('team_id', '=', team).execute().catch(() => undefined);
+    await db.db
+      .deleteFrom('workspace')
+      .where('team_id', '=', team)
+      .execute()
+      .catch(() => undefined);
     await db.close();
     await slack.stop();
   }

@@ -51,9 +51,21 @@ async function inChild(): Promise<PgliteFigures> {
       lines.push(`ULM${m},Manager ${m},manager,ULP`);
       for (let r = 0; r < 10; r++) lines.push(`ULR${m}X${r},Rep ${m}-${r},rep,ULM${m}`);
     }
-    const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-27T09:00:00Z') }, team, lines.join('\n'), { dryRun: false });
-    if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
-    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-27T09:00:00Z') }, team, lines.join('\n'), {
+      dryRun: false,
+    });
+    if (!outcome.ok)
+      throw new Error(
+        outcome.errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; '),
+      );
+    const client = new webApi.WebClient('xoxb-bench', {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
     const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }), handlers: deliveryHandlers };
     const at = (iso: string, minutes = 0) => new Date(Date.parse(iso) + minutes * 60_000);
     await tick(deps, at('2026-11-28T12:00:00Z'), DEFAULT_DISPATCH);

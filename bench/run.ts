@@ -55,7 +55,9 @@ async function planWeek(deps: TickDeps, from: Date, expected: number): Promise<{
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url) {
-    console.error('npm run bench measures Cascade on Postgres: set BENCH_DATABASE_URL to a database it may fill and empty (e.g. createdb cascade_bench, then BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cascade_bench).');
+    console.error(
+      'npm run bench measures Cascade on Postgres: set BENCH_DATABASE_URL to a database it may fill and empty (e.g. createdb cascade_bench, then BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cascade_bench).',
+    );
     process.exit(2);
   }
   const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
@@ -78,7 +80,11 @@ async function main(): Promise<void> {
     await openWorkspace(db.db, team, 'bench', new Date());
 
     // First the six-level org, on a database no year of history has filled and emptied yet; then it goes.
-    const client = new webApi.WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const client = new webApi.WebClient('xoxb-bench', {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
     const deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'error' }), handlers: deliveryHandlers };
     await sixLevels(db.db, deps);
     await db.db.deleteFrom('workspace').where('team_id', '=', SIX).execute();
@@ -95,7 +101,13 @@ async function main(): Promise<void> {
     }
     let started = performance.now();
     const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date() }, team, lines.join('\n'), { dryRun: false });
-    if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
+    if (!outcome.ok)
+      throw new Error(
+        outcome.errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; '),
+      );
     console.log(`bench org_import_11k: ${Math.round(performance.now() - started)} ms`);
 
     // The Sunday tick that plans Monday's 1,000 manager ↔ rep rounds: 10,000 check-ins and prompts.
@@ -109,12 +121,20 @@ async function main(): Promise<void> {
     const monday = new Date('2026-11-30T10:00:00Z');
     // Statuses kept as production keeps them (the profile refresh every two hours): a prompt asks Slack only
     // about someone whose kept status is old, which the refresh keeps from happening.
-    await db.db.updateTable('person').set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date(monday.getTime() - 3_600_000) }).where('team_id', '=', team).execute();
+    await db.db
+      .updateTable('person')
+      .set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date(monday.getTime() - 3_600_000) })
+      .where('team_id', '=', team)
+      .execute();
     let sent = 0;
     started = performance.now();
     for (let minute = 0; sent < DISPATCHED; minute++) {
       // One pass a minute, as node-cron runs it; the workspace's budget is per minute.
-      const report = await dispatchDue(deps, new Date(monday.getTime() + minute * 60_000), { ...DEFAULT_DISPATCH, limit: 200, fixedPace: 200 });
+      const report = await dispatchDue(deps, new Date(monday.getTime() + minute * 60_000), {
+        ...DEFAULT_DISPATCH,
+        limit: 200,
+        fixedPace: 200,
+      });
       if (report.sent === 0) break;
       sent += report.sent;
     }
@@ -139,8 +159,16 @@ async function main(): Promise<void> {
     // The same, once the digest has been built and the chart rendered as well.
     console.log(`bench peak_rss_with_digest: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {
-    await db.db.deleteFrom('workspace').where('team_id', '=', team).execute().catch(() => undefined);
-    await db.db.deleteFrom('workspace').where('team_id', '=', SIX).execute().catch(() => undefined);
+    await db.db
+      .deleteFrom('workspace')
+      .where('team_id', '=', team)
+      .execute()
+      .catch(() => undefined);
+    await db.db
+      .deleteFrom('workspace')
+      .where('team_id', '=', SIX)
+      .execute()
+      .catch(() => undefined);
     await slack.stop();
     await db.close();
   }
@@ -159,7 +187,9 @@ async function scale(db: Kysely<Database>, url: string): Promise<void> {
     console.log(`bench dispatch_ceiling_duplicates_${run.ceiling}: ${run.duplicates}`);
     console.log(`bench dispatch_ceiling_lost_${run.ceiling}: ${run.lost}`);
     if (run.ceiling === 600) console.log(`bench wave_lateness_p99_10k_one_zone: ${Math.round(run.latenessP99)} s`);
-    console.error(`(ceiling ${run.ceiling}/min: ${run.sent} sent in ${run.simulatedMinutes.toFixed(1)} simulated minutes, ${run.refused} answered 429, ${run.realSeconds.toFixed(0)} s on this machine)`);
+    console.error(
+      `(ceiling ${run.ceiling}/min: ${run.sent} sent in ${run.simulatedMinutes.toFixed(1)} simulated minutes, ${run.refused} answered 429, ${run.realSeconds.toFixed(0)} s on this machine)`,
+    );
   }
   const idle = await idleTicks(db, {
     db,
@@ -172,12 +202,15 @@ async function scale(db: Kysely<Database>, url: string): Promise<void> {
   const big = await planHundredK(db, url);
   console.log(`bench tick_plan_weekly_100k: ${Math.round(big.planMs)} ms`);
   console.log(`bench peak_rss_100k: ${Math.round(big.peakRssMb)} MB`);
-  console.error(`(100k: ${big.checkins} check-ins planned in ${big.ticks} ticks, ${Math.round(big.totalMs)} ms in all; the figure is the longest tick)`);
+  console.error(
+    `(100k: ${big.checkins} check-ins planned in ${big.ticks} ticks, ${Math.round(big.totalMs)} ms in all; the figure is the longest tick)`,
+  );
   const lite = await pgliteFigures();
   console.log(`bench tick_window_1k_pglite: ${Math.round(lite.windowTickMs)} ms`);
   console.log(`bench pglite_idle_rss_1k: ${Math.round(lite.idleRssMb)} MB`);
   // The workspaces above are gone; their dead rows would slow the figures that follow.
-  for (const table of ['delivery', 'checkin', 'round', 'person', 'workspace', 'question', 'cadence']) await sql`vacuum analyze ${sql.table(table)}`.execute(db);
+  for (const table of ['delivery', 'checkin', 'round', 'person', 'workspace', 'question', 'cadence'])
+    await sql`vacuum analyze ${sql.table(table)}`.execute(db);
 }
 
 /**
@@ -202,7 +235,13 @@ async function sixLevels(db: Kysely<Database>, deps: TickDeps): Promise<void> {
   }
   let started = performance.now();
   const outcome = await importOrgChart({ db, directory: null, now: new Date() }, SIX, lines.join('\n'), { dryRun: false });
-  if (!outcome.ok) throw new Error(outcome.errors.slice(0, 3).map((e) => e.message).join('; '));
+  if (!outcome.ok)
+    throw new Error(
+      outcome.errors
+        .slice(0, 3)
+        .map((e) => e.message)
+        .join('; '),
+    );
   console.log(`bench org_import_six_levels_11k: ${Math.round(performance.now() - started)} ms`);
 
   await tick(deps, new Date('2026-11-28T12:00:00Z'), { ...DEFAULT_DISPATCH, limit: 0 });

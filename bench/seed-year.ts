@@ -13,7 +13,12 @@ export async function seedYear(
 ): Promise<{ checkins: number; answers: number }> {
   const weeks = options.weeks ?? 52;
   const first = new Date(Date.parse('2026-11-23T00:00:00Z') - (weeks - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
-  const cadence = await db.selectFrom('cadence').select('id').where('team_id', '=', teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow();
+  const cadence = await db
+    .selectFrom('cadence')
+    .select('id')
+    .where('team_id', '=', teamId)
+    .where('key', '=', 'manager_reps')
+    .executeTakeFirstOrThrow();
   await sql`
     insert into round (team_id, cadence_id, leader_id, depth, occurrence, status, closes_at, closed_at)
     select ${teamId}, ${cadence.id}, m.slack_user_id, ${options.managerDepth ?? 2}, d::date, 'closed', d + interval '2 days 10 hours', d + interval '2 days 10 hours'

@@ -64,6 +64,7 @@ const processIo = (): Io => ({
 
 /** Runs one `cascade` command; resolves to the exit code (`start` resolves only when it stops). */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: its type is parseArgs's, inferred from the options just below
   let parsed;
   try {
     parsed = parseArgs({
@@ -101,19 +102,22 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return migrate(io);
     case 'org': {
       const [sub, file, ...extra] = rest;
-      if (sub !== 'import' || !file || extra.length) return usageError(io, 'expected: cascade org import <file.csv> [--dry-run] [--team T…]');
+      if (sub !== 'import' || !file || extra.length)
+        return usageError(io, 'expected: cascade org import <file.csv> [--dry-run] [--team T…]');
       return orgImport(io, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
     }
     case 'goals':
     case 'progress':
     case 'holidays': {
       const [sub, file, ...extra] = rest;
-      if (sub !== 'import' || !file || extra.length) return usageError(io, `expected: cascade ${command} import <file.csv> [--dry-run] [--team T…]`);
+      if (sub !== 'import' || !file || extra.length)
+        return usageError(io, `expected: cascade ${command} import <file.csv> [--dry-run] [--team T…]`);
       return accountabilityImport(io, command, file, { dryRun: parsed.values['dry-run'] === true, team: parsed.values.team });
     }
     case 'export': {
       const { from, to, out } = parsed.values;
-      if (rest.length || !from || !to) return usageError(io, 'expected: cascade export --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out dir] [--team T…]');
+      if (rest.length || !from || !to)
+        return usageError(io, 'expected: cascade export --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out dir] [--team T…]');
       return runExport(io, { from, to, out: out ?? '.', team: parsed.values.team });
     }
     case 'tick':
@@ -195,7 +199,11 @@ function untilSignal(log: Log, stop: () => Promise<void>): Promise<number> {
 async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
   const config = configFor(io, false);
   if (!config) return 2;
-  const log = createLog({ level: io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn', secrets: secretsOf(config), bodies: config.logBodies });
+  const log = createLog({
+    level: io.env.LOG_LEVEL?.trim() ? config.logLevel : 'warn',
+    secrets: secretsOf(config),
+    bodies: config.logBodies,
+  });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; the sandbox keeps running'));
   let running: RunningSandbox;
   try {
@@ -208,7 +216,9 @@ async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
     log.fatal({ err }, 'the sandbox failed to start');
     return 1;
   }
-  io.out(`Sandbox: ${running.url} (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`);
+  io.out(
+    `Sandbox: ${running.url} (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`,
+  );
   return untilSignal(log, () => running.stop());
 }
 
@@ -262,7 +272,10 @@ async function resolveTeam(
   let client: webApi.WebClient | null = null;
   if (config.slack.botToken) {
     const log = logFor(config);
-    client = new webApi.WebClient(config.slack.botToken, { ...webClientOptions(config, { retries: 3, timeoutMs: 10_000 }), logger: boltLogger(log) });
+    client = new webApi.WebClient(config.slack.botToken, {
+      ...webClientOptions(config, { retries: 3, timeoutMs: 10_000 }),
+      logger: boltLogger(log),
+    });
     try {
       const auth = await client.auth.test();
       if (teamId && auth.team_id !== teamId) {
@@ -288,41 +301,64 @@ async function orgImport(io: Io, file: string, options: { dryRun: boolean; team?
   if (!config) return 2;
   const csv = readInput(io, 'org import', file);
   if (csv === null) return 2;
-  const resolved = await resolveTeam(io, config, 'org import', options.team, 'set SLACK_BOT_TOKEN (names, emails and time zones then come from Slack), or give --team T… with Slack IDs and names in the file.');
+  const resolved = await resolveTeam(
+    io,
+    config,
+    'org import',
+    options.team,
+    'set SLACK_BOT_TOKEN (names, emails and time zones then come from Slack), or give --team T… with Slack IDs and names in the file.',
+  );
   if (typeof resolved === 'number') return resolved;
   const { teamId: team, teamName, client } = resolved;
   return withDatabase(io, config, 'org import', async (db) => {
-      await migrateToLatest(db.db);
-      await openWorkspace(db.db, team, teamName, systemClock.now());
-      const outcome = await importOrgChart(
-        { db: db.db, directory: client ? slackDirectory(client) : null, now: systemClock.now() },
-        team,
-        csv,
-        { dryRun: options.dryRun },
-      );
-      const report = describeImport(outcome);
-      if (outcome.ok) io.out(report);
-      else io.err(report);
-      return outcome.ok ? 0 : 1;
+    await migrateToLatest(db.db);
+    await openWorkspace(db.db, team, teamName, systemClock.now());
+    const outcome = await importOrgChart(
+      { db: db.db, directory: client ? slackDirectory(client) : null, now: systemClock.now() },
+      team,
+      csv,
+      { dryRun: options.dryRun },
+    );
+    const report = describeImport(outcome);
+    if (outcome.ok) io.out(report);
+    else io.err(report);
+    return outcome.ok ? 0 : 1;
   });
 }
 
-async function accountabilityImport(io: Io, what: 'goals' | 'progress' | 'holidays', file: string, options: { dryRun: boolean; team?: string }): Promise<number> {
+async function accountabilityImport(
+  io: Io,
+  what: 'goals' | 'progress' | 'holidays',
+  file: string,
+  options: { dryRun: boolean; team?: string },
+): Promise<number> {
   const command = `${what} import`;
   const config = configFor(io, false);
   if (!config) return 2;
   const csv = readInput(io, command, file);
   if (csv === null) return 2;
-  const resolved = await resolveTeam(io, config, command, options.team, 'set SLACK_BOT_TOKEN, or give --team T… (the workspace whose org chart the file names).');
+  const resolved = await resolveTeam(
+    io,
+    config,
+    command,
+    options.team,
+    'set SLACK_BOT_TOKEN, or give --team T… (the workspace whose org chart the file names).',
+  );
   if (typeof resolved === 'number') return resolved;
   return withDatabase(io, config, command, async (db) => {
     await migrateToLatest(db.db);
     // Holidays may come before the org chart: the workspace is made for them.
-    if (what === 'holidays' && !(await getWorkspace(db.db, resolved.teamId))) await openWorkspace(db.db, resolved.teamId, resolved.teamName || resolved.teamId, systemClock.now());
+    if (what === 'holidays' && !(await getWorkspace(db.db, resolved.teamId)))
+      await openWorkspace(db.db, resolved.teamId, resolved.teamName || resolved.teamId, systemClock.now());
     const run = what === 'goals' ? importGoals : what === 'progress' ? importProgress : importHolidays;
     const outcome = await run(db.db, resolved.teamId, csv, { dryRun: options.dryRun, now: systemClock.now() });
     if (!outcome.ok) {
-      io.err([`cascade ${command}: nothing was applied; fix these lines and run it again:`, ...outcome.errors.map((e) => `  line ${e.line}: ${e.message}`)].join('\n'));
+      io.err(
+        [
+          `cascade ${command}: nothing was applied; fix these lines and run it again:`,
+          ...outcome.errors.map((e) => `  line ${e.line}: ${e.message}`),
+        ].join('\n'),
+      );
       return 1;
     }
     const noun = what === 'goals' ? 'goal' : what === 'progress' ? 'progress line' : 'holiday';
@@ -334,7 +370,13 @@ async function accountabilityImport(io: Io, what: 'goals' | 'progress' | 'holida
 async function runExport(io: Io, options: { from: string; to: string; out: string; team?: string }): Promise<number> {
   const config = configFor(io, false);
   if (!config) return 2;
-  const resolved = await resolveTeam(io, config, 'export', options.team, 'set SLACK_BOT_TOKEN, or give --team T… (the workspace to export).');
+  const resolved = await resolveTeam(
+    io,
+    config,
+    'export',
+    options.team,
+    'set SLACK_BOT_TOKEN, or give --team T… (the workspace to export).',
+  );
   if (typeof resolved === 'number') return resolved;
   return withDatabase(io, config, 'export', async (db) => {
     await migrateToLatest(db.db);
@@ -366,13 +408,16 @@ async function runTick(io: Io, at: string | undefined): Promise<number> {
   }
   const log = logFor(config);
   return withDatabase(io, config, 'tick', async (db) => {
-      await migrateToLatest(db.db);
-      const r = await tick({ db: db.db, messenger: messengerFor(config, log), log, awayStatus: config.awayStatus, handlers: deliveryHandlers }, now);
-      io.out(
-        `tick ${now.toISOString()}: planned ${r.rounds} rounds, ${r.checkins} check-ins, ${r.deliveries} deliveries; ` +
-          `sent ${r.sent}, retried ${r.retried}, failed ${r.failed}, cancelled ${r.cancelled}; ` +
-          `missed ${r.missed}, reminders ${r.reminders}, rounds closed ${r.closedRounds}`,
-      );
-      return 0;
+    await migrateToLatest(db.db);
+    const r = await tick(
+      { db: db.db, messenger: messengerFor(config, log), log, awayStatus: config.awayStatus, handlers: deliveryHandlers },
+      now,
+    );
+    io.out(
+      `tick ${now.toISOString()}: planned ${r.rounds} rounds, ${r.checkins} check-ins, ${r.deliveries} deliveries; ` +
+        `sent ${r.sent}, retried ${r.retried}, failed ${r.failed}, cancelled ${r.cancelled}; ` +
+        `missed ${r.missed}, reminders ${r.reminders}, rounds closed ${r.closedRounds}`,
+    );
+    return 0;
   });
 }

@@ -55,7 +55,10 @@ const schema = z.object({
     .optional(),
   SLACK_APP_TOKEN: z
     .string()
-    .regex(/^xapp-\S+$/, 'must be an app-level token that starts with "xapp-" (Basic Information → App-Level Tokens, scope connections:write)')
+    .regex(
+      /^xapp-\S+$/,
+      'must be an app-level token that starts with "xapp-" (Basic Information → App-Level Tokens, scope connections:write)',
+    )
     .optional(),
   SLACK_API_URL: z
     .string()
@@ -67,7 +70,10 @@ const schema = z.object({
     .optional(),
   SANDBOX_DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a Postgres connection URL for the sandbox, e.g. postgres://user:password@host:5432/cascade_sandbox')
+    .regex(
+      /^postgres(ql)?:\/\/\S+$/,
+      'must be a Postgres connection URL for the sandbox, e.g. postgres://user:password@host:5432/cascade_sandbox',
+    )
     .optional(),
   SANDBOX_HISTORY_DAYS: z
     .string()
@@ -215,7 +221,11 @@ export function describeProblems(result: Extract<ConfigResult, { ok: false }>): 
   }
   const lines = result.problems.map((p) => `  - ${p}`);
   const noun = result.problems.length === 1 ? 'problem' : 'problems';
-  return [`Cascade cannot start: the environment has ${result.problems.length} ${noun}:`, ...lines, 'See .env.example and README.md (Configuration).'].join('\n');
+  return [
+    `Cascade cannot start: the environment has ${result.problems.length} ${noun}:`,
+    ...lines,
+    'See .env.example and README.md (Configuration).',
+  ].join('\n');
 }
 
 /** The process environment, with a `.env` file in the working directory filling what is unset. */

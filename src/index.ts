@@ -67,12 +67,19 @@ export interface RunningCascade {
 }
 
 /** Explains a Web API failure in one line a person can act on. */
-export function describeSlackFailure(err: unknown, config: Config, token: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' = 'SLACK_BOT_TOKEN'): string {
+export function describeSlackFailure(
+  err: unknown,
+  config: Config,
+  token: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' = 'SLACK_BOT_TOKEN',
+): string {
   const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: unknown };
   const where = config.slack.apiUrl ?? 'https://slack.com/api/';
   if (e.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown_error';
-    const where = token === 'SLACK_BOT_TOKEN' ? 'the Bot User OAuth Token from your app\'s "OAuth & Permissions" page' : 'an App-Level Token with connections:write from "Basic Information"';
+    const where =
+      token === 'SLACK_BOT_TOKEN'
+        ? 'the Bot User OAuth Token from your app\'s "OAuth & Permissions" page'
+        : 'an App-Level Token with connections:write from "Basic Information"';
     return `Slack rejected ${token} (${reason}): copy ${where} again.`;
   }
   if (e.code === 'slack_webapi_http_error') return `Slack's Web API at ${where} answered HTTP ${e.statusCode ?? '?'}; try again later.`;
@@ -116,7 +123,11 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       dataDir: config.dataDir,
       longRunning: true,
       // The pool replaces the connection; what was running on it fails, and its caller says so.
-      onConnectionError: (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'the database dropped a connection; the next request gets a new one'),
+      onConnectionError: (err) =>
+        log.warn(
+          { err: { message: err.message, code: (err as { code?: string }).code } },
+          'the database dropped a connection; the next request gets a new one',
+        ),
     }));
   const stops: (() => Promise<void> | void)[] = [];
   try {
@@ -125,10 +136,16 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     await openWorkspace(db.db, teamId, teamName, clock.now());
 
     const deps = { db: db.db, log, clock, admins: config.admins };
-    const metrics = createMetrics(db.background, { teamLabels: config.metrics.teamLabels, now: () => clock.now().getTime(), ...(config.metrics.token ? { token: config.metrics.token } : {}) });
+    const metrics = createMetrics(db.background, {
+      teamLabels: config.metrics.teamLabels,
+      now: () => clock.now().getTime(),
+      ...(config.metrics.token ? { token: config.metrics.token } : {}),
+    });
     // /metrics on a port of its own (loopback by default), or on Slack's port behind a token, or not at all.
     const metricsRoute: CustomRoute[] =
-      config.metrics.port === undefined && config.metrics.token ? [{ path: '/metrics', method: 'GET', handler: (req, res) => void metrics.serve(req, res) }] : [];
+      config.metrics.port === undefined && config.metrics.token
+        ? [{ path: '/metrics', method: 'GET', handler: (req, res) => void metrics.serve(req, res) }]
+        : [];
     const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), ...metricsRoute]);
     try {
       await app.init();
@@ -140,7 +157,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       server = await app.start(options.host ? { port: config.port, host: options.host } : config.port);
     } catch (err) {
       // Socket Mode connects here (apps.connections.open with the app token); HTTP mode only listens.
-      if ((err as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`PORT ${config.port} is already in use by another program.`);
+      if ((err as { code?: string }).code === 'EADDRINUSE')
+        throw new StartupError(`PORT ${config.port} is already in use by another program.`);
       throw new StartupError(describeSlackFailure(err, config, config.slack.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN'));
     }
     stops.push(async () => {
@@ -153,7 +171,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       try {
         metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
       } catch (err) {
-        if ((err as { code?: string }).code === 'EADDRINUSE') throw new StartupError(`METRICS_PORT ${config.metrics.port} is already in use by another program.`);
+        if ((err as { code?: string }).code === 'EADDRINUSE')
+          throw new StartupError(`METRICS_PORT ${config.metrics.port} is already in use by another program.`);
         throw err;
       }
       stops.push(() => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
@@ -162,7 +181,14 @@ export async function startCascade(config: Config, options: StartOptions): Promi
 
     const tasks: ScheduledTask[] = [];
     const messenger = messengerFor(config, log);
-    const scheduler = { db: db.background, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers, metrics: metrics.scheduler };
+    const scheduler = {
+      db: db.background,
+      messenger,
+      log,
+      awayStatus: config.awayStatus,
+      handlers: deliveryHandlers,
+      metrics: metrics.scheduler,
+    };
     // Every outbox pass of this process, scheduled or woken, goes through one worker: never two at once.
     const outbox = outboxWorker(
       async () => void (await dispatchDue(scheduler, clock.now())),
@@ -189,13 +215,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       );
       // Between the minute's ticks the outbox keeps sending, every 10 seconds, so that a workspace's pace is
       // spread over its minute instead of sent in one burst.
-      tasks.push(
-        cron.schedule(
-          '5,15,25,35,45,55 * * * * *',
-          () => outbox.wake(),
-          { name: 'dispatch', noOverlap: true },
-        ),
-      );
+      tasks.push(cron.schedule('5,15,25,35,45,55 * * * * *', () => outbox.wake(), { name: 'dispatch', noOverlap: true }));
       const directory = slackDirectory(app.client);
       tasks.push(
         cron.schedule(
@@ -212,8 +232,15 @@ export async function startCascade(config: Config, options: StartOptions): Promi
         ),
       );
     }
-    stops.unshift(() => tasks.forEach((t) => t.stop()));
-    const metricsAt = metricsPort !== undefined ? `http://${config.metrics.host}:${metricsPort}/metrics` : config.metrics.token ? `port ${port}, with METRICS_TOKEN` : 'off';
+    stops.unshift(() => {
+      for (const t of tasks) t.stop();
+    });
+    const metricsAt =
+      metricsPort !== undefined
+        ? `http://${config.metrics.host}:${metricsPort}/metrics`
+        : config.metrics.token
+          ? `port ${port}, with METRICS_TOKEN`
+          : 'off';
     log.info({ mode: config.slack.mode, port, team: teamId, database: db.kind, metrics: metricsAt }, 'Cascade is running');
 
     let stopped: Promise<void> | undefined;

@@ -32,13 +32,16 @@ export function amountOf(text: string, options: { negative?: boolean } & AmountW
   const subject = options.subject ?? 'The amount';
   const example = options.example ?? '120000';
   if (!raw) return { ok: false, problem: `Give ${noun} as digits, like ${example}.` };
-  if (raw.includes('\u0000')) return { ok: false, problem: `${subject} contains a NUL character, which cannot be kept: type it again without it.` };
+  if (raw.includes('\u0000'))
+    return { ok: false, problem: `${subject} contains a NUL character, which cannot be kept: type it again without it.` };
   const minus = raw.startsWith('-');
   const body = minus ? raw.slice(1) : raw;
-  if (!PLAIN.test(body) && !GROUPED.test(body)) return { ok: false, problem: `"${raw.slice(0, 40)}" is not a number: give ${noun} as digits, like ${example}.` };
+  if (!PLAIN.test(body) && !GROUPED.test(body))
+    return { ok: false, problem: `"${raw.slice(0, 40)}" is not a number: give ${noun} as digits, like ${example}.` };
   if (minus && !options.negative) return { ok: false, problem: `${subject} cannot be negative.` };
   const value = Number(body.replace(/[,_ ]/g, '')) * (minus ? -1 : 1);
-  if (!Number.isFinite(value) || Math.abs(value) > MAX_AMOUNT) return { ok: false, problem: `${subject} can be at most 1,000,000,000,000.` };
+  if (!Number.isFinite(value) || Math.abs(value) > MAX_AMOUNT)
+    return { ok: false, problem: `${subject} can be at most 1,000,000,000,000.` };
   return { ok: true, value };
 }
 
@@ -46,19 +49,33 @@ export function amountOf(text: string, options: { negative?: boolean } & AmountW
 export function calendarDateOf(text: string): Read<string> {
   const raw = text.trim();
   if (!raw) return { ok: false, problem: 'A date is missing: write it as YYYY-MM-DD.' };
-  if (!isCalendarDate(raw)) return { ok: false, problem: `"${raw.replace(/\u0000/g, '').slice(0, 40)}" is not a date between 2000 and 2100: write it as YYYY-MM-DD.` };
+  if (!isCalendarDate(raw))
+    return {
+      ok: false,
+      problem: `"${raw.replace(/\u0000/g, '').slice(0, 40)}" is not a date between 2000 and 2100: write it as YYYY-MM-DD.`,
+    };
   return { ok: true, value: raw };
 }
 
 /** Weekday names as people write them, to 0 = Sunday … 6 = Saturday (as `weekdayOf`). */
 const WEEKDAYS: Record<string, number> = {
-  sunday: 0, sun: 0,
-  monday: 1, mon: 1,
-  tuesday: 2, tue: 2, tues: 2,
-  wednesday: 3, wed: 3,
-  thursday: 4, thu: 4, thur: 4, thurs: 4,
-  friday: 5, fri: 5,
-  saturday: 6, sat: 6,
+  sunday: 0,
+  sun: 0,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tue: 2,
+  tues: 2,
+  wednesday: 3,
+  wed: 3,
+  thursday: 4,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
 };
 
 /** The Monday of the week after `today`'s (weeks run Monday to Sunday, as Cascade shows them). */
@@ -71,7 +88,11 @@ const nextMonday = (today: CalendarDate) => addDays(today, 7 - ((weekdayOf(today
  * week's once it has passed); `end of month`. Anything else is refused with what works.
  */
 export function dayOf(text: string, today: CalendarDate): Read<CalendarDate> {
-  const raw = text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.,!]+$/, '');
+  const raw = text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.,!]+$/, '');
   if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) return calendarDateOf(raw);
   if (raw === 'today') return { ok: true, value: today };
   if (raw === 'tomorrow') return { ok: true, value: addDays(today, 1) };
@@ -87,7 +108,13 @@ export function dayOf(text: string, today: CalendarDate): Read<CalendarDate> {
     const [y, m] = today.split('-').map(Number) as [number, number];
     return { ok: true, value: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10) };
   }
-  return { ok: false, problem: `"${text.trim().replace(/\u0000/g, '').slice(0, 40)}" is not a day Cascade can read: write a weekday (friday), "next week", "end of month", or a date as YYYY-MM-DD.` };
+  return {
+    ok: false,
+    problem: `"${text
+      .trim()
+      .replace(/\u0000/g, '')
+      .slice(0, 40)}" is not a day Cascade can read: write a weekday (friday), "next week", "end of month", or a date as YYYY-MM-DD.`,
+  };
 }
 
 /** Whether words read as a day at all (whatever today is): what `by` or `until` may be followed by. */
@@ -105,13 +132,6 @@ export function readAmount(text: string | number, options: { negative?: boolean;
 /** `dayOf`, or a refusal for the person (on `field` when a window can show it there). */
 export function readDay(text: string, today: CalendarDate, field?: string): CalendarDate {
   const read = dayOf(text, today);
-  if (!read.ok) throw invalid(read.problem, field);
-  return read.value;
-}
-
-/** `calendarDateOf`, or a refusal for the person (on `field` when a window can show it there). */
-export function readCalendarDate(text: string, field?: string): string {
-  const read = calendarDateOf(text);
   if (!read.ok) throw invalid(read.problem, field);
   return read.value;
 }

@@ -45,7 +45,22 @@ export interface LogOptions {
 }
 
 /** Fields of a Slack body that carry what people wrote or read: written `[text]` unless bodies are asked for. */
-const BODY_FIELDS = new Set(['text', 'blocks', 'view', 'attachments', 'private_metadata', 'value', 'initial_value', 'values', 'state', 'shared_note', 'private_note', 'note', 'user_profile', 'profile']);
+const BODY_FIELDS = new Set([
+  'text',
+  'blocks',
+  'view',
+  'attachments',
+  'private_metadata',
+  'value',
+  'initial_value',
+  'values',
+  'state',
+  'shared_note',
+  'private_note',
+  'note',
+  'user_profile',
+  'profile',
+]);
 const HIDDEN = '[text]';
 
 function hideFields(value: unknown, depth = 0): unknown {
@@ -55,7 +70,8 @@ function hideFields(value: unknown, depth = 0): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = BODY_FIELDS.has(k) && v !== null && v !== undefined && v !== '' ? HIDDEN : hideFields(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = BODY_FIELDS.has(k) && v !== null && v !== undefined && v !== '' ? HIDDEN : hideFields(v, depth + 1);
   return out;
 }
 
@@ -148,7 +164,8 @@ const TO_BOLT: Record<string, BoltLogLevel> = {
 /** The shape Bolt's `logger` option takes, writing through our pino logger (and so through its redaction). */
 export function boltLogger(log: Log): BoltLogger {
   const child = log.child({ component: 'bolt' });
-  const join = (msgs: unknown[]) => msgs.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const join = (msgs: unknown[]) =>
+    msgs.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
   return {
     debug: (...msgs) => child.debug(join(msgs)),
     info: (...msgs) => child.info(join(msgs)),

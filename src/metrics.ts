@@ -51,14 +51,19 @@ function databaseReader(db: Kysely<Database>, options: MetricsOptions): () => Pr
   const pace = (lane: DeliveryLane) =>
     options.teamLabels
       ? sql<{ label: string; value: number }>`select team_id as label, per_minute as value from slack_pace where lane = ${lane}`.execute(db)
-      : sql<{ label: string; value: number }>`select '' as label, coalesce(min(per_minute), ${LANE_START[lane]}) as value from slack_pace where lane = ${lane}`.execute(db);
+      : sql<{
+          label: string;
+          value: number;
+        }>`select '' as label, coalesce(min(per_minute), ${LANE_START[lane]}) as value from slack_pace where lane = ${lane}`.execute(db);
   const read = async (): Promise<Readings> => {
     const at = new Date(now());
     const weekAgo = new Date(at.getTime() - WEEK_MS);
     try {
       // One after the other: a scrape never holds more than one connection.
       const queue = await sql<{ label: string; value: number }>`
-        select kind as label, count(*)::int as value from delivery where status = 'queued' and not_before <= ${at} group by kind`.execute(db);
+        select kind as label, count(*)::int as value from delivery where status = 'queued' and not_before <= ${at} group by kind`.execute(
+        db,
+      );
       // The week's check-ins and those still open, through the index on closes_at: never a scan of all history.
       const checkins = await sql<{ label: string; value: number }>`
         select status as label, count(*)::int as value from checkin where closes_at > ${weekAgo} group by status`.execute(db);
@@ -90,15 +95,30 @@ export function createMetrics(db: Kysely<Database>, options: MetricsOptions = { 
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
-  const sent = new Counter({ name: 'cascade_slack_sent_total', help: 'Messages sent to Slack (its send rate is the rate of this).', labelNames: teamLabel, registers: [registry] });
-  const limited = new Counter({ name: 'cascade_slack_rate_limited_total', help: "Slack's 429 answers.", labelNames: teamLabel, registers: [registry] });
+  const sent = new Counter({
+    name: 'cascade_slack_sent_total',
+    help: 'Messages sent to Slack (its send rate is the rate of this).',
+    labelNames: teamLabel,
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'cascade_slack_rate_limited_total',
+    help: "Slack's 429 answers.",
+    labelNames: teamLabel,
+    registers: [registry],
+  });
   const lateness = new Histogram({
     name: 'cascade_prompt_lateness_seconds',
     help: 'How late a prompt went out: sent at minus due at.',
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600],
     registers: [registry],
   });
-  const tick = new Histogram({ name: 'cascade_tick_duration_seconds', help: 'How long one scheduler tick took (plan, close, remind, send).', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
+  const tick = new Histogram({
+    name: 'cascade_tick_duration_seconds',
+    help: 'How long one scheduler tick took (plan, close, remind, send).',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
 
   const readings = databaseReader(db, options);
   const fromDatabase = (name: string, help: string, label: string | null, pick: (r: Readings) => { label: string; value: number }[]) =>
@@ -125,17 +145,26 @@ export function createMetrics(db: Kysely<Database>, options: MetricsOptions = { 
   );
   fromDatabase(
     'cascade_slack_pace_per_minute',
-    options.teamLabels ? 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself to post).' : 'The lowest pace Cascade has learned for posting, over all workspaces.',
+    options.teamLabels
+      ? 'The pace Cascade has learned for each workspace (Slack calls a minute it allows itself to post).'
+      : 'The lowest pace Cascade has learned for posting, over all workspaces.',
     options.teamLabels ? 'team' : null,
     (r) => r.pace,
   );
   fromDatabase(
     'cascade_slack_update_pace_per_minute',
-    options.teamLabels ? 'The pace Cascade has learned for each workspace’s message edits (chat.update, limited apart).' : 'The lowest pace Cascade has learned for message edits, over all workspaces.',
+    options.teamLabels
+      ? 'The pace Cascade has learned for each workspace’s message edits (chat.update, limited apart).'
+      : 'The lowest pace Cascade has learned for message edits, over all workspaces.',
     options.teamLabels ? 'team' : null,
     (r) => r.updatePace,
   );
-  fromDatabase('cascade_database_reachable', 'Whether the database answered the last reading of the figures above (1) or not (0).', null, (r) => [{ label: '', value: r.reachable ? 1 : 0 }]);
+  fromDatabase(
+    'cascade_database_reachable',
+    'Whether the database answered the last reading of the figures above (1) or not (0).',
+    null,
+    (r) => [{ label: '', value: r.reachable ? 1 : 0 }],
+  );
 
   return {
     registry,

@@ -34,7 +34,9 @@ const DOMAIN = ['time', 'org', 'calendar', 'checkins', 'accountability', 'digest
 
 describe('The house keeps its layers', () => {
   test('When the scheduler or a domain folder imports, then never from slack/ or the sandbox (the Slack adapter renders; handlers are handed in)', () => {
-    const up = imports().filter((i) => (i.layer === 'scheduler' || DOMAIN.includes(i.layer)) && (i.target === 'slack' || i.target === 'sandbox'));
+    const up = imports().filter(
+      (i) => (i.layer === 'scheduler' || DOMAIN.includes(i.layer)) && (i.target === 'slack' || i.target === 'sandbox'),
+    );
     expect(up).toEqual([]);
   });
 
@@ -44,37 +46,59 @@ describe('The house keeps its layers', () => {
   });
 
   test('When folders import one another, then never both ways: no two folders of src/ import each other', () => {
-    const pairs = new Set(imports().filter((i) => i.layer !== i.target && !i.layer.endsWith('.ts') && !i.target.endsWith('.ts')).map((i) => `${i.layer}>${i.target}`));
+    const pairs = new Set(
+      imports()
+        .filter((i) => i.layer !== i.target && !i.layer.endsWith('.ts') && !i.target.endsWith('.ts'))
+        .map((i) => `${i.layer}>${i.target}`),
+    );
     const both = [...pairs].filter((p) => pairs.has(p.split('>').reverse().join('>')));
     expect(both).toEqual([]);
   });
 
   test('When a delivery is sent or cancelled, then the dispatcher alone writes its row: handlers say what happened, and the outbox store writes no domain table', () => {
-    const marks = sources().filter((f) => /\bmark(Sent|Cancelled|Failed)\(/.test(f.text) && !['scheduler/dispatch.ts', 'outbox/store.ts'].includes(f.path));
+    const marks = sources().filter(
+      (f) => /\bmark(Sent|Cancelled|Failed)\(/.test(f.text) && !['scheduler/dispatch.ts', 'outbox/store.ts'].includes(f.path),
+    );
     expect(marks.map((f) => f.path)).toEqual([]);
     const store = sources().find((f) => f.path === 'outbox/store.ts')!.text;
     expect(store.match(/update (checkin|round|person)\b|updateTable\('(checkin|round|person)'\)/g)).toBeNull();
   });
 
   test('When something is queued, then through the outbox’s one door: no file but outbox/vocabulary.ts inserts into delivery or spells a key prefix', () => {
-    const inserts = sources().filter((f) => /insert into delivery|insertInto\('delivery'\)/i.test(f.text) && f.path !== 'outbox/vocabulary.ts');
+    const inserts = sources().filter(
+      (f) => /insert into delivery|insertInto\('delivery'\)/i.test(f.text) && f.path !== 'outbox/vocabulary.ts',
+    );
     expect(inserts.map((f) => f.path)).toEqual([]);
-    const keys = sources().filter((f) => /'(prompt|reminder|brief|team_post|round_live|update|reminder:round|update:round|update:closed|round_live:closed):' \|\|/.test(f.text));
+    const keys = sources().filter((f) =>
+      /'(prompt|reminder|brief|team_post|round_live|update|reminder:round|update:round|update:closed|round_live:closed):' \|\|/.test(
+        f.text,
+      ),
+    );
     expect(keys.map((f) => f.path)).toEqual([]);
   });
 
   test('When a listener handles a request, then it asks the domain: no file under slack/listeners or slack/commands queries a table', () => {
-    const queries = sources().filter((f) => /^slack\/(listeners|commands)\//.test(f.path) && /\.(selectFrom|updateTable|insertInto|deleteFrom)\(|\bsql`/.test(f.text));
+    const queries = sources().filter(
+      (f) => /^slack\/(listeners|commands)\//.test(f.path) && /\.(selectFrom|updateTable|insertInto|deleteFrom)\(|\bsql`/.test(f.text),
+    );
     expect(queries.map((f) => f.path)).toEqual([]);
   });
 
   test('When a span of time is written, then by name (time/durations.ts), never as a millisecond literal outside src/time', () => {
     const literal = /\b(86_?400_?000|3_?600_?000|3600_000|60_000|604_?800_?000)\b|\b(24 \* 60 \* 60|60 \* 60 \* 1000|60 \* 1000)\b/;
-    expect(sources().filter((f) => !f.path.startsWith('time/') && literal.test(f.text)).map((f) => f.path)).toEqual([]);
+    expect(
+      sources()
+        .filter((f) => !f.path.startsWith('time/') && literal.test(f.text))
+        .map((f) => f.path),
+    ).toEqual([]);
   });
 
   test('When time is read, then only through the clock: no file of src/ but the clock calls new Date() for now', () => {
-    expect(sources().filter((f) => /new Date\(\)/.test(f.text)).map((f) => f.path)).toEqual(['time/clock.ts']);
+    expect(
+      sources()
+        .filter((f) => /new Date\(\)/.test(f.text))
+        .map((f) => f.path),
+    ).toEqual(['time/clock.ts']);
   });
 
   test('When the domain says something, then in no surface’s syntax: people are {@U…} and commands {cmd:…}, written by each surface its own way', () => {

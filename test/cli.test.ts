@@ -44,11 +44,17 @@ async function migratedFolder(dataDir: string): Promise<void> {
 
 describe('cascade start', () => {
   test('When variables are missing or invalid, then it exits 2 with one message naming each of them', async () => {
-    const run = cascadeHere(['start'], { SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'eighty', LOG_LEVEL: 'chatty', SLACK_API_URL: 'ftp://x' });
+    const run = cascadeHere(['start'], {
+      SLACK_BOT_TOKEN: 'xoxp-wrong-kind',
+      PORT: 'eighty',
+      LOG_LEVEL: 'chatty',
+      SLACK_API_URL: 'ftp://x',
+    });
     const { code } = await run.exit;
     expect(code).toBe(2);
     const err = run.stderr();
-    for (const name of ['SLACK_BOT_TOKEN', 'PORT', 'LOG_LEVEL', 'SLACK_API_URL', 'SLACK_SIGNING_SECRET']) expect(err).toContain(`- ${name}`);
+    for (const name of ['SLACK_BOT_TOKEN', 'PORT', 'LOG_LEVEL', 'SLACK_API_URL', 'SLACK_SIGNING_SECRET'])
+      expect(err).toContain(`- ${name}`);
     expect(err).toContain('the environment has 5 problems');
     expect(err).not.toMatch(/\n\s+at /);
     expect(err).not.toContain('xoxp-wrong-kind');
@@ -71,8 +77,11 @@ describe('cascade start', () => {
     });
     try {
       const deadline = Date.now() + 240_000;
-      while (!run.stdout().includes('Sandbox:') && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-      expect(run.stdout().trim()).toBe(`Sandbox: http://localhost:${port}/sandbox (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`);
+      while (!run.stdout().includes('Sandbox:') && Date.now() < deadline && run.child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(run.stdout().trim()).toBe(
+        `Sandbox: http://localhost:${port}/sandbox (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`,
+      );
       const res = await fetch(`http://127.0.0.1:${port}/sandbox`);
       expect(res.status).toBe(200);
       const front = await res.text();
@@ -99,7 +108,12 @@ describe('cascade start', () => {
 
   test('When Slack answers invalid_auth, then it exits 1 with one clear line, before opening the database', async () => {
     slack.onEvery('auth.test', { error: 'invalid_auth' });
-    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxb-revoked-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, DATA_DIR: join(work, 'never') });
+    const run = cascade(['start'], {
+      SLACK_BOT_TOKEN: 'xoxb-revoked-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: join(work, 'never'),
+    });
     const { code } = await run.exit;
     expect(code).toBe(1);
     expect(existsSync(join(work, 'never'))).toBe(false);
@@ -128,7 +142,13 @@ describe('cascade start', () => {
   test('When it runs and gets SIGTERM, then it answers /healthz, then stops and exits 0 within 5 s', async () => {
     const { env, db } = await storage('sigterm');
     const port = await freePort();
-    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), ...env });
+    const run = cascade(['start'], {
+      SLACK_BOT_TOKEN: 'xoxb-good-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      ...env,
+    });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/readyz`, 30_000);
       const stopAt = Date.now();
@@ -166,7 +186,10 @@ describe('cascade org import', () => {
       expect((await ticked.exit).code).toBe(0);
       // The two prompts, and Ann's live message for her round (Bob's goes with Leo's prompt, later).
       expect(ticked.stdout()).toContain('tick 2026-11-23T10:00:00.000Z: planned 2 rounds, 3 check-ins, 3 deliveries; sent 3');
-      const dms = slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
+      const dms = slack
+        .callsTo('chat.postMessage')
+        .map((c) => c.args.channel)
+        .sort();
       expect(dms).toEqual(['DUMGR0001', 'DUREP0001', 'DUREP0002']);
 
       const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
@@ -184,7 +207,11 @@ describe('cascade org import', () => {
   test('When the file has a bad line, then it exits 1 and names the line', async () => {
     const file = join(work, 'bad.csv');
     writeFileSync(file, `${ORG_CSV}\nzed@example.com,Zed,rep,ann@example.com,maybe`);
-    const run = cascadeHere(['org', 'import', file], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, DATA_DIR: join(work, 'bad') });
+    const run = cascadeHere(['org', 'import', file], {
+      SLACK_BOT_TOKEN: 'xoxb-good-token',
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: join(work, 'bad'),
+    });
     expect((await run.exit).code).toBe(1);
     expect(run.stderr()).toContain('The import was rejected (1 problem); nothing was changed.');
     expect(run.stderr()).toContain('line 9: admin "maybe" should be yes or no');
@@ -210,9 +237,15 @@ describe('cascade goals import and progress import', () => {
     const org = join(work, 'org-for-goals.csv');
     writeFileSync(org, ORG_CSV);
     const goals = join(work, 'goals.csv');
-    writeFileSync(goals, 'person,goal,target,unit,period,scope\nraj@example.com,New pipeline,250000,USD,monthly,\nann@example.com,New pipeline,450000,USD,monthly,team\n');
+    writeFileSync(
+      goals,
+      'person,goal,target,unit,period,scope\nraj@example.com,New pipeline,250000,USD,monthly,\nann@example.com,New pipeline,450000,USD,monthly,team\n',
+    );
     const progress = join(work, 'progress.csv');
-    writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\nraj@example.com,New pipeline,lots,2026-11-16\n');
+    writeFileSync(
+      progress,
+      'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\nraj@example.com,New pipeline,lots,2026-11-16\n',
+    );
     try {
       expect((await cascadeHere(['org', 'import', org], base).exit).code).toBe(0);
       const g = cascadeHere(['goals', 'import', goals], base);
@@ -220,7 +253,9 @@ describe('cascade goals import and progress import', () => {
       expect(g.stdout()).toContain('Applied 2 goals.');
       const bad = cascadeHere(['progress', 'import', progress], base);
       expect((await bad.exit).code).toBe(1);
-      expect(bad.stderr()).toContain('cascade progress import: nothing was applied; fix these lines and run it again:\n  line 3: "lots" is not a number');
+      expect(bad.stderr()).toContain(
+        'cascade progress import: nothing was applied; fix these lines and run it again:\n  line 3: "lots" is not a number',
+      );
       writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New pipeline,120000,2026-11-15\n');
       const good = cascadeHere(['progress', 'import', progress, '--dry-run'], base);
       expect((await good.exit).code).toBe(0);
@@ -250,14 +285,18 @@ describe('cascade holidays import', () => {
     try {
       const bad = cascadeHere(['holidays', 'import', file], base);
       expect((await bad.exit).code).toBe(1);
-      expect(bad.stderr()).toContain('cascade holidays import: nothing was applied; fix these lines and run it again:\n  line 3: "24/12/2026" is not a date');
+      expect(bad.stderr()).toContain(
+        'cascade holidays import: nothing was applied; fix these lines and run it again:\n  line 3: "24/12/2026" is not a date',
+      );
       writeFileSync(file, 'date,name\n2026-12-24,Christmas Eve\n2026-12-25,Christmas Day\n');
       const good = cascadeHere(['holidays', 'import', file], base);
       expect((await good.exit).code).toBe(0);
       expect(good.stdout()).toContain('Applied 2 holidays.');
       const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
       try {
-        expect((await check.db.selectFrom('holiday').select(['day', 'name']).orderBy('day').execute()).map((h) => `${h.day} ${h.name}`)).toEqual(['2026-12-24 Christmas Eve', '2026-12-25 Christmas Day']);
+        expect(
+          (await check.db.selectFrom('holiday').select(['day', 'name']).orderBy('day').execute()).map((h) => `${h.day} ${h.name}`),
+        ).toEqual(['2026-12-24 Christmas Eve', '2026-12-25 Christmas Day']);
       } finally {
         if (!db) await check.close();
       }
@@ -280,7 +319,9 @@ describe('cascade export', () => {
       expect((await run.exit).code).toBe(0);
       expect(run.stdout()).toContain('Exported 2026-11-01 to 2026-11-30 into');
       expect(readdirSync(out).sort()).toEqual(['answers.csv', 'checkins.csv', 'commitments.csv', 'goals.csv', 'progress.csv']);
-      expect(readFileSync(join(out, 'checkins.csv'), 'utf8').split('\r\n')[0]).toBe('checkin_id,occurrence,cadence,level,leader_id,person_id,name,part,status,skip_reason,due_at,answered_at');
+      expect(readFileSync(join(out, 'checkins.csv'), 'utf8').split('\r\n')[0]).toBe(
+        'checkin_id,occurrence,cadence,level,leader_id,person_id,name,part,status,skip_reason,due_at,answered_at',
+      );
       const bad = cascadeHere(['export', '--from', '2026-12-01', '--to', '2026-11-01'], base);
       expect((await bad.exit).code).toBe(2);
       expect(bad.stderr()).toContain('The start date 2026-12-01 is after the end date 2026-11-01.');

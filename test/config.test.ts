@@ -75,10 +75,23 @@ describe('The metrics and log variables', () => {
   });
 
   test('When METRICS_* and LOG_BODIES are set, then they are read; a short token, a bad port or a word other than on/off is named', () => {
-    const result = loadConfig({ ...good, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'a-long-enough-token', METRICS_TEAM_LABELS: 'on', LOG_BODIES: 'on' }, { requireSlack: true });
+    const result = loadConfig(
+      {
+        ...good,
+        METRICS_PORT: '9464',
+        METRICS_HOST: '0.0.0.0',
+        METRICS_TOKEN: 'a-long-enough-token',
+        METRICS_TEAM_LABELS: 'on',
+        LOG_BODIES: 'on',
+      },
+      { requireSlack: true },
+    );
     expect(result.ok && result.config.metrics).toEqual({ port: 9464, host: '0.0.0.0', token: 'a-long-enough-token', teamLabels: true });
     expect(result.ok && result.config.logBodies).toBe(true);
-    const bad = loadConfig({ ...good, METRICS_PORT: '99999', METRICS_TOKEN: 'short', METRICS_TEAM_LABELS: 'yes', LOG_BODIES: 'all' }, { requireSlack: true });
+    const bad = loadConfig(
+      { ...good, METRICS_PORT: '99999', METRICS_TOKEN: 'short', METRICS_TEAM_LABELS: 'yes', LOG_BODIES: 'all' },
+      { requireSlack: true },
+    );
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     const text = bad.problems.join('\n');

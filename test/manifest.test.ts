@@ -22,8 +22,22 @@ describe('manifest.yml', () => {
     const command = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/cascade');
     expect(command.should_escape).toBe(true);
     expect(command.usage_hint).toContain('org show');
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['channels:join', 'chat:write', 'chat:write.public', 'commands', 'files:write', 'im:write', 'users:read', 'users:read.email']);
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'user_change']);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'channels:join',
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'files:write',
+      'im:write',
+      'users:read',
+      'users:read.email',
+    ]);
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual([
+      'app_home_opened',
+      'app_uninstalled',
+      'tokens_revoked',
+      'user_change',
+    ]);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });

@@ -18,10 +18,22 @@ describe('Start-up fails fast', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cascade-startup-'));
     const dataDir = join(dir, 'data');
     try {
-      const result = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-hanging', SLACK_SIGNING_SECRET: 'x'.repeat(32), SLACK_API_URL: slack.apiUrl, DATA_DIR: dataDir, PORT: '0' }, { requireSlack: true });
+      const result = loadConfig(
+        {
+          SLACK_BOT_TOKEN: 'xoxb-hanging',
+          SLACK_SIGNING_SECRET: 'x'.repeat(32),
+          SLACK_API_URL: slack.apiUrl,
+          DATA_DIR: dataDir,
+          PORT: '0',
+        },
+        { requireSlack: true },
+      );
       if (!result.ok) throw new Error(result.problems.join('\n'));
       const started = Date.now();
-      const failure = await startCascade(result.config, { log: createLog({ level: 'silent', destination: new LogCapture() }), schedules: false }).catch((err: unknown) => err);
+      const failure = await startCascade(result.config, {
+        log: createLog({ level: 'silent', destination: new LogCapture() }),
+        schedules: false,
+      }).catch((err: unknown) => err);
       const ms = Date.now() - started;
       expect(failure).toBeInstanceOf(StartupError);
       expect((failure as Error).message).toContain(`Could not reach Slack's Web API at ${slack.apiUrl}`);

@@ -28,7 +28,10 @@ export async function nextCheckinDate(db: Kysely<Database>, teamId: string, owne
 export async function makeCommitment(scope: Scope, input: { text: string; by?: string; once?: string }): Promise<Commitment> {
   const { db, teamId, now } = scope;
   const owner = await getPerson(db, teamId, scope.actor.id);
-  if (!owner || !owner.active) throw notFound('You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with {cmd:org set}.');
+  if (!owner?.active)
+    throw notFound(
+      'You are not in the org chart yet, so there is no one to make a commitment to. An admin can add you with {cmd:org set}.',
+    );
   const text = input.text.trim().replace(/\s+/g, ' ');
   if (text.length < 3) throw invalid('Say what you commit to, like {cmd:commit call every open opportunity by friday}.');
   if (text.length > 500) throw invalid('A commitment can be at most 500 characters.');
@@ -45,7 +48,20 @@ export async function makeCommitment(scope: Scope, input: { text: string; by?: s
     await takeOnce(tx, teamId, input.once);
     return tx
       .insertInto('commitment')
-      .values({ team_id: teamId, owner_id: owner.slack_user_id, leader_id: owner.reports_to, text, due_date: due, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null, created_at: now, updated_at: now })
+      .values({
+        team_id: teamId,
+        owner_id: owner.slack_user_id,
+        leader_id: owner.reports_to,
+        text,
+        due_date: due,
+        source_checkin_id: null,
+        note: null,
+        last_reviewed_checkin_id: null,
+        escalated_at: null,
+        closed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   });
@@ -77,7 +93,12 @@ export async function commitmentsStillOpen(
   ctx: { teamId: string; personId: string; part: 'member' | 'leader'; leaderId: string; occurrence: string; id: number },
   reviewed: readonly number[],
 ): Promise<{ stillOpen: Commitment[]; due: string | null }> {
-  let q = db.selectFrom('commitment').selectAll().where('team_id', '=', ctx.teamId).where('owner_id', '=', ctx.personId).where('status', '=', 'open');
+  let q = db
+    .selectFrom('commitment')
+    .selectAll()
+    .where('team_id', '=', ctx.teamId)
+    .where('owner_id', '=', ctx.personId)
+    .where('status', '=', 'open');
   q = ctx.part === 'leader' ? q.where('leader_id', 'is', null) : q.where('leader_id', '=', ctx.leaderId);
   const open = await q.orderBy('due_date').orderBy('id').execute();
   const own = open.find((m) => m.source_checkin_id === ctx.id);
@@ -92,7 +113,8 @@ export function dueProblem(due: string, today: string): string | null {
   const read = calendarDateOf(due);
   if (!read.ok) return read.problem;
   if (due < today) return `${due} has already passed: give today or a later day.`;
-  if (daysBetween(today, due) > MAX_DUE_DAYS) return 'A commitment is due within a year: pick a nearer day, and make a new one when that comes.';
+  if (daysBetween(today, due) > MAX_DUE_DAYS)
+    return 'A commitment is due within a year: pick a nearer day, and make a new one when that comes.';
   return null;
 }
 
@@ -104,12 +126,26 @@ export function dueProblem(due: string, today: string): string | null {
  */
 export async function recordAnsweredCommitment(
   tx: Kysely<Database>,
-  input: { checkin: { id: number; teamId: string; personId: string; leaderId: string | null }; text: string; carries: Commitment | null; due: string | null; nextDue: string; now: Date },
+  input: {
+    checkin: { id: number; teamId: string; personId: string; leaderId: string | null };
+    text: string;
+    carries: Commitment | null;
+    due: string | null;
+    nextDue: string;
+    now: Date;
+  },
 ): Promise<void> {
-  const own = () => tx.deleteFrom('commitment').where('source_checkin_id', '=', input.checkin.id).where('status', '=', 'open').where('slips', '=', 0).execute();
+  const own = () =>
+    tx
+      .deleteFrom('commitment')
+      .where('source_checkin_id', '=', input.checkin.id)
+      .where('status', '=', 'open')
+      .where('slips', '=', 0)
+      .execute();
   if (input.carries) {
     await own();
-    if (input.due) await tx.updateTable('commitment').set({ due_date: input.due, updated_at: input.now }).where('id', '=', input.carries.id).execute();
+    if (input.due)
+      await tx.updateTable('commitment').set({ due_date: input.due, updated_at: input.now }).where('id', '=', input.carries.id).execute();
     return;
   }
   if (!input.text) {
@@ -133,13 +169,17 @@ export async function recordAnsweredCommitment(
       updated_at: input.now,
     })
     .onConflict((oc) =>
-      oc.column('source_checkin_id').where('source_checkin_id', 'is not', null).doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), due_date: eb.ref('excluded.due_date'), updated_at: input.now })),
+      oc
+        .column('source_checkin_id')
+        .where('source_checkin_id', 'is not', null)
+        .doUpdateSet((eb) => ({ text: eb.ref('excluded.text'), due_date: eb.ref('excluded.due_date'), updated_at: input.now })),
     )
     .execute();
 }
 
 /** Two commitments say the same thing when their words match, whatever the case and spacing. */
-export const sameCommitment = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
+export const sameCommitment = (a: string, b: string) =>
+  a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
  * Records the reviews of one check-in, inside the caller's transaction: done and partly close the
@@ -147,13 +187,24 @@ export const sameCommitment = (a: string, b: string) => a.trim().replace(/\s+/g,
  */
 export async function applyReviews(
   tx: Kysely<Database>,
-  input: { checkinId: number; reviews: readonly { commitment: Commitment; outcome: ReviewOutcome; note?: string }[]; nextDue: string; now: Date },
+  input: {
+    checkinId: number;
+    reviews: readonly { commitment: Commitment; outcome: ReviewOutcome; note?: string }[];
+    nextDue: string;
+    now: Date;
+  },
 ): Promise<void> {
   for (const { commitment, outcome, note } of input.reviews) {
     if (outcome === 'done' || outcome === 'partly') {
       await tx
         .updateTable('commitment')
-        .set({ status: outcome, note: note ?? commitment.note, closed_at: input.now, last_reviewed_checkin_id: input.checkinId, updated_at: input.now })
+        .set({
+          status: outcome,
+          note: note ?? commitment.note,
+          closed_at: input.now,
+          last_reviewed_checkin_id: input.checkinId,
+          updated_at: input.now,
+        })
         .where('id', '=', commitment.id)
         .where('status', '=', 'open')
         .execute();
@@ -221,7 +272,11 @@ export async function listCommitments(scope: Scope, ownerId: string): Promise<Co
       .where('m.owner_id', '=', ownerId);
   const open = await base().where('m.status', '=', 'open').orderBy('m.due_date').orderBy('m.id').limit(20).execute();
   const closed = await base().where('m.status', '!=', 'open').orderBy('m.closed_at', 'desc').orderBy('m.id', 'desc').limit(5).execute();
-  return [...open, ...closed].map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
+  return [...open, ...closed].map(({ owner_name, leader_name, ...m }) => ({
+    ...m,
+    ownerName: owner_name ?? m.owner_id,
+    leaderName: leader_name ?? null,
+  }));
 }
 
 /** A commitment the asker may close: their own, or one of someone below them; open. */
@@ -255,7 +310,11 @@ export async function markDoneAt(scope: Scope, input: { ownerId: string; positio
   const m = open[input.position - 1];
   const whose = input.ownerId === scope.actor.id ? 'your' : `{@${input.ownerId}}'s`;
   if (!m) {
-    throw notFound(open.length === 0 ? `There is no open commitment in ${whose} list.` : `There is no commitment ${input.position} in ${whose} list: it has ${open.length} open, numbered as {cmd:commitments} shows them.`);
+    throw notFound(
+      open.length === 0
+        ? `There is no open commitment in ${whose} list.`
+        : `There is no commitment ${input.position} in ${whose} list: it has ${open.length} open, numbered as {cmd:commitments} shows them.`,
+    );
   }
   return markDone(scope, m.id);
 }
@@ -280,4 +339,10 @@ export async function escalationsFor(db: Kysely<Database>, teamId: string, leade
   return rows.map(({ owner_name, leader_name, ...m }) => ({ ...m, ownerName: owner_name ?? m.owner_id, leaderName: leader_name ?? null }));
 }
 
-export const STATUS_WORDS: Record<CommitmentStatus, string> = { open: 'open', done: 'done', partly: 'partly done', missed: 'missed', dropped: 'dropped' };
+export const STATUS_WORDS: Record<CommitmentStatus, string> = {
+  open: 'open',
+  done: 'done',
+  partly: 'partly done',
+  missed: 'missed',
+  dropped: 'dropped',
+};

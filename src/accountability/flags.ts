@@ -16,7 +16,11 @@ export const DEFAULT_FLAG_RULES = [
   { key: 'commitments_kept', threshold: 0.5, about: 'share of the last four commitments kept, below which a flag is raised' },
   { key: 'goal_pace', threshold: 0.8, about: 'attainment at the end of two periods running, below which a flag is raised' },
   { key: 'confidence_drop', threshold: 2, about: 'drop in the confidence rating since the last check-in' },
-  { key: 'flags_piling', threshold: 0.1, about: "share of the people in the chain with an open flag at which the CEO's reflection asks about the organisation first" },
+  {
+    key: 'flags_piling',
+    threshold: 0.1,
+    about: "share of the people in the chain with an open flag at which the CEO's reflection asks about the organisation first",
+  },
 ] as const;
 
 /** Rules whose threshold is a share (0.05 to 1) rather than a whole number. */
@@ -61,7 +65,11 @@ async function raise(db: Kysely<Database>, teamId: string, rule: string, found: 
     .where('team_id', '=', teamId)
     .where('rule', '=', rule)
     .where('status', '=', 'closed')
-    .where('person_id', 'in', found.map((h) => h.person_id))
+    .where(
+      'person_id',
+      'in',
+      found.map((h) => h.person_id),
+    )
     .groupBy('person_id')
     .execute();
   const lastClose = new Map(closes.map((c) => [c.person_id, c.closed_at ? new Date(c.closed_at as unknown as string) : null]));
@@ -72,7 +80,18 @@ async function raise(db: Kysely<Database>, teamId: string, rule: string, found: 
   if (hits.length === 0) return 0;
   const result = await db
     .insertInto('flag')
-    .values(hits.map((h) => ({ team_id: teamId, person_id: h.person_id, rule, detail: h.detail, raised_at: now, org_factors: null, closed_by: null, closed_at: null })))
+    .values(
+      hits.map((h) => ({
+        team_id: teamId,
+        person_id: h.person_id,
+        rule,
+        detail: h.detail,
+        raised_at: now,
+        org_factors: null,
+        closed_by: null,
+        closed_at: null,
+      })),
+    )
     .onConflict((oc) => oc.columns(['team_id', 'person_id', 'rule']).where('status', '=', 'open').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0);
@@ -93,9 +112,21 @@ async function clear(db: Kysely<Database>, teamId: string, rule: string, verdict
 }
 
 /** Raises the flags a rule fires for and clears the open ones it no longer fires for. */
-async function apply(db: Kysely<Database>, teamId: string, rule: string, verdicts: readonly Verdict[], now: Date): Promise<{ raised: number; cleared: number }> {
+async function apply(
+  db: Kysely<Database>,
+  teamId: string,
+  rule: string,
+  verdicts: readonly Verdict[],
+  now: Date,
+): Promise<{ raised: number; cleared: number }> {
   const cleared = await clear(db, teamId, rule, verdicts, now);
-  const raised = await raise(db, teamId, rule, verdicts.filter((v) => v.fires), now);
+  const raised = await raise(
+    db,
+    teamId,
+    rule,
+    verdicts.filter((v) => v.fires),
+    now,
+  );
   return { raised, cleared };
 }
 
@@ -113,7 +144,12 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
   if (!options.force && last && now.getTime() - last.getTime() < FLAGS_EVERY_MS && now >= last) return 0;
   await db.updateTable('workspace').set({ flags_checked_at: now }).where('team_id', '=', teamId).execute();
   await ensureFlagRules(db, teamId);
-  const rules = new Map((await db.selectFrom('flag_rule').selectAll().where('team_id', '=', teamId).where('active', '=', true).execute()).map((r) => [r.key, Number(r.threshold)]));
+  const rules = new Map(
+    (await db.selectFrom('flag_rule').selectAll().where('team_id', '=', teamId).where('active', '=', true).execute()).map((r) => [
+      r.key,
+      Number(r.threshold),
+    ]),
+  );
   let raised = 0;
   const run = async (rule: string, verdicts: readonly Verdict[]) => {
     raised += (await apply(db, teamId, rule, verdicts, now)).raised;
@@ -192,7 +228,11 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
   const pace = rules.get('goal_pace');
   // Goal pace is judged once a day: when a new day has begun in the zone of someone in the chart (a
   // period ends at each owner's own midnight, not at UTC's).
-  const zones = last ? (await db.selectFrom('person').select('tz').distinct().where('team_id', '=', teamId).where('active', '=', true).execute()).map((p) => p.tz) : [];
+  const zones = last
+    ? (await db.selectFrom('person').select('tz').distinct().where('team_id', '=', teamId).where('active', '=', true).execute()).map(
+        (p) => p.tz,
+      )
+    : [];
   const newDay = !last || zones.some((tz) => localDate(last, tz) !== localDate(now, tz));
   if (pace !== undefined && (newDay || options.force)) {
     const goals = await db
@@ -207,7 +247,11 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
     // Only the goals' owners, never the whole org.
     const ownerIds = [...new Set(goals.map((g) => g.owner_id))];
     const owners = new Map(
-      ownerIds.length ? (await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', 'in', ownerIds).execute()).map((p) => [p.slack_user_id, p]) : [],
+      ownerIds.length
+        ? (await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', 'in', ownerIds).execute()).map(
+            (p) => [p.slack_user_id, p],
+          )
+        : [],
     );
     const verdicts = new Map<string, Verdict>();
     for (const g of goals) {
@@ -250,7 +294,9 @@ export async function flagsBelow(scope: Scope): Promise<FlagView[]> {
     .where('f.status', '=', 'open')
     .where('f.person_id', 'in', below)
     // Most urgent first, as briefs name them: missed check-ins, confidence, commitments, goal pace; oldest first within.
-    .orderBy(sql`case f.rule when 'missed_in_a_row' then 0 when 'confidence_drop' then 1 when 'commitments_kept' then 2 when 'goal_pace' then 3 else 4 end`)
+    .orderBy(
+      sql`case f.rule when 'missed_in_a_row' then 0 when 'confidence_drop' then 1 when 'commitments_kept' then 2 when 'goal_pace' then 3 else 4 end`,
+    )
     .orderBy('f.raised_at')
     .orderBy('f.id')
     .execute();
@@ -271,15 +317,25 @@ export interface OrgFlagCounts {
  * outside the chain (who sees figures, not people); anyone else gets the flags below them (`flagsBelow`).
  */
 export async function orgFlagCounts(scope: Scope): Promise<OrgFlagCounts> {
-  if (!figuresOnly(scope.actor)) throw notAllowed('The organisation’s flag counts are for admins outside the chain; see {cmd:flags} for the people below you.');
+  if (!figuresOnly(scope.actor))
+    throw notAllowed('The organisation’s flag counts are for admins outside the chain; see {cmd:flags} for the people below you.');
   const rows = await scope.db
     .selectFrom('flag')
-    .select(['rule', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where raised_at < ${new Date(scope.now.getTime() - 14 * DAY_MS)})::int`.as('old')])
+    .select([
+      'rule',
+      sql<number>`count(*)::int`.as('n'),
+      sql<number>`count(*) filter (where raised_at < ${new Date(scope.now.getTime() - 14 * DAY_MS)})::int`.as('old'),
+    ])
     .where('team_id', '=', scope.teamId)
     .where('status', '=', 'open')
     .groupBy('rule')
     .execute();
-  const people = await scope.db.selectFrom('flag').select(sql<number>`count(distinct person_id)::int`.as('n')).where('team_id', '=', scope.teamId).where('status', '=', 'open').executeTakeFirst();
+  const people = await scope.db
+    .selectFrom('flag')
+    .select(sql<number>`count(distinct person_id)::int`.as('n'))
+    .where('team_id', '=', scope.teamId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   const urgency = ['missed_in_a_row', 'confidence_drop', 'commitments_kept', 'goal_pace'];
   return {
     open: rows.reduce((n, r) => n + r.n, 0),
@@ -301,11 +357,24 @@ export const RULE_WORDS: Record<string, string> = {
 /** A flag by what it is about, the way people say it: whose, and which (optional when they have one open). */
 export async function openFlagOf(scope: Scope, personId: string, word?: string): Promise<Flag> {
   const { db, teamId } = scope;
-  if (!(await isBelow(db, teamId, scope.actor.id, personId))) throw notFound(`{@${personId}} is not below you: you can close flags about the people below you.`);
-  const open = await db.selectFrom('flag').selectAll().where('team_id', '=', teamId).where('person_id', '=', personId).where('status', '=', 'open').orderBy('raised_at').execute();
+  if (!(await isBelow(db, teamId, scope.actor.id, personId)))
+    throw notFound(`{@${personId}} is not below you: you can close flags about the people below you.`);
+  const open = await db
+    .selectFrom('flag')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('person_id', '=', personId)
+    .where('status', '=', 'open')
+    .orderBy('raised_at')
+    .execute();
   if (open.length === 0) throw notFound(`{@${personId}} has no open flag.`);
   const rule = word === undefined ? undefined : RULE_WORDS[word.toLowerCase()];
-  if (word !== undefined && !rule) throw invalid(`"${word}" names no flag: say ${Object.keys(RULE_WORDS).filter((k) => k !== 'pace').join(', ')}.`);
+  if (word !== undefined && !rule)
+    throw invalid(
+      `"${word}" names no flag: say ${Object.keys(RULE_WORDS)
+        .filter((k) => k !== 'pace')
+        .join(', ')}.`,
+    );
   const matching = rule ? open.filter((f) => f.rule === rule) : open;
   if (matching.length === 0) throw notFound(`{@${personId}} has no open ${word} flag.`);
   if (matching.length > 1 || (!rule && open.length > 1)) {
@@ -319,16 +388,25 @@ export async function openFlagOf(scope: Scope, personId: string, word?: string):
  * Closes a flag, only with the leader's answer about organisational factors (stored with it). Only someone
  * above the person in the chain may close it. By its button's id, or by whose and which it is.
  */
-export async function closeFlag(scope: Scope, request: { id: number; orgFactors: string } | { personId: string; rule?: string; orgFactors: string }): Promise<Flag> {
+export async function closeFlag(
+  scope: Scope,
+  request: { id: number; orgFactors: string } | { personId: string; rule?: string; orgFactors: string },
+): Promise<Flag> {
   const { db } = scope;
   let flag: Flag | undefined;
   if ('id' in request) {
     flag = await db.selectFrom('flag').selectAll().where('team_id', '=', scope.teamId).where('id', '=', request.id).executeTakeFirst();
-    if (!flag || !(await isBelow(db, scope.teamId, scope.actor.id, flag.person_id))) throw notFound('That flag is not about anyone below you: see {cmd:flags}.');
+    if (!flag || !(await isBelow(db, scope.teamId, scope.actor.id, flag.person_id)))
+      throw notFound('That flag is not about anyone below you: see {cmd:flags}.');
   } else {
     flag = await openFlagOf(scope, request.personId, request.rule);
   }
-  if (flag.status !== 'open') throw invalid(flag.status === 'cleared' ? `That flag has cleared already: ${flag.cleared_because ?? 'its condition no longer holds'}.` : 'That flag is already closed.');
+  if (flag.status !== 'open')
+    throw invalid(
+      flag.status === 'cleared'
+        ? `That flag has cleared already: ${flag.cleared_because ?? 'its condition no longer holds'}.`
+        : 'That flag is already closed.',
+    );
   const answer = request.orgFactors.trim();
   if (answer.length < 10) throw invalid(`A flag closes only with your answer to: “${ORG_FACTORS_QUESTION}” Write a sentence or two.`);
   return db
@@ -356,20 +434,32 @@ export async function listFlagRules(db: Kysely<Database>, teamId: string): Promi
 }
 
 /** Switches a rule on or off, or changes its threshold; each rule says what a sensible value is. */
-export async function setFlagRule(db: Kysely<Database>, teamId: string, key: string, change: { active?: boolean; threshold?: number }): Promise<RuleView> {
+export async function setFlagRule(
+  db: Kysely<Database>,
+  teamId: string,
+  key: string,
+  change: { active?: boolean; threshold?: number },
+): Promise<RuleView> {
   const rule = DEFAULT_FLAG_RULES.find((r) => r.key === key);
   if (!rule) throw invalid(`There is no flag rule "${key}". The rules are: ${DEFAULT_FLAG_RULES.map((r) => r.key).join(', ')}.`);
   if (change.threshold !== undefined) {
     const t = change.threshold;
     const fraction = SHARE_RULES.has(key);
     if (!Number.isFinite(t) || (fraction ? t < 0.05 || t > 1 : !Number.isInteger(t) || t < 1 || t > 10)) {
-      throw invalid(fraction ? `The threshold of ${key} is a share from 0.05 to 1, like 0.5.` : `The threshold of ${key} is a whole number from 1 to 10.`);
+      throw invalid(
+        fraction
+          ? `The threshold of ${key} is a share from 0.05 to 1, like 0.5.`
+          : `The threshold of ${key} is a whole number from 1 to 10.`,
+      );
     }
   }
   await ensureFlagRules(db, teamId);
   await db
     .updateTable('flag_rule')
-    .set({ ...(change.active !== undefined ? { active: change.active } : {}), ...(change.threshold !== undefined ? { threshold: change.threshold } : {}) })
+    .set({
+      ...(change.active !== undefined ? { active: change.active } : {}),
+      ...(change.threshold !== undefined ? { threshold: change.threshold } : {}),
+    })
     .where('team_id', '=', teamId)
     .where('key', '=', key)
     .execute();
@@ -382,7 +472,12 @@ export async function setFlagRule(db: Kysely<Database>, teamId: string, key: str
  */
 export async function flagsPiling(db: Kysely<Database>, teamId: string): Promise<boolean> {
   // Read only: a workspace whose rules are not stored yet follows the default.
-  const stored = await db.selectFrom('flag_rule').select(['active', 'threshold']).where('team_id', '=', teamId).where('key', '=', 'flags_piling').executeTakeFirst();
+  const stored = await db
+    .selectFrom('flag_rule')
+    .select(['active', 'threshold'])
+    .where('team_id', '=', teamId)
+    .where('key', '=', 'flags_piling')
+    .executeTakeFirst();
   const rule = stored ?? { active: true, threshold: DEFAULT_FLAG_RULES.find((r) => r.key === 'flags_piling')!.threshold };
   if (!rule.active) return false;
   const row = await sql<{ people: number; flagged: number }>`

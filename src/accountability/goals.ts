@@ -47,7 +47,13 @@ export async function standingOf(db: Kysely<Database>, goal: Goal, owner: Person
   return standingIn(db, goal, owner, period, today);
 }
 
-async function standingIn(db: Kysely<Database>, goal: Goal, owner: Person, period: { start: string; end: string }, asOf: string): Promise<Standing> {
+async function standingIn(
+  db: Kysely<Database>,
+  goal: Goal,
+  owner: Person,
+  period: { start: string; end: string },
+  asOf: string,
+): Promise<Standing> {
   const people = goal.scope === 'team' ? [...(await chainBelow(db, goal.team_id, goal.owner_id))] : [goal.owner_id];
   let value = 0;
   if (people.length > 0) {
@@ -67,14 +73,29 @@ async function standingIn(db: Kysely<Database>, goal: Goal, owner: Person, perio
   const target = Number(goal.target);
   const expected = expectedPace(period, asOf);
   const attainment = value / target;
-  return { goal, ownerName: owner.name, period, value, attainment, expected, paceGap: Math.round((attainment - expected) * 100), tooEarly: asOf <= earlyStretchEnd(goal.period, period) };
+  return {
+    goal,
+    ownerName: owner.name,
+    period,
+    value,
+    attainment,
+    expected,
+    paceGap: Math.round((attainment - expected) * 100),
+    tooEarly: asOf <= earlyStretchEnd(goal.period, period),
+  };
 }
 
 /**
  * The attainment at the end of each of the last `count` complete periods, most recent first; only
  * periods the goal was set in time for count (a goal is not behind before it existed).
  */
-export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: Person, now: Date, count: number): Promise<{ attainment: number; end: string }[]> {
+export async function pastAttainments(
+  db: Kysely<Database>,
+  goal: Goal,
+  owner: Person,
+  now: Date,
+  count: number,
+): Promise<{ attainment: number; end: string }[]> {
   const out: { attainment: number; end: string }[] = [];
   let { start } = periodAround(goal.period, localDate(now, owner.tz));
   const set = localDate(goal.created_at, owner.tz);
@@ -87,7 +108,6 @@ export async function pastAttainments(db: Kysely<Database>, goal: Goal, owner: P
   }
   return out;
 }
-
 
 export interface GoalDraft {
   readonly ownerId: string;
@@ -122,10 +142,12 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
   const { db, actor } = scope;
   const input = { teamId: scope.teamId, actorId: actor.id, now: scope.now };
   const owner = await getPerson(db, input.teamId, draft.ownerId);
-  if (!owner || !owner.active) throw notFound(`{@${draft.ownerId}} is not in the org chart.`);
+  if (!owner?.active) throw notFound(`{@${draft.ownerId}} is not in the org chart.`);
   const ownTeam = draft.scope === 'team' && draft.ownerId === input.actorId;
   if (!ownTeam && !actor.isAdmin && !(await isBelow(db, input.teamId, input.actorId, draft.ownerId))) {
-    throw notAllowed(`You can set goals for the people below you in the chain (and your own team's); {@${draft.ownerId}} is not below you. An admin can set anyone's.`);
+    throw notAllowed(
+      `You can set goals for the people below you in the chain (and your own team's); {@${draft.ownerId}} is not below you. An admin can set anyone's.`,
+    );
   }
   const goal = checkDraft(draft);
   return db.transaction().execute(async (tx) => {
@@ -140,7 +162,18 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
       .execute();
     return tx
       .insertInto('goal')
-      .values({ team_id: input.teamId, owner_id: draft.ownerId, scope: draft.scope, name: goal.name, unit: goal.unit, target: goal.target, period: goal.period, created_by: input.actorId, created_at: input.now, updated_at: input.now })
+      .values({
+        team_id: input.teamId,
+        owner_id: draft.ownerId,
+        scope: draft.scope,
+        name: goal.name,
+        unit: goal.unit,
+        target: goal.target,
+        period: goal.period,
+        created_by: input.actorId,
+        created_at: input.now,
+        updated_at: input.now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   });
@@ -152,12 +185,33 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
  */
 export async function recordProgress(
   db: Kysely<Database>,
-  p: { teamId: string; personId: string; goalName: string; value: number; on: string; source: 'command' | 'import' | 'checkin'; sourceRef?: string },
+  p: {
+    teamId: string;
+    personId: string;
+    goalName: string;
+    value: number;
+    on: string;
+    source: 'command' | 'import' | 'checkin';
+    sourceRef?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('progress')
-    .values({ team_id: p.teamId, person_id: p.personId, goal_name: p.goalName, value: p.value, recorded_on: p.on, source: p.source, source_ref: p.sourceRef ?? null })
-    .onConflict((oc) => oc.columns(['team_id', 'source_ref']).where('source_ref', 'is not', null).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+    .values({
+      team_id: p.teamId,
+      person_id: p.personId,
+      goal_name: p.goalName,
+      value: p.value,
+      recorded_on: p.on,
+      source: p.source,
+      source_ref: p.sourceRef ?? null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['team_id', 'source_ref'])
+        .where('source_ref', 'is not', null)
+        .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+    )
     .execute();
 }
 
@@ -167,19 +221,35 @@ export async function reportProgress(
   input: { teamId: string; personId: string; name: string; value: string | number; now: Date; source?: 'command' | 'import'; on?: string },
 ): Promise<Standing> {
   const person = await getPerson(db, input.teamId, input.personId);
-  if (!person || !person.active) throw notFound(`{@${input.personId}} is not in the org chart.`);
+  if (!person?.active) throw notFound(`{@${input.personId}} is not in the org chart.`);
   const goal = await personGoal(db, input.teamId, person, input.name);
   const value = readAmount(input.value, PROGRESS_WORDS);
-  await recordProgress(db, { teamId: input.teamId, personId: person.slack_user_id, goalName: goal.name, value, on: input.on ?? localDate(input.now, person.tz), source: input.source ?? 'command' });
+  await recordProgress(db, {
+    teamId: input.teamId,
+    personId: person.slack_user_id,
+    goalName: goal.name,
+    value,
+    on: input.on ?? localDate(input.now, person.tz),
+    source: input.source ?? 'command',
+  });
   return standingOf(db, goal, person, input.now);
 }
 
 async function personGoal(db: Kysely<Database>, teamId: string, person: Person, name: string): Promise<Goal> {
-  const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', '=', person.slack_user_id).where('scope', '=', 'person').where('active', '=', true).execute();
+  const goals = await db
+    .selectFrom('goal')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('owner_id', '=', person.slack_user_id)
+    .where('scope', '=', 'person')
+    .where('active', '=', true)
+    .execute();
   const goal = goals.find((g) => g.name.toLowerCase() === name.trim().toLowerCase());
   if (!goal) {
     const names = goals.map((g) => `"${g.name}"`).join(', ');
-    throw notFound(`${person.name} has no goal called "${name.trim()}". ${names ? `Their goals: ${names}.` : 'They have no goals yet: a leader or an admin sets them with {cmd:goal set}.'}`);
+    throw notFound(
+      `${person.name} has no goal called "${name.trim()}". ${names ? `Their goals: ${names}.` : 'They have no goals yet: a leader or an admin sets them with {cmd:goal set}.'}`,
+    );
   }
   return goal;
 }
@@ -190,7 +260,15 @@ export async function goalsOf(scope: Scope, ownerId: string): Promise<Standing[]
   await assertMaySee(scope, ownerId, 'goals');
   const owner = await getPerson(db, teamId, ownerId);
   if (!owner) throw notFound(`{@${ownerId}} is not in the org chart.`);
-  const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', '=', ownerId).where('active', '=', true).orderBy('scope').orderBy('name').execute();
+  const goals = await db
+    .selectFrom('goal')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('owner_id', '=', ownerId)
+    .where('active', '=', true)
+    .orderBy('scope')
+    .orderBy('name')
+    .execute();
   const out: Standing[] = [];
   for (const g of goals) out.push(await standingOf(db, g, owner, now));
   return out;
@@ -210,13 +288,17 @@ async function peopleIndex(db: Kysely<Database>, teamId: string): Promise<(ref: 
   return (ref) => byId.get(ref.trim()) ?? byEmail.get(ref.trim().toLowerCase());
 }
 
-
 /**
  * `cascade goals import goals.csv`: columns `person,goal,target,unit,period` and an optional `scope`
  * (person or team); person is a Slack user ID or an email. The whole file is checked first: a bad line
  * is named by its number and nothing is applied.
  */
-export async function importGoals(db: Kysely<Database>, teamId: string, csv: string, options: { dryRun: boolean; now: Date }): Promise<ImportOutcome> {
+export async function importGoals(
+  db: Kysely<Database>,
+  teamId: string,
+  csv: string,
+  options: { dryRun: boolean; now: Date },
+): Promise<ImportOutcome> {
   const parsed = parseCsv(csv);
   const errors = [...parsed.errors];
   const [header, ...rows] = parsed.records;
@@ -233,7 +315,14 @@ export async function importGoals(db: Kysely<Database>, teamId: string, csv: str
     try {
       if (!person) throw invalid(`"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)`);
       if (scope !== 'person' && scope !== 'team') throw invalid(`scope "${get('scope')}" must be person or team`);
-      const draft: GoalDraft = { ownerId: person.slack_user_id, scope, name: get('goal'), target: get('target'), unit: get('unit'), period: get('period') };
+      const draft: GoalDraft = {
+        ownerId: person.slack_user_id,
+        scope,
+        name: get('goal'),
+        target: get('target'),
+        unit: get('unit'),
+        period: get('period'),
+      };
       const checked = checkDraft(draft);
       const key = `${person.slack_user_id}|${scope}|${checked.name.toLowerCase()}`;
       if (seen.has(key)) throw invalid(`the same goal for the same person is already on line ${seen.get(key)}`);
@@ -248,8 +337,30 @@ export async function importGoals(db: Kysely<Database>, teamId: string, csv: str
     await db.transaction().execute(async (tx) => {
       for (const d of drafts) {
         const g = checkDraft(d);
-        await tx.updateTable('goal').set({ active: false, updated_at: options.now }).where('team_id', '=', teamId).where('owner_id', '=', d.ownerId).where('scope', '=', d.scope).where(sql<boolean>`lower(name) = lower(${g.name})`).where('active', '=', true).execute();
-        await tx.insertInto('goal').values({ team_id: teamId, owner_id: d.ownerId, scope: d.scope, name: g.name, unit: g.unit, target: g.target, period: g.period, created_by: 'import', created_at: options.now, updated_at: options.now }).execute();
+        await tx
+          .updateTable('goal')
+          .set({ active: false, updated_at: options.now })
+          .where('team_id', '=', teamId)
+          .where('owner_id', '=', d.ownerId)
+          .where('scope', '=', d.scope)
+          .where(sql<boolean>`lower(name) = lower(${g.name})`)
+          .where('active', '=', true)
+          .execute();
+        await tx
+          .insertInto('goal')
+          .values({
+            team_id: teamId,
+            owner_id: d.ownerId,
+            scope: d.scope,
+            name: g.name,
+            unit: g.unit,
+            target: g.target,
+            period: g.period,
+            created_by: 'import',
+            created_at: options.now,
+            updated_at: options.now,
+          })
+          .execute();
       }
     });
   }
@@ -260,7 +371,12 @@ export async function importGoals(db: Kysely<Database>, teamId: string, csv: str
  * `cascade progress import progress.csv`: columns `person,goal,value,date` (the shape a CRM export can be
  * turned into); each line is a period-to-date value on that day. Checked whole before anything is applied.
  */
-export async function importProgress(db: Kysely<Database>, teamId: string, csv: string, options: { dryRun: boolean; now: Date }): Promise<ImportOutcome> {
+export async function importProgress(
+  db: Kysely<Database>,
+  teamId: string,
+  csv: string,
+  options: { dryRun: boolean; now: Date },
+): Promise<ImportOutcome> {
   const parsed = parseCsv(csv);
   const errors = [...parsed.errors];
   const [header, ...rows] = parsed.records;
@@ -268,7 +384,13 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
   const cols = headerIndex(header.fields, ['person', 'goal', 'value', 'date']);
   if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
   const find = await peopleIndex(db, teamId);
-  const goals = await db.selectFrom('goal').select(['owner_id', 'name']).where('team_id', '=', teamId).where('scope', '=', 'person').where('active', '=', true).execute();
+  const goals = await db
+    .selectFrom('goal')
+    .select(['owner_id', 'name'])
+    .where('team_id', '=', teamId)
+    .where('scope', '=', 'person')
+    .where('active', '=', true)
+    .execute();
   const valid: { personId: string; name: string; value: number; on: string }[] = [];
   for (const r of rows) {
     const get = (c: string) => (r.fields[cols.get(c)!] ?? '').trim();
@@ -276,7 +398,11 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
     const value = amountOf(get('value'), PROGRESS_WORDS);
     const date = calendarDateOf(get('date'));
     const goal = person && goals.find((g) => g.owner_id === person.slack_user_id && g.name.toLowerCase() === get('goal').toLowerCase());
-    if (!person) errors.push({ line: r.line, message: `"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)` });
+    if (!person)
+      errors.push({
+        line: r.line,
+        message: `"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)`,
+      });
     else if (!goal) errors.push({ line: r.line, message: `${person.name} has no goal called "${get('goal')}"` });
     else if (!value.ok) errors.push({ line: r.line, message: value.problem });
     else if (!date.ok) errors.push({ line: r.line, message: date.problem });
@@ -286,7 +412,17 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
   if (!options.dryRun && valid.length > 0) {
     await db
       .insertInto('progress')
-      .values(valid.map((v) => ({ team_id: teamId, person_id: v.personId, goal_name: v.name, value: v.value, recorded_on: v.on, source: 'import' as const, source_ref: null })))
+      .values(
+        valid.map((v) => ({
+          team_id: teamId,
+          person_id: v.personId,
+          goal_name: v.name,
+          value: v.value,
+          recorded_on: v.on,
+          source: 'import' as const,
+          source_ref: null,
+        })),
+      )
       .execute();
   }
   return { ok: true, applied: valid.length, errors: [] };
@@ -296,6 +432,12 @@ export async function importProgress(db: Kysely<Database>, teamId: string, csv: 
 export function paceBar(s: Standing): string {
   const filled = Math.max(0, Math.min(5, Math.round(s.attainment * 5)));
   const pct = Math.round(s.attainment * 100);
-  const words = s.tooEarly ? 'too early to tell' : s.paceGap >= 0 ? (s.paceGap === 0 ? 'on pace' : `ahead of pace by ${s.paceGap} pts`) : `behind pace by ${-s.paceGap} pts`;
+  const words = s.tooEarly
+    ? 'too early to tell'
+    : s.paceGap >= 0
+      ? s.paceGap === 0
+        ? 'on pace'
+        : `ahead of pace by ${s.paceGap} pts`
+      : `behind pace by ${-s.paceGap} pts`;
   return `${'▰'.repeat(filled)}${'▱'.repeat(5 - filled)} ${pct}% — ${words}`;
 }

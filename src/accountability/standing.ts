@@ -45,10 +45,26 @@ export async function whereYouStand(scope: Scope, options: { team?: boolean } = 
   const me = summary.view?.person;
   if (!me) {
     // Someone who configures Cascade from outside the chain: the organisation's figures, no one's text.
-    return { ...summary, goals: [], openCommitments: [], overdue: 0, keptRate: null, next: [], reports: [], aggregates: figuresOnly(scope.actor) ? await aggregates(scope, since) : null };
+    return {
+      ...summary,
+      goals: [],
+      openCommitments: [],
+      overdue: 0,
+      keptRate: null,
+      next: [],
+      reports: [],
+      aggregates: figuresOnly(scope.actor) ? await aggregates(scope, since) : null,
+    };
   }
   const today = localDate(now, me.tz);
-  const openCommitments = await db.selectFrom('commitment').selectAll().where('team_id', '=', teamId).where('owner_id', '=', userId).where('status', '=', 'open').orderBy('due_date').execute();
+  const openCommitments = await db
+    .selectFrom('commitment')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('owner_id', '=', userId)
+    .where('status', '=', 'open')
+    .orderBy('due_date')
+    .execute();
   const seen = new Set<string>();
   const next = (await upcomingCheckins(db, teamId, me, now)).filter((u) => !seen.has(u.cadenceKey) && seen.add(u.cadenceKey));
   // `/cascade status` is about the person alone: it skips the rows of their reports.
@@ -71,7 +87,11 @@ async function keptRates(db: Kysely<Database>, teamId: string, people: readonly 
   if (people.length === 0) return new Map();
   const rows = await db
     .selectFrom('commitment')
-    .select(['owner_id', sql<number>`(count(*) filter (where status = 'done') + 0.5 * count(*) filter (where status = 'partly'))::float8`.as('done'), sql<number>`count(*)::int`.as('closed')])
+    .select([
+      'owner_id',
+      sql<number>`(count(*) filter (where status = 'done') + 0.5 * count(*) filter (where status = 'partly'))::float8`.as('done'),
+      sql<number>`count(*)::int`.as('closed'),
+    ])
     .where('team_id', '=', teamId)
     .where('owner_id', 'in', people)
     .where('status', 'in', ['done', 'partly', 'missed'])
@@ -83,12 +103,23 @@ async function keptRates(db: Kysely<Database>, teamId: string, people: readonly 
 
 /** The leader's direct reports, one row each, computed in a few set-based queries. */
 async function reportRows(db: Kysely<Database>, teamId: string, leaderId: string, since: Date, now: Date): Promise<ReportRow[]> {
-  const reports = await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('reports_to', '=', leaderId).where('active', '=', true).orderBy('name').execute();
+  const reports = await db
+    .selectFrom('person')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('reports_to', '=', leaderId)
+    .where('active', '=', true)
+    .orderBy('name')
+    .execute();
   if (reports.length === 0) return [];
   const ids = reports.map((r) => r.slack_user_id);
   const participation = await db
     .selectFrom('checkin')
-    .select(['person_id', sql<number>`count(*) filter (where status = 'answered')::int`.as('answered'), sql<number>`count(*)::int`.as('held')])
+    .select([
+      'person_id',
+      sql<number>`count(*) filter (where status = 'answered')::int`.as('answered'),
+      sql<number>`count(*)::int`.as('held'),
+    ])
     .where('team_id', '=', teamId)
     .where('person_id', 'in', ids)
     .where('part', '=', 'member')
@@ -107,7 +138,13 @@ async function reportRows(db: Kysely<Database>, teamId: string, leaderId: string
   const kept = await keptRates(db, teamId, ids, since);
   // Direct reports are below the leader by definition: their goals are read in one query, without a
   // visibility check per person.
-  const goalRows = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where('owner_id', 'in', ids).where('active', '=', true).execute();
+  const goalRows = await db
+    .selectFrom('goal')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('owner_id', 'in', ids)
+    .where('active', '=', true)
+    .execute();
   const out: ReportRow[] = [];
   for (const r of reports) {
     const p = participation.find((x) => x.person_id === r.slack_user_id);
@@ -136,6 +173,11 @@ async function aggregates(scope: Scope, since: Date): Promise<WhereYouStand['agg
     .where('due_at', '>', since)
     .executeTakeFirst();
   const flags = await orgFlagCounts(scope);
-  const open = await db.selectFrom('commitment').select(sql<number>`count(*)::int`.as('n')).where('team_id', '=', teamId).where('status', '=', 'open').executeTakeFirst();
+  const open = await db
+    .selectFrom('commitment')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('team_id', '=', teamId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return { participation: p && p.held > 0 ? p.answered / p.held : null, openFlags: flags.open, openCommitments: open?.n ?? 0, flags };
 }

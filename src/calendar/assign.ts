@@ -20,7 +20,10 @@ export interface Assignment {
 const MAX_STEP_WEEKS = 3;
 
 export function scheduleOf(cadence: Cadence, depth: number): Schedule {
-  const steps = cadence.overrides === null && cadence.level === 'president_managers' && (cadence.frequency === 'monthly' || cadence.frequency === 'biweekly');
+  const steps =
+    cadence.overrides === null &&
+    cadence.level === 'president_managers' &&
+    (cadence.frequency === 'monthly' || cadence.frequency === 'biweekly');
   return {
     frequency: cadence.frequency,
     weekday: cadence.weekday,
@@ -32,7 +35,10 @@ export function scheduleOf(cadence: Cadence, depth: number): Schedule {
 }
 
 /** The cadences one leader's relationship follows (one per base cadence of their kind), active or not. */
-export function cadencesFor(cadences: readonly Cadence[], leader: Pick<ChainLeader, 'id' | 'depth' | 'kind'>): { cadence: Cadence; schedule: Schedule }[] {
+export function cadencesFor(
+  cadences: readonly Cadence[],
+  leader: Pick<ChainLeader, 'id' | 'depth' | 'kind'>,
+): { cadence: Cadence; schedule: Schedule }[] {
   const out: { cadence: Cadence; schedule: Schedule }[] = [];
   for (const base of cadences) {
     if (base.overrides !== null || base.level !== leader.kind) continue;

@@ -45,7 +45,9 @@ export function parseCadenceCron(expression: string): CadenceCron | { error: str
   const text = expression.trim().replace(/\s+/g, ' ');
   const parts = text.split(' ');
   if (parts.length !== 5 || !validate(text)) {
-    return { error: `"${expression}" is not a cron expression: give five fields, minute hour day-of-month month day-of-week (like "0 9 * * 1" for Mondays at 09:00).` };
+    return {
+      error: `"${expression}" is not a cron expression: give five fields, minute hour day-of-month month day-of-week (like "0 9 * * 1" for Mondays at 09:00).`,
+    };
   }
   const [minute, hour, dom, month, dow] = parts as [string, string, string, string, string];
   if (!/^\d{1,2}$/.test(minute) || !/^\d{1,2}$/.test(hour) || Number(minute) > 59 || Number(hour) > 23) {

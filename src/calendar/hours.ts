@@ -23,15 +23,28 @@ const hoursOf = (row: { work_days: number[] | null; work_start: string | null; w
   row.work_days && row.work_start && row.work_end ? { days: row.work_days, start: row.work_start, end: row.work_end } : null;
 
 export async function workspaceHours(db: Kysely<Database>, teamId: string): Promise<WorkingHours> {
-  const ws = await db.selectFrom('workspace').select(['work_days', 'work_start', 'work_end']).where('team_id', '=', teamId).executeTakeFirst();
+  const ws = await db
+    .selectFrom('workspace')
+    .select(['work_days', 'work_start', 'work_end'])
+    .where('team_id', '=', teamId)
+    .executeTakeFirst();
   return ws ? (hoursOf(ws) ?? DEFAULT_HOURS) : DEFAULT_HOURS;
 }
 
 /** Each person's hours (their own, else the workspace's) and zone, for the people named. */
-export async function hoursOfPeople(db: Kysely<Database>, teamId: string, people: readonly string[]): Promise<Map<string, { tz: string; hours: WorkingHours }>> {
+export async function hoursOfPeople(
+  db: Kysely<Database>,
+  teamId: string,
+  people: readonly string[],
+): Promise<Map<string, { tz: string; hours: WorkingHours }>> {
   if (people.length === 0) return new Map();
   const fallback = await workspaceHours(db, teamId);
-  const rows = await db.selectFrom('person').select(['slack_user_id', 'tz', 'work_days', 'work_start', 'work_end']).where('team_id', '=', teamId).where('slack_user_id', 'in', [...people]).execute();
+  const rows = await db
+    .selectFrom('person')
+    .select(['slack_user_id', 'tz', 'work_days', 'work_start', 'work_end'])
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', 'in', [...people])
+    .execute();
   return new Map(rows.map((r) => [r.slack_user_id, { tz: r.tz, hours: hoursOf(r) ?? fallback }]));
 }
 
@@ -42,7 +55,12 @@ export async function holidaysFrom(db: Kysely<Database>, teamId: string, from: C
 }
 
 export async function hoursSetting(scope: Scope): Promise<HoursSetting> {
-  const me = await scope.db.selectFrom('person').select(['work_days', 'work_start', 'work_end']).where('team_id', '=', scope.teamId).where('slack_user_id', '=', scope.actor.id).executeTakeFirst();
+  const me = await scope.db
+    .selectFrom('person')
+    .select(['work_days', 'work_start', 'work_end'])
+    .where('team_id', '=', scope.teamId)
+    .where('slack_user_id', '=', scope.actor.id)
+    .executeTakeFirst();
   return { workspace: await workspaceHours(scope.db, scope.teamId), own: me ? hoursOf(me) : null };
 }
 
@@ -57,9 +75,17 @@ function readSetting(span: string, days: string | undefined, base: WorkingHours)
 
 /** `/cascade hours 09:00-17:30 [mon-fri]`: the asker's own; `reset` goes back to the workspace's. */
 export async function setOwnHours(scope: Scope, input: { span: string; days?: string } | 'reset'): Promise<HoursSetting> {
-  const me = await scope.db.selectFrom('person').select('slack_user_id').where('team_id', '=', scope.teamId).where('slack_user_id', '=', scope.actor.id).executeTakeFirst();
+  const me = await scope.db
+    .selectFrom('person')
+    .select('slack_user_id')
+    .where('team_id', '=', scope.teamId)
+    .where('slack_user_id', '=', scope.actor.id)
+    .executeTakeFirst();
   if (!me) throw notFound('You are not in the org chart yet, so Cascade sends you nothing to time.');
-  const set = input === 'reset' ? null : readSetting(input.span, input.days, (await hoursSetting(scope)).own ?? (await workspaceHours(scope.db, scope.teamId)));
+  const set =
+    input === 'reset'
+      ? null
+      : readSetting(input.span, input.days, (await hoursSetting(scope)).own ?? (await workspaceHours(scope.db, scope.teamId)));
   await scope.db
     .updateTable('person')
     .set({ work_days: set ? [...set.days] : null, work_start: set?.start ?? null, work_end: set?.end ?? null, updated_at: scope.now })
@@ -73,7 +99,11 @@ export async function setOwnHours(scope: Scope, input: { span: string; days?: st
 export async function setWorkspaceHours(scope: Scope, input: { span: string; days?: string }): Promise<WorkingHours> {
   await requireAdmin(scope, 'set the workspace’s working hours');
   const set = readSetting(input.span, input.days, await workspaceHours(scope.db, scope.teamId));
-  await scope.db.updateTable('workspace').set({ work_days: [...set.days], work_start: set.start, work_end: set.end, updated_at: scope.now }).where('team_id', '=', scope.teamId).execute();
+  await scope.db
+    .updateTable('workspace')
+    .set({ work_days: [...set.days], work_start: set.start, work_end: set.end, updated_at: scope.now })
+    .where('team_id', '=', scope.teamId)
+    .execute();
   return set;
 }
 
@@ -99,7 +129,11 @@ export async function addHoliday(scope: Scope, input: { day: string; name?: stri
   const day = calendarDateOf(input.day);
   if (!day.ok) throw invalid(day.problem);
   const name = checkName(input.name ?? '');
-  await scope.db.insertInto('holiday').values({ team_id: scope.teamId, day: day.value, name }).onConflict((oc) => oc.columns(['team_id', 'day']).doUpdateSet({ name })).execute();
+  await scope.db
+    .insertInto('holiday')
+    .values({ team_id: scope.teamId, day: day.value, name })
+    .onConflict((oc) => oc.columns(['team_id', 'day']).doUpdateSet({ name }))
+    .execute();
   return { day: day.value, name };
 }
 
@@ -115,7 +149,12 @@ export async function removeHoliday(scope: Scope, day: string): Promise<void> {
  * `cascade holidays import <file.csv>`: columns `date` and `name` (optional); every line checked, each problem
  * named by its line, and nothing applied while there is one. Dates already there take the file's name.
  */
-export async function importHolidays(db: Kysely<Database>, teamId: string, csv: string, options: { dryRun: boolean }): Promise<{ ok: boolean; applied: number; errors: LineProblem[] }> {
+export async function importHolidays(
+  db: Kysely<Database>,
+  teamId: string,
+  csv: string,
+  options: { dryRun: boolean },
+): Promise<{ ok: boolean; applied: number; errors: LineProblem[] }> {
   const parsed = parseCsv(csv);
   const errors: LineProblem[] = [...parsed.errors];
   const [header, ...rows] = parsed.records;

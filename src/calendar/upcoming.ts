@@ -27,7 +27,12 @@ export async function listCadences(db: Kysely<Database>, teamId: string, options
  * The next occurrence of each active cadence the person takes part in (as a member, or as a leader who
  * reflects), still ahead of `now` in their own zone, soonest first.
  */
-export async function upcomingCheckins(db: Kysely<Database>, teamId: string, person: Person, now: Date): Promise<(UpcomingCheckin & { cadenceKey: string })[]> {
+export async function upcomingCheckins(
+  db: Kysely<Database>,
+  teamId: string,
+  person: Person,
+  now: Date,
+): Promise<(UpcomingCheckin & { cadenceKey: string })[]> {
   if (!person.in_chain) return [];
   const leader = person.reports_to ? await getPerson(db, teamId, person.reports_to) : undefined;
   const cadences = await listCadences(db, teamId);
@@ -41,7 +46,13 @@ export async function upcomingCheckins(db: Kysely<Database>, teamId: string, per
       if (!plannable(c) || (!member && !c.leader_reflects)) continue;
       const dates = occurrencesBetween(schedule, today, addDays(today, 100));
       for (const date of dates.filter((d) => d > today || c.local_time > localTime(now, person.tz)).slice(0, 2)) {
-        next.push({ cadenceKey: c.key, cadenceName: c.name, withName: member ? leader!.name : 'your own reflection', date, localTime: c.local_time });
+        next.push({
+          cadenceKey: c.key,
+          cadenceName: c.name,
+          withName: member ? leader!.name : 'your own reflection',
+          date,
+          localTime: c.local_time,
+        });
       }
     }
   };

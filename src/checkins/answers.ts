@@ -7,7 +7,16 @@ import { flagsPiling } from '../accountability/flags';
 import { refreshRoundMessage } from './live';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { recordProgress } from '../accountability/goals';
-import { applyReviews, recordAnsweredCommitment, commitmentsStillOpen, commitmentsToReview, dueProblem, nextCheckinDate, sameCommitment, type ReviewOutcome } from '../accountability/commitments';
+import {
+  applyReviews,
+  recordAnsweredCommitment,
+  commitmentsStillOpen,
+  commitmentsToReview,
+  dueProblem,
+  nextCheckinDate,
+  sameCommitment,
+  type ReviewOutcome,
+} from '../accountability/commitments';
 import { getPerson } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { localDate } from '../time/calendar';
@@ -70,7 +79,13 @@ export async function questionsToAsk(db: Kysely<Database>, ctx: CheckinContext):
   if (stored?.question_ids) return questionsByIds(db, stored.question_ids);
   const picked = await questionsFor(db, ctx);
   const ids = picked.map((q) => q.id);
-  const set = await db.updateTable('checkin').set({ question_ids: ids }).where('id', '=', ctx.id).where('question_ids', 'is', null).returning('id').executeTakeFirst();
+  const set = await db
+    .updateTable('checkin')
+    .set({ question_ids: ids })
+    .where('id', '=', ctx.id)
+    .where('question_ids', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
   if (set) return picked;
   // Someone else's open (a second tab, a retry) stored them first: those are the questions.
   const again = await db.selectFrom('checkin').select('question_ids').where('id', '=', ctx.id).executeTakeFirst();
@@ -80,7 +95,11 @@ export async function questionsToAsk(db: Kysely<Database>, ctx: CheckinContext):
 /** Questions by id, in the order given (retired ones too: a check-in keeps what it asked). */
 export async function questionsByIds(db: Kysely<Database>, ids: readonly number[]): Promise<Question[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('question').selectAll().where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('question')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   const byId = new Map(rows.map((q) => [q.id, q]));
   return ids.map((id) => byId.get(id)).filter((q): q is Question => q !== undefined);
 }
@@ -94,7 +113,8 @@ export async function answerableCheckin(scope: Scope, checkinId: number): Promis
   const ctx = await checkinContext(scope.db, checkinId);
   if (!ctx || ctx.teamId !== scope.teamId) throw notFound('That check-in no longer exists.');
   if (ctx.personId !== scope.actor.id) throw notAllowed('This check-in belongs to someone else.');
-  if (ctx.status === 'missed' || ctx.status === 'skipped' || ctx.closesAt <= scope.now) throw invalid('This check-in has closed; the next one will come at its usual time.');
+  if (ctx.status === 'missed' || ctx.status === 'skipped' || ctx.closesAt <= scope.now)
+    throw invalid('This check-in has closed; the next one will come at its usual time.');
   return ctx;
 }
 
@@ -213,21 +233,39 @@ export async function submitAnswers(
     // The round's message follows the answer (the leader's live one, or the team's in its channel); a leader who asked for it also gets the answer on its own.
     if (ctx.part === 'member') {
       await refreshRoundMessage(tx, ctx.teamId, ctx.roundId, ctx.leaderId, input.now);
-      const leader = await tx.selectFrom('person').select('notify_each_answer').where('team_id', '=', ctx.teamId).where('slack_user_id', '=', ctx.leaderId).executeTakeFirst();
+      const leader = await tx
+        .selectFrom('person')
+        .select('notify_each_answer')
+        .where('team_id', '=', ctx.teamId)
+        .where('slack_user_id', '=', ctx.leaderId)
+        .executeTakeFirst();
       if (leader?.notify_each_answer) {
-        await enqueue(tx, 'answer_note', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.answerNote(ctx.id, input.now), recipient: ctx.leaderId, notBefore: input.now });
+        await enqueue(
+          tx,
+          'answer_note',
+          { checkinId: ctx.id },
+          { teamId: ctx.teamId, key: deliveryKey.answerNote(ctx.id, input.now), recipient: ctx.leaderId, notBefore: input.now },
+        );
       }
     }
     // A team round posts what its author shared in the round's thread (once; the outbox retries it).
     if (ctx.mode === 'team' && rows.some((r) => r.shared)) {
-      await enqueue(tx, 'share', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.share(ctx.id), recipient: ctx.roundChannelId ?? ctx.personId, notBefore: input.now });
+      await enqueue(
+        tx,
+        'share',
+        { checkinId: ctx.id },
+        { teamId: ctx.teamId, key: deliveryKey.share(ctx.id), recipient: ctx.roundChannelId ?? ctx.personId, notBefore: input.now },
+      );
     }
   });
   return { ...ctx, status: 'answered', answeredAt: input.now };
 }
 
 /** The answers a person chose to share with the team, for the round's thread. */
-export async function sharedAnswersOf(db: Kysely<Database>, checkinId: number): Promise<{ name: string; answers: { question: string; value: string }[] }> {
+export async function sharedAnswersOf(
+  db: Kysely<Database>,
+  checkinId: number,
+): Promise<{ name: string; answers: { question: string; value: string }[] }> {
   const rows = await db
     .selectFrom('answer as a')
     .innerJoin('checkin as c', 'c.id', 'a.checkin_id')

@@ -132,11 +132,18 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     .execute();
 
   // The leader sees their own reflection and the answers of people below them: never anyone else's.
-  const visible = await readableAmong(db, round.team_id, round.leader_id, checkins.map((c) => c.person_id));
+  const visible = await readableAmong(
+    db,
+    round.team_id,
+    round.leader_id,
+    checkins.map((c) => c.person_id),
+  );
   const shown = checkins.filter((c) => visible.has(c.person_id));
   const ids = shown.map((c) => c.id);
   const people = shown.map((c) => c.person_id);
-  const answers = ids.length ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute() : [];
+  const answers = ids.length
+    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute()
+    : [];
 
   const previous = await db
     .selectFrom('round as r')
@@ -172,7 +179,14 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
 
   const others = people.filter((id) => id !== round.leader_id);
   const flags = others.length
-    ? await db.selectFrom('flag').select(['id', 'person_id', 'rule', 'detail', 'raised_at']).where('team_id', '=', round.team_id).where('status', '=', 'open').where('person_id', 'in', others).orderBy('raised_at').execute()
+    ? await db
+        .selectFrom('flag')
+        .select(['id', 'person_id', 'rule', 'detail', 'raised_at'])
+        .where('team_id', '=', round.team_id)
+        .where('status', '=', 'open')
+        .where('person_id', 'in', others)
+        .orderBy('raised_at')
+        .execute()
     : [];
 
   // Each member's confidence the time before: their latest rating in an earlier check-in they answered.
@@ -197,9 +211,17 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
       status: c.status,
       skipReason: c.skip_reason,
       undelivered: c.undelivered ?? null,
-      answers: mine.map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: a.shared })),
+      answers: mine.map((a) => ({
+        question: a.question_text,
+        kind: a.kind,
+        intent: a.intent,
+        value: a.value_text ?? String(a.value_number ?? ''),
+        shared: a.shared,
+      })),
       confidence: { now: rating ? Number(rating.value_number) : null, before: confidenceBefore.get(c.person_id) ?? null },
-      flags: flags.filter((f) => f.person_id === c.person_id).map((f) => ({ id: f.id, rule: f.rule, detail: f.detail, raisedAt: f.raised_at })),
+      flags: flags
+        .filter((f) => f.person_id === c.person_id)
+        .map((f) => ({ id: f.id, rule: f.rule, detail: f.detail, raisedAt: f.raised_at })),
       commitments: commitments
         .filter((m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id))
         .map((m) => ({
@@ -251,7 +273,11 @@ export function attentionOf(members: readonly BriefMember[]): Attention[] {
     if (m.undelivered && m.status !== 'answered') reasons.push({ kind: 'undelivered', why: 'the prompt never reached them', since: null });
     if (m.confidence.now !== null && m.confidence.now <= 2) {
       const dropped = flag('confidence_drop');
-      reasons.push({ kind: 'confidence', why: `confidence ${m.confidence.now} of 5${m.confidence.before !== null && m.confidence.before !== m.confidence.now ? ` (was ${m.confidence.before})` : ''}`, since: dropped?.raisedAt ?? null });
+      reasons.push({
+        kind: 'confidence',
+        why: `confidence ${m.confidence.now} of 5${m.confidence.before !== null && m.confidence.before !== m.confidence.now ? ` (was ${m.confidence.before})` : ''}`,
+        since: dropped?.raisedAt ?? null,
+      });
     } else if (flag('confidence_drop')) {
       reasons.push({ kind: 'confidence', why: flag('confidence_drop')!.detail, since: flag('confidence_drop')!.raisedAt });
     }
@@ -259,7 +285,11 @@ export function attentionOf(members: readonly BriefMember[]): Attention[] {
     const kept = flag('commitments_kept');
     if (slipping.length) {
       const first = slipping[0]!;
-      reasons.push({ kind: 'commitments', why: `“${first.text}” ${first.status === 'missed' ? 'missed' : `slipped ${first.slips === 1 ? 'once' : `${first.slips} times`}`}${slipping.length > 1 ? ` (and ${slipping.length - 1} more)` : ''}`, since: new Date(`${first.dueDate}T00:00:00Z`) });
+      reasons.push({
+        kind: 'commitments',
+        why: `“${first.text}” ${first.status === 'missed' ? 'missed' : `slipped ${first.slips === 1 ? 'once' : `${first.slips} times`}`}${slipping.length > 1 ? ` (and ${slipping.length - 1} more)` : ''}`,
+        since: new Date(`${first.dueDate}T00:00:00Z`),
+      });
     } else if (kept) {
       reasons.push({ kind: 'commitments', why: kept.detail, since: kept.raisedAt });
     }
@@ -281,7 +311,14 @@ export function attentionOf(members: readonly BriefMember[]): Attention[] {
  * before: participation, 1:1s held, the obstacle most people named there (grouped by meaning, in their words)
  * and one answer its author shared. One line per level however deep the tree below.
  */
-export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId: string, depth: number, from: string, to: string): Promise<LevelHeard[]> {
+export async function heardBelow(
+  db: Kysely<Database>,
+  teamId: string,
+  leaderId: string,
+  depth: number,
+  from: string,
+  to: string,
+): Promise<LevelHeard[]> {
   const below = [...(await chainBelow(db, teamId, leaderId))];
   if (below.length === 0) return [];
   const span = Math.max(1, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS));
@@ -299,7 +336,11 @@ export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId:
     group by 1 having count(*) filter (where r.occurrence > ${from}::date) > 0`.execute(db);
   const levels = rows.rows.filter((r) => r.depth > depth).sort((a, b) => a.depth - b.depth);
   if (levels.length === 0) return [];
-  const labels = await levelLabels(db, teamId, sql<boolean>`r.leader_id = any(${below}::text[]) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date`);
+  const labels = await levelLabels(
+    db,
+    teamId,
+    sql<boolean>`r.leader_id = any(${below}::text[]) and r.occurrence > ${from}::date and r.occurrence <= ${to}::date`,
+  );
   const said = await sql<{ depth: number; person_id: string; name: string | null; intent: string; shared: boolean; text: string }>`
     select ${ROUND_DEPTH} as depth, c.person_id, p.name, a.intent, a.shared, a.value_text as text
     from round r join cadence k on k.id = r.cadence_id join checkin c on c.round_id = r.id and c.part = 'member'
@@ -320,7 +361,10 @@ export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId:
     order by 2`.execute(db);
   return levels.map((l) => {
     const here = said.rows.filter((s) => s.depth === l.depth);
-    const [top] = recurringPhrases(here.filter((s) => s.intent === 'obstacles').map((s) => ({ person: s.person_id, text: s.text })), 1);
+    const [top] = recurringPhrases(
+      here.filter((s) => s.intent === 'obstacles').map((s) => ({ person: s.person_id, text: s.text })),
+      1,
+    );
     const shared = here.find((s) => s.shared);
     return {
       depth: l.depth,
@@ -343,7 +387,12 @@ export async function heardBelow(db: Kysely<Database>, teamId: string, leaderId:
  * about support, a named obstacle asks what would remove it, a missed check-in asks what got in the way),
  * then from the bank's support, obstacle and methodology questions not asked in this round.
  */
-export async function suggestQuestions(db: Kysely<Database>, teamId: string, level: Relationship, members: readonly BriefMember[]): Promise<string[]> {
+export async function suggestQuestions(
+  db: Kysely<Database>,
+  teamId: string,
+  level: Relationship,
+  members: readonly BriefMember[],
+): Promise<string[]> {
   const out: string[] = [];
   const add = (s: string) => {
     if (out.length < SUGGESTIONS && !out.includes(s)) out.push(s);
@@ -352,12 +401,15 @@ export async function suggestQuestions(db: Kysely<Database>, teamId: string, lev
     if (m.part !== 'member') continue;
     const first = m.name.split(' ')[0] ?? m.name;
     const low = m.answers.find((a) => a.kind === 'rating_1_5' && Number(a.value) <= 2);
-    if (low) add(`${first} rated their confidence ${low.value} of 5: what would help most to raise it, and what can I take off your plate?`);
+    if (low)
+      add(`${first} rated their confidence ${low.value} of 5: what would help most to raise it, and what can I take off your plate?`);
     const obstacle = m.answers.find((a) => a.intent === 'obstacles' && a.value.trim());
-    if (obstacle) add(`${first} named an obstacle ("${excerpt(obstacle.value)}"): what would it take to remove it, and who else is running into it?`);
+    if (obstacle)
+      add(`${first} named an obstacle ("${excerpt(obstacle.value)}"): what would it take to remove it, and who else is running into it?`);
   }
   for (const m of members) {
-    if (m.part === 'member' && m.status === 'missed') add(`${m.name.split(' ')[0]} missed this check-in: what got in the way, and is this the right time for it?`);
+    if (m.part === 'member' && m.status === 'missed')
+      add(`${m.name.split(' ')[0]} missed this check-in: what got in the way, and is this the right time for it?`);
   }
   if (out.length < SUGGESTIONS) {
     const asked = new Set(members.flatMap((m) => m.answers.map((a) => a.question)));

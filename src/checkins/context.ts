@@ -112,13 +112,19 @@ export async function checkinContext(db: Kysely<Database>, checkinId: number): P
  * The check-in and, in the same read, the member's Slack status as Cascade last kept it (a prompt about to go
  * out decides from it whether they are away; one round trip fewer per prompt).
  */
-export async function checkinContextWithStatus(db: Kysely<Database>, checkinId: number): Promise<{ ctx: CheckinContext; kept: KeptStatus } | undefined> {
+export async function checkinContextWithStatus(
+  db: Kysely<Database>,
+  checkinId: number,
+): Promise<{ ctx: CheckinContext; kept: KeptStatus } | undefined> {
   const row = await contextQuery(db)
     .select(['p.status_text', 'p.status_emoji', 'p.status_expiration', 'p.status_read_at'])
     .where('c.id', '=', checkinId)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { ctx: contextOf(row), kept: { text: row.status_text, emoji: row.status_emoji, expiration: row.status_expiration, readAt: row.status_read_at } };
+  return {
+    ctx: contextOf(row),
+    kept: { text: row.status_text, emoji: row.status_emoji, expiration: row.status_expiration, readAt: row.status_read_at },
+  };
 }
 
 /** A team round as its channel message shows it: who is in it, and how far it got. */
@@ -140,7 +146,18 @@ export async function teamRoundContext(db: Kysely<Database>, roundId: number): P
     .selectFrom('round as r')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
     .leftJoin('person as l', (j) => j.onRef('l.team_id', '=', 'r.team_id').onRef('l.slack_user_id', '=', 'r.leader_id'))
-    .select(['r.id', 'r.team_id', 'r.leader_id', 'l.tz', 'k.name', 'r.status', 'r.closes_at', 'r.channel_id', 'r.thread_ts', 'k.channel_id as cadence_channel'])
+    .select([
+      'r.id',
+      'r.team_id',
+      'r.leader_id',
+      'l.tz',
+      'k.name',
+      'r.status',
+      'r.closes_at',
+      'r.channel_id',
+      'r.thread_ts',
+      'k.channel_id as cadence_channel',
+    ])
     .where('r.id', '=', roundId)
     .executeTakeFirst();
   if (!round) return undefined;

@@ -40,7 +40,9 @@ export async function levelLabels(db: Kysely<Database>, teamId: string, where: R
   return new Map(
     [...byDepth.entries()].map(([depth, e]) => [
       depth,
-      e.leaders.length > 0 ? relationshipLabel(e.leaders, e.members) : (KIND_LABEL as Record<string, string>)[e.kind] ?? `Level ${depth + 1}`,
+      e.leaders.length > 0
+        ? relationshipLabel(e.leaders, e.members)
+        : ((KIND_LABEL as Record<string, string>)[e.kind] ?? `Level ${depth + 1}`),
     ]),
   );
 }

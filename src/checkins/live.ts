@@ -63,17 +63,28 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
     .orderBy('p.name')
     .execute();
   // The leader reads the answers of the people below them, and nobody else's.
-  const visible = await readableAmong(db, round.team_id, round.leader_id, checkins.map((c) => c.person_id));
+  const visible = await readableAmong(
+    db,
+    round.team_id,
+    round.leader_id,
+    checkins.map((c) => c.person_id),
+  );
   const shown = checkins.filter((c) => visible.has(c.person_id));
   const ids = shown.map((c) => c.id);
-  const answers = ids.length ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute() : [];
+  const answers = ids.length
+    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute()
+    : [];
   const commitments = ids.length
     ? await db
         .selectFrom('commitment')
         .select(['owner_id', 'text', 'due_date', 'status'])
         .where('team_id', '=', round.team_id)
         .where('leader_id', '=', round.leader_id)
-        .where('owner_id', 'in', shown.map((c) => c.person_id))
+        .where(
+          'owner_id',
+          'in',
+          shown.map((c) => c.person_id),
+        )
         .where('status', '=', 'open')
         .orderBy('due_date')
         .execute()
@@ -94,8 +105,12 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
       personId: c.person_id,
       name: c.name ?? c.person_id,
       status: c.status,
-      answers: answers.filter((a) => a.checkin_id === c.id).map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? ''), kind: a.kind, intent: a.intent })),
-      commitments: commitments.filter((m) => m.owner_id === c.person_id).map((m) => ({ text: m.text, dueDate: m.due_date, status: m.status })),
+      answers: answers
+        .filter((a) => a.checkin_id === c.id)
+        .map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? ''), kind: a.kind, intent: a.intent })),
+      commitments: commitments
+        .filter((m) => m.owner_id === c.person_id)
+        .map((m) => ({ text: m.text, dueDate: m.due_date, status: m.status })),
       replies: replies.filter((r) => r.checkinId === c.id),
       held: c.held_at !== null,
       snoozed: c.snoozed_until !== null && c.status === 'sent',
@@ -103,7 +118,11 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
   };
 }
 
-export async function repliesOf(db: Kysely<Database>, teamId: string, checkinIds: readonly number[]): Promise<(ReplyView & { checkinId: number })[]> {
+export async function repliesOf(
+  db: Kysely<Database>,
+  teamId: string,
+  checkinIds: readonly number[],
+): Promise<(ReplyView & { checkinId: number })[]> {
   if (checkinIds.length === 0) return [];
   const rows = await db
     .selectFrom('reply as r')
@@ -114,7 +133,16 @@ export async function repliesOf(db: Kysely<Database>, teamId: string, checkinIds
     .orderBy('r.created_at')
     .orderBy('r.id')
     .execute();
-  return rows.map((r) => ({ id: r.id, checkinId: r.checkin_id, authorId: r.author_id, authorName: r.name ?? r.author_id, kind: r.kind, text: r.text, parentId: r.parent_id, at: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    checkinId: r.checkin_id,
+    authorId: r.author_id,
+    authorName: r.name ?? r.author_id,
+    kind: r.kind,
+    text: r.text,
+    parentId: r.parent_id,
+    at: r.created_at,
+  }));
 }
 
 /**
@@ -127,7 +155,13 @@ export async function repliesOf(db: Kysely<Database>, teamId: string, checkinIds
  * follows (so two changes at once queue one, and a clock that stands still, as the sandbox's does, still gets
  * its edits).
  */
-export async function refreshRoundMessage(db: Kysely<Database>, teamId: string, roundId: number, leaderId: string, now: Date): Promise<void> {
+export async function refreshRoundMessage(
+  db: Kysely<Database>,
+  teamId: string,
+  roundId: number,
+  leaderId: string,
+  now: Date,
+): Promise<void> {
   const round = await db
     .selectFrom('round as r')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
@@ -151,9 +185,19 @@ export async function refreshRoundMessage(db: Kysely<Database>, teamId: string, 
     .executeTakeFirst();
   if (latest?.status === 'queued') return;
   if (team) {
-    await enqueue(db, 'team_update', { roundId }, { teamId, key: deliveryKey.teamRoundUpdate(roundId, latest?.id ?? 0), recipient: round.channel_id!, notBefore: now });
+    await enqueue(
+      db,
+      'team_update',
+      { roundId },
+      { teamId, key: deliveryKey.teamRoundUpdate(roundId, latest?.id ?? 0), recipient: round.channel_id!, notBefore: now },
+    );
   } else {
-    await enqueue(db, 'round_live_update', { roundId }, { teamId, key: deliveryKey.roundLiveUpdate(roundId, latest?.id ?? 0), recipient: leaderId, notBefore: now });
+    await enqueue(
+      db,
+      'round_live_update',
+      { roundId },
+      { teamId, key: deliveryKey.roundLiveUpdate(roundId, latest?.id ?? 0), recipient: leaderId, notBefore: now },
+    );
   }
 }
 

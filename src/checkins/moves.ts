@@ -31,14 +31,22 @@ export async function snoozeCheckin(scope: Scope, checkinId: number): Promise<Ch
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('checkin').set({ snoozed_until: until, updated_at: now }).where('id', '=', ctx.id).execute();
     // The reminder comes when the snooze ends (a queued one moves there).
-    await enqueue(tx, 'reminder', { checkinId: ctx.id }, { teamId: ctx.teamId, key: deliveryKey.reminder(ctx.id), recipient: ctx.personId, notBefore: until, reschedule: true });
+    await enqueue(
+      tx,
+      'reminder',
+      { checkinId: ctx.id },
+      { teamId: ctx.teamId, key: deliveryKey.reminder(ctx.id), recipient: ctx.personId, notBefore: until, reschedule: true },
+    );
     if (ctx.part === 'member') await refreshRoundMessage(tx, ctx.teamId, ctx.roundId, ctx.leaderId, now);
   });
   return { ...ctx, snoozedUntil: until };
 }
 
 /** Skip a check-in with a reason; what was still queued for it (its reminder) is cancelled. */
-export async function skipCheckin(scope: Scope, request: { checkinId: number; reason: SkipReason; note?: string }): Promise<CheckinContext> {
+export async function skipCheckin(
+  scope: Scope,
+  request: { checkinId: number; reason: SkipReason; note?: string },
+): Promise<CheckinContext> {
   const { db } = scope;
   const input = { ...request, now: scope.now };
   const ctx = await answerableCheckin(scope, input.checkinId);
@@ -64,9 +72,19 @@ export async function markSkipped(db: Kysely<Database>, checkinId: number, reaso
       .where('status', 'in', ['scheduled', 'sent'])
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) return false;
-    await tx.updateTable('delivery').set({ status: 'cancelled', last_error: `skipped: ${reason}` }).where('checkin_id', '=', checkinId).where('status', '=', 'queued').execute();
+    await tx
+      .updateTable('delivery')
+      .set({ status: 'cancelled', last_error: `skipped: ${reason}` })
+      .where('checkin_id', '=', checkinId)
+      .where('status', '=', 'queued')
+      .execute();
     // The round's message stops waiting for them.
-    const c = await tx.selectFrom('checkin as c').innerJoin('round as r', 'r.id', 'c.round_id').select(['c.team_id', 'c.round_id', 'c.part', 'r.leader_id']).where('c.id', '=', checkinId).executeTakeFirst();
+    const c = await tx
+      .selectFrom('checkin as c')
+      .innerJoin('round as r', 'r.id', 'c.round_id')
+      .select(['c.team_id', 'c.round_id', 'c.part', 'r.leader_id'])
+      .where('c.id', '=', checkinId)
+      .executeTakeFirst();
     if (c?.part === 'member') await refreshRoundMessage(tx, c.team_id, c.round_id, c.leader_id, now);
     return true;
   });
@@ -74,7 +92,12 @@ export async function markSkipped(db: Kysely<Database>, checkinId: number, reaso
 
 /** The caller's own check-in in a team round (the channel's Answer button carries the round). */
 export async function teamCheckinOf(db: Kysely<Database>, roundId: number, userId: string): Promise<number> {
-  const row = await db.selectFrom('checkin').select('id').where('round_id', '=', roundId).where('person_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('checkin')
+    .select('id')
+    .where('round_id', '=', roundId)
+    .where('person_id', '=', userId)
+    .executeTakeFirst();
   if (!row) throw notFound('This round is for the people of its team; you have no check-in in it.');
   return row.id;
 }

@@ -6,7 +6,7 @@ import { isBelow, mayReadPrivateNote, privateNoteReaders, type Scope } from '../
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 import { suggestQuestions } from './briefs';
 import { MAX_TEXT, cleanText, memberCheckin } from './replies';
-import { ReplyView, refreshRoundMessage, repliesOf } from './live';
+import { type ReplyView, refreshRoundMessage, repliesOf } from './live';
 
 /*
  * The 1:1: its agenda, which both sides add topics to, and the 1:1 marked held with a shared note (the member
@@ -29,7 +29,12 @@ export interface HeldNoteDelivery {
 export async function heldNoteDelivery(db: Kysely<Database>, teamId: string, checkinId: number): Promise<HeldNoteDelivery | undefined> {
   const c = await memberCheckin(db, teamId, checkinId);
   if (!c?.shared_note) return undefined;
-  const leader = await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', c.leader_id).executeTakeFirst();
+  const leader = await db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', c.leader_id)
+    .executeTakeFirst();
   return {
     memberId: c.person_id,
     leaderName: leader?.name ?? c.leader_id,
@@ -75,7 +80,12 @@ async function agendaCheckin(scope: Scope, personId: string | undefined) {
     throw notAllowed(`You can see your own 1:1 agenda and those of the people below you; {@${memberId}} is not below you.`);
   }
   const c = await oneOnOne(scope, memberId);
-  if (!c) throw notFound(memberId === scope.actor.id ? 'You have no one-by-one check-in yet, so there is no 1:1 agenda.' : `{@${memberId}} has no one-by-one check-in yet, so there is no 1:1 agenda.`);
+  if (!c)
+    throw notFound(
+      memberId === scope.actor.id
+        ? 'You have no one-by-one check-in yet, so there is no 1:1 agenda.'
+        : `{@${memberId}} has no one-by-one check-in yet, so there is no 1:1 agenda.`,
+    );
   return c;
 }
 
@@ -93,7 +103,14 @@ export interface Agenda {
   readonly forMember: boolean;
   readonly answers: readonly { question: string; value: string }[];
   /** Open commitments, and those this check-in reviewed (done, partly, not yet), with the member's note. */
-  readonly commitments: readonly { id: number; text: string; dueDate: string; slips: number; status: CommitmentStatus; note: string | null }[];
+  readonly commitments: readonly {
+    id: number;
+    text: string;
+    dueDate: string;
+    slips: number;
+    status: CommitmentStatus;
+    note: string | null;
+  }[];
   readonly goals: readonly Standing[];
   /** Not ticked off yet; a topic from an earlier 1:1 of the same two people names its date. */
   readonly topics: readonly { id: number; authorId: string; authorName: string; text: string; carriedFrom: string | null }[];
@@ -109,7 +126,12 @@ export interface Agenda {
 
 /** Whose check-in `checkinId` is, in the scope's workspace (undefined: there is none). */
 export async function memberOfCheckin(scope: Scope, checkinId: number): Promise<string | undefined> {
-  const c = await scope.db.selectFrom('checkin').select('person_id').where('id', '=', checkinId).where('team_id', '=', scope.teamId).executeTakeFirst();
+  const c = await scope.db
+    .selectFrom('checkin')
+    .select('person_id')
+    .where('id', '=', checkinId)
+    .where('team_id', '=', scope.teamId)
+    .executeTakeFirst();
   return c?.person_id;
 }
 
@@ -126,9 +148,21 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
   const { db, teamId } = scope;
   const forMember = c.person_id === scope.actor.id;
   const names = new Map(
-    (await db.selectFrom('person').select(['slack_user_id', 'name']).where('team_id', '=', teamId).where('slack_user_id', 'in', [c.person_id, c.leader_id]).execute()).map((p) => [p.slack_user_id, p.name]),
+    (
+      await db
+        .selectFrom('person')
+        .select(['slack_user_id', 'name'])
+        .where('team_id', '=', teamId)
+        .where('slack_user_id', 'in', [c.person_id, c.leader_id])
+        .execute()
+    ).map((p) => [p.slack_user_id, p.name]),
   );
-  const answers = await db.selectFrom('answer').select(['question_text', 'value_text', 'value_number', 'intent', 'kind']).where('checkin_id', '=', c.id).orderBy('position').execute();
+  const answers = await db
+    .selectFrom('answer')
+    .select(['question_text', 'value_text', 'value_number', 'intent', 'kind'])
+    .where('checkin_id', '=', c.id)
+    .orderBy('position')
+    .execute();
   // Open commitments, and those this check-in reviewed, with what the member wrote about them.
   const commitments = await db
     .selectFrom('commitment')
@@ -156,7 +190,14 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     .execute();
   const flags = forMember
     ? []
-    : await db.selectFrom('flag').select(['id', 'detail']).where('team_id', '=', teamId).where('person_id', '=', c.person_id).where('status', '=', 'open').orderBy('id').execute();
+    : await db
+        .selectFrom('flag')
+        .select(['id', 'detail'])
+        .where('team_id', '=', teamId)
+        .where('person_id', '=', c.person_id)
+        .where('status', '=', 'open')
+        .orderBy('id')
+        .execute();
   // The same three questions the leader's brief suggests, from the same answers.
   const suggestions = await suggestQuestions(db, teamId, c.level, [
     {
@@ -168,7 +209,13 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
       status: c.status,
       skipReason: null,
       undelivered: null,
-      answers: answers.map((a) => ({ question: a.question_text, kind: a.kind, intent: a.intent, value: a.value_text ?? String(a.value_number ?? ''), shared: false })),
+      answers: answers.map((a) => ({
+        question: a.question_text,
+        kind: a.kind,
+        intent: a.intent,
+        value: a.value_text ?? String(a.value_number ?? ''),
+        shared: false,
+      })),
       flags: [],
       commitments: [],
     },
@@ -187,7 +234,13 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
     answers: answers.map((a) => ({ question: a.question_text, value: a.value_text ?? String(a.value_number ?? '') })),
     commitments: commitments.map((m) => ({ id: m.id, text: m.text, dueDate: m.due_date, slips: m.slips, status: m.status, note: m.note })),
     goals: await goalsOf(scope, c.person_id),
-    topics: topics.map((t) => ({ id: t.id, authorId: t.author_id, authorName: t.name ?? t.author_id, text: t.text, carriedFrom: t.checkin_id === c.id ? null : t.occurrence })),
+    topics: topics.map((t) => ({
+      id: t.id,
+      authorId: t.author_id,
+      authorName: t.name ?? t.author_id,
+      text: t.text,
+      carriedFrom: t.checkin_id === c.id ? null : t.occurrence,
+    })),
     suggestions,
     flags,
     replies: await repliesOf(db, teamId, [c.id]),
@@ -237,8 +290,14 @@ export async function tickOffTopic(scope: Scope, topicId: number): Promise<Agend
     .where('a.id', '=', topicId)
     .where('a.team_id', '=', scope.teamId)
     .executeTakeFirst();
-  if (!t || (scope.actor.id !== t.person_id && scope.actor.id !== t.leader_id)) throw notFound('That topic is not on a 1:1 of yours, or no longer exists.');
-  await scope.db.updateTable('agenda_item').set({ done_at: scope.now, done_by: scope.actor.id }).where('id', '=', t.id).where('done_at', 'is', null).execute();
+  if (!t || (scope.actor.id !== t.person_id && scope.actor.id !== t.leader_id))
+    throw notFound('That topic is not on a 1:1 of yours, or no longer exists.');
+  await scope.db
+    .updateTable('agenda_item')
+    .set({ done_at: scope.now, done_by: scope.actor.id })
+    .where('id', '=', t.id)
+    .where('done_at', 'is', null)
+    .execute();
   return agendaFor(scope, scope.actor.id === t.person_id ? undefined : t.person_id);
 }
 
@@ -254,7 +313,9 @@ function appendNote(before: string | null, added: string, what: string, personId
   if (before === added || before.endsWith(`\n\n${added}`)) return before;
   const both = `${before}\n\n${added}`;
   if (both.length > MAX_TEXT) {
-    throw invalid(`Your ${what} with {@${personId}} and this one together pass ${MAX_TEXT} characters: open the window with {cmd:held {@${personId}}} and edit it there.`);
+    throw invalid(
+      `Your ${what} with {@${personId}} and this one together pass ${MAX_TEXT} characters: open the window with {cmd:held {@${personId}}} and edit it there.`,
+    );
   }
   return both;
 }
@@ -266,11 +327,15 @@ function appendNote(before: string | null, added: string, what: string, personId
  * command, which says so), or replaces it (`replace`: the window, which showed the note to edit). A private note
  * added to one kept is read by those who could read both.
  */
-export async function markHeld(scope: Scope, input: { personId: string; sharedNote?: string; privateNote?: string; replace?: boolean }): Promise<Held> {
+export async function markHeld(
+  scope: Scope,
+  input: { personId: string; sharedNote?: string; privateNote?: string; replace?: boolean },
+): Promise<Held> {
   const shared = input.sharedNote !== undefined ? cleanText(input.sharedNote, MAX_TEXT, 'note') : undefined;
   const secret = input.privateNote !== undefined ? cleanText(input.privateNote, MAX_TEXT, 'private note') : undefined;
   const c = await agendaCheckin(scope, input.personId);
-  if (scope.actor.id !== c.leader_id) throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
+  if (scope.actor.id !== c.leader_id)
+    throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
   const append = !input.replace;
   const keptPrivate = c.private_note && mayReadPrivateNote(c.private_note_readers, scope.actor.id) ? c.private_note : null;
   const sharedNote = shared === undefined ? undefined : append ? appendNote(c.shared_note, shared, 'shared note', c.person_id) : shared;
@@ -295,7 +360,12 @@ export async function markHeld(scope: Scope, input: { personId: string; sharedNo
       .execute();
     // What the leader wrote for the member reaches them, in the thread of that check-in: once per note as written.
     if (sharedNote !== undefined && sharedNote !== c.shared_note) {
-      await enqueue(tx, 'held_note', { checkinId: c.id }, { teamId: scope.teamId, key: deliveryKey.heldNote(c.id, sharedNote), recipient: c.person_id, notBefore: scope.now });
+      await enqueue(
+        tx,
+        'held_note',
+        { checkinId: c.id },
+        { teamId: scope.teamId, key: deliveryKey.heldNote(c.id, sharedNote), recipient: c.person_id, notBefore: scope.now },
+      );
     }
     await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
   });
@@ -303,10 +373,26 @@ export async function markHeld(scope: Scope, input: { personId: string; sharedNo
 }
 
 /** What a held window starts from: the 1:1 it marks, and its notes as the leader may read them. */
-export async function heldDraft(scope: Scope, personId: string): Promise<{ memberId: string; memberName: string; occurrence: string; cadenceName: string; sharedNote: string | null; privateNote: string | null }> {
+export async function heldDraft(
+  scope: Scope,
+  personId: string,
+): Promise<{
+  memberId: string;
+  memberName: string;
+  occurrence: string;
+  cadenceName: string;
+  sharedNote: string | null;
+  privateNote: string | null;
+}> {
   const c = await agendaCheckin(scope, personId);
-  if (scope.actor.id !== c.leader_id) throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
-  const member = await scope.db.selectFrom('person').select('name').where('team_id', '=', scope.teamId).where('slack_user_id', '=', c.person_id).executeTakeFirst();
+  if (scope.actor.id !== c.leader_id)
+    throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
+  const member = await scope.db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', scope.teamId)
+    .where('slack_user_id', '=', c.person_id)
+    .executeTakeFirst();
   return {
     memberId: c.person_id,
     memberName: member?.name ?? c.person_id,

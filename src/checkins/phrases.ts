@@ -27,7 +27,10 @@ interface Word {
 function meaningful(clause: string): Word[] {
   const out: Word[] = [];
   for (const m of clause.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)) {
-    const word = m[0].toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
+    const word = m[0]
+      .toLowerCase()
+      .replace(/['’]s$/, '')
+      .replace(/['’]/g, '');
     if (word.length < 3 || STOP_WORDS.has(word) || !/\p{L}/u.test(word)) continue;
     // A form of a stop word ("takes", "taking" of "take") is one too.
     const root = stem(word);

@@ -3,8 +3,25 @@ import type { Database, Relationship, Question, QuestionKind } from '../db/types
 import { invalid, notFound } from '../errors';
 import { LEVELS } from '../calendar/schedule';
 
-export const QUESTION_KINDS = ['text', 'long_text', 'rating_1_5', 'number', 'yes_no', 'choice', 'commitment'] as const satisfies readonly QuestionKind[];
-export const QUESTION_INTENTS = ['experience', 'process', 'methodology', 'goals', 'obstacles', 'support', 'reflection', 'commitment'] as const;
+export const QUESTION_KINDS = [
+  'text',
+  'long_text',
+  'rating_1_5',
+  'number',
+  'yes_no',
+  'choice',
+  'commitment',
+] as const satisfies readonly QuestionKind[];
+export const QUESTION_INTENTS = [
+  'experience',
+  'process',
+  'methodology',
+  'goals',
+  'obstacles',
+  'support',
+  'reflection',
+  'commitment',
+] as const;
 export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
 
 /** Slack's limits for a static select: options, and characters in an option's text. */
@@ -32,10 +49,16 @@ const INTERROGATIONS: readonly [RegExp, string][] = [
     /\bwhy (didn['’]?t|did not|haven['’]?t|have not|hasn['’]?t|wasn['’]?t|weren['’]?t|couldn['’]?t|can['’]?t|won['’]?t) you\b|\bwhy (did|do|have|were|are|could) you not\b/i,
     '"What got in the way, and what would help next time?"',
   ],
-  [/\bexplain (your|the|this|that)? ?(failure|failures|miss|misses|shortfall|mistake)/i, '"What did you learn from this, and what would you try differently?"'],
+  [
+    /\bexplain (your|the|this|that)? ?(failure|failures|miss|misses|shortfall|mistake)/i,
+    '"What did you learn from this, and what would you try differently?"',
+  ],
   [/\bjustify\b/i, '"What led you to that choice, and what did you see that others might not?"'],
   [/\b(whose|who['’]?s) (fault|to blame)\b|\bblame\b/i, '"What in the process made this hard, and how could we change it?"'],
-  [/\bwhy (did|do|are|were) you (fail|failing|miss|missing|so slow|behind|late)\b/i, '"What is slowing things down, and what support would help?"'],
+  [
+    /\bwhy (did|do|are|were) you (fail|failing|miss|missing|so slow|behind|late)\b/i,
+    '"What is slowing things down, and what support would help?"',
+  ],
   [/\bwhat['’]?s wrong with you\b|\byour (failure|incompetence|excuse)/i, '"What would make the next week go better for you?"'],
 ];
 
@@ -87,12 +110,19 @@ export async function listQuestions(db: Kysely<Database>, teamId: string, level?
 export async function addQuestion(db: Kysely<Database>, teamId: string, draft: QuestionDraft): Promise<Question> {
   const level = checkLevel(draft.level);
   const text = checkText(draft.text);
-  if (draft.kind === 'choice' && (!draft.choices || draft.choices.length < 2)) throw invalid('A choice question needs at least two choices: add choices "a|b|c".');
+  if (draft.kind === 'choice' && (!draft.choices || draft.choices.length < 2))
+    throw invalid('A choice question needs at least two choices: add choices "a|b|c".');
   if (draft.kind !== 'choice' && draft.choices) throw invalid('Only a choice question takes choices.');
   // Slack refuses a whole answer window whose select breaks its limits, for everyone at that level.
-  if (draft.choices && draft.choices.length > MAX_CHOICES) throw invalid(`A choice question can have at most ${MAX_CHOICES} choices (Slack's limit for a menu); this one has ${draft.choices.length}.`);
+  if (draft.choices && draft.choices.length > MAX_CHOICES)
+    throw invalid(
+      `A choice question can have at most ${MAX_CHOICES} choices (Slack's limit for a menu); this one has ${draft.choices.length}.`,
+    );
   const long = draft.choices?.find((c) => c.length > MAX_CHOICE_LENGTH);
-  if (long) throw invalid(`Each choice can be at most ${MAX_CHOICE_LENGTH} characters (Slack's limit); "${long.slice(0, 40)}…" has ${long.length}.`);
+  if (long)
+    throw invalid(
+      `Each choice can be at most ${MAX_CHOICE_LENGTH} characters (Slack's limit); "${long.slice(0, 40)}…" has ${long.length}.`,
+    );
   const seen = new Set<string>();
   const twice = draft.choices?.find((c) => seen.size === seen.add(c.toLowerCase()).size);
   if (twice) throw invalid(`The choice "${twice}" is given twice: each choice must be different.`);
@@ -125,13 +155,27 @@ export async function addQuestion(db: Kysely<Database>, teamId: string, draft: Q
 /** Rewords a question from now on; answers already given keep the text that was asked. */
 export async function editQuestion(db: Kysely<Database>, teamId: string, id: number, newText: string): Promise<Question> {
   const text = checkText(newText);
-  const row = await db.updateTable('question').set({ text }).where('id', '=', id).where('team_id', '=', teamId).where('active', '=', true).returningAll().executeTakeFirst();
+  const row = await db
+    .updateTable('question')
+    .set({ text })
+    .where('id', '=', id)
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .returningAll()
+    .executeTakeFirst();
   if (!row) throw notFound(`There is no question number ${id}: see {cmd:questions list}.`);
   return row;
 }
 
 export async function retireQuestion(db: Kysely<Database>, teamId: string, id: number): Promise<Question> {
-  const row = await db.updateTable('question').set({ active: false }).where('id', '=', id).where('team_id', '=', teamId).where('active', '=', true).returningAll().executeTakeFirst();
+  const row = await db
+    .updateTable('question')
+    .set({ active: false })
+    .where('id', '=', id)
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .returningAll()
+    .executeTakeFirst();
   if (!row) throw notFound(`There is no question number ${id}: see {cmd:questions list}.`);
   return row;
 }

@@ -4,7 +4,7 @@ import { invalid, notAllowed, notFound } from '../errors';
 import { takeOnce } from '../db/slack-events';
 import { isBelow, type Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
-import { ReplyView, refreshRoundMessage, repliesOf } from './live';
+import { type ReplyView, refreshRoundMessage, repliesOf } from './live';
 
 /*
  * Conversations that come back down: replies and "Got it" on a check-in, the member's one answer to a reply,
@@ -21,7 +21,10 @@ export async function repliesOnAll(scope: Scope, checkinIds: readonly number[]):
 }
 
 /** Each person's latest answered check-in and whether the reader said "Got it" (App Home's team list). */
-export async function latestAnswered(scope: Scope, personIds: readonly string[]): Promise<Map<string, { checkinId: number; acked: boolean }>> {
+export async function latestAnswered(
+  scope: Scope,
+  personIds: readonly string[],
+): Promise<Map<string, { checkinId: number; acked: boolean }>> {
   if (personIds.length === 0) return new Map();
   const rows = await sql<{ person_id: string; id: number; acked: boolean }>`
     select distinct on (c.person_id) c.person_id, c.id,
@@ -37,7 +40,23 @@ export async function memberCheckin(db: Kysely<Database>, teamId: string, checki
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'c.person_id', 'c.status', 'c.round_id', 'c.channel_id', 'c.message_ts', 'c.held_at', 'c.shared_note', 'c.private_note', 'c.private_note_readers', 'r.leader_id', 'r.occurrence', 'k.mode', 'k.level', 'k.name as cadence_name'])
+    .select([
+      'c.id',
+      'c.person_id',
+      'c.status',
+      'c.round_id',
+      'c.channel_id',
+      'c.message_ts',
+      'c.held_at',
+      'c.shared_note',
+      'c.private_note',
+      'c.private_note_readers',
+      'r.leader_id',
+      'r.occurrence',
+      'k.mode',
+      'k.level',
+      'k.name as cadence_name',
+    ])
     .where('c.id', '=', checkinId)
     .where('c.team_id', '=', teamId)
     .where('c.part', '=', 'member')
@@ -65,7 +84,12 @@ async function answeredBelow(scope: Scope, checkinId: number) {
 /** Whom a reply to this check-in would reach, checked before a window is opened for it: someone below the actor who answered. */
 export async function replyTarget(scope: Scope, checkinId: number): Promise<{ memberId: string; memberName: string }> {
   const c = await answeredBelow(scope, checkinId);
-  const member = await scope.db.selectFrom('person').select('name').where('team_id', '=', scope.teamId).where('slack_user_id', '=', c.person_id).executeTakeFirst();
+  const member = await scope.db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', scope.teamId)
+    .where('slack_user_id', '=', c.person_id)
+    .executeTakeFirst();
   return { memberId: c.person_id, memberName: member?.name ?? c.person_id };
 }
 
@@ -80,17 +104,33 @@ export async function replyTo(scope: Scope, input: { checkinId: number; text: st
     await takeOnce(tx, scope.teamId, input.once);
     const row = await tx
       .insertInto('reply')
-      .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'reply', text, parent_id: null, created_at: scope.now })
+      .values({
+        team_id: scope.teamId,
+        checkin_id: c.id,
+        author_id: scope.actor.id,
+        kind: 'reply',
+        text,
+        parent_id: null,
+        created_at: scope.now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now });
+    await enqueue(
+      tx,
+      'reply',
+      { replyId: row.id },
+      { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now },
+    );
     await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: null, at: row.created_at };
   });
 }
 
 /** `/cascade reply @person "text"`: the reply goes to the person's latest answered check-in below the actor. */
-export async function replyToLatest(scope: Scope, input: { personId: string; text: string }): Promise<{ reply: ReplyView; checkinId: number; occurrence: string }> {
+export async function replyToLatest(
+  scope: Scope,
+  input: { personId: string; text: string },
+): Promise<{ reply: ReplyView; checkinId: number; occurrence: string }> {
   cleanText(input.text, MAX_TEXT, 'reply');
   if (!(await isBelow(scope.db, scope.teamId, scope.actor.id, input.personId))) {
     throw notAllowed(`You can reply to the people below you in the chain; {@${input.personId}} is not below you.`);
@@ -116,12 +156,25 @@ export async function acknowledge(scope: Scope, checkinId: number): Promise<{ cr
   return scope.db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('reply')
-      .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'ack', text: null, parent_id: null, created_at: scope.now })
+      .values({
+        team_id: scope.teamId,
+        checkin_id: c.id,
+        author_id: scope.actor.id,
+        kind: 'ack',
+        text: null,
+        parent_id: null,
+        created_at: scope.now,
+      })
       .onConflict((oc) => oc.columns(['checkin_id', 'author_id']).where('kind', '=', 'ack').doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!row) return { created: false };
-    await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now });
+    await enqueue(
+      tx,
+      'reply',
+      { replyId: row.id },
+      { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now },
+    );
     await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { created: true };
   });
@@ -129,12 +182,28 @@ export async function acknowledge(scope: Scope, checkinId: number): Promise<{ cr
 
 /** A reply to the actor that they may answer: theirs, a reply (not "Got it"), not answered yet. */
 async function replyToAnswer(scope: Scope, replyId: number) {
-  const parent = await scope.db.selectFrom('reply').selectAll().where('id', '=', replyId).where('team_id', '=', scope.teamId).executeTakeFirst();
+  const parent = await scope.db
+    .selectFrom('reply')
+    .selectAll()
+    .where('id', '=', replyId)
+    .where('team_id', '=', scope.teamId)
+    .executeTakeFirst();
   const c = parent ? await memberCheckin(scope.db, scope.teamId, parent.checkin_id) : undefined;
-  if (!parent || parent.kind !== 'reply' || !c || c.person_id !== scope.actor.id) throw notFound('That reply was not written to you, or no longer exists.');
-  const answered = await scope.db.selectFrom('reply').select('id').where('parent_id', '=', parent.id).where('kind', '=', 'answer').executeTakeFirst();
+  if (parent?.kind !== 'reply' || !c || c.person_id !== scope.actor.id)
+    throw notFound('That reply was not written to you, or no longer exists.');
+  const answered = await scope.db
+    .selectFrom('reply')
+    .select('id')
+    .where('parent_id', '=', parent.id)
+    .where('kind', '=', 'answer')
+    .executeTakeFirst();
   if (answered) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
-  const author = await scope.db.selectFrom('person').select('name').where('team_id', '=', scope.teamId).where('slack_user_id', '=', parent.author_id).executeTakeFirst();
+  const author = await scope.db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', scope.teamId)
+    .where('slack_user_id', '=', parent.author_id)
+    .executeTakeFirst();
   return { parent, c, authorName: author?.name ?? parent.author_id };
 }
 
@@ -151,14 +220,32 @@ export async function answerReply(scope: Scope, input: { replyId: number; text: 
     await takeOnce(tx, scope.teamId, input.once);
     const row = await tx
       .insertInto('reply')
-      .values({ team_id: scope.teamId, checkin_id: c.id, author_id: scope.actor.id, kind: 'answer', text, parent_id: parent.id, created_at: scope.now })
+      .values({
+        team_id: scope.teamId,
+        checkin_id: c.id,
+        author_id: scope.actor.id,
+        kind: 'answer',
+        text,
+        parent_id: parent.id,
+        created_at: scope.now,
+      })
       .onConflict((oc) => oc.column('parent_id').where('kind', '=', 'answer').doNothing())
       .returningAll()
       .executeTakeFirst();
     if (!row) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
-    await enqueue(tx, 'reply', { replyId: row.id }, { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: parent.author_id, notBefore: scope.now });
+    await enqueue(
+      tx,
+      'reply',
+      { replyId: row.id },
+      { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: parent.author_id, notBefore: scope.now },
+    );
     // The reply in the member's thread shows the answer and loses its Answer button.
-    await enqueue(tx, 'reply_update', { replyId: parent.id }, { teamId: scope.teamId, key: deliveryKey.replyAnswered(parent.id), recipient: c.person_id, notBefore: scope.now });
+    await enqueue(
+      tx,
+      'reply_update',
+      { replyId: parent.id },
+      { teamId: scope.teamId, key: deliveryKey.replyAnswered(parent.id), recipient: c.person_id, notBefore: scope.now },
+    );
     await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
     return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: parent.id, at: row.created_at };
   });
@@ -193,7 +280,12 @@ export async function replyDelivery(db: Kysely<Database>, replyId: number): Prom
   const all = await repliesOf(db, r.team_id, [c.id]);
   const reply = all.find((x) => x.id === replyId)!;
   const round = await db.selectFrom('round').select(['live_channel', 'live_ts']).where('id', '=', c.round_id).executeTakeFirst();
-  const member = await db.selectFrom('person').select('name').where('team_id', '=', r.team_id).where('slack_user_id', '=', c.person_id).executeTakeFirst();
+  const member = await db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', r.team_id)
+    .where('slack_user_id', '=', c.person_id)
+    .executeTakeFirst();
   return {
     reply,
     parent: reply.parentId ? (all.find((x) => x.id === reply.parentId) ?? null) : null,
@@ -212,7 +304,13 @@ export async function replyDelivery(db: Kysely<Database>, replyId: number): Prom
 }
 
 /** What came back down to a member lately: their leaders' replies and the shared notes of their 1:1s (App Home). */
-export async function whatCameBack(scope: Scope, limit = 5): Promise<{ replies: (ReplyView & { occurrence: string })[]; notes: { occurrence: string; leaderName: string; note: string; heldAt: Date }[] }> {
+export async function whatCameBack(
+  scope: Scope,
+  limit = 5,
+): Promise<{
+  replies: (ReplyView & { occurrence: string })[];
+  notes: { occurrence: string; leaderName: string; note: string; heldAt: Date }[];
+}> {
   const { db, teamId } = scope;
   const me = scope.actor.id;
   const replies = await db
@@ -239,7 +337,21 @@ export async function whatCameBack(scope: Scope, limit = 5): Promise<{ replies: 
     .limit(3)
     .execute();
   return {
-    replies: replies.map((r) => ({ id: r.id, authorId: r.author_id, authorName: r.name ?? r.author_id, kind: r.kind, text: r.text, parentId: r.parent_id, at: r.created_at, occurrence: r.occurrence })),
-    notes: notes.map((n) => ({ occurrence: n.occurrence, leaderName: n.name ?? '', note: n.shared_note!, heldAt: n.held_at ?? new Date(0) })),
+    replies: replies.map((r) => ({
+      id: r.id,
+      authorId: r.author_id,
+      authorName: r.name ?? r.author_id,
+      kind: r.kind,
+      text: r.text,
+      parentId: r.parent_id,
+      at: r.created_at,
+      occurrence: r.occurrence,
+    })),
+    notes: notes.map((n) => ({
+      occurrence: n.occurrence,
+      leaderName: n.name ?? '',
+      note: n.shared_note!,
+      heldAt: n.held_at ?? new Date(0),
+    })),
   };
 }

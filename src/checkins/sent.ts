@@ -36,7 +36,12 @@ export async function reminderSent(db: Kysely<Database>, checkinId: number, now:
 }
 
 /** A team round's channel message is posted: the round keeps its thread, and its members' check-ins are sent. */
-export async function teamRoundPosted(db: Kysely<Database>, roundId: number, at: { channel: string; ts: string }, now: Date): Promise<void> {
+export async function teamRoundPosted(
+  db: Kysely<Database>,
+  roundId: number,
+  at: { channel: string; ts: string },
+  now: Date,
+): Promise<void> {
   await sql`
     with r as (update round set channel_id = ${at.channel}, thread_ts = ${at.ts} where id = ${roundId} returning id)
     update checkin c set status = 'sent', channel_id = ${at.channel}, updated_at = ${now}

@@ -7,7 +7,6 @@ import { getPerson, PAUSED_FOR_GOOD } from '../org/people';
 import { checkinContext, type CheckinContext } from './context';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 
-
 /** What {cmd:status} shows a person: only their own check-ins, never anyone else's. */
 export interface MyStatus {
   readonly person: Person;
@@ -19,7 +18,8 @@ export async function myStatus(scope: Scope): Promise<MyStatus> {
   const { db, teamId, now } = scope;
   const userId = scope.actor.id;
   const person = await getPerson(db, teamId, userId);
-  if (!person || !person.active) throw notFound('You are not in the org chart yet, so Cascade has no check-ins for you. An admin can add you with {cmd:org set}.');
+  if (!person?.active)
+    throw notFound('You are not in the org chart yet, so Cascade has no check-ins for you. An admin can add you with {cmd:org set}.');
 
   const rows = await db
     .selectFrom('checkin')
@@ -55,10 +55,12 @@ export async function setPause(scope: Scope, request: { userId: string; until: s
   const { db } = scope;
   const input = { ...request, teamId: scope.teamId, actorId: scope.actor.id, now: scope.now };
   const target = await getPerson(db, input.teamId, input.userId);
-  if (!target || !target.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
+  if (!target?.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
   if (input.actorId !== input.userId) {
     if (!scope.actor.isAdmin && !(await isBelow(db, input.teamId, input.actorId, input.userId))) {
-      throw notAllowed(`You can pause yourself and the people below you in the chain; {@${input.userId}} is not below you. An admin can pause anyone.`);
+      throw notAllowed(
+        `You can pause yourself and the people below you in the chain; {@${input.userId}} is not below you. An admin can pause anyone.`,
+      );
     }
   }
   if (input.until === PAUSED_FOR_GOOD && input.actorId === input.userId && !scope.actor.isAdmin) {

@@ -4,7 +4,7 @@ import { notFound } from '../errors';
 import { getPerson } from '../org/people';
 import { assertMaySee, mayReadPrivateNote, type Scope } from '../org/policy';
 import { repliesOnAll } from './replies';
-import { type ReplyView } from './live';
+import type { ReplyView } from './live';
 import { WEEK_MS } from '../time/durations';
 
 /** How far back {cmd:team} counts participation. */
@@ -25,12 +25,17 @@ export async function teamOverview(scope: Scope): Promise<{ leader: Person; repo
   const { db, teamId, now } = scope;
   const viewerId = scope.actor.id;
   const leader = await getPerson(db, teamId, viewerId);
-  if (!leader || !leader.active) throw notFound('You are not in the org chart yet, so you have no team in Cascade.');
+  if (!leader?.active) throw notFound('You are not in the org chart yet, so you have no team in Cascade.');
   const since = new Date(now.getTime() - TEAM_WEEKS * WEEK_MS);
   const rows = await db
     .selectFrom('person as p')
     .leftJoin('checkin as c', (j) =>
-      j.onRef('c.team_id', '=', 'p.team_id').onRef('c.person_id', '=', 'p.slack_user_id').on('c.due_at', '>=', since).on('c.due_at', '<=', now).on('c.part', '=', 'member'),
+      j
+        .onRef('c.team_id', '=', 'p.team_id')
+        .onRef('c.person_id', '=', 'p.slack_user_id')
+        .on('c.due_at', '>=', since)
+        .on('c.due_at', '<=', now)
+        .on('c.part', '=', 'member'),
     )
     .select([
       'p.slack_user_id',
@@ -49,7 +54,15 @@ export async function teamOverview(scope: Scope): Promise<{ leader: Person; repo
     .execute();
   return {
     leader,
-    reports: rows.map((r) => ({ personId: r.slack_user_id, name: r.name, due: r.due, answered: r.answered, missed: r.missed, skipped: r.skipped, lastAnswered: r.last_answered })),
+    reports: rows.map((r) => ({
+      personId: r.slack_user_id,
+      name: r.name,
+      due: r.due,
+      answered: r.answered,
+      missed: r.missed,
+      skipped: r.skipped,
+      lastAnswered: r.last_answered,
+    })),
   };
 }
 
@@ -81,7 +94,17 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'k.name', 'r.occurrence', 'c.status', 'c.skip_reason', 'c.held_at', 'c.shared_note', 'c.private_note', 'c.private_note_readers'])
+    .select([
+      'c.id',
+      'k.name',
+      'r.occurrence',
+      'c.status',
+      'c.skip_reason',
+      'c.held_at',
+      'c.shared_note',
+      'c.private_note',
+      'c.private_note_readers',
+    ])
     .where('c.team_id', '=', teamId)
     .where('c.person_id', '=', subjectId)
     .where('c.status', 'in', ['answered', 'missed', 'skipped'])
@@ -89,9 +112,21 @@ export async function personCheckins(scope: Scope, subjectId: string, limit = 3)
     .limit(limit)
     .execute();
   const answers = rows.length
-    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', rows.map((r) => r.id)).orderBy('position').execute()
+    ? await db
+        .selectFrom('answer')
+        .selectAll()
+        .where(
+          'checkin_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('position')
+        .execute()
     : [];
-  const replies = await repliesOnAll(scope, rows.map((r) => r.id));
+  const replies = await repliesOnAll(
+    scope,
+    rows.map((r) => r.id),
+  );
   const above = viewerId !== subjectId;
   return {
     person,

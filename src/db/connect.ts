@@ -76,7 +76,9 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (options.databaseUrl) {
     const onError = options.onConnectionError ?? (() => undefined);
     const open = (limits: { connectMs: number; statementMs: number } | null, max: number) =>
-      new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(serverPool(options.databaseUrl!, max, limits, onError)) }) });
+      new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: resilientPool(serverPool(options.databaseUrl!, max, limits, onError)) }),
+      });
     const max = options.poolSize ?? 10;
     const listen = (channel: string, onNotify: () => void) => listenOnServer(options.databaseUrl!, channel, onNotify, onError);
     if (!options.longRunning) {
@@ -100,7 +102,11 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   try {
     if (onDisk && !options.loadDataDir) await initDataDirApart(options.dataDir);
     if (options.longRunning) baselineWasmOnly();
-    const pglite = await PGlite.create(options.dataDir, { parsers: pgliteParsers, loadDataDir: options.loadDataDir, startParams: PGLITE_START });
+    const pglite = await PGlite.create(options.dataDir, {
+      parsers: pgliteParsers,
+      loadDataDir: options.loadDataDir,
+      startParams: PGLITE_START,
+    });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
@@ -130,7 +136,12 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
  * request, or of a transaction) would end the process with an unhandled 'error' event. Every client gets a
  * listener as it connects; the pool then drops the broken client and connects a new one for the next request.
  */
-function serverPool(url: string, max: number, limits: { connectMs: number; statementMs: number } | null, onError: (err: Error) => void): pg.Pool {
+function serverPool(
+  url: string,
+  max: number,
+  limits: { connectMs: number; statementMs: number } | null,
+  onError: (err: Error) => void,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -159,7 +170,12 @@ function serverPool(url: string, max: number, limits: { connectMs: number; state
  * `onNotify`. When the server drops it (a restart, a failover) it connects again, a second later and then less
  * often; a notification sent meanwhile is lost, which the periodic passes make up for.
  */
-async function listenOnServer(url: string, channel: string, onNotify: () => void, onError: (err: Error) => void): Promise<() => Promise<void>> {
+async function listenOnServer(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+  onError: (err: Error) => void,
+): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -215,7 +231,9 @@ export function isConnectionError(err: unknown): boolean {
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Connection ended|Query read timeout/i.test(message);
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed|Connection ended|Query read timeout/i.test(
+    message,
+  );
 }
 
 /** The statement ran past its `statement_timeout` (or was cancelled): the database is there but too slow now. */
@@ -325,7 +343,11 @@ async function initDataDirApart(dataDir: string): Promise<void> {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`)),
+    );
   });
 }
 

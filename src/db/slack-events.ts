@@ -9,7 +9,11 @@ import { DAY_MS } from '../time/durations';
  * of them handle it.
  */
 export async function firstTimeSeen(db: Kysely<Database>, teamId: string, eventId: string): Promise<boolean> {
-  const result = await db.insertInto('slack_event').values({ event_id: eventId, team_id: teamId }).onConflict((oc) => oc.column('event_id').doNothing()).executeTakeFirst();
+  const result = await db
+    .insertInto('slack_event')
+    .values({ event_id: eventId, team_id: teamId })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 

@@ -79,7 +79,16 @@ export async function renderChart(history: ChartSeries, title: string): Promise<
     ],
     series: series.levels.flatMap((l) => [
       { name: l.label, type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: l.participation.map(pct), connectNulls: true, symbolSize: 6 },
-      { name: l.label, type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: l.kept.map(pct), connectNulls: true, symbolSize: 6, lineStyle: { type: 'dashed' } },
+      {
+        name: l.label,
+        type: 'line',
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: l.kept.map(pct),
+        connectNulls: true,
+        symbolSize: 6,
+        lineStyle: { type: 'dashed' },
+      },
     ]),
   });
   const svg = chart.renderToSVGString();
@@ -116,7 +125,12 @@ export async function chartHistory(db: Kysely<Database>, teamId: string, last: P
   const labels = await levelLabels(db, teamId, window);
   const levels = [...new Set([...held.rows.map((h) => h.depth), ...kept.map((k) => k.depth)])].sort((a, b) => a - b);
   return {
-    labels: periods.map((p) => new Intl.DateTimeFormat('en-GB', kind === 'week' ? { day: 'numeric', month: 'short', timeZone: 'UTC' } : { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(new Date(`${p.start}T00:00:00Z`))),
+    labels: periods.map((p) =>
+      new Intl.DateTimeFormat(
+        'en-GB',
+        kind === 'week' ? { day: 'numeric', month: 'short', timeZone: 'UTC' } : { month: 'short', year: '2-digit', timeZone: 'UTC' },
+      ).format(new Date(`${p.start}T00:00:00Z`)),
+    ),
     levels: levels.map((depth) => ({
       label: labelOf(labels, depth),
       participation: periods.map((p) => {

@@ -14,7 +14,10 @@ export interface ExecNumbers {
 }
 
 /** For a CEO ↔ President check-in, last month's exec figures; null for any other check-in. */
-export async function execNumbersFor(db: Kysely<Database>, ctx: Pick<CheckinContext, 'level' | 'teamId' | 'occurrence'>): Promise<ExecNumbers | null> {
+export async function execNumbersFor(
+  db: Kysely<Database>,
+  ctx: Pick<CheckinContext, 'level' | 'teamId' | 'occurrence'>,
+): Promise<ExecNumbers | null> {
   if (ctx.level !== 'ceo_president') return null;
   const { current, previous } = digestPeriods('monthly', ctx.occurrence);
   const digest = await buildDigest(db, { teamId: ctx.teamId, scope: 'exec', current, previous });
@@ -33,7 +36,15 @@ export interface FromTheTop {
   /** Reflection answers the top ticked to share, from their latest reflection. */
   readonly reflection: readonly { question: string; text: string; occurrence: string }[];
   /** The exec pair's commitments open now or closed in the window, with their status. */
-  readonly commitments: readonly { ownerName: string; toOrganisation: boolean; text: string; dueDate: string; status: string; slips: number; overdue: boolean }[];
+  readonly commitments: readonly {
+    ownerName: string;
+    toOrganisation: boolean;
+    text: string;
+    dueDate: string;
+    status: string;
+    slips: number;
+    overdue: boolean;
+  }[];
 }
 
 /**
@@ -47,7 +58,12 @@ export async function fromTheTop(db: Kysely<Database>, teamId: string, since: st
   const top = pair.find((p) => p.top);
   if (!top) return null;
   const today = localDate(now, top.tz);
-  const name = await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', top.id).executeTakeFirst();
+  const name = await db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', top.id)
+    .executeTakeFirst();
   const reflection = await sql<{ question: string; text: string; occurrence: string }>`
     select a.question_text as question, a.value_text as text, r.occurrence::text as occurrence
     from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
@@ -56,7 +72,14 @@ export async function fromTheTop(db: Kysely<Database>, teamId: string, since: st
                   where c2.team_id = ${teamId} and c2.person_id = ${top.id} and c2.part = 'leader' and c2.status = 'answered'
                   order by c2.answered_at desc limit 1)
     order by a.position`.execute(db);
-  const commitments = await sql<{ owner_name: string; leader_id: string | null; text: string; due_date: string; status: string; slips: number }>`
+  const commitments = await sql<{
+    owner_name: string;
+    leader_id: string | null;
+    text: string;
+    due_date: string;
+    status: string;
+    slips: number;
+  }>`
     select coalesce(p.name, m.owner_id) as owner_name, m.leader_id, m.text, m.due_date::text as due_date, m.status, m.slips
     from commitment m left join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id
     where m.team_id = ${teamId} and m.owner_id = any(${pair.map((p) => p.id)}::text[])
@@ -66,6 +89,14 @@ export async function fromTheTop(db: Kysely<Database>, teamId: string, since: st
   return {
     topName: name?.name ?? top.id,
     reflection: reflection.rows,
-    commitments: commitments.rows.map((m) => ({ ownerName: m.owner_name, toOrganisation: m.leader_id === null, text: m.text, dueDate: m.due_date, status: m.status, slips: m.slips, overdue: m.status === 'open' && m.due_date < today })),
+    commitments: commitments.rows.map((m) => ({
+      ownerName: m.owner_name,
+      toOrganisation: m.leader_id === null,
+      text: m.text,
+      dueDate: m.due_date,
+      status: m.status,
+      slips: m.slips,
+      overdue: m.status === 'open' && m.due_date < today,
+    })),
   };
 }

@@ -20,7 +20,7 @@ export function neutralize(value: string | number | boolean | null | undefined):
 }
 
 function csv(header: readonly string[], rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
-  return [toCsvLine(header), ...rows.map((r) => toCsvLine(r.map(neutralize)))].join('\r\n') + '\r\n';
+  return `${[toCsvLine(header), ...rows.map((r) => toCsvLine(r.map(neutralize)))].join('\r\n')}\r\n`;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : '');
@@ -38,11 +38,18 @@ export type ExportScope = { readonly all: true } | { readonly all: false; readon
  * progress made in that time; goals active then): one CSV text per file name. With a scope of people,
  * only their rows, and of everyone else's only the answers their authors shared with the team.
  */
-export async function exportCsv(db: Kysely<Database>, teamId: string, from: string, to: string, scope: ExportScope = { all: true }): Promise<Record<string, string>> {
+export async function exportCsv(
+  db: Kysely<Database>,
+  teamId: string,
+  from: string,
+  to: string,
+  scope: ExportScope = { all: true },
+): Promise<Record<string, string>> {
   checkRange(from, to);
   // `array[]::text[]` with no one in it matches nobody; `all` skips the filter.
   const people = scope.all ? null : [...scope.people];
-  const mine = (column: ReturnType<typeof sql.ref>) => (people === null ? sql<boolean>`true` : sql<boolean>`${column} = any(${people}::text[])`);
+  const mine = (column: ReturnType<typeof sql.ref>) =>
+    people === null ? sql<boolean>`true` : sql<boolean>`${column} = any(${people}::text[])`;
   const checkins = await sql<Record<string, any>>`
     select c.id, r.occurrence, k.key as cadence, k.level, r.leader_id, c.person_id, p.name, c.part, c.status, c.skip_reason, c.due_at, c.answered_at
     from checkin c join round r on r.id = c.round_id join cadence k on k.id = r.cadence_id
@@ -62,7 +69,14 @@ export async function exportCsv(db: Kysely<Database>, teamId: string, from: stri
     .where(mine(sql.ref('owner_id')))
     .orderBy('id')
     .execute();
-  const goals = await db.selectFrom('goal').selectAll().where('team_id', '=', teamId).where(sql<boolean>`created_at::date <= ${to}::date`).where(mine(sql.ref('owner_id'))).orderBy('id').execute();
+  const goals = await db
+    .selectFrom('goal')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where(sql<boolean>`created_at::date <= ${to}::date`)
+    .where(mine(sql.ref('owner_id')))
+    .orderBy('id')
+    .execute();
   const progress = await db
     .selectFrom('progress')
     .selectAll()
@@ -75,16 +89,65 @@ export async function exportCsv(db: Kysely<Database>, teamId: string, from: stri
     .execute();
   return {
     'checkins.csv': csv(
-      ['checkin_id', 'occurrence', 'cadence', 'level', 'leader_id', 'person_id', 'name', 'part', 'status', 'skip_reason', 'due_at', 'answered_at'],
-      checkins.rows.map((c) => [c.id, c.occurrence, c.cadence, c.level, c.leader_id, c.person_id, c.name, c.part, c.status, c.skip_reason, iso(c.due_at), iso(c.answered_at)]),
+      [
+        'checkin_id',
+        'occurrence',
+        'cadence',
+        'level',
+        'leader_id',
+        'person_id',
+        'name',
+        'part',
+        'status',
+        'skip_reason',
+        'due_at',
+        'answered_at',
+      ],
+      checkins.rows.map((c) => [
+        c.id,
+        c.occurrence,
+        c.cadence,
+        c.level,
+        c.leader_id,
+        c.person_id,
+        c.name,
+        c.part,
+        c.status,
+        c.skip_reason,
+        iso(c.due_at),
+        iso(c.answered_at),
+      ]),
     ),
     'answers.csv': csv(
       ['checkin_id', 'person_id', 'occurrence', 'position', 'question', 'kind', 'intent', 'value_text', 'value_number', 'shared'],
-      answers.rows.map((a) => [a.checkin_id, a.person_id, a.occurrence, a.position, a.question_text, a.kind, a.intent, a.value_text, a.value_number, a.shared]),
+      answers.rows.map((a) => [
+        a.checkin_id,
+        a.person_id,
+        a.occurrence,
+        a.position,
+        a.question_text,
+        a.kind,
+        a.intent,
+        a.value_text,
+        a.value_number,
+        a.shared,
+      ]),
     ),
     'commitments.csv': csv(
       ['commitment_id', 'owner_id', 'leader_id', 'text', 'due_date', 'status', 'slips', 'note', 'created_at', 'closed_at', 'escalated_at'],
-      commitments.map((m) => [m.id, m.owner_id, m.leader_id, m.text, m.due_date, m.status, m.slips, m.note, iso(m.created_at), iso(m.closed_at), iso(m.escalated_at)]),
+      commitments.map((m) => [
+        m.id,
+        m.owner_id,
+        m.leader_id,
+        m.text,
+        m.due_date,
+        m.status,
+        m.slips,
+        m.note,
+        iso(m.created_at),
+        iso(m.closed_at),
+        iso(m.escalated_at),
+      ]),
     ),
     'goals.csv': csv(
       ['goal_id', 'owner_id', 'scope', 'name', 'unit', 'target', 'period', 'active', 'created_at'],
@@ -104,7 +167,16 @@ export async function exportCsv(db: Kysely<Database>, teamId: string, from: stri
  */
 export async function exportFigures(db: Kysely<Database>, teamId: string, from: string, to: string): Promise<Record<string, string>> {
   checkRange(from, to);
-  const weeks = await sql<{ week: string; due: number; answered: number; missed: number; skipped: number; made: number; kept: number; closed: number }>`
+  const weeks = await sql<{
+    week: string;
+    due: number;
+    answered: number;
+    missed: number;
+    skipped: number;
+    made: number;
+    kept: number;
+    closed: number;
+  }>`
     with w as (select generate_series(date_trunc('week', ${from}::date), ${to}::date, interval '1 week')::date as week)
     select to_char(w.week, 'YYYY-MM-DD') as week,
       (select count(*) from checkin c join round r on r.id = c.round_id where c.team_id = ${teamId} and c.part = 'member' and r.occurrence between w.week and w.week + 6)::int as due,
@@ -122,11 +194,39 @@ export async function exportFigures(db: Kysely<Database>, teamId: string, from: 
     const goals = teams.reduce((n, t) => n + t.goals, 0);
     const attainment = goals ? teams.reduce((n, t) => n + t.attainment * t.goals, 0) / goals : null;
     const rate = (part: number, whole: number) => (whole ? Math.round((1000 * part) / whole) / 1000 : null);
-    rows.push([w.week, end, w.due, w.answered, w.missed, w.skipped, rate(w.answered, w.answered + w.missed), w.made, w.kept, w.closed, rate(w.kept, w.closed), goals, attainment === null ? null : Math.round(attainment * 1000) / 1000]);
+    rows.push([
+      w.week,
+      end,
+      w.due,
+      w.answered,
+      w.missed,
+      w.skipped,
+      rate(w.answered, w.answered + w.missed),
+      w.made,
+      w.kept,
+      w.closed,
+      rate(w.kept, w.closed),
+      goals,
+      attainment === null ? null : Math.round(attainment * 1000) / 1000,
+    ]);
   }
   return {
     'figures.csv': csv(
-      ['week_start', 'week_end', 'checkins_due', 'answered', 'missed', 'skipped', 'answer_rate', 'commitments_made', 'commitments_kept', 'commitments_closed', 'kept_rate', 'goals', 'goal_attainment'],
+      [
+        'week_start',
+        'week_end',
+        'checkins_due',
+        'answered',
+        'missed',
+        'skipped',
+        'answer_rate',
+        'commitments_made',
+        'commitments_kept',
+        'commitments_closed',
+        'kept_rate',
+        'goals',
+        'goal_attainment',
+      ],
       rows,
     ),
   };
@@ -137,13 +237,18 @@ export async function exportFigures(db: Kysely<Database>, teamId: string, from: 
  * their own rows and those of everyone below them, plus answers their authors shared; an admin outside
  * the chain gets the organisation's figures, never a person's text; anyone else is refused.
  */
-export async function exportFor(scope: Scope, range: { from: string; to: string }): Promise<{ kind: 'rows' | 'figures'; files: Record<string, string> }> {
+export async function exportFor(
+  scope: Scope,
+  range: { from: string; to: string },
+): Promise<{ kind: 'rows' | 'figures'; files: Record<string, string> }> {
   const { db, actor } = scope;
   const input = { ...range, teamId: scope.teamId, actorId: actor.id };
   checkRange(input.from, input.to);
   // A file to a DM, built while the person waits: a year at a time (the server's CLI export has no limit).
   if (daysBetween(input.from, input.to) >= MAX_SLACK_EXPORT_DAYS) {
-    throw invalid(`An export from Slack covers at most ${MAX_SLACK_EXPORT_DAYS} days: ask for ${input.from} to ${addDays(input.from, MAX_SLACK_EXPORT_DAYS - 1)}, then the next stretch.`);
+    throw invalid(
+      `An export from Slack covers at most ${MAX_SLACK_EXPORT_DAYS} days: ask for ${input.from} to ${addDays(input.from, MAX_SLACK_EXPORT_DAYS - 1)}, then the next stretch.`,
+    );
   }
   if (actor.inChart) {
     const people = [...(await readablePeople(db, input.teamId, input.actorId))];

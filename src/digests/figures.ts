@@ -132,7 +132,20 @@ export async function buildDigest(
       from round r join cadence k on k.id = r.cadence_id
       where r.team_id = ${teamId} and ${inScope} and ${where}
     )`;
-  const levels = await sql<{ depth: number; level: Relationship; due: number; held: number; missed: number; skipped: number; talks: number; due_b: number; held_b: number; missed_b: number; skipped_b: number; talks_b: number }>`
+  const levels = await sql<{
+    depth: number;
+    level: Relationship;
+    due: number;
+    held: number;
+    missed: number;
+    skipped: number;
+    talks: number;
+    due_b: number;
+    held_b: number;
+    missed_b: number;
+    skipped_b: number;
+    talks_b: number;
+  }>`
     ${periodRounds(both)}
     select r.depth, mode() within group (order by r.level) as level,
       count(*) filter (where ${inPeriod(current)})::int as due,
@@ -206,7 +219,9 @@ export async function buildDigest(
            where pa.shared and pa.value_text is not null and pa.cur
            order by pa.person_id, lower(btrim(pa.value_text)), pa.occurrence desc, pa.id
          ) d order by d.occurrence desc, d.id limit 5) y) as highlights,
-      (select json_agg(json_build_object('person', person_id, 'text', value_text, 'shared', shared)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(db);
+      (select json_agg(json_build_object('person', person_id, 'text', value_text, 'shared', shared)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(
+    db,
+  );
   const found = answers.rows[0];
 
   const endOf = (p: Period) => new Date(`${addDays(p.end, 1)}T00:00:00Z`);
@@ -218,7 +233,10 @@ export async function buildDigest(
       and ${owner === null ? sql`true` : sql`f.person_id = any(${subtree.slice(1)}::text[])`}`.execute(db);
 
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
-  const ownerName = owner ? ((await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', owner).executeTakeFirst())?.name ?? owner) : null;
+  const ownerName = owner
+    ? ((await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', owner).executeTakeFirst())
+        ?.name ?? owner)
+    : null;
 
   const lv = [...levels.rows]
     .sort((a, b) => a.depth - b.depth)
@@ -241,7 +259,16 @@ export async function buildDigest(
     previous,
     levels: lv,
     brokenLinks: broken.rows.map((b) => ({ name: b.name, label: label(b.depth), due: b.due })),
-    participation: { now: rate(sum((l) => l.answered.now), sum((l) => l.missed.now)), before: rate(sum((l) => l.answered.before), sum((l) => l.missed.before)) },
+    participation: {
+      now: rate(
+        sum((l) => l.answered.now),
+        sum((l) => l.missed.now),
+      ),
+      before: rate(
+        sum((l) => l.answered.before),
+        sum((l) => l.missed.before),
+      ),
+    },
     commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
     ratings: found?.ratings ?? [],
     highlights: found?.highlights ?? [],

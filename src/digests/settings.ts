@@ -20,7 +20,14 @@ async function ownerFor(who: Scope, scope: DigestScope, leaderId?: string): Prom
   }
   if (leaderId && leaderId !== actorId && !admin) throw notAllowed('You can set the digest of your own team; admins can set anyone’s.');
   const owner = leaderId ?? actorId;
-  const reports = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', owner).where('active', '=', true).limit(1).execute();
+  const reports = await db
+    .selectFrom('person')
+    .select('slack_user_id')
+    .where('team_id', '=', teamId)
+    .where('reports_to', '=', owner)
+    .where('active', '=', true)
+    .limit(1)
+    .execute();
   if (reports.length === 0) throw invalid(`{@${owner}} leads no one in the org chart, so there is no team digest to set.`);
   return owner;
 }
@@ -38,13 +45,24 @@ export async function setDigestChannel(
 ): Promise<{ scope: DigestScope; ownerId: string; channelId: string }> {
   const { db } = who;
   const input = { ...request, teamId: who.teamId, now: who.now };
-  if (input.channelId === 'dm' && input.scope !== 'exec') throw invalid('Only the exec digest can go by DM (to the CEO and the President).');
+  if (input.channelId === 'dm' && input.scope !== 'exec')
+    throw invalid('Only the exec digest can go by DM (to the CEO and the President).');
   const ownerId = await ownerFor(who, input.scope, input.leaderId);
   if (input.channelId !== 'dm') await input.checkChannel?.(input.channelId);
   await db
     .insertInto('digest_setting')
-    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: input.channelId, ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}), updated_at: input.now, next_due_at: null })
-    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ channel_id: input.channelId, updated_at: input.now, next_due_at: null }))
+    .values({
+      team_id: input.teamId,
+      scope: input.scope,
+      owner_id: ownerId,
+      channel_id: input.channelId,
+      ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}),
+      updated_at: input.now,
+      next_due_at: null,
+    })
+    .onConflict((oc) =>
+      oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ channel_id: input.channelId, updated_at: input.now, next_due_at: null }),
+    )
     .execute();
   return { scope: input.scope, ownerId, channelId: input.channelId };
 }
@@ -59,8 +77,26 @@ export async function setDigestSchedule(
   const ownerId = await ownerFor(who, input.scope);
   await db
     .insertInto('digest_setting')
-    .values({ team_id: input.teamId, scope: input.scope, owner_id: ownerId, channel_id: null, frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now, next_due_at: null })
-    .onConflict((oc) => oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ frequency: input.frequency, weekday: input.weekday, local_time: input.localTime, updated_at: input.now, next_due_at: null }))
+    .values({
+      team_id: input.teamId,
+      scope: input.scope,
+      owner_id: ownerId,
+      channel_id: null,
+      frequency: input.frequency,
+      weekday: input.weekday,
+      local_time: input.localTime,
+      updated_at: input.now,
+      next_due_at: null,
+    })
+    .onConflict((oc) =>
+      oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({
+        frequency: input.frequency,
+        weekday: input.weekday,
+        local_time: input.localTime,
+        updated_at: input.now,
+        next_due_at: null,
+      }),
+    )
     .execute();
   return { scope: input.scope, frequency: input.frequency, weekday: input.weekday, localTime: input.localTime };
 }
@@ -112,11 +148,18 @@ export async function planDigests(db: Kysely<Database>, teamId: string, now: Dat
         queued += await enqueueMany(
           db,
           'digest',
-          recipients.map((r) => ({ teamId, key: digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''), recipient: r, channelId: r, notBefore: now, payload })),
+          recipients.map((r) => ({
+            teamId,
+            key: digestKey(s.scope, s.owner_id, current, s.channel_id === 'dm' ? r : ''),
+            recipient: r,
+            channelId: r,
+            notBefore: now,
+            payload,
+          })),
         );
       }
       // Queued (or its chance gone): next due in the next week or month.
-      const after = s.frequency === 'weekly' ? addDays(day, 7) : addDays(`${today.slice(0, 7)}-01`, 32).slice(0, 7) + '-01';
+      const after = s.frequency === 'weekly' ? addDays(day, 7) : `${addDays(`${today.slice(0, 7)}-01`, 32).slice(0, 7)}-01`;
       next = instantOf(scheduledDay(s.frequency, s.weekday, after), s.local_time, tz);
     }
     // A tick at most a day later looks again (a leader who moved to another zone is read again then).
@@ -145,7 +188,10 @@ async function execPeople(db: Kysely<Database>, teamId: string): Promise<string[
 }
 
 /** Who may see a digest on demand: a team's people its own; leaders and admins the org's; the exec pair and admins the exec's. */
-export async function previewTarget(who: Scope, scope: DigestScope): Promise<{ ownerId: string; frequency: 'weekly' | 'monthly'; current: Period; previous: Period }> {
+export async function previewTarget(
+  who: Scope,
+  scope: DigestScope,
+): Promise<{ ownerId: string; frequency: 'weekly' | 'monthly'; current: Period; previous: Period }> {
   const { db } = who;
   const input = { scope, teamId: who.teamId, actorId: who.actor.id, now: who.now };
   const actor = await getPerson(db, input.teamId, input.actorId);
@@ -153,7 +199,16 @@ export async function previewTarget(who: Scope, scope: DigestScope): Promise<{ o
   let ownerId = '';
   if (input.scope === 'team') {
     if (!actor) throw notAllowed('You are not in the org chart, so you have no team digest.');
-    const leads = (await db.selectFrom('person').select('slack_user_id').where('team_id', '=', input.teamId).where('reports_to', '=', actor.slack_user_id).limit(1).execute()).length > 0;
+    const leads =
+      (
+        await db
+          .selectFrom('person')
+          .select('slack_user_id')
+          .where('team_id', '=', input.teamId)
+          .where('reports_to', '=', actor.slack_user_id)
+          .limit(1)
+          .execute()
+      ).length > 0;
     ownerId = leads ? actor.slack_user_id : (actor.reports_to ?? '');
     if (!ownerId) throw notAllowed('You lead no one and report to no one, so there is no team digest for you.');
   } else if (input.scope === 'org' && !admin && !(actor?.active && (await leadsAnyone(db, input.teamId, actor.slack_user_id)))) {
@@ -161,14 +216,26 @@ export async function previewTarget(who: Scope, scope: DigestScope): Promise<{ o
   } else if (input.scope === 'exec' && !admin && !(await execPair(db, input.teamId)).some((p) => p.id === input.actorId)) {
     throw notAllowed('The exec digest is for the CEO, the President and admins.');
   }
-  const setting = await db.selectFrom('digest_setting').select('frequency').where('team_id', '=', input.teamId).where('scope', '=', input.scope).where('owner_id', '=', ownerId).executeTakeFirst();
+  const setting = await db
+    .selectFrom('digest_setting')
+    .select('frequency')
+    .where('team_id', '=', input.teamId)
+    .where('scope', '=', input.scope)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
   const frequency = setting?.frequency ?? (input.scope === 'exec' ? 'monthly' : 'weekly');
   const { current, previous } = digestPeriods(frequency, localDate(input.now, actor?.tz ?? 'UTC'));
   return { ownerId, frequency, current, previous };
 }
 
 export async function digestChannel(db: Kysely<Database>, teamId: string, scope: DigestScope, ownerId: string): Promise<string | null> {
-  const row = await db.selectFrom('digest_setting').select('channel_id').where('team_id', '=', teamId).where('scope', '=', scope).where('owner_id', '=', ownerId).executeTakeFirst();
+  const row = await db
+    .selectFrom('digest_setting')
+    .select('channel_id')
+    .where('team_id', '=', teamId)
+    .where('scope', '=', scope)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
   return row?.channel_id ?? null;
 }
 
@@ -191,7 +258,18 @@ export async function queueDigestNow(
   const payload = digestPayload(input.scope, input.ownerId, input.period);
   // A period Slack refused for good (its retries spent) is given back, to be asked for again.
   await db.deleteFrom('delivery').where('dedupe_key', '=', key).where('status', '=', 'failed').execute();
-  const queued = await enqueue(db, 'digest', payload, { teamId: input.teamId, key, recipient: input.channelId, channelId: input.channelId, notBefore: input.now, wake: true });
-  const row = await db.selectFrom('delivery').select(['id', 'status', 'channel_id', 'sent_at']).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
+  const queued = await enqueue(db, 'digest', payload, {
+    teamId: input.teamId,
+    key,
+    recipient: input.channelId,
+    channelId: input.channelId,
+    notBefore: input.now,
+    wake: true,
+  });
+  const row = await db
+    .selectFrom('delivery')
+    .select(['id', 'status', 'channel_id', 'sent_at'])
+    .where('dedupe_key', '=', key)
+    .executeTakeFirstOrThrow();
   return queued ? { queued: true, id: row.id } : { queued: false, status: row.status, channelId: row.channel_id, sentAt: row.sent_at };
 }

@@ -118,7 +118,9 @@ export async function chainLevels(db: Kysely<Database>, teamId: string): Promise
     from chain c join person p on p.team_id = ${teamId} and p.slack_user_id = c.id where c.parent is not null group by 1, 2, 3
     union all
     select c.depth, 'leader', p.role, count(*)::int
-    from chain c join person p on p.team_id = ${teamId} and p.slack_user_id = c.id where c.id in (select parent from parents) group by 1, 2, 3`.execute(db);
+    from chain c join person p on p.team_id = ${teamId} and p.slack_user_id = c.id where c.id in (select parent from parents) group by 1, 2, 3`.execute(
+    db,
+  );
   const depths = [...new Set(leaders.map((l) => l.depth))].sort((a, b) => a - b);
   return depths.map((depth) => {
     const at = titles.rows.filter((t) => t.depth === depth);

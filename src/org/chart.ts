@@ -56,7 +56,7 @@ export function validateChart(entries: readonly ChartEntry[]): ChartProblem[] {
     const path: string[] = [];
     const seen = new Set<string>();
     let current: ChartEntry | undefined = start;
-    while (current && current.reportsTo && !seen.has(current.id)) {
+    while (current?.reportsTo && !seen.has(current.id)) {
       seen.add(current.id);
       path.push(current.id);
       current = byId.get(current.reportsTo);

@@ -80,6 +80,7 @@ export function toCsvLine(values: readonly (string | number | boolean | null | u
 export function headerIndex(fields: string[], required: readonly string[], optional: readonly string[] = []): Map<string, number> | string {
   const names = fields.map((f) => f.trim().toLowerCase());
   const missing = required.filter((r) => !names.includes(r));
-  if (missing.length) return `the header must name the columns ${[...required, ...optional.map((o) => `[${o}]`)].join(', ')}; missing: ${missing.join(', ')}`;
+  if (missing.length)
+    return `the header must name the columns ${[...required, ...optional.map((o) => `[${o}]`)].join(', ')}; missing: ${missing.join(', ')}`;
   return new Map(names.map((n, i) => [n, i]));
 }

@@ -169,7 +169,9 @@ export async function chartCsv(db: Kysely<Database>, teamId: string): Promise<st
   visit(null);
   const outside = people.some((p) => !p.in_chain);
   const header = ['slack_user_id', 'name', 'role', 'manager', 'admin', ...(outside ? ['in_chain'] : [])];
-  const lines = ordered.map((p) => toCsvLine([p.slack_user_id, p.name, p.role, p.reports_to ?? '', p.is_admin ? 'yes' : '', ...(outside ? [p.in_chain ? '' : 'no'] : [])]));
+  const lines = ordered.map((p) =>
+    toCsvLine([p.slack_user_id, p.name, p.role, p.reports_to ?? '', p.is_admin ? 'yes' : '', ...(outside ? [p.in_chain ? '' : 'no'] : [])]),
+  );
   return [header.join(','), ...lines].join('\n');
 }
 
@@ -277,7 +279,12 @@ export function planImport(
     const isAdmin = row.admin ?? before?.is_admin ?? false;
     const inChain = row.inChain ?? before?.in_chain ?? true;
     // active no pauses for good; active yes lifts only such a pause (a dated one runs its course).
-    const pausedUntil = row.active === false ? PAUSED_FOR_GOOD : row.active === true && before?.paused_until === PAUSED_FOR_GOOD ? null : (before?.paused_until ?? null);
+    const pausedUntil =
+      row.active === false
+        ? PAUSED_FOR_GOOD
+        : row.active === true && before?.paused_until === PAUSED_FOR_GOOD
+          ? null
+          : (before?.paused_until ?? null);
     const person: NewPerson = {
       team_id: teamId,
       slack_user_id: row.id,
@@ -315,7 +322,8 @@ export function planImport(
     if (before.reports_to !== entry.reportsTo) details.push(leaderName ? `now reports to ${leaderName}` : 'reports to no one');
     if (before.is_admin !== isAdmin) details.push(isAdmin ? 'made admin' : 'no longer admin');
     if (before.in_chain !== inChain) details.push(inChain ? 'joins the chain' : 'now outside the chain');
-    if ((before.paused_until === PAUSED_FOR_GOOD) !== (pausedUntil === PAUSED_FOR_GOOD)) details.push(pausedUntil === PAUSED_FOR_GOOD ? 'paused out of the cascade' : 'back in the cascade');
+    if ((before.paused_until === PAUSED_FOR_GOOD) !== (pausedUntil === PAUSED_FOR_GOOD))
+      details.push(pausedUntil === PAUSED_FOR_GOOD ? 'paused out of the cascade' : 'back in the cascade');
     if (before.name !== entry.name) details.push(`name "${before.name}" → "${entry.name}"`);
     if (details.length > 0) updated.push({ id: row.id, name: entry.name, line: row.line, details });
     else unchanged += 1;

@@ -105,7 +105,9 @@ export async function updateProfile(
 export async function updateProfiles(db: Kysely<Database>, teamId: string, users: readonly DirectoryUser[], now: Date): Promise<number> {
   const known = users.filter((u) => u.id);
   if (known.length === 0) return 0;
-  const rows = known.map((u) => sql`(${u.id}, ${u.name}, ${u.tz}, ${u.email}, ${u.statusText}, ${u.statusEmoji}, ${String(u.statusExpiration ?? 0)})`);
+  const rows = known.map(
+    (u) => sql`(${u.id}, ${u.name}, ${u.tz}, ${u.email}, ${u.statusText}, ${u.statusEmoji}, ${String(u.statusExpiration ?? 0)})`,
+  );
   const result = await sql`
     update person p set name = case when v.name <> '' then v.name else p.name end, tz = v.tz,
       email = coalesce(v.email, p.email), status_text = v.status_text, status_emoji = v.status_emoji,
@@ -164,7 +166,12 @@ function statusColumns(status: StoredStatus, now: Date) {
 
 /** Keeps what Slack just said of someone's status. */
 export async function recordStatus(db: Kysely<Database>, teamId: string, userId: string, status: StoredStatus, now: Date): Promise<void> {
-  await db.updateTable('person').set(statusColumns(status, now)).where('team_id', '=', teamId).where('slack_user_id', '=', userId).execute();
+  await db
+    .updateTable('person')
+    .set(statusColumns(status, now))
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', userId)
+    .execute();
 }
 
 /** A status as the person's row keeps it, with when it was read (null: never). */

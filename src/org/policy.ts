@@ -34,7 +34,13 @@ export async function actorOf(db: Kysely<Database>, teamId: string, actorId: str
   return { id: actorId, isAdmin: isAdmin(actorId, person, configAdmins), inChart: person?.active === true && person.in_chain };
 }
 
-export async function scopeOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[], now: Date): Promise<Scope> {
+export async function scopeOf(
+  db: Kysely<Database>,
+  teamId: string,
+  actorId: string,
+  configAdmins: readonly string[],
+  now: Date,
+): Promise<Scope> {
   return { db, teamId, now, configAdmins, actor: await actorOf(db, teamId, actorId, configAdmins) };
 }
 
@@ -44,7 +50,12 @@ export async function readablePeople(db: Kysely<Database>, teamId: string, actor
 }
 
 /** Of `subjects`, those the actor may read. */
-export async function readableAmong(db: Kysely<Database>, teamId: string, actorId: string, subjects: readonly string[]): Promise<Set<string>> {
+export async function readableAmong(
+  db: Kysely<Database>,
+  teamId: string,
+  actorId: string,
+  subjects: readonly string[],
+): Promise<Set<string>> {
   if (subjects.length === 0) return new Set();
   const readable = await readablePeople(db, teamId, actorId);
   return new Set(subjects.filter((id) => readable.has(id)));
@@ -72,7 +83,7 @@ export async function isBelow(db: Kysely<Database>, teamId: string, actorId: str
  * (kept with the note), not by whoever leads the member after a re-org, and never by the member.
  */
 export function mayReadPrivateNote(readers: readonly string[] | null, actorId: string): boolean {
-  return readers !== null && readers.includes(actorId);
+  return readers?.includes(actorId) ?? false;
 }
 
 /** The readers of a private note written now by `authorId`: the author and everyone above them today. */
@@ -87,13 +98,31 @@ export function figuresOnly(actor: Actor): boolean {
 
 /** An admin is named in the org chart or in CASCADE_ADMINS (which works before any chart exists). */
 export function isAdmin(userId: string, person: Pick<Person, 'is_admin' | 'active'> | undefined, configAdmins: readonly string[]): boolean {
-  return configAdmins.includes(userId) || (person !== undefined && person.active && person.is_admin);
+  return configAdmins.includes(userId) || (person?.active === true && person.is_admin);
 }
 
 /** Whether someone leads anyone in the chart (has an active direct report) and whether they are an admin. */
-export async function audienceOf(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<{ leader: boolean; admin: boolean }> {
-  const person = await db.selectFrom('person').select(['is_admin', 'active']).where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
-  const report = await db.selectFrom('person').select('slack_user_id').where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).where('in_chain', '=', true).limit(1).executeTakeFirst();
+export async function audienceOf(
+  db: Kysely<Database>,
+  teamId: string,
+  userId: string,
+  configAdmins: readonly string[],
+): Promise<{ leader: boolean; admin: boolean }> {
+  const person = await db
+    .selectFrom('person')
+    .select(['is_admin', 'active'])
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', userId)
+    .executeTakeFirst();
+  const report = await db
+    .selectFrom('person')
+    .select('slack_user_id')
+    .where('team_id', '=', teamId)
+    .where('reports_to', '=', userId)
+    .where('active', '=', true)
+    .where('in_chain', '=', true)
+    .limit(1)
+    .executeTakeFirst();
   return { leader: report !== undefined && person?.active === true, admin: isAdmin(userId, person, configAdmins) };
 }
 
@@ -101,6 +130,9 @@ export async function audienceOf(db: Kysely<Database>, teamId: string, userId: s
 export async function requireAdmin(scope: Scope, what: string): Promise<void> {
   if (scope.actor.isAdmin) return;
   const admins = [...new Set([...(await listAdminIds(scope.db, scope.teamId)), ...scope.configAdmins])];
-  const who = admins.length > 0 ? `Ask ${admins.map((id) => `{@${id}}`).join(', ')}.` : 'No admin is set yet: the operator can name one in CASCADE_ADMINS.';
+  const who =
+    admins.length > 0
+      ? `Ask ${admins.map((id) => `{@${id}}`).join(', ')}.`
+      : 'No admin is set yet: the operator can name one in CASCADE_ADMINS.';
   throw notAllowed(`Only Cascade admins can ${what}. ${who}`);
 }

@@ -36,7 +36,11 @@ const OLD_SHORT: Record<string, { one: string; many: string }> = {
 };
 
 /** The labels of the four-level chart, kept where a level is exactly that shape. */
-const OLD_PAIRS: Record<string, string> = { 'ceo>president': 'CEO ↔ President', 'president>manager': 'President ↔ managers', 'manager>rep': 'Manager ↔ reps' };
+const OLD_PAIRS: Record<string, string> = {
+  'ceo>president': 'CEO ↔ President',
+  'president>manager': 'President ↔ managers',
+  'manager>rep': 'Manager ↔ reps',
+};
 
 /** The generic names of each kind of relationship, for a chart that has none of it yet. */
 export const KIND_LABEL: Record<Relationship, string> = {

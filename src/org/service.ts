@@ -4,7 +4,16 @@ import { invalid, notFound } from '../errors';
 import { isAdmin, requireAdmin, type Scope } from './policy';
 import { MAX_LEVELS, validateChart, type ChartEntry } from './chart';
 import type { Directory, DirectoryPage } from './directory';
-import { getPerson, getWorkspace, listPeople, markProfilesRead, peopleDueForRefresh, updateProfile, updateProfiles, upsertPeople } from './people';
+import {
+  getPerson,
+  getWorkspace,
+  listPeople,
+  markProfilesRead,
+  peopleDueForRefresh,
+  updateProfile,
+  updateProfiles,
+  upsertPeople,
+} from './people';
 import type { Clock } from '../time/clock';
 import { DAY_MS, MINUTE_MS } from '../time/durations';
 
@@ -40,20 +49,28 @@ export async function setPerson(scope: Scope, directory: Directory, input: SetPe
 
   const user = await directory.userById(input.userId);
   if (!user) throw notFound(`Slack does not know the user {@${input.userId}}.`);
-  if (user.deleted || user.isBot) throw invalid(`{@${input.userId}} is ${user.isBot ? 'a bot' : 'deactivated in Slack'} and cannot join the org chart.`);
+  if (user.deleted || user.isBot)
+    throw invalid(`{@${input.userId}} is ${user.isBot ? 'a bot' : 'deactivated in Slack'} and cannot join the org chart.`);
 
   const people = await listPeople(db, teamId, { activeOnly: true });
   const before = people.find((p) => p.slack_user_id === input.userId);
   const existing = before ?? (await getPerson(db, teamId, input.userId));
   const inChain = input.inChain ?? existing?.in_chain ?? true;
-  const reportsTo = !inChain || (input.role === 'ceo' && input.reportsTo === undefined) ? null : input.reportsTo !== undefined ? input.reportsTo : (before?.reports_to ?? null);
+  const reportsTo =
+    !inChain || (input.role === 'ceo' && input.reportsTo === undefined)
+      ? null
+      : input.reportsTo !== undefined
+        ? input.reportsTo
+        : (before?.reports_to ?? null);
   if (reportsTo !== null && !people.some((p) => p.slack_user_id === reportsTo)) {
     throw invalid(`{@${reportsTo}} is not in the org chart yet: add them first with {cmd:org set @leader <title> …}.`);
   }
 
   const proposed = people.filter((p) => p.slack_user_id !== input.userId).map(toEntry);
   proposed.push({ id: input.userId, name: user.name, role: input.role, reportsTo, inChain });
-  const problems = validateChart(proposed).filter((p) => p.personId === input.userId || p.personId === '' || reportsToTarget(proposed, p.personId, input.userId));
+  const problems = validateChart(proposed).filter(
+    (p) => p.personId === input.userId || p.personId === '' || reportsToTarget(proposed, p.personId, input.userId),
+  );
   if (problems.length > 0) {
     throw invalid(`That change would break the chain:\n${problems.map((p) => `• ${p.message}`).join('\n')}`);
   }
@@ -92,7 +109,7 @@ export async function removePerson(scope: Scope, input: { userId: string }): Pro
   const { db, teamId } = scope;
   await requireAdmin(scope, 'change the org chart');
   const person = await getPerson(db, teamId, input.userId);
-  if (!person || !person.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
+  if (!person?.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
   const reports = await db
     .selectFrom('person')
     .select('slack_user_id')
@@ -102,7 +119,9 @@ export async function removePerson(scope: Scope, input: { userId: string }): Pro
     .execute();
   if (reports.length > 0) {
     const names = reports.map((r) => `{@${r.slack_user_id}}`).join(', ');
-    throw invalid(`${person.name} still leads ${names}. Move them to another leader first with {cmd:org set @person <title> reports-to @leader}.`);
+    throw invalid(
+      `${person.name} still leads ${names}. Move them to another leader first with {cmd:org set @person <title> reports-to @leader}.`,
+    );
   }
   const now = scope.now;
   await db
@@ -125,7 +144,8 @@ export interface OrgView {
 export async function showPerson(db: Kysely<Database>, teamId: string, userId: string): Promise<OrgView> {
   // A few rows, whatever the size of the org: the person, their chain up (at most 12 levels), their reports.
   const person = await getPerson(db, teamId, userId);
-  if (!person?.active) throw notFound(`{@${userId}} is not in the org chart. An admin can add them with {cmd:org set} or {cmd:org import}.`);
+  if (!person?.active)
+    throw notFound(`{@${userId}} is not in the org chart. An admin can add them with {cmd:org set} or {cmd:org import}.`);
   const chain: Person[] = [];
   const seen = new Set<string>([userId]);
   let leaderId = person.reports_to;
@@ -136,7 +156,14 @@ export async function showPerson(db: Kysely<Database>, teamId: string, userId: s
     seen.add(leaderId);
     leaderId = leader.reports_to;
   }
-  const reports = await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('reports_to', '=', userId).where('active', '=', true).orderBy('name').execute();
+  const reports = await db
+    .selectFrom('person')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('reports_to', '=', userId)
+    .where('active', '=', true)
+    .orderBy('name')
+    .execute();
   return { person, chain, reports };
 }
 
@@ -203,11 +230,21 @@ export interface HomeSummary {
 }
 
 /** What App Home shows a person about their place in the org. */
-export async function homeSummary(db: Kysely<Database>, teamId: string, userId: string, configAdmins: readonly string[]): Promise<HomeSummary> {
+export async function homeSummary(
+  db: Kysely<Database>,
+  teamId: string,
+  userId: string,
+  configAdmins: readonly string[],
+): Promise<HomeSummary> {
   const workspace = await getWorkspace(db, teamId);
   const me = await getPerson(db, teamId, userId);
   const view = me?.active ? await showPerson(db, teamId, userId) : null;
-  const count = await db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).where('active', '=', true).executeTakeFirstOrThrow();
+  const count = await db
+    .selectFrom('person')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
   return {
     coreValue: workspace?.core_value ?? 'Sales Excellence',
     view,

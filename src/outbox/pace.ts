@@ -48,7 +48,11 @@ export function startOf(lane: DeliveryLane): number {
 
 export async function paceOf(db: Kysely<Database>, teamId: string, lane: DeliveryLane = 'post'): Promise<Pace> {
   const row = await db.selectFrom('slack_pace').selectAll().where('team_id', '=', teamId).where('lane', '=', lane).executeTakeFirst();
-  return { perMinute: row?.per_minute ?? startOf(lane), pausedUntil: row?.paused_until ?? null, limitedPerMinute: row?.limited_per_minute ?? null };
+  return {
+    perMinute: row?.per_minute ?? startOf(lane),
+    pausedUntil: row?.paused_until ?? null,
+    limitedPerMinute: row?.limited_per_minute ?? null,
+  };
 }
 
 /**
@@ -56,7 +60,13 @@ export async function paceOf(db: Kysely<Database>, teamId: string, lane: Deliver
  * share of what Slack accepted in the last minute. Several replicas (or workers) hitting the same limit count
  * as one step back: a workspace already paused only has its pause extended.
  */
-export async function paceLimited(db: Kysely<Database>, teamId: string, now: Date, retryAfterSeconds: number, lane: DeliveryLane = 'post'): Promise<void> {
+export async function paceLimited(
+  db: Kysely<Database>,
+  teamId: string,
+  now: Date,
+  retryAfterSeconds: number,
+  lane: DeliveryLane = 'post',
+): Promise<void> {
   const until = new Date(now.getTime() + Math.max(1, retryAfterSeconds) * 1000);
   const minuteAgo = new Date(now.getTime() - MINUTE_MS);
   const start = startOf(lane);

@@ -30,7 +30,13 @@ const CLAIM_LOCK = 7_401_923;
  * caps the whole pass (so that a pass ends well within its lease); the workspaces share it fairly, the first
  * due of each before the second of any.
  */
-export async function claimDue(db: Kysely<Database>, now: Date, limit: number, leaseMs: number, fixedPace?: number): Promise<PacedDelivery[]> {
+export async function claimDue(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+  fixedPace?: number,
+): Promise<PacedDelivery[]> {
   if (limit <= 0) return [];
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const minuteAgo = new Date(now.getTime() - MINUTE_MS);
@@ -91,7 +97,12 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number, l
  */
 export async function renewLease(db: Kysely<Database>, ids: readonly number[], until: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('delivery').set({ lease_until: until }).where('id', 'in', [...ids]).where('status', '=', 'sending').execute();
+  await db
+    .updateTable('delivery')
+    .set({ lease_until: until })
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'sending')
+    .execute();
 }
 
 /** The dispatcher's record of a delivery Slack has (scheduler/dispatch.ts): no handler writes the delivery row. */
@@ -108,12 +119,25 @@ export async function markCancelled(db: Kysely<Database>, id: number, reason: st
 }
 
 /** Back to the queue, not before `notBefore`; `refund` gives the attempt back (a rate limit is not the delivery's fault). */
-export async function requeue(db: Kysely<Database>, ids: number | readonly number[], notBefore: Date, error: string, refund = false): Promise<void> {
+export async function requeue(
+  db: Kysely<Database>,
+  ids: number | readonly number[],
+  notBefore: Date,
+  error: string,
+  refund = false,
+): Promise<void> {
   const list = typeof ids === 'number' ? [ids] : ids;
   if (list.length === 0) return;
   await db
     .updateTable('delivery')
-    .set((eb) => ({ status: 'queued', not_before: notBefore, last_error: error, claimed_at: null, lease_until: null, ...(refund ? { attempts: eb('attempts', '-', 1) } : {}) }))
+    .set((eb) => ({
+      status: 'queued',
+      not_before: notBefore,
+      last_error: error,
+      claimed_at: null,
+      lease_until: null,
+      ...(refund ? { attempts: eb('attempts', '-', 1) } : {}),
+    }))
     .where('id', 'in', list)
     .execute();
 }
@@ -158,6 +182,11 @@ export async function settledDelivery(db: Kysely<Database>, id: number, waitMs: 
 
 /** Where the delivery of a key went, once sent (the message a later edit changes). */
 export async function sentMessage(db: Kysely<Database>, key: string): Promise<{ channel: string; ts: string } | undefined> {
-  const row = await db.selectFrom('delivery').select(['channel_id', 'ts']).where('dedupe_key', '=', key).where('status', '=', 'sent').executeTakeFirst();
+  const row = await db
+    .selectFrom('delivery')
+    .select(['channel_id', 'ts'])
+    .where('dedupe_key', '=', key)
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
   return row?.channel_id && row.ts ? { channel: row.channel_id, ts: row.ts } : undefined;
 }

@@ -53,7 +53,16 @@ export const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', '
  * the person's working hours (calendar/hours.ts). Edits notify nobody, and channel posts are the channel's.
  * A digest is one of them when it goes to a person (the exec digest by DM).
  */
-export const PERSONAL_KINDS: readonly DeliveryKind[] = ['prompt', 'reminder', 'brief', 'round_live', 'answer_note', 'reply', 'held_note', 'digest'];
+export const PERSONAL_KINDS: readonly DeliveryKind[] = [
+  'prompt',
+  'reminder',
+  'brief',
+  'round_live',
+  'answer_note',
+  'reply',
+  'held_note',
+  'digest',
+];
 
 /** Whether a delivery writes to a person (who has working hours) rather than to a channel. */
 export function writesToPerson(d: { kind: DeliveryKind; recipient: string }): boolean {
@@ -65,7 +74,15 @@ export function writesToPerson(d: { kind: DeliveryKind; recipient: string }): bo
  * shared answer): queuing one wakes the dispatcher at once — `NOTIFY` on `OUTBOX_CHANNEL`, delivered when the
  * transaction commits, to every replica — so it reaches Slack within a second instead of at the next pass.
  */
-export const INTERACTIVE_KINDS: readonly DeliveryKind[] = ['reply', 'reply_update', 'round_live_update', 'team_update', 'answer_note', 'held_note', 'share'];
+export const INTERACTIVE_KINDS: readonly DeliveryKind[] = [
+  'reply',
+  'reply_update',
+  'round_live_update',
+  'team_update',
+  'answer_note',
+  'held_note',
+  'share',
+];
 
 /** The channel the outbox's wake-ups go on (`LISTEN`/`NOTIFY`). */
 export const OUTBOX_CHANNEL = 'cascade_outbox';
@@ -125,7 +142,10 @@ export async function enqueueMany<K extends DeliveryKind>(
     )
     .onConflict((oc) =>
       options.reschedule
-        ? oc.column('dedupe_key').doUpdateSet((eb) => ({ not_before: eb.ref('excluded.not_before') })).where('delivery.status', '=', 'queued')
+        ? oc
+            .column('dedupe_key')
+            .doUpdateSet((eb) => ({ not_before: eb.ref('excluded.not_before') }))
+            .where('delivery.status', '=', 'queued')
         : oc.column('dedupe_key').doNothing(),
     )
     .executeTakeFirst();
@@ -186,14 +206,22 @@ export const deliveryKey = {
   replyAnswered: (replyId: number) => `reply:answered:${replyId}`,
   /** One message per shared note as written: the same note never twice, a changed one once more. */
   heldNote: (checkinId: number, note: string) => `held_note:${checkinId}:${createHash('sha256').update(note).digest('hex').slice(0, 16)}`,
-  digest: (d: Deliveries['digest'], recipient = '') => `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
+  digest: (d: Deliveries['digest'], recipient = '') =>
+    `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
 } as const;
 
 /** The kinds whose payload is one check-in, and those whose payload is one round: the ones a set-based producer queues. */
 type CheckinKind = { [K in DeliveryKind]: Deliveries[K] extends { checkinId: number } ? K : never }[DeliveryKind];
 type RoundKind = { [K in DeliveryKind]: Deliveries[K] extends { roundId: number } ? K : never }[DeliveryKind];
 
-const ABOUT_A_CHECKIN: { readonly [K in CheckinKind]: true } = { prompt: true, reminder: true, update: true, share: true, answer_note: true, held_note: true };
+const ABOUT_A_CHECKIN: { readonly [K in CheckinKind]: true } = {
+  prompt: true,
+  reminder: true,
+  update: true,
+  share: true,
+  answer_note: true,
+  held_note: true,
+};
 
 /**
  * What a set-based producer queues: one row per subject (a check-in or a round, by its id), with the workspace,

@@ -31,8 +31,24 @@ export class SandboxClock implements Clock {
 /** Where each clock button moves the time to, from `now`, in a zone (the viewer's). Pure. */
 export function clockTarget(move: string, now: Date, tz: string): Date | null {
   const local = (d: Date) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, weekday: 'short' }).formatToParts(d).map((p) => [p.type, p.value]));
-    return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday)) };
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+        weekday: 'short',
+      })
+        .formatToParts(d)
+        .map((p) => [p.type, p.value]),
+    );
+    return {
+      date: `${parts.year}-${parts.month}-${parts.day}`,
+      weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday)),
+    };
   };
   const at = (date: string, time: string) => instantOf(date, time, tz);
   const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
@@ -43,7 +59,7 @@ export function clockTarget(move: string, now: Date, tz: string): Date | null {
     case 'morning':
       return at(addDays(today.date, 1), '09:00');
     case 'monday': {
-      const days = ((8 - today.weekday) % 7) || 7;
+      const days = (8 - today.weekday) % 7 || 7;
       return at(addDays(today.date, days), '10:00');
     }
     case 'month-end': {

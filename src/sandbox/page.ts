@@ -75,7 +75,8 @@ function page(title: string, body: string): string {
  */
 const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 } as const;
@@ -104,7 +105,12 @@ function withToken(body: string, token: string): string {
  * from a sandbox page: same origin when the browser says where it comes from, and always the page token.
  * Pure; `localPort` is the port the request arrived on.
  */
-export function sandboxRefusal(req: { method?: string; headers: Record<string, string | string[] | undefined> }, localPort: number, form: URLSearchParams | null, token: string): string | null {
+export function sandboxRefusal(
+  req: { method?: string; headers: Record<string, string | string[] | undefined> },
+  localPort: number,
+  form: URLSearchParams | null,
+  token: string,
+): string | null {
   const host = String(req.headers.host ?? '').toLowerCase();
   const allowed = [`localhost:${localPort}`, `127.0.0.1:${localPort}`, `[::1]:${localPort}`];
   if (!allowed.includes(host)) return 'The sandbox answers only on localhost and 127.0.0.1, on its own port.';
@@ -114,7 +120,8 @@ export function sandboxRefusal(req: { method?: string; headers: Record<string, s
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') return 'The sandbox takes forms only from its own pages.';
   const given = form?.get(TOKEN_FIELD) ?? '';
-  if (given.length !== token.length || !timingSafeEqual(Buffer.from(given), Buffer.from(token))) return 'This form is out of date: reload the sandbox page and try again.';
+  if (given.length !== token.length || !timingSafeEqual(Buffer.from(given), Buffer.from(token)))
+    return 'This form is out of date: reload the sandbox page and try again.';
   return null;
 }
 
@@ -128,7 +135,16 @@ async function formOf(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 function when(now: Date, tz: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(now);
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: tz,
+  }).format(now);
 }
 
 function clockBar(p: SandboxPages, back: string, tz: string): string {
@@ -146,12 +162,29 @@ function context(p: SandboxPages, tz: string): RenderContext {
 
 function timeOf(ts: string, tz: string): string {
   const seconds = Number(ts.split('.')[0]);
-  return Number.isFinite(seconds) ? new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz }).format(new Date(seconds * 1000)) : '';
+  return Number.isFinite(seconds)
+    ? new Intl.DateTimeFormat('en-GB', {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+        timeZone: tz,
+      }).format(new Date(seconds * 1000))
+    : '';
 }
 
 function message(m: StoredMessage, userId: string, ctx: RenderContext): string {
-  const body = m.blocks && m.blocks.length ? blocks(m.blocks, ctx, { userId, channel: m.channel, messageTs: m.ts }) : `<div>${mrkdwn(m.text, ctx)}</div>`;
-  const files = (m.files ?? []).map((f) => `<figure><img class="chart" src="/sandbox/file/${html(f.id)}" alt="${html(f.title)}"><figcaption>${html(f.title)}</figcaption></figure>`).join('');
+  const body = m.blocks?.length
+    ? blocks(m.blocks, ctx, { userId, channel: m.channel, messageTs: m.ts })
+    : `<div>${mrkdwn(m.text, ctx)}</div>`;
+  const files = (m.files ?? [])
+    .map(
+      (f) =>
+        `<figure><img class="chart" src="/sandbox/file/${html(f.id)}" alt="${html(f.title)}"><figcaption>${html(f.title)}</figcaption></figure>`,
+    )
+    .join('');
   return `<div class="meta"><b>Cascade</b> · ${html(timeOf(m.ts, ctx.tz))}</div>${body}${files}`;
 }
 
@@ -161,7 +194,9 @@ function conversation(p: SandboxPages, channel: string, userId: string, ctx: Ren
   const shown = all.slice(-limit);
   const older = all.length - shown.length;
   const items = shown.map(({ message: m, replies }) => {
-    const thread = replies.length ? `<div class="thread">${replies.map((r) => `<div class="msg">${message(r, userId, ctx)}</div>`).join('')}</div>` : '';
+    const thread = replies.length
+      ? `<div class="thread">${replies.map((r) => `<div class="msg">${message(r, userId, ctx)}</div>`).join('')}</div>`
+      : '';
     return `<div class="msg" data-ts="${html(m.ts)}">${message(m, userId, ctx)}${thread}</div>`;
   });
   return `${older > 0 ? `<p class="meta">${older} earlier message${older === 1 ? '' : 's'} not shown.</p>` : ''}${items.join('') || '<p class="meta">Nothing here yet.</p>'}`;
@@ -170,7 +205,10 @@ function conversation(p: SandboxPages, channel: string, userId: string, ctx: Ren
 function ephemerals(p: SandboxPages, userId: string, channel: string, ctx: RenderContext): string {
   const mine = p.standIn.surfaces.ephemerals.filter((e) => e.userId === userId && e.channel === channel).slice(-3);
   return mine
-    .map((e) => `<div class="ephemeral" data-ephemeral><div class="meta"><b>Cascade</b> · only visible to you</div>${e.blocks && e.blocks.length ? blocks(e.blocks, ctx, { userId, channel }) : mrkdwn(e.text, ctx)}</div>`)
+    .map(
+      (e) =>
+        `<div class="ephemeral" data-ephemeral><div class="meta"><b>Cascade</b> · only visible to you</div>${e.blocks?.length ? blocks(e.blocks, ctx, { userId, channel }) : mrkdwn(e.text, ctx)}</div>`,
+    )
     .join('');
 }
 
@@ -197,7 +235,10 @@ function personPage(p: SandboxPages, userId: string): string | null {
     `<section class="surface" id="command"><h2>Type a command</h2><form class="commandbox" method="post" action="${back}/command"><label for="cmd">/cascade</label><input id="cmd" name="text" placeholder="help" autocomplete="off"><button class="btn primary">Send</button></form><p class="hint">Name people as <code>@Raj Patel</code> (or <code>@Raj</code>) and channels as <code>#team-emea</code>: they are sent as Slack sends a name picked from its list.</p></section>`,
     `<section class="surface" id="dm"><h2>Cascade (direct messages)</h2>${conversation(p, dm, userId, ctx)}${ephemerals(p, userId, dm, ctx)}</section>`,
     `<section class="surface" id="home"><h2>App Home</h2><form method="post" action="${back}/home"><button class="btn">Open App Home</button></form>${home ? blocks(home.blocks, ctx, { userId, channel: dm }) : '<p class="meta">Not opened yet.</p>'}</section>`,
-    ...channels.map((c) => `<section class="surface channel" id="ch-${html(c.id)}"><h2>${c.private ? '🔒 ' : '#'}${html(c.name)}</h2>${conversation(p, c.id, userId, ctx, 6)}</section>`),
+    ...channels.map(
+      (c) =>
+        `<section class="surface channel" id="ch-${html(c.id)}"><h2>${c.private ? '🔒 ' : '#'}${html(c.name)}</h2>${conversation(p, c.id, userId, ctx, 6)}</section>`,
+    ),
     '</main>',
     modal(p, userId, ctx),
   ].join('\n');
@@ -210,7 +251,9 @@ export const CONNECT_HINT =
 
 function indexPage(p: SandboxPages): string {
   const tz = p.people[0]?.tz ?? 'UTC';
-  const rows = p.people.map((x) => `<tr><td><a href="/sandbox/as/${html(x.id)}">${html(x.name)}</a></td><td>${html(x.title)}</td><td>${html(x.tz)}</td></tr>`).join('');
+  const rows = p.people
+    .map((x) => `<tr><td><a href="/sandbox/as/${html(x.id)}">${html(x.name)}</a></td><td>${html(x.title)}</td><td>${html(x.tz)}</td></tr>`)
+    .join('');
   const body = [
     `<header><b>Cascade sandbox</b>${clockBar(p, '/sandbox', tz)}</header>`,
     '<main>',
@@ -230,7 +273,11 @@ type Req = IncomingMessage & { params?: Record<string, string | string[]> };
  * name is one person's) or `@URAJ00001` becomes `<@URAJ00001|raj.patel>`, `#team-emea` becomes
  * `<#CTEAMANN1|team-emea>`. The sandbox has no such list, so a name typed after @ or # is taken as picked.
  */
-export function escapeMentions(text: string, people: readonly { id: string; name: string }[], channels: readonly { id: string; name: string }[]): string {
+export function escapeMentions(
+  text: string,
+  people: readonly { id: string; name: string }[],
+  channels: readonly { id: string; name: string }[],
+): string {
   // Each way of naming someone, and whose it is (null: two people's, so it stays as typed).
   const names = new Map<string, { id: string; name: string } | null>();
   for (const person of people) {
@@ -242,10 +289,10 @@ export function escapeMentions(text: string, people: readonly { id: string; name
   }
   // Longest names first, so that "@Raj Patel" is one person, not "@Raj" and a word.
   const keys = [...names.keys()].filter((k) => names.get(k)).sort((a, b) => b.length - a.length);
-  const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapeRe = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   let out = text;
   if (keys.length) {
-    const re = new RegExp(`(^|[\\s"“(])@(${keys.map(escape).join('|')})(?![\\p{L}\\p{N}_-])`, 'giu');
+    const re = new RegExp(`(^|[\\s"“(])@(${keys.map(escapeRe).join('|')})(?![\\p{L}\\p{N}_-])`, 'giu');
     out = out.replace(re, (_m, before: string, key: string) => {
       const who = names.get(key.toLowerCase())!;
       return `${before}<@${who.id}|${who.name.toLowerCase().replace(/\s+/g, '.')}>`;
@@ -264,7 +311,16 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
   const token = randomBytes(16).toString('hex');
   const person = (req: Req) => String(req.params?.id ?? '');
   const act = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => {
-    fn(req, res).catch((err: unknown) => send(res, 500, page('Sandbox error', `<main><p>Something went wrong: ${html(err instanceof Error ? err.message : String(err))}</p><p><a href="/sandbox">Back</a></p></main>`)));
+    fn(req, res).catch((err: unknown) =>
+      send(
+        res,
+        500,
+        page(
+          'Sandbox error',
+          `<main><p>Something went wrong: ${html(err instanceof Error ? err.message : String(err))}</p><p><a href="/sandbox">Back</a></p></main>`,
+        ),
+      ),
+    );
   };
   const known = (id: string) => p.people.some((x) => x.id === id);
   const routes: CustomRoute[] = [
@@ -274,7 +330,11 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
       method: 'GET',
       handler: (req: Req, res) => {
         const body = personPage(p, person(req));
-        send(res, body ? 200 : 404, body ? withToken(body, token) : page('Not found', '<main><p>No such person. <a href="/sandbox">Back</a></p></main>'));
+        send(
+          res,
+          body ? 200 : 404,
+          body ? withToken(body, token) : page('Not found', '<main><p>No such person. <a href="/sandbox">Back</a></p></main>'),
+        );
       },
     },
     {
@@ -305,7 +365,11 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
               ...(f.get('selected') ? { selectedOption: f.get('selected')! } : {}),
               ...(f.get('date') ? { selectedDate: f.get('date')! } : {}),
             },
-            { ...(f.get('channel') ? { channel: f.get('channel')! } : {}), ...(f.get('ts') ? { messageTs: f.get('ts')! } : {}), ...(f.get('view') ? { viewId: f.get('view')! } : {}) },
+            {
+              ...(f.get('channel') ? { channel: f.get('channel')! } : {}),
+              ...(f.get('ts') ? { messageTs: f.get('ts')! } : {}),
+              ...(f.get('view') ? { viewId: f.get('view')! } : {}),
+            },
           );
         }
         await p.flush();

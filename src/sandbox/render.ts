@@ -7,7 +7,11 @@
 type Json = Record<string, any>;
 
 export function html(text: unknown): string {
-  return String(text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return String(text ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 const EMOJI: Record<string, string> = {
@@ -58,12 +62,21 @@ function token(inner: string, ctx: RenderContext): string {
   if (target.startsWith('!date^')) {
     const seconds = Number(target.split('^')[1]);
     const when = Number.isFinite(seconds)
-      ? new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: ctx.tz }).format(new Date(seconds * 1000))
+      ? new Intl.DateTimeFormat('en-GB', {
+          weekday: 'short',
+          day: 'numeric',
+          month: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: false,
+          timeZone: ctx.tz,
+        }).format(new Date(seconds * 1000))
       : (label ?? '');
     return `<time>${html(when)}</time>`;
   }
   if (target.startsWith('!')) return `<span class="mention">@${html(target.slice(1).split('^')[0])}</span>`;
-  if (/^(https?|mailto):/.test(target)) return `<a href="${html(target)}" rel="noopener noreferrer">${html(decodeEntities(label ?? target))}</a>`;
+  if (/^(https?|mailto):/.test(target))
+    return `<a href="${html(target)}" rel="noopener noreferrer">${html(decodeEntities(label ?? target))}</a>`;
   return html(`<${inner}>`);
 }
 
@@ -109,7 +122,10 @@ export function mrkdwn(text: string, ctx: RenderContext): string {
 
 /** Leaves Slack's entities as they are, and makes any other `&`, `>` and quotes safe. */
 function safeText(text: string): string {
-  return text.replace(/&(?!(amp|lt|gt);)/g, '&amp;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&(?!(amp|lt|gt);)/g, '&amp;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 export function textObject(t: Json | undefined, ctx: RenderContext): string {
@@ -190,11 +206,17 @@ function inputElement(blockId: string, e: Json, ctx: RenderContext): string {
       return `<select name="${name}"><option value=""></option>${(e.options ?? []).map((o: Json) => `<option value="${html(o.value)}"${e.initial_option?.value === o.value ? ' selected' : ''}>${textObject(o.text, ctx)}</option>`).join('')}</select>`;
     case 'radio_buttons':
       return (e.options ?? [])
-        .map((o: Json) => `<label class="choice"><input type="radio" name="${name}" value="${html(o.value)}"${e.initial_option?.value === o.value ? ' checked' : ''}> ${textObject(o.text, ctx)}</label>`)
+        .map(
+          (o: Json) =>
+            `<label class="choice"><input type="radio" name="${name}" value="${html(o.value)}"${e.initial_option?.value === o.value ? ' checked' : ''}> ${textObject(o.text, ctx)}</label>`,
+        )
         .join('');
     case 'checkboxes':
       return (e.options ?? [])
-        .map((o: Json) => `<label class="choice"><input type="checkbox" name="${name}" value="${html(o.value)}"${(e.initial_options ?? []).some((i: Json) => i.value === o.value) ? ' checked' : ''}> ${textObject(o.text, ctx)}</label>`)
+        .map(
+          (o: Json) =>
+            `<label class="choice"><input type="checkbox" name="${name}" value="${html(o.value)}"${(e.initial_options ?? []).some((i: Json) => i.value === o.value) ? ' checked' : ''}> ${textObject(o.text, ctx)}</label>`,
+        )
         .join('');
     case 'datepicker':
       return `<input type="date" name="${name}" value="${html(e.initial_date ?? '')}">`;
@@ -212,7 +234,9 @@ export function blocks(list: unknown, ctx: RenderContext, target: ActionTarget |
         case 'header':
           return `<h3 class="header">${textObject(b.text, ctx)}</h3>`;
         case 'section': {
-          const fields = Array.isArray(b.fields) ? `<div class="fields">${b.fields.map((f: Json) => `<div>${textObject(f, ctx)}</div>`).join('')}</div>` : '';
+          const fields = Array.isArray(b.fields)
+            ? `<div class="fields">${b.fields.map((f: Json) => `<div>${textObject(f, ctx)}</div>`).join('')}</div>`
+            : '';
           const accessory = b.accessory ? `<div class="accessory">${element(b.accessory, b.block_id, target, ctx)}</div>` : '';
           return `<div class="section"><div class="text">${textObject(b.text, ctx)}${fields}</div>${accessory}</div>`;
         }

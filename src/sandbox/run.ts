@@ -72,7 +72,9 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   if (options.reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const firstRun = !existsSync(join(dir, 'clock.json'));
-  const opensAt = firstRun ? new Date(Math.floor((options.start ?? openingMoment(systemClock.now())).getTime() / MINUTE_MS) * MINUTE_MS) : openedAt(dir);
+  const opensAt = firstRun
+    ? new Date(Math.floor((options.start ?? openingMoment(systemClock.now())).getTime() / MINUTE_MS) * MINUTE_MS)
+    : openedAt(dir);
   const clock = new SandboxClock(join(dir, 'clock.json'), opensAt);
   if (firstRun) writeFileSync(join(dir, 'opened'), opensAt.toISOString());
 
@@ -106,7 +108,10 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     let moving: Promise<void> = Promise.resolve();
     const pages: { -readonly [K in keyof SandboxPages]: SandboxPages[K] } = {
       standIn,
-      people: [...DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, title: p.title, tz: p.tz ?? 'UTC' })), { id: DEMO_ADMIN.id, name: DEMO_ADMIN.name, title: DEMO_ADMIN.title, tz: DEMO_ADMIN.tz ?? 'UTC' }],
+      people: [
+        ...DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, title: p.title, tz: p.tz ?? 'UTC' })),
+        { id: DEMO_ADMIN.id, name: DEMO_ADMIN.name, title: DEMO_ADMIN.title, tz: DEMO_ADMIN.tz ?? 'UTC' },
+      ],
       channels: DEMO_CHANNELS,
       now: () => clock.now(),
       save,
@@ -137,7 +142,10 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     const running = await startCascade(config, { log, clock, db, schedules: false, host: '127.0.0.1', routes: sandboxRoutes(pages) });
     standIn.connect(`http://127.0.0.1:${running.port}/slack/events`, secret);
 
-    if (firstRun || (await db.db.selectFrom('person').select('slack_user_id').where('team_id', '=', SANDBOX_TEAM).limit(1).execute()).length === 0) {
+    if (
+      firstRun ||
+      (await db.db.selectFrom('person').select('slack_user_id').where('team_id', '=', SANDBOX_TEAM).limit(1).execute()).length === 0
+    ) {
       const end = clock.now();
       // Whole hours, so that the scheduler's steps fall on the hours prompts are due at.
       const from = new Date(Math.floor((end.getTime() - base.sandboxHistoryDays * DAY_MS) / HOUR_MS) * HOUR_MS);

@@ -54,10 +54,24 @@ export async function seedDemoOrg(deps: SeedDeps, teamId: string, from: Date): P
   const r = randomFrom('goals');
   for (const p of DEMO_PEOPLE.filter((x) => x.role === 'rep')) {
     const target = 100_000 + Math.round(r() * 15) * 10_000;
-    await setGoal(await scopeOf(deps.db, teamId, p.manager!, [], from), { ownerId: p.id, scope: 'person', name: 'New pipeline', target, unit: 'USD', period: 'monthly' });
+    await setGoal(await scopeOf(deps.db, teamId, p.manager!, [], from), {
+      ownerId: p.id,
+      scope: 'person',
+      name: 'New pipeline',
+      target,
+      unit: 'USD',
+      period: 'monthly',
+    });
   }
   for (const m of DEMO_PEOPLE.filter((x) => x.role === 'manager')) {
-    await setGoal(await scopeOf(deps.db, teamId, m.id, [], from), { ownerId: m.id, scope: 'team', name: 'New pipeline', target: 600_000, unit: 'USD', period: 'monthly' });
+    await setGoal(await scopeOf(deps.db, teamId, m.id, [], from), {
+      ownerId: m.id,
+      scope: 'team',
+      name: 'New pipeline',
+      target: 600_000,
+      unit: 'USD',
+      period: 'monthly',
+    });
   }
   await updateCadence(deps.db, teamId, 'president_managers_team', { mode: 'team', channelId: 'CMANAGERS', active: true }, undefined, from);
   const admin = await scopeOf(deps.db, teamId, DEMO_ADMIN.id, [DEMO_ADMIN.id], from);
@@ -151,7 +165,14 @@ export class DemoPeople {
       this.lastProgress = day;
       for (const p of DEMO_PEOPLE.filter((x) => x.role === 'rep')) {
         const value = Math.round(((now.getUTCDate() / 30) * (70_000 + this.r() * 180_000)) / 1000) * 1000;
-        await reportProgress(this.deps.db, { teamId: this.teamId, personId: p.id, name: 'New pipeline', value, now, source: 'import' }).catch(() => undefined);
+        await reportProgress(this.deps.db, {
+          teamId: this.teamId,
+          personId: p.id,
+          name: 'New pipeline',
+          value,
+          now,
+          source: 'import',
+        }).catch(() => undefined);
       }
     }
   }
@@ -164,7 +185,11 @@ export class DemoPeople {
     if (ctx.level === 'manager_reps' && ctx.part === 'member') {
       if (who === 'UAVA00001' && weeks === 2) {
         this.plan(due + 2 * HOUR_MS, async (now) => {
-          await skipCheckin(await scopeOf(this.deps.db, this.teamId, who, [], now), { checkinId: ctx.id, reason: 'out_of_office', note: 'customer offsite in Denver' });
+          await skipCheckin(await scopeOf(this.deps.db, this.teamId, who, [], now), {
+            checkinId: ctx.id,
+            reason: 'out_of_office',
+            note: 'customer offsite in Denver',
+          });
         });
         return;
       }
@@ -176,7 +201,9 @@ export class DemoPeople {
     }
     // Within the hour for the eager; otherwise later that day, or (from the week the sandbox opens on, to leave
     // the visitor time to answer as them) the next day, between half past the prompt's hour and five hours on.
-    const later = EAGER.has(who) ? (20 + Math.floor(this.r() * 70)) * MINUTE_MS : (weeks <= 0 || this.r() < 0.5 ? 24 * HOUR_MS : 0) + (30 + Math.floor(this.r() * 270)) * MINUTE_MS;
+    const later = EAGER.has(who)
+      ? (20 + Math.floor(this.r() * 70)) * MINUTE_MS
+      : (weeks <= 0 || this.r() < 0.5 ? 24 * HOUR_MS : 0) + (30 + Math.floor(this.r() * 270)) * MINUTE_MS;
     const at = Math.min(due + later, ctx.closesAt.getTime() - HOUR_MS);
     this.plan(at, (now) => this.answer(ctx, now, weeks));
   }
@@ -193,18 +220,34 @@ export class DemoPeople {
     const r = this.r;
     const questions = await questionsToAsk(db, ctx);
     const confidence = this.confidenceOf(who, weeks);
-    const raw = Object.fromEntries(questions.map((q) => [q.id, who === 'ULEO00001' && weeks === 4 && q.kind === 'commitment' ? SLIPPING : answerOf(q, who, confidence, r)]));
+    const raw = Object.fromEntries(
+      questions.map((q) => [
+        q.id,
+        who === 'ULEO00001' && weeks === 4 && q.kind === 'commitment' ? SLIPPING : answerOf(q, who, confidence, r),
+      ]),
+    );
     const reviews = (await commitmentsToReview(db, ctx)).map((m) => {
       if (m.text === SLIPPING) {
-        const scripted = weeks === 1 ? { outcome: 'partly' as const, note: 'Globex waits on procurement' } : { outcome: 'not_yet' as const, note: weeks === 3 ? 'Globex legal still has the redlines' : 'their counsel was out all week' };
+        const scripted =
+          weeks === 1
+            ? { outcome: 'partly' as const, note: 'Globex waits on procurement' }
+            : { outcome: 'not_yet' as const, note: weeks === 3 ? 'Globex legal still has the redlines' : 'their counsel was out all week' };
         return { id: m.id, ...scripted };
       }
       const roll = r();
       const outcome = roll < 0.65 ? ('done' as const) : roll < 0.9 ? ('partly' as const) : ('not_yet' as const);
       return { id: m.id, outcome, note: reviewNote(outcome, who, m.text, r) };
     });
-    const shared = questions.filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.intent === 'methodology' && r() < 0.4).map((q) => q.id);
-    const answered = await submitAnswers(await scopeOf(db, ctx.teamId, who, [], now), { checkinId: ctx.id, questions, raw, shared, reviews });
+    const shared = questions
+      .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.intent === 'methodology' && r() < 0.4)
+      .map((q) => q.id);
+    const answered = await submitAnswers(await scopeOf(db, ctx.teamId, who, [], now), {
+      checkinId: ctx.id,
+      questions,
+      raw,
+      shared,
+      reviews,
+    });
     // As the answer window's listener does: the prompt is edited in place to say the answers are in.
     if (answered.mode === 'individual' && answered.channelId && answered.messageTs) {
       await this.deps.messenger.update(answered.channelId, answered.messageTs, promptMessage(answered, await execNumbersFor(db, answered)));
@@ -227,7 +270,11 @@ export class DemoPeople {
       const answersBack = r() < 0.5;
       this.plan(at + (1 + Math.floor(r() * 4)) * HOUR_MS, async (now) => {
         const reply = await replyTo(await scope(leader, now), { checkinId: ctx.id, text });
-        if (answersBack) this.plan(now.getTime() + (2 + Math.floor(r() * 3)) * HOUR_MS, async (later) => void (await answerReply(await scope(who, later), { replyId: reply.id, text: replyAnswer(r) })));
+        if (answersBack)
+          this.plan(
+            now.getTime() + (2 + Math.floor(r() * 3)) * HOUR_MS,
+            async (later) => void (await answerReply(await scope(who, later), { replyId: reply.id, text: replyAnswer(r) })),
+          );
       });
     } else if (roll < 0.8) {
       this.plan(at + (1 + Math.floor(r() * 5)) * HOUR_MS, async (now) => void (await acknowledge(await scope(leader, now), ctx.id)));

@@ -119,7 +119,7 @@ const BY_QUESTION: Readonly<Record<string, readonly string[]>> = {
   ],
   'Where did a deal get stuck in the process, and what would have moved it forward?': [
     "{rep}'s {a} deal waited nine days on legal redlines; a pre-approved clause library would have saved a week.",
-    "{a} stalled at procurement because we learnt their steps too late; asking at discovery would have moved it.",
+    '{a} stalled at procurement because we learnt their steps too late; asking at discovery would have moved it.',
     'Pricing approval for a multi-year deal took a week; a clear discount table for managers would fix it.',
     "{rep}'s deal with {a} had no economic buyer; an exec-to-exec call would have moved it.",
   ],
@@ -169,7 +169,10 @@ const BY_QUESTION: Readonly<Record<string, readonly string[]>> = {
     'Numbers by team a day before, so we talk about what changed.',
     'Your view on next year’s territories, so I can answer the managers.',
   ],
-  'Which obstacle outside the sales team’s control is affecting results most?': ['Legal review on enterprise contracts', 'Lead quality from marketing'],
+  'Which obstacle outside the sales team’s control is affecting results most?': [
+    'Legal review on enterprise contracts',
+    'Lead quality from marketing',
+  ],
   'What did the managers’ conversations with their reps teach you this month?': [
     'The reps name the same two blockers every week: legal and pricing. That is ours to fix, not theirs.',
     'Where the 1:1 happens weekly, commitments are kept; where it slips, so do they.',
@@ -203,7 +206,11 @@ const COMMITMENTS: Readonly<Record<'rep' | 'manager' | 'top', readonly string[]>
     'Review next steps with each rep before Friday',
     "Join {rep}'s {a} executive call",
   ],
-  top: ['Agree a one-week legal service level with the general counsel', 'Fund a deal desk pilot for Q1', 'Sit in on one 1:1 per manager this month'],
+  top: [
+    'Agree a one-week legal service level with the general counsel',
+    'Fund a deal desk pilot for Q1',
+    'Sit in on one 1:1 per manager this month',
+  ],
 };
 
 /** What a reviewed commitment's note says, by outcome. */
@@ -224,7 +231,13 @@ const REPLIES: readonly string[] = [
   'Good. Who else at {a} should we meet?',
 ];
 
-const REPLY_ANSWERS: readonly string[] = ['Will do, thanks.', 'Sent it over just now.', 'Wednesday at 2 works.', 'The ops lead and their CFO.', 'Yes, I will post it in the channel.'];
+const REPLY_ANSWERS: readonly string[] = [
+  'Will do, thanks.',
+  'Sent it over just now.',
+  'Wednesday at 2 works.',
+  'The ops lead and their CFO.',
+  'Yes, I will post it in the channel.',
+];
 
 /** The shared note of a 1:1 marked held, and now and then a private one for the chain above. */
 const HELD_NOTES: readonly string[] = [
@@ -234,10 +247,20 @@ const HELD_NOTES: readonly string[] = [
   'Focus on two deals this week: {a} and {b}.',
   'You own the security answers for {a}; I will get legal on the redlines.',
 ];
-const PRIVATE_NOTES: readonly string[] = ['Sounds stretched; watch the workload.', 'Ready for bigger accounts next quarter.', 'Needs help with pricing conversations.'];
+const PRIVATE_NOTES: readonly string[] = [
+  'Sounds stretched; watch the workload.',
+  'Ready for bigger accounts next quarter.',
+  'Needs help with pricing conversations.',
+];
 
 /** Topics people add to their next 1:1. */
-const TOPICS: readonly string[] = ['Discount approval for {a}', 'Territory split with {peer}', 'Help with the {a} security questionnaire', 'Moving to enterprise accounts next year', 'The {b} renewal'];
+const TOPICS: readonly string[] = [
+  'Discount approval for {a}',
+  'Territory split with {peer}',
+  'Help with the {a} security questionnaire',
+  'Moving to enterprise accounts next year',
+  'The {b} renewal',
+];
 
 /** A small deterministic chooser: the same seed tells the same story. */
 export type Random = () => number;
@@ -258,10 +281,16 @@ function fill(template: string, personId: string, r: Random): string {
     .replaceAll('{rep2}', team[(j + 1) % team.length]!);
 }
 
-const roleOf = (personId: string): 'rep' | 'manager' | 'top' => (TEAMS[personId] ? (personId === 'UPAT00001' || personId === 'UCASEY001' ? 'top' : 'manager') : 'rep');
+const roleOf = (personId: string): 'rep' | 'manager' | 'top' =>
+  TEAMS[personId] ? (personId === 'UPAT00001' || personId === 'UCASEY001' ? 'top' : 'manager') : 'rep';
 
 /** A text answer to `q`, in `personId`'s words; `confidence` answers a rating question. */
-export function answerOf(q: Pick<Question, 'text' | 'kind' | 'intent' | 'choices'>, personId: string, confidence: number, r: Random): string {
+export function answerOf(
+  q: Pick<Question, 'text' | 'kind' | 'intent' | 'choices'>,
+  personId: string,
+  confidence: number,
+  r: Random,
+): string {
   switch (q.kind) {
     case 'rating_1_5':
       return String(confidence);
@@ -274,7 +303,10 @@ export function answerOf(q: Pick<Question, 'text' | 'kind' | 'intent' | 'choices
     case 'commitment':
       return fill(pick(r, COMMITMENTS[roleOf(personId)]), personId, r);
     default: {
-      const pool = BY_QUESTION[q.text] ?? BY_QUESTION[Object.keys(BY_QUESTION).find((k) => k.startsWith(q.text.slice(0, 30))) ?? ''] ?? fallback(q.intent);
+      const pool =
+        BY_QUESTION[q.text] ??
+        BY_QUESTION[Object.keys(BY_QUESTION).find((k) => k.startsWith(q.text.slice(0, 30))) ?? ''] ??
+        fallback(q.intent);
       return fill(pick(r, pool), personId, r);
     }
   }

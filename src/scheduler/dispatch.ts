@@ -3,7 +3,17 @@ import type { Database, DeliveryKind, DeliveryLane } from '../db/types';
 import type { Log } from '../log';
 import { eachAtOnce } from '../concurrency';
 import { paceHeld, paceLimited } from '../outbox/pace';
-import { claimDue, deferTo, markCancelled, markFailed, markSent, renewLease, requeue, type ClaimedDelivery, type PacedDelivery } from '../outbox/store';
+import {
+  claimDue,
+  deferTo,
+  markCancelled,
+  markFailed,
+  markSent,
+  renewLease,
+  requeue,
+  type ClaimedDelivery,
+  type PacedDelivery,
+} from '../outbox/store';
 import { writesToPerson } from '../outbox/vocabulary';
 import { holidaysFrom, hoursOfPeople } from '../calendar/hours';
 import { nextWorkingInstant } from '../time/hours';
@@ -42,7 +52,12 @@ export type SendOutcome =
  * Sends one claimed delivery of its kind and says how it went; a throw is the dispatcher's to retry. A handler
  * never writes the delivery row: the dispatcher alone does. Built in the Slack adapter.
  */
-export type DeliveryHandler<K extends DeliveryKind> = (ctx: SendContext, delivery: ClaimedDelivery, payload: Deliveries[K], now: Date) => Promise<SendOutcome>;
+export type DeliveryHandler<K extends DeliveryKind> = (
+  ctx: SendContext,
+  delivery: ClaimedDelivery,
+  payload: Deliveries[K],
+  now: Date,
+) => Promise<SendOutcome>;
 
 /** One handler per kind of the outbox's vocabulary (graphile-worker's task list). */
 export type DeliveryHandlers = { readonly [K in DeliveryKind]: DeliveryHandler<K> };
@@ -125,7 +140,10 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
       return false;
     }
     if (delivery.was === 'sending') {
-      deps.log.warn({ delivery: delivery.id, kind: delivery.kind, attempts: delivery.attempts }, 'a delivery was claimed but never marked (a worker stopped mid-send); sending it again');
+      deps.log.warn(
+        { delivery: delivery.id, kind: delivery.kind, attempts: delivery.attempts },
+        'a delivery was claimed but never marked (a worker stopped mid-send); sending it again',
+      );
     }
     try {
       const outcome = await sendOne(deps, delivery, now);
@@ -141,7 +159,10 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
         // The first 429 of the pass for this workspace steps its pace back; sends already in flight that
         // get one too only extend the pause.
         if (!paused) {
-          deps.log.warn({ team: delivery.team_id, lane: delivery.lane, retryAfter: err.retryAfterSeconds }, 'Slack rate limit: pausing this workspace’s lane and slowing its pace');
+          deps.log.warn(
+            { team: delivery.team_id, lane: delivery.lane, retryAfter: err.retryAfterSeconds },
+            'Slack rate limit: pausing this workspace’s lane and slowing its pace',
+          );
           if (options.fixedPace === undefined) await paceLimited(deps.db, delivery.team_id, now, err.retryAfterSeconds, delivery.lane);
         }
         report.retried += 1;
@@ -150,7 +171,10 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
       } else if (err instanceof PermanentSendError || delivery.attempts >= options.maxAttempts) {
         const message = err instanceof Error ? err.message : String(err);
         await markFailed(deps.db, delivery.id, message);
-        deps.log.error({ delivery: delivery.id, kind: delivery.kind, recipient: delivery.recipient, error: message }, 'delivery failed for good');
+        deps.log.error(
+          { delivery: delivery.id, kind: delivery.kind, recipient: delivery.recipient, error: message },
+          'delivery failed for good',
+        );
         report.failed += 1;
         deps.metrics?.delivered(delivery.team_id, delivery.kind, 'failed');
       } else {
@@ -175,10 +199,15 @@ export async function dispatchDue(deps: DispatchDeps, now: Date, options: Dispat
  */
 function keepLease(deps: DispatchDeps, unfinished: Set<number>, now: Date, leaseMs: number): NodeJS.Timeout {
   const started = Date.now();
-  const timer = setInterval(() => {
-    const until = new Date(now.getTime() + (Date.now() - started) + leaseMs);
-    renewLease(deps.db, [...unfinished], until).catch((err: unknown) => deps.log.warn({ err }, 'could not renew the lease of the deliveries being sent; another worker may take them over'));
-  }, Math.max(1000, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      const until = new Date(now.getTime() + (Date.now() - started) + leaseMs);
+      renewLease(deps.db, [...unfinished], until).catch((err: unknown) =>
+        deps.log.warn({ err }, 'could not renew the lease of the deliveries being sent; another worker may take them over'),
+      );
+    },
+    Math.max(1000, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return timer;
 }
@@ -239,7 +268,11 @@ async function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date)
     await markSent(deps.db, delivery.id, now, outcome.sent ?? undefined);
   }
   if (outcome.after) {
-    await outcome.after().catch((err: unknown) => deps.log.warn({ err, delivery: delivery.id, kind: delivery.kind }, 'what follows a delivery failed; the delivery went out'));
+    await outcome
+      .after()
+      .catch((err: unknown) =>
+        deps.log.warn({ err, delivery: delivery.id, kind: delivery.kind }, 'what follows a delivery failed; the delivery went out'),
+      );
   }
   return 'sent';
 }

@@ -34,7 +34,11 @@ export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork>
   const plan = new Map<string, { epoch: number; continuing: boolean }>();
   const close = new Set<string>();
   for (const w of workspaces.rows) {
-    if (w.plan) plan.set(w.team_id, { epoch: Number(w.plan_epoch), continuing: w.planned_epoch !== null && Number(w.planned_epoch) === Number(w.plan_epoch) });
+    if (w.plan)
+      plan.set(w.team_id, {
+        epoch: Number(w.plan_epoch),
+        continuing: w.planned_epoch !== null && Number(w.planned_epoch) === Number(w.plan_epoch),
+      });
     if (w.close) close.add(w.team_id);
   }
   const remind = await sql<{ team_id: string }>`
@@ -54,9 +58,13 @@ export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork>
        or (w.flags_checked_at <= ${new Date(now.getTime() - FLAGS_EVERY_MS)}
            and (exists (select 1 from checkin c where c.team_id = w.team_id and c.updated_at > w.flags_checked_at)
                 or exists (select 1 from commitment m where m.team_id = w.team_id and m.updated_at > w.flags_checked_at)
-                or exists (select 1 from progress p where p.team_id = w.team_id and p.recorded_on >= (w.flags_checked_at at time zone 'UTC')::date)))`.execute(db);
+                or exists (select 1 from progress p where p.team_id = w.team_id and p.recorded_on >= (w.flags_checked_at at time zone 'UTC')::date)))`.execute(
+    db,
+  );
   const digests = await sql<{ team_id: string }>`
-    select distinct team_id from digest_setting where channel_id is not null and (next_due_at is null or next_due_at <= ${now})`.execute(db);
+    select distinct team_id from digest_setting where channel_id is not null and (next_due_at is null or next_due_at <= ${now})`.execute(
+    db,
+  );
   return {
     plan,
     close,

@@ -21,7 +21,13 @@ export async function closeDue(db: Kysely<Database>, teamId: string, now: Date):
         await enqueueMany(
           tx,
           'update',
-          sent.map((r) => ({ teamId, key: deliveryKey.missed(r.id), recipient: r.person_id, notBefore: now, payload: { checkinId: r.id } })),
+          sent.map((r) => ({
+            teamId,
+            key: deliveryKey.missed(r.id),
+            recipient: r.person_id,
+            notBefore: now,
+            payload: { checkinId: r.id },
+          })),
         );
       }
     }

@@ -42,7 +42,10 @@ const chains = new WeakMap<Kysely<Database>, Map<string, { epoch: number; leader
 async function chainAt(db: Kysely<Database>, teamId: string, epoch: number | undefined): Promise<readonly ChainLeader[]> {
   if (epoch === undefined) return chainLeaders(db, teamId);
   let kept = chains.get(db);
-  if (!kept) chains.set(db, (kept = new Map()));
+  if (!kept) {
+    kept = new Map();
+    chains.set(db, kept);
+  }
   const hit = kept.get(teamId);
   if (hit?.epoch === epoch) return hit.leaders;
   const leaders = await chainLeaders(db, teamId);
@@ -65,7 +68,12 @@ async function chainAt(db: Kysely<Database>, teamId: string, epoch: number | und
  * A big org is planned in chunks of leaders, one transaction each; a continuing plan stops after
  * `budgetMs` and reports itself incomplete, so that no tick is held for long by a 100,000-person week.
  */
-export async function planDue(db: Kysely<Database>, teamId: string, now: Date, options: PlanOptions = {}): Promise<PlanReport & { complete: boolean }> {
+export async function planDue(
+  db: Kysely<Database>,
+  teamId: string,
+  now: Date,
+  options: PlanOptions = {},
+): Promise<PlanReport & { complete: boolean }> {
   const started = performance.now();
   const report = { rounds: 0, checkins: 0, deliveries: 0, complete: true };
   let chunks = 0;
@@ -87,7 +95,14 @@ export async function planDue(db: Kysely<Database>, teamId: string, now: Date, o
       let todo = leaders;
       if (options.continuing) {
         const done = new Set(
-          (await db.selectFrom('round').select('leader_id').where('cadence_id', '=', cadence.id).where('occurrence', '=', occurrence).execute()).map((r) => r.leader_id),
+          (
+            await db
+              .selectFrom('round')
+              .select('leader_id')
+              .where('cadence_id', '=', cadence.id)
+              .where('occurrence', '=', occurrence)
+              .execute()
+          ).map((r) => r.leader_id),
         );
         todo = leaders.filter((l) => !done.has(l.id));
       }
@@ -140,7 +155,14 @@ export function periodOf(c: Pick<Cadence, 'frequency'>, occurrence: CalendarDate
   return { start, end: addDays(start, 6) };
 }
 
-async function planOccurrence(db: Kysely<Database>, c: Cadence, leaders: readonly ChainLeader[], occurrence: CalendarDate, closeDate: CalendarDate, now: Date): Promise<PlanReport> {
+async function planOccurrence(
+  db: Kysely<Database>,
+  c: Cadence,
+  leaders: readonly ChainLeader[],
+  occurrence: CalendarDate,
+  closeDate: CalendarDate,
+  now: Date,
+): Promise<PlanReport> {
   const time = c.local_time;
   const ids = leaders.map((l) => l.id);
   const depths = leaders.map((l) => l.depth);

@@ -36,7 +36,19 @@ export interface TickReport extends PlanReport, DispatchReport {
  */
 export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions = DEFAULT_DISPATCH): Promise<TickReport> {
   const started = performance.now();
-  const report: TickReport = { rounds: 0, checkins: 0, deliveries: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0, missed: 0, reminders: 0, closedRounds: 0 };
+  const report: TickReport = {
+    rounds: 0,
+    checkins: 0,
+    deliveries: 0,
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    cancelled: 0,
+    deferred: 0,
+    missed: 0,
+    reminders: 0,
+    closedRounds: 0,
+  };
   const due = await findDue(deps.db, now);
   const teams = new Set([...due.plan.keys(), ...due.close, ...due.remind, ...due.flags, ...due.digests]);
   await eachAtOnce([...teams], WORKSPACES_AT_ONCE, async (teamId) => {

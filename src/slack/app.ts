@@ -15,8 +15,26 @@ import { appUninstalled, tokensRevoked, userChange } from './listeners/events/wo
 import { submitOrgImportView } from './listeners/views/org-import';
 import { answerCheckInAction, submitCheckInView } from './listeners/actions/answer';
 import { skipCheckInAction, snoozeCheckInAction, submitSkipView } from './listeners/actions/moves';
-import { commitmentDoneAction, homeCommitAction, homeFlagAction, homeProgressAction, submitHomeCommit, submitHomeFlag, submitHomeProgress } from './listeners/actions/home';
-import { ackAction, agendaAction, answerReplyAction, replyAction, submitAgendaView, submitAnswerReplyView, submitHeldView, submitReplyView, topicDoneAction } from './listeners/actions/conversation';
+import {
+  commitmentDoneAction,
+  homeCommitAction,
+  homeFlagAction,
+  homeProgressAction,
+  submitHomeCommit,
+  submitHomeFlag,
+  submitHomeProgress,
+} from './listeners/actions/home';
+import {
+  ackAction,
+  agendaAction,
+  answerReplyAction,
+  replyAction,
+  submitAgendaView,
+  submitAnswerReplyView,
+  submitHeldView,
+  submitReplyView,
+  topicDoneAction,
+} from './listeners/actions/conversation';
 
 export interface SlackAppOptions {
   /** Web API retries; a failing call never retries forever. */
@@ -37,7 +55,12 @@ export function webClientOptions(config: Config, options: SlackAppOptions): webA
 }
 
 /** The Bolt app with every listener registered, HTTP or Socket Mode as configured. */
-export function createSlackApp(config: Config, deps: SlackDeps, options: SlackAppOptions = DEFAULT_SLACK_OPTIONS, extraRoutes: readonly CustomRoute[] = []): App {
+export function createSlackApp(
+  config: Config,
+  deps: SlackDeps,
+  options: SlackAppOptions = DEFAULT_SLACK_OPTIONS,
+  extraRoutes: readonly CustomRoute[] = [],
+): App {
   const clientOptions = webClientOptions(config, options);
   const customRoutes: CustomRoute[] = [
     ...extraRoutes,

@@ -2,7 +2,13 @@ import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
 import { freshFrom, recordStatus, type StoredStatus } from '../org/people';
 import { sharedAnswersOf } from '../checkins/answers';
 import { buildBrief } from '../checkins/briefs';
-import { checkinContext, checkinContextWithStatus, teamRoundContext, type CheckinContext, type TeamRoundContext } from '../checkins/context';
+import {
+  checkinContext,
+  checkinContextWithStatus,
+  teamRoundContext,
+  type CheckinContext,
+  type TeamRoundContext,
+} from '../checkins/context';
 import { markSkipped } from '../checkins/moves';
 import { chartHistory, renderChart } from '../digests/chart';
 import { execNumbersFor, fromTheTop } from '../digests/exec';
@@ -35,7 +41,13 @@ import type { Reply } from './blocks/text';
  */
 const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payload, now) => {
   const key = { scope: payload.scope, ownerId: payload.ownerId, period: { start: payload.start, end: payload.end } };
-  const digest = await buildDigest(deps.db, { teamId: delivery.team_id, scope: key.scope, ownerId: key.ownerId, current: key.period, previous: periodBefore(key.period) });
+  const digest = await buildDigest(deps.db, {
+    teamId: delivery.team_id,
+    scope: key.scope,
+    ownerId: key.ownerId,
+    current: key.period,
+    previous: periodBefore(key.period),
+  });
   // The exec digest holds the top to account too: the exec pair's commitments and the top's shared reflection.
   const message = digestMessage(digest, key.scope === 'exec' ? await fromTheTop(deps.db, delivery.team_id, key.period.start, now) : null);
   let posted: { channel: string; ts: string };
@@ -48,12 +60,25 @@ const sendDigest: DeliveryHandler<'digest'> = async (deps, delivery, payload, no
 };
 
 /** The org and exec digests carry a chart in their thread (when two periods have data); when that fails the digest has gone out anyway. */
-async function attachChart(deps: SendContext, teamId: string, key: { scope: string; period: { start: string; end: string } }, posted: { channel: string; ts: string }): Promise<void> {
+async function attachChart(
+  deps: SendContext,
+  teamId: string,
+  key: { scope: string; period: { start: string; end: string } },
+  posted: { channel: string; ts: string },
+): Promise<void> {
   try {
     const chart = await renderChart(await chartHistory(deps.db, teamId, key.period), 'Check-ins answered and commitments kept, per level');
     // Fewer than two periods with data: no trend to draw, and no chart.
     if (!chart) return;
-    await deps.messenger.upload(posted.channel, { bytes: chart.png, filename: `cascade-${key.scope}-${key.period.end}.png`, title: `Cascade ${key.scope} digest, to ${key.period.end}` }, posted.ts);
+    await deps.messenger.upload(
+      posted.channel,
+      {
+        bytes: chart.png,
+        filename: `cascade-${key.scope}-${key.period.end}.png`,
+        title: `Cascade ${key.scope} digest, to ${key.period.end}`,
+      },
+      posted.ts,
+    );
   } catch (err) {
     deps.log.warn({ err, teamId, scope: key.scope }, 'the digest chart could not be uploaded; the digest went out without it');
   }
@@ -75,7 +100,9 @@ const sendPrompt: DeliveryHandler<'prompt'> = async (deps, delivery, payload, no
   if (ctx.status !== 'scheduled' && !(ctx.status === 'sent' && delivery.was === 'sending')) return { cancel: `check-in is ${ctx.status}` };
   // A pause set after the round was planned, or a Slack status saying they are away: skipped, not sent.
   const read = ctx.pausedUntil ? null : await statusFor(deps, ctx.personId, freshFrom(kept, now));
-  const away = ctx.pausedUntil ? `paused until ${ctx.pausedUntil}` : read && awayReason(read.status, deps.awayStatus ?? DEFAULT_AWAY_STATUS, now);
+  const away = ctx.pausedUntil
+    ? `paused until ${ctx.pausedUntil}`
+    : read && awayReason(read.status, deps.awayStatus ?? DEFAULT_AWAY_STATUS, now);
   if (away) {
     if (read?.asked) await recordStatus(db, ctx.teamId, ctx.personId, read.status ?? NO_STATUS, now);
     await markSkipped(db, ctx.id, away, now);
@@ -95,7 +122,11 @@ const NO_STATUS = { text: '', emoji: '', expiration: 0 };
  * refresh when it is a few hours fresh, else asked of Slack (`users.info`, Tier 4; `asked`: to be kept for the
  * next prompt). Null when there are no away rules, or Slack could not say (the prompt goes out anyway).
  */
-async function statusFor(deps: SendContext, userId: string, fresh: StoredStatus | null | undefined): Promise<{ status: StoredStatus | null; asked: boolean } | null> {
+async function statusFor(
+  deps: SendContext,
+  userId: string,
+  fresh: StoredStatus | null | undefined,
+): Promise<{ status: StoredStatus | null; asked: boolean } | null> {
   if ((deps.awayStatus ?? DEFAULT_AWAY_STATUS).length === 0) return null;
   if (fresh !== undefined) return { status: fresh, asked: false };
   try {
@@ -173,13 +204,19 @@ const sendShare: DeliveryHandler<'share'> = async (deps, _delivery, payload) => 
   const ctx = await contextOf(deps, payload);
   if (!ctx) return GONE;
   const shared = await sharedAnswersOf(deps.db, ctx.id);
-  if (!ctx.roundChannelId || !ctx.roundThreadTs || shared.answers.length === 0) return { cancel: 'nothing shared, or no thread to share in' };
+  if (!ctx.roundChannelId || !ctx.roundThreadTs || shared.answers.length === 0)
+    return { cancel: 'nothing shared, or no thread to share in' };
   const ts = await deps.messenger.post(ctx.roundChannelId, sharedAnswersMessage(shared.name, shared.answers), ctx.roundThreadTs);
   return { sent: { channel: ctx.roundChannelId, ts } };
 };
 
 /** In the thread of a message when there is one, else as a DM to `userId`. */
-async function inThreadOrDm(deps: SendContext, thread: { channel: string | null; ts: string | null }, userId: string, message: Reply): Promise<{ channel: string; ts: string }> {
+async function inThreadOrDm(
+  deps: SendContext,
+  thread: { channel: string | null; ts: string | null },
+  userId: string,
+  message: Reply,
+): Promise<{ channel: string; ts: string }> {
   if (thread.channel && thread.ts) return { channel: thread.channel, ts: await deps.messenger.post(thread.channel, message, thread.ts) };
   return deps.messenger.postDm(userId, message);
 }
@@ -223,7 +260,12 @@ const sendReply: DeliveryHandler<'reply'> = async (deps, delivery, payload) => {
   const toRoundLeader = d.parent?.authorId === d.roundLeaderId;
   const posted =
     d.reply.kind === 'answer'
-      ? await inThreadOrDm(deps, toRoundLeader ? { channel: d.liveChannel, ts: d.liveTs } : { channel: null, ts: null }, d.parent?.authorId ?? delivery.recipient, answerToLeaderMessage(d))
+      ? await inThreadOrDm(
+          deps,
+          toRoundLeader ? { channel: d.liveChannel, ts: d.liveTs } : { channel: null, ts: null },
+          d.parent?.authorId ?? delivery.recipient,
+          answerToLeaderMessage(d),
+        )
       : await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, replyToMemberMessage(d));
   return { sent: posted };
 };

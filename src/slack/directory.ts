@@ -8,7 +8,14 @@ type SlackUser = {
   deleted?: boolean;
   is_bot?: boolean;
   tz?: string;
-  profile?: { real_name?: string; display_name?: string; email?: string; status_text?: string; status_emoji?: string; status_expiration?: number };
+  profile?: {
+    real_name?: string;
+    display_name?: string;
+    email?: string;
+    status_text?: string;
+    status_emoji?: string;
+    status_expiration?: number;
+  };
 };
 
 export function toDirectoryUser(user: SlackUser): DirectoryUser {

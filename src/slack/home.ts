@@ -16,7 +16,7 @@ import type { SlackDeps } from './deps';
 
 async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYouStand>>): Promise<HomeExtras | undefined> {
   const me = stand.view?.person;
-  if (!me || !me.in_chain) return undefined;
+  if (!me?.in_chain) return undefined;
   const status = await myStatus(scope);
   const open = status.open.find((c) => c.status === 'sent' && c.part === 'member') ?? status.open.find((c) => c.status === 'sent') ?? null;
   const recent = await personCheckins(scope, me.slack_user_id, 8);
@@ -31,7 +31,10 @@ async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYou
       return { occurrence: c.occurrence, status: c.status, confidence: rating ? Number(rating.value) : null };
     }),
     goalHistory: history,
-    latest: await latestAnswered(scope, stand.reports.map((r) => r.personId)),
+    latest: await latestAnswered(
+      scope,
+      stand.reports.map((r) => r.personId),
+    ),
     flags: stand.reports.length ? await flagsBelow(scope) : [],
     top: (await execPeople(scope.db, scope.teamId)).some((p) => p.id === me.slack_user_id && !p.top)
       ? await fromTheTop(scope.db, scope.teamId, addDays(localDate(scope.now, me.tz), -60), scope.now)

@@ -41,7 +41,12 @@ export function slackMessenger(client: webApi.WebClient): Messenger {
     },
     async post(channel, message, threadTs) {
       try {
-        const res = await client.chat.postMessage({ channel, text: message.text, blocks: blocksOf(message), ...(threadTs ? { thread_ts: threadTs } : {}) });
+        const res = await client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: blocksOf(message),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        });
         return res.ts!;
       } catch (err) {
         translate(err);

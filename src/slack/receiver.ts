@@ -33,7 +33,8 @@ export function checkRequest(raw: string, contentType: string | undefined, times
   } catch {
     return { ok: false, status: 400, reason: 'body is not JSON or a form' };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, status: 400, reason: 'payload is not an object' };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, status: 400, reason: 'payload is not an object' };
   return { ok: true };
 }
 
@@ -76,7 +77,12 @@ export function guardedReceiver(options: HTTPReceiverOptions, log: Log): HTTPRec
           const body = await readBody(req);
           if (body === null) return refuse(res, 413);
           const header = req.headers['x-slack-request-timestamp'];
-          const verdict = checkRequest(body.toString('utf8'), req.headers['content-type'], Array.isArray(header) ? header[0] : header, Date.now());
+          const verdict = checkRequest(
+            body.toString('utf8'),
+            req.headers['content-type'],
+            Array.isArray(header) ? header[0] : header,
+            Date.now(),
+          );
           if (!verdict.ok) {
             log.warn({ path: req.url, status: verdict.status, reason: verdict.reason }, 'request refused before Bolt');
             return refuse(res, verdict.status);

@@ -44,17 +44,6 @@ export function utcDate(instant: Date): CalendarDate {
   return instant.toISOString().slice(0, 10);
 }
 
-/** `days` working days (Monday–Friday) after `date`. */
-export function addWorkingDays(date: CalendarDate, days: number): CalendarDate {
-  let current = date;
-  let left = days;
-  while (left > 0) {
-    current = addDays(current, 1);
-    if (isWorkingDay(current)) left -= 1;
-  }
-  return current;
-}
-
 /** The local calendar day at `now` in a zone. */
 export function localDate(now: Date, tz: string): CalendarDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now).slice(0, 10);
@@ -70,7 +59,17 @@ export function instantOf(date: CalendarDate, time: string, tz: string): Date {
   const wanted = Date.parse(`${date}T${time}:00Z`);
   let guess = wanted;
   for (let i = 0; i < 2; i++) {
-    const shown = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(guess)).replace(' ', 'T');
+    const shown = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    })
+      .format(new Date(guess))
+      .replace(' ', 'T');
     guess -= Date.parse(`${shown}:00Z`) - wanted;
   }
   return new Date(guess);

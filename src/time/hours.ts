@@ -17,7 +17,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(at: Date, tz: string): { date: CalendarDate; time: string; weekday: number } {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+    f = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
     formatters.set(tz, f);
   }
   const [date, time] = f.format(at).split(' ') as [string, string];
@@ -46,7 +54,12 @@ export function nextWorkingInstant(at: Date, tz: string, hours: WorkingHours, ho
 }
 
 /** `days` working days after `date` (its own days and holidays counted out): an answer window's close. */
-export function addWorkdays(date: CalendarDate, days: number, hours: Pick<WorkingHours, 'days'>, holidays: ReadonlySet<CalendarDate>): CalendarDate {
+export function addWorkdays(
+  date: CalendarDate,
+  days: number,
+  hours: Pick<WorkingHours, 'days'>,
+  holidays: ReadonlySet<CalendarDate>,
+): CalendarDate {
   let current = date;
   let left = days;
   for (let guard = 0; left > 0 && guard < 800; guard++) {

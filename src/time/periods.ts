@@ -64,6 +64,10 @@ export function expectedPace(period: Period, asOf: CalendarDate): number {
 }
 
 /** `expectedPace` in SQL, for a period starting at `start` and lasting `span` (an interval), as of `asOf`. */
-export function expectedPaceSql(start: RawBuilder<unknown>, span: RawBuilder<unknown>, asOf: CalendarDate | RawBuilder<unknown>): RawBuilder<number> {
+export function expectedPaceSql(
+  start: RawBuilder<unknown>,
+  span: RawBuilder<unknown>,
+  asOf: CalendarDate | RawBuilder<unknown>,
+): RawBuilder<number> {
   return sql<number>`(least(${asOf}::date - ${start} + 1, (${start} + ${span})::date - ${start})::float8 / ((${start} + ${span})::date - ${start}))`;
 }

@@ -41,13 +41,34 @@ async function checkinOf(userId: string, occurrence: string) {
 }
 
 /** Answers every question; the commitment question with `promise` (or leaves it blank). */
-async function answer(userId: string, occurrence: string, promise: string | null, reviews: { id: number; outcome: 'done' | 'partly' | 'not_yet' | null }[] = []) {
+async function answer(
+  userId: string,
+  occurrence: string,
+  promise: string | null,
+  reviews: { id: number; outcome: 'done' | 'partly' | 'not_yet' | null }[] = [],
+) {
   const ctx = await checkinOf(userId, occurrence);
   const questions = await questionsFor(db.db, ctx);
   const raw = Object.fromEntries(
-    questions.map((q) => [q.id, q.kind === 'commitment' ? (promise ?? '') : q.kind === 'rating_1_5' ? '3' : q.kind === 'number' ? '4' : q.kind === 'yes_no' ? 'yes' : 'Steady week']),
+    questions.map((q) => [
+      q.id,
+      q.kind === 'commitment'
+        ? (promise ?? '')
+        : q.kind === 'rating_1_5'
+          ? '3'
+          : q.kind === 'number'
+            ? '4'
+            : q.kind === 'yes_no'
+              ? 'yes'
+              : 'Steady week',
+    ]),
   );
-  await submitAnswers(await scopeOf(db.db, app.teamId, userId, [], now.current), { checkinId: ctx.id, questions, raw, reviews: reviews.map((r) => ({ ...r, note: null })) });
+  await submitAnswers(await scopeOf(db.db, app.teamId, userId, [], now.current), {
+    checkinId: ctx.id,
+    questions,
+    raw,
+    reviews: reviews.map((r) => ({ ...r, note: null })),
+  });
 }
 
 const commitment = (text: string) => db.db.selectFrom('commitment').selectAll().where('text', '=', text).executeTakeFirstOrThrow();
@@ -62,8 +83,18 @@ describe('Commitments across weeks', () => {
     await answer(PEOPLE.mia.id, '2026-11-16', 'Clean up my pipeline');
     await step('2026-11-16T18:00:00Z');
     await answer(PEOPLE.leo.id, '2026-11-16', 'Call ten dormant accounts');
-    expect(await commitment('Book five demos with new logos')).toMatchObject({ owner_id: PEOPLE.raj.id, leader_id: PEOPLE.ann.id, status: 'open', due_date: '2026-11-23' });
-    expect(await commitment('Call ten dormant accounts')).toMatchObject({ owner_id: PEOPLE.leo.id, leader_id: PEOPLE.bob.id, status: 'open', due_date: '2026-11-23' });
+    expect(await commitment('Book five demos with new logos')).toMatchObject({
+      owner_id: PEOPLE.raj.id,
+      leader_id: PEOPLE.ann.id,
+      status: 'open',
+      due_date: '2026-11-23',
+    });
+    expect(await commitment('Call ten dormant accounts')).toMatchObject({
+      owner_id: PEOPLE.leo.id,
+      leader_id: PEOPLE.bob.id,
+      status: 'open',
+      due_date: '2026-11-23',
+    });
   });
 
   test('When Raj opens week 2, then it asks about his commitment first, and "done" closes it', async () => {
@@ -86,7 +117,13 @@ describe('Commitments across weeks', () => {
       [`${IDS.answer.blockPrefix}${worked}`]: { value: { type: 'plain_text_input', value: 'Demos' } },
       [`${IDS.answer.blockPrefix}${confidence}`]: { value: { type: 'radio_buttons', selected_option: { value: '4' } } },
     };
-    const res = await app.interaction(viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: open!.args.view.private_metadata, values }));
+    const res = await app.interaction(
+      viewSubmission(app, PEOPLE.raj.id, {
+        callback_id: IDS.answer.callbackId,
+        private_metadata: open!.args.view.private_metadata,
+        values,
+      }),
+    );
     expect(res.status).toBe(200);
     expect(await commitment('Book five demos with new logos')).toMatchObject({ status: 'done', note: 'Six, in fact', slips: 0 });
     // What the review said travels: Ann's agenda for their 1:1 has the outcome and Raj's note.
@@ -94,14 +131,19 @@ describe('Commitments across weeks', () => {
     expect(JSON.stringify(await app.reply(responseId))).toContain('“Book five demos with new logos” — done: “Six, in fact”');
   });
 
-  test("When Mia answers week 2 without reviewing hers, then it stays open until that window closes, and then it is missed", async () => {
+  test('When Mia answers week 2 without reviewing hers, then it stays open until that window closes, and then it is missed', async () => {
     await step('2026-11-23T10:00:00Z');
     await answer(PEOPLE.mia.id, '2026-11-23', null);
     // Leo says "not yet" in week 2 (the first slip), before the windows close.
     await step('2026-11-23T18:00:00Z');
     const leo = await commitment('Call ten dormant accounts');
     await answer(PEOPLE.leo.id, '2026-11-23', null, [{ id: leo.id, outcome: 'not_yet' }]);
-    expect(await commitment('Call ten dormant accounts')).toMatchObject({ status: 'open', slips: 1, due_date: '2026-11-30', escalated_at: null });
+    expect(await commitment('Call ten dormant accounts')).toMatchObject({
+      status: 'open',
+      slips: 1,
+      due_date: '2026-11-30',
+      escalated_at: null,
+    });
 
     // Mia's week 2 window (London) closes on Wednesday 25 November at 10:00 UTC.
     await step('2026-11-25T09:59:00Z');
@@ -114,7 +156,19 @@ describe('Commitments across weeks', () => {
   test('When Raj has a commitment due at his week-3 check-in, it is made to Ann like any other', async () => {
     await db.db
       .insertInto('commitment')
-      .values({ team_id: app.teamId, owner_id: PEOPLE.raj.id, leader_id: PEOPLE.ann.id, text: 'Send the Acme proposal', due_date: '2026-11-30', status: 'open', source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null })
+      .values({
+        team_id: app.teamId,
+        owner_id: PEOPLE.raj.id,
+        leader_id: PEOPLE.ann.id,
+        text: 'Send the Acme proposal',
+        due_date: '2026-11-30',
+        status: 'open',
+        source_checkin_id: null,
+        note: null,
+        last_reviewed_checkin_id: null,
+        escalated_at: null,
+        closed_at: null,
+      })
       .execute();
     expect(await commitment('Send the Acme proposal')).toMatchObject({ status: 'open', slips: 0 });
   });
@@ -128,7 +182,15 @@ describe('Commitments across weeks', () => {
     expect(slipped.escalated_at).not.toBeNull();
 
     // Pat meets the managers on Thursday 3 December; that round closes on Monday the 7th (Bob's window, 17:00 UTC).
-    for (const at of ['2026-12-02T18:00:00Z', '2026-12-03T09:00:00Z', '2026-12-03T15:00:00Z', '2026-12-03T17:00:00Z', '2026-12-07T17:00:00Z', '2026-12-07T17:01:00Z']) await step(at);
+    for (const at of [
+      '2026-12-02T18:00:00Z',
+      '2026-12-03T09:00:00Z',
+      '2026-12-03T15:00:00Z',
+      '2026-12-03T17:00:00Z',
+      '2026-12-07T17:00:00Z',
+      '2026-12-07T17:01:00Z',
+    ])
+      await step(at);
     const briefs = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Your brief'));
     const pat = briefs.filter((c) => c.args.channel === `D${PEOPLE.president.id}`);
     expect(pat).toHaveLength(1);
@@ -139,7 +201,9 @@ describe('Commitments across weeks', () => {
     expect(others.length).toBeGreaterThan(3);
     for (const b of others) expect(JSON.stringify(b.args.blocks)).not.toContain('Escalated to you');
     // Bob's own brief still shows Leo's commitment, as his leader, without the escalation.
-    expect(others.some((b) => b.args.channel === `D${PEOPLE.bob.id}` && JSON.stringify(b.args.blocks).includes('Call ten dormant accounts'))).toBe(true);
+    expect(
+      others.some((b) => b.args.channel === `D${PEOPLE.bob.id}` && JSON.stringify(b.args.blocks).includes('Call ten dormant accounts')),
+    ).toBe(true);
   });
 
   test('When Raj misses his week-3 check-in altogether, then the commitment it was to review stays open, unreviewed: a miss reviews nothing', async () => {
@@ -159,7 +223,9 @@ describe('A commitment is made once', () => {
     const [open] = await slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-raj-once' });
     const view = open!.args.view;
     const blocks = JSON.stringify(view.blocks);
-    expect(blocks).toContain('Still open: “Call every open opportunity” (due Mon 14 Dec). It carries on by itself: write a commitment below only for something new.');
+    expect(blocks).toContain(
+      'Still open: “Call every open opportunity” (due Mon 14 Dec). It carries on by itself: write a commitment below only for something new.',
+    );
     const picker = view.blocks.find((b: any) => b.block_id === IDS.answer.dueBlock);
     expect(picker.element.type).toBe('datepicker');
     expect(picker.optional).toBe(true);
@@ -169,18 +235,43 @@ describe('A commitment is made once', () => {
     const promise = questions.find((q) => q.kind === 'commitment')!;
     const values = (text: string, due?: string) => ({
       ...Object.fromEntries(
-        questions.map((q) => [`${IDS.answer.blockPrefix}${q.id}`, { value: q.kind === 'rating_1_5' ? { type: 'radio_buttons', selected_option: { value: '4' } } : { type: 'plain_text_input', value: q.id === promise.id ? text : 'Steady' } }]),
+        questions.map((q) => [
+          `${IDS.answer.blockPrefix}${q.id}`,
+          {
+            value:
+              q.kind === 'rating_1_5'
+                ? { type: 'radio_buttons', selected_option: { value: '4' } }
+                : { type: 'plain_text_input', value: q.id === promise.id ? text : 'Steady' },
+          },
+        ]),
       ),
       ...(due ? { [IDS.answer.dueBlock]: { [IDS.answer.dueInput]: { type: 'datepicker', selected_date: due } } } : {}),
     });
-    const submit = (text: string, due?: string) => app.interaction(viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values: values(text, due) }));
-    const copies = async () => (await db.db.selectFrom('commitment').select(['text', 'due_date', 'status']).where('owner_id', '=', PEOPLE.raj.id).where('status', '=', 'open').orderBy('id').execute());
+    const submit = (text: string, due?: string) =>
+      app.interaction(
+        viewSubmission(app, PEOPLE.raj.id, {
+          callback_id: IDS.answer.callbackId,
+          private_metadata: view.private_metadata,
+          values: values(text, due),
+        }),
+      );
+    const copies = async () =>
+      await db.db
+        .selectFrom('commitment')
+        .select(['text', 'due_date', 'status'])
+        .where('owner_id', '=', PEOPLE.raj.id)
+        .where('status', '=', 'open')
+        .orderBy('id')
+        .execute();
 
     expect((await submit('call every  OPEN opportunity')).status).toBe(200);
     expect(await copies()).toEqual([{ text: 'Call every open opportunity', due_date: '2026-12-14', status: 'open' }]);
 
     const refused = (await (await submit('Send three proposals', '2026-12-01')).json()) as any;
-    expect(refused).toEqual({ response_action: 'errors', errors: { [IDS.answer.dueBlock]: '2026-12-01 has already passed: give today or a later day.' } });
+    expect(refused).toEqual({
+      response_action: 'errors',
+      errors: { [IDS.answer.dueBlock]: '2026-12-01 has already passed: give today or a later day.' },
+    });
 
     expect((await submit('Send three proposals', '2026-12-11')).status).toBe(200);
     expect(await copies()).toEqual([
@@ -200,32 +291,62 @@ describe('/cascade commit, commitments and done', () => {
     const listed = await say(PEOPLE.ann.id, 'commitments');
     expect(listed.text).toContain('1. “run a pipeline review with each rep” to Pat Rivera — due Fri 18 Dec');
     // Each open one has its Done button (the button carries the id; the text never does).
-    const id = (await db.db.selectFrom('commitment').select('id').where('text', '=', 'run a pipeline review with each rep').executeTakeFirstOrThrow()).id;
-    expect(JSON.stringify(listed.blocks)).toContain(`"action_id":"${IDS.commitments.done}","text":{"type":"plain_text","text":"Done"},"value":"c${id}"`);
+    const id = (
+      await db.db.selectFrom('commitment').select('id').where('text', '=', 'run a pipeline review with each rep').executeTakeFirstOrThrow()
+    ).id;
+    expect(JSON.stringify(listed.blocks)).toContain(
+      `"action_id":"${IDS.commitments.done}","text":{"type":"plain_text","text":"Done"},"value":"c${id}"`,
+    );
     expect(`${made.text}${listed.text}`).not.toContain(String(id));
-    expect((await say(PEOPLE.ann.id, 'commit something by 2026-12-01')).text).toBe('2026-12-01 has already passed: give today or a later day.');
+    expect((await say(PEOPLE.ann.id, 'commit something by 2026-12-01')).text).toBe(
+      '2026-12-01 has already passed: give today or a later day.',
+    );
     expect((await say(PEOPLE.ann.id, 'commit')).text).toContain('Say what you commit to');
     expect((await say(PEOPLE.ann.id, 'done twelve')).text).toContain('Give the commitment’s number');
     expect((await say(PEOPLE.mia.id, 'done 1')).text).toBe('There is no open commitment in your list.');
-    expect((await say(PEOPLE.ann.id, 'done 2')).text).toBe('There is no commitment 2 in your list: it has 1 open, numbered as `/cascade commitments` shows them.');
+    expect((await say(PEOPLE.ann.id, 'done 2')).text).toBe(
+      'There is no commitment 2 in your list: it has 1 open, numbered as `/cascade commitments` shows them.',
+    );
     expect((await say(PEOPLE.ann.id, 'done 1')).text).toBe('Done: “run a pipeline review with each rep”.');
     expect((await say(PEOPLE.ann.id, 'done 1')).text).toBe('There is no open commitment in your list.');
-    const count = await db.db.selectFrom('commitment').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', PEOPLE.ann.id).executeTakeFirstOrThrow();
+    const count = await db.db
+      .selectFrom('commitment')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner_id', '=', PEOPLE.ann.id)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
   test('When Raj presses Done beside a commitment, then it is done, and pressing it again says so; Mia pressing it forged changes nothing', async () => {
     const m = await db.db
       .insertInto('commitment')
-      .values({ team_id: app.teamId, owner_id: PEOPLE.raj.id, leader_id: PEOPLE.ann.id, text: 'Follow up with Initech', due_date: '2026-12-14', status: 'open', source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: null })
+      .values({
+        team_id: app.teamId,
+        owner_id: PEOPLE.raj.id,
+        leader_id: PEOPLE.ann.id,
+        text: 'Follow up with Initech',
+        due_date: '2026-12-14',
+        status: 'open',
+        source_checkin_id: null,
+        note: null,
+        last_reviewed_checkin_id: null,
+        escalated_at: null,
+        closed_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await pressButton(app, slack, { userId: PEOPLE.mia.id, actionId: IDS.commitments.done, value: `c${m.id}`, id: 'mia-done' });
-    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'mia-done' }))[0]!.args.text).toContain('not yours, nor of anyone below you');
+    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'mia-done' }))[0]!.args.text).toContain(
+      'not yours, nor of anyone below you',
+    );
     await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.commitments.done, value: `c${m.id}`, id: 'raj-done' });
-    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done' }))[0]!.args.text).toBe('Done: “Follow up with Initech”.');
+    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done' }))[0]!.args.text).toBe(
+      'Done: “Follow up with Initech”.',
+    );
     await pressButton(app, slack, { userId: PEOPLE.raj.id, actionId: IDS.commitments.done, value: `c${m.id}`, id: 'raj-done-again' });
-    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done-again' }))[0]!.args.text).toContain('“Follow up with Initech” is already done.');
+    expect((await slack.waitFor('response_url', { where: (c) => c.args.id === 'raj-done-again' }))[0]!.args.text).toContain(
+      '“Follow up with Initech” is already done.',
+    );
   });
 
   test('When Mia commits "by friday" or "by next week", then the day is read as she means it and kept out of the text; "by Acme" stays in it', async () => {

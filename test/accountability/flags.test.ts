@@ -25,7 +25,9 @@ beforeAll(async () => {
   team = app.teamId;
   await importFixtureOrg(db, slack, team, new Date('2026-09-01T00:00:00Z'));
   await ensureWorkspaceDefaults(db.db, team);
-  cadenceId = (await db.db.selectFrom('cadence').select('id').where('team_id', '=', team).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()).id;
+  cadenceId = (
+    await db.db.selectFrom('cadence').select('id').where('team_id', '=', team).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()
+  ).id;
 });
 
 afterAll(async () => {
@@ -39,18 +41,53 @@ async function week(personId: string, occurrence: string, status: 'answered' | '
   const leader = personId === PEOPLE.leo.id ? PEOPLE.bob.id : PEOPLE.ann.id;
   const round = await db.db
     .insertInto('round')
-    .values({ team_id: team, cadence_id: cadenceId, leader_id: leader, occurrence, status: 'closed', closes_at: new Date(`${occurrence}T12:00:00Z`), closed_at: new Date(`${occurrence}T12:00:00Z`), channel_id: null, thread_ts: null })
+    .values({
+      team_id: team,
+      cadence_id: cadenceId,
+      leader_id: leader,
+      occurrence,
+      status: 'closed',
+      closes_at: new Date(`${occurrence}T12:00:00Z`),
+      closed_at: new Date(`${occurrence}T12:00:00Z`),
+      channel_id: null,
+      thread_ts: null,
+    })
     .onConflict((oc) => oc.columns(['cadence_id', 'leader_id', 'occurrence']).doUpdateSet({ status: 'closed' }))
     .returning('id')
     .executeTakeFirstOrThrow();
   const due = new Date(`${occurrence}T10:00:00Z`);
   const checkin = await db.db
     .insertInto('checkin')
-    .values({ team_id: team, round_id: round.id, person_id: personId, status, skip_reason: null, due_at: due, closes_at: new Date(due.getTime() + 2 * 86_400_000), snoozed_until: null, answered_at: status === 'answered' ? due : null, reminded_at: null, channel_id: null, message_ts: null })
+    .values({
+      team_id: team,
+      round_id: round.id,
+      person_id: personId,
+      status,
+      skip_reason: null,
+      due_at: due,
+      closes_at: new Date(due.getTime() + 2 * 86_400_000),
+      snoozed_until: null,
+      answered_at: status === 'answered' ? due : null,
+      reminded_at: null,
+      channel_id: null,
+      message_ts: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (confidence !== undefined) {
-    await db.db.insertInto('answer').values({ checkin_id: checkin.id, question_id: null, position: 2, question_text: 'How confident are you in reaching your goal?', kind: 'rating_1_5', intent: 'goals', value_text: null, value_number: confidence }).execute();
+    await db.db
+      .insertInto('answer')
+      .values({
+        checkin_id: checkin.id,
+        question_id: null,
+        position: 2,
+        question_text: 'How confident are you in reaching your goal?',
+        kind: 'rating_1_5',
+        intent: 'goals',
+        value_text: null,
+        value_number: confidence,
+      })
+      .execute();
   }
 }
 
@@ -60,17 +97,34 @@ async function commitments(personId: string, statuses: ('done' | 'partly' | 'mis
     const closed = new Date(`2026-11-${String(day++).padStart(2, '0')}T12:00:00Z`);
     await db.db
       .insertInto('commitment')
-      .values({ team_id: team, owner_id: personId, leader_id: PEOPLE.ann.id, text: `promise ${day}`, due_date: '2026-11-01', status, source_checkin_id: null, note: null, last_reviewed_checkin_id: null, escalated_at: null, closed_at: closed })
+      .values({
+        team_id: team,
+        owner_id: personId,
+        leader_id: PEOPLE.ann.id,
+        text: `promise ${day}`,
+        due_date: '2026-11-01',
+        status,
+        source_checkin_id: null,
+        note: null,
+        last_reviewed_checkin_id: null,
+        escalated_at: null,
+        closed_at: closed,
+      })
       .execute();
   }
 }
 
 async function progress(personId: string, value: number, on: string) {
-  await db.db.insertInto('progress').values({ team_id: team, person_id: personId, goal_name: 'Calls', value, recorded_on: on, source: 'import', source_ref: null }).execute();
+  await db.db
+    .insertInto('progress')
+    .values({ team_id: team, person_id: personId, goal_name: 'Calls', value, recorded_on: on, source: 'import', source_ref: null })
+    .execute();
 }
 
 const openFlags = async () =>
-  (await db.db.selectFrom('flag').select(['person_id', 'rule']).where('status', '=', 'open').orderBy('rule').orderBy('person_id').execute()).map((f) => `${f.rule}:${f.person_id}`);
+  (
+    await db.db.selectFrom('flag').select(['person_id', 'rule']).where('status', '=', 'open').orderBy('rule').orderBy('person_id').execute()
+  ).map((f) => `${f.rule}:${f.person_id}`);
 
 describe('Flag rules', () => {
   test('When each rule meets its case, then it flags that person, and not the near miss next to it', async () => {
@@ -90,10 +144,21 @@ describe('Flag rules', () => {
     await commitments(PEOPLE.mia.id, ['done', 'missed', 'done', 'missed']);
     // "Calls", 100 a month: 70% then 75% (Raj) against 70% then 85% (Mia).
     for (const id of [PEOPLE.raj.id, PEOPLE.mia.id]) {
-      await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' });
+      await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), {
+        ownerId: id,
+        scope: 'person',
+        name: 'Calls',
+        target: 100,
+        unit: 'count',
+        period: 'monthly',
+      });
     }
     // The goals have been in place since the summer.
-    await db.db.updateTable('goal').set({ created_at: new Date('2026-08-01T00:00:00Z') }).where('name', '=', 'Calls').execute();
+    await db.db
+      .updateTable('goal')
+      .set({ created_at: new Date('2026-08-01T00:00:00Z') })
+      .where('name', '=', 'Calls')
+      .execute();
     await progress(PEOPLE.raj.id, 70, '2026-09-30');
     await progress(PEOPLE.raj.id, 75, '2026-10-31');
     await progress(PEOPLE.mia.id, 70, '2026-09-30');
@@ -106,7 +171,12 @@ describe('Flag rules', () => {
       `goal_pace:${PEOPLE.raj.id}`,
       `missed_in_a_row:${PEOPLE.leo.id}`,
     ]);
-    const details = await db.db.selectFrom('flag').select(['rule', 'detail']).where('person_id', '=', PEOPLE.raj.id).orderBy('rule').execute();
+    const details = await db.db
+      .selectFrom('flag')
+      .select(['rule', 'detail'])
+      .where('person_id', '=', PEOPLE.raj.id)
+      .orderBy('rule')
+      .execute();
     expect(details).toEqual([
       { rule: 'commitments_kept', detail: 'kept 1½ of the last 4 commitments' },
       { rule: 'confidence_drop', detail: 'confidence went from 4 to 2' },
@@ -129,15 +199,18 @@ describe('Flag rules', () => {
 const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 
 describe('Who sees flags, and how they close', () => {
-
   test("When leaders list flags, then they see those below them; a rep sees none of a peer's, another manager none of Ann's team", async () => {
     const ann = await say(PEOPLE.ann.id, 'flags');
     expect(ann.text).toContain('*Raj Patel* — confidence falling: confidence went from 4 to 2');
-    expect(JSON.stringify(ann.blocks)).toContain('Before looking at the person: could territory, tooling, training, process or support explain this?');
+    expect(JSON.stringify(ann.blocks)).toContain(
+      'Before looking at the person: could territory, tooling, training, process or support explain this?',
+    );
     expect(ann.text).not.toContain('Leo');
     // Named by whose and what it is; each with its Close button (which carries the id the text never shows).
     expect(ann.text).not.toMatch(/flag \d|\*\d+\.\*/);
-    expect(JSON.stringify(ann.blocks)).toMatch(/"action_id":"home_flag_close","text":\{"type":"plain_text","text":"Close"\},"value":"f\d+"/);
+    expect(JSON.stringify(ann.blocks)).toMatch(
+      /"action_id":"home_flag_close","text":\{"type":"plain_text","text":"Close"\},"value":"f\d+"/,
+    );
     const pat = await say(PEOPLE.president.id, 'flags');
     expect(pat.text).toContain('Raj Patel');
     expect(pat.text).toContain('Leo Park');
@@ -151,18 +224,40 @@ describe('Who sees flags, and how they close', () => {
   });
 
   test('When a flag is closed, then only a leader above the person can, and only with an answer about organisational factors', async () => {
-    const flag = await db.db.selectFrom('flag').selectAll().where('person_id', '=', PEOPLE.raj.id).where('rule', '=', 'confidence_drop').executeTakeFirstOrThrow();
-    expect((await say(PEOPLE.ann.id, `flag close ${flag.id}`)).text).toContain('A flag closes only with your answer to: “Before looking at the person');
+    const flag = await db.db
+      .selectFrom('flag')
+      .selectAll()
+      .where('person_id', '=', PEOPLE.raj.id)
+      .where('rule', '=', 'confidence_drop')
+      .executeTakeFirstOrThrow();
+    expect((await say(PEOPLE.ann.id, `flag close ${flag.id}`)).text).toContain(
+      'A flag closes only with your answer to: “Before looking at the person',
+    );
     expect((await say(PEOPLE.ann.id, `flag close ${flag.id} "ok"`)).text).toContain('A flag closes only with your answer');
-    expect((await say(PEOPLE.mia.id, `flag close ${flag.id} "His territory lost two accounts"`)).text).toContain('That flag is not about anyone below you');
-    expect((await say(PEOPLE.bob.id, `flag close <@${PEOPLE.raj.id}> confidence "His territory lost two accounts"`)).text).toContain('is not below you');
-    expect((await say(PEOPLE.admin.id, `flag close ${flag.id} "His territory lost two accounts"`)).text).toContain('That flag is not about anyone below you');
+    expect((await say(PEOPLE.mia.id, `flag close ${flag.id} "His territory lost two accounts"`)).text).toContain(
+      'That flag is not about anyone below you',
+    );
+    expect((await say(PEOPLE.bob.id, `flag close <@${PEOPLE.raj.id}> confidence "His territory lost two accounts"`)).text).toContain(
+      'is not below you',
+    );
+    expect((await say(PEOPLE.admin.id, `flag close ${flag.id} "His territory lost two accounts"`)).text).toContain(
+      'That flag is not about anyone below you',
+    );
     expect((await db.db.selectFrom('flag').select('status').where('id', '=', flag.id).executeTakeFirstOrThrow()).status).toBe('open');
 
-    expect((await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> "Territory moved"`)).text).toContain('has 4 open flags: say which (commitments, confidence, goal, missed)');
-    expect((await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> weather "Territory moved around"`)).text).toContain('"weather" names no flag');
-    const closed = await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> confidence "Territory: his two biggest accounts were moved to Leo in October"`);
-    expect(closed.text).toBe('Raj Patel\'s confidence flag is closed, with your answer kept: “Territory: his two biggest accounts were moved to Leo in October”.');
+    expect((await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> "Territory moved"`)).text).toContain(
+      'has 4 open flags: say which (commitments, confidence, goal, missed)',
+    );
+    expect((await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> weather "Territory moved around"`)).text).toContain(
+      '"weather" names no flag',
+    );
+    const closed = await say(
+      PEOPLE.ann.id,
+      `flag close <@${PEOPLE.raj.id}> confidence "Territory: his two biggest accounts were moved to Leo in October"`,
+    );
+    expect(closed.text).toBe(
+      "Raj Patel's confidence flag is closed, with your answer kept: “Territory: his two biggest accounts were moved to Leo in October”.",
+    );
     expect(await db.db.selectFrom('flag').selectAll().where('id', '=', flag.id).executeTakeFirstOrThrow()).toMatchObject({
       status: 'closed',
       closed_by: PEOPLE.ann.id,
@@ -171,7 +266,12 @@ describe('Who sees flags, and how they close', () => {
   });
 
   test("When Ann's round brief is built, then Raj's open flags are in it with the organisational question", async () => {
-    const round = await db.db.selectFrom('round').select('id').where('leader_id', '=', PEOPLE.ann.id).where('occurrence', '=', '2026-11-30').executeTakeFirstOrThrow();
+    const round = await db.db
+      .selectFrom('round')
+      .select('id')
+      .where('leader_id', '=', PEOPLE.ann.id)
+      .where('occurrence', '=', '2026-11-30')
+      .executeTakeFirstOrThrow();
     const brief = (await buildBrief(db.db, round.id))!;
     const raj = brief.members.find((m) => m.personId === PEOPLE.raj.id)!;
     expect(raj.flags.map((f) => f.rule).sort()).toEqual(['commitments_kept', 'goal_pace', 'missed_in_a_row']);
@@ -183,7 +283,9 @@ describe('Who sees flags, and how they close', () => {
     const flagged = await db.db.selectFrom('flag').select('person_id').distinct().where('status', '=', 'open').execute();
     expect(flagged.length).toBe(2);
     const piling = await questionsFor(db.db, ceo);
-    expect(piling[0]!.text).toContain('Flags are piling up across the sales organisation. Before looking at the people: could territory, tooling, training, process or support explain this');
+    expect(piling[0]!.text).toContain(
+      'Flags are piling up across the sales organisation. Before looking at the people: could territory, tooling, training, process or support explain this',
+    );
     await db.db.updateTable('flag').set({ status: 'closed', org_factors: 'Closed for the test of the quiet case' }).execute();
     const calm = await questionsFor(db.db, ceo);
     expect(calm.map((q) => q.text).join(' ')).not.toContain('Flags are piling up');
@@ -192,19 +294,32 @@ describe('Who sees flags, and how they close', () => {
 
   test('When an admin switches a rule off, then it is stored and listed so; bad values and non-admins are refused', async () => {
     expect((await say(PEOPLE.raj.id, 'flag rule missed_in_a_row 3')).text).toContain('Only Cascade admins can change flag rules.');
-    expect((await say(PEOPLE.admin.id, 'flag rule missed_in_a_row 0')).text).toBe('The threshold of missed_in_a_row is a whole number from 1 to 10.');
-    expect((await say(PEOPLE.admin.id, 'flag rule commitments_kept 2')).text).toBe('The threshold of commitments_kept is a share from 0.05 to 1, like 0.5.');
+    expect((await say(PEOPLE.admin.id, 'flag rule missed_in_a_row 0')).text).toBe(
+      'The threshold of missed_in_a_row is a whole number from 1 to 10.',
+    );
+    expect((await say(PEOPLE.admin.id, 'flag rule commitments_kept 2')).text).toBe(
+      'The threshold of commitments_kept is a share from 0.05 to 1, like 0.5.',
+    );
     expect((await say(PEOPLE.admin.id, 'flag rule nonsense off')).text).toContain('There is no flag rule "nonsense"');
-    expect((await say(PEOPLE.admin.id, 'flag rule confidence_drop off')).text).toBe('`confidence_drop` — *off*, threshold 2: drop in the confidence rating since the last check-in');
+    expect((await say(PEOPLE.admin.id, 'flag rule confidence_drop off')).text).toBe(
+      '`confidence_drop` — *off*, threshold 2: drop in the confidence rating since the last check-in',
+    );
     expect((await say(PEOPLE.ann.id, 'flag rules')).text).toContain('`missed_in_a_row` — on, threshold 2');
-    expect(await db.db.selectFrom('flag_rule').select(['key', 'active']).where('key', '=', 'confidence_drop').executeTakeFirstOrThrow()).toEqual({ key: 'confidence_drop', active: false });
+    expect(
+      await db.db.selectFrom('flag_rule').select(['key', 'active']).where('key', '=', 'confidence_drop').executeTakeFirstOrThrow(),
+    ).toEqual({ key: 'confidence_drop', active: false });
   });
 });
 
-
 describe('A flag is a state: it clears itself when its condition no longer holds', () => {
   const status = async (personId: string, rule: string) =>
-    db.db.selectFrom('flag').select(['status', 'cleared_because', 'closed_by']).where('person_id', '=', personId).where('rule', '=', rule).orderBy('id').execute();
+    db.db
+      .selectFrom('flag')
+      .select(['status', 'cleared_because', 'closed_by'])
+      .where('person_id', '=', personId)
+      .where('rule', '=', rule)
+      .orderBy('id')
+      .execute();
 
   test('When Leo answers after missing twice, and Raj rates his confidence 4 after a 2, then both flags clear, with what changed, and are kept in history', async () => {
     await db.db.deleteFrom('flag').execute();
@@ -223,8 +338,12 @@ describe('A flag is a state: it clears itself when its condition no longer holds
     await week(PEOPLE.raj.id, '2026-12-21', 'answered', 4);
     now.current = new Date('2026-12-21T11:00:00Z');
     await evaluateFlags(db.db, team, now.current, { force: true });
-    expect(await status(PEOPLE.leo.id, 'missed_in_a_row')).toEqual([{ status: 'cleared', cleared_because: 'answered the check-in of 21 Dec', closed_by: null }]);
-    expect(await status(PEOPLE.raj.id, 'confidence_drop')).toEqual([{ status: 'cleared', cleared_because: 'confidence now 4 of 5', closed_by: null }]);
+    expect(await status(PEOPLE.leo.id, 'missed_in_a_row')).toEqual([
+      { status: 'cleared', cleared_because: 'answered the check-in of 21 Dec', closed_by: null },
+    ]);
+    expect(await status(PEOPLE.raj.id, 'confidence_drop')).toEqual([
+      { status: 'cleared', cleared_because: 'confidence now 4 of 5', closed_by: null },
+    ]);
     expect(await openFlags()).not.toContain(`missed_in_a_row:${PEOPLE.leo.id}`);
     // Nobody is asked about a cleared flag any more.
     expect((await say(PEOPLE.president.id, 'flags')).text).not.toContain('Leo');
@@ -235,8 +354,18 @@ describe('A flag is a state: it clears itself when its condition no longer holds
     now.current = new Date('2026-12-28T11:00:00Z');
     await evaluateFlags(db.db, team, now.current, { force: true });
     expect((await status(PEOPLE.raj.id, 'confidence_drop')).map((f) => f.status)).toEqual(['cleared', 'open']);
-    const open = await db.db.selectFrom('flag').select('id').where('person_id', '=', PEOPLE.raj.id).where('rule', '=', 'confidence_drop').where('status', '=', 'open').executeTakeFirstOrThrow();
-    await db.db.updateTable('flag').set({ status: 'closed', closed_by: PEOPLE.ann.id, closed_at: now.current, org_factors: 'Pricing change this month; not about Raj' }).where('id', '=', open.id).execute();
+    const open = await db.db
+      .selectFrom('flag')
+      .select('id')
+      .where('person_id', '=', PEOPLE.raj.id)
+      .where('rule', '=', 'confidence_drop')
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
+    await db.db
+      .updateTable('flag')
+      .set({ status: 'closed', closed_by: PEOPLE.ann.id, closed_at: now.current, org_factors: 'Pricing change this month; not about Raj' })
+      .where('id', '=', open.id)
+      .execute();
     await week(PEOPLE.raj.id, '2027-01-04', 'answered', 5);
     now.current = new Date('2027-01-04T11:00:00Z');
     await evaluateFlags(db.db, team, now.current, { force: true });
@@ -256,7 +385,12 @@ describe('Signals that stay right over weeks', () => {
     await week(PEOPLE.mia.id, '2026-12-14', 'missed');
     now.current = new Date('2026-12-17T09:00:00Z');
     await evaluateFlags(db.db, team, now.current, { force: true });
-    const flag = await db.db.selectFrom('flag').selectAll().where('person_id', '=', PEOPLE.mia.id).where('rule', '=', 'missed_in_a_row').executeTakeFirstOrThrow();
+    const flag = await db.db
+      .selectFrom('flag')
+      .selectAll()
+      .where('person_id', '=', PEOPLE.mia.id)
+      .where('rule', '=', 'missed_in_a_row')
+      .executeTakeFirstOrThrow();
     const closed = await say(PEOPLE.ann.id, `flag close ${flag.id} "Process: the Monday slot clashes with her customer calls"`);
     expect(closed.text).toContain('closed');
 
@@ -264,7 +398,14 @@ describe('Signals that stay right over weeks', () => {
     await evaluateFlags(db.db, team, now.current, { force: true });
     now.current = new Date('2026-12-18T09:00:00Z');
     await evaluateFlags(db.db, team, now.current, { force: true });
-    const mia = async () => db.db.selectFrom('flag').select(['status']).where('person_id', '=', PEOPLE.mia.id).where('rule', '=', 'missed_in_a_row').orderBy('id').execute();
+    const mia = async () =>
+      db.db
+        .selectFrom('flag')
+        .select(['status'])
+        .where('person_id', '=', PEOPLE.mia.id)
+        .where('rule', '=', 'missed_in_a_row')
+        .orderBy('id')
+        .execute();
     expect(await mia()).toEqual([{ status: 'closed' }]);
 
     // New evidence: the next two check-ins are missed too, after the close.
@@ -278,10 +419,48 @@ describe('Signals that stay right over weeks', () => {
   test('When 3 of 40 people have open flags, then the CEO is not asked about the organisation; at the 10% rule threshold, they are', async () => {
     await db.db.deleteFrom('flag').execute();
     const extra = Array.from({ length: 34 }, (_, i) => `UXTRA${String(i).padStart(3, '0')}`);
-    await db.db.insertInto('person').values(extra.map((id) => ({ team_id: team, slack_user_id: id, name: id, email: null, role: 'rep' as const, reports_to: PEOPLE.ann.id, paused_until: null, profile_refreshed_at: null }))).execute();
-    const people = Number((await db.db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', team).where('active', '=', true).where('reports_to', 'is not', null).executeTakeFirstOrThrow()).n);
+    await db.db
+      .insertInto('person')
+      .values(
+        extra.map((id) => ({
+          team_id: team,
+          slack_user_id: id,
+          name: id,
+          email: null,
+          role: 'rep' as const,
+          reports_to: PEOPLE.ann.id,
+          paused_until: null,
+          profile_refreshed_at: null,
+        })),
+      )
+      .execute();
+    const people = Number(
+      (
+        await db.db
+          .selectFrom('person')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('team_id', '=', team)
+          .where('active', '=', true)
+          .where('reports_to', 'is not', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(people).toBe(40);
-    const flag = (ids: string[]) => db.db.insertInto('flag').values(ids.map((id) => ({ team_id: team, person_id: id, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', org_factors: null, closed_by: null, closed_at: null }))).execute();
+    const flag = (ids: string[]) =>
+      db.db
+        .insertInto('flag')
+        .values(
+          ids.map((id) => ({
+            team_id: team,
+            person_id: id,
+            rule: 'missed_in_a_row',
+            detail: 'missed 2 check-ins in a row',
+            org_factors: null,
+            closed_by: null,
+            closed_at: null,
+          })),
+        )
+        .execute();
     const ceo = { id: 0, teamId: team, personId: PEOPLE.ceo.id, part: 'leader', level: 'ceo_president' } as unknown as CheckinContext;
     const asks = async () => (await questionsFor(db.db, ceo)).some((q) => q.text.includes('Flags are piling up'));
 

@@ -27,9 +27,24 @@ afterAll(() => fixture?.stop());
 
 const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 const goal = (owner: string, scope = 'person') =>
-  db.db.selectFrom('goal').selectAll().where('owner_id', '=', owner).where('scope', '=', scope as 'person').where('name', '=', 'New pipeline').where('active', '=', true).executeTakeFirstOrThrow();
+  db.db
+    .selectFrom('goal')
+    .selectAll()
+    .where('owner_id', '=', owner)
+    .where('scope', '=', scope as 'person')
+    .where('name', '=', 'New pipeline')
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
 const person = (id: string) => db.db.selectFrom('person').selectAll().where('slack_user_id', '=', id).executeTakeFirstOrThrow();
-const progressCount = async () => Number((await db.db.selectFrom('progress').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const progressCount = async () =>
+  Number(
+    (
+      await db.db
+        .selectFrom('progress')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('Periods', () => {
   test('When a day is given, then its week runs Monday to Sunday, its month and quarter by the calendar', () => {
@@ -44,17 +59,31 @@ describe('Periods', () => {
 
 describe('Goals and progress', () => {
   test('When Ann sets goals for her reps and her team, then they are stored; bad values change nothing', async () => {
-    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" 250000 USD monthly`)).text).toBe(`Goal set for <@${PEOPLE.raj.id}>: “New pipeline”, 250,000 USD monthly.`);
+    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" 250000 USD monthly`)).text).toBe(
+      `Goal set for <@${PEOPLE.raj.id}>: “New pipeline”, 250,000 USD monthly.`,
+    );
     await say(PEOPLE.ann.id, `goal set <@${PEOPLE.mia.id}> "New pipeline" 200,000 usd monthly`);
-    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.ann.id}> team "New pipeline" 450000 USD monthly`)).text).toBe(`Goal set for <@${PEOPLE.ann.id}>'s team: “New pipeline”, 450,000 USD monthly.`);
+    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.ann.id}> team "New pipeline" 450000 USD monthly`)).text).toBe(
+      `Goal set for <@${PEOPLE.ann.id}>'s team: “New pipeline”, 450,000 USD monthly.`,
+    );
     await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Demos" 12 count weekly`);
 
     const before = await db.db.selectFrom('goal').selectAll().execute();
-    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" -5 USD monthly`)).text).toBe('A target must be more than zero.');
-    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" lots USD monthly`)).text).toBe('"lots" is not a number: give the target as digits, like 250000.');
-    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" 5 dollars monthly`)).text).toContain('"dollars" is not a unit');
-    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" 5 USD yearly`)).text).toContain('"yearly" is not a period');
-    expect((await say(PEOPLE.ann.id, `goal set <@UNOBODY1> "New pipeline" 5 USD monthly`)).text).toBe('<@UNOBODY1> is not in the org chart.');
+    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" -5 USD monthly`)).text).toBe(
+      'A target must be more than zero.',
+    );
+    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" lots USD monthly`)).text).toBe(
+      '"lots" is not a number: give the target as digits, like 250000.',
+    );
+    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" 5 dollars monthly`)).text).toContain(
+      '"dollars" is not a unit',
+    );
+    expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "New pipeline" 5 USD yearly`)).text).toContain(
+      '"yearly" is not a period',
+    );
+    expect((await say(PEOPLE.ann.id, `goal set <@UNOBODY1> "New pipeline" 5 USD monthly`)).text).toBe(
+      '<@UNOBODY1> is not in the org chart.',
+    );
     expect((await say(PEOPLE.ann.id, `goal set <@${PEOPLE.leo.id}> "New pipeline" 5 USD monthly`)).text).toContain('is not below you');
     expect((await say(PEOPLE.raj.id, `goal set <@${PEOPLE.mia.id}> "New pipeline" 5 USD monthly`)).text).toContain('is not below you');
     expect((await say(PEOPLE.ann.id, 'goal set @raj "New pipeline" 5 USD monthly')).text).toContain('I could not read @raj as a person');
@@ -66,11 +95,17 @@ describe('Goals and progress', () => {
     now.current = new Date('2026-11-15T06:00:00Z');
     const reply = await say(PEOPLE.raj.id, 'progress "new pipeline" 120000');
     expect(reply.text).toBe('Recorded. *New pipeline*: 120,000 USD of 250,000 USD this month\n▰▰▱▱▱ 48% — behind pace by 2 pts');
-    expect((await say(PEOPLE.raj.id, 'progress "Pipeline" 5')).text).toBe('Raj Patel has no goal called "Pipeline". Their goals: "Demos", "New pipeline".');
+    expect((await say(PEOPLE.raj.id, 'progress "Pipeline" 5')).text).toBe(
+      'Raj Patel has no goal called "Pipeline". Their goals: "Demos", "New pipeline".',
+    );
     expect((await say(PEOPLE.raj.id, 'progress "New pipeline" -3')).text).toBe('Progress cannot be negative.');
 
     // Import: Mia's CRM figure for 14 November, and an October figure that must not count in November.
-    const csv = ['person,goal,value,date', 'mia@example.com,New pipeline,150000,2026-11-14', `${PEOPLE.mia.id},New pipeline,190000,2026-10-31`].join('\n');
+    const csv = [
+      'person,goal,value,date',
+      'mia@example.com,New pipeline,150000,2026-11-14',
+      `${PEOPLE.mia.id},New pipeline,190000,2026-10-31`,
+    ].join('\n');
     expect(await importProgress(db.db, app.teamId, csv, { dryRun: false, now: now.current })).toEqual({ ok: true, applied: 2, errors: [] });
     const mia = await standingOf(db.db, await goal(PEOPLE.mia.id), await person(PEOPLE.mia.id), now.current);
     expect(mia).toMatchObject({ value: 150000, attainment: 0.75 });
@@ -82,19 +117,37 @@ describe('Goals and progress', () => {
     expect(paceBar(team)).toBe('▰▰▰▱▱ 60% — ahead of pace by 10 pts');
 
     // A number question tied to the goal: Raj's check-in answer on Monday 16 November replaces his figure.
-    expect((await say(PEOPLE.admin.id, 'questions add manager_reps number goals "How much new pipeline have you added this month?" fixed goal "New pipeline"')).text).toContain('Added question');
+    expect(
+      (
+        await say(
+          PEOPLE.admin.id,
+          'questions add manager_reps number goals "How much new pipeline have you added this month?" fixed goal "New pipeline"',
+        )
+      ).text,
+    ).toContain('Added question');
     now.current = new Date('2026-11-16T04:30:00Z');
     await tick(tickDeps(db, slack, app.log), now.current);
-    const row = await db.db.selectFrom('checkin').select('id').where('person_id', '=', PEOPLE.raj.id).where('status', '=', 'sent').executeTakeFirstOrThrow();
+    const row = await db.db
+      .selectFrom('checkin')
+      .select('id')
+      .where('person_id', '=', PEOPLE.raj.id)
+      .where('status', '=', 'sent')
+      .executeTakeFirstOrThrow();
     const ctx = (await checkinContext(db.db, row.id))!;
     const questions = await questionsFor(db.db, ctx);
     const tied = questions.find((q) => q.goal_name === 'New pipeline')!;
     const raw = Object.fromEntries(questions.map((q) => [q.id, q === tied ? '160000' : q.kind === 'rating_1_5' ? '4' : 'Fine']));
     await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw });
-    await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw: { ...raw, [tied.id]: '165000' } });
+    await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), {
+      checkinId: ctx.id,
+      questions,
+      raw: { ...raw, [tied.id]: '165000' },
+    });
     const raj = await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current);
     expect(raj).toMatchObject({ value: 165000, attainment: 0.66 });
-    expect(await db.db.selectFrom('progress').select('source').where('person_id', '=', PEOPLE.raj.id).where('source', '=', 'checkin').execute()).toHaveLength(1);
+    expect(
+      await db.db.selectFrom('progress').select('source').where('person_id', '=', PEOPLE.raj.id).where('source', '=', 'checkin').execute(),
+    ).toHaveLength(1);
 
     const goals = await say(PEOPLE.ann.id, `goals <@${PEOPLE.ann.id}>`);
     expect(goals.text).toBe('*New pipeline* (team): 315,000 USD of 450,000 USD this month\n▰▰▰▰▱ 70% — ahead of pace by 17 pts');
@@ -114,7 +167,14 @@ describe('Goals and progress', () => {
     now.current = new Date('2026-12-01T06:00:00Z');
     await evaluateFlags(db.db, app.teamId, now.current, { force: true });
     // (Raj's weekly "Demos" goal has two whole weeks behind it by now; the monthly goal has one month only.)
-    expect(await db.db.selectFrom('flag').select('person_id').where('rule', '=', 'goal_pace').where('detail', 'like', '%New pipeline%').execute()).toEqual([]);
+    expect(
+      await db.db
+        .selectFrom('flag')
+        .select('person_id')
+        .where('rule', '=', 'goal_pace')
+        .where('detail', 'like', '%New pipeline%')
+        .execute(),
+    ).toEqual([]);
     const status = await say(PEOPLE.raj.id, 'status');
     expect(status.text).toContain('too early to tell');
     expect(status.text).not.toContain('behind pace');
@@ -125,9 +185,13 @@ describe('Goals and progress', () => {
 
     // Thursday 3 December is the third working day; from Friday 4 December the verdict is given.
     now.current = new Date('2026-12-03T18:00:00Z');
-    expect(paceBar(await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current))).toContain('too early to tell');
+    expect(paceBar(await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current))).toContain(
+      'too early to tell',
+    );
     now.current = new Date('2026-12-04T06:00:00Z');
-    expect(paceBar(await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current))).toBe('▱▱▱▱▱ 0% — behind pace by 13 pts');
+    expect(paceBar(await standingOf(db.db, await goal(PEOPLE.raj.id), await person(PEOPLE.raj.id), now.current))).toBe(
+      '▱▱▱▱▱ 0% — behind pace by 13 pts',
+    );
 
     // A goal set on 20 November is judged on December, not on the November it joined late.
     const late = { ...(await goal(PEOPLE.raj.id)), created_at: new Date('2026-11-20T00:00:00Z') };
@@ -139,7 +203,14 @@ describe('Goals and progress', () => {
 
   test('When a CSV has a bad line, then it is named by its number and nothing of the file is applied', async () => {
     const count = await progressCount();
-    const progress = ['person,goal,value,date', 'raj@example.com,New pipeline,10,2026-12-01', 'nobody@example.com,New pipeline,10,2026-12-01', 'raj@example.com,Unknown goal,10,2026-12-01', 'raj@example.com,New pipeline,ten,2026-12-01', 'raj@example.com,New pipeline,10,2026-13-01'].join('\n');
+    const progress = [
+      'person,goal,value,date',
+      'raj@example.com,New pipeline,10,2026-12-01',
+      'nobody@example.com,New pipeline,10,2026-12-01',
+      'raj@example.com,Unknown goal,10,2026-12-01',
+      'raj@example.com,New pipeline,ten,2026-12-01',
+      'raj@example.com,New pipeline,10,2026-13-01',
+    ].join('\n');
     const outcome = await importProgress(db.db, app.teamId, progress, { dryRun: false, now: now.current });
     expect(outcome).toEqual({
       ok: false,
@@ -154,7 +225,12 @@ describe('Goals and progress', () => {
     expect(await progressCount()).toBe(count);
 
     const goalsBefore = await db.db.selectFrom('goal').selectAll().execute();
-    const goals = ['person,goal,target,unit,period,scope', 'leo@example.com,New pipeline,100000,USD,monthly,', 'leo@example.com,Calls,-1,count,weekly,', 'bob@example.com,New pipeline,5,USD,monthly,crew'].join('\n');
+    const goals = [
+      'person,goal,target,unit,period,scope',
+      'leo@example.com,New pipeline,100000,USD,monthly,',
+      'leo@example.com,Calls,-1,count,weekly,',
+      'bob@example.com,New pipeline,5,USD,monthly,crew',
+    ].join('\n');
     const bad = await importGoals(db.db, app.teamId, goals, { dryRun: false, now: now.current });
     expect(bad.errors).toEqual([
       { line: 3, message: 'A target must be more than zero' },

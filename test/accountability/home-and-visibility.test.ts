@@ -26,23 +26,84 @@ beforeAll(async () => {
   await db.db
     .insertInto('person')
     .values([
-      { team_id: team, slack_user_id: ZOE, name: 'Zoe Quinn', email: null, role: 'manager', reports_to: PEOPLE.president.id, paused_until: null, profile_refreshed_at: null },
-      ...zoeReps.map((id, i) => ({ team_id: team, slack_user_id: id, name: `Rep ${i} Long-Surname-Of-Someone`, email: null, role: 'rep' as const, reports_to: ZOE, paused_until: null, profile_refreshed_at: null })),
+      {
+        team_id: team,
+        slack_user_id: ZOE,
+        name: 'Zoe Quinn',
+        email: null,
+        role: 'manager',
+        reports_to: PEOPLE.president.id,
+        paused_until: null,
+        profile_refreshed_at: null,
+      },
+      ...zoeReps.map((id, i) => ({
+        team_id: team,
+        slack_user_id: id,
+        name: `Rep ${i} Long-Surname-Of-Someone`,
+        email: null,
+        role: 'rep' as const,
+        reports_to: ZOE,
+        paused_until: null,
+        profile_refreshed_at: null,
+      })),
     ])
     .execute();
   for (const id of zoeReps) {
-    await setGoal(await scopeOf(db.db, team, ZOE, [], now.current), { ownerId: id, scope: 'person', name: 'New pipeline', target: 100000, unit: 'USD', period: 'monthly' });
+    await setGoal(await scopeOf(db.db, team, ZOE, [], now.current), {
+      ownerId: id,
+      scope: 'person',
+      name: 'New pipeline',
+      target: 100000,
+      unit: 'USD',
+      period: 'monthly',
+    });
     await reportProgress(db.db, { teamId: team, personId: id, name: 'New pipeline', value: 40000, now: now.current });
     await makeCommitment(await scopeOf(db.db, team, id, [], now.current), { text: `Secret plan of ${id}` });
-    await db.db.insertInto('flag').values({ team_id: team, person_id: id, rule: 'confidence_drop', detail: 'confidence went from 5 to 2', org_factors: null, closed_by: null, closed_at: null }).execute();
+    await db.db
+      .insertInto('flag')
+      .values({
+        team_id: team,
+        person_id: id,
+        rule: 'confidence_drop',
+        detail: 'confidence went from 5 to 2',
+        org_factors: null,
+        closed_by: null,
+        closed_at: null,
+      })
+      .execute();
   }
-  await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { ownerId: PEOPLE.raj.id, scope: 'person', name: 'New pipeline', target: 250000, unit: 'USD', period: 'monthly' });
-  await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { ownerId: PEOPLE.mia.id, scope: 'person', name: 'Mia pipeline', target: 200000, unit: 'USD', period: 'monthly' });
+  await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), {
+    ownerId: PEOPLE.raj.id,
+    scope: 'person',
+    name: 'New pipeline',
+    target: 250000,
+    unit: 'USD',
+    period: 'monthly',
+  });
+  await setGoal(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), {
+    ownerId: PEOPLE.mia.id,
+    scope: 'person',
+    name: 'Mia pipeline',
+    target: 200000,
+    unit: 'USD',
+    period: 'monthly',
+  });
   await reportProgress(db.db, { teamId: team, personId: PEOPLE.raj.id, name: 'New pipeline', value: 155000, now: now.current });
   await makeCommitment(await scopeOf(db.db, team, PEOPLE.raj.id, [], now.current), { text: 'Raj private commitment' });
   await makeCommitment(await scopeOf(db.db, team, PEOPLE.mia.id, [], now.current), { text: 'Mia private commitment' });
   await makeCommitment(await scopeOf(db.db, team, PEOPLE.ann.id, [], now.current), { text: 'Ann private commitment' });
-  await db.db.insertInto('flag').values({ team_id: team, person_id: PEOPLE.raj.id, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', org_factors: null, closed_by: null, closed_at: null }).execute();
+  await db.db
+    .insertInto('flag')
+    .values({
+      team_id: team,
+      person_id: PEOPLE.raj.id,
+      rule: 'missed_in_a_row',
+      detail: 'missed 2 check-ins in a row',
+      org_factors: null,
+      closed_by: null,
+      closed_at: null,
+    })
+    .execute();
   await evaluateFlags(db.db, team, now.current);
 });
 
@@ -71,7 +132,8 @@ describe('App Home', () => {
     expect(text).toContain('Raj private commitment');
     expect(text).toContain('Manager ↔ each rep, weekly with Ann Lee — Mon 23 Nov, 10:00');
     expect(text).not.toContain('Your team');
-    for (const other of ['Mia private commitment', 'Ann private commitment', 'Mia pipeline', 'Secret plan']) expect(text).not.toContain(other);
+    for (const other of ['Mia private commitment', 'Ann private commitment', 'Mia pipeline', 'Secret plan'])
+      expect(text).not.toContain(other);
   });
 
   test('When a manager of fifty opens it, then every report has a row and the view stays within 100 blocks', async () => {
@@ -92,8 +154,11 @@ describe('App Home', () => {
     const admin = await home(PEOPLE.admin.id);
     expect(admin.text).toContain('The organisation, in numbers');
     expect(admin.text).toContain('open commitments: 53');
-    expect(admin.text).toContain('*Open flags across the organisation*: 51 about 51 people — check-ins missed in a row: 1 · confidence falling: 50.');
-    for (const leak of ['private commitment', 'Secret plan', 'New pipeline', PEOPLE.raj.id, 'confidence went']) expect(admin.text).not.toContain(leak);
+    expect(admin.text).toContain(
+      '*Open flags across the organisation*: 51 about 51 people — check-ins missed in a row: 1 · confidence falling: 50.',
+    );
+    for (const leak of ['private commitment', 'Secret plan', 'New pipeline', PEOPLE.raj.id, 'confidence went'])
+      expect(admin.text).not.toContain(leak);
   });
 
   test('When the admin outside the chain lists flags, then the organisation’s are counted, never whose; a rep with nobody below hears there are none below them', async () => {
@@ -137,7 +202,10 @@ describe('Who may see what', () => {
 describe('Who may see what, in /cascade export', () => {
   /** The files of the export the fake Slack received for that person's DM, each as text. */
   function exported(userId: string): string {
-    const call = slack.callsTo('files.completeUploadExternal').filter((c) => c.args.channel_id === `D${userId}`).pop()!;
+    const call = slack
+      .callsTo('files.completeUploadExternal')
+      .filter((c) => c.args.channel_id === `D${userId}`)
+      .pop()!;
     return call.args.files.map((f: { id: string }) => slack.uploads.get(f.id)!.toString('utf8')).join('\n');
   }
   const cases: [string, string, boolean][] = [
@@ -166,10 +234,13 @@ describe('Status and the core value', () => {
   });
 
   test('When an admin changes the core value, then App Home shows it at the top; anyone else is refused', async () => {
-    expect((await say(PEOPLE.raj.id, 'core-value "Win together"')).text).toContain('Only Cascade admins can change the core-value statement.');
-    expect((await say(PEOPLE.admin.id, 'core-value "Sales Excellence, every week"')).text).toBe('The core-value statement is now “Sales Excellence, every week”: it heads App Home and closes every digest.');
+    expect((await say(PEOPLE.raj.id, 'core-value "Win together"')).text).toContain(
+      'Only Cascade admins can change the core-value statement.',
+    );
+    expect((await say(PEOPLE.admin.id, 'core-value "Sales Excellence, every week"')).text).toBe(
+      'The core-value statement is now “Sales Excellence, every week”: it heads App Home and closes every digest.',
+    );
     const { view } = await home(PEOPLE.mia.id);
     expect(view.blocks[0].text.text).toBe('Sales Excellence, every week');
   });
 });
-

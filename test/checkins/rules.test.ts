@@ -41,13 +41,37 @@ describe('Cron cadences', () => {
     const cron = parseCadenceCron('0 9 * * 1,4');
     if ('error' in cron) throw new Error(cron.error);
     expect(cron.localTime).toBe('09:00');
-    expect(occurrencesBetween({ frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '0 9 * * 1,4' }, '2026-11-23', '2026-11-29')).toEqual(['2026-11-23', '2026-11-26']);
+    expect(
+      occurrencesBetween(
+        { frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '0 9 * * 1,4' },
+        '2026-11-23',
+        '2026-11-29',
+      ),
+    ).toEqual(['2026-11-23', '2026-11-26']);
   });
 
   test('When day of month and weekday are both given, then either matches, as in cron; months and names are read', () => {
-    expect(occurrencesBetween({ frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '30 8 1 * fri' }, '2026-11-25', '2026-12-05')).toEqual(['2026-11-27', '2026-12-01', '2026-12-04']);
-    expect(occurrencesBetween({ frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '0 10 15 jan-mar,dec *' }, '2026-11-01', '2027-02-28')).toEqual(['2026-12-15', '2027-01-15', '2027-02-15']);
-    expect(occurrencesBetween({ frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '0 10 */10 * *' }, '2026-11-01', '2026-11-30')).toEqual(['2026-11-01', '2026-11-11', '2026-11-21']);
+    expect(
+      occurrencesBetween(
+        { frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '30 8 1 * fri' },
+        '2026-11-25',
+        '2026-12-05',
+      ),
+    ).toEqual(['2026-11-27', '2026-12-01', '2026-12-04']);
+    expect(
+      occurrencesBetween(
+        { frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '0 10 15 jan-mar,dec *' },
+        '2026-11-01',
+        '2027-02-28',
+      ),
+    ).toEqual(['2026-12-15', '2027-01-15', '2027-02-15']);
+    expect(
+      occurrencesBetween(
+        { frequency: 'cron', weekday: 0, nth: null, anchorDate: '2026-01-01', cron: '0 10 */10 * *' },
+        '2026-11-01',
+        '2026-11-30',
+      ),
+    ).toEqual(['2026-11-01', '2026-11-11', '2026-11-21']);
   });
 
   test.each([
@@ -74,12 +98,13 @@ describe('Interrogations', () => {
     expect(interrogationIn(text)).toMatch(/reads as an interrogation.*Try something like "/);
   });
 
-  test.each(['What got in the way this week, and what would help?', 'Which deal taught you the most, and why?', 'What would you do differently next time?'])(
-    'When a question reads "%s", then it is welcome',
-    (text) => {
-      expect(interrogationIn(text)).toBeNull();
-    },
-  );
+  test.each([
+    'What got in the way this week, and what would help?',
+    'Which deal taught you the most, and why?',
+    'What would you do differently next time?',
+  ])('When a question reads "%s", then it is welcome', (text) => {
+    expect(interrogationIn(text)).toBeNull();
+  });
 });
 
 describe('Parsing the self-service commands', () => {
@@ -99,22 +124,44 @@ describe('Parsing the self-service commands', () => {
       key: 'president_managers_team',
       changes: { mode: 'team', channelId: 'C0LEADERS', active: true },
     });
-    expect(parseCommand('questions add manager_reps choice process "Which stage is hardest?" choices "Discovery|Demo|Close" required')).toEqual({
+    expect(
+      parseCommand('questions add manager_reps choice process "Which stage is hardest?" choices "Discovery|Demo|Close" required'),
+    ).toEqual({
       kind: 'questions.add',
-      draft: { level: 'manager_reps', kind: 'choice', intent: 'process', text: 'Which stage is hardest?', fixed: false, required: true, choices: ['Discovery', 'Demo', 'Close'] },
+      draft: {
+        level: 'manager_reps',
+        kind: 'choice',
+        intent: 'process',
+        text: 'Which stage is hardest?',
+        fixed: false,
+        required: true,
+        choices: ['Discovery', 'Demo', 'Close'],
+      },
     });
     expect(parseCommand('questions retire #12')).toEqual({ kind: 'questions.retire', id: 12 });
   });
 
   test('When they are malformed, then the usage message says what was wrong and how to write it', () => {
     const pause = parseCommand('pause @raj until 2026-12-24');
-    expect(pause).toMatchObject({ kind: 'usage', error: expect.stringContaining("I could not read @raj as a person") });
-    expect(parseCommand('pause for a week')).toMatchObject({ kind: 'usage', usage: expect.arrayContaining(['/cascade pause [@person] until <day>']) });
-    expect(parseCommand('cadence set')).toMatchObject({ kind: 'usage', error: 'Name the cadence to change (see `/cascade cadence list`).' });
+    expect(pause).toMatchObject({ kind: 'usage', error: expect.stringContaining('I could not read @raj as a person') });
+    expect(parseCommand('pause for a week')).toMatchObject({
+      kind: 'usage',
+      usage: expect.arrayContaining(['/cascade pause [@person] until <day>']),
+    });
+    expect(parseCommand('cadence set')).toMatchObject({
+      kind: 'usage',
+      error: 'Name the cadence to change (see `/cascade cadence list`).',
+    });
     expect(parseCommand('cadence set manager_reps')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Say what to change') });
-    expect(parseCommand('cadence set manager_reps reminder maybe')).toMatchObject({ kind: 'usage', error: 'Say `reminder on` or `reminder off`.' });
+    expect(parseCommand('cadence set manager_reps reminder maybe')).toMatchObject({
+      kind: 'usage',
+      error: 'Say `reminder on` or `reminder off`.',
+    });
     expect(parseCommand('questions edit twelve "x"')).toMatchObject({ kind: 'usage', error: expect.stringContaining('question’s number') });
-    expect(parseCommand('questions add manager_reps text process')).toMatchObject({ kind: 'usage', error: expect.stringContaining('Give the question in quotes') });
+    expect(parseCommand('questions add manager_reps text process')).toMatchObject({
+      kind: 'usage',
+      error: expect.stringContaining('Give the question in quotes'),
+    });
   });
 });
 
@@ -124,10 +171,18 @@ describe('A cadence checks its own values', () => {
     const db = await createTestDb();
     try {
       await openWorkspace(db.db, 'T0RULES', 'Rules', new Date('2026-11-01T00:00:00Z'));
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 40 }, undefined, NOW)).rejects.toThrow('The answer window is a whole number of working days from 1 to 14');
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { weekday: 9 }, undefined, NOW)).rejects.toThrow('The weekday is one of monday … sunday.');
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { localTime: '25:00' }, undefined, NOW)).rejects.toThrow('"25:00" is not a time');
-      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { frequency: 'monthly', nth: 7 }, undefined, NOW)).rejects.toThrow('first, second, third, fourth or last');
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 40 }, undefined, NOW)).rejects.toThrow(
+        'The answer window is a whole number of working days from 1 to 14',
+      );
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { weekday: 9 }, undefined, NOW)).rejects.toThrow(
+        'The weekday is one of monday … sunday.',
+      );
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { localTime: '25:00' }, undefined, NOW)).rejects.toThrow(
+        '"25:00" is not a time',
+      );
+      await expect(updateCadence(db.db, 'T0RULES', 'manager_reps', { frequency: 'monthly', nth: 7 }, undefined, NOW)).rejects.toThrow(
+        'first, second, third, fourth or last',
+      );
       expect((await updateCadence(db.db, 'T0RULES', 'manager_reps', { windowDays: 3 }, undefined, NOW)).answer_window_days).toBe(3);
     } finally {
       await db.close();

@@ -30,8 +30,16 @@ function decodePng(png: Buffer): { width: number; height: number; pixels: Buffer
 const history = (shift: number): ChartSeries => ({
   labels: Array.from({ length: 12 }, (_, i) => `W${i + 1}`),
   levels: [
-    { label: 'CEO ↔ President', participation: Array.from({ length: 12 }, (_, i) => (i % 4 === 0 ? 1 : null)), kept: Array.from({ length: 12 }, () => 0.5) },
-    { label: 'Manager ↔ reps', participation: Array.from({ length: 12 }, (_, i) => Math.min(1, 0.4 + shift * i * 0.05)), kept: Array.from({ length: 12 }, (_, i) => 0.3 + (i % 3) * 0.1) },
+    {
+      label: 'CEO ↔ President',
+      participation: Array.from({ length: 12 }, (_, i) => (i % 4 === 0 ? 1 : null)),
+      kept: Array.from({ length: 12 }, () => 0.5),
+    },
+    {
+      label: 'Manager ↔ reps',
+      participation: Array.from({ length: 12 }, (_, i) => Math.min(1, 0.4 + shift * i * 0.05)),
+      kept: Array.from({ length: 12 }, (_, i) => 0.3 + (i % 3) * 0.1),
+    },
   ],
 });
 
@@ -74,7 +82,9 @@ describe('The digest chart', () => {
     const drawn = (await renderChart(year, 'Check-ins answered and commitments kept, per level'))!;
     expect(drawn.svg).toContain('Nov 26');
     expect(drawn.svg).not.toContain('Oct 26');
-    expect(await renderChart({ ...year, levels: year.levels.map((l) => ({ ...l, participation: at({ 11: 0.5 }), kept: at({}) })) }, 't')).toBeNull();
+    expect(
+      await renderChart({ ...year, levels: year.levels.map((l) => ({ ...l, participation: at({ 11: 0.5 }), kept: at({}) })) }, 't'),
+    ).toBeNull();
   });
 
   test('When seven levels with long names are drawn, then the legend names each level once, one line each, none over another', async () => {
@@ -83,9 +93,14 @@ describe('The digest chart', () => {
       participation: Array.from({ length: 6 }, (_, i) => 0.5 + ((i + d) % 5) / 10),
       kept: Array.from({ length: 6 }, (_, i) => 0.4 + ((i * d) % 4) / 10),
     }));
-    const { svg } = (await renderChart({ labels: ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'], levels }, 'Check-ins answered and commitments kept, per level'))!;
+    const { svg } = (await renderChart(
+      { labels: ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'], levels },
+      'Check-ins answered and commitments kept, per level',
+    ))!;
     // The legend's entries: one per level (not two), each on its own line of the column at the right.
-    const entries = [...svg.matchAll(/<text[^>]*transform="translate\(([\d.]+) ([\d.]+)\)"[^>]*>Regional vice president[^<]*<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    const entries = [
+      ...svg.matchAll(/<text[^>]*transform="translate\(([\d.]+) ([\d.]+)\)"[^>]*>Regional vice president[^<]*<\/text>/g),
+    ].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
     expect(entries).toHaveLength(7);
     const ys = entries.map((e) => e.y).sort((a, b) => a - b);
     for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(14);

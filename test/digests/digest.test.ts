@@ -26,46 +26,171 @@ beforeAll(async () => {
   fixture = await startFixture({ now, wake: true });
   ({ db, slack, app } = fixture);
   await ensureWorkspaceDefaults(db.db, app.teamId);
-  cadenceId = (await db.db.selectFrom('cadence').select('id').where('team_id', '=', app.teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()).id;
+  cadenceId = (
+    await db.db
+      .selectFrom('cadence')
+      .select('id')
+      .where('team_id', '=', app.teamId)
+      .where('key', '=', 'manager_reps')
+      .executeTakeFirstOrThrow()
+  ).id;
   // Week of 16 Nov: everyone answers. Week of 23 Nov: Raj answers and shares; Mia misses; Leo misses (nobody answered Bob's round).
   await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-16', 'answered', { confidence: 3, obstacle: 'Legal review slows every contract' });
   await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-16', 'answered', { confidence: 4, obstacle: 'Pricing approvals and legal review' });
   await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-16', 'answered', { confidence: 5 });
-  await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-23', 'answered', { confidence: 5, obstacle: 'Legal review again', shared: 'Multi-threading into the CFO early', secret: 'My private worry about my manager' });
+  await week(PEOPLE.raj.id, PEOPLE.ann.id, '2026-11-23', 'answered', {
+    confidence: 5,
+    obstacle: 'Legal review again',
+    shared: 'Multi-threading into the CFO early',
+    secret: 'My private worry about my manager',
+  });
   await week(PEOPLE.mia.id, PEOPLE.ann.id, '2026-11-23', 'missed');
   await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-11-23', 'missed');
-  await db.db.insertInto('flag').values({ team_id: app.teamId, person_id: PEOPLE.mia.id, rule: 'missed_in_a_row', detail: 'x', raised_at: new Date('2026-11-25T12:00:00Z'), org_factors: null, closed_by: null, closed_at: null }).execute();
+  await db.db
+    .insertInto('flag')
+    .values({
+      team_id: app.teamId,
+      person_id: PEOPLE.mia.id,
+      rule: 'missed_in_a_row',
+      detail: 'x',
+      raised_at: new Date('2026-11-25T12:00:00Z'),
+      org_factors: null,
+      closed_by: null,
+      closed_at: null,
+    })
+    .execute();
   // Goals: Raj 60 and Mia 30 of 100 calls this month by 29 November; a December figure must not count.
-  for (const [id, value] of [[PEOPLE.raj.id, 60], [PEOPLE.mia.id, 30]] as const) {
-    await setGoal(await scopeOf(db.db, app.teamId, PEOPLE.ann.id, [], now.current), { ownerId: id, scope: 'person', name: 'Calls', target: 100, unit: 'count', period: 'monthly' });
-    await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: id, goal_name: 'Calls', value, recorded_on: '2026-11-27', source: 'import', source_ref: null }).execute();
-    await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: id, goal_name: 'Calls', value: 99, recorded_on: '2026-12-01', source: 'import', source_ref: null }).execute();
+  for (const [id, value] of [
+    [PEOPLE.raj.id, 60],
+    [PEOPLE.mia.id, 30],
+  ] as const) {
+    await setGoal(await scopeOf(db.db, app.teamId, PEOPLE.ann.id, [], now.current), {
+      ownerId: id,
+      scope: 'person',
+      name: 'Calls',
+      target: 100,
+      unit: 'count',
+      period: 'monthly',
+    });
+    await db.db
+      .insertInto('progress')
+      .values({
+        team_id: app.teamId,
+        person_id: id,
+        goal_name: 'Calls',
+        value,
+        recorded_on: '2026-11-27',
+        source: 'import',
+        source_ref: null,
+      })
+      .execute();
+    await db.db
+      .insertInto('progress')
+      .values({
+        team_id: app.teamId,
+        person_id: id,
+        goal_name: 'Calls',
+        value: 99,
+        recorded_on: '2026-12-01',
+        source: 'import',
+        source_ref: null,
+      })
+      .execute();
   }
 });
 
 afterAll(() => fixture?.stop());
 
-async function week(personId: string, leaderId: string, occurrence: string, status: 'answered' | 'missed', a: { confidence?: number; obstacle?: string; shared?: string; secret?: string } = {}) {
+async function week(
+  personId: string,
+  leaderId: string,
+  occurrence: string,
+  status: 'answered' | 'missed',
+  a: { confidence?: number; obstacle?: string; shared?: string; secret?: string } = {},
+) {
   const round = await db.db
     .insertInto('round')
-    .values({ team_id: app.teamId, cadence_id: cadenceId, leader_id: leaderId, occurrence, status: 'closed', closes_at: new Date(`${occurrence}T12:00:00Z`), closed_at: null, channel_id: null, thread_ts: null })
+    .values({
+      team_id: app.teamId,
+      cadence_id: cadenceId,
+      leader_id: leaderId,
+      occurrence,
+      status: 'closed',
+      closes_at: new Date(`${occurrence}T12:00:00Z`),
+      closed_at: null,
+      channel_id: null,
+      thread_ts: null,
+    })
     .onConflict((oc) => oc.columns(['cadence_id', 'leader_id', 'occurrence']).doUpdateSet({ status: 'closed' }))
     .returning('id')
     .executeTakeFirstOrThrow();
   const due = new Date(`${occurrence}T10:00:00Z`);
   const c = await db.db
     .insertInto('checkin')
-    .values({ team_id: app.teamId, round_id: round.id, person_id: personId, status, skip_reason: null, due_at: due, closes_at: new Date(due.getTime() + 172_800_000), snoozed_until: null, answered_at: null, reminded_at: null, channel_id: null, message_ts: null })
+    .values({
+      team_id: app.teamId,
+      round_id: round.id,
+      person_id: personId,
+      status,
+      skip_reason: null,
+      due_at: due,
+      closes_at: new Date(due.getTime() + 172_800_000),
+      snoozed_until: null,
+      answered_at: null,
+      reminded_at: null,
+      channel_id: null,
+      message_ts: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const rows = [
-    a.confidence !== undefined ? { kind: 'rating_1_5', intent: 'goals', question_text: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', value_text: null, value_number: a.confidence, shared: false } : null,
-    a.obstacle ? { kind: 'text', intent: 'obstacles', question_text: 'Which obstacle is slowing you down most right now?', value_text: a.obstacle, value_number: null, shared: false } : null,
-    a.shared ? { kind: 'long_text', intent: 'methodology', question_text: 'What worked this week, and why?', value_text: a.shared, value_number: null, shared: true } : null,
-    a.secret ? { kind: 'text', intent: 'support', question_text: 'What would help you most from me?', value_text: a.secret, value_number: null, shared: false } : null,
+    a.confidence !== undefined
+      ? {
+          kind: 'rating_1_5',
+          intent: 'goals',
+          question_text: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)',
+          value_text: null,
+          value_number: a.confidence,
+          shared: false,
+        }
+      : null,
+    a.obstacle
+      ? {
+          kind: 'text',
+          intent: 'obstacles',
+          question_text: 'Which obstacle is slowing you down most right now?',
+          value_text: a.obstacle,
+          value_number: null,
+          shared: false,
+        }
+      : null,
+    a.shared
+      ? {
+          kind: 'long_text',
+          intent: 'methodology',
+          question_text: 'What worked this week, and why?',
+          value_text: a.shared,
+          value_number: null,
+          shared: true,
+        }
+      : null,
+    a.secret
+      ? {
+          kind: 'text',
+          intent: 'support',
+          question_text: 'What would help you most from me?',
+          value_text: a.secret,
+          value_number: null,
+          shared: false,
+        }
+      : null,
   ].filter((r) => r !== null);
   let position = 0;
-  for (const r of rows) await db.db.insertInto('answer').values({ ...r, checkin_id: c.id, question_id: null, position: ++position }).execute();
+  for (const r of rows)
+    await db.db
+      .insertInto('answer')
+      .values({ ...r, checkin_id: c.id, question_id: null, position: ++position })
+      .execute();
 }
 
 describe('Digest figures', () => {
@@ -74,11 +199,23 @@ describe('Digest figures', () => {
     expect(current).toEqual({ start: '2026-11-23', end: '2026-11-29' });
     const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'team', ownerId: PEOPLE.ann.id, current, previous });
     expect(d.levels).toEqual([
-      { level: 'manager_reps', label: 'Manager ↔ reps', due: { now: 2, before: 2 }, answered: { now: 1, before: 2 }, missed: { now: 1, before: 0 }, skipped: { now: 0, before: 0 }, conversations: { now: 0, before: 0 } },
+      {
+        level: 'manager_reps',
+        label: 'Manager ↔ reps',
+        due: { now: 2, before: 2 },
+        answered: { now: 1, before: 2 },
+        missed: { now: 1, before: 0 },
+        skipped: { now: 0, before: 0 },
+        conversations: { now: 0, before: 0 },
+      },
     ]);
     expect(d.participation).toEqual({ now: 0.5, before: 1 });
-    expect(d.ratings).toEqual([{ question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 }]);
-    expect(d.highlights).toEqual([{ name: 'Raj Patel', question: 'What worked this week, and why?', text: 'Multi-threading into the CFO early' }]);
+    expect(d.ratings).toEqual([
+      { question: 'How confident are you in reaching your goal? (1 = not at all, 5 = fully)', now: 5, before: 3.5 },
+    ]);
+    expect(d.highlights).toEqual([
+      { name: 'Raj Patel', question: 'What worked this week, and why?', text: 'Multi-threading into the CFO early' },
+    ]);
     // Only Raj named an obstacle that week: nothing recurred, and the digest says so.
     expect(d.obstacles).toEqual([]);
     expect(d.obstacleAnswers).toBe(1);
@@ -101,19 +238,51 @@ describe('Digest figures', () => {
 
   test('When a leader’s round had nobody answering, then the brief above names it on its level’s line; a round with one answer is not named', async () => {
     const heard = await heardBelow(db.db, app.teamId, PEOPLE.president.id, 1, '2026-11-22', '2026-11-29');
-    expect(heard).toEqual([expect.objectContaining({ label: 'Manager ↔ reps', due: 3, answered: 1, broken: [{ name: 'Bob Stone', due: 1 }] })]);
+    expect(heard).toEqual([
+      expect.objectContaining({ label: 'Manager ↔ reps', due: 3, answered: 1, broken: [{ name: 'Bob Stone', due: 1 }] }),
+    ]);
   });
 
   test('When a monthly goal is compared, then month to date is set against the month before to the same day, never against last week', async () => {
     // Leo's monthly goal, set in October: 8 of 10 by 29 October; 4 by 20 November and 6 by 27 November.
-    await db.db.insertInto('goal').values({ team_id: app.teamId, owner_id: PEOPLE.leo.id, scope: 'person', name: 'Demos', unit: 'count', target: 10, period: 'month', created_by: PEOPLE.bob.id, created_at: new Date('2026-10-01T09:00:00Z') }).execute();
-    for (const [value, on] of [[8, '2026-10-29'], [4, '2026-11-20'], [6, '2026-11-27']] as const) {
-      await db.db.insertInto('progress').values({ team_id: app.teamId, person_id: PEOPLE.leo.id, goal_name: 'Demos', value, recorded_on: on, source: 'import', source_ref: null }).execute();
+    await db.db
+      .insertInto('goal')
+      .values({
+        team_id: app.teamId,
+        owner_id: PEOPLE.leo.id,
+        scope: 'person',
+        name: 'Demos',
+        unit: 'count',
+        target: 10,
+        period: 'month',
+        created_by: PEOPLE.bob.id,
+        created_at: new Date('2026-10-01T09:00:00Z'),
+      })
+      .execute();
+    for (const [value, on] of [
+      [8, '2026-10-29'],
+      [4, '2026-11-20'],
+      [6, '2026-11-27'],
+    ] as const) {
+      await db.db
+        .insertInto('progress')
+        .values({
+          team_id: app.teamId,
+          person_id: PEOPLE.leo.id,
+          goal_name: 'Demos',
+          value,
+          recorded_on: on,
+          source: 'import',
+          source_ref: null,
+        })
+        .execute();
     }
     const { current, previous } = digestPeriods('weekly', '2026-11-30');
     const d = await buildDigest(db.db, { teamId: app.teamId, scope: 'team', ownerId: PEOPLE.bob.id, current, previous });
     // 60% on 29 November against 80% on 29 October: −20, not +20 against the 40% of the week before.
-    expect(d.goals).toEqual([{ leader: 'Bob Stone', goals: 1, attainment: expect.closeTo(0.6, 6), paceGap: expect.any(Number), before: expect.closeTo(0.8, 6) }]);
+    expect(d.goals).toEqual([
+      { leader: 'Bob Stone', goals: 1, attainment: expect.closeTo(0.6, 6), paceGap: expect.any(Number), before: expect.closeTo(0.8, 6) },
+    ]);
     expect(JSON.stringify(digestMessage(d))).toContain("• Bob Stone's team: 60% (−20 pts) of goal (1 goal)");
     expect(JSON.stringify(digestMessage(d))).toContain('against the same day of the period before');
     await db.db.deleteFrom('progress').where('goal_name', '=', 'Demos').execute();
@@ -145,23 +314,45 @@ describe('Digest figures', () => {
       { phrase: 'pricing approvals', count: 2, quote: null },
     ]);
     // A whole phrase as written ("too" kept between its words), never a fragment like "territory small".
-    expect(recurringPhrases([said('A', 'Territory too small in the north region'), said('B', 'territory too small, north region')])).toEqual([
+    expect(
+      recurringPhrases([said('A', 'Territory too small in the north region'), said('B', 'territory too small, north region')]),
+    ).toEqual([
       { phrase: 'north region', count: 2, quote: null },
       { phrase: 'territory too small', count: 2, quote: null },
     ]);
     // One stem, several spellings: "approval" and "approvals" are the same obstacle, shown as the shortest way it was
     // written; the quote is from a shared answer only.
-    expect(recurringPhrases([said('A', 'The pricing approval takes ages'), said('B', 'pricing approvals take too long', true), said('C', 'Pricing approvals taking forever')])).toEqual([
-      { phrase: 'pricing approval', count: 3, quote: { person: 'B', text: 'pricing approvals take too long' } },
-    ]);
+    expect(
+      recurringPhrases([
+        said('A', 'The pricing approval takes ages'),
+        said('B', 'pricing approvals take too long', true),
+        said('C', 'Pricing approvals taking forever'),
+      ]),
+    ).toEqual([{ phrase: 'pricing approval', count: 3, quote: { person: 'B', text: 'pricing approvals take too long' } }]);
     expect(recurringPhrases([said('A', '50-200 average companies'), said('B', 'companies average')])).toEqual([]);
   });
 
   test('When the same highlight is shared twice by one person in a period, then the digest shows it once', async () => {
-    const raj = await db.db.selectFrom('answer as a').innerJoin('checkin as c', 'c.id', 'a.checkin_id').select('a.checkin_id').where('c.person_id', '=', PEOPLE.raj.id).where('a.shared', '=', true).executeTakeFirstOrThrow();
+    const raj = await db.db
+      .selectFrom('answer as a')
+      .innerJoin('checkin as c', 'c.id', 'a.checkin_id')
+      .select('a.checkin_id')
+      .where('c.person_id', '=', PEOPLE.raj.id)
+      .where('a.shared', '=', true)
+      .executeTakeFirstOrThrow();
     const copy = await db.db
       .insertInto('answer')
-      .values({ checkin_id: raj.checkin_id, question_id: null, position: 9, question_text: 'What would you teach a new rep?', kind: 'long_text', intent: 'methodology', value_text: 'Multi-threading into the CFO early ', value_number: null, shared: true })
+      .values({
+        checkin_id: raj.checkin_id,
+        question_id: null,
+        position: 9,
+        question_text: 'What would you teach a new rep?',
+        kind: 'long_text',
+        intent: 'methodology',
+        value_text: 'Multi-threading into the CFO early ',
+        value_number: null,
+        shared: true,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const { current, previous } = digestPeriods('weekly', '2026-11-30');
@@ -175,8 +366,12 @@ describe('Scheduled digests', () => {
   const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 
   test('When Ann sets her team digest for Monday 08:00, then ticks repeated and run at once post it once, in her channel', async () => {
-    expect((await say(PEOPLE.ann.id, `digest channel team <#${CHANNEL}|team-ann>`)).text).toBe(`The team digest of <@${PEOPLE.ann.id}>'s team goes to <#${CHANNEL}>.`);
-    expect((await say(PEOPLE.ann.id, 'digest schedule team weekly monday 08:00')).text).toBe('The team digest goes out every monday at 08:00, covering the last complete week.');
+    expect((await say(PEOPLE.ann.id, `digest channel team <#${CHANNEL}|team-ann>`)).text).toBe(
+      `The team digest of <@${PEOPLE.ann.id}>'s team goes to <#${CHANNEL}>.`,
+    );
+    expect((await say(PEOPLE.ann.id, 'digest schedule team weekly monday 08:00')).text).toBe(
+      'The team digest goes out every monday at 08:00, covering the last complete week.',
+    );
     expect((await say(PEOPLE.raj.id, 'digest channel org <#CORG>')).text).toBe('Only Cascade admins set the org digest.');
     expect((await say(PEOPLE.ann.id, 'digest schedule team fortnightly monday 08:00')).text).toContain('Say weekly or monthly');
 
@@ -200,7 +395,9 @@ describe('Scheduled digests', () => {
     const before = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL).length;
     // Monday 30 November: the week of 23 November was posted by the schedule at 08:00; on demand it is not posted twice.
     now.current = new Date('2026-11-30T10:00:00Z');
-    expect((await say(PEOPLE.ann.id, 'digest now')).text).toBe(`The team digest for 23 Nov – 29 Nov was already posted in <#${CHANNEL}>: one digest per period.`);
+    expect((await say(PEOPLE.ann.id, 'digest now')).text).toBe(
+      `The team digest for 23 Nov – 29 Nov was already posted in <#${CHANNEL}>: one digest per period.`,
+    );
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL)).toHaveLength(before);
     now.current = new Date('2026-11-29T12:00:00Z');
   });
@@ -216,7 +413,9 @@ describe('Scheduled digests', () => {
     );
     await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T17:00:00Z'));
     await tick(tickDeps(db, slack, app.log), new Date('2026-11-30T17:01:00Z'));
-    expect((await say(PEOPLE.admin.id, 'digest now org')).text).toBe('The org digest for 23 Nov – 29 Nov was already posted in <#CORGLEAD>: one digest per period.');
+    expect((await say(PEOPLE.admin.id, 'digest now org')).text).toBe(
+      'The org digest for 23 Nov – 29 Nov was already posted in <#CORGLEAD>: one digest per period.',
+    );
     now.current = new Date('2026-11-29T12:00:00Z');
     const org = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CORGLEAD');
     expect(org).toHaveLength(1);
@@ -260,15 +459,17 @@ describe('Scheduled digests', () => {
 
   test('When the exec digest goes by DM, a day late after downtime, then the CEO and the President each get it once', async () => {
     expect((await say(PEOPLE.admin.id, 'digest channel exec dm')).text).toBe('The exec digest goes to the CEO and the President by DM.');
-    expect((await say(PEOPLE.admin.id, 'digest channel org dm')).text).toBe('Only the exec digest can go by DM (to the CEO and the President).');
+    expect((await say(PEOPLE.admin.id, 'digest channel org dm')).text).toBe(
+      'Only the exec digest can go by DM (to the CEO and the President).',
+    );
     // Due on the first Monday of January 2027, 08:00 in New York; nothing ran that day, so the next
     // morning's ticks catch up, once.
-    for (const at of ['2027-01-05T13:00:00Z', '2027-01-05T13:01:00Z', '2027-01-06T13:00:00Z']) await tick(tickDeps(db, slack, app.log), new Date(at));
+    for (const at of ['2027-01-05T13:00:00Z', '2027-01-05T13:01:00Z', '2027-01-06T13:00:00Z'])
+      await tick(tickDeps(db, slack, app.log), new Date(at));
     const dms = slack.callsTo('chat.postMessage').filter((c) => String(c.args.text).startsWith('Exec digest, 1 Dec – 31 Dec'));
     expect(dms.map((c) => c.args.to_user).sort()).toEqual([PEOPLE.ceo.id, PEOPLE.president.id].sort());
   });
 });
-
 
 describe('When a digest is due', () => {
   test('When the scheduled day is given, then it is that weekday of the week, or the first of it in the month', () => {

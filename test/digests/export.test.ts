@@ -15,7 +15,13 @@ let slack: SlackStandIn;
 let app: TestApp;
 let fixture: Fixture;
 const now = { current: new Date('2026-11-23T04:30:00Z') };
-const NASTY = ['=HYPERLINK("http://evil.example","click")', '+1 555 0100', '-2 deals lost, "sadly"', '@channel look', 'Line one,\nline two'];
+const NASTY = [
+  '=HYPERLINK("http://evil.example","click")',
+  '+1 555 0100',
+  '-2 deals lost, "sadly"',
+  '@channel look',
+  'Line one,\nline two',
+];
 
 beforeAll(async () => {
   fixture = await startFixture({ now });
@@ -25,7 +31,12 @@ beforeAll(async () => {
   const ctx = (await checkinContext(db.db, row.id))!;
   const questions = await questionsFor(db.db, ctx);
   const texts = questions.filter((q) => q.kind === 'text' || q.kind === 'long_text' || q.kind === 'commitment');
-  const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '2' : q.kind === 'number' ? '-3' : q.kind === 'yes_no' ? 'no' : NASTY[texts.indexOf(q) % NASTY.length]!]));
+  const raw = Object.fromEntries(
+    questions.map((q) => [
+      q.id,
+      q.kind === 'rating_1_5' ? '2' : q.kind === 'number' ? '-3' : q.kind === 'yes_no' ? 'no' : NASTY[texts.indexOf(q) % NASTY.length]!,
+    ]),
+  );
   await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw });
 });
 
@@ -48,7 +59,18 @@ describe('Export', () => {
     const answers = parseCsv(files['answers.csv']!);
     expect(answers.errors).toEqual([]);
     const [header, ...rows] = answers.records;
-    expect(header!.fields).toEqual(['checkin_id', 'person_id', 'occurrence', 'position', 'question', 'kind', 'intent', 'value_text', 'value_number', 'shared']);
+    expect(header!.fields).toEqual([
+      'checkin_id',
+      'person_id',
+      'occurrence',
+      'position',
+      'question',
+      'kind',
+      'intent',
+      'value_text',
+      'value_number',
+      'shared',
+    ]);
     const values = rows.map((r) => r.fields[7]!).filter(Boolean);
     expect(values.length).toBeGreaterThanOrEqual(3);
     for (const v of values) expect(v).not.toMatch(/^[=+\-@]/);
@@ -80,18 +102,30 @@ describe('Export', () => {
       return rows.map((r) => r.fields[i]);
     };
     // One of Raj's answers is shared with the team; the rest stay in his chain.
-    const shared = await db.db.selectFrom('answer as a').innerJoin('checkin as c', 'c.id', 'a.checkin_id').select('a.id').where('c.person_id', '=', PEOPLE.raj.id).where('a.kind', '=', 'long_text').executeTakeFirstOrThrow();
+    const shared = await db.db
+      .selectFrom('answer as a')
+      .innerJoin('checkin as c', 'c.id', 'a.checkin_id')
+      .select('a.id')
+      .where('c.person_id', '=', PEOPLE.raj.id)
+      .where('a.kind', '=', 'long_text')
+      .executeTakeFirstOrThrow();
     await db.db.updateTable('answer').set({ shared: true }).where('id', '=', shared.id).execute();
     slack.reset();
 
-    expect((await say(PEOPLE.admin.id, 'export from November to December')).text).toContain('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD`');
-    expect((await say(PEOPLE.admin.id, 'export from 2026-12-01 to 2026-11-01')).text).toBe('The start date 2026-12-01 is after the end date 2026-11-01.');
+    expect((await say(PEOPLE.admin.id, 'export from November to December')).text).toContain(
+      'Give the dates as `from YYYY-MM-DD to YYYY-MM-DD`',
+    );
+    expect((await say(PEOPLE.admin.id, 'export from 2026-12-01 to 2026-11-01')).text).toBe(
+      'The start date 2026-12-01 is after the end date 2026-11-01.',
+    );
     expect((await say(PEOPLE.admin.id, 'export from 2000-01-01 to 2100-12-31')).text).toBe(
       'An export from Slack covers at most 366 days: ask for 2000-01-01 to 2000-12-31, then the next stretch.',
     );
 
     // Ann leads Raj: his check-ins, all his answers, his commitments.
-    expect((await say(PEOPLE.ann.id, 'export from 2026-11-01 to 2026-11-30')).text).toContain('Sent 5 CSV files (2026-11-01 to 2026-11-30) to your DM with Cascade');
+    expect((await say(PEOPLE.ann.id, 'export from 2026-11-01 to 2026-11-30')).text).toContain(
+      'Sent 5 CSV files (2026-11-01 to 2026-11-30) to your DM with Cascade',
+    );
     const ann = filesOf(PEOPLE.ann.id);
     expect(column(ann['checkins.csv']!, 'person_id')).toContain(PEOPLE.raj.id);
     expect(column(ann['answers.csv']!, 'shared').filter((x) => x === 'false').length).toBeGreaterThan(0);
@@ -111,11 +145,15 @@ describe('Export', () => {
     expect(column(filesOf(PEOPLE.bob.id)['checkins.csv']!, 'person_id')).not.toContain(PEOPLE.raj.id);
 
     // The admin is outside the chain: one file of figures, no person's id, name or text.
-    expect((await say(PEOPLE.admin.id, 'export from 2026-11-01 to 2026-11-30')).text).toContain('Sent 1 CSV file (2026-11-01 to 2026-11-30)');
+    expect((await say(PEOPLE.admin.id, 'export from 2026-11-01 to 2026-11-30')).text).toContain(
+      'Sent 1 CSV file (2026-11-01 to 2026-11-30)',
+    );
     const admin = filesOf(PEOPLE.admin.id);
     expect(Object.keys(admin)).toEqual(['figures.csv']);
     const figures = admin['figures.csv']!;
-    expect(figures.split('\r\n')[0]).toBe('week_start,week_end,checkins_due,answered,missed,skipped,answer_rate,commitments_made,commitments_kept,commitments_closed,kept_rate,goals,goal_attainment');
+    expect(figures.split('\r\n')[0]).toBe(
+      'week_start,week_end,checkins_due,answered,missed,skipped,answer_rate,commitments_made,commitments_kept,commitments_closed,kept_rate,goals,goal_attainment',
+    );
     expect(column(figures, 'week_start')).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']);
     expect(column(figures, 'answered')).toContain('1');
     for (const p of Object.values(PEOPLE)) {

@@ -27,11 +27,15 @@ beforeAll(async () => {
     insert into cadence (team_id, key, level, name, frequency, weekday, nth, local_time, mode, anchor_date, leader_reflects) values
       (${TEAM}, 'ceo_president', 'ceo_president', 'CEO ↔ President monthly', 'monthly', 1, 1, '09:00', 'individual', '2026-01-05', true),
       (${TEAM}, 'president_managers', 'president_managers', 'President ↔ each manager', 'monthly', 4, 1, '09:00', 'individual', '2026-01-01', false),
-      (${TEAM}, 'manager_reps', 'manager_reps', 'Manager ↔ each rep, weekly', 'weekly', 2, null, '11:00', 'individual', '2026-01-05', false)`.execute(db);
+      (${TEAM}, 'manager_reps', 'manager_reps', 'Manager ↔ each rep, weekly', 'weekly', 2, null, '11:00', 'individual', '2026-01-05', false)`.execute(
+    db,
+  );
   await sql`
     insert into round (team_id, cadence_id, leader_id, occurrence, status)
     select ${TEAM}, k.id, l.leader, '2026-11-02', 'closed' from cadence k
-    join (values ('ceo_president', 'UC'), ('president_managers', 'UP'), ('manager_reps', 'UM')) as l(key, leader) on l.key = k.key`.execute(db);
+    join (values ('ceo_president', 'UC'), ('president_managers', 'UP'), ('manager_reps', 'UM')) as l(key, leader) on l.key = k.key`.execute(
+    db,
+  );
   await migrateToLatest(handle.db);
 }, 120_000);
 
@@ -39,7 +43,11 @@ afterAll(() => handle?.close());
 
 describe('Migrating a four-role workspace to a chart of any shape', () => {
   test('When it migrates, then roles become titles, everyone stays in the chain, and past rounds keep their level’s depth', async () => {
-    const people = await handle.db.selectFrom('person').select(['slack_user_id', 'role', 'in_chain', 'reports_to']).orderBy('slack_user_id').execute();
+    const people = await handle.db
+      .selectFrom('person')
+      .select(['slack_user_id', 'role', 'in_chain', 'reports_to'])
+      .orderBy('slack_user_id')
+      .execute();
     expect(people).toEqual([
       { slack_user_id: 'UC', role: 'ceo', in_chain: true, reports_to: null },
       { slack_user_id: 'UM', role: 'manager', in_chain: true, reports_to: 'UP' },
@@ -70,7 +78,16 @@ describe('Migrating a four-role workspace to a chart of any shape', () => {
       { key: 'ceo_president', leader_id: 'UC', occurrence: '2026-12-07', depth: 0 },
       { key: 'manager_reps', leader_id: 'UM', occurrence: '2026-12-08', depth: 2 },
     ]);
-    const ceo = await handle.db.selectFrom('checkin').select(['person_id', 'part']).where('round_id', '=', handle.db.selectFrom('round').select('id').where('leader_id', '=', 'UC').where('occurrence', '=', '2026-12-07')).orderBy('part').execute();
+    const ceo = await handle.db
+      .selectFrom('checkin')
+      .select(['person_id', 'part'])
+      .where(
+        'round_id',
+        '=',
+        handle.db.selectFrom('round').select('id').where('leader_id', '=', 'UC').where('occurrence', '=', '2026-12-07'),
+      )
+      .orderBy('part')
+      .execute();
     expect(ceo).toEqual([
       { person_id: 'UC', part: 'leader' },
       { person_id: 'UP', part: 'member' },
@@ -78,7 +95,13 @@ describe('Migrating a four-role workspace to a chart of any shape', () => {
   });
 
   test('When a second person without a leader would join the chain, then the database itself refuses a second top', async () => {
-    await expect(sql`insert into person (team_id, slack_user_id, name, role, reports_to) values (${TEAM}, 'UX', 'Other', 'CRO', null)`.execute(handle.db)).rejects.toThrow(/person_one_top/);
-    await sql`insert into person (team_id, slack_user_id, name, role, reports_to, in_chain) values (${TEAM}, 'UO', 'Ops', 'RevOps', null, false)`.execute(handle.db);
+    await expect(
+      sql`insert into person (team_id, slack_user_id, name, role, reports_to) values (${TEAM}, 'UX', 'Other', 'CRO', null)`.execute(
+        handle.db,
+      ),
+    ).rejects.toThrow(/person_one_top/);
+    await sql`insert into person (team_id, slack_user_id, name, role, reports_to, in_chain) values (${TEAM}, 'UO', 'Ops', 'RevOps', null, false)`.execute(
+      handle.db,
+    );
   });
 });

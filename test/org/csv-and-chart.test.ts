@@ -26,7 +26,9 @@ describe('parseCsv', () => {
       { line: 4, fields: ['1', '2'] },
       { line: 5, fields: ['3', '4'] },
     ]);
-    expect(parseCsv('a,b\n1,2\nab"c,3').errors).toEqual([{ line: 3, message: 'a quote inside a field that is not quoted: quote the whole field, and double any quote inside it' }]);
+    expect(parseCsv('a,b\n1,2\nab"c,3').errors).toEqual([
+      { line: 3, message: 'a quote inside a field that is not quoted: quote the whole field, and double any quote inside it' },
+    ]);
   });
 
   test('When values are written back, then they round-trip', () => {
@@ -35,7 +37,13 @@ describe('parseCsv', () => {
   });
 });
 
-const e = (id: string, role: ChartEntry['role'], reportsTo: string | null, line?: number): ChartEntry => ({ id, name: id, role, reportsTo, line });
+const e = (id: string, role: ChartEntry['role'], reportsTo: string | null, line?: number): ChartEntry => ({
+  id,
+  name: id,
+  role,
+  reportsTo,
+  line,
+});
 
 describe('validateChart', () => {
   const good = [e('C', 'ceo', null), e('P', 'president', 'C'), e('M', 'manager', 'P'), e('R', 'rep', 'M')];
@@ -58,11 +66,17 @@ describe('validateChart', () => {
   test('When titles are free text, then only the tree is checked: one top, leaders known and in the chain, at most 12 levels', () => {
     const deep = Array.from({ length: 13 }, (_, i) => e(`L${i}`, i === 0 ? 'CEO' : 'Director', i === 0 ? null : `L${i - 1}`, i + 2));
     expect(validateChart(deep.slice(0, 12))).toEqual([]);
-    expect(validateChart(deep)).toEqual([{ line: 14, personId: 'L12', message: 'the chain is deeper than 12 levels: L12 would be on level 13' }]);
+    expect(validateChart(deep)).toEqual([
+      { line: 14, personId: 'L12', message: 'the chain is deeper than 12 levels: L12 would be on level 13' },
+    ]);
     const ops = { ...e('OPS', 'RevOps', null, 7), inChain: false };
     expect(validateChart([...good, ops])).toEqual([]);
-    expect(validateChart([...good, { ...ops, reportsTo: 'C' }]).map((p) => p.message)).toEqual(['OPS is outside the chain (in_chain no), so reports to no one: leave the manager empty']);
-    expect(validateChart([...good, ops, e('R9', 'SDR', 'OPS', 8)]).map((p) => p.message)).toEqual(['OPS is outside the chain (in_chain no), so no one can report to them']);
+    expect(validateChart([...good, { ...ops, reportsTo: 'C' }]).map((p) => p.message)).toEqual([
+      'OPS is outside the chain (in_chain no), so reports to no one: leave the manager empty',
+    ]);
+    expect(validateChart([...good, ops, e('R9', 'SDR', 'OPS', 8)]).map((p) => p.message)).toEqual([
+      'OPS is outside the chain (in_chain no), so no one can report to them',
+    ]);
     expect(validateChart([...good, e('X', 'CRO', null, 5)]).map((p) => p.line)).toEqual([5]);
   });
 
@@ -73,7 +87,10 @@ describe('validateChart', () => {
   });
 
   test('When someone is below a leader, then descendantsOf finds direct and indirect reports but no peers', () => {
-    const people = [...good, e('R2', 'rep', 'M'), e('M2', 'manager', 'P'), e('R3', 'rep', 'M2')].map((x) => ({ id: x.id, reportsTo: x.reportsTo }));
+    const people = [...good, e('R2', 'rep', 'M'), e('M2', 'manager', 'P'), e('R3', 'rep', 'M2')].map((x) => ({
+      id: x.id,
+      reportsTo: x.reportsTo,
+    }));
     expect(descendantsOf('M', people).sort()).toEqual(['R', 'R2']);
     expect(descendantsOf('P', people).sort()).toEqual(['M', 'M2', 'R', 'R2', 'R3']);
     expect(descendantsOf('R', people)).toEqual([]);

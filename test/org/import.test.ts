@@ -59,28 +59,50 @@ describe('Importing the org chart from CSV', () => {
       /^4: reporting lines form a cycle: Ann Lee → Bob Stone → Ann Lee/,
     ],
     ['a second CEO', withLines({ 3: 'pat@example.com,Pat Rivera,ceo,,' }), /^3: a second CEO: Casey Chen \(line 2\) is already the CEO/],
-    ['a second person reporting to no one', withLines({ 3: 'pat@example.com,Pat Rivera,president,,' }), /^3: a second top: Casey Chen \(line 2\) already reports to no one/],
+    [
+      'a second person reporting to no one',
+      withLines({ 3: 'pat@example.com,Pat Rivera,president,,' }),
+      /^3: a second top: Casey Chen \(line 2\) already reports to no one/,
+    ],
     ['an unknown manager', withLines({ 7: 'mia@example.com,Mia Wong,rep,nobody@example.com,' }), /^7: unknown manager nobody@example.com/],
-    ['a malformed line', withLines({ 5: 'bob@example.com,Bob Stone,manager' }), /^5: expected 5 fields \(email,name,role,manager,admin\), found 3/],
+    [
+      'a malformed line',
+      withLines({ 5: 'bob@example.com,Bob Stone,manager' }),
+      /^5: expected 5 fields \(email,name,role,manager,admin\), found 3/,
+    ],
     ['a role left empty', withLines({ 8: 'leo@example.com,Leo Park,,bob@example.com,' }), /^8: needs a role: their title/],
-    ['a duplicate', withLines({}, ['raj@example.com,Raj Again,rep,ann@example.com,']), /^9: duplicate: raj@example.com is already on line 6/],
+    [
+      'a duplicate',
+      withLines({}, ['raj@example.com,Raj Again,rep,ann@example.com,']),
+      /^9: duplicate: raj@example.com is already on line 6/,
+    ],
     ['an unclosed quote', withLines({ 6: 'raj@example.com,"Raj Patel,rep,ann@example.com,' }), /^6: a quoted field is never closed/],
-    ['an email Slack does not know', withLines({ 7: 'ghost@example.com,Mia Wong,rep,ann@example.com,' }), /^7: no Slack user has the email ghost@example.com/],
+    [
+      'an email Slack does not know',
+      withLines({ 7: 'ghost@example.com,Mia Wong,rep,ann@example.com,' }),
+      /^7: no Slack user has the email ghost@example.com/,
+    ],
     ['a missing header column', 'email,name,role\ncasey@example.com,Casey,ceo', /^1: header: missing manager/],
   ];
 
-  test.each(rejected)('When the CSV has %s, then it is rejected with the line number and the chart is unchanged', async (_case, csv, expected) => {
-    const before = await snapshot();
-    const outcome = await run(csv);
-    expect(outcome.ok).toBe(false);
-    expect(errorsOf(outcome).join('\n')).toMatch(expected);
-    expect(describeImport(outcome)).toContain('nothing was changed');
-    expect(await snapshot()).toBe(before);
-  });
+  test.each(rejected)(
+    'When the CSV has %s, then it is rejected with the line number and the chart is unchanged',
+    async (_case, csv, expected) => {
+      const before = await snapshot();
+      const outcome = await run(csv);
+      expect(outcome.ok).toBe(false);
+      expect(errorsOf(outcome).join('\n')).toMatch(expected);
+      expect(describeImport(outcome)).toContain('nothing was changed');
+      expect(await snapshot()).toBe(before);
+    },
+  );
 
   test('When a dry run moves a rep and drops a manager, then it reports both and changes nothing', async () => {
     const before = await snapshot();
-    const csv = withLines({ 8: 'leo@example.com,Leo Park,rep,ann@example.com,' }).split('\n').filter((l) => !l.startsWith('bob@')).join('\n');
+    const csv = withLines({ 8: 'leo@example.com,Leo Park,rep,ann@example.com,' })
+      .split('\n')
+      .filter((l) => !l.startsWith('bob@'))
+      .join('\n');
     const outcome = await run(csv, true);
     const report = describeImport(outcome);
     expect(report).toContain('Dry run, nothing changed. Would import: 0 added, 1 updated, 1 deactivated, 5 unchanged.');
@@ -141,13 +163,37 @@ describe('Importing the org chart from CSV', () => {
     expect(people.get('UREP0001')).toMatchObject({ paused_until: '9999-12-31', in_chain: true });
     expect(people.get('UADMIN01')).toMatchObject({ role: 'RevOps', reports_to: null, in_chain: false, is_admin: true });
 
-    const again = await run(['slack_user_id,name,role,manager', 'UCEO0001,Casey Chen,CEO,', 'UPRES001,Pat Rivera,CRO,UCEO0001', 'UMGR0001,Ann Lee,RVP West,UPRES001', 'UREP0001,Raj Patel,Account executive,UMGR0001', 'UADMIN01,Sam Ops,RevOps,'].join('\n'), true);
+    const again = await run(
+      [
+        'slack_user_id,name,role,manager',
+        'UCEO0001,Casey Chen,CEO,',
+        'UPRES001,Pat Rivera,CRO,UCEO0001',
+        'UMGR0001,Ann Lee,RVP West,UPRES001',
+        'UREP0001,Raj Patel,Account executive,UMGR0001',
+        'UADMIN01,Sam Ops,RevOps,',
+      ].join('\n'),
+      true,
+    );
     expect(errorsOf(again)).toEqual([]);
     expect(describeImport(again)).toContain('0 updated');
 
-    const bad = await run(['slack_user_id,name,role,manager,in_chain', 'UCEO0001,Casey Chen,CEO,,', 'UADMIN01,Sam Ops,RevOps,UCEO0001,no', 'UREP0001,Raj Patel,SDR,UADMIN01,maybe'].join('\n'));
+    const bad = await run(
+      [
+        'slack_user_id,name,role,manager,in_chain',
+        'UCEO0001,Casey Chen,CEO,,',
+        'UADMIN01,Sam Ops,RevOps,UCEO0001,no',
+        'UREP0001,Raj Patel,SDR,UADMIN01,maybe',
+      ].join('\n'),
+    );
     expect(errorsOf(bad)).toEqual(['4: in_chain "maybe" should be yes or no (or left empty for yes)']);
-    const broken = await run(['slack_user_id,name,role,manager,in_chain', 'UCEO0001,Casey Chen,CEO,,', 'UADMIN01,Sam Ops,RevOps,UCEO0001,no', 'UREP0001,Raj Patel,SDR,UADMIN01,'].join('\n'));
+    const broken = await run(
+      [
+        'slack_user_id,name,role,manager,in_chain',
+        'UCEO0001,Casey Chen,CEO,,',
+        'UADMIN01,Sam Ops,RevOps,UCEO0001,no',
+        'UREP0001,Raj Patel,SDR,UADMIN01,',
+      ].join('\n'),
+    );
     expect(errorsOf(broken)).toEqual([
       '3: Sam Ops is outside the chain (in_chain no), so reports to no one: leave the manager empty',
       '4: Sam Ops is outside the chain (in_chain no), so no one can report to them',

@@ -57,7 +57,12 @@ test('When someone moves time zone in Slack, then the refresh picks it up within
 
 test('When the workspace has more users than a page, then the refresh reads every page once, updates our people in one statement a page, and keeps those Slack no longer lists', async () => {
   // 450 Slack users who are not in the org, listed before ours: our people are on the third page.
-  const strangers = Array.from({ length: 450 }, (_, i) => ({ id: `UX${String(i).padStart(5, '0')}`, name: `Stranger ${i}`, email: `s${i}@example.com`, tz: 'Asia/Tokyo' }));
+  const strangers = Array.from({ length: 450 }, (_, i) => ({
+    id: `UX${String(i).padStart(5, '0')}`,
+    name: `Stranger ${i}`,
+    email: `s${i}@example.com`,
+    tz: 'Asia/Tokyo',
+  }));
   const fresh = await new SlackStandIn().addUser(...strangers, ...ALL_USERS.filter((u) => u.id !== PEOPLE.mia.id)).start();
   try {
     slack.addUser({ ...PEOPLE.raj, statusText: 'On holiday', statusEmoji: ':palm_tree:' });
@@ -83,7 +88,9 @@ test('When the workspace has more users than a page, then the refresh reads ever
     const mia = after.find((p) => p.slack_user_id === PEOPLE.mia.id)!;
     expect(mia).toMatchObject({ tz: 'Australia/Sydney', name: 'Mia Wong-Hart' });
     expect(mia.profile_refreshed_at).toEqual(later.now());
-    expect(await refreshProfiles({ db: db.db, directory, clock: { now: () => new Date('2026-11-23T05:00:00Z') } }, TEAM, { limit: 100 })).toBe(0);
+    expect(
+      await refreshProfiles({ db: db.db, directory, clock: { now: () => new Date('2026-11-23T05:00:00Z') } }, TEAM, { limit: 100 }),
+    ).toBe(0);
     expect(fresh.callsTo('users.list')).toHaveLength(3);
   } finally {
     await fresh.stop();

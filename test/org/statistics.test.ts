@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-const estimated = async (table: string) => Number((await sql<{ n: number }>`select reltuples::float8 as n from pg_class where relname = ${table}`.execute(db.db)).rows[0]!.n);
+const estimated = async (table: string) =>
+  Number((await sql<{ n: number }>`select reltuples::float8 as n from pg_class where relname = ${table}`.execute(db.db)).rows[0]!.n);
 
 describe('Statistics for planning', () => {
   test('When an org chart is imported, then Postgres knows how many people there are without waiting for autovacuum', async () => {
@@ -23,7 +24,13 @@ describe('Statistics for planning', () => {
       lines.push(`UMGR${m},Manager ${m},manager,UCEO1`);
       for (let r = 0; r < 8; r++) lines.push(`UREP${m}X${r},Rep ${m}-${r},rep,UMGR${m}`);
     }
-    expect((await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), { dryRun: false })).ok).toBe(true);
+    expect(
+      (
+        await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, lines.join('\n'), {
+          dryRun: false,
+        })
+      ).ok,
+    ).toBe(true);
     expect(await estimated('person')).toBe(46);
   });
 

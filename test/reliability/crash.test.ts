@@ -35,7 +35,14 @@ onServer('When the process dies mid-burst', () => {
 
   test('When 60 commands arrive at once and the process is killed after answering some, then every command it acknowledged is stored', async () => {
     const port = await freePort();
-    const run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), DATABASE_URL: db.url!, LOG_LEVEL: 'warn' });
+    const run = cascade(['start'], {
+      SLACK_BOT_TOKEN: 'xoxb-good-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      DATABASE_URL: db.url!,
+      LOG_LEVEL: 'warn',
+    });
     const acknowledged: string[] = [];
     try {
       await waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000);
@@ -43,9 +50,19 @@ onServer('When the process dies mid-burst', () => {
       let killed = false;
       const send = async (n: number) => {
         const text = `burst commitment number ${n}`;
-        const body = slashCommandBody({ teamId: TEAM, userId: people[n % people.length]!.id, text: `commit ${text}`, responseUrl: slack.responseUrl(`c${n}`), triggerId: `t${n}` });
+        const body = slashCommandBody({
+          teamId: TEAM,
+          userId: people[n % people.length]!.id,
+          text: `commit ${text}`,
+          responseUrl: slack.responseUrl(`c${n}`),
+          triggerId: `t${n}`,
+        });
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) }, body });
+          const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) },
+            body,
+          });
           await res.text();
           if (res.status === 200 && !killed) {
             acknowledged.push(text);
@@ -62,7 +79,11 @@ onServer('When the process dies mid-burst', () => {
       await Promise.all(Array.from({ length: 60 }, (_, n) => send(n)));
       await run.exit;
       expect(killed).toBe(true);
-      const stored = new Set((await db.db.selectFrom('commitment').select('text').where('text', 'like', 'burst commitment number %').execute()).map((r) => r.text));
+      const stored = new Set(
+        (await db.db.selectFrom('commitment').select('text').where('text', 'like', 'burst commitment number %').execute()).map(
+          (r) => r.text,
+        ),
+      );
       const lost = acknowledged.filter((t) => !stored.has(t));
       expect(acknowledged.length).toBeGreaterThanOrEqual(20);
       expect(lost).toEqual([]);
@@ -79,8 +100,14 @@ onServer('When the process dies mid-burst', () => {
       // Slack takes a while per message: the pass is still sending when the process dies.
       waveSlack.onEvery('chat.postMessage', { delayMs: 120 });
       const due = '2026-11-30T10:00:00Z';
-      const run = cascade(['tick', '--at', due], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: waveSlack.apiUrl, DATABASE_URL: wave.url!, LOG_LEVEL: 'warn' });
-      const prompts = () => waveSlack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('DUR') && !c.args.thread_ts);
+      const run = cascade(['tick', '--at', due], {
+        SLACK_BOT_TOKEN: 'xoxb-good-token',
+        SLACK_API_URL: waveSlack.apiUrl,
+        DATABASE_URL: wave.url!,
+        LOG_LEVEL: 'warn',
+      });
+      const prompts = () =>
+        waveSlack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('DUR') && !c.args.thread_ts);
       const deadline = Date.now() + 60_000;
       while (prompts().length < 15 && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
       run.child.kill('SIGKILL');

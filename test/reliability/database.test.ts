@@ -72,7 +72,14 @@ onServer('When the database drops connections under load', () => {
     url.host = `127.0.0.1:${hop.port}`;
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    run = cascade(['start'], { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' });
+    run = cascade(['start'], {
+      SLACK_BOT_TOKEN: 'xoxb-good-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      DATABASE_URL: url.toString(),
+      LOG_LEVEL: 'warn',
+    });
     await waitForHttp(`${base}/readyz`, 60_000);
   }, 90_000);
 
@@ -88,9 +95,20 @@ onServer('When the database drops connections under load', () => {
   const answers: string[] = [];
   const status = async (): Promise<number> => {
     const id = `db${++commands}`;
-    const body = slashCommandBody({ teamId: TEAM, userId: PEOPLE.raj.id, text: 'status', responseUrl: slack.responseUrl(id), triggerId: `t-${id}` });
+    const body = slashCommandBody({
+      teamId: TEAM,
+      userId: PEOPLE.raj.id,
+      text: 'status',
+      responseUrl: slack.responseUrl(id),
+      triggerId: `t-${id}`,
+    });
     try {
-      const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) }, body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(`${base}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       answers.push(await res.text());
       return res.status;
     } catch {
@@ -112,7 +130,11 @@ onServer('When the database drops connections under load', () => {
     };
     const statuses: number[] = [];
     const readiness: number[] = [];
-    return { statuses, readiness, running: Promise.all([loop(status, statuses), loop(status, statuses), loop(status, statuses), loop(ready, readiness)]) };
+    return {
+      statuses,
+      readiness,
+      running: Promise.all([loop(status, statuses), loop(status, statuses), loop(status, statuses), loop(ready, readiness)]),
+    };
   };
 
   const alive = () => run.child.exitCode === null && run.child.signalCode === null;
@@ -125,7 +147,9 @@ onServer('When the database drops connections under load', () => {
     try {
       for (let round = 0; round < 12; round++) {
         await new Promise((r) => setTimeout(r, 250));
-        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        );
       }
     } finally {
       stop.done = true;
@@ -138,10 +162,14 @@ onServer('When the database drops connections under load', () => {
     // (An answer that took longer than Slack waits says so, and follows on the response_url.)
     const texts = answers.map((a) => (a ? (JSON.parse(a) as { text: string }).text : ''));
     const late = texts.filter((t) => t.startsWith('Working on it'));
-    const followed = await slack.waitFor('response_url', { count: late.length, where: (c) => !c.args.inAck, timeoutMs: 10_000 }).catch(() => []);
+    const followed = await slack
+      .waitFor('response_url', { count: late.length, where: (c) => !c.args.inAck, timeoutMs: 10_000 })
+      .catch(() => []);
     expect(followed.length).toBeGreaterThanOrEqual(late.length);
     const plain = /Commitments\*: |could not reach its database/;
-    expect([...texts.filter((t) => !t.startsWith('Working on it')), ...followed.map((c) => String(c.args.text))].filter((t) => !plain.test(t))).toEqual([]);
+    expect(
+      [...texts.filter((t) => !t.startsWith('Working on it')), ...followed.map((c) => String(c.args.text))].filter((t) => !plain.test(t)),
+    ).toEqual([]);
     // Afterwards: ready, and a command is answered, without a restart.
     await waitForHttp(`${base}/readyz`, 10_000);
     expect(await status()).toBe(200);

@@ -49,7 +49,17 @@ beforeAll(async () => {
   const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '15' }, { requireSlack: false });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   sandbox = await startSandbox(result.config, { log: createLog({ level: 'warn', destination: new LogCapture() }), start: START });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
   page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
 }, 600_000);
 
@@ -91,7 +101,10 @@ run('The sandbox in a browser', () => {
     // Answered properly: the window closes and the prompt says the answers are in.
     const form = page.locator('dialog.modal');
     // Each box answered as Raj would, by what its label asks.
-    for (const box of await form.locator('.input').filter({ has: page.locator('textarea, input[type=text]') }).all()) {
+    for (const box of await form
+      .locator('.input')
+      .filter({ has: page.locator('textarea, input[type=text]') })
+      .all()) {
       const label = (await box.locator('.label').innerText()).toLowerCase();
       const text = label.includes('obstacle')
         ? 'Legal review on the Acme contract'
@@ -103,7 +116,9 @@ run('The sandbox in a browser', () => {
       await box.locator('textarea, input[type=text]').fill(text);
     }
     for (const box of await form.locator('input[type=number]').all()) await box.fill('7');
-    const radioGroups = new Set(await form.locator('input[type=radio]').evaluateAll((els) => els.map((e) => (e as unknown as { name: string }).name)));
+    const radioGroups = new Set(
+      await form.locator('input[type=radio]').evaluateAll((els) => els.map((e) => (e as unknown as { name: string }).name)),
+    );
     for (const name of radioGroups) {
       const options = form.locator(`input[type=radio][name="${name}"]`);
       await options.nth(Math.min(3, (await options.count()) - 1)).check();

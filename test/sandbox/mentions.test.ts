@@ -16,7 +16,9 @@ describe('The sandbox sends names as Slack sends a name picked from its list', (
     expect(escapeMentions('team @Raj Patel', PEOPLE, CHANNELS)).toBe('team <@URAJ00001|raj.patel>');
     expect(escapeMentions('team @mia', PEOPLE, CHANNELS)).toBe('team <@UMIA00001|mia.wong>');
     expect(escapeMentions('team @UANN00001', PEOPLE, CHANNELS)).toBe('team <@UANN00001|ann.lee>');
-    expect(escapeMentions('agenda add @Mia Wong "Call @Ann Lee back"', PEOPLE, CHANNELS)).toBe('agenda add <@UMIA00001|mia.wong> "Call <@UANN00001|ann.lee> back"');
+    expect(escapeMentions('agenda add @Mia Wong "Call @Ann Lee back"', PEOPLE, CHANNELS)).toBe(
+      'agenda add <@UMIA00001|mia.wong> "Call <@UANN00001|ann.lee> back"',
+    );
   });
 
   test('When a first name is two people’s, or the name is no one’s, or @ is inside a word, then the text is left as typed', () => {

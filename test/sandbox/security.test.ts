@@ -19,13 +19,30 @@ let dir: string;
 let sandbox: RunningSandbox;
 
 /** A raw request, so that Host, Origin and Sec-Fetch-Site are sent exactly as given. */
-function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sandbox.port, method, path, headers: { ...headers, ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: sandbox.port,
+        method,
+        path,
+        headers: {
+          ...headers,
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -37,7 +54,10 @@ beforeAll(async () => {
   if (dump) await (await openDatabase({ dataDir: join(dir, 'sandbox', 'db'), loadDataDir: new Blob([readFileSync(dump)]) })).close();
   const result = loadConfig({ DATA_DIR: dir, PORT: '0', SANDBOX_HISTORY_DAYS: '1' }, { requireSlack: false });
   if (!result.ok) throw new Error(result.problems.join('\n'));
-  sandbox = await startSandbox(result.config, { log: createLog({ level: 'warn', destination: new LogCapture() }), start: new Date('2026-11-30T10:30:00Z') });
+  sandbox = await startSandbox(result.config, {
+    log: createLog({ level: 'warn', destination: new LogCapture() }),
+    start: new Date('2026-11-30T10:30:00Z'),
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -68,7 +88,9 @@ describe('The sandbox takes orders only from its own pages', () => {
     expect((await send('GET', '/sandbox', { host: `evil.example:${sandbox.port}` })).status).toBe(403);
     expect((await send('GET', '/sandbox', { host: 'localhost:1' })).status).toBe(403);
     const token = await pageToken();
-    expect((await send('POST', '/sandbox/clock', { host: `evil.example:${sandbox.port}` }, `to=next-monday&${TOKEN_FIELD}=${token}`)).status).toBe(403);
+    expect(
+      (await send('POST', '/sandbox/clock', { host: `evil.example:${sandbox.port}` }, `to=next-monday&${TOKEN_FIELD}=${token}`)).status,
+    ).toBe(403);
   });
 
   test('When another site posts a form (cross-site, or without the page token), then nothing is done', async () => {
@@ -78,7 +100,12 @@ describe('The sandbox takes orders only from its own pages', () => {
       send('POST', '/sandbox/clock', { host: host(), origin: 'http://evil.example' }, `to=next-monday&${TOKEN_FIELD}=${token}`),
       send('POST', '/sandbox/clock', { host: host(), 'sec-fetch-site': 'cross-site' }, `to=next-monday&${TOKEN_FIELD}=${token}`),
       send('POST', '/sandbox/clock', { host: host() }, 'to=next-monday'),
-      send('POST', '/sandbox/as/URAJ00001/command', { host: host(), origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' }, 'text=commit%20pwned'),
+      send(
+        'POST',
+        '/sandbox/as/URAJ00001/command',
+        { host: host(), origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+        'text=commit%20pwned',
+      ),
     ];
     for (const res of await Promise.all(posts)) expect(res.status).toBe(403);
     expect(await clock()).toBe(before);
@@ -87,7 +114,12 @@ describe('The sandbox takes orders only from its own pages', () => {
 
   test('When the sandbox’s own page posts its form, then it is done', async () => {
     const token = await pageToken();
-    const res = await send('POST', '/sandbox/as/URAJ00001/command', { host: host(), origin: `http://${host()}`, 'sec-fetch-site': 'same-origin' }, `text=status&${TOKEN_FIELD}=${token}`);
+    const res = await send(
+      'POST',
+      '/sandbox/as/URAJ00001/command',
+      { host: host(), origin: `http://${host()}`, 'sec-fetch-site': 'same-origin' },
+      `text=status&${TOKEN_FIELD}=${token}`,
+    );
     expect(res.status).toBe(303);
     expect(res.headers['x-frame-options']).toBe('DENY');
   });
@@ -97,8 +129,14 @@ describe('The sandbox takes orders only from its own pages', () => {
     expect(sandboxRefusal({ method: 'GET', headers: { host: '127.0.0.1:3000' } }, 3000, null, 'abc')).toBeNull();
     expect(sandboxRefusal({ method: 'GET', headers: { host: '[::1]:3000' } }, 3000, null, 'abc')).toBeNull();
     expect(sandboxRefusal({ method: 'GET', headers: {} }, 3000, null, 'abc')).not.toBeNull();
-    expect(sandboxRefusal({ method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' } }, 3000, form, 'abc')).toBeNull();
-    expect(sandboxRefusal({ method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://localhost:3000' } }, 3000, form, 'abc')).not.toBeNull();
-    expect(sandboxRefusal({ method: 'POST', headers: { host: '127.0.0.1:3000' } }, 3000, new URLSearchParams({ [TOKEN_FIELD]: 'abd' }), 'abc')).not.toBeNull();
+    expect(
+      sandboxRefusal({ method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' } }, 3000, form, 'abc'),
+    ).toBeNull();
+    expect(
+      sandboxRefusal({ method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://localhost:3000' } }, 3000, form, 'abc'),
+    ).not.toBeNull();
+    expect(
+      sandboxRefusal({ method: 'POST', headers: { host: '127.0.0.1:3000' } }, 3000, new URLSearchParams({ [TOKEN_FIELD]: 'abd' }), 'abc'),
+    ).not.toBeNull();
   });
 });

@@ -20,7 +20,8 @@ const REPS = Object.keys(PERSONAS).filter((id) => !['UANN00001', 'UBOB00001', 'U
 const answersTo = (q: { text: string; kind: string; intent: string }, draws = 6) => {
   const r = randomFrom(q.text);
   const out = new Set<string>();
-  for (const rep of REPS) for (let i = 0; i < draws; i++) out.add(answerOf({ ...q, kind: q.kind as never, intent: q.intent as never, choices: null }, rep, 4, r));
+  for (const rep of REPS)
+    for (let i = 0; i < draws; i++) out.add(answerOf({ ...q, kind: q.kind as never, intent: q.intent as never, choices: null }, rep, 4, r));
   return out;
 };
 
@@ -28,13 +29,16 @@ describe('What the demo people say', () => {
   test('Each question has a few dozen answers of its own, across the twelve reps, and no answer is given to two questions', () => {
     const all = REP_QUESTIONS.map((q) => answersTo(q));
     for (const [i, answers] of all.entries()) expect([REP_QUESTIONS[i]!.text, answers.size >= 24]).toEqual([REP_QUESTIONS[i]!.text, true]);
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) expect([...all[i]!].filter((a) => all[j]!.has(a))).toEqual([]);
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) expect([...all[i]!].filter((a) => all[j]!.has(a))).toEqual([]);
   });
 
   test('An answer names the person’s own accounts, never another rep’s', () => {
     const r = randomFrom('accounts');
     for (const rep of REPS) {
-      const others = REPS.filter((x) => x !== rep).flatMap((x) => PERSONAS[x]!.accounts.filter((a) => !PERSONAS[rep]!.accounts.includes(a)));
+      const others = REPS.filter((x) => x !== rep).flatMap((x) =>
+        PERSONAS[x]!.accounts.filter((a) => !PERSONAS[rep]!.accounts.includes(a)),
+      );
       for (let i = 0; i < 10; i++) {
         const text = answerOf({ ...REP_QUESTIONS[0], choices: null }, rep, 4, r);
         const rest = PERSONAS[rep]!.accounts.reduce((t, a) => t.replaceAll(a, ''), text);

@@ -16,7 +16,14 @@ let db: TestDb;
 beforeAll(async () => {
   db = await createTestDb();
   await openWorkspace(db.db, TEAM, 'Due', new Date('2026-10-01T00:00:00Z'));
-  const csv = ['slack_user_id,name,role,manager', 'UDUEC,Casey,ceo,', 'UDUEP,Pat,president,UDUEC', 'UDUEM,Mia,manager,UDUEP', 'UDUER1,Ray,rep,UDUEM', 'UDUER2,Rae,rep,UDUEM'].join('\n');
+  const csv = [
+    'slack_user_id,name,role,manager',
+    'UDUEC,Casey,ceo,',
+    'UDUEP,Pat,president,UDUEC',
+    'UDUEM,Mia,manager,UDUEP',
+    'UDUER1,Ray,rep,UDUEM',
+    'UDUER2,Rae,rep,UDUEM',
+  ].join('\n');
   const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, TEAM, csv, { dryRun: false });
   expect(outcome.ok ? [] : outcome.errors.map((e) => e.message)).toEqual([]);
 });
@@ -36,12 +43,21 @@ test('When planning has run for a day, then the workspace is not planned again u
   expect((await findDue(db.db, new Date('2026-11-29T12:01:00Z'))).plan.has(TEAM)).toBe(false);
 
   // A Slack status is not something planning reads: still not due.
-  await db.db.updateTable('person').set({ status_text: 'Lunch' }).where('team_id', '=', TEAM).where('slack_user_id', '=', 'UDUER1').execute();
+  await db.db
+    .updateTable('person')
+    .set({ status_text: 'Lunch' })
+    .where('team_id', '=', TEAM)
+    .where('slack_user_id', '=', 'UDUER1')
+    .execute();
   expect((await findDue(db.db, new Date('2026-11-29T12:02:00Z'))).plan.has(TEAM)).toBe(false);
 
   // A new rep, a moved time zone, a changed cadence: due at the next tick, and not as a continuation.
   for (const change of [
-    () => db.db.insertInto('person').values({ team_id: TEAM, slack_user_id: 'UDUER3', name: 'Rio', role: 'rep', reports_to: 'UDUEM' }).execute(),
+    () =>
+      db.db
+        .insertInto('person')
+        .values({ team_id: TEAM, slack_user_id: 'UDUER3', name: 'Rio', role: 'rep', reports_to: 'UDUEM' })
+        .execute(),
     () => db.db.updateTable('person').set({ tz: 'Asia/Tokyo' }).where('team_id', '=', TEAM).where('slack_user_id', '=', 'UDUER2').execute(),
     () => sql`update cadence set local_time = '09:30' where team_id = ${TEAM} and key = 'manager_reps'`.execute(db.db),
   ]) {
@@ -61,7 +77,12 @@ test('When planning has run for a day, then the workspace is not planned again u
 });
 
 test("When check-ins are planned, then closing is due at the earliest window's end and not before", async () => {
-  const first = await db.db.selectFrom('checkin').select((eb) => eb.fn.min('closes_at').as('at')).where('team_id', '=', TEAM).where('status', 'in', ['scheduled', 'sent']).executeTakeFirstOrThrow();
+  const first = await db.db
+    .selectFrom('checkin')
+    .select((eb) => eb.fn.min('closes_at').as('at'))
+    .where('team_id', '=', TEAM)
+    .where('status', 'in', ['scheduled', 'sent'])
+    .executeTakeFirstOrThrow();
   const at = new Date(first.at as unknown as Date);
   const w = await workspace();
   expect(w.close_due_at! <= at).toBe(true);

@@ -46,7 +46,12 @@ describe('Working hours, the pure rule', () => {
     ['a Monday 23:00 in London: Tuesday 08:00', '2026-11-30T23:00:00Z', 'Europe/London', '2026-12-01T08:00:00.000Z'],
     ['a Friday 19:00 in Los Angeles: Monday 08:00 there', '2026-12-05T03:00:00Z', 'America/Los_Angeles', '2026-12-07T16:00:00.000Z'],
     ['Christmas Day, a holiday: Monday 28th', '2026-12-25T12:00:00Z', 'Europe/London', '2026-12-28T08:00:00.000Z'],
-    ['the Sunday daylight saving ends in New York: Monday 08:00 EST', '2026-11-01T12:00:00Z', 'America/New_York', '2026-11-02T13:00:00.000Z'],
+    [
+      'the Sunday daylight saving ends in New York: Monday 08:00 EST',
+      '2026-11-01T12:00:00Z',
+      'America/New_York',
+      '2026-11-02T13:00:00.000Z',
+    ],
   ])('%s', (_name, at, tz, expected) => {
     expect(nextWorkingInstant(new Date(at), tz, DEFAULT_HOURS, holidays).toISOString()).toBe(expected);
   });
@@ -91,7 +96,13 @@ describe('Working hours, over two weeks of the cascade', () => {
     expect(await say(PEOPLE.raj.id, 'holidays')).toContain('Tue, 8 Dec 2026 — Company day');
     // Mia's prompt of Monday 7 December: two working days, Tuesday not one of them, close Thursday 10:00.
     await until('2026-12-11T12:00:00Z');
-    const mia = await fixture.db.db.selectFrom('checkin as c').innerJoin('round as r', 'r.id', 'c.round_id').select(['c.closes_at']).where('c.person_id', '=', PEOPLE.mia.id).where('r.occurrence', '=', '2026-12-07').executeTakeFirstOrThrow();
+    const mia = await fixture.db.db
+      .selectFrom('checkin as c')
+      .innerJoin('round as r', 'r.id', 'c.round_id')
+      .select(['c.closes_at'])
+      .where('c.person_id', '=', PEOPLE.mia.id)
+      .where('r.occurrence', '=', '2026-12-07')
+      .executeTakeFirstOrThrow();
     expect(mia.closes_at.toISOString()).toBe('2026-12-10T10:00:00.000Z');
     for (const person of [PEOPLE.raj, PEOPLE.mia, PEOPLE.ann, PEOPLE.leo, PEOPLE.bob]) {
       const onHoliday = dmsTo(person.id).filter((c) => localDate(sentAt.get(c)!, person.tz) === '2026-12-08');
@@ -99,10 +110,26 @@ describe('Working hours, over two weeks of the cascade', () => {
     }
     expect(await say(PEOPLE.admin.id, 'holidays remove 2026-12-08')).toBe('2026-12-08 is a working day again.');
 
-    const bad = await importHolidays(fixture.db.db, fixture.app.teamId, 'date,name\n2026-12-24,Christmas Eve\n2026-12-32,Typo\n2026-12-24,Again\n', { dryRun: false });
-    expect(bad).toEqual({ ok: false, applied: 0, errors: [{ line: 3, message: expect.stringContaining('"2026-12-32" is not a date') }, { line: 4, message: '2026-12-24 is in the file twice' }] });
+    const bad = await importHolidays(
+      fixture.db.db,
+      fixture.app.teamId,
+      'date,name\n2026-12-24,Christmas Eve\n2026-12-32,Typo\n2026-12-24,Again\n',
+      { dryRun: false },
+    );
+    expect(bad).toEqual({
+      ok: false,
+      applied: 0,
+      errors: [
+        { line: 3, message: expect.stringContaining('"2026-12-32" is not a date') },
+        { line: 4, message: '2026-12-24 is in the file twice' },
+      ],
+    });
     expect(await say(PEOPLE.raj.id, 'holidays')).not.toContain('Christmas Eve');
-    expect(await importHolidays(fixture.db.db, fixture.app.teamId, 'date,name\n2026-12-24,Christmas Eve\n2026-12-25,Christmas Day\n', { dryRun: false })).toEqual({ ok: true, applied: 2, errors: [] });
+    expect(
+      await importHolidays(fixture.db.db, fixture.app.teamId, 'date,name\n2026-12-24,Christmas Eve\n2026-12-25,Christmas Day\n', {
+        dryRun: false,
+      }),
+    ).toEqual({ ok: true, applied: 2, errors: [] });
     expect(await say(PEOPLE.raj.id, 'holidays')).toContain('Fri, 25 Dec 2026 — Christmas Day');
   });
 
@@ -111,7 +138,9 @@ describe('Working hours, over two weeks of the cascade', () => {
     // This week already had Bob's Monday round: the change starts next week. Friday 18 December, 10:00 in
     // Los Angeles; two working days: Tuesday 10:00; halfway falls on Sunday.
     await until('2026-12-21T20:00:00Z');
-    const reminder = dmsTo(PEOPLE.leo.id).find((c) => c.args.thread_ts && String(c.args.text).includes('closes') && sentAt.get(c)! >= new Date('2026-12-18T00:00:00Z'))!;
+    const reminder = dmsTo(PEOPLE.leo.id).find(
+      (c) => c.args.thread_ts && String(c.args.text).includes('closes') && sentAt.get(c)! >= new Date('2026-12-18T00:00:00Z'),
+    )!;
     expect(reminder).toBeDefined();
     expect(local(reminder, PEOPLE.leo.id)).toBe('Mon 08:00');
   });
@@ -122,7 +151,11 @@ describe('Working hours, over two weeks of the cascade', () => {
         const at = sentAt.get(c)!;
         const day = new Date(`${localDate(at, person.tz)}T00:00:00Z`).getUTCDay();
         const time = localTime(at, person.tz);
-        expect([person.name, String(c.args.text).slice(0, 30), day >= 1 && day <= 5 && time >= '08:00' && time < '18:00']).toEqual([person.name, String(c.args.text).slice(0, 30), true]);
+        expect([person.name, String(c.args.text).slice(0, 30), day >= 1 && day <= 5 && time >= '08:00' && time < '18:00']).toEqual([
+          person.name,
+          String(c.args.text).slice(0, 30),
+          true,
+        ]);
       }
     }
   });

@@ -30,11 +30,21 @@ beforeAll(async () => {
   await tick(tickDeps(db, slack, app.log), now.current);
   now.current = new Date('2026-11-23T11:00:00Z');
   await tick(tickDeps(db, slack, app.log), now.current);
-  const c = await db.db.selectFrom('checkin').select('id').where('person_id', '=', PEOPLE.raj.id).where('status', '=', 'sent').executeTakeFirstOrThrow();
+  const c = await db.db
+    .selectFrom('checkin')
+    .select('id')
+    .where('person_id', '=', PEOPLE.raj.id)
+    .where('status', '=', 'sent')
+    .executeTakeFirstOrThrow();
   rajCheckin = c.id;
   const ctx = (await checkinContext(db.db, c.id))!;
   const questions = await questionsFor(db.db, ctx);
-  const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '7' : q.kind === 'yes_no' ? 'yes' : 'Multi-threading into the CFO early']));
+  const raw = Object.fromEntries(
+    questions.map((q) => [
+      q.id,
+      q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '7' : q.kind === 'yes_no' ? 'yes' : 'Multi-threading into the CFO early',
+    ]),
+  );
   await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: c.id, questions, raw });
 }, 120_000);
 
@@ -42,7 +52,11 @@ beforeAll(async () => {
 async function settled(kinds: string[]): Promise<string[]> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const rows = await db.db.selectFrom('delivery').select(['status']).where('kind', 'in', kinds as never).execute();
+    const rows = await db.db
+      .selectFrom('delivery')
+      .select(['status'])
+      .where('kind', 'in', kinds as never)
+      .execute();
     if (rows.every((r) => r.status === 'sent') || Date.now() > deadline) return rows.map((r) => r.status);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -58,7 +72,10 @@ describe('Deliveries a person’s action causes go out at once', () => {
   test('When Ann replies to Raj, then the reply reaches Raj’s thread with no outbox pass scheduled', async () => {
     const { res } = await app.command(PEOPLE.ann.id, `reply <@${PEOPLE.raj.id}|raj> "Great call on the CFO, bring it to our 1:1"`);
     expect(res.status).toBe(200);
-    const [reply] = await slack.waitFor('chat.postMessage', { timeoutMs: 30_000, where: (c) => String(c.args.text).includes('Great call on the CFO') });
+    const [reply] = await slack.waitFor('chat.postMessage', {
+      timeoutMs: 30_000,
+      where: (c) => String(c.args.text).includes('Great call on the CFO'),
+    });
     expect(reply!.args.thread_ts).toBeDefined();
     expect(await settled(['reply'])).toEqual(['sent']);
   });

@@ -33,7 +33,12 @@ describe('Metrics', () => {
   test('When Prometheus scrapes the metrics port, then it gets the text format with the queue depth and the week’s check-ins by status, and no workspace id', async () => {
     now.current = new Date('2026-11-23T04:30:00Z');
     // Planned, not sent: Raj's prompt and Ann's live message wait in the outbox.
-    await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current, { limit: 0, concurrency: 1, leaseMs: 300_000, maxAttempts: 5 });
+    await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current, {
+      limit: 0,
+      concurrency: 1,
+      leaseMs: 300_000,
+      maxAttempts: 5,
+    });
     const port = fixture.app.running.metricsPort!;
     expect(port).toBeGreaterThan(0);
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -113,7 +118,10 @@ describe('Metrics', () => {
     const team = fixture.app.teamId;
     expect(body).toMatch(new RegExp(`cascade_slack_pace_per_minute\\{team="${team}"\\} [1-9]`));
     expect(body).not.toContain(`cascade_slack_update_pace_per_minute{team="${team}"}`);
-    await fixture.db.db.insertInto('slack_pace').values({ team_id: team, lane: 'update', per_minute: 45, updated_at: now.current }).execute();
+    await fixture.db.db
+      .insertInto('slack_pace')
+      .values({ team_id: team, lane: 'update', per_minute: 45, updated_at: now.current })
+      .execute();
     expect(await metrics.registry.metrics()).toContain(`cascade_slack_update_pace_per_minute{team="${team}"} 45`);
   });
 });

@@ -80,10 +80,20 @@ function localHm(instant: Date, tz: string): string {
 beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ORG).start();
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new webApi.WebClient('xoxb-test', {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
   await openWorkspace(db.db, TEAM, 'Month', new Date('2026-10-01T00:00:00Z'));
   await workAroundTheClock(db, TEAM);
-  expect((await importOrgChart({ db: db.db, directory: slackDirectory(client), now: new Date('2026-10-01T00:00:00Z') }, TEAM, CSV, { dryRun: false })).ok).toBe(true);
+  expect(
+    (
+      await importOrgChart({ db: db.db, directory: slackDirectory(client), now: new Date('2026-10-01T00:00:00Z') }, TEAM, CSV, {
+        dryRun: false,
+      })
+    ).ok,
+  ).toBe(true);
 
   // Records what went out at which simulated instant; Slack itself is the fake.
   const real = slackMessenger(client);
@@ -99,7 +109,13 @@ beforeAll(async () => {
     async post(channel, message, thread) {
       const ts = await real.post(channel, message, thread);
       const value = /"value":"(\d+)"/.exec(JSON.stringify(message.blocks ?? []));
-      sent.push({ at: clock, channel, text: message.text, ...(thread ? { thread } : {}), ...(value ? { checkinId: Number(value[1]) } : {}) });
+      sent.push({
+        at: clock,
+        channel,
+        text: message.text,
+        ...(thread ? { thread } : {}),
+        ...(value ? { checkinId: Number(value[1]) } : {}),
+      });
       return ts;
     },
     async update(channel, ts, message) {
@@ -115,7 +131,8 @@ beforeAll(async () => {
     clock = new Date(t);
     const iso = clock.toISOString();
     // Mia is paused for the week of 9 November; Yuki's Slack status says vacation that week.
-    if (iso === '2026-11-06T12:00:00.000Z') await db.db.updateTable('person').set({ paused_until: '2026-11-13' }).where('slack_user_id', '=', 'UMMIA').execute();
+    if (iso === '2026-11-06T12:00:00.000Z')
+      await db.db.updateTable('person').set({ paused_until: '2026-11-13' }).where('slack_user_id', '=', 'UMMIA').execute();
     if (iso === '2026-11-08T00:00:00.000Z') slack.addUser({ ...byId.get('UMYUK')!, statusText: 'Vacation', statusEmoji: ':palm_tree:' });
     if (iso === '2026-11-14T00:00:00.000Z') slack.addUser({ ...byId.get('UMYUK')!, statusText: '', statusEmoji: '' });
     await tick(deps, clock);
@@ -125,7 +142,18 @@ beforeAll(async () => {
       if (!['UMRAJ', 'UMKAI', 'UMNOA'].includes(userId)) continue;
       const ctx = (await checkinContext(db.db, s.checkinId!))!;
       const questions = await questionsFor(db.db, ctx);
-      const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '7' : q.kind === 'yes_no' ? 'yes' : `${byId.get(userId)!.name} on ${ctx.occurrence}`]));
+      const raw = Object.fromEntries(
+        questions.map((q) => [
+          q.id,
+          q.kind === 'rating_1_5'
+            ? '4'
+            : q.kind === 'number'
+              ? '7'
+              : q.kind === 'yes_no'
+                ? 'yes'
+                : `${byId.get(userId)!.name} on ${ctx.occurrence}`,
+        ]),
+      );
       await submitAnswers(await scopeOf(db.db, TEAM, userId, [], clock), { checkinId: ctx.id, questions, raw });
     }
   }
@@ -145,7 +173,20 @@ async function checkins() {
     .selectFrom('checkin as c')
     .innerJoin('round as r', 'r.id', 'c.round_id')
     .innerJoin('cadence as k', 'k.id', 'r.cadence_id')
-    .select(['c.id', 'c.person_id', 'c.status', 'c.skip_reason', 'c.part', 'c.due_at', 'c.closes_at', 'r.occurrence', 'k.key', 'k.local_time', 'r.leader_id', 'r.id as round_id'])
+    .select([
+      'c.id',
+      'c.person_id',
+      'c.status',
+      'c.skip_reason',
+      'c.part',
+      'c.due_at',
+      'c.closes_at',
+      'r.occurrence',
+      'k.key',
+      'k.local_time',
+      'r.leader_id',
+      'r.id as round_id',
+    ])
     .where('c.team_id', '=', TEAM)
     .orderBy('c.due_at')
     .execute();
@@ -153,7 +194,9 @@ async function checkins() {
 
 describe('A month of the cascade', () => {
   test('Every prompt goes out exactly once, at the cadence’s local time in the member’s own zone, across the DST changes', async () => {
-    const all = (await checkins()).filter((c) => c.due_at >= new Date('2026-10-18T00:00:00Z') && c.due_at <= new Date('2026-11-20T00:00:00Z'));
+    const all = (await checkins()).filter(
+      (c) => c.due_at >= new Date('2026-10-18T00:00:00Z') && c.due_at <= new Date('2026-11-20T00:00:00Z'),
+    );
     const delivered = all.filter((c) => c.status !== 'skipped');
     // Five Mondays × six reps, less the two skipped; the CEO ↔ President round (the President, and the
     // CEO's own reflection); the President ↔ each manager round.
@@ -167,7 +210,10 @@ describe('A month of the cascade', () => {
       expect(p.at.getTime()).toBe(c.due_at.getTime());
     }
     // Leo in Los Angeles: 10:00 is 17:00 UTC before 1 November and 18:00 UTC after; Mia in London 09:00 then 10:00 UTC.
-    const at = (person: string, occurrence: string) => prompts().find((p) => p.channel === `D${person}` && all.find((c) => c.id === p.checkinId)?.occurrence === occurrence)?.at.toISOString();
+    const at = (person: string, occurrence: string) =>
+      prompts()
+        .find((p) => p.channel === `D${person}` && all.find((c) => c.id === p.checkinId)?.occurrence === occurrence)
+        ?.at.toISOString();
     expect(at('UMLEO', '2026-10-26')).toBe('2026-10-26T17:00:00.000Z');
     expect(at('UMLEO', '2026-11-02')).toBe('2026-11-02T18:00:00.000Z');
     expect(at('UMMIA', '2026-10-19')).toBe('2026-10-19T09:00:00.000Z');
@@ -178,15 +224,28 @@ describe('A month of the cascade', () => {
   test('November runs top-down: the CEO and President first, then the President and each manager, then the managers and their reps', async () => {
     const all = await checkins();
     const firstPrompt = (key: string, from: string) =>
-      Math.min(...prompts().filter((p) => all.find((c) => c.id === p.checkinId && c.key === key && c.occurrence >= from)).map((p) => p.at.getTime()));
+      Math.min(
+        ...prompts()
+          .filter((p) => all.find((c) => c.id === p.checkinId && c.key === key && c.occurrence >= from))
+          .map((p) => p.at.getTime()),
+      );
     const lastPrompt = (key: string, occurrence: string) =>
-      Math.max(...prompts().filter((p) => all.find((c) => c.id === p.checkinId && c.key === key && c.occurrence === occurrence)).map((p) => p.at.getTime()));
-    expect(all.filter((c) => c.key === 'ceo_president' && c.occurrence.startsWith('2026-11')).map((c) => c.occurrence)).toEqual(['2026-11-02', '2026-11-02']);
+      Math.max(
+        ...prompts()
+          .filter((p) => all.find((c) => c.id === p.checkinId && c.key === key && c.occurrence === occurrence))
+          .map((p) => p.at.getTime()),
+      );
+    expect(all.filter((c) => c.key === 'ceo_president' && c.occurrence.startsWith('2026-11')).map((c) => c.occurrence)).toEqual([
+      '2026-11-02',
+      '2026-11-02',
+    ]);
     expect(lastPrompt('ceo_president', '2026-11-02')).toBeLessThan(firstPrompt('president_managers', '2026-11-01'));
     expect(lastPrompt('president_managers', '2026-11-05')).toBeLessThan(firstPrompt('manager_reps', '2026-11-06'));
 
     // The CEO ↔ President prompt carries October's exec numbers: cascade health, attainment, flags by team.
-    const exec = slack.callsTo('chat.postMessage').find((c) => c.args.to_user === 'UMPRES' && String(c.args.text).includes('your check-in with Casey Chen'))!;
+    const exec = slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.to_user === 'UMPRES' && String(c.args.text).includes('your check-in with Casey Chen'))!;
     const blocks = JSON.stringify(exec.args.blocks);
     expect(blocks).toContain('*Last month in numbers* (against the month before)');
     expect(blocks).toMatch(/Manager ↔ reps: \d+ \([+−±]\d+\) of \d+ \([+−±]\d+\) answered/);
@@ -200,16 +259,23 @@ describe('A month of the cascade', () => {
     expect(missed.length).toBeGreaterThan(10);
     for (const c of missed) {
       const prompt = prompts().find((p) => p.checkinId === c.id)!;
-      const reminders = sent.filter((s) => s.thread && s.channel === prompt.channel && s.text.startsWith('A reminder') && s.at >= c.due_at && s.at < c.closes_at);
+      const reminders = sent.filter(
+        (s) => s.thread && s.channel === prompt.channel && s.text.startsWith('A reminder') && s.at >= c.due_at && s.at < c.closes_at,
+      );
       expect([c.id, reminders.length]).toEqual([c.id, 1]);
       const halfway = c.due_at.getTime() + (c.closes_at.getTime() - c.due_at.getTime()) / 2;
       expect(reminders[0]!.at.getTime() - halfway).toBeLessThan(30 * 60_000);
       expect(reminders[0]!.at.getTime()).toBeGreaterThanOrEqual(halfway);
-      expect(updates.filter((u) => u.channel === prompt.channel && u.text.includes('without an answer') && u.at.getTime() === c.closes_at.getTime())).toHaveLength(1);
+      expect(
+        updates.filter(
+          (u) => u.channel === prompt.channel && u.text.includes('without an answer') && u.at.getTime() === c.closes_at.getTime(),
+        ),
+      ).toHaveLength(1);
     }
     const answered = closed.filter((c) => c.status === 'answered');
     expect(new Set(answered.map((c) => c.person_id))).toEqual(new Set(['UMRAJ', 'UMKAI', 'UMNOA']));
-    for (const c of answered) expect(sent.filter((s) => s.thread && s.at >= c.due_at && s.at < c.closes_at && s.channel === `D${c.person_id}`)).toHaveLength(0);
+    for (const c of answered)
+      expect(sent.filter((s) => s.thread && s.at >= c.due_at && s.at < c.closes_at && s.channel === `D${c.person_id}`)).toHaveLength(0);
   });
 
   test('A paused rep and a rep whose Slack status says vacation get nothing that week, and count as skipped', async () => {
@@ -222,22 +288,39 @@ describe('A month of the cascade', () => {
     expect(all.find((c) => c.person_id === 'UMYUK' && c.occurrence === '2026-11-16')!.status).not.toBe('skipped');
     const bobBrief = briefs().find((b) => b.channel === 'DUMBOB' && b.text.includes('(9 Nov 2026)'));
     expect(bobBrief).toBeDefined();
-    const blocks = JSON.stringify(slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMBOB' && c.args.text === bobBrief!.text)!.args.blocks);
+    const blocks = JSON.stringify(
+      slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMBOB' && c.args.text === bobBrief!.text)!.args.blocks,
+    );
     expect(blocks).toContain('• *Yuki Sato* — skipped (Slack status: :palm_tree: Vacation)');
   });
 
   test('Every closed round brings its leader exactly one brief, and briefs roll up the chain', async () => {
-    const rounds = await db.db.selectFrom('round').select(['id', 'leader_id', 'occurrence', 'closed_at']).where('team_id', '=', TEAM).where('status', '=', 'closed').execute();
+    const rounds = await db.db
+      .selectFrom('round')
+      .select(['id', 'leader_id', 'occurrence', 'closed_at'])
+      .where('team_id', '=', TEAM)
+      .where('status', '=', 'closed')
+      .execute();
     expect(rounds.length).toBeGreaterThan(10);
     for (const r of rounds) {
-      const mine = briefs().filter((b) => b.channel === `D${r.leader_id}` && b.text.includes(`(${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${r.occurrence}T00:00:00Z`))})`));
+      const mine = briefs().filter(
+        (b) =>
+          b.channel === `D${r.leader_id}` &&
+          b.text.includes(
+            `(${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${r.occurrence}T00:00:00Z`))})`,
+          ),
+      );
       expect([r.id, mine.filter((b) => b.at.getTime() === r.closed_at!.getTime()).length]).toEqual([r.id, 1]);
     }
-    const ceoBrief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMCEO' && String(c.args.text).includes('(2 Nov 2026)'))!;
+    const ceoBrief = slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === 'DUMCEO' && String(c.args.text).includes('(2 Nov 2026)'))!;
     const ceo = JSON.stringify(ceoBrief.args.blocks);
     expect(ceo).toContain('*What was heard further down*');
     expect(ceo).toMatch(/\*Manager ↔ reps\*: \d+ of \d+ answered/);
-    const presBrief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DUMPRES' && String(c.args.text).includes('(5 Nov 2026)'))!;
+    const presBrief = slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === 'DUMPRES' && String(c.args.text).includes('(5 Nov 2026)'))!;
     expect(JSON.stringify(presBrief.args.blocks)).toMatch(/\*Manager ↔ reps\*: \d+ of \d+ answered/);
   });
 });

@@ -21,15 +21,36 @@ describe('The outbox’s vocabulary', () => {
     const options = { teamId: 'T0OUTBOX', key: 'digest:org::2026-11-23:2026-11-29', recipient: 'CORG', notBefore: at };
     expect(await enqueue(db.db, 'digest', payload, options)).toBe(true);
     expect(await enqueue(db.db, 'digest', payload, { ...options, notBefore: later })).toBe(false);
-    const row = () => db.db.selectFrom('delivery').select(['kind', 'dedupe_key', 'payload', 'not_before']).where('team_id', '=', 'T0OUTBOX').execute();
+    const row = () =>
+      db.db.selectFrom('delivery').select(['kind', 'dedupe_key', 'payload', 'not_before']).where('team_id', '=', 'T0OUTBOX').execute();
     expect(await row()).toEqual([{ kind: 'digest', dedupe_key: options.key, payload, not_before: at }]);
     await enqueue(db.db, 'digest', payload, { ...options, notBefore: later, reschedule: true });
     expect((await row())[0]!.not_before).toEqual(later);
-    expect(await enqueueMany(db.db, 'digest', [{ ...options, key: 'digest:exec::2026-11-01:2026-11-30:UCEO', payload: { ...payload, scope: 'exec' } }])).toBe(1);
+    expect(
+      await enqueueMany(db.db, 'digest', [
+        { ...options, key: 'digest:exec::2026-11-01:2026-11-30:UCEO', payload: { ...payload, scope: 'exec' } },
+      ]),
+    ).toBe(1);
   });
 
   test('Every kind has its handler in the Slack adapter', () => {
-    expect(Object.keys(deliveryHandlers).sort()).toEqual(['answer_note', 'brief', 'digest', 'held_note', 'prompt', 'reminder', 'reply', 'reply_update', 'round_live', 'round_live_update', 'share', 'team_post', 'team_reminder', 'team_update', 'update']);
+    expect(Object.keys(deliveryHandlers).sort()).toEqual([
+      'answer_note',
+      'brief',
+      'digest',
+      'held_note',
+      'prompt',
+      'reminder',
+      'reply',
+      'reply_update',
+      'round_live',
+      'round_live_update',
+      'share',
+      'team_post',
+      'team_reminder',
+      'team_update',
+      'update',
+    ]);
   });
 });
 
@@ -40,7 +61,8 @@ describe('The outbox’s lease', () => {
   });
   const at = (s: number) => new Date(Date.parse('2026-11-30T10:00:00Z') + s * 1000);
   const queue = async (prefix: string, n: number) => {
-    for (let i = 0; i < n; i++) await enqueue(db.db, 'reply', { replyId: i + 1 }, { teamId: 'T0OUTBOX', key: `${prefix}:${i}`, recipient: 'U1', notBefore: at(0) });
+    for (let i = 0; i < n; i++)
+      await enqueue(db.db, 'reply', { replyId: i + 1 }, { teamId: 'T0OUTBOX', key: `${prefix}:${i}`, recipient: 'U1', notBefore: at(0) });
   };
   const claimedIds = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
 
@@ -55,14 +77,26 @@ describe('The outbox’s lease', () => {
     const again = await claimDue(db.db, at(61), 30, DEFAULT_DISPATCH.leaseMs);
     expect(claimedIds(again)).toEqual(claimedIds(first));
     expect(again.every((d) => d.was === 'sending')).toBe(true);
-    await db.db.updateTable('delivery').set({ status: 'sent' }).where('id', 'in', again.map((d) => d.id)).execute();
+    await db.db
+      .updateTable('delivery')
+      .set({ status: 'sent' })
+      .where(
+        'id',
+        'in',
+        again.map((d) => d.id),
+      )
+      .execute();
   });
 
   test('When a live worker renews its lease, then its claims stay its own past the first lease', async () => {
     await queue('lease-live', 5);
     const mine = await claimDue(db.db, at(100), 5, DEFAULT_DISPATCH.leaseMs);
     expect(mine).toHaveLength(5);
-    await renewLease(db.db, mine.map((d) => d.id), at(100 + 300));
+    await renewLease(
+      db.db,
+      mine.map((d) => d.id),
+      at(100 + 300),
+    );
     expect(await claimDue(db.db, at(100 + 120), 5, DEFAULT_DISPATCH.leaseMs)).toEqual([]);
     expect(claimedIds(await claimDue(db.db, at(100 + 301), 5, DEFAULT_DISPATCH.leaseMs))).toEqual(claimedIds(mine));
   });

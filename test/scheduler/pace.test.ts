@@ -38,7 +38,11 @@ beforeAll(async () => {
   slack = await new SlackStandIn({ keep: false, keepCalls: true }).start();
   await importWaveOrg(db, slack, TEAM, MANAGERS, REPS);
   // Everyone's status is fresh (the daily refresh read it): a prompt asks Slack nothing but chat.postMessage.
-  await db.db.updateTable('person').set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date('2026-11-30T09:00:00Z') }).where('team_id', '=', TEAM).execute();
+  await db.db
+    .updateTable('person')
+    .set({ status_text: '', status_emoji: '', status_expiration: 0, status_read_at: new Date('2026-11-30T09:00:00Z') })
+    .where('team_id', '=', TEAM)
+    .execute();
 });
 
 afterAll(async () => {
@@ -54,14 +58,28 @@ afterEach(() => {
 });
 
 const depsOf = (handle: Db) => {
-  const client = new webApi.WebClient('xoxb-test-cascade', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  return { db: handle.db, messenger: slackMessenger(client), log: createLog({ level: 'error', destination: new LogCapture() }), handlers: deliveryHandlers };
+  const client = new webApi.WebClient('xoxb-test-cascade', {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  return {
+    db: handle.db,
+    messenger: slackMessenger(client),
+    log: createLog({ level: 'error', destination: new LogCapture() }),
+    handlers: deliveryHandlers,
+  };
 };
 
 test('When three dispatchers drain a wave against a workspace ceiling of 30 a minute, then each prompt goes once, Slack is never pushed past its ceiling two passes running, and the pace it learns stays near the ceiling', async () => {
   const due = new Date('2026-11-30T10:00:00Z');
   await tick(depsOf(db), new Date('2026-11-29T12:00:00Z'), { ...DEFAULT_DISPATCH, limit: 0 });
-  const queued = await db.db.selectFrom('delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', TEAM).where('status', '=', 'queued').executeTakeFirstOrThrow();
+  const queued = await db.db
+    .selectFrom('delivery')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', TEAM)
+    .where('status', '=', 'queued')
+    .executeTakeFirstOrThrow();
   expect(Number(queued.n)).toBe(MANAGERS * REPS + MANAGERS); // each rep's prompt and each manager's live message
   slack.rateCeiling('chat.postMessage', CEILING, () => clock);
   const dispatchers = [db, ...(extra.length ? extra : [db, db])].map(depsOf);
@@ -86,7 +104,12 @@ test('When three dispatchers drain a wave against a workspace ceiling of 30 a mi
   for (const c of accepted) if (String(c.args.channel).startsWith('DUR')) perRep.set(c.args.channel, (perRep.get(c.args.channel) ?? 0) + 1);
   expect(perRep.size).toBe(MANAGERS * REPS);
   expect([...perRep.values()].every((n) => n === 1)).toBe(true);
-  const statuses = await db.db.selectFrom('delivery').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('team_id', '=', TEAM).groupBy('status').execute();
+  const statuses = await db.db
+    .selectFrom('delivery')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('team_id', '=', TEAM)
+    .groupBy('status')
+    .execute();
   expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['sent', Number(queued.n)]]);
 
   // Above the ceiling (a 429) in one pass at most before the pace steps back: never two passes running.
@@ -122,11 +145,22 @@ test('When Slack accepts everything, then the pace doubles pass by pass; after a
   // Slack took 500 in the last minute, then said 429 with Retry-After 30.
   await db.db
     .insertInto('delivery')
-    .values(Array.from({ length: 500 }, (_, i) => ({ team_id: team, kind: 'reply' as const, dedupe_key: `pace:${i}`, recipient: 'U1', not_before: at(0), status: 'sent' as const, claimed_at: at(15), sent_at: at(15) })))
+    .values(
+      Array.from({ length: 500 }, (_, i) => ({
+        team_id: team,
+        kind: 'reply' as const,
+        dedupe_key: `pace:${i}`,
+        recipient: 'U1',
+        not_before: at(0),
+        status: 'sent' as const,
+        claimed_at: at(15),
+        sent_at: at(15),
+      })),
+    )
     .execute();
   await paceLimited(db.db, team, at(20), 30);
   await paceLimited(db.db, team, at(20), 30); // the same 429 seen by another worker: one step back
-  let pace = await paceOf(db.db, team);
+  const pace = await paceOf(db.db, team);
   expect(pace.perMinute).toBe(450);
   expect(pace.limitedPerMinute).toBe(500);
   expect(pace.pausedUntil).toEqual(at(50));
@@ -147,11 +181,26 @@ test('When Slack refuses edits beyond chat.update’s own ceiling, then the edit
   // every rep is reminded, all due at once; Slack takes 10 chat.update a minute and posts without limit.
   const start = new Date('2026-11-30T12:00:00Z');
   await db.db.deleteFrom('slack_pace').where('team_id', '=', TEAM).execute();
-  const checkins = await db.db.selectFrom('checkin').select('id').where('team_id', '=', TEAM).where('status', '=', 'sent').where('part', '=', 'member').orderBy('id').execute();
+  const checkins = await db.db
+    .selectFrom('checkin')
+    .select('id')
+    .where('team_id', '=', TEAM)
+    .where('status', '=', 'sent')
+    .where('part', '=', 'member')
+    .orderBy('id')
+    .execute();
   expect(checkins.length).toBe(MANAGERS * REPS);
   const edited = checkins.slice(0, 60);
-  await enqueueMany(db.db, 'update', edited.map((c) => ({ payload: { checkinId: c.id }, teamId: TEAM, key: `update:lanes:${c.id}`, recipient: 'x', notBefore: start })));
-  await enqueueMany(db.db, 'reminder', checkins.map((c) => ({ payload: { checkinId: c.id }, teamId: TEAM, key: `reminder:lanes:${c.id}`, recipient: 'x', notBefore: start })));
+  await enqueueMany(
+    db.db,
+    'update',
+    edited.map((c) => ({ payload: { checkinId: c.id }, teamId: TEAM, key: `update:lanes:${c.id}`, recipient: 'x', notBefore: start })),
+  );
+  await enqueueMany(
+    db.db,
+    'reminder',
+    checkins.map((c) => ({ payload: { checkinId: c.id }, teamId: TEAM, key: `reminder:lanes:${c.id}`, recipient: 'x', notBefore: start })),
+  );
   slack.rateCeiling('chat.update', 10, () => clock);
   const deps = depsOf(db);
   const reminded: number[] = [];
@@ -183,11 +232,24 @@ test('When Slack refuses edits beyond chat.update’s own ceiling, then the edit
 });
 
 test('When answers come in faster than the edits go out, then a round’s live message waits in the queue as one edit, drawn when it is sent', async () => {
-  const round = await db.db.selectFrom('round').select(['id', 'leader_id']).where('team_id', '=', TEAM).orderBy('id').executeTakeFirstOrThrow();
+  const round = await db.db
+    .selectFrom('round')
+    .select(['id', 'leader_id'])
+    .where('team_id', '=', TEAM)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   const edits = () =>
-    db.db.selectFrom('delivery').select(['id', 'status']).where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').where('round_id', '=', round.id).orderBy('id').execute();
+    db.db
+      .selectFrom('delivery')
+      .select(['id', 'status'])
+      .where('team_id', '=', TEAM)
+      .where('kind', '=', 'round_live_update')
+      .where('round_id', '=', round.id)
+      .orderBy('id')
+      .execute();
   await db.db.deleteFrom('delivery').where('team_id', '=', TEAM).where('kind', '=', 'round_live_update').execute();
-  for (let i = 0; i < 3; i++) await refreshRoundMessage(db.db, TEAM, round.id, round.leader_id, new Date(Date.parse('2026-12-01T10:00:00Z') + i * 1000));
+  for (let i = 0; i < 3; i++)
+    await refreshRoundMessage(db.db, TEAM, round.id, round.leader_id, new Date(Date.parse('2026-12-01T10:00:00Z') + i * 1000));
   expect((await edits()).map((e) => e.status)).toEqual(['queued']);
   // Once that edit has gone, the next change queues a new one, even at the same instant (the sandbox's clock
   // stands still between clicks).
@@ -204,26 +266,54 @@ test('When a workspace’s edits are paused, then its posts are still claimed, a
   await db.db
     .insertInto('delivery')
     .values([
-      ...Array.from({ length: 80 }, (_, i) => ({ team_id: team, kind: 'round_live_update' as const, dedupe_key: `${team}:u${i}`, recipient: 'U1', not_before: now })),
-      ...Array.from({ length: 80 }, (_, i) => ({ team_id: team, kind: 'reply' as const, dedupe_key: `${team}:p${i}`, recipient: 'U1', not_before: now })),
+      ...Array.from({ length: 80 }, (_, i) => ({
+        team_id: team,
+        kind: 'round_live_update' as const,
+        dedupe_key: `${team}:u${i}`,
+        recipient: 'U1',
+        not_before: now,
+      })),
+      ...Array.from({ length: 80 }, (_, i) => ({
+        team_id: team,
+        kind: 'reply' as const,
+        dedupe_key: `${team}:p${i}`,
+        recipient: 'U1',
+        not_before: now,
+      })),
     ])
     .execute();
   // The database derives each kind's lane as the vocabulary says, for every kind there is.
   const kinds = Object.keys(deliveryHandlers) as DeliveryKind[];
   await db.db
     .insertInto('delivery')
-    .values(kinds.map((kind) => ({ team_id: team, kind, dedupe_key: `${team}:kind:${kind}`, recipient: 'U1', not_before: new Date(now.getTime() + 3600_000) })))
+    .values(
+      kinds.map((kind) => ({
+        team_id: team,
+        kind,
+        dedupe_key: `${team}:kind:${kind}`,
+        recipient: 'U1',
+        not_before: new Date(now.getTime() + 3600_000),
+      })),
+    )
     .execute();
   const lanes = await db.db.selectFrom('delivery').select(['kind', 'lane']).where('dedupe_key', 'like', `${team}:kind:%`).execute();
   expect(lanes).toHaveLength(kinds.length);
   for (const row of lanes) expect([row.kind, row.lane]).toEqual([row.kind, laneOf(row.kind)]);
-  expect(lanes.filter((r) => r.lane === 'update').map((r) => r.kind).sort()).toEqual(['reply_update', 'round_live_update', 'team_update', 'update']);
+  expect(
+    lanes
+      .filter((r) => r.lane === 'update')
+      .map((r) => r.kind)
+      .sort(),
+  ).toEqual(['reply_update', 'round_live_update', 'team_update', 'update']);
   // No pace learned yet: posts start at 200 a minute, edits at Tier 3's 50.
   const first = await claimDue(db.db, now, 1000, 300_000);
   expect(first.filter((d) => d.team_id === team && d.lane === 'post').length).toBe(80);
   expect(first.filter((d) => d.team_id === team && d.lane === 'update').length).toBe(PACE.START_UPDATE);
   await db.db.updateTable('delivery').set({ status: 'queued', claimed_at: null }).where('team_id', '=', team).execute();
-  await db.db.insertInto('slack_pace').values({ team_id: team, lane: 'update', per_minute: 50, paused_until: new Date(now.getTime() + 300_000), updated_at: now }).execute();
+  await db.db
+    .insertInto('slack_pace')
+    .values({ team_id: team, lane: 'update', per_minute: 50, paused_until: new Date(now.getTime() + 300_000), updated_at: now })
+    .execute();
   const paused = await claimDue(db.db, new Date(now.getTime() + 61_000), 1000, 300_000);
   expect(paused.filter((d) => d.team_id === team && d.lane === 'post').length).toBe(80);
   expect(paused.filter((d) => d.team_id === team && d.lane === 'update').length).toBe(0);
@@ -236,10 +326,21 @@ test("When one workspace is paused by Slack, then another workspace's deliveries
     await openWorkspace(db.db, team, team, new Date('2026-10-01T00:00:00Z'));
     await db.db
       .insertInto('delivery')
-      .values(Array.from({ length: 30 }, (_, i) => ({ team_id: team, kind: 'reply' as const, dedupe_key: `${team}:${i}`, recipient: 'U1', not_before: now })))
+      .values(
+        Array.from({ length: 30 }, (_, i) => ({
+          team_id: team,
+          kind: 'reply' as const,
+          dedupe_key: `${team}:${i}`,
+          recipient: 'U1',
+          not_before: now,
+        })),
+      )
       .execute();
   }
-  await db.db.insertInto('slack_pace').values({ team_id: a, per_minute: 100, paused_until: new Date(now.getTime() + 30_000), updated_at: now }).execute();
+  await db.db
+    .insertInto('slack_pace')
+    .values({ team_id: a, per_minute: 100, paused_until: new Date(now.getTime() + 30_000), updated_at: now })
+    .execute();
   await db.db.insertInto('slack_pace').values({ team_id: b, per_minute: 20, updated_at: now }).execute();
   const claimed = await claimDue(db.db, now, 1000, 300_000);
   const perTeam = (t: string) => claimed.filter((d) => d.team_id === t).length;

@@ -39,13 +39,23 @@ onServer('Two replicas on one Postgres', () => {
   });
 
   const depsOf = (handle: Db) => {
-    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-    return { db: handle.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
+    const client = new webApi.WebClient('xoxb-test', {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    return {
+      db: handle.db,
+      messenger: slackMessenger(client),
+      log: createLog({ level: 'warn', destination: new LogCapture() }),
+      handlers: deliveryHandlers,
+    };
   };
 
   const promptsPerRep = () => {
     const counts = new Map<string, number>();
-    for (const c of slack.callsTo('chat.postMessage')) if (!c.args.thread_ts && String(c.args.channel).startsWith('DUR')) counts.set(c.args.channel, (counts.get(c.args.channel) ?? 0) + 1);
+    for (const c of slack.callsTo('chat.postMessage'))
+      if (!c.args.thread_ts && String(c.args.channel).startsWith('DUR')) counts.set(c.args.channel, (counts.get(c.args.channel) ?? 0) + 1);
     return counts;
   };
 
@@ -63,7 +73,12 @@ onServer('Two replicas on one Postgres', () => {
     const counts = promptsPerRep();
     expect(counts.size).toBe(MANAGERS * REPS);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    const statuses = await db.db.selectFrom('delivery').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('kind', '=', 'prompt').groupBy('status').execute();
+    const statuses = await db.db
+      .selectFrom('delivery')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('kind', '=', 'prompt')
+      .groupBy('status')
+      .execute();
     expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['sent', MANAGERS * REPS]]);
   });
 
@@ -75,7 +90,12 @@ onServer('Two replicas on one Postgres', () => {
     slack.onEvery('chat.postMessage', { delayMs: 2 });
     const planned = new Date('2026-12-07T10:00:00Z');
     await tick(depsOf(db), planned, { ...DEFAULT_DISPATCH, limit: 0 });
-    const queued = await db.db.selectFrom('delivery').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'queued').where('not_before', '<=', planned).executeTakeFirstOrThrow();
+    const queued = await db.db
+      .selectFrom('delivery')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'queued')
+      .where('not_before', '<=', planned)
+      .executeTakeFirstOrThrow();
     expect(Number(queued.n)).toBeGreaterThanOrEqual(MANAGERS * REPS);
     const options = { ...DEFAULT_DISPATCH, limit: 60, concurrency: 2, fixedPace: 200 };
     const reports = [];

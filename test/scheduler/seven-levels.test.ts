@@ -46,7 +46,8 @@ add('U7RVPW', 'Wes Ward', 'RVP West', NY, 'U7CRO');
 add('U7RVPE', 'Eve East', 'RVP East', LON, 'U7CRO');
 for (let d = 1; d <= 4; d++) add(`U7DIR${d}`, `Director ${d}`, 'Director', d <= 2 ? NY : LON, d <= 2 ? 'U7RVPW' : 'U7RVPE');
 for (let m = 1; m <= 8; m++) add(`U7MGR${m}`, `Manager ${m}`, 'Sales manager', m <= 4 ? NY : LON, `U7DIR${Math.ceil(m / 2)}`);
-for (let r = 1; r <= 48; r++) add(`U7REP${String(r).padStart(2, '0')}`, `Rep ${r}`, 'Account executive', r <= 24 ? NY : LON, `U7MGR${Math.ceil(r / 6)}`);
+for (let r = 1; r <= 48; r++)
+  add(`U7REP${String(r).padStart(2, '0')}`, `Rep ${r}`, 'Account executive', r <= 24 ? NY : LON, `U7MGR${Math.ceil(r / 6)}`);
 for (let s = 1; s <= 2; s++) add(`U7SDM${s}`, `SDR Lead ${s}`, 'SDR manager', NY, 'U7RVPW');
 for (let s = 1; s <= 8; s++) add(`U7SDR${s}`, `SDR ${s}`, 'SDR', NY, `U7SDM${Math.ceil(s / 4)}`);
 add('U7OPS', 'Olu Ops', 'RevOps', LON, undefined, { admin: true, inChain: false });
@@ -73,7 +74,11 @@ let silentCommitmentId = 0;
 beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ORG).start();
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new webApi.WebClient('xoxb-test', {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
   const start = new Date('2026-09-30T00:00:00Z');
   await openWorkspace(db.db, TEAM, 'Seven', start);
   const imported = await importOrgChart({ db: db.db, directory: slackDirectory(client), now: start }, TEAM, CSV, { dryRun: false });
@@ -85,13 +90,22 @@ beforeAll(async () => {
   const rep1 = await scopeOf(db.db, TEAM, 'U7REP01', [], start);
   commitmentId = (await makeCommitment(rep1, { text: 'Send the pricing proposal to Acme', by: '2026-10-02' })).id;
   await db.db.updateTable('commitment').set({ slips: 1 }).where('id', '=', commitmentId).execute();
-  silentCommitmentId = (await makeCommitment(await scopeOf(db.db, TEAM, 'U7REP02', [], start), { text: 'Call the Globex CFO', by: '2026-10-02' })).id;
+  silentCommitmentId = (
+    await makeCommitment(await scopeOf(db.db, TEAM, 'U7REP02', [], start), { text: 'Call the Globex CFO', by: '2026-10-02' })
+  ).id;
 
   const real = slackMessenger(client);
   const record = (channel: string, message: { text: string; blocks?: unknown }, thread?: string) => {
     const blocks = JSON.stringify(message.blocks ?? []);
     const value = /"value":"(\d+)"/.exec(blocks);
-    sent.push({ at: clock, channel, text: message.text, blocks, ...(thread ? { thread } : {}), ...(value ? { checkinId: Number(value[1]) } : {}) });
+    sent.push({
+      at: clock,
+      channel,
+      text: message.text,
+      blocks,
+      ...(thread ? { thread } : {}),
+      ...(value ? { checkinId: Number(value[1]) } : {}),
+    });
   };
   const messenger: Messenger = {
     status: (u) => real.status(u),
@@ -129,7 +143,20 @@ beforeAll(async () => {
       if (!ctx || ctx.personId !== userId) continue;
       const questions = await questionsFor(db.db, ctx);
       const raw = Object.fromEntries(
-        questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '7' : q.kind === 'yes_no' ? 'yes' : q.kind === 'choice' ? (q.choices?.[0] ?? '') : q.kind === 'commitment' ? '' : `${byId.get(userId)!.name} on ${ctx.occurrence}`]),
+        questions.map((q) => [
+          q.id,
+          q.kind === 'rating_1_5'
+            ? '4'
+            : q.kind === 'number'
+              ? '7'
+              : q.kind === 'yes_no'
+                ? 'yes'
+                : q.kind === 'choice'
+                  ? (q.choices?.[0] ?? '')
+                  : q.kind === 'commitment'
+                    ? ''
+                    : `${byId.get(userId)!.name} on ${ctx.occurrence}`,
+        ]),
       );
       await submitAnswers(await scopeOf(db.db, TEAM, userId, [], clock), { checkinId: ctx.id, questions, raw });
     }
@@ -168,22 +195,29 @@ const reportsOf = (id: string) => ORG.filter((p) => p.manager === id).map((p) =>
 describe('A seven-level org of any shape', () => {
   test('Every relationship meets at its cadence by position: the top monthly, each level of leaders of leaders a week after the one above, first-line leaders weekly', async () => {
     const all = await rounds();
-    const dates = (leader: string) => all.filter((r) => r.leader_id === leader && r.occurrence.startsWith('2026-11')).map((r) => r.occurrence);
+    const dates = (leader: string) =>
+      all.filter((r) => r.leader_id === leader && r.occurrence.startsWith('2026-11')).map((r) => r.occurrence);
     expect(dates('U7CEO')).toEqual(['2026-11-02']);
     expect(dates('U7CRO')).toEqual(['2026-11-05']);
     for (const rvp of leadersOf('RVP West').concat(leadersOf('RVP East'))) expect([rvp, dates(rvp)]).toEqual([rvp, ['2026-11-12']]);
     for (const director of leadersOf('Director')) expect([director, dates(director)]).toEqual([director, ['2026-11-19']]);
     const mondays = ['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30'];
-    for (const leader of [...leadersOf('Sales manager'), ...leadersOf('SDR manager')]) expect([leader, dates(leader)]).toEqual([leader, mondays]);
+    for (const leader of [...leadersOf('Sales manager'), ...leadersOf('SDR manager')])
+      expect([leader, dates(leader)]).toEqual([leader, mondays]);
     // Each round's members are exactly the leader's direct reports (and the CEO's own reflection).
     const cs = await checkins();
     for (const r of all) {
-      const members = cs.filter((c) => c.round_id === r.id && c.part === 'member').map((c) => c.person_id).sort();
+      const members = cs
+        .filter((c) => c.round_id === r.id && c.part === 'member')
+        .map((c) => c.person_id)
+        .sort();
       expect([r.leader_id, r.occurrence, members]).toEqual([r.leader_id, r.occurrence, reportsOf(r.leader_id).sort()]);
     }
     expect(cs.filter((c) => c.part === 'leader').every((c) => c.person_id === 'U7CEO')).toBe(true);
     // The rounds keep their leader's level of the tree.
-    expect([...new Set(all.filter((r) => r.leader_id === 'U7DIR1' || r.leader_id === 'U7SDM1').map((r) => `${r.leader_id}:${r.depth}`))].sort()).toEqual(['U7DIR1:3', 'U7SDM1:3']);
+    expect(
+      [...new Set(all.filter((r) => r.leader_id === 'U7DIR1' || r.leader_id === 'U7SDM1').map((r) => `${r.leader_id}:${r.depth}`))].sort(),
+    ).toEqual(['U7DIR1:3', 'U7SDM1:3']);
   });
 
   test('Every prompt goes out exactly once, at its due time, top-down within the month; the RevOps admin outside the chain gets none', async () => {
@@ -194,19 +228,52 @@ describe('A seven-level org of any shape', () => {
     for (const p of prompts()) perCheckin.set(p.checkinId!, (perCheckin.get(p.checkinId!) ?? 0) + 1);
     for (const c of delivered) {
       expect([c.id, perCheckin.get(c.id)]).toEqual([c.id, 1]);
-      expect(prompts().find((p) => p.checkinId === c.id)!.at.getTime()).toBe(c.due_at.getTime());
+      expect(
+        prompts()
+          .find((p) => p.checkinId === c.id)!
+          .at.getTime(),
+      ).toBe(c.due_at.getTime());
     }
     expect(cs.filter((c) => c.person_id === 'U7OPS')).toEqual([]);
     expect(sent.filter((s) => s.channel === 'DU7OPS')).toEqual([]);
     // Top-down: each level of the monthly chain is prompted before the level below it starts.
     const at = (depth: number, fn: (...n: number[]) => number) =>
-      fn(...prompts().filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === depth && c.occurrence.startsWith('2026-11') && c.occurrence > '2026-11-02')).map((p) => p.at.getTime()));
+      fn(
+        ...prompts()
+          .filter((p) =>
+            cs.some((c) => c.id === p.checkinId && c.depth === depth && c.occurrence.startsWith('2026-11') && c.occurrence > '2026-11-02'),
+          )
+          .map((p) => p.at.getTime()),
+      );
     const first = (depth: number) => at(depth, Math.min);
     const last = (depth: number) => at(depth, Math.max);
-    expect(Math.max(...prompts().filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 0 && c.occurrence === '2026-11-02')).map((p) => p.at.getTime()))).toBeLessThan(first(1));
-    expect(last(1)).toBeLessThan(Math.min(...prompts().filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 2)).filter((p) => p.at > new Date('2026-11-06')).map((p) => p.at.getTime())));
-    expect(Math.max(...prompts().filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 2 && c.occurrence === '2026-11-12')).map((p) => p.at.getTime()))).toBeLessThan(
-      Math.min(...prompts().filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 3 && c.occurrence === '2026-11-19')).map((p) => p.at.getTime())),
+    expect(
+      Math.max(
+        ...prompts()
+          .filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 0 && c.occurrence === '2026-11-02'))
+          .map((p) => p.at.getTime()),
+      ),
+    ).toBeLessThan(first(1));
+    expect(last(1)).toBeLessThan(
+      Math.min(
+        ...prompts()
+          .filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 2))
+          .filter((p) => p.at > new Date('2026-11-06'))
+          .map((p) => p.at.getTime()),
+      ),
+    );
+    expect(
+      Math.max(
+        ...prompts()
+          .filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 2 && c.occurrence === '2026-11-12'))
+          .map((p) => p.at.getTime()),
+      ),
+    ).toBeLessThan(
+      Math.min(
+        ...prompts()
+          .filter((p) => cs.some((c) => c.id === p.checkinId && c.depth === 3 && c.occurrence === '2026-11-19'))
+          .map((p) => p.at.getTime()),
+      ),
     );
   });
 
@@ -218,10 +285,18 @@ describe('A seven-level org of any shape', () => {
     const ceoRound = all.find((r) => r.leader_id === 'U7CEO' && r.occurrence === '2026-11-02')!;
     // What was heard further down: one line per level below the round's own, however deep.
     const ceo = (await buildBrief(db.db, ceoRound.id))!;
-    expect(ceo.heard.map((l) => l.label)).toEqual(['RVPs ↔ directors & SDR managers', 'Directors & SDR managers ↔ sales managers & SDRs', 'Sales managers ↔ account executives']);
+    expect(ceo.heard.map((l) => l.label)).toEqual([
+      'RVPs ↔ directors & SDR managers',
+      'Directors & SDR managers ↔ sales managers & SDRs',
+      'Sales managers ↔ account executives',
+    ]);
     const croRound = all.find((r) => r.leader_id === 'U7CRO' && r.occurrence === '2026-11-05')!;
     const cro = (await buildBrief(db.db, croRound.id))!;
-    expect(cro.heard.map((l) => l.label)).toEqual(['RVPs ↔ directors & SDR managers', 'Directors & SDR managers ↔ sales managers & SDRs', 'Sales managers ↔ account executives']);
+    expect(cro.heard.map((l) => l.label)).toEqual([
+      'RVPs ↔ directors & SDR managers',
+      'Directors & SDR managers ↔ sales managers & SDRs',
+      'Sales managers ↔ account executives',
+    ]);
     const reps = cro.heard[2]!;
     expect(reps.due).toBeGreaterThan(0);
     expect(reps.answered).toBeGreaterThan(0);
@@ -236,24 +311,37 @@ describe('A seven-level org of any shape', () => {
   test('A commitment that slipped twice escalates to the leader of the leader it was made to, and flags reach everyone above, never a peer', async () => {
     const commitment = await db.db.selectFrom('commitment').selectAll().where('id', '=', commitmentId).executeTakeFirstOrThrow();
     expect(commitment).toMatchObject({ owner_id: 'U7REP01', leader_id: 'U7MGR1', status: 'missed', slips: 2 });
-    expect(await db.db.selectFrom('commitment').selectAll().where('id', '=', silentCommitmentId).executeTakeFirstOrThrow()).toMatchObject({ owner_id: 'U7REP02', status: 'open', slips: 0 });
+    expect(await db.db.selectFrom('commitment').selectAll().where('id', '=', silentCommitmentId).executeTakeFirstOrThrow()).toMatchObject({
+      owner_id: 'U7REP02',
+      status: 'open',
+      slips: 0,
+    });
     expect(commitment.escalated_at).not.toBeNull();
     const all = await rounds();
-    const briefOf = async (leader: string) => (await buildBrief(db.db, all.find((r) => r.leader_id === leader && r.occurrence >= '2026-10-07')!.id))!;
+    const briefOf = async (leader: string) =>
+      (await buildBrief(db.db, all.find((r) => r.leader_id === leader && r.occurrence >= '2026-10-07')!.id))!;
     expect((await briefOf('U7DIR1')).escalations.map((m) => m.id)).toEqual([commitmentId]);
     expect((await briefOf('U7MGR1')).escalations).toEqual([]);
     expect((await briefOf('U7RVPW')).escalations).toEqual([]);
     expect((await briefOf('U7DIR2')).escalations).toEqual([]);
 
-    const flagsOf = async (viewer: string) => new Set((await flagsBelow(await scopeOf(db.db, TEAM, viewer, [], clock))).map((f) => f.person_id));
+    const flagsOf = async (viewer: string) =>
+      new Set((await flagsBelow(await scopeOf(db.db, TEAM, viewer, [], clock))).map((f) => f.person_id));
     const flagged = await db.db.selectFrom('flag').select('person_id').where('team_id', '=', TEAM).where('status', '=', 'open').execute();
     expect(flagged.map((f) => f.person_id)).toContain('U7REP02');
-    for (const above of ['U7MGR1', 'U7DIR1', 'U7RVPW', 'U7CRO', 'U7CEO']) expect([above, (await flagsOf(above)).has('U7REP02')]).toEqual([above, true]);
-    for (const other of ['U7MGR2', 'U7DIR2', 'U7RVPE', 'U7SDM1', 'U7OPS', 'U7REP01']) expect([other, (await flagsOf(other)).has('U7REP02')]).toEqual([other, false]);
+    for (const above of ['U7MGR1', 'U7DIR1', 'U7RVPW', 'U7CRO', 'U7CEO'])
+      expect([above, (await flagsOf(above)).has('U7REP02')]).toEqual([above, true]);
+    for (const other of ['U7MGR2', 'U7DIR2', 'U7RVPE', 'U7SDM1', 'U7OPS', 'U7REP01'])
+      expect([other, (await flagsOf(other)).has('U7REP02')]).toEqual([other, false]);
   });
 
   test('The org digest has one funnel row per level of the tree, named from titles, and names the leader whose round nobody answered', async () => {
-    const d = await buildDigest(db.db, { teamId: TEAM, scope: 'org', current: { start: '2026-11-01', end: '2026-11-30' }, previous: { start: '2026-10-01', end: '2026-10-31' } });
+    const d = await buildDigest(db.db, {
+      teamId: TEAM,
+      scope: 'org',
+      current: { start: '2026-11-01', end: '2026-11-30' },
+      previous: { start: '2026-10-01', end: '2026-10-31' },
+    });
     expect(d.levels.map((l) => l.label)).toEqual([
       'CEO ↔ CRO',
       'CRO ↔ RVPs',

@@ -29,8 +29,20 @@ const ORG: (StandInUser & { role: string; manager?: string })[] = [
   { id: 'USHOS', name: 'Pat Rivera', tz: LON, role: 'president', manager: 'USCEO' },
   { id: 'USMA', name: 'Ann Lee', tz: LON, role: 'manager', manager: 'USHOS' },
   { id: 'USMB', name: 'Bob Stone', tz: LON, role: 'manager', manager: 'USHOS' },
-  ...['Raj', 'Mia', 'Kai', 'Noa', 'Eli', 'Ava', 'Jon', 'Leo'].map((n, i) => ({ id: `USA${i + 1}`, name: `${n} Able`, tz: i === 7 ? LA : LON, role: 'rep', manager: 'USMA' })),
-  ...['Uma', 'Ivo', 'Zoe', 'Gus', 'Tia', 'Max', 'Ida', 'Ben'].map((n, i) => ({ id: `USB${i + 1}`, name: `${n} Baker`, tz: LON, role: 'rep', manager: 'USMB' })),
+  ...['Raj', 'Mia', 'Kai', 'Noa', 'Eli', 'Ava', 'Jon', 'Leo'].map((n, i) => ({
+    id: `USA${i + 1}`,
+    name: `${n} Able`,
+    tz: i === 7 ? LA : LON,
+    role: 'rep',
+    manager: 'USMA',
+  })),
+  ...['Uma', 'Ivo', 'Zoe', 'Gus', 'Tia', 'Max', 'Ida', 'Ben'].map((n, i) => ({
+    id: `USB${i + 1}`,
+    name: `${n} Baker`,
+    tz: LON,
+    role: 'rep',
+    manager: 'USMB',
+  })),
 ];
 const ADMIN: StandInUser = { id: 'USOPS', name: 'Sam Ops', tz: LON };
 const CSV = ['slack_user_id,name,role,manager', ...ORG.map((p) => `${p.id},${p.name},${p.role},${p.manager ?? ''}`)].join('\n');
@@ -54,10 +66,12 @@ const say = async (userId: string, text: string) => {
 };
 
 /** Week 0 is the week of 2 November. */
-const weekOf = (occurrence: string) => Math.floor((Date.parse(`${occurrence}T00:00:00Z`) - Date.parse('2026-11-02T00:00:00Z')) / (7 * 86_400_000));
+const weekOf = (occurrence: string) =>
+  Math.floor((Date.parse(`${occurrence}T00:00:00Z`) - Date.parse('2026-11-02T00:00:00Z')) / (7 * 86_400_000));
 
 /** A text answer long enough that a line that quotes it must cut it: whole only where it is shown in full. */
-const longAnswer = (who: string, occurrence: string, q: Question) => `${who} on ${occurrence} about question ${q.id}: the Northwind renewal moved because procurement wanted a second security review first`;
+const longAnswer = (who: string, occurrence: string, q: Question) =>
+  `${who} on ${occurrence} about question ${q.id}: the Northwind renewal moved because procurement wanted a second security review first`;
 
 /**
  * How each person answers: most within the half hour, the recovering rep as the story says (5, then 2, then
@@ -65,14 +79,21 @@ const longAnswer = (who: string, occurrence: string, q: Question) => `${who} on 
  */
 function plan(personId: string, occurrence: string): { answer: false } | { answer: true; confidence: number } {
   const week = weekOf(occurrence);
-  if (personId === RECOVERING) return week === 2 || week === 3 ? { answer: false } : { answer: true, confidence: [5, 2, 0, 0, 4, 4][week] ?? 4 };
+  if (personId === RECOVERING)
+    return week === 2 || week === 3 ? { answer: false } : { answer: true, confidence: [5, 2, 0, 0, 4, 4][week] ?? 4 };
   if (personId === 'USB5' && week === 1) return { answer: false };
   return { answer: true, confidence: 3 + ((personId.charCodeAt(personId.length - 1) + week) % 2) };
 }
 
 const decided = new Set<number>();
 async function peopleAct(at: Date): Promise<void> {
-  const open = await db.db.selectFrom('checkin').select(['id', 'person_id']).where('team_id', '=', app.teamId).where('status', '=', 'sent').where('closes_at', '>', at).execute();
+  const open = await db.db
+    .selectFrom('checkin')
+    .select(['id', 'person_id'])
+    .where('team_id', '=', app.teamId)
+    .where('status', '=', 'sent')
+    .where('closes_at', '>', at)
+    .execute();
   for (const c of open) {
     if (decided.has(c.id)) continue;
     decided.add(c.id);
@@ -90,7 +111,11 @@ async function peopleAct(at: Date): Promise<void> {
       else if (q.kind === 'commitment') raw[q.id] = `${who} books three discovery calls before ${ctx.occurrence} ends`;
       else raw[q.id] = longAnswer(who, ctx.occurrence, q);
     }
-    const reviews = (await commitmentsToReview(db.db, ctx)).map((m, i) => ({ id: m.id, outcome: i % 2 === 0 ? ('done' as const) : ('partly' as const), note: `sent 2 of 3 (${ctx.occurrence})` }));
+    const reviews = (await commitmentsToReview(db.db, ctx)).map((m, i) => ({
+      id: m.id,
+      outcome: i % 2 === 0 ? ('done' as const) : ('partly' as const),
+      note: `sent 2 of 3 (${ctx.occurrence})`,
+    }));
     await submitAnswers(await scopeOf(db.db, app.teamId, c.person_id, [], at), { checkinId: c.id, questions, raw, reviews });
   }
 }
@@ -100,7 +125,8 @@ async function until(iso: string): Promise<void> {
   for (let t = now.current.getTime() + 30 * 60_000; t <= end; t += 30 * 60_000) {
     now.current = new Date(t);
     await tick(tickDeps(db, slack, app.log), now.current);
-    for (const method of ['chat.postMessage', 'chat.update']) for (const c of slack.callsTo(method)) if (!madeAt.has(c)) madeAt.set(c, now.current);
+    for (const method of ['chat.postMessage', 'chat.update'])
+      for (const c of slack.callsTo(method)) if (!madeAt.has(c)) madeAt.set(c, now.current);
     await peopleAct(now.current);
   }
 }
@@ -110,7 +136,9 @@ beforeAll(async () => {
   slack = await new SlackStandIn().addUser(...ORG, ADMIN).start();
   app = await startTestApp({ db, slack, admins: [ADMIN.id], clock: { now: () => now.current } });
   await openWorkspace(db.db, app.teamId, 'Signal', now.current);
-  const imported = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now: now.current }, app.teamId, CSV, { dryRun: false });
+  const imported = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now: now.current }, app.teamId, CSV, {
+    dryRun: false,
+  });
   if (!imported.ok) throw new Error(JSON.stringify(imported.errors));
   // Sunday 1 November, evening in London: the admin loads the company's holiday.
   now.current = new Date('2026-11-01T20:00:00Z');
@@ -144,20 +172,21 @@ describe('Five weeks of the cascade, as its people live them', () => {
         const tz = zoneOf(userId);
         const time = localTime(at, tz);
         const day = localDay(at, tz);
-        return { userId, when: `${localDate(at, tz)} ${time}`, bad: day === 0 || day === 6 || time < '08:00' || time >= '18:00' || localDate(at, tz) === HOLIDAY };
+        return {
+          userId,
+          when: `${localDate(at, tz)} ${time}`,
+          bad: day === 0 || day === 6 || time < '08:00' || time >= '18:00' || localDate(at, tz) === HOLIDAY,
+        };
       })
       .filter((m) => m.bad);
     expect(outside).toEqual([]);
     // The rep in Los Angeles gets his prompt at the cadence's time in his own zone: Mondays 10:00, Tuesdays 09:30 after the change.
     const leo = dmsTo('USA8').filter((c) => !c.args.thread_ts && String(c.args.text).includes('check-in'));
-    expect(leo.map((c) => `${new Date(`${localDate(madeAt.get(c)!, LA)}T00:00:00Z`).toUTCString().slice(0, 3)} ${localTime(madeAt.get(c)!, LA)}`)).toEqual([
-      'Mon 10:00',
-      'Mon 10:00',
-      'Tue 09:30',
-      'Tue 09:30',
-      'Tue 09:30',
-      'Tue 09:30',
-    ]);
+    expect(
+      leo.map(
+        (c) => `${new Date(`${localDate(madeAt.get(c)!, LA)}T00:00:00Z`).toUTCString().slice(0, 3)} ${localTime(madeAt.get(c)!, LA)}`,
+      ),
+    ).toEqual(['Mon 10:00', 'Mon 10:00', 'Tue 09:30', 'Tue 09:30', 'Tue 09:30', 'Tue 09:30']);
   });
 
   test('A cadence changed on a Wednesday makes no second round that week, and none dated in the past; the next week meets on Tuesday', async () => {
@@ -206,7 +235,13 @@ describe('Five weeks of the cascade, as its people live them', () => {
   });
 
   test('The rep who had a bad fortnight and recovered has no flag open at the end; the flags are kept, cleared, with the reason', async () => {
-    const flags = await db.db.selectFrom('flag').select(['rule', 'status', 'cleared_because', 'raised_at']).where('person_id', '=', RECOVERING).where('team_id', '=', app.teamId).orderBy('id').execute();
+    const flags = await db.db
+      .selectFrom('flag')
+      .select(['rule', 'status', 'cleared_because', 'raised_at'])
+      .where('person_id', '=', RECOVERING)
+      .where('team_id', '=', app.teamId)
+      .orderBy('id')
+      .execute();
     expect(flags.map((f) => f.rule)).toEqual(expect.arrayContaining(['confidence_drop', 'missed_in_a_row']));
     expect(flags.filter((f) => f.status === 'open')).toEqual([]);
     for (const f of flags) expect(f.status).toBe('cleared');

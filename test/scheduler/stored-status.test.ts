@@ -15,14 +15,30 @@ describe('Slack status, kept', () => {
   test('When Slack says Raj went on vacation (user_change), then his prompt is skipped from what was kept, without asking Slack', async () => {
     const res = await fixture.app.event({
       type: 'user_change',
-      user: { id: PEOPLE.raj.id, name: 'raj', real_name: PEOPLE.raj.name, tz: PEOPLE.raj.tz, profile: { real_name: PEOPLE.raj.name, email: PEOPLE.raj.email, status_text: 'Vacation', status_emoji: ':palm_tree:', status_expiration: 0 } },
+      user: {
+        id: PEOPLE.raj.id,
+        name: 'raj',
+        real_name: PEOPLE.raj.name,
+        tz: PEOPLE.raj.tz,
+        profile: {
+          real_name: PEOPLE.raj.name,
+          email: PEOPLE.raj.email,
+          status_text: 'Vacation',
+          status_emoji: ':palm_tree:',
+          status_expiration: 0,
+        },
+      },
     });
     expect(res.status).toBe(200);
     const before = infoCalls(PEOPLE.raj.id);
     now.current = new Date('2026-11-23T04:30:00Z');
     await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current);
     expect(infoCalls(PEOPLE.raj.id)).toBe(before);
-    const raj = await fixture.db.db.selectFrom('checkin').select(['status', 'skip_reason']).where('person_id', '=', PEOPLE.raj.id).executeTakeFirstOrThrow();
+    const raj = await fixture.db.db
+      .selectFrom('checkin')
+      .select(['status', 'skip_reason'])
+      .where('person_id', '=', PEOPLE.raj.id)
+      .executeTakeFirstOrThrow();
     expect(raj).toEqual({ status: 'skipped', skip_reason: 'Slack status: :palm_tree: Vacation' });
   });
 
@@ -31,8 +47,14 @@ describe('Slack status, kept', () => {
     now.current = new Date('2026-11-23T10:00:00Z');
     await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current);
     expect(infoCalls(PEOPLE.mia.id)).toBe(before + 1);
-    const mia = await fixture.db.db.selectFrom('person').select(['status_read_at']).where('slack_user_id', '=', PEOPLE.mia.id).executeTakeFirstOrThrow();
+    const mia = await fixture.db.db
+      .selectFrom('person')
+      .select(['status_read_at'])
+      .where('slack_user_id', '=', PEOPLE.mia.id)
+      .executeTakeFirstOrThrow();
     expect(mia.status_read_at).toEqual(now.current);
-    expect((await fixture.db.db.selectFrom('checkin').select('status').where('person_id', '=', PEOPLE.mia.id).executeTakeFirstOrThrow()).status).toBe('sent');
+    expect(
+      (await fixture.db.db.selectFrom('checkin').select('status').where('person_id', '=', PEOPLE.mia.id).executeTakeFirstOrThrow()).status,
+    ).toBe('sent');
   });
 });

@@ -19,15 +19,28 @@ let deps: Parameters<typeof tick>[0];
 
 const at = (iso: string) => new Date(iso);
 const promptsTo = (userId: string) =>
-  slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && !c.args.thread_ts && !String(c.args.text).startsWith('Your brief'));
+  slack
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === `D${userId}` && !c.args.thread_ts && !String(c.args.text).startsWith('Your brief'));
 
 beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  const client = new webApi.WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-  deps = { db: db.db, messenger: slackMessenger(client), log: createLog({ level: 'warn', destination: new LogCapture() }), handlers: deliveryHandlers };
+  const client = new webApi.WebClient('xoxb-test', {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  deps = {
+    db: db.db,
+    messenger: slackMessenger(client),
+    log: createLog({ level: 'warn', destination: new LogCapture() }),
+    handlers: deliveryHandlers,
+  };
   await openWorkspace(db.db, TEAM, 'Cascade Test', new Date('2026-10-01T00:00:00Z'));
-  const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(client), now: at('2026-10-01T00:00:00Z') }, TEAM, ORG_CSV, { dryRun: false });
+  const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(client), now: at('2026-10-01T00:00:00Z') }, TEAM, ORG_CSV, {
+    dryRun: false,
+  });
   await workAroundTheClock(db, TEAM);
   expect(outcome.ok).toBe(true);
 });
@@ -127,7 +140,12 @@ describe('The scheduler tick', () => {
     expect(promptsTo(PEOPLE.raj.id)).toHaveLength(1);
     await tick(deps, at('2026-12-07T04:30:20Z'));
     expect(promptsTo(PEOPLE.raj.id)).toHaveLength(1);
-    const delivery = await db.db.selectFrom('delivery').selectAll().where('recipient', '=', PEOPLE.raj.id).where('status', '=', 'queued').executeTakeFirst();
+    const delivery = await db.db
+      .selectFrom('delivery')
+      .selectAll()
+      .where('recipient', '=', PEOPLE.raj.id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
     expect(delivery?.not_before.toISOString()).toBe('2026-12-07T04:30:30.000Z');
     await tick(deps, at('2026-12-07T04:30:30Z'));
     await tick(deps, at('2026-12-07T04:31:00Z'));
@@ -146,7 +164,13 @@ describe('The scheduler tick', () => {
 
     // When the round closes, Ann's brief says Mia's prompt never reached her (not that Mia ignored it).
     await tick(deps, at('2026-12-09T10:00:00Z'));
-    const brief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${PEOPLE.ann.id}` && String(c.args.text).startsWith('Your brief for Manager ↔ each rep, weekly (7 Dec 2026)'));
+    const brief = slack
+      .callsTo('chat.postMessage')
+      .find(
+        (c) =>
+          c.args.channel === `D${PEOPLE.ann.id}` &&
+          String(c.args.text).startsWith('Your brief for Manager ↔ each rep, weekly (7 Dec 2026)'),
+      );
     expect(JSON.stringify(brief?.args.blocks)).toContain('*Mia Wong* — prompt not delivered (user_not_found)');
   });
 });

@@ -50,7 +50,11 @@ describe('Answering a check-in over signed HTTP', () => {
     const block = (id: number) => `${IDS.answer.blockPrefix}${id}`;
 
     const invalid = await app.interaction(
-      viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values: { [block(worked!)]: { value: { type: 'plain_text_input', value: '' } } } }),
+      viewSubmission(app, PEOPLE.raj.id, {
+        callback_id: IDS.answer.callbackId,
+        private_metadata: view.private_metadata,
+        values: { [block(worked!)]: { value: { type: 'plain_text_input', value: '' } } },
+      }),
     );
     const invalidBody = (await invalid.json()) as any;
     expect(invalidBody.response_action).toBe('errors');
@@ -64,7 +68,11 @@ describe('Answering a check-in over signed HTTP', () => {
       ...Object.fromEntries(rest.map((id) => [block(id), { value: { type: 'plain_text_input', value: null } }])),
       [IDS.answer.shareBlock]: { [IDS.answer.shareInput]: { type: 'checkboxes', selected_options: [{ value: String(worked) }] } },
     };
-    const submission = viewSubmission(app, PEOPLE.raj.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values });
+    const submission = viewSubmission(app, PEOPLE.raj.id, {
+      callback_id: IDS.answer.callbackId,
+      private_metadata: view.private_metadata,
+      values,
+    });
     const ok = await app.interaction(submission);
     expect(ok.status).toBe(200);
     await app.interaction(submission);
@@ -112,7 +120,12 @@ describe('Answering a check-in over signed HTTP', () => {
     expect(annBrief!.args.text).toBe('Your brief for Manager ↔ each rep, weekly (23 Nov 2026): 2 of 2 answered.');
     // The brief says it in a line each; the answers in full are in its thread, once.
     const fullTo = (userId: string) =>
-      JSON.stringify(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && c.args.thread_ts && String(c.args.text).startsWith('Answers in full')).map((c) => c.args.blocks));
+      JSON.stringify(
+        slack
+          .callsTo('chat.postMessage')
+          .filter((c) => c.args.channel === `D${userId}` && c.args.thread_ts && String(c.args.text).startsWith('Answers in full'))
+          .map((c) => c.args.blocks),
+      );
     const annBlocks = JSON.stringify(annBrief!.args.blocks);
     expect(annBlocks).toContain('• *Raj Patel* — answered');
     expect(annBlocks).not.toContain('Multi-threading into the CFO early');
@@ -151,7 +164,9 @@ describe('/cascade team', () => {
     expect(own.text).toContain('Multi-threading into the CFO early');
     for (const outsider of [PEOPLE.mia.id, PEOPLE.bob.id, PEOPLE.leo.id]) {
       const refused = await say(outsider, `team <@${PEOPLE.raj.id}>`);
-      expect(refused.text).toBe(`You can see your own check-ins and those of the people below you in the chain; <@${PEOPLE.raj.id}> is not below you.`);
+      expect(refused.text).toBe(
+        `You can see your own check-ins and those of the people below you in the chain; <@${PEOPLE.raj.id}> is not below you.`,
+      );
     }
   });
 
@@ -180,6 +195,8 @@ async function answerAsMember(userId: string, worked: string, confidence: string
     [`${IDS.answer.blockPrefix}${w}`]: { value: { type: 'plain_text_input', value: worked } },
     [`${IDS.answer.blockPrefix}${c}`]: { value: { type: 'radio_buttons', selected_option: { value: confidence } } },
   };
-  const res = await app.interaction(viewSubmission(app, userId, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values }));
+  const res = await app.interaction(
+    viewSubmission(app, userId, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values }),
+  );
   expect(res.status).toBe(200);
 }

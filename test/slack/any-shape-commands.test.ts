@@ -34,7 +34,9 @@ describe('/cascade org set with titles and people outside the chain', () => {
     expect(refused.text).toContain('Sam Ops is outside the chain (in_chain no), so no one can report to them');
     expect(await person(PEOPLE.leo.id)).toMatchObject({ reports_to: PEOPLE.bob.id });
     expect((await say(PEOPLE.admin.id, 'status')).text).not.toContain('Manager ↔ each rep');
-    expect((await say(PEOPLE.admin.id, `org set <@${PEOPLE.raj.id}> rep outside reports-to <@${PEOPLE.ann.id}>`)).text).toContain('Someone outside the chain reports to no one');
+    expect((await say(PEOPLE.admin.id, `org set <@${PEOPLE.raj.id}> rep outside reports-to <@${PEOPLE.ann.id}>`)).text).toContain(
+      'Someone outside the chain reports to no one',
+    );
   });
 });
 
@@ -43,7 +45,9 @@ describe('/cascade cadence for one level or one leader', () => {
     const text = (await say(PEOPLE.raj.id, 'cadence list')).text;
     expect(text).toContain('*Your chart, level by level* (level 1 is the top)');
     expect(text).toContain('*Level 1 · CEO ↔ President* — 1 leader\n• `ceo_president`: the first Monday of the month at 09:00');
-    expect(text).toContain('*Level 2 · President ↔ managers* — 1 leader\n• `president_managers_team`: *off*, as a team\n• `president_managers`: the first Thursday of the month at 09:00');
+    expect(text).toContain(
+      '*Level 2 · President ↔ managers* — 1 leader\n• `president_managers_team`: *off*, as a team\n• `president_managers`: the first Thursday of the month at 09:00',
+    );
     expect(text).toContain('*Level 3 · Manager ↔ reps* — 2 leaders\n• `manager_reps`: every Monday at 10:00');
   });
 
@@ -55,11 +59,18 @@ describe('/cascade cadence for one level or one leader', () => {
     expect(bob.text).toContain(`(\`manager_reps@${PEOPLE.bob.id}\`, for <@${PEOPLE.bob.id}>, instead of \`manager_reps\`)`);
     // Bob's override starts from the base cadence (Monday 10:00), not from the level's.
     expect(bob.text).toContain('every Friday at 10:00');
-    const base = await fixture.db.db.selectFrom('cadence').selectAll().where('team_id', '=', fixture.app.teamId).where('key', '=', 'manager_reps').executeTakeFirstOrThrow();
+    const base = await fixture.db.db
+      .selectFrom('cadence')
+      .selectAll()
+      .where('team_id', '=', fixture.app.teamId)
+      .where('key', '=', 'manager_reps')
+      .executeTakeFirstOrThrow();
     expect(base).toMatchObject({ weekday: 1, local_time: '10:00' });
 
     const list = (await say(PEOPLE.ann.id, 'cadence list')).text;
-    expect(list).toContain('*Level 3 · Manager ↔ reps* — 2 leaders\n• `manager_reps@level3` (1 of them): every Tuesday at 09:30\n• `manager_reps@UMGR0002` (1 of them): every Friday at 10:00');
+    expect(list).toContain(
+      '*Level 3 · Manager ↔ reps* — 2 leaders\n• `manager_reps@level3` (1 of them): every Tuesday at 09:30\n• `manager_reps@UMGR0002` (1 of them): every Friday at 10:00',
+    );
 
     await planDue(fixture.db.db, fixture.app.teamId, new Date('2026-11-30T12:00:00Z'));
     await planDue(fixture.db.db, fixture.app.teamId, new Date('2026-12-03T12:00:00Z'));
@@ -79,21 +90,32 @@ describe('/cascade cadence for one level or one leader', () => {
   });
 
   test('When the level or the leader is wrong, or the asker is not an admin, then the change is refused and nothing is created', async () => {
-    const count = async () => (await fixture.db.db.selectFrom('cadence').select('key').where('team_id', '=', fixture.app.teamId).execute()).length;
+    const count = async () =>
+      (await fixture.db.db.selectFrom('cadence').select('key').where('team_id', '=', fixture.app.teamId).execute()).length;
     const before = await count();
-    expect((await say(PEOPLE.admin.id, 'cadence set manager_reps level 13 friday')).text).toContain('Give the level as a number from 1 (the top) to 12');
-    expect((await say(PEOPLE.admin.id, `cadence set manager_reps for <@${PEOPLE.admin.id}> friday`)).text).toContain('is not in the chain, so there is no cadence to set for them');
+    expect((await say(PEOPLE.admin.id, 'cadence set manager_reps level 13 friday')).text).toContain(
+      'Give the level as a number from 1 (the top) to 12',
+    );
+    expect((await say(PEOPLE.admin.id, `cadence set manager_reps for <@${PEOPLE.admin.id}> friday`)).text).toContain(
+      'is not in the chain, so there is no cadence to set for them',
+    );
     expect((await say(PEOPLE.admin.id, 'cadence set manager_reps@level3 level 2 friday')).text).toContain('is already an override');
-    expect((await say(PEOPLE.ann.id, 'cadence set manager_reps level 3 friday')).text).toContain('Only Cascade admins can change cadences.');
+    expect((await say(PEOPLE.ann.id, 'cadence set manager_reps level 3 friday')).text).toContain(
+      'Only Cascade admins can change cadences.',
+    );
     expect(await count()).toBe(before);
   });
 });
 
 describe('/cascade pause until never', () => {
   test('When a leader takes a rep out of the cascade for good, then the rep gets no more check-ins and none counts as missed; the rep cannot do it alone', async () => {
-    expect((await say(PEOPLE.raj.id, 'pause until never')).text).toContain('Only your leader, or an admin, can take you out of the cascade for good');
+    expect((await say(PEOPLE.raj.id, 'pause until never')).text).toContain(
+      'Only your leader, or an admin, can take you out of the cascade for good',
+    );
     const reply = await say(PEOPLE.ann.id, `pause <@${PEOPLE.raj.id}> until never`);
-    expect(reply.text).toBe(`<@${PEOPLE.raj.id}> is out of the cascade until further notice: no check-ins, and nothing counted as missed. \`/cascade pause <@${PEOPLE.raj.id}> off\` brings them back.`);
+    expect(reply.text).toBe(
+      `<@${PEOPLE.raj.id}> is out of the cascade until further notice: no check-ins, and nothing counted as missed. \`/cascade pause <@${PEOPLE.raj.id}> off\` brings them back.`,
+    );
     await planDue(fixture.db.db, fixture.app.teamId, new Date('2026-12-08T12:00:00Z'));
     const checkins = await fixture.db.db
       .selectFrom('checkin as c')

@@ -23,7 +23,13 @@ function member(i: number, over: Partial<BriefMember> = {}): BriefMember {
       : [
           { question: 'What worked this week, and why?', kind: 'long_text', intent: 'methodology', value: 'w'.repeat(900), shared: false },
           { question: 'How confident are you in reaching your goal?', kind: 'rating_1_5', intent: 'goals', value: '4', shared: false },
-          { question: 'What is in your way?', kind: 'text', intent: 'obstacles', value: 'Legal review slows every deal we close', shared: false },
+          {
+            question: 'What is in your way?',
+            kind: 'text',
+            intent: 'obstacles',
+            value: 'Legal review slows every deal we close',
+            shared: false,
+          },
         ],
     ...over,
   };
@@ -42,7 +48,11 @@ function brief(members: BriefMember[], over: Partial<Brief> = {}): Brief {
     attention: attentionOf(members),
     heard: [],
     escalations: [],
-    suggestions: ['What would help you most from me?', 'Which obstacle is slowing you down most right now?', 'What did a customer teach you this week?'],
+    suggestions: [
+      'What would help you most from me?',
+      'Which obstacle is slowing you down most right now?',
+      'What did a customer teach you this week?',
+    ],
     ...over,
   };
 }
@@ -50,21 +60,56 @@ function brief(members: BriefMember[], over: Partial<Brief> = {}): Brief {
 describe('The brief, read in a minute', () => {
   test('When a manager of eight gets the brief, then it is at most 25 lines: who needs them (three at most), one line per person, three questions', () => {
     const team = Array.from({ length: 8 }, (_, i) => member(i));
-    team[1] = member(1, { confidence: { now: 2, before: 4 }, flags: [{ id: 7, rule: 'confidence_drop', detail: 'confidence went from 4 to 2', raisedAt: new Date('2026-11-24T10:00:00Z') }] });
+    team[1] = member(1, {
+      confidence: { now: 2, before: 4 },
+      flags: [{ id: 7, rule: 'confidence_drop', detail: 'confidence went from 4 to 2', raisedAt: new Date('2026-11-24T10:00:00Z') }],
+    });
     team[2] = member(2, {
       commitments: [
-        { id: 3, text: 'Call Acme', status: 'open', dueDate: '2026-11-30', slips: 1, note: 'their CFO was away', reviewedHere: true, madeHere: false },
-        { id: 4, text: 'Send Globex the proposal', status: 'partly', dueDate: '2026-11-20', slips: 0, note: 'Globex waits on procurement', reviewedHere: true, madeHere: false },
-        { id: 5, text: 'Book the CFO meeting', status: 'open', dueDate: '2026-11-30', slips: 0, note: null, reviewedHere: false, madeHere: true },
+        {
+          id: 3,
+          text: 'Call Acme',
+          status: 'open',
+          dueDate: '2026-11-30',
+          slips: 1,
+          note: 'their CFO was away',
+          reviewedHere: true,
+          madeHere: false,
+        },
+        {
+          id: 4,
+          text: 'Send Globex the proposal',
+          status: 'partly',
+          dueDate: '2026-11-20',
+          slips: 0,
+          note: 'Globex waits on procurement',
+          reviewedHere: true,
+          madeHere: false,
+        },
+        {
+          id: 5,
+          text: 'Book the CFO meeting',
+          status: 'open',
+          dueDate: '2026-11-30',
+          slips: 0,
+          note: null,
+          reviewedHere: false,
+          madeHere: true,
+        },
       ],
     });
-    team[3] = member(3, { flags: [{ id: 9, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', raisedAt: new Date('2026-11-16T10:00:00Z') }] });
+    team[3] = member(3, {
+      flags: [{ id: 9, rule: 'missed_in_a_row', detail: 'missed 2 check-ins in a row', raisedAt: new Date('2026-11-16T10:00:00Z') }],
+    });
     const message = briefMessage(brief(team), NOW);
     const lines = linesOf(message);
     expect(lines.length).toBeLessThanOrEqual(25);
     const text = lines.join('\n');
     // Most urgent first: missed twice, then confidence of 2, then a slipping commitment; the rest counted.
-    const attention = lines.slice(lines.indexOf('*Needs your attention*') + 1, lines.indexOf('*Needs your attention*') + 1 + ATTENTION_SHOWN);
+    const attention = lines.slice(
+      lines.indexOf('*Needs your attention*') + 1,
+      lines.indexOf('*Needs your attention*') + 1 + ATTENTION_SHOWN,
+    );
     expect(attention).toEqual([
       '• *Rep 3* — missed 2 check-ins in a row · for 9 days',
       '• *Rep 1* — confidence 2 of 5 (was 4) · since yesterday',
@@ -73,7 +118,9 @@ describe('The brief, read in a minute', () => {
     expect(text).toContain('_and 2 more: `/cascade flags`_');
     expect(text.split('could territory, tooling, training, process or support explain this').length).toBe(2);
     // One line per person: state, confidence with its trend, the obstacle in their words, what became of each commitment with its note, the new one.
-    expect(text).toContain('• *Rep 2* — answered · confidence 4 (3 → 4) · obstacle: “Legal review slows every deal we close” · not yet: “Call Acme” (their CFO was away) · partly: “Send Globex the proposal” (Globex waits on procurement) · new: “Book the CFO meeting”');
+    expect(text).toContain(
+      '• *Rep 2* — answered · confidence 4 (3 → 4) · obstacle: “Legal review slows every deal we close” · not yet: “Call Acme” (their CFO was away) · partly: “Send Globex the proposal” (Globex waits on procurement) · new: “Book the CFO meeting”',
+    );
     expect(lines.filter((l) => l.startsWith('• *Rep ')).length).toBe(8 + ATTENTION_SHOWN);
     // Each answer in full once, in the thread; never in the brief itself.
     expect(text).not.toContain('w'.repeat(100));
@@ -111,9 +158,13 @@ describe('The brief, read in a minute', () => {
     const message = briefMessage(brief(managers, { heard, cadenceName: 'CRO ↔ each RVP, monthly' }), NOW);
     const lines = linesOf(message);
     expect(lines.length).toBeLessThanOrEqual(30);
-    expect(lines).toContain('• *Level 2 ↔ level 3*: 33 of 40 answered (30 of 40 before) · 20 1:1s held (18 before) · obstacle: “legal review” (4 people) · “Multi-threading into the CFO early” — Raj');
+    expect(lines).toContain(
+      '• *Level 2 ↔ level 3*: 33 of 40 answered (30 of 40 before) · 20 1:1s held (18 before) · obstacle: “legal review” (4 people) · “Multi-threading into the CFO early” — Raj',
+    );
     // A round nobody answered is named, on its level's line.
-    expect(lines).toContain('• *Level 3 ↔ level 4*: 33 of 40 answered (30 of 40 before) · 20 1:1s held (18 before) · obstacle: “legal review” (4 people) · *broken link*: Bob Stone (0 of 3) · “Multi-threading into the CFO early” — Raj');
+    expect(lines).toContain(
+      '• *Level 3 ↔ level 4*: 33 of 40 answered (30 of 40 before) · 20 1:1s held (18 before) · obstacle: “legal review” (4 people) · *broken link*: Bob Stone (0 of 3) · “Multi-threading into the CFO early” — Raj',
+    );
   });
 
   test('When a round has sixty people, then each is still one line, within Slack’s limits for a message', () => {

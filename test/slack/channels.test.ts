@@ -16,7 +16,8 @@ beforeAll(async () => {
 beforeEach(() => fixture.slack.reset());
 
 const say = async (userId: string, text: string) => (await fixture.app.reply((await fixture.app.command(userId, text)).responseId)).text;
-const orgChannel = async () => (await fixture.db.db.selectFrom('digest_setting').select('channel_id').where('scope', '=', 'org').executeTakeFirst())?.channel_id ?? null;
+const orgChannel = async () =>
+  (await fixture.db.db.selectFrom('digest_setting').select('channel_id').where('scope', '=', 'org').executeTakeFirst())?.channel_id ?? null;
 
 describe('Channels that work', () => {
   test('When an admin sets a public channel for a digest, then Cascade joins it first, so that charts can be uploaded there', async () => {
@@ -27,9 +28,13 @@ describe('Channels that work', () => {
 
   test('When the channel is private and Cascade was not invited, or archived, then the admin is told what to do and nothing is stored', async () => {
     fixture.slack.onNext('conversations.join', { error: 'channel_not_found' });
-    expect(await say(PEOPLE.admin.id, 'digest channel org <#GSECRET|leaders>')).toBe('Invite @Cascade to <#GSECRET> first (type `/invite @Cascade` in it), then try again.');
+    expect(await say(PEOPLE.admin.id, 'digest channel org <#GSECRET|leaders>')).toBe(
+      'Invite @Cascade to <#GSECRET> first (type `/invite @Cascade` in it), then try again.',
+    );
     fixture.slack.onNext('conversations.join', { error: 'is_archived' });
-    expect(await say(PEOPLE.admin.id, 'digest channel org <#COLD|old-leaders>')).toBe('<#COLD> is archived: pick a channel that is in use.');
+    expect(await say(PEOPLE.admin.id, 'digest channel org <#COLD|old-leaders>')).toBe(
+      '<#COLD> is archived: pick a channel that is in use.',
+    );
     expect(await orgChannel()).toBe('CSALES');
     // A private channel Cascade is in: Slack will not "join" it, and that is fine.
     fixture.slack.onNext('conversations.join', { error: 'method_not_supported_for_channel_type' });
@@ -43,7 +48,9 @@ describe('Channels that work', () => {
 
   test('When a team cadence gets a channel, then Cascade joins it, or says to invite it', async () => {
     fixture.slack.onNext('conversations.join', { error: 'channel_not_found' });
-    expect(await say(PEOPLE.admin.id, 'cadence set president_managers_team team <#GMGRS|managers> on')).toBe('Invite @Cascade to <#GMGRS> first (type `/invite @Cascade` in it), then try again.');
+    expect(await say(PEOPLE.admin.id, 'cadence set president_managers_team team <#GMGRS|managers> on')).toBe(
+      'Invite @Cascade to <#GMGRS> first (type `/invite @Cascade` in it), then try again.',
+    );
     expect(await say(PEOPLE.admin.id, 'cadence set president_managers_team team <#CMGRS|managers> on')).toContain('Updated.');
     expect(fixture.slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['GMGRS', 'CMGRS']);
   });
@@ -51,7 +58,9 @@ describe('Channels that work', () => {
   test('When Slack refuses to post a digest now because Cascade left the channel, then the admin is told to invite it, and can post once it is back', async () => {
     await say(PEOPLE.admin.id, 'digest channel org <#CSALES|sales-leaders>');
     fixture.slack.onNext('chat.postMessage', { error: 'not_in_channel' }, (a) => a.channel === 'CSALES');
-    expect(await say(PEOPLE.admin.id, 'digest now org')).toBe('Invite @Cascade to that channel first (type `/invite @Cascade` in it), then try again.');
+    expect(await say(PEOPLE.admin.id, 'digest now org')).toBe(
+      'Invite @Cascade to that channel first (type `/invite @Cascade` in it), then try again.',
+    );
     expect(fixture.app.logs.lines.some((l) => l.msg === 'a request failed')).toBe(false);
     expect(await say(PEOPLE.admin.id, 'digest now org')).toContain('Posted the org digest for 23 Nov – 29 Nov in <#CSALES>.');
   });

@@ -11,8 +11,10 @@ describe('Slash commands are one table', () => {
   });
 
   test('Who may use a command is enforced from the table: every admins’ command names what it does for the refusal', () => {
-    for (const s of SUBCOMMANDS.filter((x) => x.allowed === 'admins')) expect([s.path.join(' '), typeof s.task]).toEqual([s.path.join(' '), 'string']);
-    for (const s of SUBCOMMANDS.filter((x) => x.allowed !== 'admins')) expect([s.path.join(' '), s.task]).toEqual([s.path.join(' '), undefined]);
+    for (const s of SUBCOMMANDS.filter((x) => x.allowed === 'admins'))
+      expect([s.path.join(' '), typeof s.task]).toEqual([s.path.join(' '), 'string']);
+    for (const s of SUBCOMMANDS.filter((x) => x.allowed !== 'admins'))
+      expect([s.path.join(' '), s.task]).toEqual([s.path.join(' '), undefined]);
   });
 
   test('When a subcommand’s words are typed, then they parse to that entry (kind = its words joined by dots)', () => {
@@ -26,8 +28,15 @@ describe('Slash commands are one table', () => {
   });
 
   test('When a person is typed after @ without being picked from Slack’s list, then the agenda refuses it rather than add it to your own agenda as a topic', () => {
-    expect(parseCommand('agenda add @Raj "Acme next steps"')).toMatchObject({ kind: 'usage', error: expect.stringContaining('I could not read @Raj as a person') });
-    expect(parseCommand('agenda add <@U1AA|raj> "Acme next steps"')).toEqual({ kind: 'agenda.add', userId: 'U1AA', text: 'Acme next steps' });
+    expect(parseCommand('agenda add @Raj "Acme next steps"')).toMatchObject({
+      kind: 'usage',
+      error: expect.stringContaining('I could not read @Raj as a person'),
+    });
+    expect(parseCommand('agenda add <@U1AA|raj> "Acme next steps"')).toEqual({
+      kind: 'agenda.add',
+      userId: 'U1AA',
+      text: 'Acme next steps',
+    });
     expect(parseCommand('agenda add "Email @Raj the deck"')).toEqual({ kind: 'agenda.add', text: 'Email @Raj the deck' });
   });
 });

@@ -13,7 +13,12 @@ describe('parseCommand', () => {
   });
 
   test('When org set has every part, then role, leader and admin flag are read in any order after the role', () => {
-    expect(parseCommand('org set <@U1AA|a> rep reports-to <@U2BB|b>')).toEqual({ kind: 'org.set', userId: 'U1AA', role: 'rep', reportsTo: 'U2BB' });
+    expect(parseCommand('org set <@U1AA|a> rep reports-to <@U2BB|b>')).toEqual({
+      kind: 'org.set',
+      userId: 'U1AA',
+      role: 'rep',
+      reportsTo: 'U2BB',
+    });
     expect(parseCommand('org set <@U1AA> Manager admin reports to <@U2BB>')).toEqual({
       kind: 'org.set',
       userId: 'U1AA',

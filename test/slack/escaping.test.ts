@@ -7,7 +7,14 @@ import { digestMessage } from '../../src/slack/blocks/digest';
 import { homeView } from '../../src/slack/blocks/home';
 import { promptMessage } from '../../src/slack/blocks/prompt';
 import { sharedAnswersMessage } from '../../src/slack/blocks/team';
-import { commitmentMadeReply, commitmentsReply, coreValueReply, flagClosedReply, flagsReply, goalsReply } from '../../src/slack/blocks/accountability';
+import {
+  commitmentMadeReply,
+  commitmentsReply,
+  coreValueReply,
+  flagClosedReply,
+  flagsReply,
+  goalsReply,
+} from '../../src/slack/blocks/accountability';
 import { orgViewReply } from '../../src/slack/blocks/commands';
 import { personCheckinsReply, questionsListReply } from '../../src/slack/blocks/self-service';
 import { typed } from '../../src/slack/blocks/text';
@@ -41,12 +48,44 @@ function expectSafe(reply: { text?: string; blocks?: unknown[] }): void {
 }
 
 const person = (name: string): Person =>
-  ({ team_id: 'T1', slack_user_id: 'UREP1', name, email: null, role: 'rep', reports_to: 'UMGR', is_admin: false, tz: 'UTC', paused_until: null, active: true }) as unknown as Person;
+  ({
+    team_id: 'T1',
+    slack_user_id: 'UREP1',
+    name,
+    email: null,
+    role: 'rep',
+    reports_to: 'UMGR',
+    is_admin: false,
+    tz: 'UTC',
+    paused_until: null,
+    active: true,
+  }) as unknown as Person;
 
 const commitment = (text: string): Commitment =>
-  ({ id: 7, team_id: 'T1', owner_id: 'UREP1', leader_id: 'UMGR', text, due_date: '2026-12-01', status: 'open', slips: 0, note: HOSTILE }) as unknown as Commitment;
+  ({
+    id: 7,
+    team_id: 'T1',
+    owner_id: 'UREP1',
+    leader_id: 'UMGR',
+    text,
+    due_date: '2026-12-01',
+    status: 'open',
+    slips: 0,
+    note: HOSTILE,
+  }) as unknown as Commitment;
 
-const goal = (name: string): Goal => ({ id: 1, team_id: 'T1', owner_id: 'UREP1', scope: 'person', name, unit: 'USD', target: '1000', period: 'month', active: true }) as unknown as Goal;
+const goal = (name: string): Goal =>
+  ({
+    id: 1,
+    team_id: 'T1',
+    owner_id: 'UREP1',
+    scope: 'person',
+    name,
+    unit: 'USD',
+    target: '1000',
+    period: 'month',
+    active: true,
+  }) as unknown as Goal;
 
 describe('Text people typed is shown as typed, on every surface', () => {
   test('The one helper turns &, < and > into entities and leaves everything else alone', () => {
@@ -83,11 +122,37 @@ describe('Text people typed is shown as typed, on every surface', () => {
             { question: HOSTILE, kind: 'text', intent: 'obstacles', value: HOSTILE, shared: false },
           ],
         },
-        { checkinId: 2, personId: 'UREP2', name: 'Sam', part: 'member', status: 'skipped', skipReason: HOSTILE, undelivered: null, confidence: { now: null, before: null }, commitments: [], flags: [], answers: [] },
+        {
+          checkinId: 2,
+          personId: 'UREP2',
+          name: 'Sam',
+          part: 'member',
+          status: 'skipped',
+          skipReason: HOSTILE,
+          undelivered: null,
+          confidence: { now: null, before: null },
+          commitments: [],
+          flags: [],
+          answers: [],
+        },
       ],
       before: null,
       attention: [{ personId: 'UREP1', name: HOSTILE, why: HOSTILE, since: null }],
-      heard: [{ depth: 1, label: HOSTILE, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: { phrase: HOSTILE, count: 2 }, highlight: { name: HOSTILE, text: HOSTILE }, broken: [{ name: HOSTILE, due: 2 }] }],
+      heard: [
+        {
+          depth: 1,
+          label: HOSTILE,
+          due: 1,
+          answered: 1,
+          dueBefore: 0,
+          answeredBefore: 0,
+          held: 0,
+          heldBefore: 0,
+          obstacle: { phrase: HOSTILE, count: 2 },
+          highlight: { name: HOSTILE, text: HOSTILE },
+          broken: [{ name: HOSTILE, due: 2 }],
+        },
+      ],
       escalations: [],
       suggestions: [`Ask about ${HOSTILE}`],
     } as unknown as Brief;
@@ -128,7 +193,18 @@ describe('Text people typed is shown as typed, on every surface', () => {
       isAdmin: false,
       peopleCount: 3,
       view: { person: person('Raj'), chain: [], reports: [] },
-      goals: [{ goal: goal(HOSTILE), ownerName: 'Raj', period: { start: '2026-11-01', end: '2026-11-30' }, value: 10, attainment: 0.01, expected: 0.5, paceGap: -49, tooEarly: false }],
+      goals: [
+        {
+          goal: goal(HOSTILE),
+          ownerName: 'Raj',
+          period: { start: '2026-11-01', end: '2026-11-30' },
+          value: 10,
+          attainment: 0.01,
+          expected: 0.5,
+          paceGap: -49,
+          tooEarly: false,
+        },
+      ],
       openCommitments: [commitment(HOSTILE)],
       overdue: 0,
       keptRate: null,
@@ -142,26 +218,107 @@ describe('Text people typed is shown as typed, on every surface', () => {
   test('When commands answer with commitments, goals, flags, a closed flag’s answer, the core value or names from a CSV, then each shows them as text', () => {
     expectSafe(commitmentMadeReply(commitment(HOSTILE)));
     expectSafe(commitmentsReply([{ ...commitment(HOSTILE), ownerName: HOSTILE, leaderName: HOSTILE }], false));
-    expectSafe(goalsReply([{ goal: goal(HOSTILE), ownerName: 'Raj', period: { start: '2026-11-01', end: '2026-11-30' }, value: 1, attainment: 0.001, expected: 0.5, paceGap: -50, tooEarly: false } as any]));
-    expectSafe(flagsReply([{ id: 1, person_id: 'UREP1', rule: 'goal_pace', detail: HOSTILE, personName: HOSTILE, raised_at: new Date('2026-11-20T00:00:00Z') } as any], new Date('2026-11-23T00:00:00Z')));
+    expectSafe(
+      goalsReply([
+        {
+          goal: goal(HOSTILE),
+          ownerName: 'Raj',
+          period: { start: '2026-11-01', end: '2026-11-30' },
+          value: 1,
+          attainment: 0.001,
+          expected: 0.5,
+          paceGap: -50,
+          tooEarly: false,
+        } as any,
+      ]),
+    );
+    expectSafe(
+      flagsReply(
+        [
+          {
+            id: 1,
+            person_id: 'UREP1',
+            rule: 'goal_pace',
+            detail: HOSTILE,
+            personName: HOSTILE,
+            raised_at: new Date('2026-11-20T00:00:00Z'),
+          } as any,
+        ],
+        new Date('2026-11-23T00:00:00Z'),
+      ),
+    );
     expectSafe(flagClosedReply({ id: 1, rule: 'goal_pace', org_factors: HOSTILE } as any, HOSTILE));
     expectSafe(coreValueReply(HOSTILE));
     expectSafe(orgViewReply({ person: person(HOSTILE), chain: [person(HOSTILE)], reports: [] }));
-    expectSafe(personCheckinsReply({ person: person(HOSTILE), checkins: [{ id: 1, cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'skipped', skipReason: HOSTILE, answers: [{ question: HOSTILE, value: HOSTILE }], replies: [], heldAt: null, sharedNote: null, privateNote: null }] as any }));
+    expectSafe(
+      personCheckinsReply({
+        person: person(HOSTILE),
+        checkins: [
+          {
+            id: 1,
+            cadenceName: 'Weekly',
+            occurrence: '2026-11-23',
+            status: 'skipped',
+            skipReason: HOSTILE,
+            answers: [{ question: HOSTILE, value: HOSTILE }],
+            replies: [],
+            heldAt: null,
+            sharedNote: null,
+            privateNote: null,
+          },
+        ] as any,
+      }),
+    );
     // What came back down — replies, the member's answer, the 1:1 notes — is text people typed too.
     const said = mrkdwnOf(
       personCheckinsReply({
         person: person('Raj'),
-        checkins: [{ cadenceName: 'Weekly', occurrence: '2026-11-23', status: 'answered', skipReason: null, answers: [], replies: [{ id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply', text: HOSTILE, parentId: null, at: new Date() }], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }],
+        checkins: [
+          {
+            cadenceName: 'Weekly',
+            occurrence: '2026-11-23',
+            status: 'answered',
+            skipReason: null,
+            answers: [],
+            replies: [{ id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply', text: HOSTILE, parentId: null, at: new Date() }],
+            heldAt: new Date(),
+            sharedNote: HOSTILE,
+            privateNote: HOSTILE,
+          },
+        ],
       }),
     );
     expect(said).not.toContain('<!channel>');
     expect(said.split(SAFE).length).toBeGreaterThan(3);
-    expectSafe(questionsListReply([{ id: 3, text: HOSTILE, kind: 'choice', intent: 'process', fixed: false, required: false, audience: 'member', levels: ['manager_reps'], choices: ['a', HOSTILE] } as unknown as Question]));
+    expectSafe(
+      questionsListReply([
+        {
+          id: 3,
+          text: HOSTILE,
+          kind: 'choice',
+          intent: 'process',
+          fixed: false,
+          required: false,
+          audience: 'member',
+          levels: ['manager_reps'],
+          choices: ['a', HOSTILE],
+        } as unknown as Question,
+      ]),
+    );
   });
 
   test('When a skip reason or a leader’s name carries markup, then the prompt shows it as text; a team thread shows shared answers as text', () => {
-    const ctx = { id: 1, status: 'skipped', skipReason: HOSTILE, part: 'member', leaderName: HOSTILE, cadenceName: 'Weekly', personTz: 'UTC', closesAt: new Date('2026-11-25T10:00:00Z'), snoozedUntil: null } as unknown as CheckinContext;
+    const ctx = {
+      id: 1,
+      status: 'skipped',
+      skipReason: HOSTILE,
+      part: 'member',
+      leaderName: HOSTILE,
+      cadenceName: 'Weekly',
+      personTz: 'UTC',
+      closesAt: new Date('2026-11-25T10:00:00Z'),
+      snoozedUntil: null,
+    } as unknown as CheckinContext;
     expectSafe(promptMessage(ctx));
     expectSafe(sharedAnswersMessage(HOSTILE, [{ question: HOSTILE, value: HOSTILE }]));
   });
@@ -170,23 +327,132 @@ describe('Text people typed is shown as typed, on every surface', () => {
     const titled = { ...person('Raj'), role: HOSTILE } as Person;
     expectSafe(orgViewReply({ person: titled, chain: [], reports: [titled] }));
     expectSafe(orgImportResultView(`Imported: 1 added.\n+ Raj (UREP1): ${HOSTILE}`, 'applied') as unknown as { blocks: unknown[] });
-    const level = { depth: 1, label: `${HOSTILE} ↔ reps`, due: 1, answered: 1, dueBefore: 0, answeredBefore: 0, held: 0, heldBefore: 0, obstacle: null, highlight: null, broken: [{ name: HOSTILE, due: 3 }] };
-    const brief = briefMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: 'c', level: 'manager_reps', occurrence: '2026-11-23', members: [], before: null, attention: [], heard: [level], escalations: [], suggestions: [] } as Brief);
+    const level = {
+      depth: 1,
+      label: `${HOSTILE} ↔ reps`,
+      due: 1,
+      answered: 1,
+      dueBefore: 0,
+      answeredBefore: 0,
+      held: 0,
+      heldBefore: 0,
+      obstacle: null,
+      highlight: null,
+      broken: [{ name: HOSTILE, due: 3 }],
+    };
+    const brief = briefMessage({
+      roundId: 1,
+      teamId: 'T1',
+      leaderId: 'UMGR',
+      cadenceName: 'c',
+      level: 'manager_reps',
+      occurrence: '2026-11-23',
+      members: [],
+      before: null,
+      attention: [],
+      heard: [level],
+      escalations: [],
+      suggestions: [],
+    } as Brief);
     expect(mrkdwnOf(brief)).toContain(SAFE);
     expect(mrkdwnOf(brief)).not.toContain('<!channel>');
   });
 
   test('When answers, replies, topics and 1:1 notes carry markup, then the live round message, the reply in a thread and the agenda show them as text', () => {
     const r = { id: 1, authorId: 'UMGR', authorName: HOSTILE, kind: 'reply' as const, text: HOSTILE, parentId: null, at: new Date() };
-    const live = liveRoundMessage({ roundId: 1, teamId: 'T1', leaderId: 'UMGR', cadenceName: HOSTILE, occurrence: '2026-11-23', open: true, closesAt: null, liveChannel: null, liveTs: null,
-      members: [{ checkinId: 1, personId: 'UREP1', name: HOSTILE, status: 'answered', answers: [{ question: HOSTILE, value: HOSTILE, kind: 'text', intent: 'obstacles' }], commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }], replies: [r], held: true, snoozed: false }] });
+    const live = liveRoundMessage({
+      roundId: 1,
+      teamId: 'T1',
+      leaderId: 'UMGR',
+      cadenceName: HOSTILE,
+      occurrence: '2026-11-23',
+      open: true,
+      closesAt: null,
+      liveChannel: null,
+      liveTs: null,
+      members: [
+        {
+          checkinId: 1,
+          personId: 'UREP1',
+          name: HOSTILE,
+          status: 'answered',
+          answers: [{ question: HOSTILE, value: HOSTILE, kind: 'text', intent: 'obstacles' }],
+          commitments: [{ text: HOSTILE, dueDate: '2026-12-01', status: 'open' }],
+          replies: [r],
+          held: true,
+          snoozed: false,
+        },
+      ],
+    });
     expectSafe(live);
-    expectSafe(replyToMemberMessage({ reply: r, parent: null, answer: null, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
-    expectSafe(replyToMemberMessage({ reply: r, parent: null, answer: { ...r, id: 2, kind: 'answer', parentId: 1 }, checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, cadenceName: 'c', occurrence: '2026-11-23', promptChannel: null, promptTs: null, roundLeaderId: 'UMGR', liveChannel: null, liveTs: null }));
-    expectSafe(heldNoteMessage({ memberId: 'UREP1', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', note: HOSTILE, promptChannel: null, promptTs: null }));
     expectSafe(
-      agendaReply({ checkinId: 1, memberId: 'UREP1', memberName: HOSTILE, leaderId: 'UMGR', leaderName: HOSTILE, cadenceName: HOSTILE, occurrence: '2026-11-23', status: 'answered', readerId: 'UMGR', forMember: false,
-        answers: [{ question: HOSTILE, value: HOSTILE }], commitments: [], goals: [], topics: [{ id: 1, authorId: 'UREP1', authorName: HOSTILE, text: HOSTILE, carriedFrom: '2026-11-16' }], suggestions: [HOSTILE], flags: [{ id: 1, detail: HOSTILE }], replies: [r], heldAt: new Date(), sharedNote: HOSTILE, privateNote: HOSTILE }),
+      replyToMemberMessage({
+        reply: r,
+        parent: null,
+        answer: null,
+        checkinId: 1,
+        memberId: 'UREP1',
+        memberName: HOSTILE,
+        cadenceName: 'c',
+        occurrence: '2026-11-23',
+        promptChannel: null,
+        promptTs: null,
+        roundLeaderId: 'UMGR',
+        liveChannel: null,
+        liveTs: null,
+      }),
+    );
+    expectSafe(
+      replyToMemberMessage({
+        reply: r,
+        parent: null,
+        answer: { ...r, id: 2, kind: 'answer', parentId: 1 },
+        checkinId: 1,
+        memberId: 'UREP1',
+        memberName: HOSTILE,
+        cadenceName: 'c',
+        occurrence: '2026-11-23',
+        promptChannel: null,
+        promptTs: null,
+        roundLeaderId: 'UMGR',
+        liveChannel: null,
+        liveTs: null,
+      }),
+    );
+    expectSafe(
+      heldNoteMessage({
+        memberId: 'UREP1',
+        leaderName: HOSTILE,
+        cadenceName: HOSTILE,
+        occurrence: '2026-11-23',
+        note: HOSTILE,
+        promptChannel: null,
+        promptTs: null,
+      }),
+    );
+    expectSafe(
+      agendaReply({
+        checkinId: 1,
+        memberId: 'UREP1',
+        memberName: HOSTILE,
+        leaderId: 'UMGR',
+        leaderName: HOSTILE,
+        cadenceName: HOSTILE,
+        occurrence: '2026-11-23',
+        status: 'answered',
+        readerId: 'UMGR',
+        forMember: false,
+        answers: [{ question: HOSTILE, value: HOSTILE }],
+        commitments: [],
+        goals: [],
+        topics: [{ id: 1, authorId: 'UREP1', authorName: HOSTILE, text: HOSTILE, carriedFrom: '2026-11-16' }],
+        suggestions: [HOSTILE],
+        flags: [{ id: 1, detail: HOSTILE }],
+        replies: [r],
+        heldAt: new Date(),
+        sharedNote: HOSTILE,
+        privateNote: HOSTILE,
+      }),
     );
   });
 });

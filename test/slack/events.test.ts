@@ -13,10 +13,24 @@ beforeAll(async () => {
   db = await createTestDb();
   slack = await new SlackStandIn().addUser(...ALL_USERS).start();
   app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
-  const directory = { userById: async () => null, userByEmail: async (email: string) => {
-    const u = ALL_USERS.find((x) => x.email === email);
-    return u ? { id: u.id, name: u.name, email: u.email ?? null, tz: u.tz ?? 'UTC', deleted: false, isBot: false, statusText: '', statusEmoji: '' } : null;
-  } };
+  const directory = {
+    userById: async () => null,
+    userByEmail: async (email: string) => {
+      const u = ALL_USERS.find((x) => x.email === email);
+      return u
+        ? {
+            id: u.id,
+            name: u.name,
+            email: u.email ?? null,
+            tz: u.tz ?? 'UTC',
+            deleted: false,
+            isBot: false,
+            statusText: '',
+            statusEmoji: '',
+          }
+        : null;
+    },
+  };
   const outcome = await importOrgChart({ db: db.db, directory, now: new Date() }, app.teamId, ORG_CSV, { dryRun: false });
   expect(outcome.ok).toBe(true);
 });
@@ -57,7 +71,7 @@ describe('Slack events', () => {
       event_ts: '1.4',
     });
     const deadline = Date.now() + 3000;
-    let raj;
+    let raj: Awaited<ReturnType<typeof listPeople>>[number] | undefined;
     do {
       raj = (await listPeople(db.db, app.teamId)).find((p) => p.slack_user_id === PEOPLE.raj.id);
       if (raj?.tz === 'Asia/Singapore') break;
@@ -67,7 +81,10 @@ describe('Slack events', () => {
   });
 
   test('When Slack retries an event (the same event_id again), then it is handled once', async () => {
-    const first = await app.event({ type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.6' }, { eventId: 'EvRETRY0001' });
+    const first = await app.event(
+      { type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.6' },
+      { eventId: 'EvRETRY0001' },
+    );
     const retry = await app.post(
       JSON.stringify({
         token: 'legacy-verification-token',
@@ -85,9 +102,15 @@ describe('Slack events', () => {
     expect([first.status, retry.status]).toEqual([200, 200]);
     await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.bob.id });
     // A new event after the retry is handled: once its publish is in, the retry has had its chance and made none.
-    await app.event({ type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.7' }, { eventId: 'EvNEW0002' });
+    await app.event(
+      { type: 'app_home_opened', user: PEOPLE.bob.id, channel: 'DBOB', tab: 'home', event_ts: '1.7' },
+      { eventId: 'EvNEW0002' },
+    );
     await slack.waitFor('views.publish', { count: 2, where: (c) => c.args.user_id === PEOPLE.bob.id });
-    await app.event({ type: 'app_home_opened', user: PEOPLE.mia.id, channel: 'DMIA', tab: 'home', event_ts: '1.8' }, { eventId: 'EvNEW0003' });
+    await app.event(
+      { type: 'app_home_opened', user: PEOPLE.mia.id, channel: 'DMIA', tab: 'home', event_ts: '1.8' },
+      { eventId: 'EvNEW0003' },
+    );
     await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.mia.id });
     expect(slack.callsTo('views.publish').filter((c) => c.args.user_id === PEOPLE.bob.id)).toHaveLength(2);
   });

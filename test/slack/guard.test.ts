@@ -8,7 +8,10 @@ import { LogCapture } from '../support/app';
  */
 function deps() {
   const logs = new LogCapture();
-  return { logs, deps: { db: undefined as never, log: createLog({ level: 'info', destination: logs }), clock: { now: () => new Date() }, admins: [] } };
+  return {
+    logs,
+    deps: { db: undefined as never, log: createLog({ level: 'info', destination: logs }), clock: { now: () => new Date() }, admins: [] },
+  };
 }
 
 const view = { id: 'V1', hash: 'h', blocks: [{ type: 'section' }, { type: 'input', block_id: 'text' }] };
@@ -40,17 +43,38 @@ describe('The guard around every listener', () => {
       throw new TypeError("Cannot read properties of undefined (reading 'values')");
     };
     const viewAcks: any[] = [];
-    await guarded(d, 'view', 'checkin_skip', boom)({ ack: async (r?: unknown) => void viewAcks.push(r), body: { view, user: { id: 'U1' } } });
-    expect(viewAcks).toEqual([{ response_action: 'errors', errors: { text: expect.stringContaining('Something went wrong on our side') } }]);
+    await guarded(
+      d,
+      'view',
+      'checkin_skip',
+      boom,
+    )({ ack: async (r?: unknown) => void viewAcks.push(r), body: { view, user: { id: 'U1' } } });
+    expect(viewAcks).toEqual([
+      { response_action: 'errors', errors: { text: expect.stringContaining('Something went wrong on our side') } },
+    ]);
     const bare: any[] = [];
-    await guarded(d, 'view', 'x', boom)({ ack: async (r?: unknown) => void bare.push(r), body: { view: { id: 'V2', blocks: [] }, user: { id: 'U1' } } });
+    await guarded(
+      d,
+      'view',
+      'x',
+      boom,
+    )({ ack: async (r?: unknown) => void bare.push(r), body: { view: { id: 'V2', blocks: [] }, user: { id: 'U1' } } });
     expect(bare[0].response_action).toBe('update');
     const commandAcks: any[] = [];
     await guarded(d, 'command', '/cascade', boom)({ ack: async (r?: unknown) => void commandAcks.push(r), body: { user_id: 'U1' } });
     expect(commandAcks).toEqual([{ response_type: 'ephemeral', text: expect.stringContaining('Something went wrong') }]);
     const actionAcks: any[] = [];
     const said: any[] = [];
-    await guarded(d, 'action', 'round_reply', boom)({ ack: async (r?: unknown) => void actionAcks.push(r ?? 'empty'), respond: async (m: unknown) => void said.push(m), body: { user: { id: 'U1' }, response_url: 'https://hooks.slack.com/x' } });
+    await guarded(
+      d,
+      'action',
+      'round_reply',
+      boom,
+    )({
+      ack: async (r?: unknown) => void actionAcks.push(r ?? 'empty'),
+      respond: async (m: unknown) => void said.push(m),
+      body: { user: { id: 'U1' }, response_url: 'https://hooks.slack.com/x' },
+    });
     expect(actionAcks).toEqual(['empty']);
     expect(said).toEqual([expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('Something went wrong') })]);
   });

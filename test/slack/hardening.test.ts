@@ -19,18 +19,30 @@ import { PEOPLE } from '../support/org-fixture';
  */
 const now = { current: new Date('2026-11-23T04:00:00Z') };
 const fixture = useFixture({ now });
-const { raj: RAJ, ann: ANN, pat: PAT, mia: MIA, bob: BOB, admin: ADMIN } = { raj: PEOPLE.raj.id, ann: PEOPLE.ann.id, pat: PEOPLE.president.id, mia: PEOPLE.mia.id, bob: PEOPLE.bob.id, admin: PEOPLE.admin.id };
+const {
+  raj: RAJ,
+  ann: ANN,
+  pat: PAT,
+  mia: MIA,
+  bob: BOB,
+  admin: ADMIN,
+} = { raj: PEOPLE.raj.id, ann: PEOPLE.ann.id, pat: PEOPLE.president.id, mia: PEOPLE.mia.id, bob: PEOPLE.bob.id, admin: PEOPLE.admin.id };
 
 const say = async (userId: string, text: string) => {
   const { res, responseId } = await fixture.app.command(userId, text);
   expect(res.status).toBe(200);
   return (await fixture.app.reply(responseId)).text;
 };
-const press = (userId: string, actionId: string, value: string, id: string) => pressButton(fixture.app, fixture.slack, { userId, actionId, value, id });
-const opened = async (id: string) => (await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-${id}` }))[0]!.args.view;
-const answered = async (id: string) => (await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === id }))[0]!.args.text as string;
+const press = (userId: string, actionId: string, value: string, id: string) =>
+  pressButton(fixture.app, fixture.slack, { userId, actionId, value, id });
+const opened = async (id: string) =>
+  (await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-${id}` }))[0]!.args.view;
+const answered = async (id: string) =>
+  (await fixture.slack.waitFor('response_url', { where: (c) => c.args.id === id }))[0]!.args.text as string;
 const submit = (userId: string, view: any, values: Record<string, Record<string, unknown>>) =>
-  fixture.app.interaction(viewSubmission(fixture.app, userId, { callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', values }));
+  fixture.app.interaction(
+    viewSubmission(fixture.app, userId, { callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', values }),
+  );
 const text = (value: string) => ({ type: 'plain_text_input', value });
 const tickAt = async (iso: string) => {
   now.current = new Date(iso);
@@ -49,7 +61,20 @@ beforeAll(async () => {
   await submitAnswers(await scopeOf(db, fixture.app.teamId, RAJ, [], now.current), {
     checkinId: rajCheckin,
     questions,
-    raw: Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '3' : q.kind === 'yes_no' ? 'yes' : q.kind === 'commitment' ? '' : 'Discovery calls are sharper'])),
+    raw: Object.fromEntries(
+      questions.map((q) => [
+        q.id,
+        q.kind === 'rating_1_5'
+          ? '4'
+          : q.kind === 'number'
+            ? '3'
+            : q.kind === 'yes_no'
+              ? 'yes'
+              : q.kind === 'commitment'
+                ? ''
+                : 'Discovery calls are sharper',
+      ]),
+    ),
   });
   await tickAt('2026-11-23T04:31:00Z');
 });
@@ -89,9 +114,19 @@ describe('A private 1:1 note never reads as the shared one', () => {
   });
 
   test('When the notes cannot be told apart, then nothing is kept and the usage says how to write them', async () => {
-    const before = await fixture.db.db.selectFrom('checkin').select(['shared_note', 'private_note']).where('id', '=', rajCheckin).executeTakeFirstOrThrow();
+    const before = await fixture.db.db
+      .selectFrom('checkin')
+      .select(['shared_note', 'private_note'])
+      .where('id', '=', rajCheckin)
+      .executeTakeFirstOrThrow();
     expect(await say(ANN, `held <@${RAJ}> great call private Raj is struggling`)).toContain('in quotes');
-    expect(await fixture.db.db.selectFrom('checkin').select(['shared_note', 'private_note']).where('id', '=', rajCheckin).executeTakeFirstOrThrow()).toEqual(before);
+    expect(
+      await fixture.db.db
+        .selectFrom('checkin')
+        .select(['shared_note', 'private_note'])
+        .where('id', '=', rajCheckin)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
   });
 
   test('When Ann types held with no note, then a window with the two notes in two fields opens, and what she submits is kept in each', async () => {
@@ -110,7 +145,13 @@ describe('A private 1:1 note never reads as the shared one', () => {
     const answer = (await res.json()) as any;
     expect(answer.response_action).toBe('update');
     expect(JSON.stringify(answer.view)).toContain('Bring the Acme org chart next week');
-    expect(await fixture.db.db.selectFrom('checkin').select(['shared_note', 'private_note']).where('id', '=', rajCheckin).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await fixture.db.db
+        .selectFrom('checkin')
+        .select(['shared_note', 'private_note'])
+        .where('id', '=', rajCheckin)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       shared_note: 'Bring the Acme org chart next week',
       private_note: 'Improving; keep the plan another month',
     });
@@ -122,12 +163,22 @@ describe('Replies reach whom they are meant for', () => {
   test('When Pat (two levels up) replies to Raj and Raj answers, then the answer goes to Pat, not into Ann’s live message', async () => {
     expect(await say(PAT, `reply <@${RAJ}> "What would help you most with Acme?"`)).toContain('Sent to');
     await tickAt('2026-11-23T04:32:00Z');
-    const patReply = await fixture.db.db.selectFrom('reply').select('id').where('author_id', '=', PAT).where('kind', '=', 'reply').executeTakeFirstOrThrow();
+    const patReply = await fixture.db.db
+      .selectFrom('reply')
+      .select('id')
+      .where('author_id', '=', PAT)
+      .where('kind', '=', 'reply')
+      .executeTakeFirstOrThrow();
     await press(RAJ, IDS.conversation.answerReply, `a${patReply.id}`, 'raj-answers-pat');
     const view = await opened('raj-answers-pat');
-    expect(await (await submit(RAJ, view, { [IDS.conversation.textBlock]: { [IDS.conversation.textInput]: text('An exec sponsor call') } })).text()).toBe('');
+    expect(
+      await (
+        await submit(RAJ, view, { [IDS.conversation.textBlock]: { [IDS.conversation.textInput]: text('An exec sponsor call') } })
+      ).text(),
+    ).toBe('');
     await tickAt('2026-11-23T04:33:00Z');
-    const liveTs = (await fixture.db.db.selectFrom('round').select('live_ts').where('leader_id', '=', ANN).executeTakeFirstOrThrow()).live_ts;
+    const liveTs = (await fixture.db.db.selectFrom('round').select('live_ts').where('leader_id', '=', ANN).executeTakeFirstOrThrow())
+      .live_ts;
     const posts = fixture.slack.callsTo('chat.postMessage');
     const toPat = posts.filter((c) => c.args.channel === `D${PAT}` && String(c.args.text).includes('An exec sponsor call'));
     expect(toPat).toHaveLength(1);
@@ -135,7 +186,10 @@ describe('Replies reach whom they are meant for', () => {
     expect(JSON.stringify(toPat[0]!.args.blocks)).toContain('You: “What would help you most with Acme?”');
     expect(posts.filter((c) => c.args.thread_ts === liveTs && String(c.args.text).includes('An exec sponsor call'))).toEqual([]);
     // Ann's live message names Pat as the one who replied, not "You".
-    const live = fixture.slack.callsTo('chat.update').filter((c) => c.args.ts === liveTs).at(-1)!;
+    const live = fixture.slack
+      .callsTo('chat.update')
+      .filter((c) => c.args.ts === liveTs)
+      .at(-1)!;
     expect(JSON.stringify(live.args.blocks)).toContain(':speech_balloon: Pat replied · Raj answered');
   });
 
@@ -153,7 +207,12 @@ describe('Replies reach whom they are meant for', () => {
       teamId: fixture.app.teamId,
       userId: ANN,
       triggerId: 'trigger-replayed',
-      view: { id: 'VREPLAYED01', hash: '1700000000.abcd', callback_id: IDS.conversation.replyView, private_metadata: JSON.stringify({ checkinId: rajCheckin }) },
+      view: {
+        id: 'VREPLAYED01',
+        hash: '1700000000.abcd',
+        callback_id: IDS.conversation.replyView,
+        private_metadata: JSON.stringify({ checkinId: rajCheckin }),
+      },
       values: { [IDS.conversation.textBlock]: { [IDS.conversation.textInput]: text('Replayed words') } },
     });
     for (let i = 0; i < 3; i++) expect((await fixture.app.interaction(payload)).status).toBe(200);
@@ -178,18 +237,48 @@ describe('The 1:1 agenda', () => {
     const round = await db.selectFrom('round').selectAll().where('leader_id', '=', ANN).executeTakeFirstOrThrow();
     const tomorrow = await db
       .insertInto('round')
-      .values({ team_id: round.team_id, cadence_id: round.cadence_id, leader_id: ANN, occurrence: '2026-11-24', closes_at: new Date('2026-11-26T04:30:00Z'), closed_at: null, channel_id: null, thread_ts: null })
+      .values({
+        team_id: round.team_id,
+        cadence_id: round.cadence_id,
+        leader_id: ANN,
+        occurrence: '2026-11-24',
+        closes_at: new Date('2026-11-26T04:30:00Z'),
+        closed_at: null,
+        channel_id: null,
+        thread_ts: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const next = await db
       .insertInto('checkin')
-      .values({ team_id: round.team_id, round_id: tomorrow.id, person_id: RAJ, status: 'scheduled', skip_reason: null, due_at: new Date('2026-11-24T04:30:00Z'), closes_at: new Date('2026-11-26T04:30:00Z'), snoozed_until: null, answered_at: null, reminded_at: null, channel_id: null, message_ts: null })
+      .values({
+        team_id: round.team_id,
+        round_id: tomorrow.id,
+        person_id: RAJ,
+        status: 'scheduled',
+        skip_reason: null,
+        due_at: new Date('2026-11-24T04:30:00Z'),
+        closes_at: new Date('2026-11-26T04:30:00Z'),
+        snoozed_until: null,
+        answered_at: null,
+        reminded_at: null,
+        channel_id: null,
+        message_ts: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(await say(ANN, `held <@${RAJ}> "Same week, same plan"`)).toContain('Marked held');
-    const notes = await db.selectFrom('checkin').select(['id', 'shared_note', 'held_at']).where('id', 'in', [rajCheckin, next.id]).orderBy('id').execute();
+    const notes = await db
+      .selectFrom('checkin')
+      .select(['id', 'shared_note', 'held_at'])
+      .where('id', 'in', [rajCheckin, next.id])
+      .orderBy('id')
+      .execute();
     // Added to the note already kept on the 1:1 already sent, never to tomorrow's.
-    expect(notes).toEqual([expect.objectContaining({ id: rajCheckin, shared_note: expect.stringMatching(/\n\nSame week, same plan$/) }), { id: next.id, shared_note: null, held_at: null }]);
+    expect(notes).toEqual([
+      expect.objectContaining({ id: rajCheckin, shared_note: expect.stringMatching(/\n\nSame week, same plan$/) }),
+      { id: next.id, shared_note: null, held_at: null },
+    ]);
     await db.deleteFrom('checkin').where('id', '=', next.id).execute();
     await db.deleteFrom('round').where('id', '=', tomorrow.id).execute();
   });
@@ -199,7 +288,10 @@ describe('Windows read dates and amounts as the commands do', () => {
   const commitWith = async (date: string, id: string) => {
     await press(RAJ, IDS.home.commit, 'commit', id);
     const view = await opened(id);
-    const res = await submit(RAJ, view, { [IDS.home.textBlock]: { [IDS.home.textInput]: text(`Due on ${date.replace(/\W/g, '')}`) }, [IDS.home.dueBlock]: { [IDS.home.dueInput]: { type: 'datepicker', selected_date: date } } });
+    const res = await submit(RAJ, view, {
+      [IDS.home.textBlock]: { [IDS.home.textInput]: text(`Due on ${date.replace(/\W/g, '')}`) },
+      [IDS.home.dueBlock]: { [IDS.home.dueInput]: { type: 'datepicker', selected_date: date } },
+    });
     return res.status === 200 && (await res.text());
   };
 
@@ -212,7 +304,13 @@ describe('Windows read dates and amounts as the commands do', () => {
   ])('When a commitment from Home is due %s, then the window says why, on the date, and nothing is kept', async (date, why) => {
     const answer = JSON.parse((await commitWith(date, `commit-${date.replace(/\W/g, '')}`)) as string);
     expect(answer.errors[IDS.home.dueBlock]).toContain(why);
-    expect(await fixture.db.db.selectFrom('commitment').select('id').where('text', '=', `Due on ${date.replace(/\W/g, '')}`).execute()).toEqual([]);
+    expect(
+      await fixture.db.db
+        .selectFrom('commitment')
+        .select('id')
+        .where('text', '=', `Due on ${date.replace(/\W/g, '')}`)
+        .execute(),
+    ).toEqual([]);
   });
 
   test('When a commitment from Home carries a NUL character, then the window says so and nothing reaches the database', async () => {
@@ -228,11 +326,27 @@ describe('Windows read dates and amounts as the commands do', () => {
     ['1e5', 'is not a number'],
     ['-3', 'cannot be negative'],
   ])('When progress from Home is %s, then it is refused as the command refuses it', async (value, why) => {
-    await fixture.db.db.insertInto('goal').values({ team_id: fixture.app.teamId, owner_id: RAJ, scope: 'person', name: 'Pipeline', unit: 'USD', target: 100000, period: 'month', created_by: ANN }).onConflict((oc) => oc.doNothing()).execute();
+    await fixture.db.db
+      .insertInto('goal')
+      .values({
+        team_id: fixture.app.teamId,
+        owner_id: RAJ,
+        scope: 'person',
+        name: 'Pipeline',
+        unit: 'USD',
+        target: 100000,
+        period: 'month',
+        created_by: ANN,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     const id = `progress-${value.replace(/\W/g, '')}`;
     await press(RAJ, IDS.home.progress, 'progress', id);
     const view = await opened(id);
-    const res = await submit(RAJ, view, { [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: 'Pipeline' } } }, [IDS.home.amountBlock]: { [IDS.home.amountInput]: { type: 'plain_text_input', value } } });
+    const res = await submit(RAJ, view, {
+      [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: 'Pipeline' } } },
+      [IDS.home.amountBlock]: { [IDS.home.amountInput]: { type: 'plain_text_input', value } },
+    });
     expect(((await res.json()) as any).errors[IDS.home.amountBlock]).toContain(why);
     expect(await say(RAJ, `progress "Pipeline" ${value}`)).toContain(why);
     expect(await fixture.db.db.selectFrom('progress').select('value').where('person_id', '=', RAJ).execute()).toEqual([]);
@@ -241,8 +355,17 @@ describe('Windows read dates and amounts as the commands do', () => {
   test('When progress is written with thousands grouped, then it is read as written, in the window and in the command', async () => {
     await press(RAJ, IDS.home.progress, 'progress', 'progress-grouped');
     const view = await opened('progress-grouped');
-    expect(await (await submit(RAJ, view, { [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: 'Pipeline' } } }, [IDS.home.amountBlock]: { [IDS.home.amountInput]: { type: 'plain_text_input', value: '1,000' } } })).text()).toBe('');
-    expect((await fixture.db.db.selectFrom('progress').select('value').where('person_id', '=', RAJ).execute()).map((p) => Number(p.value))).toEqual([1000]);
+    expect(
+      await (
+        await submit(RAJ, view, {
+          [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: 'Pipeline' } } },
+          [IDS.home.amountBlock]: { [IDS.home.amountInput]: { type: 'plain_text_input', value: '1,000' } },
+        })
+      ).text(),
+    ).toBe('');
+    expect(
+      (await fixture.db.db.selectFrom('progress').select('value').where('person_id', '=', RAJ).execute()).map((p) => Number(p.value)),
+    ).toEqual([1000]);
   });
 });
 
@@ -262,8 +385,19 @@ describe('A re-org', () => {
 
 describe('Every window is answered', () => {
   test('When a Skip window arrives without its state, then Slack gets a clear error in time, not a timeout', async () => {
-    const payload = slackViewSubmission({ teamId: fixture.app.teamId, userId: RAJ, triggerId: 't-nostate', view: { id: 'VNOSTATE01', callback_id: IDS.skip.callbackId, private_metadata: JSON.stringify({ checkinId: rajCheckin }), blocks: [{ type: 'input', block_id: IDS.skip.reasonBlock }] }, values: {} });
-    delete ((payload.view as Record<string, unknown>).state);
+    const payload = slackViewSubmission({
+      teamId: fixture.app.teamId,
+      userId: RAJ,
+      triggerId: 't-nostate',
+      view: {
+        id: 'VNOSTATE01',
+        callback_id: IDS.skip.callbackId,
+        private_metadata: JSON.stringify({ checkinId: rajCheckin }),
+        blocks: [{ type: 'input', block_id: IDS.skip.reasonBlock }],
+      },
+      values: {},
+    });
+    delete (payload.view as Record<string, unknown>).state;
     const res = await fixture.app.interaction(payload);
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;

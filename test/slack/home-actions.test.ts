@@ -18,7 +18,13 @@ const RAJ = PEOPLE.raj.id;
 const ANN = PEOPLE.ann.id;
 
 /** The Home last published for someone, as one string. */
-const home = (userId: string) => JSON.stringify(fixture.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).at(-1)?.args.view ?? {});
+const home = (userId: string) =>
+  JSON.stringify(
+    fixture.slack
+      .callsTo('views.publish')
+      .filter((c) => c.args.user_id === userId)
+      .at(-1)?.args.view ?? {},
+  );
 const openHome = async (userId: string) => {
   await fixture.app.event({ type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home' });
   await fixture.slack.waitFor('views.publish', { where: (c) => c.args.user_id === userId });
@@ -26,10 +32,14 @@ const openHome = async (userId: string) => {
 /** The value of a button on the Home last published for someone. */
 const buttonOn = (userId: string, actionId: string): string =>
   (JSON.parse(home(userId)).blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === actionId)?.value;
-const press = (userId: string, actionId: string, value: string, id: string) => pressButton(fixture.app, fixture.slack, { userId, actionId, value, id });
-const opened = async (id: string) => (await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-${id}` }))[0]!.args.view;
+const press = (userId: string, actionId: string, value: string, id: string) =>
+  pressButton(fixture.app, fixture.slack, { userId, actionId, value, id });
+const opened = async (id: string) =>
+  (await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === `trigger-${id}` }))[0]!.args.view;
 const submit = (userId: string, view: any, values: Record<string, Record<string, unknown>>) =>
-  fixture.app.interaction(viewSubmission(fixture.app, userId, { callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', values }));
+  fixture.app.interaction(
+    viewSubmission(fixture.app, userId, { callback_id: view.callback_id, private_metadata: view.private_metadata ?? '', values }),
+  );
 
 let rajPrompt = 0;
 const rajCheckin = () => rajPrompt;
@@ -37,8 +47,23 @@ const rajCheckin = () => rajPrompt;
 beforeAll(async () => {
   const db = fixture.db.db;
   const team = fixture.app.teamId;
-  await db.insertInto('goal').values({ team_id: team, owner_id: RAJ, scope: 'person', name: 'Pipeline', unit: 'USD', target: 100000, period: 'month', created_by: ANN }).execute();
-  await db.insertInto('flag').values({ team_id: team, person_id: RAJ, rule: 'missed_twice', detail: 'missed two check-ins in a row' }).execute();
+  await db
+    .insertInto('goal')
+    .values({
+      team_id: team,
+      owner_id: RAJ,
+      scope: 'person',
+      name: 'Pipeline',
+      unit: 'USD',
+      target: 100000,
+      period: 'month',
+      created_by: ANN,
+    })
+    .execute();
+  await db
+    .insertInto('flag')
+    .values({ team_id: team, person_id: RAJ, rule: 'missed_twice', detail: 'missed two check-ins in a row' })
+    .execute();
   now.current = new Date('2026-11-23T04:30:00Z');
   await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current);
   rajPrompt = (await db.selectFrom('checkin').select('id').where('person_id', '=', RAJ).executeTakeFirstOrThrow()).id;
@@ -59,39 +84,83 @@ describe('App Home with actions', () => {
     await press(RAJ, IDS.home.commit, 'commit', 'home-commit');
     const view = await opened('home-commit');
     expect(view.callback_id).toBe(IDS.home.commitView);
-    const tooEarly = await submit(RAJ, view, { [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'Send Acme the proposal' } }, [IDS.home.dueBlock]: { [IDS.home.dueInput]: { type: 'datepicker', selected_date: '2026-11-01' } } });
+    const tooEarly = await submit(RAJ, view, {
+      [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'Send Acme the proposal' } },
+      [IDS.home.dueBlock]: { [IDS.home.dueInput]: { type: 'datepicker', selected_date: '2026-11-01' } },
+    });
     expect(((await tooEarly.json()) as any).errors[IDS.home.dueBlock]).toContain('has already passed');
-    const ok = await submit(RAJ, view, { [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'Send Acme the proposal' } }, [IDS.home.dueBlock]: { [IDS.home.dueInput]: { type: 'datepicker', selected_date: '2026-11-27' } } });
+    const ok = await submit(RAJ, view, {
+      [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'Send Acme the proposal' } },
+      [IDS.home.dueBlock]: { [IDS.home.dueInput]: { type: 'datepicker', selected_date: '2026-11-27' } },
+    });
     expect(await ok.text()).toBe('');
     const stored = await fixture.db.db.selectFrom('commitment').selectAll().where('owner_id', '=', RAJ).execute();
     expect(stored).toEqual([expect.objectContaining({ text: 'Send Acme the proposal', due_date: '2026-11-27', leader_id: ANN })]);
-    await fixture.slack.waitFor('views.publish', { where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('Send Acme the proposal') });
+    await fixture.slack.waitFor('views.publish', {
+      where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('Send Acme the proposal'),
+    });
   });
 
   test('When Raj reports progress from Home, then the value is kept and Home shows the new standing', async () => {
     await press(RAJ, IDS.home.progress, 'progress', 'home-progress');
     const view = await opened('home-progress');
     expect(JSON.stringify(view)).toContain('Pipeline (USD, this month)');
-    const ok = await submit(RAJ, view, { [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: 'Pipeline' } } }, [IDS.home.amountBlock]: { [IDS.home.amountInput]: { type: 'number_input', value: '42000' } } });
+    const ok = await submit(RAJ, view, {
+      [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: 'Pipeline' } } },
+      [IDS.home.amountBlock]: { [IDS.home.amountInput]: { type: 'number_input', value: '42000' } },
+    });
     expect(await ok.text()).toBe('');
-    expect((await fixture.db.db.selectFrom('progress').selectAll().where('person_id', '=', RAJ).execute()).map((p) => p.value)).toEqual([42000]);
-    await fixture.slack.waitFor('views.publish', { where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('42,000 USD of 100,000 USD') });
+    expect((await fixture.db.db.selectFrom('progress').selectAll().where('person_id', '=', RAJ).execute()).map((p) => p.value)).toEqual([
+      42000,
+    ]);
+    await fixture.slack.waitFor('views.publish', {
+      where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('42,000 USD of 100,000 USD'),
+    });
   });
 
   test('When Ann acknowledges and replies from her team list, then Raj’s Home shows both; when she closes the flag, her Home loses the button', async () => {
     const ctx = (await checkinContext(fixture.db.db, Number(rajCheckin())))!;
-    await submitAnswers(await scopeOf(fixture.db.db, fixture.app.teamId, RAJ, [], now.current), { checkinId: ctx.id, questions: await questionsFor(fixture.db.db, ctx), raw: Object.fromEntries((await questionsFor(fixture.db.db, ctx)).map((q) => [q.id, q.kind === 'rating_1_5' ? '4' : q.kind === 'number' ? '3' : q.kind === 'yes_no' ? 'yes' : q.kind === 'commitment' ? '' : 'Discovery calls are sharper'])) });
+    await submitAnswers(await scopeOf(fixture.db.db, fixture.app.teamId, RAJ, [], now.current), {
+      checkinId: ctx.id,
+      questions: await questionsFor(fixture.db.db, ctx),
+      raw: Object.fromEntries(
+        (await questionsFor(fixture.db.db, ctx)).map((q) => [
+          q.id,
+          q.kind === 'rating_1_5'
+            ? '4'
+            : q.kind === 'number'
+              ? '3'
+              : q.kind === 'yes_no'
+                ? 'yes'
+                : q.kind === 'commitment'
+                  ? ''
+                  : 'Discovery calls are sharper',
+        ]),
+      ),
+    });
 
     await openHome(ANN);
     const annHome = home(ANN);
     expect(annHome).toContain('Got it');
     expect(annHome).toContain('Close a flag (1 open)');
     await press(ANN, IDS.conversation.ack, `r${ctx.id}`, 'home-ack');
-    await fixture.slack.waitFor('views.publish', { where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('Ann Lee read your check-in') });
+    await fixture.slack.waitFor('views.publish', {
+      where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('Ann Lee read your check-in'),
+    });
     await press(ANN, IDS.conversation.reply, `r${ctx.id}`, 'home-reply');
     const replyView = await opened('home-reply');
-    expect(await (await submit(ANN, replyView, { [IDS.conversation.textBlock]: { [IDS.conversation.textInput]: { type: 'plain_text_input', value: 'Sharper indeed — keep going' } } })).text()).toBe('');
-    await fixture.slack.waitFor('views.publish', { where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('Sharper indeed — keep going') });
+    expect(
+      await (
+        await submit(ANN, replyView, {
+          [IDS.conversation.textBlock]: {
+            [IDS.conversation.textInput]: { type: 'plain_text_input', value: 'Sharper indeed — keep going' },
+          },
+        })
+      ).text(),
+    ).toBe('');
+    await fixture.slack.waitFor('views.publish', {
+      where: (c) => c.args.user_id === RAJ && JSON.stringify(c.args.view).includes('Sharper indeed — keep going'),
+    });
     // Where Raj stands: what came back from Ann, and his last check-in answered with its confidence.
     expect(home(RAJ)).toContain('*From your leader*');
     expect(home(RAJ)).toContain('*Your last check-in* — 1 answered');
@@ -100,12 +169,24 @@ describe('App Home with actions', () => {
     await press(ANN, IDS.home.flagClose, 'flags', 'home-flag');
     const flagView = await opened('home-flag');
     const flagId = flagView.blocks.find((b: any) => b.block_id === IDS.home.pickBlock).element.options[0].value as string;
-    const short = await submit(ANN, flagView, { [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: flagId } } }, [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'no' } } });
+    const short = await submit(ANN, flagView, {
+      [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: flagId } } },
+      [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'no' } },
+    });
     expect(((await short.json()) as any).errors[IDS.home.textBlock]).toContain('A flag closes only with your answer');
-    const ok = await submit(ANN, flagView, { [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: flagId } } }, [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'Territory was reassigned mid-month; not about Raj.' } } });
+    const ok = await submit(ANN, flagView, {
+      [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: flagId } } },
+      [IDS.home.textBlock]: {
+        [IDS.home.textInput]: { type: 'plain_text_input', value: 'Territory was reassigned mid-month; not about Raj.' },
+      },
+    });
     expect(await ok.text()).toBe('');
-    expect(await fixture.db.db.selectFrom('flag').select(['status', 'org_factors']).where('id', '=', Number(flagId)).executeTakeFirstOrThrow()).toEqual({ status: 'closed', org_factors: 'Territory was reassigned mid-month; not about Raj.' });
-    await fixture.slack.waitFor('views.publish', { where: (c) => c.args.user_id === ANN && !JSON.stringify(c.args.view).includes('Close a flag') });
+    expect(
+      await fixture.db.db.selectFrom('flag').select(['status', 'org_factors']).where('id', '=', Number(flagId)).executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'closed', org_factors: 'Territory was reassigned mid-month; not about Raj.' });
+    await fixture.slack.waitFor('views.publish', {
+      where: (c) => c.args.user_id === ANN && !JSON.stringify(c.args.view).includes('Close a flag'),
+    });
   });
 
   test('When Mia presses Ann’s buttons with Raj’s check-in, then nothing is kept: she is not above him', async () => {

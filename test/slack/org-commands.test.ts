@@ -42,14 +42,22 @@ describe('/cascade over signed HTTP', () => {
     const admin = await run(PEOPLE.admin.id, 'help');
     expect(JSON.stringify(admin.blocks)).toContain('`/cascade help admin` lists the commands that set Cascade up');
     const list = await run(PEOPLE.admin.id, 'help admin');
-    for (const usage of ['/cascade org import', '/cascade questions edit <number> "<text>"', '/cascade questions retire <number>', '/cascade cadence set <cadence>', '/cascade flag rule <rule> on|off|<threshold>']) {
+    for (const usage of [
+      '/cascade org import',
+      '/cascade questions edit <number> "<text>"',
+      '/cascade questions retire <number>',
+      '/cascade cadence set <cadence>',
+      '/cascade flag rule <rule> on|off|<threshold>',
+    ]) {
       expect(list.text).toContain(usage);
     }
     expect(list.text).not.toContain('/cascade status');
     // Every line shown whole, every section within Slack's 3,000 characters.
     const shown = list.blocks!.filter((b: any) => b.type === 'section').map((b: any) => b.text.text as string);
     for (const text of shown) expect(text.length).toBeLessThanOrEqual(3000);
-    expect(shown.join('\n')).toContain('`/cascade questions retire <number>` — stop asking a question; past answers keep its text (admins)');
+    expect(shown.join('\n')).toContain(
+      '`/cascade questions retire <number>` — stop asking a question; past answers keep its text (admins)',
+    );
   });
 
   test('When the subcommand is unknown, then a short usage message says so and lists what works', async () => {

@@ -30,7 +30,10 @@ function submit(userId: string, csv: string, options: { dryRun?: boolean; viewId
       values: {
         [ids.csvBlock]: { [ids.csvInput]: { type: 'plain_text_input', value: csv } },
         [ids.optionsBlock]: {
-          [ids.dryRunInput]: { type: 'checkboxes', selected_options: options.dryRun ? [{ value: ids.dryRunValue, text: { type: 'plain_text', text: 'Dry run' } }] : [] },
+          [ids.dryRunInput]: {
+            type: 'checkboxes',
+            selected_options: options.dryRun ? [{ value: ids.dryRunValue, text: { type: 'plain_text', text: 'Dry run' } }] : [],
+          },
         },
       },
     }),
@@ -99,7 +102,11 @@ describe('The paste-CSV modal', () => {
     expect(JSON.stringify(update!.args.view.blocks)).toContain('Imported: 7 added');
     const stored = await people();
     expect(stored).toHaveLength(7);
-    expect(stored.find((p) => p.slack_user_id === PEOPLE.mia.id)).toMatchObject({ role: 'rep', reports_to: PEOPLE.ann.id, tz: 'Europe/London' });
+    expect(stored.find((p) => p.slack_user_id === PEOPLE.mia.id)).toMatchObject({
+      role: 'rep',
+      reports_to: PEOPLE.ann.id,
+      tz: 'Europe/London',
+    });
   });
 
   test('When the admin opens the import again, then the window starts from today’s chart, which imports unchanged', async () => {
@@ -110,7 +117,10 @@ describe('The paste-CSV modal', () => {
     expect(csv.split('\n')[0]).toBe('slack_user_id,name,role,manager,admin');
     expect(csv).toContain(`${PEOPLE.mia.id},Mia Wong,rep,${PEOPLE.ann.id},`);
     // Top down: the CEO first, everyone after their manager.
-    const lines = csv.split('\n').slice(1).map((l) => l.split(','));
+    const lines = csv
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(lines[0]![3]).toBe('');
     for (const [i, l] of lines.entries()) if (l[3]) expect(lines.slice(0, i).some((m) => m[0] === l[3])).toBe(true);
     expect(JSON.stringify(open!.args.view.blocks)).toContain('This is your org chart today');

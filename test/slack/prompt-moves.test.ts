@@ -34,8 +34,10 @@ function press(userId: string, actionId: string, checkinId: number) {
   return pressButton(app, slack, { userId, actionId, value: String(checkinId), id: `${actionId}-${userId}` });
 }
 
-const threadPosts = (userId: string) => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && c.args.thread_ts);
-const status = async (checkinId: number) => db.db.selectFrom('checkin').select(['status', 'skip_reason', 'snoozed_until']).where('id', '=', checkinId).executeTakeFirstOrThrow();
+const threadPosts = (userId: string) =>
+  slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && c.args.thread_ts);
+const status = async (checkinId: number) =>
+  db.db.selectFrom('checkin').select(['status', 'skip_reason', 'snoozed_until']).where('id', '=', checkinId).executeTakeFirstOrThrow();
 
 describe('Snooze and Skip on a prompt', () => {
   test('When Mia skips without a reason, then the modal asks for one; with "out of office", then she is skipped, her DM says so and no reminder comes', async () => {
@@ -48,7 +50,9 @@ describe('Snooze and Skip on a prompt', () => {
     expect(view.callback_id).toBe(IDS.skip.callbackId);
     expect(JSON.stringify(view.blocks)).toContain('No longer my leader');
 
-    const none = await app.interaction(viewSubmission(app, PEOPLE.mia.id, { callback_id: IDS.skip.callbackId, private_metadata: view.private_metadata, values: {} }));
+    const none = await app.interaction(
+      viewSubmission(app, PEOPLE.mia.id, { callback_id: IDS.skip.callbackId, private_metadata: view.private_metadata, values: {} }),
+    );
     expect(((await none.json()) as any).errors).toEqual({ [IDS.skip.reasonBlock]: 'Pick a reason.' });
     expect((await status(checkinId)).status).toBe('sent');
 
@@ -56,7 +60,9 @@ describe('Snooze and Skip on a prompt', () => {
       [IDS.skip.reasonBlock]: { [IDS.skip.reasonInput]: { type: 'radio_buttons', selected_option: { value: 'out_of_office' } } },
       [IDS.skip.noteBlock]: { [IDS.skip.noteInput]: { type: 'plain_text_input', value: 'customer offsite' } },
     };
-    const ok = await app.interaction(viewSubmission(app, PEOPLE.mia.id, { callback_id: IDS.skip.callbackId, private_metadata: view.private_metadata, values }));
+    const ok = await app.interaction(
+      viewSubmission(app, PEOPLE.mia.id, { callback_id: IDS.skip.callbackId, private_metadata: view.private_metadata, values }),
+    );
     expect(ok.status).toBe(200);
     expect(await status(checkinId)).toMatchObject({ status: 'skipped', skip_reason: 'out of office: customer offsite' });
     const [edit] = await slack.waitFor('chat.update', { where: (c) => c.args.channel === `D${PEOPLE.mia.id}` });
@@ -65,7 +71,10 @@ describe('Snooze and Skip on a prompt', () => {
 
     // Ann's live message stops waiting for Mia as soon as the next pass sends its edit.
     await step('2026-11-23T12:01:00Z');
-    const live = slack.callsTo('chat.update').filter((c) => c.args.channel === `D${PEOPLE.ann.id}`).at(-1)!;
+    const live = slack
+      .callsTo('chat.update')
+      .filter((c) => c.args.channel === `D${PEOPLE.ann.id}`)
+      .at(-1)!;
     expect(JSON.stringify(live.args.blocks)).toContain('Mia Wong: skipped');
     expect(JSON.stringify(live.args.blocks)).not.toContain('Waiting for Mia');
 
@@ -91,13 +100,18 @@ describe('Snooze and Skip on a prompt', () => {
     now.current = new Date('2026-11-24T10:35:00Z');
     expect((await press(PEOPLE.leo.id, IDS.prompt.snooze, checkinId)).status).toBe(200);
     const [edit] = await slack.waitFor('chat.update', { where: (c) => c.args.channel === `D${PEOPLE.leo.id}` });
-    expect(edit!.args.text).toBe("Snoozed: I'll nudge you Wed 25 Nov, 02:35 about your check-in with Bob Stone. Answer by Wed 25 Nov, 10:00.");
+    expect(edit!.args.text).toBe(
+      "Snoozed: I'll nudge you Wed 25 Nov, 02:35 about your check-in with Bob Stone. Answer by Wed 25 Nov, 10:00.",
+    );
     expect(JSON.stringify(edit!.args.blocks)).not.toContain(IDS.prompt.snooze);
     expect((await status(checkinId)).snoozed_until?.toISOString()).toBe('2026-11-25T10:35:00.000Z');
 
     // Bob's live message says Leo snoozed.
     await step('2026-11-24T10:36:00Z');
-    const live = slack.callsTo('chat.update').filter((c) => c.args.channel === `D${PEOPLE.bob.id}`).at(-1)!;
+    const live = slack
+      .callsTo('chat.update')
+      .filter((c) => c.args.channel === `D${PEOPLE.bob.id}`)
+      .at(-1)!;
     expect(JSON.stringify(live.args.blocks)).toContain('Waiting for Leo Park (snoozed).');
 
     // Halfway through the window is Tue 18:00 UTC: still snoozed, so no reminder yet.
@@ -108,5 +122,4 @@ describe('Snooze and Skip on a prompt', () => {
     expect(threadPosts(PEOPLE.leo.id)).toHaveLength(1);
     expect(threadPosts(PEOPLE.leo.id)[0]!.args.text).toContain('closes Wed 25 Nov, 10:00');
   });
-
 });

@@ -44,7 +44,9 @@ describe('No request takes the process down', () => {
   test('When a browser or a scanner asks for a path Cascade does not serve, then it gets a 404 and nothing is logged as an error', async () => {
     const errorsBefore = app.logs.lines.filter((l) => l.level >= 50).length;
     for (const path of ['/favicon.ico', '/wp-login.php', '/slack/nothing']) expect((await fetch(`${app.url}${path}`)).status).toBe(404);
-    expect((await fetch(`${app.url}/favicon.ico`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(404);
+    expect(
+      (await fetch(`${app.url}/favicon.ico`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(404);
     expect(app.logs.lines.filter((l) => l.level >= 50).length).toBe(errorsBefore);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
@@ -52,7 +54,14 @@ describe('No request takes the process down', () => {
   test('When a request is stamped more than five minutes in the future, then it is refused like an old one and nothing runs', async () => {
     slack.reset();
     const future = Math.floor(Date.now() / 1000) + 6 * 60;
-    const body = new URLSearchParams({ command: '/cascade', text: 'help', user_id: PEOPLE.raj.id, team_id: app.teamId, response_url: slack.responseUrl('future'), trigger_id: 't' }).toString();
+    const body = new URLSearchParams({
+      command: '/cascade',
+      text: 'help',
+      user_id: PEOPLE.raj.id,
+      team_id: app.teamId,
+      response_url: slack.responseUrl('future'),
+      trigger_id: 't',
+    }).toString();
     const res = await app.post(body, FORM, { timestamp: future });
     expect(res.status).toBe(401);
     const old = await app.post(body, FORM, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });

@@ -16,12 +16,18 @@ const OURS = /went wrong on our side/;
 
 describe('Sane values only, each refused with a clear message', () => {
   test('When a goal target or a progress value is not finite or above a trillion, then it is refused saying the limit', async () => {
-    expect(await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Pipeline" 2000000000000 USD monthly`)).toBe('A target can be at most 1,000,000,000,000.');
+    expect(await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Pipeline" 2000000000000 USD monthly`)).toBe(
+      'A target can be at most 1,000,000,000,000.',
+    );
     expect(await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Pipeline" Infinity USD monthly`)).toContain('is not a number');
     expect(await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Pipeline" 1e400 USD monthly`)).toContain('is not a number');
     expect(await say(PEOPLE.ann.id, `goal set <@${PEOPLE.raj.id}> "Pipeline" 1000 USD monthly`)).toContain('Goal set');
     expect(await say(PEOPLE.raj.id, 'progress "Pipeline" 1000000000001')).toBe('Progress can be at most 1,000,000,000,000.');
-    const csv = ['person,goal,value,date', `${PEOPLE.raj.id},Pipeline,5000000000000,2026-11-17`, `${PEOPLE.raj.id},Pipeline,5,2101-01-01`].join('\n');
+    const csv = [
+      'person,goal,value,date',
+      `${PEOPLE.raj.id},Pipeline,5000000000000,2026-11-17`,
+      `${PEOPLE.raj.id},Pipeline,5,2101-01-01`,
+    ].join('\n');
     expect((await importProgress(fixture.db.db, fixture.app.teamId, csv, { dryRun: false, now: now.current })).errors).toEqual([
       { line: 2, message: 'Progress can be at most 1,000,000,000,000.' },
       { line: 3, message: '"2101-01-01" is not a date between 2000 and 2100: write it as YYYY-MM-DD.' },
@@ -35,7 +41,13 @@ describe('Sane values only, each refused with a clear message', () => {
   });
 
   test('When a number too big to be an id is given where an id is expected, then the usage says what works, never "something went wrong"', async () => {
-    for (const text of ['done 99999999999', 'done 2147483648', 'flag close 99999999999 "Territory changed in October"', 'questions retire 99999999999', 'questions edit 3000000000 "New words?"']) {
+    for (const text of [
+      'done 99999999999',
+      'done 2147483648',
+      'flag close 99999999999 "Territory changed in October"',
+      'questions retire 99999999999',
+      'questions edit 3000000000 "New words?"',
+    ]) {
       const reply = await say(PEOPLE.ann.id, text);
       expect(reply).not.toMatch(OURS);
       expect(reply).toMatch(/number|whose flag/);
@@ -60,7 +72,11 @@ describe('Sane values only, each refused with a clear message', () => {
   });
 
   test('When a name is longer than 200 characters or a line holds a NUL byte, then the import names the line and applies nothing', () => {
-    const csv = ['email,name,role,manager', `casey@example.com,${'C'.repeat(201)},ceo,`, 'pat@example.com,Pat\u0000 Rivera,president,casey@example.com'].join('\n');
+    const csv = [
+      'email,name,role,manager',
+      `casey@example.com,${'C'.repeat(201)},ceo,`,
+      'pat@example.com,Pat\u0000 Rivera,president,casey@example.com',
+    ].join('\n');
     expect(parseOrgCsv(csv).errors).toEqual([
       { line: 2, message: 'the name is longer than 200 characters' },
       { line: 3, message: 'contains a NUL character, which cannot be kept' },

@@ -28,10 +28,18 @@ afterAll(() => fixture?.stop());
 
 const inChannel = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL);
 /** The round's channel message, as recorded when it was posted. */
-const threadTs = async () => (await db.db.selectFrom('round').select('thread_ts').where('thread_ts', 'is not', null).executeTakeFirstOrThrow()).thread_ts!;
+const threadTs = async () =>
+  (await db.db.selectFrom('round').select('thread_ts').where('thread_ts', 'is not', null).executeTakeFirstOrThrow()).thread_ts!;
 
 function pressAnswer(userId: string, value: string) {
-  return pressButton(app, slack, { userId, actionId: IDS.prompt.answer, value, id: `team-${userId}`, channelId: CHANNEL, blockId: 'team_round_actions' });
+  return pressButton(app, slack, {
+    userId,
+    actionId: IDS.prompt.answer,
+    value,
+    id: `team-${userId}`,
+    channelId: CHANNEL,
+    blockId: 'team_round_actions',
+  });
 }
 
 describe('A team round in a channel thread', () => {
@@ -47,9 +55,13 @@ describe('A team round in a channel thread', () => {
     await step('2026-11-25T15:01:00Z');
     expect(inChannel()).toHaveLength(1);
     const post = inChannel()[0]!;
-    expect(post.args.text).toContain(`It's time for President ↔ managers, as a team with <@${PEOPLE.president.id}>. <@${PEOPLE.ann.id}> <@${PEOPLE.bob.id}>: please answer by`);
+    expect(post.args.text).toContain(
+      `It's time for President ↔ managers, as a team with <@${PEOPLE.president.id}>. <@${PEOPLE.ann.id}> <@${PEOPLE.bob.id}>: please answer by`,
+    );
     expect(post.args.thread_ts).toBeUndefined();
-    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${PEOPLE.ann.id}` && String(c.args.text).includes('as a team'))).toHaveLength(0);
+    expect(
+      slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${PEOPLE.ann.id}` && String(c.args.text).includes('as a team')),
+    ).toHaveLength(0);
   });
 
   test('When Ann answers from the channel and shares one answer, then only that answer is posted in the thread', async () => {
@@ -61,11 +73,15 @@ describe('A team round in a channel thread', () => {
     expect(JSON.stringify(view.blocks)).toContain('Share with the team (posted in the round’s thread)');
     const [worked, confidence] = (JSON.parse(view.private_metadata) as { questionIds: number[] }).questionIds;
     const values = {
-      [`${IDS.answer.blockPrefix}${worked}`]: { value: { type: 'plain_text_input', value: 'Pairing new reps with a buddy for their first ten calls' } },
+      [`${IDS.answer.blockPrefix}${worked}`]: {
+        value: { type: 'plain_text_input', value: 'Pairing new reps with a buddy for their first ten calls' },
+      },
       [`${IDS.answer.blockPrefix}${confidence}`]: { value: { type: 'radio_buttons', selected_option: { value: '2' } } },
       [IDS.answer.shareBlock]: { [IDS.answer.shareInput]: { type: 'checkboxes', selected_options: [{ value: String(worked) }] } },
     };
-    const res = await app.interaction(viewSubmission(app, PEOPLE.ann.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values }));
+    const res = await app.interaction(
+      viewSubmission(app, PEOPLE.ann.id, { callback_id: IDS.answer.callbackId, private_metadata: view.private_metadata, values }),
+    );
     expect(res.status).toBe(200);
 
     await step('2026-11-25T15:10:00Z');
@@ -105,11 +121,18 @@ describe('A team round in a channel thread', () => {
     // Ann's answer, then the close.
     expect(edits).toHaveLength(2);
     expect(edits[1]!.args.text).toBe(`President ↔ managers, as a team with <@${PEOPLE.president.id}> has closed: 1 of 2 answered.`);
-    const brief = slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${PEOPLE.president.id}` && String(c.args.text).startsWith('Your brief for President ↔ managers, as a team'));
+    const brief = slack
+      .callsTo('chat.postMessage')
+      .find(
+        (c) =>
+          c.args.channel === `D${PEOPLE.president.id}` && String(c.args.text).startsWith('Your brief for President ↔ managers, as a team'),
+      );
     const blocks = JSON.stringify(brief!.args.blocks);
     // One line per person in the brief; the answers in full once, in its thread.
     expect(blocks).not.toContain('Pairing new reps with a buddy');
-    const full = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${PEOPLE.president.id}` && c.args.thread_ts && String(c.args.text).startsWith('Answers in full'));
+    const full = slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === `D${PEOPLE.president.id}` && c.args.thread_ts && String(c.args.text).startsWith('Answers in full'));
     expect(full).toHaveLength(1);
     expect(JSON.stringify(full[0]!.args.blocks)).toContain('Pairing new reps with a buddy');
     expect(blocks).toContain('• *Bob Stone* — missed');

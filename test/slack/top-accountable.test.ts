@@ -33,12 +33,35 @@ beforeAll(async () => {
   // Monday 7 December, 09:00 in New York: the CEO's monthly round with the President, and the CEO's reflection.
   now.current = new Date('2026-12-07T14:00:00Z');
   await tick(tickDeps(fixture.db, fixture.slack, fixture.app.log), now.current);
-  const reflection = await fixture.db.db.selectFrom('checkin').select('id').where('person_id', '=', CEO).where('part', '=', 'leader').executeTakeFirstOrThrow();
+  const reflection = await fixture.db.db
+    .selectFrom('checkin')
+    .select('id')
+    .where('person_id', '=', CEO)
+    .where('part', '=', 'leader')
+    .executeTakeFirstOrThrow();
   const ctx = (await checkinContext(fixture.db.db, reflection.id))!;
   const questions = await questionsFor(fixture.db.db, ctx);
   const texts = questions.filter((q) => q.kind === 'text' || q.kind === 'long_text');
-  const raw = Object.fromEntries(questions.map((q) => [q.id, q.kind === 'rating_1_5' ? '3' : q.kind === 'number' ? '1' : q.kind === 'yes_no' ? 'yes' : q.kind === 'commitment' ? '' : `Casey on ${q.intent}: I set the territory plan too late`]));
-  await submitAnswers(await scopeOf(fixture.db.db, fixture.app.teamId, CEO, [], now.current), { checkinId: ctx.id, questions, raw, shared: texts.slice(0, 1).map((q) => q.id) });
+  const raw = Object.fromEntries(
+    questions.map((q) => [
+      q.id,
+      q.kind === 'rating_1_5'
+        ? '3'
+        : q.kind === 'number'
+          ? '1'
+          : q.kind === 'yes_no'
+            ? 'yes'
+            : q.kind === 'commitment'
+              ? ''
+              : `Casey on ${q.intent}: I set the territory plan too late`,
+    ]),
+  );
+  await submitAnswers(await scopeOf(fixture.db.db, fixture.app.teamId, CEO, [], now.current), {
+    checkinId: ctx.id,
+    questions,
+    raw,
+    shared: texts.slice(0, 1).map((q) => q.id),
+  });
   expect((await say(CEO, 'commit Hire two SDRs for the West by 2026-12-20')).text).toContain('Hire two SDRs');
   expect((await say(PAT, 'commit Rebuild the forecast call by 2026-12-18')).text).toContain('Rebuild the forecast call');
 });
@@ -56,8 +79,18 @@ describe('The top is accountable too', () => {
   });
 
   test('When the CEO opens the reflection window, then it has a box to share with the organisation; a manager’s reflection has none', async () => {
-    const reflection = await fixture.db.db.selectFrom('checkin').select('id').where('person_id', '=', CEO).where('part', '=', 'leader').executeTakeFirstOrThrow();
-    await pressButton(fixture.app, fixture.slack, { userId: CEO, actionId: IDS.prompt.answer, value: String(reflection.id), id: 'ceo-reflect' });
+    const reflection = await fixture.db.db
+      .selectFrom('checkin')
+      .select('id')
+      .where('person_id', '=', CEO)
+      .where('part', '=', 'leader')
+      .executeTakeFirstOrThrow();
+    await pressButton(fixture.app, fixture.slack, {
+      userId: CEO,
+      actionId: IDS.prompt.answer,
+      value: String(reflection.id),
+      id: 'ceo-reflect',
+    });
     const [open] = await fixture.slack.waitFor('views.open', { where: (c) => c.args.trigger_id === 'trigger-ceo-reflect' });
     const share = open!.args.view.blocks.find((b: { block_id?: string }) => b.block_id === IDS.answer.shareBlock);
     expect(share?.label.text).toBe('Share with the organisation');

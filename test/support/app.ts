@@ -4,7 +4,14 @@ import { loadConfig, secretsOf, type Config } from '../../src/config';
 import { startCascade, type RunningCascade } from '../../src/index';
 import { createLog, type Log } from '../../src/log';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { blockActions, eventBody, interactionBody, signedHeaders, slashCommandBody, viewSubmission as slackViewSubmission } from '../../src/slack/stand-in/requests';
+import {
+  blockActions,
+  eventBody,
+  interactionBody,
+  signedHeaders,
+  slashCommandBody,
+  viewSubmission as slackViewSubmission,
+} from '../../src/slack/stand-in/requests';
 import type { TestDb } from './db';
 import type { Clock } from '../../src/time/clock';
 
@@ -32,7 +39,11 @@ export interface TestApp {
   readonly signingSecret: string;
   readonly teamId: string;
   /** Posts a body to /slack/events signed as Slack signs it (or not, or with an old timestamp). */
-  post(body: string, contentType: string, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
+  post(
+    body: string,
+    contentType: string,
+    options?: { timestamp?: number; secret?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** A `/cascade …` slash command from `userId`; resolves to the HTTP response and the response_url id. */
   command(userId: string, text: string, options?: { triggerId?: string }): Promise<{ res: Response; responseId: string }>;
   /** The ephemeral answer the command posted to its response_url. */
@@ -42,7 +53,14 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; admins?: string[]; clock?: Clock; env?: Record<string, string>; wake?: boolean }): Promise<TestApp> {
+export async function startTestApp(options: {
+  db: TestDb;
+  slack: SlackStandIn;
+  admins?: string[];
+  clock?: Clock;
+  env?: Record<string, string>;
+  wake?: boolean;
+}): Promise<TestApp> {
   const { db, slack } = options;
   const signingSecret = randomBytes(16).toString('hex');
   const result = loadConfig(
@@ -75,7 +93,11 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
   const post: TestApp['post'] = (body, contentType, opts = {}) =>
     fetch(`${url}/slack/events`, {
       method: 'POST',
-      headers: { 'content-type': contentType, ...signedHeaders(opts.secret ?? signingSecret, body, opts.timestamp), ...(opts.headers ?? {}) },
+      headers: {
+        'content-type': contentType,
+        ...signedHeaders(opts.secret ?? signingSecret, body, opts.timestamp),
+        ...(opts.headers ?? {}),
+      },
       body,
     });
 
@@ -90,7 +112,13 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
     post,
     async command(userId, text, opts = {}) {
       const responseId = `r${++responses}`;
-      const body = slashCommandBody({ teamId: running.teamId, userId, text, responseUrl: slack.responseUrl(responseId), triggerId: opts.triggerId ?? `trigger-${responseId}` });
+      const body = slashCommandBody({
+        teamId: running.teamId,
+        userId,
+        text,
+        responseUrl: slack.responseUrl(responseId),
+        triggerId: opts.triggerId ?? `trigger-${responseId}`,
+      });
       const res = await post(body, 'application/x-www-form-urlencoded');
       // An answer in the acknowledgement is shown by Slack as one posted to the response_url.
       slack.commandAnswered(responseId, await res.clone().text());
@@ -113,13 +141,21 @@ export async function startTestApp(options: { db: TestDb; slack: SlackStandIn; a
 }
 
 /** A view_submission payload for a modal, with its state values as Slack sends them. */
-export function viewSubmission(app: TestApp, userId: string, view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }) {
+export function viewSubmission(
+  app: TestApp,
+  userId: string,
+  view: { id?: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> },
+) {
   return slackViewSubmission({
     teamId: app.teamId,
     userId,
     triggerId: 'trigger-view',
     // Each window Slack opens has an id of its own: a submission of another window is never the same one.
-    view: { id: view.id ?? `V${randomBytes(5).toString('hex').toUpperCase()}`, callback_id: view.callback_id, private_metadata: view.private_metadata ?? '' },
+    view: {
+      id: view.id ?? `V${randomBytes(5).toString('hex').toUpperCase()}`,
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata ?? '',
+    },
     values: view.values,
   });
 }
@@ -140,7 +176,13 @@ export function pressButton(
       userId: press.userId,
       triggerId: `trigger-${press.id}`,
       message: { channel, ts: '1', responseUrl: slack.responseUrl(press.id) },
-      action: { type: 'button', action_id: press.actionId, block_id: press.blockId ?? 'checkin_actions', value: press.value, action_ts: '1' },
+      action: {
+        type: 'button',
+        action_id: press.actionId,
+        block_id: press.blockId ?? 'checkin_actions',
+        value: press.value,
+        action_ts: '1',
+      },
     }),
   );
 }

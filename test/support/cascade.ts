@@ -23,7 +23,9 @@ export function tickDeps(db: TestDb, slack: SlackStandIn, log: Log): TickDeps {
 
 /** Loads the fixture org (org-fixture.ts) into a workspace, names and zones from the fake Slack. */
 export async function importFixtureOrg(db: TestDb, slack: SlackStandIn, teamId: string, now: Date): Promise<void> {
-  const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now }, teamId, ORG_CSV, { dryRun: false });
+  const outcome = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now }, teamId, ORG_CSV, {
+    dryRun: false,
+  });
   if (!outcome.ok) throw new Error(`the fixture org did not import: ${JSON.stringify(outcome.errors)}`);
 }
 
@@ -42,7 +44,9 @@ export async function importWaveOrg(db: TestDb, slack: SlackStandIn, teamId: str
     slack.addUser({ id: id!, name: name! });
   }
   await openWorkspace(db.db, teamId, teamId, new Date('2026-10-01T00:00:00Z'));
-  const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, teamId, lines.join('\n'), { dryRun: false });
+  const outcome = await importOrgChart({ db: db.db, directory: null, now: new Date('2026-11-01T00:00:00Z') }, teamId, lines.join('\n'), {
+    dryRun: false,
+  });
   if (!outcome.ok) throw new Error(`the wave org did not import: ${JSON.stringify(outcome.errors)}`);
 }
 
@@ -69,7 +73,14 @@ export interface FixtureOptions {
 export async function startFixture(options: FixtureOptions): Promise<Fixture> {
   const db = await createTestDb();
   const slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  const app = await startTestApp({ db, slack, admins: options.admins ?? [PEOPLE.admin.id], clock: { now: () => options.now.current }, ...(options.env ? { env: options.env } : {}), ...(options.wake ? { wake: true } : {}) });
+  const app = await startTestApp({
+    db,
+    slack,
+    admins: options.admins ?? [PEOPLE.admin.id],
+    clock: { now: () => options.now.current },
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.wake ? { wake: true } : {}),
+  });
   await importFixtureOrg(db, slack, app.teamId, options.now.current);
   if (options.workingHours !== 'default') await workAroundTheClock(db, app.teamId);
   return {
@@ -118,5 +129,9 @@ export function useFixture(options: FixtureOptions): Fixture {
  * with the default hours.
  */
 export async function workAroundTheClock(db: TestDb, teamId: string): Promise<void> {
-  await db.db.updateTable('workspace').set({ work_days: [0, 1, 2, 3, 4, 5, 6], work_start: '00:00', work_end: '23:59' }).where('team_id', '=', teamId).execute();
+  await db.db
+    .updateTable('workspace')
+    .set({ work_days: [0, 1, 2, 3, 4, 5, 6], work_start: '00:00', work_end: '23:59' })
+    .where('team_id', '=', teamId)
+    .execute();
 }

@@ -30,7 +30,9 @@ export function cascade(args: string[], env: Record<string, string>, options: { 
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; ms: number }>((resolve) => child.on('exit', (code) => resolve({ code, ms: Date.now() - started })));
+  const exit = new Promise<{ code: number | null; ms: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, ms: Date.now() - started })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
@@ -64,6 +66,9 @@ export function cascadeHere(args: string[], env: Record<string, string>): Omit<C
   let out = '';
   let err = '';
   const started = Date.now();
-  const exit = main(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env: { ...env } }).then((code) => ({ code, ms: Date.now() - started }));
+  const exit = main(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env: { ...env } }).then((code) => ({
+    code,
+    ms: Date.now() - started,
+  }));
   return { stdout: () => out, stderr: () => err, exit };
 }

@@ -32,8 +32,14 @@ describe('Days as people write them', () => {
   });
 
   test('When the words are not a day, then the refusal says what works, and "by Acme" is not taken for one', () => {
-    expect(dayOf('someday', TODAY)).toEqual({ ok: false, problem: '"someday" is not a day Cascade can read: write a weekday (friday), "next week", "end of month", or a date as YYYY-MM-DD.' });
-    expect(dayOf('2026-02-30', TODAY)).toEqual({ ok: false, problem: '"2026-02-30" is not a date between 2000 and 2100: write it as YYYY-MM-DD.' });
+    expect(dayOf('someday', TODAY)).toEqual({
+      ok: false,
+      problem: '"someday" is not a day Cascade can read: write a weekday (friday), "next week", "end of month", or a date as YYYY-MM-DD.',
+    });
+    expect(dayOf('2026-02-30', TODAY)).toEqual({
+      ok: false,
+      problem: '"2026-02-30" is not a date between 2000 and 2100: write it as YYYY-MM-DD.',
+    });
     expect(isDayWords('Acme')).toBe(false);
     expect(isDayWords('next quarter')).toBe(false);
     expect(isDayWords('next week')).toBe(true);

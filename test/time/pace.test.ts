@@ -18,7 +18,9 @@ describe('Time has one home', () => {
     for (const kind of ['week', 'month', 'quarter'] as const) {
       for (const day of days) {
         const period = periodAround(kind, day);
-        const inSql = await sql<{ pace: number }>`select ${expectedPaceSql(sql`${period.start}::date`, sql`${SPAN[kind]}::interval`, day)} as pace`.execute(db.db);
+        const inSql = await sql<{
+          pace: number;
+        }>`select ${expectedPaceSql(sql`${period.start}::date`, sql`${SPAN[kind]}::interval`, day)} as pace`.execute(db.db);
         expect([kind, day, Number(inSql.rows[0]!.pace).toFixed(10)]).toEqual([kind, day, expectedPace(period, day).toFixed(10)]);
       }
     }

@@ -8,7 +8,9 @@ import { context, dayLabel, section, sections, truncate, typed, type Block, type
 
 export function commitmentMadeReply(m: Commitment): Reply {
   const to = m.leader_id ? `to <@${m.leader_id}>` : 'to the organisation';
-  return { text: `Committed ${to}: “${typed(m.text)}”, due ${dayLabel(m.due_date)}. Your next check-in asks how it went; \`/cascade commitments\` closes it sooner.` };
+  return {
+    text: `Committed ${to}: “${typed(m.text)}”, due ${dayLabel(m.due_date)}. Your next check-in asks how it went; \`/cascade commitments\` closes it sooner.`,
+  };
 }
 
 /** A commitment as a list shows it: what, to whom, where it stands; never its database id. */
@@ -25,21 +27,27 @@ export function commitmentLine(m: CommitmentView, today?: string): string {
  * then the last ones closed.
  */
 export function commitmentsReply(list: readonly CommitmentView[], mine: boolean, today?: string): Reply {
-  if (list.length === 0) return { text: mine ? 'You have no commitments yet. Make one with `/cascade commit <text>`.' : 'No commitments yet.' };
+  if (list.length === 0)
+    return { text: mine ? 'You have no commitments yet. Make one with `/cascade commit <text>`.' : 'No commitments yet.' };
   const who = mine ? 'Your commitments' : `${typed(list[0]!.ownerName)}'s commitments`;
   const open = list.filter((m) => m.status === 'open');
   const closed = list.filter((m) => m.status !== 'open');
   const blocks: Block[] = [section(`*${who}*${open.length ? '' : ': none open.'}`)];
-  open.forEach((m, i) =>
+  open.forEach((m, i) => {
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: truncate(`${i + 1}. ${commitmentLine(m, today)}`, 3000) },
       accessory: { type: 'button', action_id: IDS.commitments.done, text: { type: 'plain_text', text: 'Done' }, value: `c${m.id}` },
-    }),
-  );
+    });
+  });
   if (closed.length) blocks.push(section(truncate(`*Closed lately*\n${closed.map((m) => `• ${commitmentLine(m)}`).join('\n')}`, 3000)));
-  if (open.length) blocks.push(context(`Done closes one; or type \`/cascade done${mine ? '' : ` <@${open[0]!.owner_id}>`} 1\` for the first.`));
-  const text = [`*${who}*`, ...open.map((m, i) => `${i + 1}. ${commitmentLine(m, today)}`), ...closed.map((m) => `• ${commitmentLine(m)}`)].join('\n');
+  if (open.length)
+    blocks.push(context(`Done closes one; or type \`/cascade done${mine ? '' : ` <@${open[0]!.owner_id}>`} 1\` for the first.`));
+  const text = [
+    `*${who}*`,
+    ...open.map((m, i) => `${i + 1}. ${commitmentLine(m, today)}`),
+    ...closed.map((m) => `• ${commitmentLine(m)}`),
+  ].join('\n');
   return { text: truncate(text, 3000), blocks };
 }
 
@@ -84,19 +92,33 @@ export const FLAG_RULE_WORDS: Record<string, string> = {
 };
 
 /** A flag as people name it: "Mia Wong's confidence flag". */
-const FLAG_NAMES: Record<string, string> = { missed_in_a_row: 'missed check-ins', commitments_kept: 'commitments', goal_pace: 'goal pace', confidence_drop: 'confidence' };
+const FLAG_NAMES: Record<string, string> = {
+  missed_in_a_row: 'missed check-ins',
+  commitments_kept: 'commitments',
+  goal_pace: 'goal pace',
+  confidence_drop: 'confidence',
+};
 export const flagName = (personName: string, rule: string) => `${personName}'s ${FLAG_NAMES[rule] ?? rule} flag`;
 
 /** `/cascade flags`: each open flag named by whose and what, how long it has been open, and a Close button. */
 export function flagsReply(list: readonly FlagView[], now: Date): Reply {
   if (list.length === 0) return { text: 'No open flags about the people below you.' };
-  const line = (f: FlagView) => `*${typed(f.personName)}* — ${FLAG_RULE_WORDS[f.rule] ?? f.rule}: ${typed(f.detail)} · ${ageOf(f.raised_at, now)}`;
+  const line = (f: FlagView) =>
+    `*${typed(f.personName)}* — ${FLAG_RULE_WORDS[f.rule] ?? f.rule}: ${typed(f.detail)} · ${ageOf(f.raised_at, now)}`;
   const blocks: Block[] = [section(`*Open flags below you* (${list.length})\n_${ORG_FACTORS_QUESTION}_`)];
   for (const f of list.slice(0, 40)) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(line(f), 3000) }, accessory: { type: 'button', action_id: IDS.home.flagClose, text: { type: 'plain_text', text: 'Close' }, value: `f${f.id}` } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(line(f), 3000) },
+      accessory: { type: 'button', action_id: IDS.home.flagClose, text: { type: 'plain_text', text: 'Close' }, value: `f${f.id}` },
+    });
   }
   if (list.length > 40) blocks.push(context(`…and ${list.length - 40} more.`));
-  blocks.push(context('Close answers the question above first. Typed: `/cascade flag close @person <missed|commitments|goal|confidence> "your answer"`.'));
+  blocks.push(
+    context(
+      'Close answers the question above first. Typed: `/cascade flag close @person <missed|commitments|goal|confidence> "your answer"`.',
+    ),
+  );
   return { text: truncate(`*Open flags below you*\n${list.map(line).join('\n')}`, 3000), blocks };
 }
 

@@ -56,7 +56,13 @@ export function readReviewState(
 function element(q: Question, previous: string | undefined): types.InputBlock['element'] {
   switch (q.kind) {
     case 'long_text':
-      return { type: 'plain_text_input', action_id: ids.input, multiline: true, max_length: 3000, ...(previous ? { initial_value: previous } : {}) };
+      return {
+        type: 'plain_text_input',
+        action_id: ids.input,
+        multiline: true,
+        max_length: 3000,
+        ...(previous ? { initial_value: previous } : {}),
+      };
     case 'number':
       return { type: 'number_input', action_id: ids.input, is_decimal_allowed: true, ...(previous ? { initial_value: previous } : {}) };
     case 'rating_1_5': {
@@ -86,7 +92,14 @@ function element(q: Question, previous: string | undefined): types.InputBlock['e
 function commitmentBlocks(q: Question, stillOpen: readonly Commitment[]): types.KnownBlock[] {
   if (q.kind !== 'commitment') return [];
   return stillOpen.length
-    ? [context(truncate(`Still open: ${stillOpen.map((m) => `“${m.text}” (due ${dayLabel(m.due_date)})`).join(', ')}. It carries on by itself: write a commitment below only for something new.`, 2900))]
+    ? [
+        context(
+          truncate(
+            `Still open: ${stillOpen.map((m) => `“${m.text}” (due ${dayLabel(m.due_date)})`).join(', ')}. It carries on by itself: write a commitment below only for something new.`,
+            2900,
+          ),
+        ),
+      ]
     : [];
 }
 
@@ -118,8 +131,14 @@ export function answerModal(
   reviews: readonly Commitment[] = [],
   commitments: { stillOpen: readonly Commitment[]; due: string | null } = { stillOpen: [], due: null },
 ): types.ModalView {
-  const before = new Map(previous.map((a) => [a.question_id, a.value_text ?? (a.value_number === null ? undefined : String(a.value_number))]));
-  const metadata: AnswerModalMetadata = { checkinId: ctx.id, questionIds: questions.map((q) => q.id), ...(reviews.length ? { commitmentIds: reviews.map((m) => m.id) } : {}) };
+  const before = new Map(
+    previous.map((a) => [a.question_id, a.value_text ?? (a.value_number === null ? undefined : String(a.value_number))]),
+  );
+  const metadata: AnswerModalMetadata = {
+    checkinId: ctx.id,
+    questionIds: questions.map((q) => q.id),
+    ...(reviews.length ? { commitmentIds: reviews.map((m) => m.id) } : {}),
+  };
   return {
     type: 'modal',
     callback_id: ids.callbackId,
@@ -159,7 +178,10 @@ function shareBlock(ctx: CheckinContext, questions: readonly Question[], previou
   const initial = options.filter((o) => previous.some((a) => a.shared && String(a.question_id) === o.value));
   const [label, hint] =
     ctx.part === 'leader'
-      ? ['Share with the organisation', 'Ticked answers appear as “from the top” in the exec digest and on the Home of the people right below you, with your name. The rest stay yours.']
+      ? [
+          'Share with the organisation',
+          'Ticked answers appear as “from the top” in the exec digest and on the Home of the people right below you, with your name. The rest stay yours.',
+        ]
       : [
           ctx.mode === 'team' ? 'Share with the team (posted in the round’s thread)' : 'Share with the team',
           'Ticked answers can appear in the team’s thread and digests as highlights, with your name. The rest stay private to you and the people above you.',

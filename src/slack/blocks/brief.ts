@@ -69,7 +69,8 @@ export function memberLine(m: BriefMember): string {
 function attentionLines(attention: readonly Attention[], now: Date): string[] {
   if (attention.length === 0) return ['*Needs your attention*: nobody this round.'];
   const lines = ['*Needs your attention*'];
-  for (const a of attention.slice(0, ATTENTION_SHOWN)) lines.push(`• *${typed(a.name)}* — ${typed(a.why)}${a.since ? ` · ${ageOf(a.since, now)}` : ''}`);
+  for (const a of attention.slice(0, ATTENTION_SHOWN))
+    lines.push(`• *${typed(a.name)}* — ${typed(a.why)}${a.since ? ` · ${ageOf(a.since, now)}` : ''}`);
   if (attention.length > ATTENTION_SHOWN) lines.push(`_and ${attention.length - ATTENTION_SHOWN} more: \`/cascade flags\`_`);
   lines.push(`_${ORG_FACTORS_QUESTION}_`);
   return lines;
@@ -83,11 +84,14 @@ function against(now: number, due: number, before: number, dueBefore: number, wh
 /** One level further down in one line: participation, 1:1s held, the most named obstacle, the rounds nobody answered, one shared answer. */
 export function heardLine(l: LevelHeard): string {
   const parts = [against(l.answered, l.due, l.answeredBefore, l.dueBefore, 'answered')];
-  if (l.held || l.heldBefore) parts.push(`${l.held} 1:1${l.held === 1 ? '' : 's'} held${l.dueBefore > 0 ? ` (${l.heldBefore} before)` : ''}`);
+  if (l.held || l.heldBefore)
+    parts.push(`${l.held} 1:1${l.held === 1 ? '' : 's'} held${l.dueBefore > 0 ? ` (${l.heldBefore} before)` : ''}`);
   if (l.obstacle) parts.push(`obstacle: “${typed(truncate(l.obstacle.phrase, 50))}” (${l.obstacle.count} people)`);
   if (l.broken.length) {
     const named = l.broken.slice(0, 3).map((b) => `${typed(b.name)} (0 of ${b.due})`);
-    parts.push(`*broken link${l.broken.length === 1 ? '' : 's'}*: ${named.join(', ')}${l.broken.length > 3 ? ` and ${l.broken.length - 3} more` : ''}`);
+    parts.push(
+      `*broken link${l.broken.length === 1 ? '' : 's'}*: ${named.join(', ')}${l.broken.length > 3 ? ` and ${l.broken.length - 3} more` : ''}`,
+    );
   }
   if (l.highlight) parts.push(`“${typed(truncate(l.highlight.text.replace(/\s+/g, ' '), 80))}” — ${typed(firstName(l.highlight.name))}`);
   return `• *${typed(l.label)}*: ${parts.join(' · ')}`;
@@ -118,33 +122,51 @@ export function briefMessage(brief: Brief, now: Date = new Date(`${brief.occurre
   const answered = members.filter((m) => m.status === 'answered').length;
   const text = `Your brief for ${typed(brief.cadenceName)} (${dayLabel(brief.occurrence, 'year')}): ${answered} of ${members.length} answered.`;
   const before = brief.before && brief.before.due > 0 ? ` (${brief.before.answered} of ${brief.before.due} the round before)` : '';
-  const blocks: Block[] = [header(`Brief: ${brief.cadenceName}`), context(`Round of ${dayLabel(brief.occurrence, 'year')} · ${answered} of ${members.length} answered${before} · only you see this`)];
+  const blocks: Block[] = [
+    header(`Brief: ${brief.cadenceName}`),
+    context(`Round of ${dayLabel(brief.occurrence, 'year')} · ${answered} of ${members.length} answered${before} · only you see this`),
+  ];
   blocks.push(...sectionsOf(attentionLines(brief.attention, now)));
   const own = brief.members.filter((m) => m.part === 'leader');
   blocks.push(...sectionsOf(['*Your team*', ...[...own, ...members].map(memberLine)]));
   if (brief.escalations.length > 0) {
     const lines = brief.escalations
       .slice(0, 2)
-      .map((e) => `• ${typed(e.ownerName)}'s commitment to ${e.leaderName ? typed(e.leaderName) : 'the organisation'}: “${typed(truncate(e.text, 80))}” — slipped ${e.slips} times`);
+      .map(
+        (e) =>
+          `• ${typed(e.ownerName)}'s commitment to ${e.leaderName ? typed(e.leaderName) : 'the organisation'}: “${typed(truncate(e.text, 80))}” — slipped ${e.slips} times`,
+      );
     if (brief.escalations.length > 2) lines.push(`_and ${brief.escalations.length - 2} more_`);
     blocks.push(...sectionsOf(['*Escalated to you* (slipped twice)', ...lines]));
   }
   if (brief.heard.length > 0) blocks.push(...sectionsOf(['*What was heard further down*', ...brief.heard.map(heardLine)]));
-  if (brief.suggestions.length > 0) blocks.push(section(`*Questions for the conversation*\n${brief.suggestions.map((s, i) => `${i + 1}. ${typed(s)}`).join('\n')}`));
+  if (brief.suggestions.length > 0)
+    blocks.push(section(`*Questions for the conversation*\n${brief.suggestions.map((s, i) => `${i + 1}. ${typed(s)}`).join('\n')}`));
   if (brief.members.some((m) => m.answers.length > 0)) blocks.push(context('The answers in full are in the thread below.'));
   return { text, blocks: blocks.slice(0, LIMITS.blocksPerMessage) };
 }
 
-const COMMITMENT_WORDS: Record<string, string> = { open: 'open', done: 'done', partly: 'partly done', missed: 'missed', dropped: 'dropped' };
+const COMMITMENT_WORDS: Record<string, string> = {
+  open: 'open',
+  done: 'done',
+  partly: 'partly done',
+  missed: 'missed',
+  dropped: 'dropped',
+};
 
 /** One person in full, for the brief's thread: every answer as given, and their commitments with their notes. */
 function memberBlock(m: BriefMember): Block {
   const who = m.part === 'leader' ? 'Your own reflection' : `*${typed(m.name)}*`;
   const lines = [`${who} — ${stateOf(m)}`];
-  for (const a of m.answers) lines.push(`*${typed(a.question)}*${a.shared ? ' _(shared with the team)_' : ''}\n>${typed(truncate(a.value, 600)).replace(/\n/g, '\n>')}`);
+  for (const a of m.answers)
+    lines.push(
+      `*${typed(a.question)}*${a.shared ? ' _(shared with the team)_' : ''}\n>${typed(truncate(a.value, 600)).replace(/\n/g, '\n>')}`,
+    );
   for (const c of m.commitments) {
     const state = c.reviewedHere && c.status === 'open' ? 'not yet' : (COMMITMENT_WORDS[c.status] ?? c.status);
-    lines.push(`:pushpin: “${typed(truncate(c.text, 200))}” — ${state}${c.status === 'open' ? `, due ${dayLabel(c.dueDate)}` : ''}${c.slips ? `, slipped ${c.slips === 1 ? 'once' : `${c.slips} times`}` : ''}${c.note ? `: _${typed(truncate(c.note, 200))}_` : ''}`);
+    lines.push(
+      `:pushpin: “${typed(truncate(c.text, 200))}” — ${state}${c.status === 'open' ? `, due ${dayLabel(c.dueDate)}` : ''}${c.slips ? `, slipped ${c.slips === 1 ? 'once' : `${c.slips} times`}` : ''}${c.note ? `: _${typed(truncate(c.note, 200))}_` : ''}`,
+    );
   }
   return section(truncate(lines.join('\n'), LIMITS.sectionText));
 }

@@ -13,14 +13,17 @@ export function helpReply(
   audience: { leader: boolean; admin: boolean },
   adminList = false,
 ): Reply {
-  const shown = commands.filter((c) => (adminList ? c.allowed === 'admins' : c.allowed === 'everyone' || (c.allowed === 'leaders' && (audience.leader || audience.admin))));
+  const shown = commands.filter((c) =>
+    adminList ? c.allowed === 'admins' : c.allowed === 'everyone' || (c.allowed === 'leaders' && (audience.leader || audience.admin)),
+  );
   const lines = shown.map((c) => `\`${c.usage}\` — ${c.about}`);
   const intro = adminList
     ? audience.admin
       ? '*Admin commands*: setting Cascade up for the whole organisation.'
       : '*Admin commands*: only Cascade admins can use these; ask one of them.'
     : 'Cascade schedules the conversations your sales organisation should have at every level, and shows whether they happen all the way down.';
-  const tail = !adminList && audience.admin ? [context('You are a Cascade admin: `/cascade help admin` lists the commands that set Cascade up.')] : [];
+  const tail =
+    !adminList && audience.admin ? [context('You are a Cascade admin: `/cascade help admin` lists the commands that set Cascade up.')] : [];
   return {
     text: `Cascade commands:\n${shown.map((c) => c.usage).join('\n')}`,
     blocks: [header(adminList ? 'Cascade: admin commands' : 'Cascade'), section(intro), ...sections(lines.join('\n'), 40), ...tail],
@@ -41,14 +44,26 @@ const personLine = (p: Person) => `<@${p.slack_user_id}> — ${typed(titleOf(p.r
 
 export function orgViewReply(view: OrgView): Reply {
   const { person, chain, reports } = view;
-  const up = chain.length > 0 ? chain.map(personLine).join('\n') : person.in_chain ? '_No one: the top of the chain._' : '_No one: outside the chain (no check-ins; the organisation’s figures only)._';
+  const up =
+    chain.length > 0
+      ? chain.map(personLine).join('\n')
+      : person.in_chain
+        ? '_No one: the top of the chain._'
+        : '_No one: outside the chain (no check-ins; the organisation’s figures only)._';
   const down = reports.length > 0 ? reports.map(personLine).join('\n') : '_No direct reports._';
-  const paused = person.paused_until === PAUSED_FOR_GOOD ? ' · out of the cascade until further notice' : person.paused_until ? ` · paused until ${person.paused_until}` : '';
+  const paused =
+    person.paused_until === PAUSED_FOR_GOOD
+      ? ' · out of the cascade until further notice'
+      : person.paused_until
+        ? ` · paused until ${person.paused_until}`
+        : '';
   const text = `${typed(person.name)}: ${typed(titleOf(person.role))}; ${person.in_chain ? `reports to ${chain.length ? typed(chain[chain.length - 1]!.name) : 'no one'}` : 'outside the chain'}; ${reports.length} direct report${reports.length === 1 ? '' : 's'}.`;
   return {
     text,
     blocks: [
-      section(`*${typed(person.name)}* (<@${person.slack_user_id}>) — ${typed(titleOf(person.role))}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`),
+      section(
+        `*${typed(person.name)}* (<@${person.slack_user_id}>) — ${typed(titleOf(person.role))}${person.is_admin ? ' · admin' : ''} · ${person.tz}${paused}`,
+      ),
       section(`*Chain up*\n${up}`),
       section(`*Direct reports (${reports.length})*\n${down}`),
       context('`/cascade org show @person` shows anyone’s place in the org chart.'),

@@ -12,12 +12,29 @@ const option = (value: string, text: string) => ({ text: plain(truncate(text, 75
 const ids = IDS.home;
 
 function modal(callbackId: string, title: string, submit: string, blocks: types.KnownBlock[]): types.ModalView {
-  return { type: 'modal', callback_id: callbackId, title: plain(truncate(title, LIMITS.modalTitle)), submit: plain(submit), close: plain('Cancel'), blocks };
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(truncate(title, LIMITS.modalTitle)),
+    submit: plain(submit),
+    close: plain('Cancel'),
+    blocks,
+  };
 }
 
 export function commitModal(nextCheckin: string): types.ModalView {
   return modal(ids.commitView, 'Add a commitment', 'Commit', [
-    { type: 'input', block_id: ids.textBlock, label: plain('I commit to'), element: { type: 'plain_text_input', action_id: ids.textInput, max_length: 500, placeholder: plain('Call every open opportunity by Friday') } },
+    {
+      type: 'input',
+      block_id: ids.textBlock,
+      label: plain('I commit to'),
+      element: {
+        type: 'plain_text_input',
+        action_id: ids.textInput,
+        max_length: 500,
+        placeholder: plain('Call every open opportunity by Friday'),
+      },
+    },
     {
       type: 'input',
       block_id: ids.dueBlock,
@@ -37,9 +54,21 @@ export function progressModal(goals: readonly Standing[]): types.ModalView {
       type: 'input',
       block_id: ids.pickBlock,
       label: plain('Goal'),
-      element: { type: 'static_select', action_id: ids.pickInput, options: own.map((g) => option(g.goal.name, `${g.goal.name} (${g.goal.unit}, this ${g.goal.period})`)), ...(own.length === 1 ? { initial_option: option(own[0]!.goal.name, `${own[0]!.goal.name} (${own[0]!.goal.unit}, this ${own[0]!.goal.period})`) } : {}) },
+      element: {
+        type: 'static_select',
+        action_id: ids.pickInput,
+        options: own.map((g) => option(g.goal.name, `${g.goal.name} (${g.goal.unit}, this ${g.goal.period})`)),
+        ...(own.length === 1
+          ? { initial_option: option(own[0]!.goal.name, `${own[0]!.goal.name} (${own[0]!.goal.unit}, this ${own[0]!.goal.period})`) }
+          : {}),
+      },
     },
-    { type: 'input', block_id: ids.amountBlock, label: plain('Value so far'), element: { type: 'number_input', action_id: ids.amountInput, is_decimal_allowed: true, min_value: '0' } },
+    {
+      type: 'input',
+      block_id: ids.amountBlock,
+      label: plain('Value so far'),
+      element: { type: 'number_input', action_id: ids.amountInput, is_decimal_allowed: true, min_value: '0' },
+    },
   ]);
 }
 
@@ -53,7 +82,12 @@ export function flagCloseModal(flags: readonly FlagView[], picked?: number): typ
       label: plain('Flag'),
       element: { type: 'static_select', action_id: ids.pickInput, options, ...(initial ? { initial_option: initial } : {}) },
     },
-    { type: 'input', block_id: ids.textBlock, label: plain(truncate(ORG_FACTORS_QUESTION, 2000)), element: { type: 'plain_text_input', action_id: ids.textInput, multiline: true, min_length: 10, max_length: 2000 } },
+    {
+      type: 'input',
+      block_id: ids.textBlock,
+      label: plain(truncate(ORG_FACTORS_QUESTION, 2000)),
+      element: { type: 'plain_text_input', action_id: ids.textInput, multiline: true, min_length: 10, max_length: 2000 },
+    },
   ]);
 }
 

@@ -31,7 +31,14 @@ export interface HomeExtras {
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 function reportLine(r: ReportRow): string {
-  const pace = r.pace === null ? (r.goals ? 'pace: too early to tell' : 'no goals') : r.pace >= 0 ? `on pace (+${r.pace})` : `behind by ${-r.pace} pts`;
+  const pace =
+    r.pace === null
+      ? r.goals
+        ? 'pace: too early to tell'
+        : 'no goals'
+      : r.pace >= 0
+        ? `on pace (+${r.pace})`
+        : `behind by ${-r.pace} pts`;
   const flags = r.openFlags ? ` · :triangular_flag_on_post: ${r.openFlags}` : '';
   return `<@${r.personId}> — check-ins ${pct(r.participation)} · commitments kept ${pct(r.kept)} · ${pace}${flags}`;
 }
@@ -44,22 +51,37 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
   const blocks: types.KnownBlock[] = [header(s.coreValue), context('Cascade: the right conversations, at every level, every period.')];
   const view = s.view;
   if (!view) {
-    blocks.push(section("*You are not in the org chart yet.*\nAn admin adds people with `/cascade org set` or `/cascade org import`."));
+    blocks.push(section('*You are not in the org chart yet.*\nAn admin adds people with `/cascade org set` or `/cascade org import`.'));
   } else {
     const leader = view.chain.length ? `<@${view.chain[view.chain.length - 1]!.slack_user_id}>` : 'no one (top of the chain)';
-    const place = view.person.in_chain ? `reporting to ${leader}` : 'outside the chain: no check-ins, and the organisation’s figures rather than anyone’s answers';
+    const place = view.person.in_chain
+      ? `reporting to ${leader}`
+      : 'outside the chain: no check-ins, and the organisation’s figures rather than anyone’s answers';
     blocks.push(section(`*Your place*\n${typed(titleOf(view.person.role))}, ${place}.`), { type: 'divider' }, header('Where you stand'));
-    if (x) blocks.push(actionsFor(x, s.goals.some((g) => g.goal.scope === 'person')));
+    if (x)
+      blocks.push(
+        actionsFor(
+          x,
+          s.goals.some((g) => g.goal.scope === 'person'),
+        ),
+      );
     if (x) blocks.push(...cameBackBlocks(x));
     if (x?.top) blocks.push(...topBlocks(x.top));
 
     const goals = s.goals.length
-      ? s.goals.map((g) => `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``).join('\n')
+      ? s.goals
+          .map(
+            (g) =>
+              `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``,
+          )
+          .join('\n')
       : '_No goals yet: your leader or an admin sets them._';
     blocks.push(...sections(`*Your goals*\n${goals}${x ? goalHistoryLines(s, x) : ''}`, 6));
     if (x?.recent.length) blocks.push(recentBlock(x));
 
-    const open = s.openCommitments.slice(0, 10).map((m) => `• “${typed(m.text)}” — due ${dayLabel(m.due_date)}${m.slips ? `, slipped ${m.slips}×` : ''}`);
+    const open = s.openCommitments
+      .slice(0, 10)
+      .map((m) => `• “${typed(m.text)}” — due ${dayLabel(m.due_date)}${m.slips ? `, slipped ${m.slips}×` : ''}`);
     const more = s.openCommitments.length > 10 ? `\n…and ${s.openCommitments.length - 10} more: \`/cascade commitments\`` : '';
     const overdue = s.overdue ? ` · *${s.overdue} overdue*` : '';
     blocks.push(
@@ -75,7 +97,11 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
       const room = LIMITS.blocksPerView - blocks.length - 4;
       if (x) blocks.push(...teamBlocks(s.reports, x, room));
       else blocks.push(...sections(s.reports.map(reportLine).join('\n'), Math.max(1, room)));
-      blocks.push(context('Last 8 weeks. `/cascade team @person` opens anyone; `/cascade flags` lists what needs your attention, organisation first.'));
+      blocks.push(
+        context(
+          'Last 8 weeks. `/cascade team @person` opens anyone; `/cascade flags` lists what needs your attention, organisation first.',
+        ),
+      );
     }
   }
   if (s.aggregates) {
@@ -90,14 +116,22 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
   if (s.isAdmin) {
     blocks.push(
       { type: 'divider' },
-      section(`*Admin*\n${s.peopleCount} people in the org chart. Load it with \`/cascade org import\`, adjust with \`/cascade org set\`; the statement above changes with \`/cascade core-value "<text>"\`.`),
+      section(
+        `*Admin*\n${s.peopleCount} people in the org chart. Load it with \`/cascade org import\`, adjust with \`/cascade org set\`; the statement above changes with \`/cascade core-value "<text>"\`.`,
+      ),
     );
   }
   blocks.push(context('Type `/cascade help` for every command.'));
   return { type: 'home', blocks: blocks.slice(0, LIMITS.blocksPerView) };
 }
 
-const button = (actionId: string, text: string, value: string, style?: 'primary'): types.Button => ({ type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value, ...(style ? { style } : {}) });
+const button = (actionId: string, text: string, value: string, style?: 'primary'): types.Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: { type: 'plain_text', text },
+  value,
+  ...(style ? { style } : {}),
+});
 
 /** What people do most, one press away: answer, commit, report progress, open the 1:1 agenda. */
 function actionsFor(x: HomeExtras, hasGoals: boolean): types.KnownBlock {
@@ -112,8 +146,14 @@ function actionsFor(x: HomeExtras, hasGoals: boolean): types.KnownBlock {
 /** Where you stand, from above: your leader's latest replies and the shared notes of your 1:1s. */
 function cameBackBlocks(x: HomeExtras): types.KnownBlock[] {
   const lines = [
-    ...x.cameBack.replies.map((r) => (r.kind === 'ack' ? `• :eyes: ${typed(r.authorName)} read your check-in of ${dayLabel(r.occurrence, 'short')}` : `• :speech_balloon: ${typed(r.authorName)} (${dayLabel(r.occurrence, 'short')}): “${typed(truncate(r.text ?? '', 200))}”`)),
-    ...x.cameBack.notes.map((n) => `• :handshake: 1:1 with ${typed(n.leaderName)} (${dayLabel(n.occurrence, 'short')}): “${typed(truncate(n.note, 300))}”`),
+    ...x.cameBack.replies.map((r) =>
+      r.kind === 'ack'
+        ? `• :eyes: ${typed(r.authorName)} read your check-in of ${dayLabel(r.occurrence, 'short')}`
+        : `• :speech_balloon: ${typed(r.authorName)} (${dayLabel(r.occurrence, 'short')}): “${typed(truncate(r.text ?? '', 200))}”`,
+    ),
+    ...x.cameBack.notes.map(
+      (n) => `• :handshake: 1:1 with ${typed(n.leaderName)} (${dayLabel(n.occurrence, 'short')}): “${typed(truncate(n.note, 300))}”`,
+    ),
   ];
   return lines.length ? [section(`*From your leader*\n${lines.join('\n')}`)] : [];
 }
@@ -121,7 +161,11 @@ function cameBackBlocks(x: HomeExtras): types.KnownBlock[] {
 function goalHistoryLines(s: WhereYouStand, x: HomeExtras): string {
   const lines = s.goals.flatMap((g) => {
     const past = x.goalHistory.get(g.goal.id) ?? [];
-    return past.length ? [`_${typed(g.goal.name)}, last ${past.length} ${g.goal.period}s:_ ${past.map((p) => `${Math.round(p.attainment * 100)}%`).join(' → ')}`] : [];
+    return past.length
+      ? [
+          `_${typed(g.goal.name)}, last ${past.length} ${g.goal.period}s:_ ${past.map((p) => `${Math.round(p.attainment * 100)}%`).join(' → ')}`,
+        ]
+      : [];
   });
   return lines.length ? `\n${lines.join('\n')}` : '';
 }
@@ -137,7 +181,9 @@ function recentBlock(x: HomeExtras): types.KnownBlock {
   // The bars have no scale of their own: the latest figure gives one.
   const latest = [...x.recent].find((c) => c.confidence)?.confidence;
   const scale = latest ? ` latest ${latest} of 5` : '';
-  return section(`*Your last ${oldest.length === 1 ? 'check-in' : `${oldest.length} check-ins`}* — ${answered} answered\n\`${marks}\`  confidence \`${trend}\`${scale}`);
+  return section(
+    `*Your last ${oldest.length === 1 ? 'check-in' : `${oldest.length} check-ins`}* — ${answered} answered\n\`${marks}\`  confidence \`${trend}\`${scale}`,
+  );
 }
 
 /** For leaders: a row per report, with Reply and Got it on their latest answer, and Close a flag. */
@@ -155,6 +201,11 @@ function teamBlocks(reports: WhereYouStand['reports'], x: HomeExtras, room: numb
       out.push(section(reportLine(r)));
     }
   });
-  if (x.flags.length) out.push({ type: 'actions', block_id: 'home_flags', elements: [button(IDS.home.flagClose, `Close a flag (${x.flags.length} open)`, 'flags')] });
+  if (x.flags.length)
+    out.push({
+      type: 'actions',
+      block_id: 'home_flags',
+      elements: [button(IDS.home.flagClose, `Close a flag (${x.flags.length} open)`, 'flags')],
+    });
   return out.slice(0, Math.max(1, room));
 }

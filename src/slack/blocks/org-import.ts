@@ -46,7 +46,9 @@ export function orgImportModal(options: { csv?: string; problems?: string } = {}
           action_id: ids.csvInput,
           multiline: true,
           max_length: LIMITS.plainTextInput,
-          ...(fits ? { initial_value: csv } : { placeholder: { type: 'plain_text', text: CSV_EXAMPLE.split('\n').slice(0, 3).join(' ⏎ ') } }),
+          ...(fits
+            ? { initial_value: csv }
+            : { placeholder: { type: 'plain_text', text: CSV_EXAMPLE.split('\n').slice(0, 3).join(' ⏎ ') } }),
         },
       },
       {

@@ -13,14 +13,23 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function localWhen(instant: Date, tz: string): string {
   let format = formatters.get(tz);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz });
+    format = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: tz,
+    });
     // IANA has a few hundred zones; the map stays small.
     formatters.set(tz, format);
   }
   return format.format(instant);
 }
 
-const withWhom = (c: CheckinContext) => (c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${typed(c.leaderName)}`);
+const withWhom = (c: CheckinContext) =>
+  c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${typed(c.leaderName)}`;
 
 /**
  * The one message of a check-in; its text and buttons follow the check-in's status, edited in place. Given
@@ -33,22 +42,45 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
   const head: Record<CheckinContext['status'], string> = {
     scheduled: `It's time for ${withWhom(c)}. Answer by ${closes}.`,
     sent: `It's time for ${withWhom(c)}. Answer by ${closes}.`,
-    answered: closed ? `Thank you: your answers for ${withWhom(c)} are in.` : `Thank you: your answers for ${withWhom(c)} are in. You can change them until ${closes}.`,
+    answered: closed
+      ? `Thank you: your answers for ${withWhom(c)} are in.`
+      : `Thank you: your answers for ${withWhom(c)} are in. You can change them until ${closes}.`,
     missed: `${capital(withWhom(c))} closed on ${closes} without an answer.`,
     skipped: `${capital(withWhom(c))} was skipped${c.skipReason ? ` (${typed(c.skipReason)})` : ''}.`,
   };
   const snoozed = c.status === 'sent' && c.snoozedUntil !== null && c.snoozedUntil < c.closesAt;
-  const text = snoozed ? `Snoozed: I'll nudge you ${localWhen(c.snoozedUntil!, c.personTz)} about ${withWhom(c)}. Answer by ${closes}.` : head[c.status];
+  const text = snoozed
+    ? `Snoozed: I'll nudge you ${localWhen(c.snoozedUntil!, c.personTz)} about ${withWhom(c)}. Answer by ${closes}.`
+    : head[c.status];
   const blocks: Block[] = [section(`*${c.cadenceName}*\n${text}`)];
   // A one-by-one check-in prepares a 1:1: its agenda is one press away for the member too.
-  const agenda = c.mode === 'individual' && c.part === 'member' ? [{ type: 'button' as const, action_id: IDS.conversation.agenda, text: { type: 'plain_text' as const, text: '1:1 agenda' }, value: `r${c.id}` }] : [];
+  const agenda =
+    c.mode === 'individual' && c.part === 'member'
+      ? [
+          {
+            type: 'button' as const,
+            action_id: IDS.conversation.agenda,
+            text: { type: 'plain_text' as const, text: '1:1 agenda' },
+            value: `r${c.id}`,
+          },
+        ]
+      : [];
   if (c.status === 'scheduled' || c.status === 'sent') {
     blocks.push({
       type: 'actions',
       block_id: 'checkin_actions',
       elements: [
         { type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Answer' }, style: 'primary', value },
-        ...(snoozed ? [] : [{ type: 'button' as const, action_id: IDS.prompt.snooze, text: { type: 'plain_text' as const, text: 'Snooze until tomorrow' }, value }]),
+        ...(snoozed
+          ? []
+          : [
+              {
+                type: 'button' as const,
+                action_id: IDS.prompt.snooze,
+                text: { type: 'plain_text' as const, text: 'Snooze until tomorrow' },
+                value,
+              },
+            ]),
         { type: 'button', action_id: IDS.prompt.skip, text: { type: 'plain_text', text: 'Skip' }, value },
         ...agenda,
       ],
@@ -61,21 +93,41 @@ export function promptMessage(c: CheckinContext, exec: ExecNumbers | null = null
     });
   }
   if (exec) blocks.push(...execBlocks(exec));
-  blocks.push(context('A few constructive questions about your own experience and process. Only you and the people above you in the chain see your answers.'));
+  blocks.push(
+    context(
+      'A few constructive questions about your own experience and process. Only you and the people above you in the chain see your answers.',
+    ),
+  );
   return { text, blocks };
 }
 
 /** The exec numbers the CEO ↔ President conversation holds in hand: cascade health, attainment, flags by team. */
 function execBlocks(e: ExecNumbers): Block[] {
   const d = e.digest;
-  const health = d.levels.map((l) => `• ${typed(l.label)}: ${change(l.answered)} of ${change(l.due)} answered`).join('\n') || '• No conversations last month.';
-  const goals = d.goals.slice(0, 6).map((g) => `• ${typed(g.leader)}'s team: ${Math.round(g.attainment * 100)}% of goal, ${g.paceGap >= 0 ? `ahead by ${g.paceGap}` : `behind by ${-g.paceGap}`} pts`);
+  const health =
+    d.levels.map((l) => `• ${typed(l.label)}: ${change(l.answered)} of ${change(l.due)} answered`).join('\n') ||
+    '• No conversations last month.';
+  const goals = d.goals
+    .slice(0, 6)
+    .map(
+      (g) =>
+        `• ${typed(g.leader)}'s team: ${Math.round(g.attainment * 100)}% of goal, ${g.paceGap >= 0 ? `ahead by ${g.paceGap}` : `behind by ${-g.paceGap}`} pts`,
+    );
   const flags = e.flagsByTeam.slice(0, 6).map((f) => `• ${typed(f.leader)}'s team: ${f.flags} open`);
-  const broken = d.brokenLinks.length ? `\n*Broken links*: ${d.brokenLinks.slice(0, 6).map((b) => typed(b.name)).join(', ')}` : '';
+  const broken = d.brokenLinks.length
+    ? `\n*Broken links*: ${d.brokenLinks
+        .slice(0, 6)
+        .map((b) => typed(b.name))
+        .join(', ')}`
+    : '';
   return [
     { type: 'divider' },
-    section(`*Last month in numbers* (against the month before)\n*Cascade health*\n${health}${broken}\n*Participation*: ${d.participation.now === null ? '—' : `${Math.round(d.participation.now * 100)}%`}`),
-    section(`*Goal attainment*\n${goals.length ? goals.join('\n') : '_No goals set._'}\n*Open flags by team*\n${flags.length ? flags.join('\n') : '_None._'}`),
+    section(
+      `*Last month in numbers* (against the month before)\n*Cascade health*\n${health}${broken}\n*Participation*: ${d.participation.now === null ? '—' : `${Math.round(d.participation.now * 100)}%`}`,
+    ),
+    section(
+      `*Goal attainment*\n${goals.length ? goals.join('\n') : '_No goals set._'}\n*Open flags by team*\n${flags.length ? flags.join('\n') : '_None._'}`,
+    ),
   ];
 }
 

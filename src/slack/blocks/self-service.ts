@@ -19,7 +19,8 @@ export function statusReply(s: MyStatus, now: Date, stand?: WhereYouStand): Repl
     const kept = stand.keptRate === null ? '' : ` · kept ${Math.round(stand.keptRate * 100)}% over 8 weeks`;
     lines.push(`*Commitments*: ${stand.openCommitments.length} open${stand.overdue ? `, ${stand.overdue} overdue` : ''}${kept}`);
   }
-  if (s.person.paused_until) lines.push(`:double_vertical_bar: Paused until ${s.person.paused_until}: no check-ins until then (\`/cascade pause off\` to end it).`);
+  if (s.person.paused_until)
+    lines.push(`:double_vertical_bar: Paused until ${s.person.paused_until}: no check-ins until then (\`/cascade pause off\` to end it).`);
   const unanswered = s.open.filter((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now));
   const answered = s.open.filter((c) => c.status === 'answered');
   const waiting = s.open.filter((c) => c.status === 'scheduled' && c.dueAt > now);
@@ -46,9 +47,13 @@ export function pauseReply(person: Person, self: boolean): Reply {
   const who = self ? 'You are' : `<@${person.slack_user_id}> is`;
   if (!person.paused_until) return { text: `${who} no longer paused: check-ins resume at their usual times.` };
   if (person.paused_until === PAUSED_FOR_GOOD) {
-    return { text: `${who} out of the cascade until further notice: no check-ins, and nothing counted as missed. \`/cascade pause${self ? '' : ` <@${person.slack_user_id}>`} off\` brings ${self ? 'you' : 'them'} back.` };
+    return {
+      text: `${who} out of the cascade until further notice: no check-ins, and nothing counted as missed. \`/cascade pause${self ? '' : ` <@${person.slack_user_id}>`} off\` brings ${self ? 'you' : 'them'} back.`,
+    };
   }
-  return { text: `${who} paused until ${dayLabel(person.paused_until, 'full')} (inclusive). Check-ins that fall in that time are skipped, not missed.` };
+  return {
+    text: `${who} paused until ${dayLabel(person.paused_until, 'full')} (inclusive). Check-ins that fall in that time are skipped, not missed.`,
+  };
 }
 
 function when(c: Cadence): string {
@@ -101,16 +106,31 @@ export function cadenceListReply(cadences: readonly Cadence[], levels: readonly 
   const tree = levels.length ? `\n\n*Your chart, level by level* (level 1 is the top)\n\n${levels.map(levelLine).join('\n\n')}` : '';
   return {
     text: text + tree,
-    blocks: [...sections(text + tree, 40), context('Change one with `/cascade cadence set <cadence> …`, or for one leader or level with `… for @leader` / `… level N` (admins).')],
+    blocks: [
+      ...sections(text + tree, 40),
+      context(
+        'Change one with `/cascade cadence set <cadence> …`, or for one leader or level with `… for @leader` / `… level N` (admins).',
+      ),
+    ],
   };
 }
 
 export function cadenceSetReply(c: Cadence): Reply {
-  return { text: `Updated.\n${cadenceLine(c)}\nRounds already planned keep their time; a new schedule applies from the next period (never a second round in this one).` };
+  return {
+    text: `Updated.\n${cadenceLine(c)}\nRounds already planned keep their time; a new schedule applies from the next period (never a second round in this one).`,
+  };
 }
 
 export function questionLine(q: Question): string {
-  const flags = [q.kind, q.intent, q.fixed ? 'fixed' : 'rotating', q.required ? 'required' : '', q.audience === 'leader' ? "leader's reflection" : ''].filter(Boolean).join(', ');
+  const flags = [
+    q.kind,
+    q.intent,
+    q.fixed ? 'fixed' : 'rotating',
+    q.required ? 'required' : '',
+    q.audience === 'leader' ? "leader's reflection" : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `*${q.id}.* ${typed(q.text)} _(${flags}${q.choices ? `: ${typed(q.choices.join(' | '))}` : ''})_`;
 }
 
@@ -121,7 +141,13 @@ export function questionsListReply(questions: readonly Question[]): Reply {
   const text = [...byLevel.entries()]
     .map(([level, qs]) => `*${LEVELS[level as keyof typeof LEVELS]?.label ?? level}* (\`${level}\`)\n${qs.map(questionLine).join('\n')}`)
     .join('\n\n');
-  return { text, blocks: [...sections(text, 40), context('A round asks at most five: the fixed ones, then rotating ones the person has not seen lately.')] };
+  return {
+    text,
+    blocks: [
+      ...sections(text, 40),
+      context('A round asks at most five: the fixed ones, then rotating ones the person has not seen lately.'),
+    ],
+  };
 }
 
 export function questionChangedReply(verb: 'Added' | 'Reworded' | 'Retired', q: Question): Reply {
@@ -131,11 +157,14 @@ export function questionChangedReply(verb: 'Added' | 'Reworded' | 'Retired', q: 
 
 export function nothingToAnswerReply(s: MyStatus): Reply {
   const next = s.next[0];
-  return { text: `Nothing is open for you to answer right now.${next ? ` Your next check-in: ${next.cadenceName}, ${dayLabel(next.date)} at ${next.localTime}.` : ''}` };
+  return {
+    text: `Nothing is open for you to answer right now.${next ? ` Your next check-in: ${next.cadenceName}, ${dayLabel(next.date)} at ${next.localTime}.` : ''}`,
+  };
 }
 
 export function teamReply(t: { leader: Person; reports: readonly ReportLine[] }): Reply {
-  if (t.reports.length === 0) return { text: 'You have no direct reports in the org chart. `/cascade team @person` shows the check-ins of anyone below you.' };
+  if (t.reports.length === 0)
+    return { text: 'You have no direct reports in the org chart. `/cascade team @person` shows the check-ins of anyone below you.' };
   const lines = t.reports.map((r) => {
     const rate = r.due ? `${Math.round((100 * r.answered) / r.due)}%` : '—';
     const extra = [r.missed ? `${r.missed} missed` : '', r.skipped ? `${r.skipped} skipped` : ''].filter(Boolean).join(', ');
@@ -149,9 +178,21 @@ export function personCheckinsReply(p: { person: Person; checkins: readonly Pers
   if (p.checkins.length === 0) return { text: `${typed(p.person.name)} has no closed or answered check-ins yet.` };
   const parts = p.checkins.map((c) => {
     const head = `*${c.cadenceName}* — ${dayLabel(c.occurrence)} — ${c.status}${c.skipReason ? ` (${typed(c.skipReason)})` : ''}`;
-    const said = c.replies.map((r) => (r.kind === 'ack' ? `:eyes: ${typed(r.authorName)} read it` : `:speech_balloon: ${typed(r.authorName)}${r.kind === 'answer' ? ' answered' : ' replied'}: “${typed(r.text ?? '')}”`));
-    const notes = [c.heldAt ? `:handshake: 1:1 held${c.sharedNote ? ` — shared note: “${typed(c.sharedNote)}”` : ''}` : '', c.privateNote ? `:lock: Private note: “${typed(c.privateNote)}”` : ''].filter(Boolean);
-    return [head, ...c.answers.map((a) => `_${typed(a.question)}_\n>${typed(a.value.slice(0, 500)).replace(/\n/g, '\n>')}`), ...said, ...notes].join('\n');
+    const said = c.replies.map((r) =>
+      r.kind === 'ack'
+        ? `:eyes: ${typed(r.authorName)} read it`
+        : `:speech_balloon: ${typed(r.authorName)}${r.kind === 'answer' ? ' answered' : ' replied'}: “${typed(r.text ?? '')}”`,
+    );
+    const notes = [
+      c.heldAt ? `:handshake: 1:1 held${c.sharedNote ? ` — shared note: “${typed(c.sharedNote)}”` : ''}` : '',
+      c.privateNote ? `:lock: Private note: “${typed(c.privateNote)}”` : '',
+    ].filter(Boolean);
+    return [
+      head,
+      ...c.answers.map((a) => `_${typed(a.question)}_\n>${typed(a.value.slice(0, 500)).replace(/\n/g, '\n>')}`),
+      ...said,
+      ...notes,
+    ].join('\n');
   });
   const text = `*${typed(p.person.name)}: recent check-ins*\n\n${parts.join('\n\n')}`;
   return { text, blocks: sections(text, 20) };

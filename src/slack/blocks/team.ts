@@ -18,7 +18,13 @@ export function teamRoundMessage(t: TeamRoundContext): Reply {
   const closes = t.closesAt ? everyonesTime(t.closesAt, t.leaderTz) : 'the end of the window';
   if (t.status === 'closed') {
     const text = `${t.cadenceName} with <@${t.leaderId}> has closed: ${answered} of ${t.members.length} answered.`;
-    return { text, blocks: [section(`*${t.cadenceName}*\n${text}`), context('Answers shared with the team are in the thread; the rest stay private to the chain.')] };
+    return {
+      text,
+      blocks: [
+        section(`*${t.cadenceName}*\n${text}`),
+        context('Answers shared with the team are in the thread; the rest stay private to the chain.'),
+      ],
+    };
   }
   const text = `It's time for ${t.cadenceName} with <@${t.leaderId}>. ${mentions(t.members.map((m) => m.personId))}: please answer by ${closes}.`;
   const blocks: Block[] = [
@@ -26,21 +32,38 @@ export function teamRoundMessage(t: TeamRoundContext): Reply {
     {
       type: 'actions',
       block_id: 'team_round_actions',
-      elements: [{ type: 'button', action_id: IDS.prompt.answer, text: { type: 'plain_text', text: 'Answer' }, style: 'primary', value: `round:${t.roundId}` }],
+      elements: [
+        {
+          type: 'button',
+          action_id: IDS.prompt.answer,
+          text: { type: 'plain_text', text: 'Answer' },
+          style: 'primary',
+          value: `round:${t.roundId}`,
+        },
+      ],
     },
-    context(`${answered} of ${t.members.length} answered${skipped ? `, ${skipped} skipped` : ''}${open.length ? '' : ' — everyone is in'}. Answers you mark "share with the team" are posted in this thread; the rest stay private to the chain.`),
+    context(
+      `${answered} of ${t.members.length} answered${skipped ? `, ${skipped} skipped` : ''}${open.length ? '' : ' — everyone is in'}. Answers you mark "share with the team" are posted in this thread; the rest stay private to the chain.`,
+    ),
   ];
   return { text, blocks };
 }
 
 export function teamReminderMessage(t: TeamRoundContext, waitingOn: readonly string[]): Reply {
-  return { text: `A reminder: ${mentions(waitingOn)}, ${t.cadenceName} closes ${t.closesAt ? everyonesTime(t.closesAt, t.leaderTz) : 'soon'}.` };
+  return {
+    text: `A reminder: ${mentions(waitingOn)}, ${t.cadenceName} closes ${t.closesAt ? everyonesTime(t.closesAt, t.leaderTz) : 'soon'}.`,
+  };
 }
 
 export function sharedAnswersMessage(name: string, answers: readonly { question: string; value: string }[]): Reply {
   const text = `${typed(name)} shared with the team:`;
   return {
-    text: `${text} ${typed(answers.map((a) => a.value).join(' · ').slice(0, 300))}`,
+    text: `${text} ${typed(
+      answers
+        .map((a) => a.value)
+        .join(' · ')
+        .slice(0, 300),
+    )}`,
     blocks: [section(`*${text}*\n${answers.map((a) => `*${typed(a.question)}*\n>${typed(a.value).replace(/\n/g, '\n>')}`).join('\n')}`)],
   };
 }

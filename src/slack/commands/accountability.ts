@@ -5,7 +5,18 @@ import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
 import { figuresOnly } from '../../org/policy';
 import { utcDate } from '../../time/calendar';
 import { isDayWords } from '../../input';
-import { commitmentDoneReply, commitmentMadeReply, commitmentsReply, flagClosedReply, flagRulesReply, flagsReply, goalSetReply, orgFlagsReply, goalsReply, progressReply } from '../blocks/accountability';
+import {
+  commitmentDoneReply,
+  commitmentMadeReply,
+  commitmentsReply,
+  flagClosedReply,
+  flagRulesReply,
+  flagsReply,
+  goalSetReply,
+  orgFlagsReply,
+  goalsReply,
+  progressReply,
+} from '../blocks/accountability';
 import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';
 
 export const commit = subcommand<{ text: string; by?: string }>({
@@ -43,7 +54,11 @@ export const commitments = subcommand<{ userId?: string }>({
   allowed: 'everyone',
   parse: optionalPerson,
   run: async ({ caller, scope }, a) =>
-    commitmentsReply(await listCommitments(scope, a.userId ?? caller.userId), a.userId === undefined || a.userId === caller.userId, utcDate(scope.now)),
+    commitmentsReply(
+      await listCommitments(scope, a.userId ?? caller.userId),
+      a.userId === undefined || a.userId === caller.userId,
+      utcDate(scope.now),
+    ),
 });
 
 export const done = subcommand<{ userId?: string; position: number }>({
@@ -56,7 +71,8 @@ export const done = subcommand<{ userId?: string; position: number }>({
     const person = rest[0]?.kind === 'user' ? rest[0].id : undefined;
     const tail = person ? rest.slice(1) : rest;
     const position = numberOf(tail[0]);
-    if (!Number.isInteger(position) || tail.length !== 1) return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 1`.');
+    if (!Number.isInteger(position) || tail.length !== 1)
+      return refuse('Give the commitment’s number, as `/cascade commitments` shows it, like `/cascade done 1`.');
     return { ...(person ? { userId: person } : {}), position };
   },
   run: async ({ scope }, a) => commitmentDoneReply(await markDoneAt(scope, { ownerId: a.userId ?? scope.actor.id, position: a.position })),
@@ -93,7 +109,9 @@ export const goalSet = subcommand<GoalSetArgs>({
     return { userId: who.id, scope, name, target, unit, period };
   },
   run: async ({ scope }, a) =>
-    goalSetReply(await setGoal(scope, { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period })),
+    goalSetReply(
+      await setGoal(scope, { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period }),
+    ),
 });
 
 export const progress = subcommand<{ name: string; value: string }>({
@@ -103,10 +121,20 @@ export const progress = subcommand<{ name: string; value: string }>({
   allowed: 'everyone',
   refreshesHome: true,
   parse: (rest) => {
-    if (rest.length !== 2 || rest.some((t) => t.kind !== 'word')) return refuse('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.');
+    if (rest.length !== 2 || rest.some((t) => t.kind !== 'word'))
+      return refuse('Give the goal and its value this period, like `/cascade progress "New pipeline" 120000`.');
     return { name: (rest[0] as { text: string }).text, value: (rest[1] as { text: string }).text };
   },
-  run: async ({ deps, caller }, a) => progressReply(await reportProgress(deps.db, { teamId: caller.teamId, personId: caller.userId, name: a.name, value: a.value, now: deps.clock.now() })),
+  run: async ({ deps, caller }, a) =>
+    progressReply(
+      await reportProgress(deps.db, {
+        teamId: caller.teamId,
+        personId: caller.userId,
+        name: a.name,
+        value: a.value,
+        now: deps.clock.now(),
+      }),
+    ),
 });
 
 export const goals = subcommand<{ userId?: string }>({
@@ -125,10 +153,12 @@ export const flags = subcommand({
   allowed: 'leaders',
   parse: none('flags'),
   // An admin outside the chain has nobody below them: the organisation's counts instead.
-  run: async ({ scope }) => (figuresOnly(scope.actor) ? orgFlagsReply(await orgFlagCounts(scope)) : flagsReply(await flagsBelow(scope), scope.now)),
+  run: async ({ scope }) =>
+    figuresOnly(scope.actor) ? orgFlagsReply(await orgFlagCounts(scope)) : flagsReply(await flagsBelow(scope), scope.now),
 });
 
-const CLOSE_USAGE = 'Say whose flag to close and why, like `/cascade flag close @mia confidence "Her territory lost two big accounts"` (or press Close in `/cascade flags`).';
+const CLOSE_USAGE =
+  'Say whose flag to close and why, like `/cascade flag close @mia confidence "Her territory lost two big accounts"` (or press Close in `/cascade flags`).';
 
 export const flagClose = subcommand<{ id?: number; userId?: string; which?: string; answer: string }>({
   path: ['flag', 'close'],
@@ -140,7 +170,11 @@ export const flagClose = subcommand<{ id?: number; userId?: string; which?: stri
     // By whose and which it is; an earlier number (a flag's id) still works for those who kept one.
     if (rest[0]?.kind === 'user') {
       const which = rest[1]?.kind === 'word' && !rest[1].quoted ? rest[1].text : undefined;
-      const answer = rest.slice(which ? 2 : 1).map(describe).join(' ').trim();
+      const answer = rest
+        .slice(which ? 2 : 1)
+        .map(describe)
+        .join(' ')
+        .trim();
       return { userId: rest[0].id, ...(which ? { which } : {}), answer };
     }
     const id = numberOf(rest[0]);
@@ -148,7 +182,12 @@ export const flagClose = subcommand<{ id?: number; userId?: string; which?: stri
     return { id, answer: rest.slice(1).map(describe).join(' ').trim() };
   },
   run: async ({ scope }, a) => {
-    const flag = await closeFlag(scope, a.id !== undefined ? { id: a.id, orgFactors: a.answer } : { personId: a.userId!, ...(a.which ? { rule: a.which } : {}), orgFactors: a.answer });
+    const flag = await closeFlag(
+      scope,
+      a.id !== undefined
+        ? { id: a.id, orgFactors: a.answer }
+        : { personId: a.userId!, ...(a.which ? { rule: a.which } : {}), orgFactors: a.answer },
+    );
     return flagClosedReply(flag, (await getPerson(scope.db, scope.teamId, flag.person_id))?.name ?? flag.person_id);
   },
 });
@@ -171,13 +210,14 @@ export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: 
   parse: (rest) => {
     const key = word(rest[0]);
     const value = word(rest[1]);
-    if (!key || !value || rest.length > 2) return refuse('Say which rule and what to set, like `/cascade flag rule missed_in_a_row 3` or `… off`.');
+    if (!key || !value || rest.length > 2)
+      return refuse('Say which rule and what to set, like `/cascade flag rule missed_in_a_row 3` or `… off`.');
     if (value === 'on' || value === 'off') return { key, active: value === 'on' };
     const threshold = Number(value);
     if (!Number.isFinite(threshold)) return refuse(`"${value}" is neither on, off nor a number.`);
     return { key, threshold };
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ deps, caller }, a) => {
     return flagRulesReply([await setFlagRule(deps.db, caller.teamId, a.key, { active: a.active, threshold: a.threshold })]);
   },
 });

@@ -5,12 +5,16 @@ import { agendaReply, heldModal, heldReply, repliedReply } from '../blocks/conve
 import { describe, notAMention, refuse, subcommand, word, type Token } from './kit';
 
 /** The rest of a command as one text: a quoted phrase, or the words as typed. */
-const textOf = (tokens: Token[]) => tokens.map((t) => (t.kind === 'word' ? t.text : describe(t))).join(' ').trim();
+const textOf = (tokens: Token[]) =>
+  tokens
+    .map((t) => (t.kind === 'word' ? t.text : describe(t)))
+    .join(' ')
+    .trim();
 
 export const reply = subcommand<{ userId: string; text: string }>({
   path: ['reply'],
   usage: '/cascade reply @person "<text>"',
-  about: "answer someone below you: it goes in the thread of their latest answered check-in, and they can answer once",
+  about: 'answer someone below you: it goes in the thread of their latest answered check-in, and they can answer once',
   allowed: 'leaders',
   parse: (rest) => {
     const [who, ...words] = rest;
@@ -32,7 +36,8 @@ export const notify = subcommand<{ on: boolean }>({
   allowed: 'leaders',
   parse: (rest) => {
     const [what, value, ...extra] = rest;
-    if (word(what) !== 'each-answer' || !['on', 'off'].includes(word(value) ?? '') || extra.length > 0) return refuse('Say `/cascade notify each-answer on` or `off`.');
+    if (word(what) !== 'each-answer' || !['on', 'off'].includes(word(value) ?? '') || extra.length > 0)
+      return refuse('Say `/cascade notify each-answer on` or `off`.');
     return { on: word(value) === 'on' };
   },
   run: async ({ scope }, a) => {
@@ -90,20 +95,25 @@ const HELD_EXAMPLE = '`/cascade held @rae "Good call on Acme" private "Ask about
 export function readHeldNotes(tokens: Token[]): { sharedNote?: string; privateNote?: string } | { refused: string } {
   const unquoted = (t: Token) => t.kind === 'word' && !t.quoted;
   const marks = tokens.flatMap((t, i) => (unquoted(t) && PRIVATE_MARK.test((t as { text: string }).text) ? [i] : []));
-  if (tokens.some((t) => unquoted(t) && /^private:./i.test((t as { text: string }).text))) return refuse(`Put the private note in quotes after \`private\`, like ${HELD_EXAMPLE}.`);
+  if (tokens.some((t) => unquoted(t) && /^private:./i.test((t as { text: string }).text)))
+    return refuse(`Put the private note in quotes after \`private\`, like ${HELD_EXAMPLE}.`);
   if (marks.length > 1) return refuse(`Give one private note, after one \`private\`, like ${HELD_EXAMPLE}.`);
   const quotedOnly = (ts: Token[]) => ts.length === 1 && ts[0]!.kind === 'word' && ts[0]!.quoted === true;
   if (marks.length === 1) {
     const before = tokens.slice(0, marks[0]);
     const after = tokens.slice(marks[0]! + 1);
-    if (before.length > 0 && !quotedOnly(before)) return refuse(`Put the shared note in quotes before \`private\`, like ${HELD_EXAMPLE}: Cascade will not guess where one note ends and the other begins.`);
+    if (before.length > 0 && !quotedOnly(before))
+      return refuse(
+        `Put the shared note in quotes before \`private\`, like ${HELD_EXAMPLE}: Cascade will not guess where one note ends and the other begins.`,
+      );
     if (!quotedOnly(after)) return refuse(`Put the private note in quotes after \`private\`, like ${HELD_EXAMPLE}.`);
     const shared = before.length ? textOf(before) : '';
     const secret = textOf(after);
     if (!secret) return refuse('The private note is empty: write it in the quotes after `private`.');
     return { ...(shared ? { sharedNote: shared } : {}), privateNote: secret };
   }
-  if (tokens.length > 1 && tokens.some((t) => t.kind === 'word' && t.quoted)) return refuse(`Put the shared note in one pair of quotes, like ${HELD_EXAMPLE}.`);
+  if (tokens.length > 1 && tokens.some((t) => t.kind === 'word' && t.quoted))
+    return refuse(`Put the shared note in one pair of quotes, like ${HELD_EXAMPLE}.`);
   const shared = textOf(tokens);
   return shared ? { sharedNote: shared } : {};
 }
@@ -111,7 +121,8 @@ export function readHeldNotes(tokens: Token[]): { sharedNote?: string; privateNo
 export const held = subcommand<{ userId: string; window?: boolean; sharedNote?: string; privateNote?: string }>({
   path: ['held'],
   usage: '/cascade held @person ["<shared note>"] [private "<note>"]',
-  about: 'mark your 1:1 with someone held, with a note they see and a private one for you and the chain above you (leaders); with no note, a window with both',
+  about:
+    'mark your 1:1 with someone held, with a note they see and a private one for you and the chain above you (leaders); with no note, a window with both',
   allowed: 'leaders',
   parse: (rest) => {
     const [who, ...more] = rest;
@@ -126,7 +137,13 @@ export const held = subcommand<{ userId: string; window?: boolean; sharedNote?: 
       await caller.client.views.open({ trigger_id: caller.triggerId, view: heldModal(await heldDraft(scope, a.userId)) });
       return null;
     }
-    return heldReply(await markHeld(scope, { personId: a.userId, ...(a.sharedNote ? { sharedNote: a.sharedNote } : {}), ...(a.privateNote ? { privateNote: a.privateNote } : {}) }));
+    return heldReply(
+      await markHeld(scope, {
+        personId: a.userId,
+        ...(a.sharedNote ? { sharedNote: a.sharedNote } : {}),
+        ...(a.privateNote ? { privateNote: a.privateNote } : {}),
+      }),
+    );
   },
 });
 

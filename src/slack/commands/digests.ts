@@ -2,7 +2,14 @@ import type { DigestScope } from '../../db/types';
 import { exportFor } from '../../digests/export';
 import { buildDigest } from '../../digests/figures';
 import { fromTheTop } from '../../digests/exec';
-import { queueDigestNow, digestChannel, previewTarget, releaseDigestClaim, setDigestChannel, setDigestSchedule } from '../../digests/settings';
+import {
+  queueDigestNow,
+  digestChannel,
+  previewTarget,
+  releaseDigestClaim,
+  setDigestChannel,
+  setDigestSchedule,
+} from '../../digests/settings';
 import { requireAdmin } from '../../org/policy';
 import { setCoreValue } from '../../org/people';
 import { settledDelivery } from '../../outbox/store';
@@ -34,7 +41,9 @@ export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: 
   },
   run: async ({ caller, scope }, a) => {
     const set = await setDigestChannel(scope, { ...a, checkChannel: (id) => ensureInChannel(caller.client, id) });
-    return { text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.` };
+    return {
+      text: `The ${set.scope} digest${set.ownerId ? ` of <@${set.ownerId}>'s team` : ''} goes to ${set.channelId === 'dm' ? 'the CEO and the President by DM' : `<#${set.channelId}>`}.`,
+    };
   },
 });
 
@@ -49,7 +58,8 @@ export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekl
     const day = word(rest[2]);
     const time = rest[3]?.kind === 'word' ? rest[3].text : '';
     if (!scope) return refuse('Say which digest: team, org or exec.');
-    if (frequency !== 'weekly' && frequency !== 'monthly') return refuse('Say weekly or monthly (a monthly digest goes out on the first of that weekday in the month).');
+    if (frequency !== 'weekly' && frequency !== 'monthly')
+      return refuse('Say weekly or monthly (a monthly digest goes out on the first of that weekday in the month).');
     const weekday = WEEKDAYS.findIndex((d) => d === day || d.slice(0, 3) === day);
     if (weekday < 0) return refuse(`"${day ?? ''}" is not a weekday: monday … sunday.`);
     if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return refuse(`"${time}" is not a time: give HH:MM on a 24-hour clock, like 08:00.`);
@@ -58,7 +68,9 @@ export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekl
   run: async ({ scope }, a) => {
     const set = await setDigestSchedule(scope, a);
     const day = WEEKDAYS[set.weekday]!;
-    return { text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.` };
+    return {
+      text: `The ${set.scope} digest goes out ${set.frequency === 'weekly' ? `every ${day}` : `on the first ${day} of each month`} at ${set.localTime}, covering the last complete ${set.frequency === 'weekly' ? 'week' : 'month'}.`,
+    };
   },
 });
 
@@ -76,7 +88,13 @@ export const digestPreview = subcommand<{ scope: DigestScope }>({
   parse: scopeOnly,
   run: async ({ deps, caller, scope }, a) => {
     const target = await previewTarget(scope, a.scope);
-    const digest = await buildDigest(deps.db, { teamId: caller.teamId, scope: a.scope, ownerId: target.ownerId, current: target.current, previous: target.previous });
+    const digest = await buildDigest(deps.db, {
+      teamId: caller.teamId,
+      scope: a.scope,
+      ownerId: target.ownerId,
+      current: target.current,
+      previous: target.previous,
+    });
     return digestMessage(digest, a.scope === 'exec' ? await fromTheTop(deps.db, caller.teamId, target.current.start, scope.now) : null);
   },
 });
@@ -91,23 +109,44 @@ async function postDigestNow({ deps, caller, scope: asker }: CommandContext, sco
   const target = await previewTarget(asker, scope);
   if (scope !== 'team' || target.ownerId !== caller.userId) await requireAdmin(asker, 'post this digest now');
   const channel = await digestChannel(db, caller.teamId, scope, target.ownerId);
-  if (!channel || channel === 'dm') return { text: `The ${scope} digest has no channel yet: set one with \`/cascade digest channel ${scope} #channel\`.` };
+  if (!channel || channel === 'dm')
+    return { text: `The ${scope} digest has no channel yet: set one with \`/cascade digest channel ${scope} #channel\`.` };
   const range = `${dayLabel(target.current.start, 'short')} – ${dayLabel(target.current.end, 'short')}`;
-  const queued = await queueDigestNow(db, { teamId: caller.teamId, scope, ownerId: target.ownerId, period: target.current, channelId: channel, now: asker.now });
+  const queued = await queueDigestNow(db, {
+    teamId: caller.teamId,
+    scope,
+    ownerId: target.ownerId,
+    period: target.current,
+    channelId: channel,
+    now: asker.now,
+  });
   if (!queued.queued) {
     const where = queued.channelId ? ` in <#${queued.channelId}>` : '';
-    return { text: queued.status === 'sent' ? `The ${scope} digest for ${range} was already posted${where}: one digest per period.` : `The ${scope} digest for ${range} is already on its way${where}.` };
+    return {
+      text:
+        queued.status === 'sent'
+          ? `The ${scope} digest for ${range} was already posted${where}: one digest per period.`
+          : `The ${scope} digest for ${range} is already on its way${where}.`,
+    };
   }
   const state = await settledDelivery(db, queued.id, DIGEST_NOW_WAIT_MS);
-  if (state?.status === 'sent') return { text: `Posted the ${scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.` };
+  if (state?.status === 'sent')
+    return {
+      text: `Posted the ${scope} digest for ${range} in <#${channel}>. It is this period's digest: the schedule will not post it again.`,
+    };
   const problem = state?.status === 'failed' ? channelProblem(state.lastError ?? undefined) : null;
   // A channel Slack refuses gives the period back: once the channel is fixed, it can be posted.
   if (problem) {
     await releaseDigestClaim(db, queued.id);
     return { text: problem };
   }
-  if (state?.status === 'failed') return { text: `Slack did not take the ${scope} digest for ${range} (${state.lastError}). Try again with \`/cascade digest now ${scope}\`.` };
-  return { text: `The ${scope} digest for ${range} is on its way to <#${channel}>. It is this period's digest: the schedule will not post it again.` };
+  if (state?.status === 'failed')
+    return {
+      text: `Slack did not take the ${scope} digest for ${range} (${state.lastError}). Try again with \`/cascade digest now ${scope}\`.`,
+    };
+  return {
+    text: `The ${scope} digest for ${range} is on its way to <#${channel}>. It is this period's digest: the schedule will not post it again.`,
+  };
 }
 
 /** How long `digest now` waits for its digest to reach Slack before it says it is on its way. */
@@ -125,12 +164,21 @@ export const digestNow = subcommand<{ scope: DigestScope }>({
 export const exportCommand = subcommand<{ from?: string; to?: string }>({
   path: ['export'],
   usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]',
-  about: 'what you can read in Slack as CSV files in your DM: your rows and those below you (admins outside the chain: the organisation’s figures); default: the last 90 days',
+  about:
+    'what you can read in Slack as CSV files in your DM: your rows and those below you (admins outside the chain: the organisation’s figures); default: the last 90 days',
   allowed: 'everyone',
   parse: (rest) => {
     if (rest.length === 0) return {};
     const [f, from, t, to, ...extra] = rest.map((x) => (x.kind === 'word' ? x.text : describe(x)));
-    if (f?.toLowerCase() !== 'from' || t?.toLowerCase() !== 'to' || !from || !to || !isCalendarDate(from) || !isCalendarDate(to) || extra.length) {
+    if (
+      f?.toLowerCase() !== 'from' ||
+      t?.toLowerCase() !== 'to' ||
+      !from ||
+      !to ||
+      !isCalendarDate(from) ||
+      !isCalendarDate(to) ||
+      extra.length
+    ) {
       return refuse('Give the dates as `from YYYY-MM-DD to YYYY-MM-DD` (between 2000 and 2100), or nothing for the last 90 days.');
     }
     return { from, to };
@@ -140,7 +188,10 @@ export const exportCommand = subcommand<{ from?: string; to?: string }>({
     const from = a.from ?? addDays(today, -90);
     const to = a.to ?? today;
     const { kind, files } = await exportFor(scope, { from, to });
-    const what = kind === 'figures' ? 'the organisation’s figures, week by week (you are outside the chain, so no one’s answers or names)' : 'your own rows and those of the people below you, plus answers their authors shared';
+    const what =
+      kind === 'figures'
+        ? 'the organisation’s figures, week by week (you are outside the chain, so no one’s answers or names)'
+        : 'your own rows and those of the people below you, plus answers their authors shared';
     const dm = await caller.client.conversations.open({ users: caller.userId });
     await caller.client.filesUploadV2({
       channel_id: dm.channel!.id!,
@@ -165,7 +216,7 @@ export const coreValue = subcommand<{ text: string }>({
     if (!text) return refuse('Give the statement, like `/cascade core-value "Sales Excellence"`.');
     return { text };
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ deps, caller }, a) => {
     return coreValueReply(await setCoreValue(deps.db, caller.teamId, a.text, deps.clock.now()));
   },
 });

@@ -9,7 +9,8 @@ import { refuse, subcommand, unexpected, word, type Token } from './kit';
  * not tell apps a person's working hours, so they are set here.
  */
 
-const HOURS_USAGE = 'Give the hours like `/cascade hours 09:00-17:30`, and the days if they are not Monday to Friday: `/cascade hours 08:00-16:00 sun-thu`.';
+const HOURS_USAGE =
+  'Give the hours like `/cascade hours 09:00-17:30`, and the days if they are not Monday to Friday: `/cascade hours 08:00-16:00 sun-thu`.';
 
 /** `09:00-17:30 [mon-fri]` as typed (the tokenizer keeps `09:00-17:30` whole). */
 function readSpan(tokens: Token[]): { span: string; days?: string } | ReturnType<typeof refuse> {
@@ -31,7 +32,9 @@ export const hours = subcommand<{ set?: { span: string; days?: string }; reset?:
   path: ['hours'],
   usage: '/cascade hours [HH:MM-HH:MM [mon-fri]|reset]',
   about: 'your working hours: Cascade writes to you only then',
-  more: [{ usage: '/cascade hours workspace HH:MM-HH:MM [mon-fri]', about: 'everyone’s working hours, unless they set their own (admins)' }],
+  more: [
+    { usage: '/cascade hours workspace HH:MM-HH:MM [mon-fri]', about: 'everyone’s working hours, unless they set their own (admins)' },
+  ],
   allowed: 'everyone',
   parse: (rest) => {
     if (rest.length === 0) return {};
@@ -46,7 +49,9 @@ export const hours = subcommand<{ set?: { span: string; days?: string }; reset?:
   run: async ({ scope }, a) => {
     if (a.workspace) {
       const set = await setWorkspaceHours(scope, a.workspace);
-      return { text: `The workspace’s working hours are now *${hoursLabel(set)}*, in each person’s own time zone (people who set their own keep them).` };
+      return {
+        text: `The workspace’s working hours are now *${hoursLabel(set)}*, in each person’s own time zone (people who set their own keep them).`,
+      };
     }
     if (a.reset) return hoursReply(await setOwnHours(scope, 'reset'));
     if (a.set) return hoursReply(await setOwnHours(scope, a.set));
@@ -68,9 +73,16 @@ export const holidaysList = subcommand({
       // The example is a day still ahead: the next 25 December.
       const today = utcDate(scope.now);
       const christmas = `${Number(today.slice(0, 4)) + (today.slice(5) > '12-25' ? 1 : 0)}-12-25`;
-      return { text: `No holidays ahead. An admin adds one with \`/cascade holidays add ${christmas} "Christmas Day"\` (or loads a file with \`cascade holidays import\`).` };
+      return {
+        text: `No holidays ahead. An admin adds one with \`/cascade holidays add ${christmas} "Christmas Day"\` (or loads a file with \`cascade holidays import\`).`,
+      };
     }
-    return { text: `*Holidays ahead* (nothing is sent, no window closes)\n${list.slice(0, 40).map((h) => `• ${dayLabel(h.day, 'full')}${h.name ? ` — ${typed(h.name)}` : ''}`).join('\n')}` };
+    return {
+      text: `*Holidays ahead* (nothing is sent, no window closes)\n${list
+        .slice(0, 40)
+        .map((h) => `• ${dayLabel(h.day, 'full')}${h.name ? ` — ${typed(h.name)}` : ''}`)
+        .join('\n')}`,
+    };
   },
 });
 
@@ -82,14 +94,17 @@ export const holidaysAdd = subcommand<{ day: string; name?: string }>({
   task: 'set holidays',
   parse: (rest) => {
     const [day, name, ...extra] = rest;
-    if (day?.kind !== 'word') return refuse('Give the day as YYYY-MM-DD, and its name in quotes if you like: `/cascade holidays add YYYY-MM-DD "Christmas Day"`.');
+    if (day?.kind !== 'word')
+      return refuse('Give the day as YYYY-MM-DD, and its name in quotes if you like: `/cascade holidays add YYYY-MM-DD "Christmas Day"`.');
     if (name && name.kind !== 'word') return refuse('Give the holiday’s name in quotes.');
     if (extra.length) return unexpected(extra);
     return { day: day.text, ...(name ? { name: name.text } : {}) };
   },
   run: async ({ scope }, a) => {
     const h = await addHoliday(scope, a);
-    return { text: `${dayLabel(h.day, 'full')}${h.name ? ` (${typed(h.name)})` : ''} is a holiday: nothing is sent that day, and no answer window closes on it.` };
+    return {
+      text: `${dayLabel(h.day, 'full')}${h.name ? ` (${typed(h.name)})` : ''} is a holiday: nothing is sent that day, and no answer window closes on it.`,
+    };
   },
 });
 
@@ -99,7 +114,10 @@ export const holidaysRemove = subcommand<{ day: string }>({
   about: 'a day that is no longer a holiday (admins)',
   allowed: 'admins',
   task: 'set holidays',
-  parse: (rest) => (rest[0]?.kind === 'word' && rest.length === 1 ? { day: rest[0].text } : refuse('Give the day as YYYY-MM-DD: `/cascade holidays remove YYYY-MM-DD` (`/cascade holidays` lists them).')),
+  parse: (rest) =>
+    rest[0]?.kind === 'word' && rest.length === 1
+      ? { day: rest[0].text }
+      : refuse('Give the day as YYYY-MM-DD: `/cascade holidays remove YYYY-MM-DD` (`/cascade holidays` lists them).'),
   run: async ({ scope }, a) => {
     await removeHoliday(scope, a.day);
     return { text: `${a.day} is a working day again.` };

@@ -18,11 +18,21 @@ export const help = subcommand<{ admin?: boolean }>({
   about: 'what Cascade can do',
   allowed: 'everyone',
   parse: (rest) => (word(rest[0]) === 'admin' ? { admin: true } : {}),
-  run: async ({ deps, caller }, a) => helpReply(COMMANDS, await audienceOf(deps.db, caller.teamId, caller.userId, deps.admins), a.admin === true),
+  run: async ({ deps, caller }, a) =>
+    helpReply(COMMANDS, await audienceOf(deps.db, caller.teamId, caller.userId, deps.admins), a.admin === true),
 });
 
 /** Every subcommand: each area's file lists its own, so adding one touches only that file (and its test). */
-export const SUBCOMMANDS: readonly Subcommand<any>[] = [help, ...ORG, ...SELF, ...CONVERSATION, ...ACCOUNTABILITY, ...DIGESTS, ...SETTINGS, ...HOURS];
+export const SUBCOMMANDS: readonly Subcommand<any>[] = [
+  help,
+  ...ORG,
+  ...SELF,
+  ...CONVERSATION,
+  ...ACCOUNTABILITY,
+  ...DIGESTS,
+  ...SETTINGS,
+  ...HOURS,
+];
 
 /** What a group of subcommands says when its second word is missing or is not one of its own. */
 const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }> = {
@@ -43,19 +53,27 @@ export const COMMANDS: readonly { allowed: Allowed; name: string; usage: string;
 const usageOf = (name: string) => COMMANDS.filter((c) => c.name === name).map((c) => c.usage);
 
 /** A parsed command: the subcommand's words joined (`goal.set`) and its arguments, or what was wrong. */
-export type ParsedCommand = ({ readonly kind: string } & Record<string, any>) | { readonly kind: 'usage'; readonly error: string; readonly usage: readonly string[] };
+export type ParsedCommand =
+  | ({ readonly kind: string } & Record<string, any>)
+  | { readonly kind: 'usage'; readonly error: string; readonly usage: readonly string[] };
 
 const kindOf = (s: Subcommand<any>) => s.path.join('.');
 const BY_KIND = new Map(SUBCOMMANDS.map((s) => [kindOf(s), s]));
 
 /** Turns the text after `/cascade` into a subcommand and its arguments, or a usage message saying what was wrong. Pure. */
 export function parseCommand(text: string): ParsedCommand {
-  if (text.includes('\u0000')) return { kind: 'usage', error: 'The command contains a NUL character, which Cascade cannot keep: type it again without it.', usage: [] };
+  if (text.includes('\u0000'))
+    return {
+      kind: 'usage',
+      error: 'The command contains a NUL character, which Cascade cannot keep: type it again without it.',
+      usage: [],
+    };
   const tokens = tokenize(text.trim());
   if (tokens.length === 0) return { kind: 'help' };
   const head = word(tokens[0]);
   const family = SUBCOMMANDS.filter((s) => s.path[0] === head || (head !== undefined && s.aliases?.includes(head)));
-  if (family.length === 0) return { kind: 'usage', error: `Unknown command "${describe(tokens[0]!)}".`, usage: COMMANDS.map((c) => c.usage) };
+  if (family.length === 0)
+    return { kind: 'usage', error: `Unknown command "${describe(tokens[0]!)}".`, usage: COMMANDS.map((c) => c.usage) };
   const name = family[0]!.path[0]!;
   let entry: Subcommand<any> | undefined;
   let rest = tokens.slice(1);
@@ -69,7 +87,9 @@ export function parseCommand(text: string): ParsedCommand {
     else if (tokens.length === 1 || tokens[1]?.kind === 'user') entry = family.find((s) => s.default);
     if (!entry) {
       const group = GROUPS[name];
-      const error = tokens[1] ? (group?.unknown(describe(tokens[1])) ?? `Unknown ${name} command.`) : group?.missing || `Say what to do with ${name}.`;
+      const error = tokens[1]
+        ? (group?.unknown(describe(tokens[1])) ?? `Unknown ${name} command.`)
+        : group?.missing || `Say what to do with ${name}.`;
       return { kind: 'usage', error, usage: usageOf(name) };
     }
   }
@@ -103,4 +123,3 @@ export function homeChanges(parsed: ParsedCommand): readonly string[] | null {
   const { kind: _kind, ...args } = parsed;
   return typeof entry.refreshesHome === 'function' ? entry.refreshesHome(args) : [];
 }
-

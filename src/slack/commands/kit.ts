@@ -90,7 +90,8 @@ export function describe(t: Token): string {
 
 export function notAMention(t: Token | undefined, what: string): string {
   if (!t) return `Name ${what} with an @mention.`;
-  if (t.kind === 'word' && t.text.startsWith('@')) return `I could not read ${t.text} as a person: pick them from Slack's @mention list so it becomes a link.`;
+  if (t.kind === 'word' && t.text.startsWith('@'))
+    return `I could not read ${t.text} as a person: pick them from Slack's @mention list so it becomes a link.`;
   return `Expected ${what} as an @mention, got "${describe(t)}".`;
 }
 

@@ -7,7 +7,6 @@ import { orgImportModal } from '../blocks/org-import';
 import { slackDirectory } from '../directory';
 import { describe, notAMention, refuse, subcommand, unexpected, word, type Token } from './kit';
 
-
 export const orgShow = subcommand<{ userId?: string }>({
   path: ['org', 'show'],
   usage: '/cascade org show [@person]',
@@ -32,7 +31,18 @@ interface OrgSetArgs {
 }
 
 /** Words after the title; a title of several words is quoted ("RVP West"). */
-const ORG_SET_WORDS = new Set(['reports-to', 'reports_to', 'reports', 'admin', 'not-admin', 'no-admin', 'notadmin', 'top', 'outside', 'in-chain']);
+const ORG_SET_WORDS = new Set([
+  'reports-to',
+  'reports_to',
+  'reports',
+  'admin',
+  'not-admin',
+  'no-admin',
+  'notadmin',
+  'top',
+  'outside',
+  'in-chain',
+]);
 
 function parseOrgSet(tokens: Token[]): OrgSetArgs | ReturnType<typeof refuse> {
   const [who, roleToken, ...rest] = tokens;

@@ -32,12 +32,21 @@ export const checkin = subcommand({
     const { db } = deps;
     const now = deps.clock.now();
     const mine = await myStatus(scope);
-    const ctx = mine.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ?? mine.open.find((c) => c.status === 'answered');
+    const ctx =
+      mine.open.find((c) => c.status === 'sent' || (c.status === 'scheduled' && c.dueAt <= now)) ??
+      mine.open.find((c) => c.status === 'answered');
     if (!ctx) return nothingToAnswerReply(mine);
     const questions = await questionsToAsk(db, ctx);
     const reviews = await commitmentsToReview(db, ctx);
-    const open = await commitmentsStillOpen(db, ctx, reviews.map((m) => m.id));
-    await caller.client.views.open({ trigger_id: caller.triggerId, view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews, open) });
+    const open = await commitmentsStillOpen(
+      db,
+      ctx,
+      reviews.map((m) => m.id),
+    );
+    await caller.client.views.open({
+      trigger_id: caller.triggerId,
+      view: answerModal(ctx, questions, await answersOf(db, ctx.id), reviews, open),
+    });
     return null;
   },
 });
@@ -73,7 +82,10 @@ function parsePause(tokens: Token[]): PauseArgs | ReturnType<typeof refuse> {
     if (rest.length > 1) return refuse(`Unexpected "${rest.slice(1).map(describe).join(' ')}".`);
     return { ...(userId ? { userId } : {}), until: null };
   }
-  if (w !== 'until') return refuse('Say until which day, like `/cascade pause until next monday` or a date as YYYY-MM-DD, or `until never` to take someone out of the cascade.');
+  if (w !== 'until')
+    return refuse(
+      'Say until which day, like `/cascade pause until next monday` or a date as YYYY-MM-DD, or `until never` to take someone out of the cascade.',
+    );
   if (word(rest[1]) === 'never') {
     if (rest.length > 2) return refuse(`Unexpected "${rest.slice(2).map(describe).join(' ')}".`);
     return { ...(userId ? { userId } : {}), until: PAUSED_FOR_GOOD };

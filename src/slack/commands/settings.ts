@@ -2,7 +2,15 @@ import { listCadences } from '../../calendar/upcoming';
 import { resetOverride, updateCadence, type CadenceChanges, type OverrideTarget } from '../../checkins/cadences';
 import { cadencesByLevel } from '../../calendar/assign';
 import { chainLevels } from '../../org/chain';
-import { addQuestion, editQuestion, listQuestions, QUESTION_INTENTS, QUESTION_KINDS, retireQuestion, type QuestionDraft } from '../../checkins/questions';
+import {
+  addQuestion,
+  editQuestion,
+  listQuestions,
+  QUESTION_INTENTS,
+  QUESTION_KINDS,
+  retireQuestion,
+  type QuestionDraft,
+} from '../../checkins/questions';
 import { WEEKDAYS } from '../../time/calendar';
 import { cadenceLine, cadenceListReply, cadenceSetReply, questionChangedReply, questionsListReply } from '../blocks/self-service';
 import { ensureInChannel } from '../channels';
@@ -60,14 +68,16 @@ function parseCadenceSet(tokens: Token[]): CadenceSetArgs | ReturnType<typeof re
       changes.weekday = WEEKDAYS.findIndex((d) => d === w || d.slice(0, 3) === w);
     } else if (w === 'at') {
       const time = next?.kind === 'word' ? next.text : '';
-      if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) return refuse(`"${time || 'nothing'}" is not a time: give HH:MM on a 24-hour clock, like 09:30.`);
+      if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(time))
+        return refuse(`"${time || 'nothing'}" is not a time: give HH:MM on a 24-hour clock, like 09:30.`);
       changes.localTime = time.padStart(5, '0');
       i += 1;
     } else if (w === 'individual' || w === 'team') {
       changes.mode = w;
     } else if (w === 'window') {
       const days = next?.kind === 'word' ? Number(next.text) : NaN;
-      if (!Number.isInteger(days) || days < 1 || days > 14) return refuse('The answer window is a whole number of working days from 1 to 14, like `window 2`.');
+      if (!Number.isInteger(days) || days < 1 || days > 14)
+        return refuse('The answer window is a whole number of working days from 1 to 14, like `window 2`.');
       changes.windowDays = days;
       i += 1;
     } else if (w === 'reminder' || w === 'reminders') {
@@ -109,7 +119,8 @@ function readTarget(tokens: Token[]): { target?: OverrideTarget; rest: Token[] }
   }
   if (word(tokens[0]) === 'level') {
     const n = tokens[1]?.kind === 'word' ? Number(tokens[1].text) : NaN;
-    if (!Number.isInteger(n) || n < 1 || n > 12) return refuse('Give the level as a number from 1 (the top) to 12, like `level 3` (see `/cascade cadence list`).');
+    if (!Number.isInteger(n) || n < 1 || n > 12)
+      return refuse('Give the level as a number from 1 (the top) to 12, like `level 3` (see `/cascade cadence list`).');
     return { target: { level: n }, rest: tokens.slice(2) };
   }
   return { rest: tokens };
@@ -168,7 +179,8 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
     const kind = word(kindT);
     if (!kind || !(QUESTION_KINDS as readonly string[]).includes(kind)) return refuse(`Give a kind: ${QUESTION_KINDS.join(', ')}.`);
     const intent = word(intentT);
-    if (!intent || !(QUESTION_INTENTS as readonly string[]).includes(intent)) return refuse(`Give an intent: ${QUESTION_INTENTS.join(', ')}.`);
+    if (!intent || !(QUESTION_INTENTS as readonly string[]).includes(intent))
+      return refuse(`Give an intent: ${QUESTION_INTENTS.join(', ')}.`);
     if (textT?.kind !== 'word' || !textT.text.trim()) return refuse('Give the question in quotes, like "What helped you most this week?".');
     let fixed = false;
     let required = false;
@@ -179,18 +191,31 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
       if (f === 'fixed') fixed = true;
       else if (f === 'required') required = true;
       else if (f === 'choices' && flags[i + 1]?.kind === 'word') {
-        choices = (flags[i + 1] as { text: string }).text.split('|').map((c) => c.trim()).filter(Boolean);
+        choices = (flags[i + 1] as { text: string }).text
+          .split('|')
+          .map((c) => c.trim())
+          .filter(Boolean);
         i += 1;
       } else if (f === 'goal' && flags[i + 1]?.kind === 'word') {
         goalName = (flags[i + 1] as { text: string }).text.trim();
         i += 1;
-      } else return refuse(`Unexpected "${describe(flags[i]!)}": after the text come fixed, required, choices "a|b|c", or goal "<goal name>".`);
+      } else
+        return refuse(`Unexpected "${describe(flags[i]!)}": after the text come fixed, required, choices "a|b|c", or goal "<goal name>".`);
     }
     return {
-      draft: { level, kind: kind as QuestionDraft['kind'], intent: intent as QuestionDraft['intent'], text: textT.text.trim(), fixed, required, ...(choices ? { choices } : {}), ...(goalName ? { goalName } : {}) },
+      draft: {
+        level,
+        kind: kind as QuestionDraft['kind'],
+        intent: intent as QuestionDraft['intent'],
+        text: textT.text.trim(),
+        fixed,
+        required,
+        ...(choices ? { choices } : {}),
+        ...(goalName ? { goalName } : {}),
+      },
     };
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ deps, caller }, a) => {
     return questionChangedReply('Added', await addQuestion(deps.db, caller.teamId, a.draft));
   },
 });
@@ -211,7 +236,7 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
     if (!text || rest.length > 2) return refuse('Give the new wording in quotes, like `/cascade questions edit 12 "What helped most?"`.');
     return { id, text };
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ deps, caller }, a) => {
     return questionChangedReply('Reworded', await editQuestion(deps.db, caller.teamId, a.id, a.text));
   },
 });
@@ -229,7 +254,7 @@ export const questionsRetire = subcommand<{ id: number }>({
     if (rest.length > 1) return unexpected(rest.slice(1));
     return { id };
   },
-  run: async ({ deps, caller, scope }, a) => {
+  run: async ({ deps, caller }, a) => {
     return questionChangedReply('Retired', await retireQuestion(deps.db, caller.teamId, a.id));
   },
 });

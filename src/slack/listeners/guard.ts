@@ -30,10 +30,17 @@ function firstInput(view: { blocks?: { type?: string; block_id?: string }[] } | 
 /** A window answered with words: on its first input, or, when it has none, as a window that says so. */
 export function viewError(view: Args['body']['view'], text: string): Record<string, unknown> {
   const block = firstInput(view);
-  return block ? { response_action: 'errors', errors: { [block]: text.slice(0, 150) } } : { response_action: 'update', view: noticeModal(text) };
+  return block
+    ? { response_action: 'errors', errors: { [block]: text.slice(0, 150) } }
+    : { response_action: 'update', view: noticeModal(text) };
 }
 
-export function guarded<A extends Args>(deps: SlackDeps, kind: Kind, name: string, handler: (args: A) => Promise<void>): (args: A) => Promise<void> {
+export function guarded<A extends Args>(
+  deps: SlackDeps,
+  kind: Kind,
+  name: string,
+  handler: (args: A) => Promise<void>,
+): (args: A) => Promise<void> {
   return async (args: A) => {
     let acked = false;
     const context = { [kind]: name, user: args.body?.user?.id ?? args.body?.user_id };
@@ -50,7 +57,9 @@ export function guarded<A extends Args>(deps: SlackDeps, kind: Kind, name: strin
         ? setTimeout(() => {
             if (acked) return;
             deps.log.warn(context, 'a window took longer than Slack waits; it was answered before Slack gave up');
-            void ack(viewError(args.body?.view, 'Saving is taking longer than usual. Press the button again in a moment: nothing is kept twice.')).catch(() => undefined);
+            void ack(
+              viewError(args.body?.view, 'Saving is taking longer than usual. Press the button again in a moment: nothing is kept twice.'),
+            ).catch(() => undefined);
           }, VIEW_BUDGET_MS)
         : undefined;
     try {

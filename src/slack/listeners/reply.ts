@@ -8,7 +8,10 @@ import { slackText, type Reply } from '../blocks/text';
 /** What a person reads when the failure is ours: the database gone or slow, or anything else (logged). */
 export function ourFailure(err: unknown, log: Log, context: Record<string, unknown>): string {
   if (isConnectionError(err) || isTimeoutError(err)) {
-    log.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code }, ...context }, 'the database did not answer a request');
+    log.warn(
+      { err: { message: (err as Error).message, code: (err as { code?: string }).code }, ...context },
+      'the database did not answer a request',
+    );
     return 'Cascade could not reach its database just now, so this was not saved. Please try again in a moment.';
   }
   log.error({ err, ...context }, 'a request failed');

@@ -12,7 +12,14 @@ export function signedHeaders(secret: string, body: string, timestamp = Math.flo
 }
 
 /** A slash command's form body (`/cascade <text>`), with the response_url and trigger_id it carries. */
-export function slashCommandBody(c: { teamId: string; userId: string; text: string; channel?: string; responseUrl: string; triggerId: string }): string {
+export function slashCommandBody(c: {
+  teamId: string;
+  userId: string;
+  text: string;
+  channel?: string;
+  responseUrl: string;
+  triggerId: string;
+}): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: c.teamId,
@@ -80,7 +87,15 @@ export function viewSubmission(s: {
 }): Record<string, unknown> {
   return {
     ...interaction('view_submission', s),
-    view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [], ...s.view, team_id: s.teamId, hash: s.view.hash ?? `${Date.now()}.${randomBytes(4).toString('hex')}`, state: { values: s.values } },
+    view: {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'x' },
+      blocks: [],
+      ...s.view,
+      team_id: s.teamId,
+      hash: s.view.hash ?? `${Date.now()}.${randomBytes(4).toString('hex')}`,
+      state: { values: s.values },
+    },
   };
 }
 

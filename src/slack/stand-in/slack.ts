@@ -97,11 +97,12 @@ export class SlackStandIn {
 
   async start(): Promise<this> {
     // A fault of the stand-in itself answers 500 (as Slack's own would) rather than leave the caller waiting.
-    this.server = createServer((req, res) =>
-      void this.handle(req, res).catch(() => {
-        if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error' });
-        else res.end();
-      }),
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req, res).catch(() => {
+          if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error' });
+          else res.end();
+        }),
     );
     // Never close an idle keep-alive socket under a client about to reuse it (that race shows up as
     // "fetch failed" on a busy machine); stop() closes every connection anyway.
@@ -175,7 +176,10 @@ export class SlackStandIn {
   }
 
   /** Waits until `count` calls of `method` matching `where` have arrived. */
-  async waitFor(method: string, options: { count?: number; timeoutMs?: number; where?: (c: RecordedCall) => boolean } = {}): Promise<RecordedCall[]> {
+  async waitFor(
+    method: string,
+    options: { count?: number; timeoutMs?: number; where?: (c: RecordedCall) => boolean } = {},
+  ): Promise<RecordedCall[]> {
     const { count = 1, timeoutMs = 5000, where = () => true } = options;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -202,7 +206,11 @@ export class SlackStandIn {
 
   private async deliver(body: string, contentType: string): Promise<Response> {
     if (!this.target) throw new Error('the stand-in is not connected to Cascade');
-    return fetch(this.target.url, { method: 'POST', headers: { 'content-type': contentType, ...signedHeaders(this.target.secret, body) }, body });
+    return fetch(this.target.url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...signedHeaders(this.target.secret, body) },
+      body,
+    });
   }
 
   private handles(userId: string, channel: string): { trigger: string; response: string } {
@@ -217,7 +225,14 @@ export class SlackStandIn {
   /** `/cascade <text>` typed by a person, as Slack sends a slash command (with a response_url). */
   async command(userId: string, text: string, channel = `D${userId}`): Promise<number> {
     const { trigger, response } = this.handles(userId, channel);
-    const body = slashCommandBody({ teamId: this.teamId, userId, text, channel, responseUrl: this.responseUrl(response), triggerId: trigger });
+    const body = slashCommandBody({
+      teamId: this.teamId,
+      userId,
+      text,
+      channel,
+      responseUrl: this.responseUrl(response),
+      triggerId: trigger,
+    });
     const res = await this.deliver(body, 'application/x-www-form-urlencoded');
     this.commandAnswered(response, await res.text());
     await this.settle();
@@ -240,7 +255,12 @@ export class SlackStandIn {
     if (!args.text && !args.blocks) return;
     // Slack shows nothing of an answer whose blocks break its rules (the person sees an error instead).
     const problems = blockProblems(args.blocks, BLOCK_KIT.blocksPerMessage);
-    this.record({ method: 'response_url', args: { ...args, id: responseId, inAck: true, ...(problems.length ? { refused: problems } : {}) }, token: undefined, at: Date.now() });
+    this.record({
+      method: 'response_url',
+      args: { ...args, id: responseId, inAck: true, ...(problems.length ? { refused: problems } : {}) },
+      token: undefined,
+      at: Date.now(),
+    });
     if (!problems.length) this.surfaces.recordResponse(responseId, args);
   }
 
@@ -252,10 +272,17 @@ export class SlackStandIn {
   ): Promise<number> {
     const channel = where.channel ?? `D${userId}`;
     const { trigger, response } = this.handles(userId, channel);
-    const type = action.type ?? (action.selectedDate !== undefined ? 'datepicker' : action.selectedOption !== undefined ? 'static_select' : 'button');
-    const element: Record<string, unknown> = { type, action_id: action.actionId, block_id: action.blockId ?? '', action_ts: String(Date.now() / 1000) };
+    const type =
+      action.type ?? (action.selectedDate !== undefined ? 'datepicker' : action.selectedOption !== undefined ? 'static_select' : 'button');
+    const element: Record<string, unknown> = {
+      type,
+      action_id: action.actionId,
+      block_id: action.blockId ?? '',
+      action_ts: String(Date.now() / 1000),
+    };
     if (action.value !== undefined) element.value = action.value;
-    if (action.selectedOption !== undefined) element.selected_option = { value: action.selectedOption, text: { type: 'plain_text', text: action.selectedOption } };
+    if (action.selectedOption !== undefined)
+      element.selected_option = { value: action.selectedOption, text: { type: 'plain_text', text: action.selectedOption } };
     if (action.selectedDate !== undefined) element.selected_date = action.selectedDate;
     const modal = where.viewId ? this.surfaces.modals.get(userId)?.find((m) => m.id === where.viewId) : undefined;
     const payload = blockActions({
@@ -263,7 +290,9 @@ export class SlackStandIn {
       userId,
       triggerId: trigger,
       action: element,
-      ...(modal ? { view: { id: modal.id, view: modal.view } } : { message: { channel, ts: where.messageTs ?? '', responseUrl: this.responseUrl(response) } }),
+      ...(modal
+        ? { view: { id: modal.id, view: modal.view } }
+        : { message: { channel, ts: where.messageTs ?? '', responseUrl: this.responseUrl(response) } }),
     });
     const res = await this.deliver(interactionBody(payload), 'application/x-www-form-urlencoded');
     await this.settle();
@@ -279,7 +308,13 @@ export class SlackStandIn {
     const modal = stack.find((m) => m.id === viewId);
     if (!modal) throw new Error(`no open modal ${viewId} for ${userId}`);
     const { trigger } = this.handles(userId, `D${userId}`);
-    const payload = viewSubmission({ teamId: this.teamId, userId, triggerId: trigger, view: { ...modal.view, id: modal.id, hash: modal.hash }, values });
+    const payload = viewSubmission({
+      teamId: this.teamId,
+      userId,
+      triggerId: trigger,
+      view: { ...modal.view, id: modal.id, hash: modal.hash },
+      values,
+    });
     const res = await this.deliver(interactionBody(payload), 'application/x-www-form-urlencoded');
     const text = await res.text();
     const answer = text ? (JSON.parse(text) as Record<string, any>) : {};
@@ -306,7 +341,10 @@ export class SlackStandIn {
 
   /** The person opens the App Home tab. */
   async homeOpened(userId: string): Promise<number> {
-    const body = eventBody({ teamId: this.teamId, event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: String(Date.now() / 1000) } });
+    const body = eventBody({
+      teamId: this.teamId,
+      event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home', event_ts: String(Date.now() / 1000) },
+    });
     const res = await this.deliver(body, 'application/json');
     await this.settle();
     return res.status;
@@ -417,7 +455,8 @@ export class SlackStandIn {
     }
     if (method === 'views.open' || method === 'views.update' || method === 'views.push' || method === 'views.publish') {
       const problems = viewProblems(args.view);
-      if (problems.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+      if (problems.length)
+        return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
     }
     const channel = this.channels.get(String(args.channel ?? args.channel_id ?? ''));
     if (method === 'conversations.join') {
@@ -444,7 +483,15 @@ export class SlackStandIn {
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://cascade-test.slack.com/', team: 'Cascade Test', team_id: this.teamId, user: 'cascade', user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://cascade-test.slack.com/',
+          team: 'Cascade Test',
+          team_id: this.teamId,
+          user: 'cascade',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'users.info': {
         const user = this.users.get(String(args.user)) ?? (this.anyUser ? { id: String(args.user), name: String(args.user) } : undefined);
         return user ? { ok: true, user: this.slackUser(user) } : { ok: false, error: 'user_not_found' };
@@ -452,7 +499,13 @@ export class SlackStandIn {
       case 'users.list': {
         // Cursor paging as Slack does it: an opaque cursor, and an empty next_cursor after the last page.
         const all = [...this.users.values()];
-        const from = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').replace(/^users:/, '')) : 0;
+        const from = args.cursor
+          ? Number(
+              Buffer.from(String(args.cursor), 'base64')
+                .toString('utf8')
+                .replace(/^users:/, ''),
+            )
+          : 0;
         if (!Number.isInteger(from) || from < 0) return { ok: false, error: 'invalid_cursor' };
         const limit = args.limit ? Math.min(Number(args.limit), 1000) : all.length;
         const page = all.slice(from, from + limit);
@@ -467,7 +520,9 @@ export class SlackStandIn {
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
       case 'chat.postMessage': {
-        const ts = this.clock ? `${Math.floor(this.clock() / 1000)}.${String(this.nextTs++ % 1_000_000).padStart(6, '0')}` : `${this.nextTs++}.000100`;
+        const ts = this.clock
+          ? `${Math.floor(this.clock() / 1000)}.${String(this.nextTs++ % 1_000_000).padStart(6, '0')}`
+          : `${this.nextTs++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, ts } };
       }
       case 'files.getUploadURLExternal': {
@@ -500,7 +555,13 @@ export class SlackStandIn {
       is_bot: u.isBot ?? false,
       tz: u.tz ?? 'America/New_York',
       tz_offset: 0,
-      profile: { real_name: u.name, display_name: u.name.split(' ')[0], email: u.email, status_text: u.statusText ?? '', status_emoji: u.statusEmoji ?? '' },
+      profile: {
+        real_name: u.name,
+        display_name: u.name.split(' ')[0],
+        email: u.email,
+        status_text: u.statusText ?? '',
+        status_emoji: u.statusEmoji ?? '',
+      },
     };
   }
 }

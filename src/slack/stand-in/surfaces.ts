@@ -50,7 +50,13 @@ export class Surfaces {
     switch (method) {
       case 'chat.postMessage': {
         const channel = String(result.channel ?? args.channel);
-        this.push({ channel, ts: String(result.ts), ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}), text: String(args.text ?? ''), ...(args.blocks ? { blocks: args.blocks } : {}) });
+        this.push({
+          channel,
+          ts: String(result.ts),
+          ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
+          text: String(args.text ?? ''),
+          ...(args.blocks ? { blocks: args.blocks } : {}),
+        });
         break;
       }
       case 'chat.update': {
@@ -64,7 +70,14 @@ export class Surfaces {
       case 'files.completeUploadExternal': {
         const files = (args.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title ?? f.id }));
         const channel = String(args.channel_id ?? '');
-        if (channel) this.push({ channel, ts: `${Math.floor(this.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`, ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}), text: String(args.initial_comment ?? ''), files });
+        if (channel)
+          this.push({
+            channel,
+            ts: `${Math.floor(this.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`,
+            ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
+            text: String(args.initial_comment ?? ''),
+            files,
+          });
         for (const f of files) {
           const stored = this.files.get(f.id);
           if (stored) this.files.set(f.id, { ...stored, title: f.title });
@@ -103,7 +116,13 @@ export class Surfaces {
   recordResponse(id: string, body: Record<string, any>): void {
     const owner = this.responses.get(id);
     if (!owner || body.delete_original) return;
-    this.ephemerals.push({ userId: owner.userId, channel: owner.channel, text: String(body.text ?? ''), ...(body.blocks ? { blocks: body.blocks } : {}), seq: ++this.seq });
+    this.ephemerals.push({
+      userId: owner.userId,
+      channel: owner.channel,
+      text: String(body.text ?? ''),
+      ...(body.blocks ? { blocks: body.blocks } : {}),
+      seq: ++this.seq,
+    });
   }
 
   private push(m: StoredMessage): void {

@@ -1,4 +1,10 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import { makeCommitment, markDone, nextCheckinDate } from '../../../accountability/commitments';
 import { commitmentDoneReply } from '../../blocks/accountability';
 import { closeFlag, flagsBelow } from '../../../accountability/flags';
@@ -15,14 +21,18 @@ import { failureReply, ourFailure } from '../reply';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
-type Values = Record<string, Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value: string } | null }>>;
+type Values = Record<
+  string,
+  Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value: string } | null }>
+>;
 const ids = IDS.home;
 
 /**
  * A Home button opens its window; a refusal (nothing to close, no goals) opens a small window saying so, as
  * App Home has no conversation to answer in.
  */
-const opens = (deps: SlackDeps, what: string, build: (args: ButtonArgs) => Promise<Parameters<ButtonArgs['client']['views']['open']>[0]['view']>) =>
+const opens =
+  (deps: SlackDeps, what: string, build: (args: ButtonArgs) => Promise<Parameters<ButtonArgs['client']['views']['open']>[0]['view']>) =>
   async (args: ButtonArgs) => {
     const { ack, body, client } = args;
     await ack();
@@ -61,20 +71,31 @@ export const homeFlagAction = (deps: SlackDeps) =>
   });
 
 /** Done, beside one open commitment in `/cascade commitments`: closed, and said so where it was pressed. */
-export const commitmentDoneAction = (deps: SlackDeps) => async ({ ack, action, body, client, respond }: ButtonArgs) => {
-  await ack();
-  try {
-    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
-    const m = await markDone(scope, readId(action.value?.replace(/^c/, ''), 'commitment'));
-    await respond({ response_type: 'ephemeral', replace_original: false, text: commitmentDoneReply(m).text });
-    await publishHome(deps, client, scope.teamId, [body.user.id, m.owner_id]);
-  } catch (err) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: failureReply(err, deps.log, { action: 'commitment_done', user: body.user.id }).text });
-  }
-};
+export const commitmentDoneAction =
+  (deps: SlackDeps) =>
+  async ({ ack, action, body, client, respond }: ButtonArgs) => {
+    await ack();
+    try {
+      const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+      const m = await markDone(scope, readId(action.value?.replace(/^c/, ''), 'commitment'));
+      await respond({ response_type: 'ephemeral', replace_original: false, text: commitmentDoneReply(m).text });
+      await publishHome(deps, client, scope.teamId, [body.user.id, m.owner_id]);
+    } catch (err) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: failureReply(err, deps.log, { action: 'commitment_done', user: body.user.id }).text,
+      });
+    }
+  };
 
 /** The window's answer goes through the domain; a refusal comes back on the field, and Home is published again. */
-async function submitted(deps: SlackDeps, args: ViewArgs, field: string, run: (values: Values, scope: Awaited<ReturnType<typeof scopeFor>>) => Promise<unknown>): Promise<void> {
+async function submitted(
+  deps: SlackDeps,
+  args: ViewArgs,
+  field: string,
+  run: (values: Values, scope: Awaited<ReturnType<typeof scopeFor>>) => Promise<unknown>,
+): Promise<void> {
   const { ack, view, body, client } = args;
   const teamId = body.team?.id ?? view.team_id;
   try {
@@ -89,7 +110,10 @@ async function submitted(deps: SlackDeps, args: ViewArgs, field: string, run: (v
       return;
     }
     if (err instanceof UserError) {
-      await ack({ response_action: 'errors', errors: { [err.field === 'due' ? ids.dueBlock : field]: truncate(slackText(err.message), 150) } });
+      await ack({
+        response_action: 'errors',
+        errors: { [err.field === 'due' ? ids.dueBlock : field]: truncate(slackText(err.message), 150) },
+      });
       return;
     }
     await ack({ response_action: 'errors', errors: { [field]: ourFailure(err, deps.log, { window: 'home', user: body.user.id }) } });
