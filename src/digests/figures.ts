@@ -113,25 +113,58 @@ const pair = (now: unknown, before: unknown): Compared => ({ now: Number(now ?? 
  * Computes a digest. `team` covers one leader's rounds and the people who report to them; `org` and `exec`
  * cover the whole workspace. Only answers their authors shared are quoted; everything else is counted.
  */
-export async function buildDigest(
+/** What every section of a digest reads from: its workspace, periods and people, and the SQL that says so. */
+interface DigestSlice {
+  readonly db: Kysely<Database>;
+  readonly teamId: string;
+  readonly current: Period;
+  readonly previous: Period;
+  /** The team digest's leader; null for the org and exec digests, which cover everyone. */
+  readonly owner: string | null;
+  /** The owner and everyone below them, however deep (empty: everyone). */
+  readonly subtree: readonly string[];
+  /** Whether a round `r` is the slice's. */
+  readonly inScope: RawBuilder<boolean>;
+  /** Whether a round `r` falls in the period. */
+  readonly inPeriod: (p: Period) => RawBuilder<boolean>;
+  /** Whether a round `r` falls in either period. */
+  readonly both: RawBuilder<boolean>;
+}
+
+async function sliceOf(
   db: Kysely<Database>,
   input: { teamId: string; scope: DigestScope; ownerId?: string; current: Period; previous: Period },
-): Promise<Digest> {
+): Promise<DigestSlice> {
   const { teamId, current, previous } = input;
   const owner = input.scope === 'team' ? (input.ownerId ?? '') : null;
   // A team digest covers the owner's rounds and every round led below them, however deep.
   const subtree = owner === null ? [] : [owner, ...(await chainBelow(db, teamId, owner))];
-  const inScope: RawBuilder<boolean> = owner === null ? sql<boolean>`true` : sql<boolean>`r.leader_id = any(${subtree}::text[])`;
-  const inPeriod = (p: Period) => sql<boolean>`r.occurrence between ${p.start}::date and ${p.end}::date`;
-  const both = sql<boolean>`r.occurrence between ${previous.start}::date and ${current.end}::date`;
+  return {
+    db,
+    teamId,
+    current,
+    previous,
+    owner,
+    subtree,
+    inScope: owner === null ? sql<boolean>`true` : sql<boolean>`r.leader_id = any(${subtree}::text[])`,
+    inPeriod: (p: Period) => sql<boolean>`r.occurrence between ${p.start}::date and ${p.end}::date`,
+    both: sql<boolean>`r.occurrence between ${previous.start}::date and ${current.end}::date`,
+  };
+}
 
-  // Rounds first (a few thousand in two periods), then their check-ins by index: never a scan of every check-in.
-  const periodRounds = (where: RawBuilder<boolean>) => sql`
+/** Rounds first (a few thousand in two periods), then their check-ins by index: never a scan of every check-in. */
+function periodRounds({ teamId, inScope }: DigestSlice, where: RawBuilder<boolean>) {
+  return sql`
     with rr as materialized (
       select r.id, r.leader_id, r.occurrence, ${ROUND_DEPTH} as depth, k.level
       from round r join cadence k on k.id = r.cadence_id
       where r.team_id = ${teamId} and ${inScope} and ${where}
     )`;
+}
+
+/** Each level's check-ins due, answered, missed, skipped and 1:1s held, in both periods. */
+async function levelCounts(slice: DigestSlice) {
+  const { db, current, previous, inPeriod, both } = slice;
   const levels = await sql<{
     depth: number;
     level: Relationship;
@@ -146,7 +179,7 @@ export async function buildDigest(
     skipped_b: number;
     talks_b: number;
   }>`
-    ${periodRounds(both)}
+    ${periodRounds(slice, both)}
     select r.depth, mode() within group (order by r.level) as level,
       count(*) filter (where ${inPeriod(current)})::int as due,
       count(*) filter (where ${inPeriod(current)} and c.status = 'answered')::int as held,
@@ -160,22 +193,25 @@ export async function buildDigest(
       count(*) filter (where ${inPeriod(previous)} and c.status = 'skipped')::int as skipped_b
     from rr r join checkin c on c.round_id = r.id and c.part = 'member'
     group by 1`.execute(db);
-  // Each level is named from the titles of the people in its rounds over both periods.
-  const labels = await levelLabels(db, teamId, sql<boolean>`${inScope} and ${both}`);
-  const label = (depth: number) => labelOf(labels, depth);
+  return levels.rows;
+}
 
-  const broken =
-    owner === null
-      ? await sql<{ name: string; depth: number; due: number }>`
-    ${periodRounds(inPeriod(current))}
+/** The leaders of the current period whose whole round went unanswered (org and exec digests only). */
+async function brokenLinks(slice: DigestSlice): Promise<{ name: string; depth: number; due: number }[]> {
+  const { db, teamId, inPeriod, current } = slice;
+  const broken = await sql<{ name: string; depth: number; due: number }>`
+    ${periodRounds(slice, inPeriod(current))}
     select coalesce(p.name, r.leader_id) as name, r.depth, count(*)::int as due
     from rr r join checkin c on c.round_id = r.id and c.part = 'member'
     left join person p on p.team_id = ${teamId} and p.slack_user_id = r.leader_id
     group by r.leader_id, p.name, 2
     having count(*) filter (where c.status = 'answered') = 0 and count(*) filter (where c.status in ('missed', 'answered')) > 0
-    order by 2, 1`.execute(db)
-      : { rows: [] };
+    order by 2, 1`.execute(db);
+  return broken.rows;
+}
 
+/** Commitments made, kept ("partly" counts half) and closed, in both periods. */
+async function commitmentCounts({ db, teamId, owner, subtree, current, previous }: DigestSlice) {
   const people = owner === null ? sql<boolean>`true` : sql<boolean>`m.owner_id = any(${subtree}::text[])`;
   const commitments = await sql<{ made: number; made_b: number; kept: number; kept_b: number; closed: number; closed_b: number }>`
     select
@@ -190,6 +226,11 @@ export async function buildDigest(
       count(*) filter (where m.status in ('done', 'partly', 'missed') and m.closed_at::date between ${previous.start}::date and ${previous.end}::date)::int as closed_b
     from commitment m where m.team_id = ${teamId} and ${people}`.execute(db);
 
+  return commitments.rows[0]!;
+}
+
+/** The period's ratings against the period before, its shared highlights and its obstacles. */
+async function answerFigures({ db, teamId, inScope, inPeriod, both, current }: DigestSlice) {
   // One pass over the period's answers feeds the ratings, the highlights and the obstacle terms.
   const answers = await sql<{
     ratings: { question: string; now: number | null; before: number | null }[] | null;
@@ -222,8 +263,11 @@ export async function buildDigest(
       (select json_agg(json_build_object('person', person_id, 'text', value_text, 'shared', shared)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(
     db,
   );
-  const found = answers.rows[0];
+  return answers.rows[0];
+}
 
+/** Flags open at the end of each period. */
+async function openFlagCounts({ db, teamId, owner, subtree, current, previous }: DigestSlice) {
   const endOf = (p: Period) => new Date(`${addDays(p.end, 1)}T00:00:00Z`);
   const flags = await sql<{ n: number; n_b: number }>`
     select count(*) filter (where f.raised_at < ${endOf(current)} and (f.closed_at is null or f.closed_at >= ${endOf(current)}))::int as n,
@@ -231,14 +275,30 @@ export async function buildDigest(
     from flag f
     where f.team_id = ${teamId}
       and ${owner === null ? sql`true` : sql`f.person_id = any(${subtree.slice(1)}::text[])`}`.execute(db);
+  return flags.rows[0];
+}
 
+export async function buildDigest(
+  db: Kysely<Database>,
+  input: { teamId: string; scope: DigestScope; ownerId?: string; current: Period; previous: Period },
+): Promise<Digest> {
+  const slice = await sliceOf(db, input);
+  const { teamId, current, previous, owner } = slice;
+  const rows = await levelCounts(slice);
+  // Each level is named from the titles of the people in its rounds over both periods.
+  const labels = await levelLabels(db, teamId, sql<boolean>`${slice.inScope} and ${slice.both}`);
+  const label = (depth: number) => labelOf(labels, depth);
+  const broken = owner === null ? await brokenLinks(slice) : [];
+  const c = await commitmentCounts(slice);
+  const found = await answerFigures(slice);
+  const flags = await openFlagCounts(slice);
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
   const ownerName = owner
     ? ((await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', owner).executeTakeFirst())
         ?.name ?? owner)
     : null;
 
-  const lv = [...levels.rows]
+  const lv = [...rows]
     .sort((a, b) => a.depth - b.depth)
     .map((r) => ({
       level: r.level,
@@ -251,14 +311,13 @@ export async function buildDigest(
     }));
   const rate = (held: number, missed: number) => (held + missed > 0 ? held / (held + missed) : null);
   const sum = (f: (l: LevelHealth) => number) => lv.reduce((n, l) => n + f(l), 0);
-  const c = commitments.rows[0]!;
   return {
     scope: input.scope,
     ownerName,
     period: current,
     previous,
     levels: lv,
-    brokenLinks: broken.rows.map((b) => ({ name: b.name, label: label(b.depth), due: b.due })),
+    brokenLinks: broken.map((b) => ({ name: b.name, label: label(b.depth), due: b.due })),
     participation: {
       now: rate(
         sum((l) => l.answered.now),
@@ -274,7 +333,7 @@ export async function buildDigest(
     highlights: found?.highlights ?? [],
     obstacles: recurringPhrases(found?.obstacles ?? []),
     obstacleAnswers: found?.obstacles?.length ?? 0,
-    openFlags: pair(flags.rows[0]?.n, flags.rows[0]?.n_b),
+    openFlags: pair(flags?.n, flags?.n_b),
     goals: await goalsCompared(db, teamId, current, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',
   };
