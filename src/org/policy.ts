@@ -3,6 +3,7 @@ import type { Database, Person } from '../db/types';
 import { notAllowed } from '../errors';
 import { getPerson, listAdminIds } from './people';
 import { chainAbove, chainBelow } from './visibility';
+import { leadsAnyone } from './chain';
 
 /*
  * Who may see and do what, in one place. Person-level data (answers, commitments, goals, progress, flags,
@@ -114,16 +115,8 @@ export async function audienceOf(
     .where('team_id', '=', teamId)
     .where('slack_user_id', '=', userId)
     .executeTakeFirst();
-  const report = await db
-    .selectFrom('person')
-    .select('slack_user_id')
-    .where('team_id', '=', teamId)
-    .where('reports_to', '=', userId)
-    .where('active', '=', true)
-    .where('in_chain', '=', true)
-    .limit(1)
-    .executeTakeFirst();
-  return { leader: report !== undefined && person?.active === true, admin: isAdmin(userId, person, configAdmins) };
+  const leads = await leadsAnyone(db, teamId, userId);
+  return { leader: leads && person?.active === true, admin: isAdmin(userId, person, configAdmins) };
 }
 
 /** Throws a refusal that names who can do it, unless `userId` is an admin. */
