@@ -1,30 +1,19 @@
-import type {
-  AllMiddlewareArgs,
-  BlockButtonAction,
-  SlackActionMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
 import { makeCommitment, markDone, nextCheckinDate } from '../../../accountability/commitments';
 import { commitmentDoneReply } from '../../blocks/accountability';
 import { closeFlag, flagsBelow } from '../../../accountability/flags';
 import { goalsOf, reportProgress } from '../../../accountability/goals';
 import { getPerson } from '../../../org/people';
-import { AlreadyTaken, readId, UserError } from '../../../errors';
+import type { Scope } from '../../../org/policy';
+import { readId, UserError } from '../../../errors';
 import { submissionKey } from '../guard';
 import { commitModal, flagCloseModal, noticeModal, progressModal } from '../../blocks/home-actions';
-import { dayLabel, slackText, truncate } from '../../blocks/text';
+import { dayLabel } from '../../blocks/text';
 import { scopeFor, type SlackDeps } from '../../deps';
 import { publishHome } from '../../home';
 import { IDS } from '../../ids';
-import { failureReply, ourFailure } from '../reply';
+import { failureReply } from '../reply';
+import { button, refuseOnField, scopeOfView, type ButtonArgs, type Values, type ViewArgs } from './kit';
 
-type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
-type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
-type Values = Record<
-  string,
-  Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value: string } | null }>
->;
 const ids = IDS.home;
 
 /**
@@ -71,52 +60,26 @@ export const homeFlagAction = (deps: SlackDeps) =>
   });
 
 /** Done, beside one open commitment in `/cascade commitments`: closed, and said so where it was pressed. */
-export const commitmentDoneAction =
-  (deps: SlackDeps) =>
-  async ({ ack, action, body, client, respond }: ButtonArgs) => {
-    await ack();
-    try {
-      const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
-      const m = await markDone(scope, readId(action.value?.replace(/^c/, ''), 'commitment'));
-      await respond({ response_type: 'ephemeral', replace_original: false, text: commitmentDoneReply(m).text });
-      await publishHome(deps, client, scope.teamId, [body.user.id, m.owner_id]);
-    } catch (err) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: failureReply(err, deps.log, { action: 'commitment_done', user: body.user.id }).text,
-      });
-    }
-  };
+export const commitmentDoneAction = button('commitment_done', async (deps, scope, { action, body, client, respond }) => {
+  const m = await markDone(scope, readId(action.value?.replace(/^c/, ''), 'commitment'));
+  await respond({ response_type: 'ephemeral', replace_original: false, text: commitmentDoneReply(m).text });
+  await publishHome(deps, client, scope.teamId, [body.user.id, m.owner_id]);
+});
 
 /** The window's answer goes through the domain; a refusal comes back on the field, and Home is published again. */
 async function submitted(
   deps: SlackDeps,
   args: ViewArgs,
   field: string,
-  run: (values: Values, scope: Awaited<ReturnType<typeof scopeFor>>) => Promise<unknown>,
+  run: (values: Values, scope: Scope) => Promise<unknown>,
 ): Promise<void> {
-  const { ack, view, body, client } = args;
-  const teamId = body.team?.id ?? view.team_id;
   try {
-    const scope = await scopeFor(deps, teamId, body.user.id);
-    await run((view.state?.values ?? {}) as Values, scope);
-    await ack();
-    await publishHome(deps, client, teamId, [body.user.id]);
+    const scope = await scopeOfView(deps, args);
+    await run((args.view.state?.values ?? {}) as Values, scope);
+    await args.ack();
+    await publishHome(deps, args.client, scope.teamId, [args.body.user.id]);
   } catch (err) {
-    // The same window again (a double click, a replay): the first was kept; close it as that one did.
-    if (err instanceof AlreadyTaken) {
-      await ack();
-      return;
-    }
-    if (err instanceof UserError) {
-      await ack({
-        response_action: 'errors',
-        errors: { [err.field === 'due' ? ids.dueBlock : field]: truncate(slackText(err.message), 150) },
-      });
-      return;
-    }
-    await ack({ response_action: 'errors', errors: { [field]: ourFailure(err, deps.log, { window: 'home', user: body.user.id }) } });
+    await refuseOnField(deps, args, err instanceof UserError && err.field === 'due' ? ids.dueBlock : field, err, 'home');
   }
 }
 
