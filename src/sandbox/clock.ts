@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Clock } from '../time/clock';
-import { instantOf } from '../time/calendar';
-import { DAY_MS, HOUR_MS } from '../time/durations';
+import { addDays, instantOf, wallClock } from '../time/calendar';
+import { HOUR_MS } from '../time/durations';
 
 /**
  * The sandbox's one clock: everything in the sandbox reads the time from it (the scheduler, listeners, the
@@ -30,28 +30,8 @@ export class SandboxClock implements Clock {
 
 /** Where each clock button moves the time to, from `now`, in a zone (the viewer's). Pure. */
 export function clockTarget(move: string, now: Date, tz: string): Date | null {
-  const local = (d: Date) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', {
-        timeZone: tz,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: false,
-        weekday: 'short',
-      })
-        .formatToParts(d)
-        .map((p) => [p.type, p.value]),
-    );
-    return {
-      date: `${parts.year}-${parts.month}-${parts.day}`,
-      weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(String(parts.weekday)),
-    };
-  };
+  const local = (d: Date) => wallClock(d, tz);
   const at = (date: string, time: string) => instantOf(date, time, tz);
-  const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T12:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
   const today = local(now);
   switch (move) {
     case 'hour':

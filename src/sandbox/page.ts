@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { SlackStandIn } from '../slack/stand-in/slack';
 import type { StoredMessage } from '../slack/stand-in/surfaces';
+import { localWhen } from '../time/calendar';
 import { blocks, html, mrkdwn, textObject, viewState, type RenderContext } from './render';
 
 /** Someone the page lists: the demo org's people and its admin. */
@@ -162,17 +163,7 @@ function context(p: SandboxPages, tz: string): RenderContext {
 
 function timeOf(ts: string, tz: string): string {
   const seconds = Number(ts.split('.')[0]);
-  return Number.isFinite(seconds)
-    ? new Intl.DateTimeFormat('en-GB', {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: false,
-        timeZone: tz,
-      }).format(new Date(seconds * 1000))
-    : '';
+  return Number.isFinite(seconds) ? localWhen(new Date(seconds * 1000), tz) : '';
 }
 
 function message(m: StoredMessage, userId: string, ctx: RenderContext): string {

@@ -4,6 +4,7 @@
  * naming its type, never dropped.
  */
 
+import { localWhen } from '../time/calendar';
 type Json = Record<string, any>;
 
 export function html(text: unknown): string {
@@ -61,17 +62,7 @@ function token(inner: string, ctx: RenderContext): string {
   if (target.startsWith('#')) return `<span class="mention">#${html(ctx.channels.get(target.slice(1)) ?? label ?? target.slice(1))}</span>`;
   if (target.startsWith('!date^')) {
     const seconds = Number(target.split('^')[1]);
-    const when = Number.isFinite(seconds)
-      ? new Intl.DateTimeFormat('en-GB', {
-          weekday: 'short',
-          day: 'numeric',
-          month: 'short',
-          hour: '2-digit',
-          minute: '2-digit',
-          hour12: false,
-          timeZone: ctx.tz,
-        }).format(new Date(seconds * 1000))
-      : (label ?? '');
+    const when = Number.isFinite(seconds) ? localWhen(new Date(seconds * 1000), ctx.tz) : (label ?? '');
     return `<time>${html(when)}</time>`;
   }
   if (target.startsWith('!')) return `<span class="mention">@${html(target.slice(1).split('^')[0])}</span>`;

@@ -54,23 +54,53 @@ export function localTime(now: Date, tz: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
 }
 
+/** One formatter per zone and style: making one costs far more than using it, and a pass asks for thousands (IANA has a few hundred zones). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string, style: 'wall' | 'when'): Intl.DateTimeFormat {
+  const key = `${style} ${tz}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f =
+      style === 'wall'
+        ? new Intl.DateTimeFormat('sv-SE', {
+            timeZone: tz,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            hour12: false,
+          })
+        : new Intl.DateTimeFormat('en-GB', {
+            weekday: 'short',
+            day: 'numeric',
+            month: 'short',
+            hour: '2-digit',
+            minute: '2-digit',
+            hour12: false,
+            timeZone: tz,
+          });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** What a wall clock in a zone shows at an instant: the calendar day, HH:MM and the weekday (0 = Sunday). */
+export function wallClock(at: Date, tz: string): { date: CalendarDate; time: string; weekday: number } {
+  const [date, time] = formatter(tz, 'wall').format(at).split(' ') as [string, string];
+  return { date, time, weekday: new Date(`${date}T00:00:00Z`).getUTCDay() };
+}
+
+/** "Wed 25 Nov, 10:00" in the reader's own zone. */
+export const localWhen = (instant: Date, tz: string): string => formatter(tz, 'when').format(instant);
+
 /** The instant of a wall-clock time (HH:MM) on a calendar day in a zone, daylight saving included. */
 export function instantOf(date: CalendarDate, time: string, tz: string): Date {
   const wanted = Date.parse(`${date}T${time}:00Z`);
   let guess = wanted;
   for (let i = 0; i < 2; i++) {
-    const shown = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    })
-      .format(new Date(guess))
-      .replace(' ', 'T');
-    guess -= Date.parse(`${shown}:00Z`) - wanted;
+    const shown = wallClock(new Date(guess), tz);
+    guess -= Date.parse(`${shown.date}T${shown.time}:00Z`) - wanted;
   }
   return new Date(guess);
 }

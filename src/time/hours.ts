@@ -1,4 +1,4 @@
-import { addDays, instantOf, type CalendarDate } from './calendar';
+import { addDays, instantOf, wallClock, type CalendarDate } from './calendar';
 
 /**
  * Working hours: when a person may be written to. Days are 0 = Sunday … 6 = Saturday; times are HH:MM on a
@@ -11,26 +11,6 @@ export interface WorkingHours {
 }
 
 export const DEFAULT_HOURS: WorkingHours = { days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' };
-
-/** One formatter per zone: making one costs far more than using it, and a pass asks for thousands. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function wallClock(at: Date, tz: string): { date: CalendarDate; time: string; weekday: number } {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    });
-    formatters.set(tz, f);
-  }
-  const [date, time] = f.format(at).split(' ') as [string, string];
-  return { date, time, weekday: new Date(`${date}T00:00:00Z`).getUTCDay() };
-}
 
 /** Whether a day is one a person works: one of their days, and not a holiday of the workspace. */
 export function isWorkday(date: CalendarDate, hours: WorkingHours, holidays: ReadonlySet<CalendarDate>): boolean {

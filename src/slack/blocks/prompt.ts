@@ -4,29 +4,8 @@ import { SKIP_REASONS } from '../../checkins/moves';
 import type { ExecNumbers } from '../../digests/exec';
 import { change } from './digest';
 import { IDS } from '../ids';
+import { localWhen } from '../../time/calendar';
 import { context, section, typed, type Block, type Reply } from './text';
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one (a wave formats 10,000). */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** "Wed 25 Nov, 10:00" in the person's own zone. */
-export function localWhen(instant: Date, tz: string): string {
-  let format = formatters.get(tz);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-      timeZone: tz,
-    });
-    // IANA has a few hundred zones; the map stays small.
-    formatters.set(tz, format);
-  }
-  return format.format(instant);
-}
 
 const withWhom = (c: CheckinContext) =>
   c.part === 'leader' ? 'your own reflection for this month' : `your check-in with ${typed(c.leaderName)}`;

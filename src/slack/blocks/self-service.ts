@@ -6,7 +6,7 @@ import { LEVELS, type Schedule } from '../../calendar/schedule';
 import type { LevelCadences } from '../../calendar/assign';
 import type { Cadence, Person, Question } from '../../db/types';
 import { PAUSED_FOR_GOOD } from '../../org/people';
-import { localWhen } from './prompt';
+import { localWhen } from '../../time/calendar';
 import { context, dayLabel, sections, typed, type Reply } from './text';
 import { WEEKDAYS } from '../../time/calendar';
 

@@ -1,6 +1,6 @@
 import type { TeamRoundContext } from '../../checkins/context';
 import { IDS } from '../ids';
-import { localWhen } from './prompt';
+import { localWhen } from '../../time/calendar';
 import { context, section, typed, type Block, type Reply } from './text';
 
 const mentions = (ids: readonly string[]) => ids.map((id) => `<@${id}>`).join(' ');
