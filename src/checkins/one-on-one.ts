@@ -1,3 +1,4 @@
+import { nameOf } from '../org/people';
 import { sql, type Kysely } from 'kysely';
 import { goalsOf, type Standing } from '../accountability/goals';
 import type { CheckinStatus, CommitmentStatus, Database } from '../db/types';
@@ -29,15 +30,10 @@ export interface HeldNoteDelivery {
 export async function heldNoteDelivery(db: Kysely<Database>, teamId: string, checkinId: number): Promise<HeldNoteDelivery | undefined> {
   const c = await memberCheckin(db, teamId, checkinId);
   if (!c?.shared_note) return undefined;
-  const leader = await db
-    .selectFrom('person')
-    .select('name')
-    .where('team_id', '=', teamId)
-    .where('slack_user_id', '=', c.leader_id)
-    .executeTakeFirst();
+  const leaderName = await nameOf(db, teamId, c.leader_id);
   return {
     memberId: c.person_id,
-    leaderName: leader?.name ?? c.leader_id,
+    leaderName,
     cadenceName: c.cadence_name,
     occurrence: c.occurrence,
     note: c.shared_note,
@@ -387,15 +383,10 @@ export async function heldDraft(
   const c = await agendaCheckin(scope, personId);
   if (scope.actor.id !== c.leader_id)
     throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);
-  const member = await scope.db
-    .selectFrom('person')
-    .select('name')
-    .where('team_id', '=', scope.teamId)
-    .where('slack_user_id', '=', c.person_id)
-    .executeTakeFirst();
+  const memberName = await nameOf(scope.db, scope.teamId, c.person_id);
   return {
     memberId: c.person_id,
-    memberName: member?.name ?? c.person_id,
+    memberName,
     occurrence: c.occurrence,
     cadenceName: c.cadence_name,
     sharedNote: c.shared_note,

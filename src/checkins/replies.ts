@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { nameOf } from '../org/people';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { takeOnce } from '../db/slack-events';
@@ -84,13 +85,59 @@ async function answeredBelow(scope: Scope, checkinId: number) {
 /** Whom a reply to this check-in would reach, checked before a window is opened for it: someone below the actor who answered. */
 export async function replyTarget(scope: Scope, checkinId: number): Promise<{ memberId: string; memberName: string }> {
   const c = await answeredBelow(scope, checkinId);
-  const member = await scope.db
-    .selectFrom('person')
-    .select('name')
-    .where('team_id', '=', scope.teamId)
-    .where('slack_user_id', '=', c.person_id)
+  const memberName = await nameOf(scope.db, scope.teamId, c.person_id);
+  return { memberId: c.person_id, memberName: memberName };
+}
+
+/** A reply or an answer to one, kept with the check-in; undefined when the reply was answered already (one answer each). */
+async function keepReply(
+  tx: Transaction<Database>,
+  scope: Scope,
+  c: { id: number },
+  input: { kind: 'reply' | 'answer'; text: string; parentId: number | null },
+): Promise<ReplyView | undefined> {
+  const row = await tx
+    .insertInto('reply')
+    .values({
+      team_id: scope.teamId,
+      checkin_id: c.id,
+      author_id: scope.actor.id,
+      kind: input.kind,
+      text: input.text,
+      parent_id: input.parentId,
+      created_at: scope.now,
+    })
+    .onConflict((oc) => oc.column('parent_id').where('kind', '=', 'answer').doNothing())
+    .returningAll()
     .executeTakeFirst();
-  return { memberId: c.person_id, memberName: member?.name ?? c.person_id };
+  return (
+    row && {
+      id: row.id,
+      authorId: row.author_id,
+      authorName: '',
+      kind: row.kind,
+      text: row.text,
+      parentId: row.parent_id,
+      at: row.created_at,
+    }
+  );
+}
+
+/** What was kept goes to its reader at once, and the round's live message counts it. */
+async function sendReply(
+  tx: Transaction<Database>,
+  scope: Scope,
+  c: { round_id: number; leader_id: string },
+  reply: ReplyView,
+  recipient: string,
+): Promise<void> {
+  await enqueue(
+    tx,
+    'reply',
+    { replyId: reply.id },
+    { teamId: scope.teamId, key: deliveryKey.reply(reply.id), recipient, notBefore: scope.now },
+  );
+  await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
 }
 
 /**
@@ -102,27 +149,10 @@ export async function replyTo(scope: Scope, input: { checkinId: number; text: st
   const c = await answeredBelow(scope, input.checkinId);
   return scope.db.transaction().execute(async (tx) => {
     await takeOnce(tx, scope.teamId, input.once);
-    const row = await tx
-      .insertInto('reply')
-      .values({
-        team_id: scope.teamId,
-        checkin_id: c.id,
-        author_id: scope.actor.id,
-        kind: 'reply',
-        text,
-        parent_id: null,
-        created_at: scope.now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await enqueue(
-      tx,
-      'reply',
-      { replyId: row.id },
-      { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now },
-    );
-    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
-    return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: null, at: row.created_at };
+    const row = await keepReply(tx, scope, c, { kind: 'reply', text, parentId: null });
+    if (!row) throw new Error('a reply has no unique key to conflict on');
+    await sendReply(tx, scope, c, row, c.person_id);
+    return row;
   });
 }
 
@@ -198,13 +228,8 @@ async function replyToAnswer(scope: Scope, replyId: number) {
     .where('kind', '=', 'answer')
     .executeTakeFirst();
   if (answered) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
-  const author = await scope.db
-    .selectFrom('person')
-    .select('name')
-    .where('team_id', '=', scope.teamId)
-    .where('slack_user_id', '=', parent.author_id)
-    .executeTakeFirst();
-  return { parent, c, authorName: author?.name ?? parent.author_id };
+  const authorName = await nameOf(scope.db, scope.teamId, parent.author_id);
+  return { parent, c, authorName: authorName };
 }
 
 /** Checked before the Answer window opens: the reply is the actor's to answer, and not answered yet. */
@@ -218,27 +243,8 @@ export async function answerReply(scope: Scope, input: { replyId: number; text: 
   const { parent, c } = await replyToAnswer(scope, input.replyId);
   return scope.db.transaction().execute(async (tx) => {
     await takeOnce(tx, scope.teamId, input.once);
-    const row = await tx
-      .insertInto('reply')
-      .values({
-        team_id: scope.teamId,
-        checkin_id: c.id,
-        author_id: scope.actor.id,
-        kind: 'answer',
-        text,
-        parent_id: parent.id,
-        created_at: scope.now,
-      })
-      .onConflict((oc) => oc.column('parent_id').where('kind', '=', 'answer').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await keepReply(tx, scope, c, { kind: 'answer', text, parentId: parent.id });
     if (!row) throw invalid('You have already answered this reply: say more in your next check-in, or in your 1:1.');
-    await enqueue(
-      tx,
-      'reply',
-      { replyId: row.id },
-      { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: parent.author_id, notBefore: scope.now },
-    );
     // The reply in the member's thread shows the answer and loses its Answer button.
     await enqueue(
       tx,
@@ -246,8 +252,8 @@ export async function answerReply(scope: Scope, input: { replyId: number; text: 
       { replyId: parent.id },
       { teamId: scope.teamId, key: deliveryKey.replyAnswered(parent.id), recipient: c.person_id, notBefore: scope.now },
     );
-    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
-    return { id: row.id, authorId: row.author_id, authorName: '', kind: row.kind, text: row.text, parentId: parent.id, at: row.created_at };
+    await sendReply(tx, scope, c, row, parent.author_id);
+    return row;
   });
 }
 
@@ -280,19 +286,14 @@ export async function replyDelivery(db: Kysely<Database>, replyId: number): Prom
   const all = await repliesOf(db, r.team_id, [c.id]);
   const reply = all.find((x) => x.id === replyId)!;
   const round = await db.selectFrom('round').select(['live_channel', 'live_ts']).where('id', '=', c.round_id).executeTakeFirst();
-  const member = await db
-    .selectFrom('person')
-    .select('name')
-    .where('team_id', '=', r.team_id)
-    .where('slack_user_id', '=', c.person_id)
-    .executeTakeFirst();
+  const memberName = await nameOf(db, r.team_id, c.person_id);
   return {
     reply,
     parent: reply.parentId ? (all.find((x) => x.id === reply.parentId) ?? null) : null,
     answer: all.find((x) => x.kind === 'answer' && x.parentId === reply.id) ?? null,
     checkinId: c.id,
     memberId: c.person_id,
-    memberName: member?.name ?? c.person_id,
+    memberName,
     cadenceName: c.cadence_name,
     occurrence: c.occurrence,
     promptChannel: c.channel_id,

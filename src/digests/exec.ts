@@ -1,3 +1,4 @@
+import { nameOf } from '../org/people';
 import { sql, type Kysely } from 'kysely';
 import type { CheckinContext } from '../checkins/context';
 import type { Database } from '../db/types';
@@ -58,12 +59,7 @@ export async function fromTheTop(db: Kysely<Database>, teamId: string, since: st
   const top = pair.find((p) => p.top);
   if (!top) return null;
   const today = localDate(now, top.tz);
-  const name = await db
-    .selectFrom('person')
-    .select('name')
-    .where('team_id', '=', teamId)
-    .where('slack_user_id', '=', top.id)
-    .executeTakeFirst();
+  const topName = await nameOf(db, teamId, top.id);
   const reflection = await sql<{ question: string; text: string; occurrence: string }>`
     select a.question_text as question, a.value_text as text, r.occurrence::text as occurrence
     from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
@@ -87,7 +83,7 @@ export async function fromTheTop(db: Kysely<Database>, teamId: string, since: st
     order by case when m.owner_id = ${top.id} then 0 else 1 end, m.due_date
     limit 20`.execute(db);
   return {
-    topName: name?.name ?? top.id,
+    topName,
     reflection: reflection.rows,
     commitments: commitments.rows.map((m) => ({
       ownerName: m.owner_name,

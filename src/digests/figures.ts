@@ -1,3 +1,4 @@
+import { nameOf } from '../org/people';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { expectedPaceSql, type Period } from '../time/periods';
 import { levelLabels, labelOf, ROUND_DEPTH } from '../checkins/levels';
@@ -293,10 +294,7 @@ export async function buildDigest(
   const found = await answerFigures(slice);
   const flags = await openFlagCounts(slice);
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
-  const ownerName = owner
-    ? ((await db.selectFrom('person').select('name').where('team_id', '=', teamId).where('slack_user_id', '=', owner).executeTakeFirst())
-        ?.name ?? owner)
-    : null;
+  const ownerName = owner ? await nameOf(db, teamId, owner) : null;
 
   const lv = [...rows]
     .sort((a, b) => a.depth - b.depth)

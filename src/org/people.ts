@@ -28,6 +28,17 @@ export async function listPeople(db: Kysely<Database>, teamId: string, options: 
   return q.orderBy('name').execute();
 }
 
+/** A person's name as the org chart has it, or their Slack id when they are not (or no longer) in it. */
+export async function nameOf(db: Kysely<Database>, teamId: string, userId: string): Promise<string> {
+  const row = await db
+    .selectFrom('person')
+    .select('name')
+    .where('team_id', '=', teamId)
+    .where('slack_user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.name ?? userId;
+}
+
 export async function getPerson(db: Kysely<Database>, teamId: string, userId: string): Promise<Person | undefined> {
   return db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
 }
