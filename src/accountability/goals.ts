@@ -4,7 +4,7 @@ import { earlyStretchEnd, expectedPace, periodAround } from '../time/periods';
 import type { Database, Goal, GoalPeriod, Person } from '../db/types';
 import { invalid, notAllowed, notFound, type LineProblem } from '../errors';
 import { assertMaySee, isBelow, type Scope } from '../org/policy';
-import { headerIndex, parseCsv } from '../org/csv';
+import { readTable } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { addDays, localDate } from '../time/calendar';
@@ -299,17 +299,14 @@ export async function importGoals(
   csv: string,
   options: { dryRun: boolean; now: Date },
 ): Promise<ImportOutcome> {
-  const parsed = parseCsv(csv);
-  const errors = [...parsed.errors];
-  const [header, ...rows] = parsed.records;
-  if (!header) return { ok: false, applied: 0, errors: [{ line: 1, message: 'the file is empty' }] };
-  const cols = headerIndex(header.fields, ['person', 'goal', 'target', 'unit', 'period'], ['scope']);
-  if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
+  const table = readTable(csv, ['person', 'goal', 'target', 'unit', 'period'], ['scope']);
+  if (!table.ok) return table;
+  const errors = table.errors;
   const find = await peopleIndex(db, teamId);
   const drafts: GoalDraft[] = [];
   const seen = new Map<string, number>();
-  for (const r of rows) {
-    const get = (c: string) => (cols.has(c) ? (r.fields[cols.get(c)!] ?? '').trim() : '');
+  for (const r of table.rows) {
+    const get = (c: string) => table.cell(r, c);
     const person = find(get('person'));
     const scope = (get('scope') || 'person').toLowerCase();
     try {
@@ -377,12 +374,9 @@ export async function importProgress(
   csv: string,
   options: { dryRun: boolean; now: Date },
 ): Promise<ImportOutcome> {
-  const parsed = parseCsv(csv);
-  const errors = [...parsed.errors];
-  const [header, ...rows] = parsed.records;
-  if (!header) return { ok: false, applied: 0, errors: [{ line: 1, message: 'the file is empty' }] };
-  const cols = headerIndex(header.fields, ['person', 'goal', 'value', 'date']);
-  if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
+  const table = readTable(csv, ['person', 'goal', 'value', 'date']);
+  if (!table.ok) return table;
+  const errors = table.errors;
   const find = await peopleIndex(db, teamId);
   const goals = await db
     .selectFrom('goal')
@@ -392,8 +386,8 @@ export async function importProgress(
     .where('active', '=', true)
     .execute();
   const valid: { personId: string; name: string; value: number; on: string }[] = [];
-  for (const r of rows) {
-    const get = (c: string) => (r.fields[cols.get(c)!] ?? '').trim();
+  for (const r of table.rows) {
+    const get = (c: string) => table.cell(r, c);
     const person = find(get('person'));
     const value = amountOf(get('value'), PROGRESS_WORDS);
     const date = calendarDateOf(get('date'));

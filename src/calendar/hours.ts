@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types';
 import { invalid, notFound, type LineProblem } from '../errors';
 import { calendarDateOf } from '../input';
-import { parseCsv, headerIndex } from '../org/csv';
+import { readTable } from '../org/csv';
 import { requireAdmin, type Scope } from '../org/policy';
 import { DEFAULT_HOURS, readDays, readHours, type WorkingHours } from '../time/hours';
 import type { CalendarDate } from '../time/calendar';
@@ -155,16 +155,13 @@ export async function importHolidays(
   csv: string,
   options: { dryRun: boolean },
 ): Promise<{ ok: boolean; applied: number; errors: LineProblem[] }> {
-  const parsed = parseCsv(csv);
-  const errors: LineProblem[] = [...parsed.errors];
-  const [header, ...rows] = parsed.records;
-  if (!header) return { ok: false, applied: 0, errors: [{ line: 1, message: 'the file is empty' }] };
-  const cols = headerIndex(header.fields, ['date'], ['name']);
-  if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
+  const table = readTable(csv, ['date'], ['name']);
+  if (!table.ok) return table;
+  const errors = table.errors;
   const valid = new Map<string, string>();
-  for (const r of rows) {
-    const day = calendarDateOf((r.fields[cols.get('date')!] ?? '').trim());
-    const name = cols.has('name') ? (r.fields[cols.get('name')!] ?? '').trim() : '';
+  for (const r of table.rows) {
+    const day = calendarDateOf(table.cell(r, 'date'));
+    const name = table.cell(r, 'name');
     if (!day.ok) errors.push({ line: r.line, message: day.problem });
     else if (name.length > 100) errors.push({ line: r.line, message: 'the name has more than 100 characters' });
     else if (valid.has(day.value)) errors.push({ line: r.line, message: `${day.value} is in the file twice` });

@@ -77,10 +77,47 @@ export function toCsvLine(values: readonly (string | number | boolean | null | u
 }
 
 /** Where each column of a header is, or what is missing from it. */
-export function headerIndex(fields: string[], required: readonly string[], optional: readonly string[] = []): Map<string, number> | string {
+function headerIndex(fields: string[], required: readonly string[], optional: readonly string[] = []): Map<string, number> | string {
   const names = fields.map((f) => f.trim().toLowerCase());
   const missing = required.filter((r) => !names.includes(r));
   if (missing.length)
     return `the header must name the columns ${[...required, ...optional.map((o) => `[${o}]`)].join(', ')}; missing: ${missing.join(', ')}`;
   return new Map(names.map((n, i) => [n, i]));
+}
+
+/** A CSV file read as a table: its rows with a reader of each named cell, and the problems found so far. */
+export interface CsvTable {
+  readonly ok: true;
+  readonly rows: readonly CsvRecord[];
+  /** The trimmed text of a column in a row ('' when the column is optional and absent). */
+  readonly cell: (row: CsvRecord, column: string) => string;
+  readonly has: (column: string) => boolean;
+  /** Problems of the reading itself (a NUL character); the caller adds its own and refuses the file while any stands. */
+  readonly errors: LineProblem[];
+}
+
+/** What refuses a whole file before any row is looked at: it is empty, or its header lacks a column. */
+export interface CsvRefusal {
+  readonly ok: false;
+  readonly applied: 0;
+  readonly errors: LineProblem[];
+}
+
+/** Reads a CSV file with a header naming `required` columns (and perhaps `optional` ones), in any order. */
+export function readTable(text: string, required: readonly string[], optional: readonly string[] = []): CsvTable | CsvRefusal {
+  const parsed = parseCsv(text);
+  const [header, ...rows] = parsed.records;
+  if (!header) return { ok: false, applied: 0, errors: parsed.errors.length ? parsed.errors : [{ line: 1, message: 'the file is empty' }] };
+  const cols = headerIndex(header.fields, required, optional);
+  if (typeof cols === 'string') return { ok: false, applied: 0, errors: [{ line: header.line, message: cols }] };
+  return {
+    ok: true,
+    rows,
+    cell: (row, column) => {
+      const i = cols.get(column);
+      return i === undefined ? '' : (row.fields[i] ?? '').trim();
+    },
+    has: (column) => cols.has(column),
+    errors: [...parsed.errors],
+  };
 }
