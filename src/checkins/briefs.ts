@@ -1,9 +1,9 @@
+import { readableInRound } from './context';
 import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { CheckinStatus, CommitmentStatus, Database, Relationship } from '../db/types';
 import { recurringPhrases } from './phrases';
 import { chainBelow } from '../org/visibility';
-import { readableAmong } from '../org/policy';
 import { labelOf, levelLabels, ROUND_DEPTH } from './levels';
 import { addDays } from '../time/calendar';
 import { DAY_MS } from '../time/durations';
@@ -131,19 +131,9 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     .orderBy('p.name')
     .execute();
 
-  // The leader sees their own reflection and the answers of people below them: never anyone else's.
-  const visible = await readableAmong(
-    db,
-    round.team_id,
-    round.leader_id,
-    checkins.map((c) => c.person_id),
-  );
-  const shown = checkins.filter((c) => visible.has(c.person_id));
+  const { shown, answers } = await readableInRound(db, round, checkins);
   const ids = shown.map((c) => c.id);
   const people = shown.map((c) => c.person_id);
-  const answers = ids.length
-    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute()
-    : [];
 
   const previous = await db
     .selectFrom('round as r')

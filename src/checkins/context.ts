@@ -1,6 +1,7 @@
 import type { KeptStatus } from '../org/people';
-import type { Kysely } from 'kysely';
-import type { CheckinStatus, Database, Relationship } from '../db/types';
+import type { Kysely, Selectable } from 'kysely';
+import { readableAmong } from '../org/policy';
+import type { AnswerTable, CheckinStatus, Database, Relationship } from '../db/types';
 
 /** Everything a prompt, reminder or status edit says about one check-in. */
 export interface CheckinContext {
@@ -180,4 +181,27 @@ export async function teamRoundContext(db: Kysely<Database>, roundId: number): P
     threadTs: round.thread_ts,
     members: members.map((m) => ({ personId: m.person_id, status: m.status, reminded: m.reminded_at !== null })),
   };
+}
+
+/**
+ * What a round's leader may read of it: of the round's check-ins, those of people below them (and their own),
+ * with their answers in order. Never anyone else's: a peer moved into the round by a chart change stays out.
+ */
+export async function readableInRound<C extends { id: number; person_id: string }>(
+  db: Kysely<Database>,
+  round: { team_id: string; leader_id: string },
+  checkins: readonly C[],
+): Promise<{ shown: C[]; answers: Selectable<AnswerTable>[] }> {
+  const visible = await readableAmong(
+    db,
+    round.team_id,
+    round.leader_id,
+    checkins.map((c) => c.person_id),
+  );
+  const shown = checkins.filter((c) => visible.has(c.person_id));
+  const ids = shown.map((c) => c.id);
+  const answers = ids.length
+    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute()
+    : [];
+  return { shown, answers };
 }

@@ -1,7 +1,8 @@
+import { readableInRound } from './context';
 import type { Kysely } from 'kysely';
 import type { CheckinStatus, CommitmentStatus, Database, Reply } from '../db/types';
 import { notFound } from '../errors';
-import { readableAmong, type Scope } from '../org/policy';
+import type { Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
 
 /*
@@ -62,18 +63,8 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
     .where('c.part', '=', 'member')
     .orderBy('p.name')
     .execute();
-  // The leader reads the answers of the people below them, and nobody else's.
-  const visible = await readableAmong(
-    db,
-    round.team_id,
-    round.leader_id,
-    checkins.map((c) => c.person_id),
-  );
-  const shown = checkins.filter((c) => visible.has(c.person_id));
+  const { shown, answers } = await readableInRound(db, round, checkins);
   const ids = shown.map((c) => c.id);
-  const answers = ids.length
-    ? await db.selectFrom('answer').selectAll().where('checkin_id', 'in', ids).orderBy('checkin_id').orderBy('position').execute()
-    : [];
   const commitments = ids.length
     ? await db
         .selectFrom('commitment')

@@ -154,23 +154,23 @@ export async function addQuestion(db: Kysely<Database>, teamId: string, draft: Q
 
 /** Rewords a question from now on; answers already given keep the text that was asked. */
 export async function editQuestion(db: Kysely<Database>, teamId: string, id: number, newText: string): Promise<Question> {
-  const text = checkText(newText);
-  const row = await db
-    .updateTable('question')
-    .set({ text })
-    .where('id', '=', id)
-    .where('team_id', '=', teamId)
-    .where('active', '=', true)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw notFound(`There is no question number ${id}: see {cmd:questions list}.`);
-  return row;
+  return changeQuestion(db, teamId, id, { text: checkText(newText) });
 }
 
 export async function retireQuestion(db: Kysely<Database>, teamId: string, id: number): Promise<Question> {
+  return changeQuestion(db, teamId, id, { active: false });
+}
+
+/** An active question of the workspace, changed; a number that names none is the person's to correct. */
+async function changeQuestion(
+  db: Kysely<Database>,
+  teamId: string,
+  id: number,
+  set: { text: string } | { active: false },
+): Promise<Question> {
   const row = await db
     .updateTable('question')
-    .set({ active: false })
+    .set(set)
     .where('id', '=', id)
     .where('team_id', '=', teamId)
     .where('active', '=', true)
