@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { figuresOnly, type Scope } from '../org/policy';
+import { directReports } from '../org/people';
 import { upcomingCheckins, type UpcomingCheckin } from '../calendar/upcoming';
 import type { Commitment, Database } from '../db/types';
 import { homeSummary, type HomeSummary } from '../org/service';
@@ -103,14 +104,7 @@ async function keptRates(db: Kysely<Database>, teamId: string, people: readonly 
 
 /** The leader's direct reports, one row each, computed in a few set-based queries. */
 async function reportRows(db: Kysely<Database>, teamId: string, leaderId: string, since: Date, now: Date): Promise<ReportRow[]> {
-  const reports = await db
-    .selectFrom('person')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('reports_to', '=', leaderId)
-    .where('active', '=', true)
-    .orderBy('name')
-    .execute();
+  const reports = await directReports(db, teamId, leaderId);
   if (reports.length === 0) return [];
   const ids = reports.map((r) => r.slack_user_id);
   const participation = await db

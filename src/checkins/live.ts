@@ -124,16 +124,28 @@ export async function repliesOf(
     .orderBy('r.created_at')
     .orderBy('r.id')
     .execute();
-  return rows.map((r) => ({
+  return rows.map((r) => ({ ...replyViewOf(r), checkinId: r.checkin_id }));
+}
+
+/** A reply row as the surfaces read it; the author's name where the org chart has it. */
+export function replyViewOf(r: {
+  id: number;
+  author_id: string;
+  name: string | null;
+  kind: Reply['kind'];
+  text: string | null;
+  parent_id: number | null;
+  created_at: Date;
+}): ReplyView {
+  return {
     id: r.id,
-    checkinId: r.checkin_id,
     authorId: r.author_id,
     authorName: r.name ?? r.author_id,
     kind: r.kind,
     text: r.text,
     parentId: r.parent_id,
     at: r.created_at,
-  }));
+  };
 }
 
 /**

@@ -369,17 +369,16 @@ export async function markHeld(
 }
 
 /** What a held window starts from: the 1:1 it marks, and its notes as the leader may read them. */
-export async function heldDraft(
-  scope: Scope,
-  personId: string,
-): Promise<{
-  memberId: string;
-  memberName: string;
-  occurrence: string;
-  cadenceName: string;
-  sharedNote: string | null;
-  privateNote: string | null;
-}> {
+export interface HeldDraft {
+  readonly memberId: string;
+  readonly memberName: string;
+  readonly occurrence: string;
+  readonly cadenceName: string;
+  readonly sharedNote: string | null;
+  readonly privateNote: string | null;
+}
+
+export async function heldDraft(scope: Scope, personId: string): Promise<HeldDraft> {
   const c = await agendaCheckin(scope, personId);
   if (scope.actor.id !== c.leader_id)
     throw notAllowed(`Only {@${c.leader_id}}, who holds this 1:1 with {@${c.person_id}}, can mark it held.`);

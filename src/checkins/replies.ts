@@ -5,7 +5,7 @@ import { invalid, notAllowed, notFound } from '../errors';
 import { takeOnce } from '../db/slack-events';
 import { isBelow, type Scope } from '../org/policy';
 import { deliveryKey, enqueue } from '../outbox/vocabulary';
-import { type ReplyView, refreshRoundMessage, repliesOf } from './live';
+import { type ReplyView, refreshRoundMessage, repliesOf, replyViewOf } from './live';
 
 /*
  * Conversations that come back down: replies and "Got it" on a check-in, the member's one answer to a reply,
@@ -89,12 +89,18 @@ export async function replyTarget(scope: Scope, checkinId: number): Promise<{ me
   return { memberId: c.person_id, memberName: memberName };
 }
 
-/** A reply or an answer to one, kept with the check-in; undefined when the reply was answered already (one answer each). */
+/**
+ * A reply, an answer to one or a "Got it", kept with the check-in; undefined when it is there already (one answer
+ * to a reply, one Got it per reader and check-in).
+ */
 async function keepReply(
   tx: Transaction<Database>,
   scope: Scope,
   c: { id: number },
-  input: { kind: 'reply' | 'answer'; text: string; parentId: number | null },
+  input:
+    | { kind: 'reply'; text: string; parentId: null }
+    | { kind: 'answer'; text: string; parentId: number }
+    | { kind: 'ack'; text: null; parentId: null },
 ): Promise<ReplyView | undefined> {
   const row = await tx
     .insertInto('reply')
@@ -107,20 +113,14 @@ async function keepReply(
       parent_id: input.parentId,
       created_at: scope.now,
     })
-    .onConflict((oc) => oc.column('parent_id').where('kind', '=', 'answer').doNothing())
+    .onConflict((oc) =>
+      input.kind === 'ack'
+        ? oc.columns(['checkin_id', 'author_id']).where('kind', '=', 'ack').doNothing()
+        : oc.column('parent_id').where('kind', '=', 'answer').doNothing(),
+    )
     .returningAll()
     .executeTakeFirst();
-  return (
-    row && {
-      id: row.id,
-      authorId: row.author_id,
-      authorName: '',
-      kind: row.kind,
-      text: row.text,
-      parentId: row.parent_id,
-      at: row.created_at,
-    }
-  );
+  return row && replyViewOf({ ...row, name: null });
 }
 
 /** What was kept goes to its reader at once, and the round's live message counts it. */
@@ -184,28 +184,9 @@ export async function replyToLatest(
 export async function acknowledge(scope: Scope, checkinId: number): Promise<{ created: boolean }> {
   const c = await answeredBelow(scope, checkinId);
   return scope.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('reply')
-      .values({
-        team_id: scope.teamId,
-        checkin_id: c.id,
-        author_id: scope.actor.id,
-        kind: 'ack',
-        text: null,
-        parent_id: null,
-        created_at: scope.now,
-      })
-      .onConflict((oc) => oc.columns(['checkin_id', 'author_id']).where('kind', '=', 'ack').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const row = await keepReply(tx, scope, c, { kind: 'ack', text: null, parentId: null });
     if (!row) return { created: false };
-    await enqueue(
-      tx,
-      'reply',
-      { replyId: row.id },
-      { teamId: scope.teamId, key: deliveryKey.reply(row.id), recipient: c.person_id, notBefore: scope.now },
-    );
-    await refreshRoundMessage(tx, scope.teamId, c.round_id, c.leader_id, scope.now);
+    await sendReply(tx, scope, c, row, c.person_id);
     return { created: true };
   });
 }
@@ -338,16 +319,7 @@ export async function whatCameBack(
     .limit(3)
     .execute();
   return {
-    replies: replies.map((r) => ({
-      id: r.id,
-      authorId: r.author_id,
-      authorName: r.name ?? r.author_id,
-      kind: r.kind,
-      text: r.text,
-      parentId: r.parent_id,
-      at: r.created_at,
-      occurrence: r.occurrence,
-    })),
+    replies: replies.map((r) => ({ ...replyViewOf(r), occurrence: r.occurrence })),
     notes: notes.map((n) => ({
       occurrence: n.occurrence,
       leaderName: n.name ?? '',

@@ -20,15 +20,8 @@ async function ownerFor(who: Scope, scope: DigestScope, leaderId?: string): Prom
   }
   if (leaderId && leaderId !== actorId && !admin) throw notAllowed('You can set the digest of your own team; admins can set anyone’s.');
   const owner = leaderId ?? actorId;
-  const reports = await db
-    .selectFrom('person')
-    .select('slack_user_id')
-    .where('team_id', '=', teamId)
-    .where('reports_to', '=', owner)
-    .where('active', '=', true)
-    .limit(1)
-    .execute();
-  if (reports.length === 0) throw invalid(`{@${owner}} leads no one in the org chart, so there is no team digest to set.`);
+  if (!(await leadsAnyone(db, teamId, owner)))
+    throw invalid(`{@${owner}} leads no one in the org chart, so there is no team digest to set.`);
   return owner;
 }
 
@@ -199,44 +192,32 @@ export async function previewTarget(
   let ownerId = '';
   if (input.scope === 'team') {
     if (!actor) throw notAllowed('You are not in the org chart, so you have no team digest.');
-    const leads =
-      (
-        await db
-          .selectFrom('person')
-          .select('slack_user_id')
-          .where('team_id', '=', input.teamId)
-          .where('reports_to', '=', actor.slack_user_id)
-          .limit(1)
-          .execute()
-      ).length > 0;
-    ownerId = leads ? actor.slack_user_id : (actor.reports_to ?? '');
+    ownerId = (await leadsAnyone(db, input.teamId, actor.slack_user_id)) ? actor.slack_user_id : (actor.reports_to ?? '');
     if (!ownerId) throw notAllowed('You lead no one and report to no one, so there is no team digest for you.');
   } else if (input.scope === 'org' && !admin && !(actor?.active && (await leadsAnyone(db, input.teamId, actor.slack_user_id)))) {
     throw notAllowed('The organisation digest is for leaders and admins.');
   } else if (input.scope === 'exec' && !admin && !(await execPair(db, input.teamId)).some((p) => p.id === input.actorId)) {
     throw notAllowed('The exec digest is for the CEO, the President and admins.');
   }
-  const setting = await db
-    .selectFrom('digest_setting')
-    .select('frequency')
-    .where('team_id', '=', input.teamId)
-    .where('scope', '=', input.scope)
-    .where('owner_id', '=', ownerId)
-    .executeTakeFirst();
+  const setting = await digestSetting(db, input.teamId, input.scope, ownerId);
   const frequency = setting?.frequency ?? (input.scope === 'exec' ? 'monthly' : 'weekly');
   const { current, previous } = digestPeriods(frequency, localDate(input.now, actor?.tz ?? 'UTC'));
   return { ownerId, frequency, current, previous };
 }
 
 export async function digestChannel(db: Kysely<Database>, teamId: string, scope: DigestScope, ownerId: string): Promise<string | null> {
-  const row = await db
+  return (await digestSetting(db, teamId, scope, ownerId))?.channel_id ?? null;
+}
+
+/** One digest's setting (where it goes, how often), if anyone set it. */
+function digestSetting(db: Kysely<Database>, teamId: string, scope: DigestScope, ownerId: string) {
+  return db
     .selectFrom('digest_setting')
-    .select('channel_id')
+    .select(['channel_id', 'frequency'])
     .where('team_id', '=', teamId)
     .where('scope', '=', scope)
     .where('owner_id', '=', ownerId)
     .executeTakeFirst();
-  return row?.channel_id ?? null;
 }
 
 /** Gives a claimed period back, when its channel refused it: once the channel is fixed, it can be posted. */

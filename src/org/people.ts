@@ -39,6 +39,18 @@ export async function nameOf(db: Kysely<Database>, teamId: string, userId: strin
   return row?.name ?? userId;
 }
 
+/** A leader's active direct reports, by name. */
+export async function directReports(db: Kysely<Database>, teamId: string, leaderId: string): Promise<Person[]> {
+  return db
+    .selectFrom('person')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('reports_to', '=', leaderId)
+    .where('active', '=', true)
+    .orderBy('name')
+    .execute();
+}
+
 export async function getPerson(db: Kysely<Database>, teamId: string, userId: string): Promise<Person | undefined> {
   return db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', '=', userId).executeTakeFirst();
 }

@@ -5,6 +5,7 @@ import { isAdmin, requireAdmin, type Scope } from './policy';
 import { MAX_LEVELS, validateChart, type ChartEntry } from './chart';
 import type { Directory, DirectoryPage } from './directory';
 import {
+  directReports,
   getPerson,
   getWorkspace,
   listPeople,
@@ -110,13 +111,7 @@ export async function removePerson(scope: Scope, input: { userId: string }): Pro
   await requireAdmin(scope, 'change the org chart');
   const person = await getPerson(db, teamId, input.userId);
   if (!person?.active) throw notFound(`{@${input.userId}} is not in the org chart.`);
-  const reports = await db
-    .selectFrom('person')
-    .select('slack_user_id')
-    .where('team_id', '=', teamId)
-    .where('reports_to', '=', input.userId)
-    .where('active', '=', true)
-    .execute();
+  const reports = await directReports(db, teamId, input.userId);
   if (reports.length > 0) {
     const names = reports.map((r) => `{@${r.slack_user_id}}`).join(', ');
     throw invalid(
@@ -156,14 +151,7 @@ export async function showPerson(db: Kysely<Database>, teamId: string, userId: s
     seen.add(leaderId);
     leaderId = leader.reports_to;
   }
-  const reports = await db
-    .selectFrom('person')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('reports_to', '=', userId)
-    .where('active', '=', true)
-    .orderBy('name')
-    .execute();
+  const reports = await directReports(db, teamId, userId);
   return { person, chain, reports };
 }
 

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { paceBar } from '../../accountability/goals';
 import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
-import type { Agenda, Held, HeldNoteDelivery } from '../../checkins/one-on-one';
+import type { Agenda, Held, HeldDraft, HeldNoteDelivery } from '../../checkins/one-on-one';
 import type { LiveMember, LiveRound, ReplyView } from '../../checkins/live';
 import type { ReplyDelivery } from '../../checkins/replies';
 import { IDS, LIMITS } from '../ids';
@@ -347,14 +347,7 @@ export function heldReply(held: Held): Reply {
 }
 
 /** `held` with no note typed: the two notes in two fields, so that one can never be taken for the other. */
-export function heldModal(d: {
-  memberId: string;
-  memberName: string;
-  occurrence: string;
-  cadenceName: string;
-  sharedNote: string | null;
-  privateNote: string | null;
-}): types.ModalView {
+export function heldModal(d: HeldDraft): types.ModalView {
   const field = (blockId: string, label: string, hint: string, initial: string | null): types.InputBlock => ({
     type: 'input',
     block_id: blockId,
