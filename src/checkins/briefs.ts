@@ -1,4 +1,4 @@
-import { readableInRound } from './context';
+import { checkinsWithPerson, readableInRound } from './context';
 import { sql, type Kysely } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { CheckinStatus, CommitmentStatus, Database, Relationship } from '../db/types';
@@ -106,9 +106,7 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     .executeTakeFirst();
   if (!round) return undefined;
 
-  const checkins = await db
-    .selectFrom('checkin as c')
-    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'))
+  const checkins = await checkinsWithPerson(db)
     .select([
       'c.id',
       'c.person_id',

@@ -35,6 +35,12 @@ export interface CheckinContext {
   readonly pausedUntil: string | null;
 }
 
+/** Check-ins with their person, who may have left the org chart since (their name is then null). */
+export const checkinsWithPerson = (db: Kysely<Database>) =>
+  db
+    .selectFrom('checkin as c')
+    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'));
+
 /** The check-in with its round, cadence, member and leader, as one row. */
 function contextQuery(db: Kysely<Database>) {
   return db

@@ -1,4 +1,4 @@
-import { readableInRound } from './context';
+import { checkinsWithPerson, readableInRound } from './context';
 import type { Kysely } from 'kysely';
 import type { CheckinStatus, CommitmentStatus, Database, Reply } from '../db/types';
 import { notFound } from '../errors';
@@ -55,9 +55,7 @@ export async function liveRound(db: Kysely<Database>, roundId: number): Promise<
     .where('r.id', '=', roundId)
     .executeTakeFirst();
   if (!round) return undefined;
-  const checkins = await db
-    .selectFrom('checkin as c')
-    .leftJoin('person as p', (j) => j.onRef('p.team_id', '=', 'c.team_id').onRef('p.slack_user_id', '=', 'c.person_id'))
+  const checkins = await checkinsWithPerson(db)
     .select(['c.id', 'c.person_id', 'c.status', 'c.held_at', 'c.snoozed_until', 'p.name'])
     .where('c.round_id', '=', roundId)
     .where('c.part', '=', 'member')

@@ -42,21 +42,10 @@ export async function setDigestChannel(
     throw invalid('Only the exec digest can go by DM (to the CEO and the President).');
   const ownerId = await ownerFor(who, input.scope, input.leaderId);
   if (input.channelId !== 'dm') await input.checkChannel?.(input.channelId);
-  await db
-    .insertInto('digest_setting')
-    .values({
-      team_id: input.teamId,
-      scope: input.scope,
-      owner_id: ownerId,
-      channel_id: input.channelId,
-      ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}),
-      updated_at: input.now,
-      next_due_at: null,
-    })
-    .onConflict((oc) =>
-      oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({ channel_id: input.channelId, updated_at: input.now, next_due_at: null }),
-    )
-    .execute();
+  await keepSetting(db, input, ownerId, {
+    channel_id: input.channelId,
+    ...(input.scope === 'exec' ? { frequency: 'monthly' as const } : {}),
+  });
   return { scope: input.scope, ownerId, channelId: input.channelId };
 }
 
@@ -68,30 +57,33 @@ export async function setDigestSchedule(
   const { db } = who;
   const input = { ...request, teamId: who.teamId, now: who.now };
   const ownerId = await ownerFor(who, input.scope);
+  await keepSetting(db, input, ownerId, { frequency: input.frequency, weekday: input.weekday, local_time: input.localTime });
+  return { scope: input.scope, frequency: input.frequency, weekday: input.weekday, localTime: input.localTime };
+}
+
+/**
+ * A digest's setting, created or changed: only what the command names changes (a channel keeps its schedule and
+ * the other way round), and the next digest is planned again from it.
+ */
+async function keepSetting(
+  db: Kysely<Database>,
+  at: { teamId: string; scope: DigestScope; now: Date },
+  ownerId: string,
+  change: { channel_id: string; frequency?: 'monthly' } | { frequency: 'weekly' | 'monthly'; weekday: number; local_time: string },
+): Promise<void> {
   await db
     .insertInto('digest_setting')
-    .values({
-      team_id: input.teamId,
-      scope: input.scope,
-      owner_id: ownerId,
-      channel_id: null,
-      frequency: input.frequency,
-      weekday: input.weekday,
-      local_time: input.localTime,
-      updated_at: input.now,
-      next_due_at: null,
-    })
+    .values({ team_id: at.teamId, scope: at.scope, owner_id: ownerId, ...change, updated_at: at.now, next_due_at: null })
     .onConflict((oc) =>
-      oc.columns(['team_id', 'scope', 'owner_id']).doUpdateSet({
-        frequency: input.frequency,
-        weekday: input.weekday,
-        local_time: input.localTime,
-        updated_at: input.now,
-        next_due_at: null,
-      }),
+      oc
+        .columns(['team_id', 'scope', 'owner_id'])
+        .doUpdateSet(
+          'channel_id' in change
+            ? { channel_id: change.channel_id, updated_at: at.now, next_due_at: null }
+            : { ...change, updated_at: at.now, next_due_at: null },
+        ),
     )
     .execute();
-  return { scope: input.scope, frequency: input.frequency, weekday: input.weekday, localTime: input.localTime };
 }
 
 /** The zone a digest's schedule is read in: the team leader's, or for the org and exec digests the CEO's. */
