@@ -205,8 +205,7 @@ export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: 
   path: ['flag', 'rule'],
   usage: '/cascade flag rule <rule> on|off|<threshold>',
   about: 'switch a flag rule or change its threshold (admins)',
-  allowed: 'admins',
-  task: 'change flag rules',
+  allowed: { admins: 'change flag rules' },
   parse: (rest) => {
     const key = word(rest[0]);
     const value = word(rest[1]);

@@ -208,8 +208,7 @@ export const coreValue = subcommand<{ text: string }>({
   aliases: ['corevalue'],
   usage: '/cascade core-value "<statement>"',
   about: 'the statement at the top of App Home and under every digest (admins)',
-  allowed: 'admins',
-  task: 'change the core-value statement',
+  allowed: { admins: 'change the core-value statement' },
   refreshesHome: true,
   parse: (rest) => {
     const text = rest.map(describe).join(' ').trim();

@@ -90,8 +90,7 @@ export const holidaysAdd = subcommand<{ day: string; name?: string }>({
   path: ['holidays', 'add'],
   usage: '/cascade holidays add <YYYY-MM-DD> ["name"]',
   about: 'a holiday: nothing is sent that day, and no answer window closes on it (admins)',
-  allowed: 'admins',
-  task: 'set holidays',
+  allowed: { admins: 'set holidays' },
   parse: (rest) => {
     const [day, name, ...extra] = rest;
     if (day?.kind !== 'word')
@@ -112,8 +111,7 @@ export const holidaysRemove = subcommand<{ day: string }>({
   path: ['holidays', 'remove'],
   usage: '/cascade holidays remove <YYYY-MM-DD>',
   about: 'a day that is no longer a holiday (admins)',
-  allowed: 'admins',
-  task: 'set holidays',
+  allowed: { admins: 'set holidays' },
   parse: (rest) =>
     rest[0]?.kind === 'word' && rest.length === 1
       ? { day: rest[0].text }

@@ -3,7 +3,7 @@ import { helpReply, usageReply } from '../blocks/commands';
 import type { Reply } from '../blocks/text';
 import { ACCOUNTABILITY, ACCOUNTABILITY_GROUPS } from './accountability';
 import { DIGEST_GROUPS, DIGESTS } from './digests';
-import { describe, isRefusal, subcommand, tokenize, word, type Allowed, type CommandContext, type Subcommand } from './kit';
+import { allowedOf, describe, isRefusal, subcommand, tokenize, word, type Allowed, type CommandContext, type Subcommand } from './kit';
 import { ORG } from './org';
 import { SELF } from './self';
 import { SETTINGS, SETTINGS_GROUPS } from './settings';
@@ -46,8 +46,8 @@ const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }
 
 /** The help table: each subcommand's usage and what it does, with who may use it. */
 export const COMMANDS: readonly { allowed: Allowed; name: string; usage: string; about: string }[] = SUBCOMMANDS.flatMap((s) => [
-  { allowed: s.allowed, name: s.path[0]!, usage: s.usage, about: s.about },
-  ...(s.more ?? []).map((m) => ({ allowed: s.allowed, name: s.path[0]!, usage: m.usage, about: m.about })),
+  { allowed: allowedOf(s), name: s.path[0]!, usage: s.usage, about: s.about },
+  ...(s.more ?? []).map((m) => ({ allowed: allowedOf(s), name: s.path[0]!, usage: m.usage, about: m.about })),
 ]);
 
 const usageOf = (name: string) => COMMANDS.filter((c) => c.name === name).map((c) => c.usage);
@@ -99,12 +99,12 @@ export function parseCommand(text: string): ParsedCommand {
 }
 
 /**
- * `allowed: 'admins'`, enforced before a subcommand runs: anyone else is refused, with who can help. A leaders'
+ * `allowed: { admins }`, enforced before a subcommand runs: anyone else is refused, with who can help. A leaders'
  * command is not refused here: what it does for someone who leads nobody (a rep's `/cascade flags`: none below
  * them; an admin outside the chain: the organisation's counts) is the domain's answer, in its own words.
  */
 async function mayUse(scope: Scope, entry: Subcommand<any>): Promise<void> {
-  if (entry.allowed === 'admins') await requireAdmin(scope, entry.task ?? `use \`/cascade ${entry.path.join(' ')}\``);
+  if (typeof entry.allowed === 'object') await requireAdmin(scope, entry.allowed.admins);
 }
 
 /** One subcommand, run; null when the answer is a window (a modal) rather than a message. */

@@ -49,12 +49,11 @@ export interface Subcommand<A extends object = object> {
   readonly about: string;
   /** More forms of the same words, each a line of help (`pause … off` beside `pause … until`). */
   readonly more?: readonly { usage: string; about: string }[];
-  readonly allowed: Allowed;
   /**
-   * What an admin does with it, for the refusal the dispatcher gives anyone else ("Only Cascade admins can
-   * change cadences."): required when `allowed` is 'admins'.
+   * Who may use it. An admins' command names what an admin does with it, for the refusal the dispatcher gives
+   * anyone else: `{ admins: 'change cadences' }` → "Only Cascade admins can change cadences."
    */
-  readonly task?: string;
+  readonly allowed: 'everyone' | 'leaders' | { readonly admins: string };
   /** After it runs, App Home is published again for the caller and for the people this names. */
   readonly refreshesHome?: boolean | ((args: A) => readonly string[]);
   /** Reads the tokens after its words. */
@@ -62,6 +61,9 @@ export interface Subcommand<A extends object = object> {
   /** Runs it; null when the answer is a window (a modal) rather than a message. */
   readonly run: (ctx: CommandContext, args: A) => Promise<Reply | null>;
 }
+
+/** Who may use a subcommand, as help sorts them. */
+export const allowedOf = (s: Pick<Subcommand<any>, 'allowed'>): Allowed => (typeof s.allowed === 'string' ? s.allowed : 'admins');
 
 /** Keeps each entry's argument type while the table holds them all. */
 export function subcommand<A extends object>(s: Subcommand<A>): Subcommand<A> {

@@ -101,8 +101,7 @@ export const orgSet = subcommand<OrgSetArgs>({
   path: ['org', 'set'],
   usage: '/cascade org set @person <title> [reports-to @leader|top|outside] [admin|not-admin]',
   about: 'add a person or change their title, leader, place in the chain or admin flag (admins)',
-  allowed: 'admins',
-  task: 'change the org chart',
+  allowed: { admins: 'change the org chart' },
   parse: parseOrgSet,
   run: async (ctx, a) => {
     const { person, created } = await setPerson(ctx.scope, slackDirectory(ctx.caller.client), a);
@@ -114,8 +113,7 @@ export const orgRemove = subcommand<{ userId: string }>({
   path: ['org', 'remove'],
   usage: '/cascade org remove @person',
   about: 'take a person out of the org chart; their history is kept (admins)',
-  allowed: 'admins',
-  task: 'change the org chart',
+  allowed: { admins: 'change the org chart' },
   parse: (rest) => {
     const [who, ...extra] = rest;
     if (who?.kind !== 'user') return refuse(notAMention(who, 'the person to remove'));
@@ -129,8 +127,7 @@ export const orgImport = subcommand({
   path: ['org', 'import'],
   usage: '/cascade org import',
   about: 'paste a CSV of the whole org chart (admins)',
-  allowed: 'admins',
-  task: 'import the org chart',
+  allowed: { admins: 'import the org chart' },
   parse: (rest) => (rest.length > 0 ? refuse('`/cascade org import` takes no arguments: it opens a window to paste the CSV in.') : {}),
   run: async ({ caller, scope }) => {
     await caller.client.views.open({ trigger_id: caller.triggerId, view: orgImportModal({ csv: await chartCsv(scope.db, scope.teamId) }) });

@@ -102,8 +102,7 @@ export const cadenceSet = subcommand<CadenceSetArgs>({
   usage:
     '/cascade cadence set <cadence> [for @leader|level N] [weekly|biweekly|monthly [first|second|third|fourth|last]|cron "<expr>"] [<weekday>] [at HH:MM] [individual|team #channel] [window <days>] [reminder on|off] [on|off]',
   about: 'change a cadence, or override it for one leader or one level of the chart (admins)',
-  allowed: 'admins',
-  task: 'change cadences',
+  allowed: { admins: 'change cadences' },
   parse: parseCadenceSet,
   run: async ({ deps, caller, scope }, a) => {
     if (a.changes.channelId) await ensureInChannel(caller.client, a.changes.channelId);
@@ -130,8 +129,7 @@ export const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>(
   path: ['cadence', 'reset'],
   usage: '/cascade cadence reset <cadence> for @leader|level N',
   about: 'remove an override: that leader or level follows the cadence again, from the next period; its rounds are kept (admins)',
-  allowed: 'admins',
-  task: 'change cadences',
+  allowed: { admins: 'change cadences' },
   parse: (tokens) => {
     const key = word(tokens[0]);
     if (!key) return refuse('Name the cadence whose override to remove, like `/cascade cadence reset manager_reps for @ann`.');
@@ -170,8 +168,7 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
   aliases: ['question'],
   usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"] [goal "<goal name>"]',
   about: 'add a question (admins); a number question with a goal reports progress towards it',
-  allowed: 'admins',
-  task: 'add questions',
+  allowed: { admins: 'add questions' },
   parse: (rest) => {
     const [levelT, kindT, intentT, textT, ...flags] = rest;
     const level = word(levelT);
@@ -227,8 +224,7 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
   aliases: ['question'],
   usage: '/cascade questions edit <number> "<text>"',
   about: 'reword a question (admins)',
-  allowed: 'admins',
-  task: 'reword questions',
+  allowed: { admins: 'reword questions' },
   parse: (rest) => {
     const id = numberOf(rest[0]);
     if (!Number.isInteger(id)) return refuse(NUMBER_USAGE);
@@ -246,8 +242,7 @@ export const questionsRetire = subcommand<{ id: number }>({
   aliases: ['question'],
   usage: '/cascade questions retire <number>',
   about: 'stop asking a question; past answers keep its text (admins)',
-  allowed: 'admins',
-  task: 'retire questions',
+  allowed: { admins: 'retire questions' },
   parse: (rest) => {
     const id = numberOf(rest[0]);
     if (!Number.isInteger(id)) return refuse(NUMBER_USAGE);
