@@ -297,6 +297,18 @@ export function escapeMentions(
 }
 
 /** The sandbox's pages and the forms they post, as routes on Cascade's own HTTP server. */
+/** A button, menu or date picker pressed on a person's page, as the stand-in sends it to Cascade. */
+function actionOf(f: URLSearchParams) {
+  return {
+    actionId: f.get('action_id') ?? '',
+    blockId: f.get('block_id') ?? '',
+    type: f.get('type') ?? 'button',
+    ...(f.get('value') !== null ? { value: f.get('value')! } : {}),
+    ...(f.get('selected') ? { selectedOption: f.get('selected')! } : {}),
+    ...(f.get('date') ? { selectedDate: f.get('date')! } : {}),
+  };
+}
+
 export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
   // One token for this run of the sandbox, in every form it serves.
   const token = randomBytes(16).toString('hex');
@@ -314,6 +326,18 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
     );
   };
   const known = (id: string) => p.people.some((x) => x.id === id);
+  /** What a person does on their page (for someone of the demo org only); the clock's work is done, the page drawn again. */
+  const personAction = (what: string, anchor: string, run: (id: string, form: URLSearchParams) => Promise<unknown>): CustomRoute => ({
+    path: `/sandbox/as/:id/${what}`,
+    method: 'POST',
+    handler: act(async (req, res) => {
+      const id = person(req);
+      if (known(id)) await run(id, await formOf(req));
+      await p.flush();
+      p.save();
+      redirect(res, `/sandbox/as/${id}${anchor}`);
+    }),
+  });
   const routes: CustomRoute[] = [
     { path: '/sandbox', method: 'GET', handler: (_req, res) => send(res, 200, withToken(indexPage(p), token)) },
     {
@@ -328,82 +352,23 @@ export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
         );
       },
     },
-    {
-      path: '/sandbox/as/:id/command',
-      method: 'POST',
-      handler: act(async (req, res) => {
-        const id = person(req);
-        if (known(id)) await p.standIn.command(id, escapeMentions((await formOf(req)).get('text') ?? '', p.people, p.channels));
-        await p.flush();
-        p.save();
-        redirect(res, `/sandbox/as/${id}#dm`);
-      }),
-    },
-    {
-      path: '/sandbox/as/:id/act',
-      method: 'POST',
-      handler: act(async (req, res) => {
-        const id = person(req);
-        const f = await formOf(req);
-        if (known(id)) {
-          await p.standIn.action(
-            id,
-            {
-              actionId: f.get('action_id') ?? '',
-              blockId: f.get('block_id') ?? '',
-              type: f.get('type') ?? 'button',
-              ...(f.get('value') !== null ? { value: f.get('value')! } : {}),
-              ...(f.get('selected') ? { selectedOption: f.get('selected')! } : {}),
-              ...(f.get('date') ? { selectedDate: f.get('date')! } : {}),
-            },
-            {
-              ...(f.get('channel') ? { channel: f.get('channel')! } : {}),
-              ...(f.get('ts') ? { messageTs: f.get('ts')! } : {}),
-              ...(f.get('view') ? { viewId: f.get('view')! } : {}),
-            },
-          );
-        }
-        await p.flush();
-        p.save();
-        redirect(res, `/sandbox/as/${id}`);
-      }),
-    },
-    {
-      path: '/sandbox/as/:id/submit',
-      method: 'POST',
-      handler: act(async (req, res) => {
-        const id = person(req);
-        const f = await formOf(req);
-        const viewId = f.get('view') ?? '';
-        const open = p.standIn.surfaces.modals.get(id)?.find((m) => m.id === viewId);
-        if (open) await p.standIn.submit(id, viewId, viewState(open.view, f));
-        await p.flush();
-        p.save();
-        redirect(res, `/sandbox/as/${id}`);
-      }),
-    },
-    {
-      path: '/sandbox/as/:id/close',
-      method: 'POST',
-      handler: act(async (req, res) => {
-        const id = person(req);
-        p.standIn.closeModal(id);
-        await p.flush();
-        p.save();
-        redirect(res, `/sandbox/as/${id}`);
-      }),
-    },
-    {
-      path: '/sandbox/as/:id/home',
-      method: 'POST',
-      handler: act(async (req, res) => {
-        const id = person(req);
-        if (known(id)) await p.standIn.homeOpened(id);
-        await p.flush();
-        p.save();
-        redirect(res, `/sandbox/as/${id}#home`);
-      }),
-    },
+    personAction('command', '#dm', async (id, f) => {
+      await p.standIn.command(id, escapeMentions(f.get('text') ?? '', p.people, p.channels));
+    }),
+    personAction('act', '', async (id, f) => {
+      await p.standIn.action(id, actionOf(f), {
+        ...(f.get('channel') ? { channel: f.get('channel')! } : {}),
+        ...(f.get('ts') ? { messageTs: f.get('ts')! } : {}),
+        ...(f.get('view') ? { viewId: f.get('view')! } : {}),
+      });
+    }),
+    personAction('submit', '', async (id, f) => {
+      const viewId = f.get('view') ?? '';
+      const open = p.standIn.surfaces.modals.get(id)?.find((m) => m.id === viewId);
+      if (open) await p.standIn.submit(id, viewId, viewState(open.view, f));
+    }),
+    personAction('close', '', async (id) => p.standIn.closeModal(id)),
+    personAction('home', '#home', (id) => p.standIn.homeOpened(id)),
     {
       path: '/sandbox/clock',
       method: 'POST',
