@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
-import { webApi, type CustomRoute } from '@slack/bolt';
+import { webApi, type App, type CustomRoute } from '@slack/bolt';
 import { deliveryHandlers } from './slack/deliveries';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
-import { createMetrics, startMetricsServer } from './metrics';
+import { createMetrics, startMetricsServer, type Metrics } from './metrics';
 import { openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { boltLogger, type Log } from './log';
@@ -91,44 +91,111 @@ export function describeSlackFailure(
 /** How long start-up waits for each of its two tries of `auth.test`. */
 export const PREFLIGHT_TIMEOUT_MS = 3000;
 
-/** Composition root: log → Slack identity → database → migrations → Slack app → schedules. */
-export async function startCascade(config: Config, options: StartOptions): Promise<RunningCascade> {
-  const { log } = options;
-  const clock = options.clock ?? systemClock;
-  const slackOptions = options.slack ?? DEFAULT_SLACK_OPTIONS;
-
-  // Ask Slack who we are before anything slow, so a wrong token fails in a second, with one line.
+/** Asks Slack who we are before anything slow, so a wrong token fails in a second, with one line. */
+async function whoWeAre(config: Config, log: Log): Promise<{ teamId: string; teamName: string }> {
   // Its retries would each log a warning; the one line that matters is the outcome.
   const preflight = new webApi.WebClient(config.slack.botToken, {
     // Two tries of at most 3 s each: a wrong token or a Slack that does not answer ends start-up well within 10 s.
     ...webClientOptions(config, { retries: 1, timeoutMs: PREFLIGHT_TIMEOUT_MS }),
     logger: boltLogger(log.child({}, { level: 'error' })),
   });
-  let teamId: string;
-  let teamName: string;
   try {
     const auth = await preflight.auth.test();
-    teamId = auth.team_id ?? '';
-    teamName = auth.team ?? '';
-    if (!teamId) throw new StartupError('Slack did not say which workspace SLACK_BOT_TOKEN belongs to.');
+    if (!auth.team_id) throw new StartupError('Slack did not say which workspace SLACK_BOT_TOKEN belongs to.');
+    return { teamId: auth.team_id, teamName: auth.team ?? '' };
   } catch (err) {
     if (err instanceof StartupError) throw err;
     throw new StartupError(describeSlackFailure(err, config));
   }
+}
 
-  const db =
-    options.db ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      longRunning: true,
-      // The pool replaces the connection; what was running on it fails, and its caller says so.
-      onConnectionError: (err) =>
-        log.warn(
-          { err: { message: err.message, code: (err as { code?: string }).code } },
-          'the database dropped a connection; the next request gets a new one',
-        ),
-    }));
+/** The database for a long run: a dropped connection is replaced, and what ran on it fails to its caller, who says so. */
+function openCascadeDatabase(config: Config, log: Log): Promise<Db> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    longRunning: true,
+    onConnectionError: (err) =>
+      log.warn(
+        { err: { message: err.message, code: (err as { code?: string }).code } },
+        'the database dropped a connection; the next request gets a new one',
+      ),
+  });
+}
+
+/** Starts the Slack side: HTTP mode listens on PORT; Socket Mode connects here (apps.connections.open with the app token). */
+async function listen(app: App, config: Config, host: string | undefined): Promise<unknown> {
+  try {
+    return await app.start(host ? { port: config.port, host } : config.port);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EADDRINUSE')
+      throw new StartupError(`PORT ${config.port} is already in use by another program.`);
+    throw new StartupError(describeSlackFailure(err, config, config.slack.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN'));
+  }
+}
+
+async function serveMetricsAlone(metrics: Metrics, port: number, host: string): Promise<Server> {
+  try {
+    return await startMetricsServer(metrics, port, host);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EADDRINUSE')
+      throw new StartupError(`METRICS_PORT ${port} is already in use by another program.`);
+    throw err;
+  }
+}
+
+/**
+ * What runs by the clock: the minute's tick (plan, remind, close, send); the outbox woken every 10 seconds between
+ * ticks, so that a workspace's pace is spread over its minute instead of sent in one burst; profiles read from
+ * Slack each hour. None overlaps itself; a failure is logged and the next run tries again.
+ */
+function schedules(s: {
+  scheduler: Parameters<typeof tick>[0];
+  outbox: { wake(): unknown };
+  clock: Clock;
+  log: Log;
+  teamId: string;
+  directory: ReturnType<typeof slackDirectory>;
+}): ScheduledTask[] {
+  const { scheduler, clock, log } = s;
+  return [
+    cron.schedule(
+      '* * * * *',
+      async () => {
+        try {
+          const report = await tick(scheduler, clock.now());
+          if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
+        } catch (err) {
+          log.error({ err }, 'tick failed; the next one tries again');
+        }
+      },
+      { name: 'tick', noOverlap: true },
+    ),
+    cron.schedule('5,15,25,35,45,55 * * * * *', () => s.outbox.wake(), { name: 'dispatch', noOverlap: true }),
+    cron.schedule(
+      '17 * * * *',
+      async () => {
+        try {
+          const n = await refreshProfiles({ db: scheduler.db, directory: s.directory, clock }, s.teamId, { limit: 1000 });
+          if (n) log.info({ refreshed: n }, 'profiles refreshed from Slack');
+        } catch (err) {
+          log.warn({ err }, 'profile refresh failed; it will be tried again next hour');
+        }
+      },
+      { name: 'refresh-profiles', noOverlap: true },
+    ),
+  ];
+}
+
+/** Composition root: log → Slack identity → database → migrations → Slack app → schedules. */
+export async function startCascade(config: Config, options: StartOptions): Promise<RunningCascade> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const slackOptions = options.slack ?? DEFAULT_SLACK_OPTIONS;
+
+  const { teamId, teamName } = await whoWeAre(config, log);
+
+  const db = options.db ?? (await openCascadeDatabase(config, log));
   const stops: (() => Promise<void> | void)[] = [];
   try {
     const { applied } = await migrateToLatest(db.db);
@@ -152,29 +219,14 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     } catch (err) {
       throw new StartupError(describeSlackFailure(err, config));
     }
-    let server: unknown;
-    try {
-      server = await app.start(options.host ? { port: config.port, host: options.host } : config.port);
-    } catch (err) {
-      // Socket Mode connects here (apps.connections.open with the app token); HTTP mode only listens.
-      if ((err as { code?: string }).code === 'EADDRINUSE')
-        throw new StartupError(`PORT ${config.port} is already in use by another program.`);
-      throw new StartupError(describeSlackFailure(err, config, config.slack.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN'));
-    }
+    const server = await listen(app, config, options.host);
     stops.push(async () => {
       await app.stop();
     });
     const port = config.slack.mode === 'http' ? portOf(server, config.port) : config.port;
     let metricsPort: number | undefined;
     if (config.metrics.port !== undefined) {
-      let metricsServer: Server;
-      try {
-        metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'EADDRINUSE')
-          throw new StartupError(`METRICS_PORT ${config.metrics.port} is already in use by another program.`);
-        throw err;
-      }
+      const metricsServer = await serveMetricsAlone(metrics, config.metrics.port, config.metrics.host);
       stops.push(() => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
       metricsPort = portOf(metricsServer, config.metrics.port);
     }
@@ -198,40 +250,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       const unlisten = await db.listen(OUTBOX_CHANNEL, () => void outbox.wake());
       stops.unshift(unlisten);
     }
-    if (options.schedules !== false) {
-      tasks.push(
-        cron.schedule(
-          '* * * * *',
-          async () => {
-            try {
-              const report = await tick(scheduler, clock.now());
-              if (report.rounds || report.sent || report.failed || report.missed) log.info({ ...report }, 'tick');
-            } catch (err) {
-              log.error({ err }, 'tick failed; the next one tries again');
-            }
-          },
-          { name: 'tick', noOverlap: true },
-        ),
-      );
-      // Between the minute's ticks the outbox keeps sending, every 10 seconds, so that a workspace's pace is
-      // spread over its minute instead of sent in one burst.
-      tasks.push(cron.schedule('5,15,25,35,45,55 * * * * *', () => outbox.wake(), { name: 'dispatch', noOverlap: true }));
-      const directory = slackDirectory(app.client);
-      tasks.push(
-        cron.schedule(
-          '17 * * * *',
-          async () => {
-            try {
-              const n = await refreshProfiles({ db: db.background, directory, clock }, teamId, { limit: 1000 });
-              if (n) log.info({ refreshed: n }, 'profiles refreshed from Slack');
-            } catch (err) {
-              log.warn({ err }, 'profile refresh failed; it will be tried again next hour');
-            }
-          },
-          { name: 'refresh-profiles', noOverlap: true },
-        ),
-      );
-    }
+    if (options.schedules !== false)
+      tasks.push(...schedules({ scheduler, outbox, clock, log, teamId, directory: slackDirectory(app.client) }));
     stops.unshift(() => {
       for (const t of tasks) t.stop();
     });
