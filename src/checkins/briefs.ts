@@ -1,7 +1,7 @@
 import { checkinsWithPerson, readableInRound } from './context';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
-import type { CheckinStatus, CommitmentStatus, Database, Relationship } from '../db/types';
+import type { AnswerTable, CheckinStatus, Commitment, CommitmentStatus, Database, Relationship } from '../db/types';
 import { recurringPhrases } from './phrases';
 import { chainBelow } from '../org/visibility';
 import { labelOf, levelLabels, ROUND_DEPTH } from './levels';
@@ -106,52 +106,13 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     .executeTakeFirst();
   if (!round) return undefined;
 
-  const checkins = await checkinsWithPerson(db)
-    .select([
-      'c.id',
-      'c.person_id',
-      'c.part',
-      'c.status',
-      'c.skip_reason',
-      'p.name',
-      (eb) =>
-        eb
-          .selectFrom('delivery as d')
-          .select('d.last_error')
-          .whereRef('d.checkin_id', '=', 'c.id')
-          .where('d.kind', 'in', ['prompt', 'team_post'])
-          .where('d.status', '=', 'failed')
-          .limit(1)
-          .as('undelivered'),
-    ])
-    .where('c.round_id', '=', roundId)
-    .orderBy('c.part', 'desc')
-    .orderBy('p.name')
-    .execute();
+  const checkins = await briefCheckins(db, roundId);
 
   const { shown, answers } = await readableInRound(db, round, checkins);
   const ids = shown.map((c) => c.id);
   const people = shown.map((c) => c.person_id);
 
-  const previous = await db
-    .selectFrom('round as r')
-    .select(['r.id', 'r.occurrence'])
-    .where('r.cadence_id', '=', round.cadence_id)
-    .where('r.leader_id', '=', round.leader_id)
-    .where('r.occurrence', '<', round.occurrence)
-    .orderBy('r.occurrence', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const from = previous?.occurrence ?? addDays(round.occurrence, -35);
-  const since = new Date(`${from}T00:00:00Z`);
-  const before = previous
-    ? await db
-        .selectFrom('checkin')
-        .select([sql<number>`count(*)::int`.as('due'), sql<number>`count(*) filter (where status = 'answered')::int`.as('answered')])
-        .where('round_id', '=', previous.id)
-        .where('part', '=', 'member')
-        .executeTakeFirstOrThrow()
-    : null;
+  const { from, since, before } = await theTimeBefore(db, round);
 
   const commitments = ids.length
     ? await db
@@ -177,53 +138,20 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
         .execute()
     : [];
 
-  // Each member's confidence the time before: their latest rating in an earlier check-in they answered.
-  const earlier = ids.length
-    ? await sql<{ person_id: string; value: number }>`
-        select distinct on (c.person_id) c.person_id, a.value_number::float8 as value
-        from checkin c join round r on r.id = c.round_id join answer a on a.checkin_id = c.id
-        where c.team_id = ${round.team_id} and c.person_id = any(${people}::text[]) and c.status = 'answered'
-          and r.occurrence < ${round.occurrence}::date and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
-        order by c.person_id, c.due_at desc`.execute(db)
-    : { rows: [] };
-  const confidenceBefore = new Map(earlier.rows.map((r) => [r.person_id, Number(r.value)]));
+  const confidenceBefore = await confidenceEarlier(db, round, people);
 
-  const members: BriefMember[] = shown.map((c) => {
-    const mine = answers.filter((a) => a.checkin_id === c.id);
-    const rating = mine.find((a) => a.kind === 'rating_1_5' && a.intent === 'goals' && a.value_number !== null);
-    return {
-      checkinId: c.id,
-      personId: c.person_id,
-      name: c.name ?? c.person_id,
-      part: c.part,
-      status: c.status,
-      skipReason: c.skip_reason,
-      undelivered: c.undelivered ?? null,
-      answers: mine.map((a) => ({
-        question: a.question_text,
-        kind: a.kind,
-        intent: a.intent,
-        value: a.value_text ?? String(a.value_number ?? ''),
-        shared: a.shared,
-      })),
-      confidence: { now: rating ? Number(rating.value_number) : null, before: confidenceBefore.get(c.person_id) ?? null },
-      flags: flags
-        .filter((f) => f.person_id === c.person_id)
-        .map((f) => ({ id: f.id, rule: f.rule, detail: f.detail, raisedAt: f.raised_at })),
-      commitments: commitments
-        .filter((m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id))
-        .map((m) => ({
-          id: m.id,
-          text: m.text,
-          status: m.status,
-          dueDate: m.due_date,
-          slips: m.slips,
-          note: m.note,
-          reviewedHere: m.last_reviewed_checkin_id === c.id || (m.status === 'missed' && m.closed_at !== null && m.closed_at > since),
-          madeHere: m.source_checkin_id === c.id,
-        })),
-    };
-  });
+  const members: BriefMember[] = shown.map((c) =>
+    briefMember(c, {
+      answers: answers.filter((a) => a.checkin_id === c.id),
+      before: confidenceBefore.get(c.person_id) ?? null,
+      flags: flags.filter((f) => f.person_id === c.person_id),
+      // A member's commitments to this leader; the leader's own reflection, the ones they made to no one above.
+      commitments: commitments.filter(
+        (m) => m.owner_id === c.person_id && (c.part === 'leader' ? m.leader_id === null : m.leader_id === round.leader_id),
+      ),
+      since,
+    }),
+  );
 
   const escalations = await escalationsFor(db, round.team_id, round.leader_id, since);
   return {
@@ -239,6 +167,120 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     heard: await heardBelow(db, round.team_id, round.leader_id, Number(round.depth), from, round.occurrence),
     escalations,
     suggestions: await suggestQuestions(db, round.team_id, round.level, members),
+  };
+}
+
+/** The round's check-ins, the leader's own first, with whether each prompt failed to arrive (and why). */
+function briefCheckins(db: Kysely<Database>, roundId: number) {
+  return checkinsWithPerson(db)
+    .select([
+      'c.id',
+      'c.person_id',
+      'c.part',
+      'c.status',
+      'c.skip_reason',
+      'p.name',
+      (eb) =>
+        eb
+          .selectFrom('delivery as d')
+          .select('d.last_error')
+          .whereRef('d.checkin_id', '=', 'c.id')
+          .where('d.kind', 'in', ['prompt', 'team_post'])
+          .where('d.status', '=', 'failed')
+          .limit(1)
+          .as('undelivered'),
+    ])
+    .where('c.round_id', '=', roundId)
+    .orderBy('c.part', 'desc')
+    .orderBy('p.name')
+    .execute();
+}
+type BriefCheckin = Awaited<ReturnType<typeof briefCheckins>>[number];
+
+/**
+ * The round before this one of the same cadence and leader: since when the brief counts (its day, or five weeks
+ * back for a first round), and how many of its members answered it.
+ */
+async function theTimeBefore(
+  db: Kysely<Database>,
+  round: { cadence_id: number; leader_id: string; occurrence: string },
+): Promise<{ from: string; since: Date; before: { due: number; answered: number } | null }> {
+  const previous = await db
+    .selectFrom('round as r')
+    .select(['r.id', 'r.occurrence'])
+    .where('r.cadence_id', '=', round.cadence_id)
+    .where('r.leader_id', '=', round.leader_id)
+    .where('r.occurrence', '<', round.occurrence)
+    .orderBy('r.occurrence', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const from = previous?.occurrence ?? addDays(round.occurrence, -35);
+  const before = previous
+    ? await db
+        .selectFrom('checkin')
+        .select([sql<number>`count(*)::int`.as('due'), sql<number>`count(*) filter (where status = 'answered')::int`.as('answered')])
+        .where('round_id', '=', previous.id)
+        .where('part', '=', 'member')
+        .executeTakeFirstOrThrow()
+    : null;
+  return { from, since: new Date(`${from}T00:00:00Z`), before };
+}
+
+/** Each member's confidence the time before: their latest rating in an earlier check-in they answered. */
+async function confidenceEarlier(
+  db: Kysely<Database>,
+  round: { team_id: string; occurrence: string },
+  people: readonly string[],
+): Promise<Map<string, number>> {
+  if (people.length === 0) return new Map();
+  const earlier = await sql<{ person_id: string; value: number }>`
+    select distinct on (c.person_id) c.person_id, a.value_number::float8 as value
+    from checkin c join round r on r.id = c.round_id join answer a on a.checkin_id = c.id
+    where c.team_id = ${round.team_id} and c.person_id = any(${people}::text[]) and c.status = 'answered'
+      and r.occurrence < ${round.occurrence}::date and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
+    order by c.person_id, c.due_at desc`.execute(db);
+  return new Map(earlier.rows.map((r) => [r.person_id, Number(r.value)]));
+}
+
+/** One member as the brief shows them: their answers, confidence now and before, open flags, and commitments. */
+function briefMember(
+  c: BriefCheckin,
+  of: {
+    answers: readonly Selectable<AnswerTable>[];
+    before: number | null;
+    flags: readonly { id: number; rule: string; detail: string; raised_at: Date }[];
+    commitments: readonly Commitment[];
+    since: Date;
+  },
+): BriefMember {
+  const rating = of.answers.find((a) => a.kind === 'rating_1_5' && a.intent === 'goals' && a.value_number !== null);
+  return {
+    checkinId: c.id,
+    personId: c.person_id,
+    name: c.name ?? c.person_id,
+    part: c.part,
+    status: c.status,
+    skipReason: c.skip_reason,
+    undelivered: c.undelivered ?? null,
+    answers: of.answers.map((a) => ({
+      question: a.question_text,
+      kind: a.kind,
+      intent: a.intent,
+      value: a.value_text ?? String(a.value_number ?? ''),
+      shared: a.shared,
+    })),
+    confidence: { now: rating ? Number(rating.value_number) : null, before: of.before },
+    flags: of.flags.map((f) => ({ id: f.id, rule: f.rule, detail: f.detail, raisedAt: f.raised_at })),
+    commitments: of.commitments.map((m) => ({
+      id: m.id,
+      text: m.text,
+      status: m.status,
+      dueDate: m.due_date,
+      slips: m.slips,
+      note: m.note,
+      reviewedHere: m.last_reviewed_checkin_id === c.id || (m.status === 'missed' && m.closed_at !== null && m.closed_at > of.since),
+      madeHere: m.source_checkin_id === c.id,
+    })),
   };
 }
 
