@@ -133,6 +133,115 @@ async function apply(
 /** "2.5" for a kept rate's half points, as people count them. */
 const count = (n: number) => (Number.isInteger(n) ? String(n) : `${Math.floor(n)}½`);
 
+type RuleVerdicts = (db: Kysely<Database>, teamId: string, threshold: number, now: Date) => Promise<Verdict[]>;
+
+/** Missed N check-ins in a row. An answer counts as soon as it is given (its window may still be open); a miss once the window closed. */
+const missedInARow: RuleVerdicts = async (db, teamId, missed, now) => {
+  const n = Math.max(1, Math.round(missed));
+  const rows = await sql<{ person_id: string; fires: boolean; evidence_at: Date; answered_on: string | null }>`
+    select person_id, (count(*) = ${n} and bool_and(status = 'missed')) as fires, max(coalesce(answered_at, closes_at)) as evidence_at,
+           max(occurrence) filter (where status = 'answered') as answered_on
+    from (
+      select c.person_id, c.status, c.closes_at, c.answered_at, r.occurrence, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+      from checkin c join round r on r.id = c.round_id
+      join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
+      where c.team_id = ${teamId} and c.part = 'member' and c.status in ('answered', 'missed') and c.due_at <= ${now}
+    ) x where rn <= ${n} group by person_id`.execute(db);
+  return rows.rows.map((r) => ({
+    person_id: r.person_id,
+    fires: r.fires,
+    detail: `missed ${n} check-ins in a row`,
+    evidence_at: r.evidence_at,
+    because: r.answered_on ? `answered the check-in of ${dayMonth(r.answered_on)}` : 'no longer missing check-ins',
+  }));
+};
+
+/** Kept less than the threshold of the last four commitments closed. "Partly" counts half: a commitment half kept is half a promise kept. */
+const commitmentsKept: RuleVerdicts = async (db, teamId, kept) => {
+  const rows = await sql<{ person_id: string; closed: number; score: number; evidence_at: Date }>`
+    select owner_id as person_id, count(*)::int as closed,
+           (count(*) filter (where status = 'done') + 0.5 * count(*) filter (where status = 'partly'))::float8 as score,
+           max(closed_at) as evidence_at
+    from (
+      select m.owner_id, m.status, m.closed_at, row_number() over (partition by m.owner_id order by m.closed_at desc, m.id desc) as rn
+      from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id and p.active
+      where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed')
+    ) x where rn <= 4 group by owner_id`.execute(db);
+  return rows.rows.map((r) => ({
+    person_id: r.person_id,
+    fires: r.closed === 4 && r.score < 4 * kept,
+    detail: `kept ${count(r.score)} of the last 4 commitments`,
+    evidence_at: r.evidence_at,
+    because: `kept ${count(r.score)} of the last ${r.closed}`,
+  }));
+};
+
+/** Confidence fell by the threshold or more from one answer to the next. */
+const confidenceDrop: RuleVerdicts = async (db, teamId, drop) => {
+  const rows = await sql<{ person_id: string; latest: number; previous: number | null; evidence_at: Date }>`
+    select person_id, max(v) filter (where rn = 1)::float8 as latest, max(v) filter (where rn = 2)::float8 as previous, max(at) as evidence_at from (
+      select c.person_id, a.value_number as v, coalesce(c.answered_at, c.due_at) as at, row_number() over (partition by c.person_id order by c.due_at desc) as rn
+      from answer a join checkin c on c.id = a.checkin_id
+      join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
+      where c.team_id = ${teamId} and c.status = 'answered' and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
+    ) x where rn <= 2 group by person_id`.execute(db);
+  return rows.rows.map((r) => ({
+    person_id: r.person_id,
+    fires: r.previous !== null && r.previous - r.latest >= drop,
+    detail: `confidence went from ${r.previous} to ${r.latest}`,
+    evidence_at: r.evidence_at,
+    because: `confidence now ${r.latest} of 5`,
+  }));
+};
+
+/** A goal ended two periods running under the threshold of its target (judged once a day, on ended periods). */
+const goalPace: RuleVerdicts = async (db, teamId, pace, now) => {
+  const goals = await db
+    .selectFrom('goal as g')
+    .innerJoin('person as p', (j) => j.onRef('p.team_id', '=', 'g.team_id').onRef('p.slack_user_id', '=', 'g.owner_id'))
+    .selectAll('g')
+    .where('g.team_id', '=', teamId)
+    .where('g.active', '=', true)
+    .where('g.scope', '=', 'person')
+    .where('p.active', '=', true)
+    .execute();
+  // Only the goals' owners, never the whole org.
+  const ownerIds = [...new Set(goals.map((g) => g.owner_id))];
+  const owners = new Map(
+    ownerIds.length
+      ? (await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', 'in', ownerIds).execute()).map(
+          (p) => [p.slack_user_id, p],
+        )
+      : [],
+  );
+  const verdicts = new Map<string, Verdict>();
+  for (const g of goals) {
+    const owner = owners.get(g.owner_id)!;
+    const [previous, before] = await pastAttainments(db, g, owner, now, 2);
+    if (previous === undefined || before === undefined) continue;
+    const fires = previous.attainment < pace && before.attainment < pace;
+    const verdict: Verdict = {
+      person_id: g.owner_id,
+      fires,
+      detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before.attainment * 100)}%, then ${Math.round(previous.attainment * 100)}%)`,
+      // The last day of the period judged: a flag closed after it is raised again only when another period ends.
+      evidence_at: new Date(`${previous.end}T23:59:59Z`),
+      because: `“${g.name}” ended its last ${g.period} at ${Math.round(previous.attainment * 100)}%`,
+    };
+    // A person fires when any of their goals does; cleared only when none does.
+    if (!verdicts.get(g.owner_id)?.fires) verdicts.set(g.owner_id, verdict);
+  }
+  return [...verdicts.values()];
+};
+
+/** The rules in the order they are judged; each says, per person, whether it fires and why (or why no longer). */
+const RULES: Readonly<Record<string, RuleVerdicts>> = {
+  missed_in_a_row: missedInARow,
+  commitments_kept: commitmentsKept,
+  confidence_drop: confidenceDrop,
+  goal_pace: goalPace,
+};
+
 /**
  * Runs the workspace's flag rules (at most every 15 minutes; goal pace once a day): raises a flag per person
  * and rule that fires, once (an open flag is not raised again), and clears each open flag whose rule no longer
@@ -150,82 +259,6 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
       Number(r.threshold),
     ]),
   );
-  let raised = 0;
-  const run = async (rule: string, verdicts: readonly Verdict[]) => {
-    raised += (await apply(db, teamId, rule, verdicts, now)).raised;
-  };
-
-  const missed = rules.get('missed_in_a_row');
-  if (missed !== undefined) {
-    const n = Math.max(1, Math.round(missed));
-    // An answer counts as soon as it is given (its window may still be open); a miss once the window closed.
-    const rows = await sql<{ person_id: string; fires: boolean; evidence_at: Date; answered_on: string | null }>`
-      select person_id, (count(*) = ${n} and bool_and(status = 'missed')) as fires, max(coalesce(answered_at, closes_at)) as evidence_at,
-             max(occurrence) filter (where status = 'answered') as answered_on
-      from (
-        select c.person_id, c.status, c.closes_at, c.answered_at, r.occurrence, row_number() over (partition by c.person_id order by c.due_at desc) as rn
-        from checkin c join round r on r.id = c.round_id
-        join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
-        where c.team_id = ${teamId} and c.part = 'member' and c.status in ('answered', 'missed') and c.due_at <= ${now}
-      ) x where rn <= ${n} group by person_id`.execute(db);
-    await run(
-      'missed_in_a_row',
-      rows.rows.map((r) => ({
-        person_id: r.person_id,
-        fires: r.fires,
-        detail: `missed ${n} check-ins in a row`,
-        evidence_at: r.evidence_at,
-        because: r.answered_on ? `answered the check-in of ${dayMonth(r.answered_on)}` : 'no longer missing check-ins',
-      })),
-    );
-  }
-
-  const kept = rules.get('commitments_kept');
-  if (kept !== undefined) {
-    // "Partly" counts half: a commitment half kept is half a promise kept.
-    const rows = await sql<{ person_id: string; closed: number; score: number; evidence_at: Date }>`
-      select owner_id as person_id, count(*)::int as closed,
-             (count(*) filter (where status = 'done') + 0.5 * count(*) filter (where status = 'partly'))::float8 as score,
-             max(closed_at) as evidence_at
-      from (
-        select m.owner_id, m.status, m.closed_at, row_number() over (partition by m.owner_id order by m.closed_at desc, m.id desc) as rn
-        from commitment m join person p on p.team_id = m.team_id and p.slack_user_id = m.owner_id and p.active
-        where m.team_id = ${teamId} and m.status in ('done', 'partly', 'missed')
-      ) x where rn <= 4 group by owner_id`.execute(db);
-    await run(
-      'commitments_kept',
-      rows.rows.map((r) => ({
-        person_id: r.person_id,
-        fires: r.closed === 4 && r.score < 4 * kept,
-        detail: `kept ${count(r.score)} of the last 4 commitments`,
-        evidence_at: r.evidence_at,
-        because: `kept ${count(r.score)} of the last ${r.closed}`,
-      })),
-    );
-  }
-
-  const drop = rules.get('confidence_drop');
-  if (drop !== undefined) {
-    const rows = await sql<{ person_id: string; latest: number; previous: number | null; evidence_at: Date }>`
-      select person_id, max(v) filter (where rn = 1)::float8 as latest, max(v) filter (where rn = 2)::float8 as previous, max(at) as evidence_at from (
-        select c.person_id, a.value_number as v, coalesce(c.answered_at, c.due_at) as at, row_number() over (partition by c.person_id order by c.due_at desc) as rn
-        from answer a join checkin c on c.id = a.checkin_id
-        join person p on p.team_id = c.team_id and p.slack_user_id = c.person_id and p.active
-        where c.team_id = ${teamId} and c.status = 'answered' and a.kind = 'rating_1_5' and a.intent = 'goals' and a.value_number is not null
-      ) x where rn <= 2 group by person_id`.execute(db);
-    await run(
-      'confidence_drop',
-      rows.rows.map((r) => ({
-        person_id: r.person_id,
-        fires: r.previous !== null && r.previous - r.latest >= drop,
-        detail: `confidence went from ${r.previous} to ${r.latest}`,
-        evidence_at: r.evidence_at,
-        because: `confidence now ${r.latest} of 5`,
-      })),
-    );
-  }
-
-  const pace = rules.get('goal_pace');
   // Goal pace is judged once a day: when a new day has begun in the zone of someone in the chart (a
   // period ends at each owner's own midnight, not at UTC's).
   const zones = last
@@ -234,43 +267,11 @@ export async function evaluateFlags(db: Kysely<Database>, teamId: string, now: D
       )
     : [];
   const newDay = !last || zones.some((tz) => localDate(last, tz) !== localDate(now, tz));
-  if (pace !== undefined && (newDay || options.force)) {
-    const goals = await db
-      .selectFrom('goal as g')
-      .innerJoin('person as p', (j) => j.onRef('p.team_id', '=', 'g.team_id').onRef('p.slack_user_id', '=', 'g.owner_id'))
-      .selectAll('g')
-      .where('g.team_id', '=', teamId)
-      .where('g.active', '=', true)
-      .where('g.scope', '=', 'person')
-      .where('p.active', '=', true)
-      .execute();
-    // Only the goals' owners, never the whole org.
-    const ownerIds = [...new Set(goals.map((g) => g.owner_id))];
-    const owners = new Map(
-      ownerIds.length
-        ? (await db.selectFrom('person').selectAll().where('team_id', '=', teamId).where('slack_user_id', 'in', ownerIds).execute()).map(
-            (p) => [p.slack_user_id, p],
-          )
-        : [],
-    );
-    const verdicts = new Map<string, Verdict>();
-    for (const g of goals) {
-      const owner = owners.get(g.owner_id)!;
-      const [previous, before] = await pastAttainments(db, g, owner, now, 2);
-      if (previous === undefined || before === undefined) continue;
-      const fires = previous.attainment < pace && before.attainment < pace;
-      const verdict: Verdict = {
-        person_id: g.owner_id,
-        fires,
-        detail: `“${g.name}” ended two ${g.period}s running under ${Math.round(pace * 100)}% (${Math.round(before.attainment * 100)}%, then ${Math.round(previous.attainment * 100)}%)`,
-        // The last day of the period judged: a flag closed after it is raised again only when another period ends.
-        evidence_at: new Date(`${previous.end}T23:59:59Z`),
-        because: `“${g.name}” ended its last ${g.period} at ${Math.round(previous.attainment * 100)}%`,
-      };
-      // A person fires when any of their goals does; cleared only when none does.
-      if (!verdicts.get(g.owner_id)?.fires) verdicts.set(g.owner_id, verdict);
-    }
-    await run('goal_pace', [...verdicts.values()]);
+  let raised = 0;
+  for (const [rule, verdictsOf] of Object.entries(RULES)) {
+    const threshold = rules.get(rule);
+    if (threshold === undefined || (rule === 'goal_pace' && !newDay && !options.force)) continue;
+    raised += (await apply(db, teamId, rule, await verdictsOf(db, teamId, threshold, now), now)).raised;
   }
   return raised;
 }
