@@ -1,5 +1,5 @@
 import { amountOf, readAmount } from '../input';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Scope } from '../org/policy';
 import type { Answer, Database, Question } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
@@ -142,6 +142,77 @@ export function validateAnswers(questions: readonly Question[], raw: RawAnswers)
   return errors;
 }
 
+/** What a person typed, as answer rows: the question's words as asked, numbers read as numbers, empty answers left out. */
+function answerRows(checkinId: number, input: { questions: readonly Question[]; raw: RawAnswers; shared?: readonly number[]; now: Date }) {
+  return input.questions
+    .map((q, index) => ({ q, index, value: (input.raw[q.id] ?? '').trim() }))
+    .filter((x) => x.value !== '')
+    .map(({ q, index, value }) => ({
+      checkin_id: checkinId,
+      question_id: q.id,
+      position: index + 1,
+      question_text: q.text,
+      kind: q.kind,
+      intent: q.intent,
+      value_text: q.kind === 'number' || q.kind === 'rating_1_5' ? null : value,
+      value_number: q.kind === 'number' ? readAmount(value, { negative: true }) : q.kind === 'rating_1_5' ? Number(value) : null,
+      shared: (q.kind === 'text' || q.kind === 'long_text') && (input.shared ?? []).includes(q.id),
+      updated_at: input.now,
+    }));
+}
+
+/** A number question tied to a goal reports progress towards it (once per check-in and question). */
+async function recordGoalProgress(
+  tx: Transaction<Database>,
+  ctx: CheckinContext,
+  input: { questions: readonly Question[]; raw: RawAnswers; now: Date },
+): Promise<void> {
+  for (const q of input.questions.filter((x) => x.kind === 'number' && x.goal_name && (input.raw[x.id] ?? '').trim())) {
+    await recordProgress(tx, {
+      teamId: ctx.teamId,
+      personId: ctx.personId,
+      goalName: q.goal_name!,
+      value: readAmount((input.raw[q.id] ?? '').trim(), { negative: true }),
+      on: localDate(input.now, ctx.personTz),
+      source: 'checkin',
+      sourceRef: `checkin:${ctx.id}:${q.id}`,
+    });
+  }
+}
+
+/**
+ * The round's message follows the answer (the leader's live one, or the team's in its channel); a leader who asked
+ * for it also gets the answer on its own; a team round posts what its author shared in the round's thread (once;
+ * the outbox retries it).
+ */
+async function tellTheRound(tx: Transaction<Database>, ctx: CheckinContext, shared: boolean, now: Date): Promise<void> {
+  if (ctx.part === 'member') {
+    await refreshRoundMessage(tx, ctx.teamId, ctx.roundId, ctx.leaderId, now);
+    const leader = await tx
+      .selectFrom('person')
+      .select('notify_each_answer')
+      .where('team_id', '=', ctx.teamId)
+      .where('slack_user_id', '=', ctx.leaderId)
+      .executeTakeFirst();
+    if (leader?.notify_each_answer) {
+      await enqueue(
+        tx,
+        'answer_note',
+        { checkinId: ctx.id },
+        { teamId: ctx.teamId, key: deliveryKey.answerNote(ctx.id, now), recipient: ctx.leaderId, notBefore: now },
+      );
+    }
+  }
+  if (ctx.mode === 'team' && shared) {
+    await enqueue(
+      tx,
+      'share',
+      { checkinId: ctx.id },
+      { teamId: ctx.teamId, key: deliveryKey.share(ctx.id), recipient: ctx.roundChannelId ?? ctx.personId, notBefore: now },
+    );
+  }
+}
+
 /**
  * Stores a valid submission in one transaction, copying each question's text as asked. A second
  * submission inside the window replaces the answers; the same request delivered twice stores them once.
@@ -180,21 +251,7 @@ export async function submitAnswers(
   const existing = stillOpen.find((m) => sameCommitment(m.text, promiseText));
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('answer').where('checkin_id', '=', ctx.id).execute();
-    const rows = input.questions
-      .map((q, index) => ({ q, index, value: (input.raw[q.id] ?? '').trim() }))
-      .filter((x) => x.value !== '')
-      .map(({ q, index, value }) => ({
-        checkin_id: ctx.id,
-        question_id: q.id,
-        position: index + 1,
-        question_text: q.text,
-        kind: q.kind,
-        intent: q.intent,
-        value_text: q.kind === 'number' || q.kind === 'rating_1_5' ? null : value,
-        value_number: q.kind === 'number' ? readAmount(value, { negative: true }) : q.kind === 'rating_1_5' ? Number(value) : null,
-        shared: (q.kind === 'text' || q.kind === 'long_text') && (input.shared ?? []).includes(q.id),
-        updated_at: input.now,
-      }));
+    const rows = answerRows(ctx.id, input);
     if (rows.length > 0) await tx.insertInto('answer').values(rows).execute();
 
     // What was committed to becomes a commitment to this round's leader (accountability keeps it).
@@ -213,50 +270,18 @@ export async function submitAnswers(
     });
     await applyReviews(tx, { checkinId: ctx.id, reviews, nextDue, now: input.now });
 
-    // A number question tied to a goal reports progress towards it (once per check-in and question).
-    for (const q of input.questions.filter((x) => x.kind === 'number' && x.goal_name && (input.raw[x.id] ?? '').trim())) {
-      await recordProgress(tx, {
-        teamId: ctx.teamId,
-        personId: ctx.personId,
-        goalName: q.goal_name!,
-        value: readAmount((input.raw[q.id] ?? '').trim(), { negative: true }),
-        on: localDate(input.now, ctx.personTz),
-        source: 'checkin',
-        sourceRef: `checkin:${ctx.id}:${q.id}`,
-      });
-    }
+    await recordGoalProgress(tx, ctx, input);
     await tx
       .updateTable('checkin')
       .set({ status: 'answered', answered_at: input.now, updated_at: input.now })
       .where('id', '=', ctx.id)
       .execute();
-    // The round's message follows the answer (the leader's live one, or the team's in its channel); a leader who asked for it also gets the answer on its own.
-    if (ctx.part === 'member') {
-      await refreshRoundMessage(tx, ctx.teamId, ctx.roundId, ctx.leaderId, input.now);
-      const leader = await tx
-        .selectFrom('person')
-        .select('notify_each_answer')
-        .where('team_id', '=', ctx.teamId)
-        .where('slack_user_id', '=', ctx.leaderId)
-        .executeTakeFirst();
-      if (leader?.notify_each_answer) {
-        await enqueue(
-          tx,
-          'answer_note',
-          { checkinId: ctx.id },
-          { teamId: ctx.teamId, key: deliveryKey.answerNote(ctx.id, input.now), recipient: ctx.leaderId, notBefore: input.now },
-        );
-      }
-    }
-    // A team round posts what its author shared in the round's thread (once; the outbox retries it).
-    if (ctx.mode === 'team' && rows.some((r) => r.shared)) {
-      await enqueue(
-        tx,
-        'share',
-        { checkinId: ctx.id },
-        { teamId: ctx.teamId, key: deliveryKey.share(ctx.id), recipient: ctx.roundChannelId ?? ctx.personId, notBefore: input.now },
-      );
-    }
+    await tellTheRound(
+      tx,
+      ctx,
+      rows.some((r) => r.shared),
+      input.now,
+    );
   });
   return { ...ctx, status: 'answered', answeredAt: input.now };
 }
