@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { assignCadences } from '../calendar/assign';
 import { occurrencesBetween } from '../calendar/schedule';
 import { listCadences } from '../calendar/upcoming';
@@ -155,6 +155,17 @@ export function periodOf(c: Pick<Cadence, 'frequency'>, occurrence: CalendarDate
   return { start, end: addDays(start, 6) };
 }
 
+/** One period of a cadence being planned: for whom, which day, until when, and in which period it falls. */
+interface Planned {
+  readonly c: Cadence;
+  readonly ids: readonly string[];
+  readonly depths: readonly number[];
+  readonly occurrence: CalendarDate;
+  readonly closeDate: CalendarDate;
+  readonly time: string;
+  readonly now: Date;
+}
+
 async function planOccurrence(
   db: Kysely<Database>,
   c: Cadence,
@@ -163,110 +174,138 @@ async function planOccurrence(
   closeDate: CalendarDate,
   now: Date,
 ): Promise<PlanReport> {
-  const time = c.local_time;
-  const ids = leaders.map((l) => l.id);
-  const depths = leaders.map((l) => l.depth);
-  // The relationship this cadence schedules (an override schedules the same one as the cadence it overrides).
-  const family = c.overrides ?? c.key;
-  const period = periodOf(c, occurrence);
+  const plan: Planned = {
+    c,
+    ids: leaders.map((l) => l.id),
+    depths: leaders.map((l) => l.depth),
+    occurrence,
+    closeDate,
+    time: c.local_time,
+    now,
+  };
   return db.transaction().execute(async (tx) => {
-    const rounds = await sql`
-      insert into round (team_id, cadence_id, leader_id, depth, occurrence)
-      select ${c.team_id}, ${c.id}, l.id, l.depth, ${occurrence}::date
-      from unnest(${ids}::text[], ${depths}::int[]) as l(id, depth)
-      -- A round only where someone can still answer: a window closed everywhere leaves no empty round behind.
-      where exists (select 1 from person m
-                    where m.team_id = ${c.team_id} and m.reports_to = l.id and m.active and m.in_chain
-                      and m.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
-                      and (${closeDate}::date + ${time}::time) at time zone m.tz > ${now})
-        -- One conversation of a kind per period: a changed schedule never plans a second one in a period that
-        -- already has its round (it applies from the next period).
-        and not exists (select 1 from round o join cadence ok on ok.id = o.cadence_id
-                        where o.team_id = ${c.team_id} and o.leader_id = l.id
-                          and o.occurrence between ${period.start}::date and ${period.end}::date
-                          and not (o.cadence_id = ${c.id} and o.occurrence = ${occurrence}::date)
-                          and coalesce(ok.overrides, ok.key) = ${family})
-      on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
-
-    const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;
-    // The check-ins made now and, from what the insert returns (never a join the planner must guess, so the
-    // plan is the same with statistics or without), their prompts and each round's live message.
-    const made = sql`
-      insert into checkin (team_id, round_id, person_id, part, status, skip_reason, due_at, closes_at)
-      select r.team_id, r.id, p.slack_user_id, parts.part,
-             case when ${paused} then 'skipped' else 'scheduled' end,
-             case when ${paused} then 'paused until ' || p.paused_until::text end,
-             (${occurrence}::date + ${time}::time) at time zone p.tz,
-             (${closeDate}::date + ${time}::time) at time zone p.tz
-      from round r
-      join lateral (
-        select m.slack_user_id as person_id, 'member' as part from person m
-        where m.team_id = r.team_id and m.reports_to = r.leader_id and m.active and m.in_chain
-        union all
-        select r.leader_id, 'leader' where ${c.leader_reflects}
-      ) parts on true
-      join person p on p.team_id = r.team_id and p.slack_user_id = parts.person_id and p.active
-        and p.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
-      where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and r.leader_id = any(${ids}::text[])
-        and (${closeDate}::date + ${time}::time) at time zone p.tz > ${now}
-      on conflict (round_id, person_id) do nothing
-      returning id, team_id, round_id, person_id, part, status, due_at, closes_at`;
-    const counts =
-      c.mode === 'team'
-        ? // Team rounds: one channel message per round, at the leader's local time; its members answer from there.
-          await sql<{ checkins: number; deliveries: number }>`
-      with made as (${made}),
-      posts as (
-        ${enqueueFrom(
-          tx,
-          'team_post',
-          'teamPost',
-          sql<QueueRow>`
-        select r.team_id, r.id as subject, ${c.channel_id}::text as recipient, ${c.channel_id}::text as channel_id,
-               (${occurrence}::date + ${time}::time) at time zone l.tz as not_before
-        from (select distinct round_id from made where status = 'scheduled') m
-        join round r on r.id = m.round_id
-        join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id`,
-        ).returning(sql.lit(1).as('one'))}
-      )
-      select (select count(*) from made)::int as checkins, (select count(*) from posts)::int as deliveries`.execute(tx)
-        : // One-by-one rounds: one DM per check-in at the member's local time, and one live message to the
-          // leader with the first prompt, edited as members answer.
-          await sql<{ checkins: number; deliveries: number }>`
-      with made as (${made}),
-      prompts as (
-        ${enqueueFrom(
-          tx,
-          'prompt',
-          'prompt',
-          sql<QueueRow>`select team_id, id as subject, person_id as recipient, null::text as channel_id, due_at as not_before from made where status = 'scheduled'`,
-        ).returning(sql.lit(1).as('one'))}
-      ),
-      lives as (
-        ${enqueueFrom(
-          tx,
-          'round_live',
-          'roundLive',
-          sql<QueueRow>`
-        select r.team_id, r.id as subject, r.leader_id as recipient, null::text as channel_id, m.first_due as not_before
-        from (select round_id, min(due_at) as first_due from made where part = 'member' and status = 'scheduled' group by round_id) m
-        join round r on r.id = m.round_id
-        where r.live_ts is null`,
-        )}
-      )
-      select (select count(*) from made)::int as checkins, (select count(*) from prompts)::int as deliveries`.execute(tx);
-
-    await sql`
-      update round r set closes_at = x.closes_at
-      from (select k.round_id, max(k.closes_at) as closes_at from checkin k
-            where k.round_id = any(array(select id from round where cadence_id = ${c.id} and occurrence = ${occurrence}::date))
-            group by k.round_id) x
-      where x.round_id = r.id and r.closes_at is distinct from x.closes_at`.execute(tx);
-
+    const rounds = await planRounds(tx, plan);
+    const counts = c.mode === 'team' ? await planTeamPosts(tx, plan) : await planPrompts(tx, plan);
+    await settleCloses(tx, plan);
     return {
-      rounds: Number(rounds.numAffectedRows ?? 0),
+      rounds,
       checkins: Number(counts.rows[0]?.checkins ?? 0),
       deliveries: Number(counts.rows[0]?.deliveries ?? 0),
     };
   });
+}
+
+/**
+ * The period's rounds, one per leader: only where someone can still answer (a window closed everywhere leaves no
+ * empty round behind), and one conversation of a kind per period (a changed schedule never plans a second one in
+ * a period that already has its round: it applies from the next period).
+ */
+async function planRounds(tx: Transaction<Database>, { c, ids, depths, occurrence, closeDate, time, now }: Planned): Promise<number> {
+  // The relationship this cadence schedules (an override schedules the same one as the cadence it overrides).
+  const family = c.overrides ?? c.key;
+  const period = periodOf(c, occurrence);
+  const rounds = await sql`
+    insert into round (team_id, cadence_id, leader_id, depth, occurrence)
+    select ${c.team_id}, ${c.id}, l.id, l.depth, ${occurrence}::date
+    from unnest(${ids}::text[], ${depths}::int[]) as l(id, depth)
+    -- A round only where someone can still answer: a window closed everywhere leaves no empty round behind.
+    where exists (select 1 from person m
+                  where m.team_id = ${c.team_id} and m.reports_to = l.id and m.active and m.in_chain
+                    and m.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
+                    and (${closeDate}::date + ${time}::time) at time zone m.tz > ${now})
+      -- One conversation of a kind per period: a changed schedule never plans a second one in a period that
+      -- already has its round (it applies from the next period).
+      and not exists (select 1 from round o join cadence ok on ok.id = o.cadence_id
+                      where o.team_id = ${c.team_id} and o.leader_id = l.id
+                        and o.occurrence between ${period.start}::date and ${period.end}::date
+                        and not (o.cadence_id = ${c.id} and o.occurrence = ${occurrence}::date)
+                        and coalesce(ok.overrides, ok.key) = ${family})
+    on conflict (cadence_id, leader_id, occurrence) do nothing`.execute(tx);
+  return Number(rounds.numAffectedRows ?? 0);
+}
+
+/**
+ * The check-ins of the period's rounds, as an insert that returns what it made (never a join the planner must
+ * guess, so the plan is the same with statistics or without): its prompts and live messages are planned from that.
+ */
+function checkinsMade({ c, ids, occurrence, closeDate, time, now }: Planned) {
+  const paused = sql`p.paused_until is not null and p.paused_until >= ${occurrence}::date`;
+  return sql`
+    insert into checkin (team_id, round_id, person_id, part, status, skip_reason, due_at, closes_at)
+    select r.team_id, r.id, p.slack_user_id, parts.part,
+           case when ${paused} then 'skipped' else 'scheduled' end,
+           case when ${paused} then 'paused until ' || p.paused_until::text end,
+           (${occurrence}::date + ${time}::time) at time zone p.tz,
+           (${closeDate}::date + ${time}::time) at time zone p.tz
+    from round r
+    join lateral (
+      select m.slack_user_id as person_id, 'member' as part from person m
+      where m.team_id = r.team_id and m.reports_to = r.leader_id and m.active and m.in_chain
+      union all
+      select r.leader_id, 'leader' where ${c.leader_reflects}
+    ) parts on true
+    join person p on p.team_id = r.team_id and p.slack_user_id = parts.person_id and p.active
+      and p.paused_until is distinct from ${PAUSED_FOR_GOOD}::date
+    where r.cadence_id = ${c.id} and r.occurrence = ${occurrence}::date and r.leader_id = any(${ids}::text[])
+      and (${closeDate}::date + ${time}::time) at time zone p.tz > ${now}
+    on conflict (round_id, person_id) do nothing
+    returning id, team_id, round_id, person_id, part, status, due_at, closes_at`;
+}
+
+/** Team rounds: one channel message per round, at the leader's local time; its members answer from there. */
+function planTeamPosts(tx: Transaction<Database>, plan: Planned) {
+  const { c, occurrence, time } = plan;
+  return sql<{ checkins: number; deliveries: number }>`
+with made as (${checkinsMade(plan)}),
+posts as (
+  ${enqueueFrom(
+    tx,
+    'team_post',
+    'teamPost',
+    sql<QueueRow>`
+  select r.team_id, r.id as subject, ${c.channel_id}::text as recipient, ${c.channel_id}::text as channel_id,
+         (${occurrence}::date + ${time}::time) at time zone l.tz as not_before
+  from (select distinct round_id from made where status = 'scheduled') m
+  join round r on r.id = m.round_id
+  join person l on l.team_id = r.team_id and l.slack_user_id = r.leader_id`,
+  ).returning(sql.lit(1).as('one'))}
+)
+select (select count(*) from made)::int as checkins, (select count(*) from posts)::int as deliveries`.execute(tx);
+}
+
+/** One-by-one rounds: one DM per check-in at the member's local time, and one live message to the leader with the first prompt, edited as members answer. */
+function planPrompts(tx: Transaction<Database>, plan: Planned) {
+  return sql<{ checkins: number; deliveries: number }>`
+with made as (${checkinsMade(plan)}),
+prompts as (
+  ${enqueueFrom(
+    tx,
+    'prompt',
+    'prompt',
+    sql<QueueRow>`select team_id, id as subject, person_id as recipient, null::text as channel_id, due_at as not_before from made where status = 'scheduled'`,
+  ).returning(sql.lit(1).as('one'))}
+),
+lives as (
+  ${enqueueFrom(
+    tx,
+    'round_live',
+    'roundLive',
+    sql<QueueRow>`
+  select r.team_id, r.id as subject, r.leader_id as recipient, null::text as channel_id, m.first_due as not_before
+  from (select round_id, min(due_at) as first_due from made where part = 'member' and status = 'scheduled' group by round_id) m
+  join round r on r.id = m.round_id
+  where r.live_ts is null`,
+  )}
+)
+select (select count(*) from made)::int as checkins, (select count(*) from prompts)::int as deliveries`.execute(tx);
+}
+
+/** Each round of the period closes when its last member's window does. */
+async function settleCloses(tx: Transaction<Database>, { c, occurrence }: Planned): Promise<void> {
+  await sql`
+    update round r set closes_at = x.closes_at
+    from (select k.round_id, max(k.closes_at) as closes_at from checkin k
+          where k.round_id = any(array(select id from round where cadence_id = ${c.id} and occurrence = ${occurrence}::date))
+          group by k.round_id) x
+    where x.round_id = r.id and r.closes_at is distinct from x.closes_at`.execute(tx);
 }
