@@ -39,6 +39,68 @@ const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 const YES = new Set(['yes', 'y', 'true', '1', 'x', 'admin']);
 const NO = new Set(['', 'no', 'n', 'false', '0']);
 
+/** What is wrong with an org CSV's header, in one line (unknown, missing and repeated columns), or null. */
+function headerProblem(columns: readonly string[]): string | null {
+  const unknown = columns.filter((c) => !(ORG_CSV_COLUMNS as readonly string[]).includes(c));
+  const missing: string[] = [];
+  if (!columns.includes('slack_user_id') && !columns.includes('email')) missing.push('slack_user_id or email');
+  if (!columns.includes('role')) missing.push('role');
+  if (!columns.includes('manager')) missing.push('manager');
+  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (unknown.length === 0 && missing.length === 0 && repeated.length === 0) return null;
+  const parts = [
+    unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}` : '',
+    missing.length ? `missing ${missing.join(', ')}` : '',
+    repeated.length ? `repeated ${repeated.join(', ')}` : '',
+  ].filter(Boolean);
+  return `header: ${parts.join('; ')}. Columns are: slack_user_id or email, name, role, manager, admin, in_chain, active`;
+}
+
+/** One line of an org CSV read on its own: the person it describes, and what is wrong with it (duplicates aside). */
+function readOrgRow(col: (name: string) => string, columns: readonly string[], line: number): { row: OrgRow; problems: string[] } {
+  const problems: string[] = [];
+  const idRaw = col('slack_user_id');
+  const emailRaw = col('email').toLowerCase();
+  const roleRaw = normalizeTitle(col('role'));
+  const managerRaw = col('manager');
+  const adminRaw = col('admin').toLowerCase();
+  if (!idRaw && !emailRaw) problems.push('needs a slack_user_id or an email');
+  if (idRaw && !SLACK_USER_ID.test(idRaw)) problems.push(`"${idRaw}" is not a Slack user ID (like U012ABCDEF)`);
+  if (emailRaw && !EMAIL.test(emailRaw)) problems.push(`"${emailRaw}" is not an email address`);
+  if (!roleRaw) problems.push('needs a role: their title, like CRO, RVP West, manager or SDR');
+  if (roleRaw.length > MAX_TITLE) problems.push(`the role is longer than ${MAX_TITLE} characters`);
+  if (managerRaw && !SLACK_USER_ID.test(managerRaw) && !EMAIL.test(managerRaw.toLowerCase()))
+    problems.push(`manager "${managerRaw}" is neither a Slack user ID nor an email`);
+  const hasAdminColumn = columns.includes('admin');
+  if (hasAdminColumn && !YES.has(adminRaw) && !NO.has(adminRaw))
+    problems.push(`admin "${col('admin')}" should be yes or no (or left empty)`);
+  const flag = (name: 'in_chain' | 'active'): boolean | undefined => {
+    if (!columns.includes(name)) return undefined;
+    const raw = col(name).toLowerCase();
+    if (raw === '' || YES.has(raw) || raw === 'active') return true;
+    if (NO.has(raw)) return false;
+    problems.push(`${name} "${col(name)}" should be yes or no (or left empty for yes)`);
+    return undefined;
+  };
+  const inChain = flag('in_chain');
+  const active = flag('active');
+  if (col('name').length > MAX_NAME) problems.push(`the name is longer than ${MAX_NAME} characters`);
+  return {
+    row: {
+      line,
+      slackUserId: idRaw || null,
+      email: emailRaw || null,
+      name: col('name'),
+      role: roleRaw,
+      manager: managerRaw || null,
+      admin: hasAdminColumn ? YES.has(adminRaw) : undefined,
+      inChain,
+      active,
+    },
+    problems,
+  };
+}
+
 /** The structural check of an org CSV: header, field counts, values, duplicates. Pure. */
 export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[] } {
   const { records, errors: csvErrors } = parseCsv(text);
@@ -49,22 +111,9 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
     return { rows: [], errors };
   }
   const columns = header.fields.map((f) => f.trim().toLowerCase());
-  const unknown = columns.filter((c) => !(ORG_CSV_COLUMNS as readonly string[]).includes(c));
-  const missing: string[] = [];
-  if (!columns.includes('slack_user_id') && !columns.includes('email')) missing.push('slack_user_id or email');
-  if (!columns.includes('role')) missing.push('role');
-  if (!columns.includes('manager')) missing.push('manager');
-  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
-  if (unknown.length > 0 || missing.length > 0 || repeated.length > 0) {
-    const parts = [
-      unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}` : '',
-      missing.length ? `missing ${missing.join(', ')}` : '',
-      repeated.length ? `repeated ${repeated.join(', ')}` : '',
-    ].filter(Boolean);
-    errors.push({
-      line: header.line,
-      message: `header: ${parts.join('; ')}. Columns are: slack_user_id or email, name, role, manager, admin, in_chain, active`,
-    });
+  const problem = headerProblem(columns);
+  if (problem) {
+    errors.push({ line: header.line, message: problem });
     return { rows: [], errors };
   }
   if (body.length === 0) errors.push({ line: header.line, message: 'the file has a header but no people' });
@@ -79,42 +128,14 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
 
   for (const record of body) {
     const line = record.line;
-    const lineErrors: string[] = [];
     if (record.fields.length !== columns.length) {
       errors.push({ line, message: `expected ${columns.length} fields (${columns.join(',')}), found ${record.fields.length}` });
       continue;
     }
     const f = record.fields;
-    const idRaw = col(f, 'slack_user_id');
-    const emailRaw = col(f, 'email').toLowerCase();
-    const roleRaw = normalizeTitle(col(f, 'role'));
-    const managerRaw = col(f, 'manager');
-    const adminRaw = col(f, 'admin').toLowerCase();
-
-    if (!idRaw && !emailRaw) lineErrors.push('needs a slack_user_id or an email');
-    if (idRaw && !SLACK_USER_ID.test(idRaw)) lineErrors.push(`"${idRaw}" is not a Slack user ID (like U012ABCDEF)`);
-    if (emailRaw && !EMAIL.test(emailRaw)) lineErrors.push(`"${emailRaw}" is not an email address`);
-    if (!roleRaw) lineErrors.push('needs a role: their title, like CRO, RVP West, manager or SDR');
-    if (roleRaw.length > MAX_TITLE) lineErrors.push(`the role is longer than ${MAX_TITLE} characters`);
-    if (managerRaw && !SLACK_USER_ID.test(managerRaw) && !EMAIL.test(managerRaw.toLowerCase())) {
-      lineErrors.push(`manager "${managerRaw}" is neither a Slack user ID nor an email`);
-    }
-    const hasAdminColumn = columns.includes('admin');
-    if (hasAdminColumn && !YES.has(adminRaw) && !NO.has(adminRaw)) {
-      lineErrors.push(`admin "${col(f, 'admin')}" should be yes or no (or left empty)`);
-    }
-    const flag = (name: 'in_chain' | 'active'): boolean | undefined => {
-      if (!columns.includes(name)) return undefined;
-      const raw = col(f, name).toLowerCase();
-      if (raw === '') return true;
-      if (YES.has(raw) || raw === 'active') return true;
-      if (NO.has(raw)) return false;
-      lineErrors.push(`${name} "${col(f, name)}" should be yes or no (or left empty for yes)`);
-      return undefined;
-    };
-    const inChain = flag('in_chain');
-    const active = flag('active');
-    if (col(f, 'name').length > MAX_NAME) lineErrors.push(`the name is longer than ${MAX_NAME} characters`);
+    const { row, problems: lineErrors } = readOrgRow((name) => col(f, name), columns, line);
+    const idRaw = row.slackUserId ?? '';
+    const emailRaw = row.email ?? '';
     if (idRaw && seenId.has(idRaw)) lineErrors.push(`duplicate: ${idRaw} is already on line ${seenId.get(idRaw)}`);
     if (emailRaw && seenEmail.has(emailRaw)) lineErrors.push(`duplicate: ${emailRaw} is already on line ${seenEmail.get(emailRaw)}`);
     if (idRaw && !seenId.has(idRaw)) seenId.set(idRaw, line);
@@ -124,17 +145,7 @@ export function parseOrgCsv(text: string): { rows: OrgRow[]; errors: LineError[]
       for (const message of lineErrors) errors.push({ line, message });
       continue;
     }
-    rows.push({
-      line,
-      slackUserId: idRaw || null,
-      email: emailRaw || null,
-      name: col(f, 'name'),
-      role: roleRaw,
-      manager: managerRaw || null,
-      admin: hasAdminColumn ? YES.has(adminRaw) : undefined,
-      inChain,
-      active,
-    });
+    rows.push(row);
   }
   return { rows, errors: sortErrors(errors) };
 }
