@@ -248,6 +248,32 @@ export interface ImportPlan {
   readonly unchanged: number;
 }
 
+/** How the import's preview describes someone new: their title, leader, and anything unusual. */
+function newcomer(after: NewPerson, leaderName: string | null): string[] {
+  return [
+    after.role,
+    ...(leaderName ? [`reports to ${leaderName}`] : []),
+    ...(after.in_chain ? [] : ['outside the chain']),
+    ...(after.paused_until === PAUSED_FOR_GOOD ? ['paused out of the cascade'] : []),
+    ...(after.is_admin ? ['admin'] : []),
+  ];
+}
+
+/** What the import changes about someone already in the chart, each change in words; none when nothing does. */
+function whatChanged(before: Person, after: NewPerson, leaderName: string | null): string[] {
+  const details: string[] = [];
+  const forGood = (p: string | null | undefined) => p === PAUSED_FOR_GOOD;
+  if (!before.active) details.push('reactivated');
+  if (before.role !== after.role) details.push(`role ${before.role} → ${after.role}`);
+  if (before.reports_to !== after.reports_to) details.push(leaderName ? `now reports to ${leaderName}` : 'reports to no one');
+  if (before.is_admin !== after.is_admin) details.push(after.is_admin ? 'made admin' : 'no longer admin');
+  if (before.in_chain !== after.in_chain) details.push(after.in_chain ? 'joins the chain' : 'now outside the chain');
+  if (forGood(before.paused_until) !== forGood(after.paused_until))
+    details.push(forGood(after.paused_until) ? 'paused out of the cascade' : 'back in the cascade');
+  if (before.name !== after.name) details.push(`name "${before.name}" → "${after.name}"`);
+  return details;
+}
+
 /** The chart a CSV describes, checked whole, and what applying it would change. Pure. */
 export function planImport(
   teamId: string,
@@ -313,29 +339,10 @@ export function planImport(
     people.push(person);
     const leaderName = entry.reportsTo ? (nameOf.get(entry.reportsTo) ?? entry.reportsTo) : null;
     if (!before) {
-      added.push({
-        id: row.id,
-        name: entry.name,
-        line: row.line,
-        details: [
-          row.role,
-          ...(leaderName ? [`reports to ${leaderName}`] : []),
-          ...(inChain ? [] : ['outside the chain']),
-          ...(pausedUntil === PAUSED_FOR_GOOD ? ['paused out of the cascade'] : []),
-          ...(isAdmin ? ['admin'] : []),
-        ],
-      });
+      added.push({ id: row.id, name: entry.name, line: row.line, details: newcomer(person, leaderName) });
       return;
     }
-    const details: string[] = [];
-    if (!before.active) details.push('reactivated');
-    if (before.role !== row.role) details.push(`role ${before.role} → ${row.role}`);
-    if (before.reports_to !== entry.reportsTo) details.push(leaderName ? `now reports to ${leaderName}` : 'reports to no one');
-    if (before.is_admin !== isAdmin) details.push(isAdmin ? 'made admin' : 'no longer admin');
-    if (before.in_chain !== inChain) details.push(inChain ? 'joins the chain' : 'now outside the chain');
-    if ((before.paused_until === PAUSED_FOR_GOOD) !== (pausedUntil === PAUSED_FOR_GOOD))
-      details.push(pausedUntil === PAUSED_FOR_GOOD ? 'paused out of the cascade' : 'back in the cascade');
-    if (before.name !== entry.name) details.push(`name "${before.name}" → "${entry.name}"`);
+    const details = whatChanged(before, person, leaderName);
     if (details.length > 0) updated.push({ id: row.id, name: entry.name, line: row.line, details });
     else unchanged += 1;
   });
