@@ -84,6 +84,10 @@ function databaseReader(db: Kysely<Database>, options: MetricsOptions): () => Pr
   };
 }
 
+/**
+ * The figures /metrics serves, declared one after another. Long on purpose: it is a table (a name, its help
+ * text, its labels, where its value comes from), read top to bottom like the page it produces.
+ */
 export function createMetrics(db: Kysely<Database>, options: MetricsOptions = { teamLabels: false }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cascade_process_' });

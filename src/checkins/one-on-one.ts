@@ -138,7 +138,11 @@ export async function agendaOfCheckin(scope: Scope, checkinId: number): Promise<
   return agendaFor(scope, member === scope.actor.id ? undefined : member);
 }
 
-/** The 1:1 agenda, as the reader may see it: the member and the people above them; flags and the private note above only. */
+/**
+ * The 1:1 agenda, as the reader may see it: the member and the people above them; flags and the private note above only.
+ * Long on purpose: one query per part of the agenda (answers, commitments, goals, topics, flags), each guarded
+ * by what the reader may see of it; the guards read best beside the query they guard.
+ */
 export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda> {
   const c = await agendaCheckin(scope, personId);
   const { db, teamId } = scope;

@@ -309,6 +309,10 @@ function actionOf(f: URLSearchParams) {
   };
 }
 
+/**
+ * The sandbox's routes, each behind the same origin and token check. Long on purpose: it is the route table,
+ * one entry a URL, and the helpers the entries share (act, personAction) sit beside it.
+ */
 export function sandboxRoutes(p: SandboxPages): CustomRoute[] {
   // One token for this run of the sandbox, in every form it serves.
   const token = randomBytes(16).toString('hex');

@@ -65,6 +65,8 @@ function stepFor(spanMs: number): number {
  * The same Cascade — Bolt app, listeners, scheduler, outbox, database code — against the built-in Slack
  * stand-in, on 127.0.0.1 only, with the demo org seeded on first run. Its data lives under DATA_DIR/sandbox
  * (or SANDBOX_DATABASE_URL), apart from real data.
+ * Long on purpose: it is a composition root, each step (database, stand-in, seed, clock, app, pages) one
+ * paragraph in the order they must start, and what a step builds is used by the steps after it.
  */
 export async function startSandbox(base: Config, options: { log: Log; reset?: boolean; start?: Date }): Promise<RunningSandbox> {
   const { log } = options;

@@ -103,6 +103,8 @@ export function backoffMs(attempts: number): number {
  * Slack's Retry-After, for this pass and, through its pace in the database, for every replica; what the pass
  * had not reached yet for it goes back to the queue. A lane that used all its pace allowed, with more due
  * and no 429, gets a faster pace (outbox/pace.ts).
+ * Long on purpose: the claim, the per-lane pacing and the 429 pause share one pass's state (what is claimed,
+ * which lanes stopped); the parts with a name of their own (claim, send, mark, pace) are functions already.
  */
 export async function dispatchDue(deps: DispatchDeps, now: Date, options: DispatchOptions = DEFAULT_DISPATCH): Promise<DispatchReport> {
   const report: DispatchReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, deferred: 0 };

@@ -54,7 +54,10 @@ export function webClientOptions(config: Config, options: SlackAppOptions): webA
   };
 }
 
-/** The Bolt app with every listener registered, HTTP or Socket Mode as configured. */
+/**
+ * The Bolt app with every listener registered, HTTP or Socket Mode as configured. Long on purpose: the
+ * registrations are a table (an id, its listener), and one place is where a reader finds what answers what.
+ */
 export function createSlackApp(
   config: Config,
   deps: SlackDeps,
