@@ -21,7 +21,7 @@ import { getWorkspace } from './org/people';
 import { webClientOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
 
-export const USAGE = `Usage: cascade <command>
+const USAGE = `Usage: cascade <command>
 
 Commands:
   start                                   run Cascade (Slack app, scheduler); the default of npm start.
@@ -50,7 +50,7 @@ Commands:
 
 Configuration comes from the environment and an optional .env file: see README.md.`;
 
-export interface Io {
+interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly env: Environment;

@@ -36,10 +36,10 @@ export interface Config {
   readonly logBodies: boolean;
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; noSlackCredentials: boolean };
+type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[]; noSlackCredentials: boolean };
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -122,7 +122,7 @@ function splitList(value: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** `start` needs Slack credentials; `migrate` and `org import --team` do not. */
   readonly requireSlack: boolean;
 }

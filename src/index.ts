@@ -38,7 +38,7 @@ export class StartupError extends Error {
   }
 }
 
-export interface StartOptions {
+interface StartOptions {
   readonly log: Log;
   readonly clock?: Clock;
   readonly slack?: SlackAppOptions;

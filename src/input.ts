@@ -13,7 +13,7 @@ const PLAIN = /^\d+(\.\d+)?$/;
 const GROUPED = /^\d{1,3}(?:([,_ ])\d{3})(?:\1\d{3})*(\.\d+)?$/;
 
 /** How a refusal names the amount: "the target" / "A target", with an example of what works. */
-export interface AmountWords {
+interface AmountWords {
   /** Lower case, after "give": `the target`. */
   readonly noun?: string;
   /** At the start of a sentence: `A target`, `Progress`. */

@@ -32,7 +32,7 @@ const REDACT_PATHS = [
   'config.databaseUrl',
 ];
 
-export interface LogOptions {
+interface LogOptions {
   readonly level: LogLevel;
   /** Exact values (tokens, secrets, passwords) to scrub from every message, wherever they appear. */
   readonly secrets?: readonly string[];
@@ -79,7 +79,7 @@ function hideFields(value: unknown, depth = 0): unknown {
  * A log line that carries a body (the Web API's "http request body: {…}", Bolt's incoming payloads, a form):
  * its text fields hidden. JSON is read and written again; a form body has its text fields' values replaced.
  */
-export function hideBodies(line: string): string {
+function hideBodies(line: string): string {
   const start = line.search(/[{[]/);
   if (start >= 0) {
     try {

@@ -19,7 +19,7 @@ export interface Metrics {
   serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
-export interface MetricsOptions {
+interface MetricsOptions {
   /** Workspace ids as a `team` label (METRICS_TEAM_LABELS=on); without it, one series for all workspaces. */
   readonly teamLabels: boolean;
   /** `Authorization: Bearer <token>` a scrape must send (METRICS_TOKEN). */
@@ -30,7 +30,7 @@ export interface MetricsOptions {
   readonly now?: () => number;
 }
 
-export const DATABASE_REFRESH_MS = 30_000;
+const DATABASE_REFRESH_MS = 30_000;
 
 /** What the database says, read together: one set of queries at a time, at most every `refreshMs`. */
 interface Readings {

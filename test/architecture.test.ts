@@ -93,6 +93,33 @@ describe('The house keeps its layers', () => {
     ).toEqual([]);
   });
 
+  test('When something is exported, then another file uses it: an export used only where it is written is a local', () => {
+    // The files that may import from src/: src itself, the tests, the bench and the scripts.
+    const roots = ['src', 'test', 'bench', 'scripts'].map((d) => join(__dirname, '..', d));
+    const all: { path: string; text: string }[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.(ts|js|mjs)$/.test(name)) all.push({ path, text: readFileSync(path, 'utf8') });
+      }
+    };
+    for (const r of roots) if (statSync(r, { throwIfNoEntry: false })?.isDirectory()) walk(r);
+    const local = all
+      .filter((f) => f.path.startsWith(join(__dirname, '..', 'src', '')))
+      .flatMap((f) =>
+        [...f.text.matchAll(/^export (?:async )?(?:function\*? |const |let |interface |type |class |enum )(\w+)/gm)].map((m) => ({
+          file: relative(join(__dirname, '..'), f.path),
+          name: m[1]!,
+        })),
+      )
+      .filter(({ file, name }) => {
+        const word = new RegExp(`\\b${name}\\b`);
+        return !all.some((g) => relative(join(__dirname, '..'), g.path) !== file && word.test(g.text));
+      });
+    expect(local).toEqual([]);
+  });
+
   test('When time is read, then only through the clock: no file of src/ but the clock calls new Date() for now', () => {
     expect(
       sources()

@@ -10,7 +10,7 @@ import { calendarDateOf } from '../input';
 import { takeOnce } from '../db/slack-events';
 
 /** How many slips (carried past a check-in, or missed) make a commitment escalate one level up. */
-export const ESCALATE_AFTER_SLIPS = 2;
+const ESCALATE_AFTER_SLIPS = 2;
 
 export type ReviewOutcome = 'done' | 'partly' | 'not_yet';
 
@@ -106,7 +106,7 @@ export async function commitmentsStillOpen(
 }
 
 /** How far ahead a commitment may be due: it is kept until a conversation about it, not for decades. */
-export const MAX_DUE_DAYS = 366;
+const MAX_DUE_DAYS = 366;
 
 /** Why a date given for a new commitment cannot be its due date (a window's picker, a command), or null when it can. */
 export function dueProblem(due: string, today: string): string | null {

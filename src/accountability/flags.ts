@@ -11,7 +11,7 @@ import { DAY_MS, MINUTE_MS } from '../time/durations';
 export const ORG_FACTORS_QUESTION = 'Before looking at the person: could territory, tooling, training, process or support explain this?';
 
 /** The rules, as data: each workspace gets these defaults and may switch one off or change its threshold. */
-export const DEFAULT_FLAG_RULES = [
+const DEFAULT_FLAG_RULES = [
   { key: 'missed_in_a_row', threshold: 2, about: 'check-ins missed in a row' },
   { key: 'commitments_kept', threshold: 0.5, about: 'share of the last four commitments kept, below which a flag is raised' },
   { key: 'goal_pace', threshold: 0.8, about: 'attainment at the end of two periods running, below which a flag is raised' },
@@ -45,7 +45,7 @@ interface Verdict extends Hit {
 /** How often the rules run for a workspace, at most (the tick also needs something they read to have changed). */
 export const FLAGS_EVERY_MS = 15 * MINUTE_MS;
 
-export async function ensureFlagRules(db: Kysely<Database>, teamId: string): Promise<void> {
+async function ensureFlagRules(db: Kysely<Database>, teamId: string): Promise<void> {
   await db
     .insertInto('flag_rule')
     .values(DEFAULT_FLAG_RULES.map((r) => ({ team_id: teamId, key: r.key, threshold: r.threshold })))
@@ -347,7 +347,7 @@ export async function orgFlagCounts(scope: Scope): Promise<OrgFlagCounts> {
 }
 
 /** The words a leader names a rule by when closing a flag: "Mia's confidence flag". */
-export const RULE_WORDS: Record<string, string> = {
+const RULE_WORDS: Record<string, string> = {
   missed: 'missed_in_a_row',
   commitments: 'commitments_kept',
   goal: 'goal_pace',
@@ -356,7 +356,7 @@ export const RULE_WORDS: Record<string, string> = {
 };
 
 /** A flag by what it is about, the way people say it: whose, and which (optional when they have one open). */
-export async function openFlagOf(scope: Scope, personId: string, word?: string): Promise<Flag> {
+async function openFlagOf(scope: Scope, personId: string, word?: string): Promise<Flag> {
   const { db, teamId } = scope;
   if (!(await isBelow(db, teamId, scope.actor.id, personId)))
     throw notFound(`{@${personId}} is not below you: you can close flags about the people below you.`);

@@ -10,7 +10,7 @@ import { chainBelow } from '../org/visibility';
 import { addDays, localDate } from '../time/calendar';
 
 /** A goal's unit: a currency (ISO code, like USD), a count, or a percent. */
-export function readUnit(text: string): string | null {
+function readUnit(text: string): string | null {
   const t = text.trim();
   if (/^[A-Za-z]{3}$/.test(t)) return t.toUpperCase();
   if (/^(count|deals|calls|meetings|demos)$/i.test(t)) return t.toLowerCase() === 'count' ? 'count' : t.toLowerCase();
@@ -18,7 +18,7 @@ export function readUnit(text: string): string | null {
   return null;
 }
 
-export function readPeriod(text: string): GoalPeriod | null {
+function readPeriod(text: string): GoalPeriod | null {
   const t = text.trim().toLowerCase().replace(/ly$/, '');
   if (t === 'week' || t === 'month' || t === 'quarter') return t;
   if (t === 'quarter' || text.trim().toLowerCase() === 'quarterly') return 'quarter';
@@ -109,7 +109,7 @@ export async function pastAttainments(
   return out;
 }
 
-export interface GoalDraft {
+interface GoalDraft {
   readonly ownerId: string;
   readonly scope: 'person' | 'team';
   readonly name: string;

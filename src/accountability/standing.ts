@@ -10,7 +10,7 @@ import { localDate } from '../time/calendar';
 import { WEEK_MS } from '../time/durations';
 
 /** How far back kept-rates and participation look. */
-export const LOOKBACK_WEEKS = 8;
+const LOOKBACK_WEEKS = 8;
 
 export interface ReportRow {
   readonly personId: string;

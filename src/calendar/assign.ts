@@ -10,7 +10,7 @@ import type { Schedule } from './schedule';
  * that within a period the conversations still run top-down at every depth.
  */
 
-export interface Assignment {
+interface Assignment {
   readonly cadence: Cadence;
   readonly schedule: Schedule;
   readonly leaders: readonly ChainLeader[];
@@ -19,7 +19,7 @@ export interface Assignment {
 /** The most weeks a deeper level of leaders of leaders waits after the level above. */
 const MAX_STEP_WEEKS = 3;
 
-export function scheduleOf(cadence: Cadence, depth: number): Schedule {
+function scheduleOf(cadence: Cadence, depth: number): Schedule {
   const steps =
     cadence.overrides === null &&
     cadence.level === 'president_managers' &&

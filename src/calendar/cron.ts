@@ -5,7 +5,7 @@ import { validate } from 'node-cron';
  * member's own time zone. A check-in happens once on a day, so minute and hour are single numbers; the
  * three day fields take what cron takes (`*`, lists, ranges, steps, month and weekday names).
  */
-export interface CadenceCron {
+interface CadenceCron {
   readonly localTime: string;
   /** True when the expression falls on this calendar date (YYYY-MM-DD). */
   matches(date: string): boolean;

@@ -13,7 +13,7 @@ import type { CalendarDate } from '../time/calendar';
  * and no answer window closes. Slack does not tell apps a person's working hours: they are Cascade's setting.
  */
 
-export interface HoursSetting {
+interface HoursSetting {
   readonly workspace: WorkingHours;
   /** The person's own, when they set them. */
   readonly own: WorkingHours | null;
@@ -107,7 +107,7 @@ export async function setWorkspaceHours(scope: Scope, input: { span: string; day
   return set;
 }
 
-export interface Holiday {
+interface Holiday {
   readonly day: CalendarDate;
   readonly name: string;
 }

@@ -22,7 +22,7 @@ import { checkinContext, type CheckinContext } from './context';
 import { localDate } from '../time/calendar';
 
 /** A round asks at most this many questions: the cadence's fixed ones, then rotating ones. */
-export const MAX_QUESTIONS = 5;
+const MAX_QUESTIONS = 5;
 
 /**
  * The questions of one check-in: the fixed questions of its level (and part: a leader's reflection has
@@ -118,7 +118,7 @@ export async function answerableCheckin(scope: Scope, checkinId: number): Promis
   return ctx;
 }
 
-export type RawAnswers = Record<number, string | null | undefined>;
+type RawAnswers = Record<number, string | null | undefined>;
 
 /** Checks each answer against its question; returns errors by question id (empty when all is well). Pure. */
 export function validateAnswers(questions: readonly Question[], raw: RawAnswers): Record<number, string> {

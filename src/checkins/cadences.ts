@@ -32,7 +32,7 @@ type DefaultCadence = Omit<
  * managers one by one on the first Thursday, and the managers see their reps every Monday — so what
  * the top decides reaches the bottom in the same month.
  */
-export const DEFAULT_CADENCES: readonly DefaultCadence[] = [
+const DEFAULT_CADENCES: readonly DefaultCadence[] = [
   {
     key: 'ceo_president',
     level: 'ceo_president',
@@ -88,7 +88,7 @@ export const DEFAULT_CADENCES: readonly DefaultCadence[] = [
 ];
 
 /** Gives a workspace the default cadences it lacks; ones an admin changed are left alone. */
-export async function ensureDefaultCadences(db: Kysely<Database>, teamId: string): Promise<void> {
+async function ensureDefaultCadences(db: Kysely<Database>, teamId: string): Promise<void> {
   await db
     .insertInto('cadence')
     .values(DEFAULT_CADENCES.map((c) => ({ ...c, team_id: teamId, channel_id: null })))

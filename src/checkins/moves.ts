@@ -9,7 +9,7 @@ import type { CheckinContext } from './context';
 import { DAY_MS } from '../time/durations';
 
 /** How long "Snooze until tomorrow" waits. */
-export const SNOOZE_MS = DAY_MS;
+const SNOOZE_MS = DAY_MS;
 
 export const SKIP_REASONS = {
   out_of_office: 'out of office',

@@ -14,7 +14,7 @@ import { type ReplyView, refreshRoundMessage, repliesOf } from './live';
  * sees it) and a private one (only the chain above sees it).
  */
 
-export const MAX_TOPIC = 500;
+const MAX_TOPIC = 500;
 
 /** The shared note of a held 1:1, as it goes to the member: in the thread of that check-in's prompt. */
 export interface HeldNoteDelivery {
@@ -251,7 +251,7 @@ export async function agendaFor(scope: Scope, personId?: string): Promise<Agenda
 }
 
 /** The most topics one 1:1 holds. */
-export const MAX_TOPICS = 20;
+const MAX_TOPICS = 20;
 
 /** A topic for the 1:1, from the member or their leader (the one who holds the 1:1). */
 export async function addAgendaTopic(scope: Scope, input: { personId?: string; text: string }): Promise<Agenda> {

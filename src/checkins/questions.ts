@@ -22,11 +22,11 @@ export const QUESTION_INTENTS = [
   'reflection',
   'commitment',
 ] as const;
-export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
+type QuestionIntent = (typeof QUESTION_INTENTS)[number];
 
 /** Slack's limits for a static select: options, and characters in an option's text. */
-export const MAX_CHOICES = 100;
-export const MAX_CHOICE_LENGTH = 75;
+const MAX_CHOICES = 100;
+const MAX_CHOICE_LENGTH = 75;
 
 export interface QuestionDraft {
   readonly level: string;

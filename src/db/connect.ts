@@ -47,7 +47,7 @@ const pgliteParsers = {
   [pgliteTypes.NUMERIC]: (value: string) => Number(value),
 };
 
-export interface OpenOptions {
+interface OpenOptions {
   readonly databaseUrl?: string;
   /** Where embedded PGlite keeps its files; `memory://` keeps them in memory. */
   readonly dataDir: string;
@@ -68,9 +68,9 @@ export interface OpenOptions {
  * be had (pool exhausted, server down) and a statement that runs too long fail within them, with an error the
  * listener turns into words, instead of holding the request until Slack gives up.
  */
-export const REQUEST_LIMITS = { connectMs: 2000, statementMs: 2000 } as const;
+const REQUEST_LIMITS = { connectMs: 2000, statementMs: 2000 } as const;
 /** Background work is not waited on by anyone, but a stuck statement still must not hold a connection for good. */
-export const BACKGROUND_LIMITS = { connectMs: 10_000, statementMs: MINUTE_MS } as const;
+const BACKGROUND_LIMITS = { connectMs: 10_000, statementMs: MINUTE_MS } as const;
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
   if (options.databaseUrl) {

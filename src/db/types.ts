@@ -6,7 +6,7 @@ export type Role = string;
 /** A timestamp column: written as a Date, read as a Date. */
 type Timestamp = ColumnType<Date, Date | undefined, Date>;
 
-export interface WorkspaceTable {
+interface WorkspaceTable {
   team_id: string;
   name: string;
   core_value: Generated<string>;
@@ -27,7 +27,7 @@ export interface WorkspaceTable {
   work_end: Generated<string>;
 }
 
-export interface PersonTable {
+interface PersonTable {
   team_id: string;
   slack_user_id: string;
   name: string;
@@ -83,9 +83,9 @@ export type DeliveryKind =
   | 'reply'
   | 'held_note'
   | 'reply_update';
-export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
-export interface CadenceTable {
+interface CadenceTable {
   id: Generated<number>;
   team_id: string;
   key: string;
@@ -120,7 +120,7 @@ export interface CadenceTable {
   created_at: Generated<Date>;
 }
 
-export interface RoundTable {
+interface RoundTable {
   id: Generated<number>;
   team_id: string;
   cadence_id: number;
@@ -140,7 +140,7 @@ export interface RoundTable {
   created_at: Generated<Date>;
 }
 
-export interface CheckinTable {
+interface CheckinTable {
   id: Generated<number>;
   team_id: string;
   round_id: number;
@@ -168,7 +168,7 @@ export interface CheckinTable {
   updated_at: Generated<Date>;
 }
 
-export interface DeliveryTable {
+interface DeliveryTable {
   id: Generated<number>;
   team_id: string;
   kind: DeliveryKind;
@@ -198,7 +198,7 @@ export type DeliveryLane = 'post' | 'update';
 
 export type QuestionKind = 'text' | 'long_text' | 'rating_1_5' | 'number' | 'yes_no' | 'choice' | 'commitment';
 
-export interface QuestionTable {
+interface QuestionTable {
   id: Generated<number>;
   team_id: string | null;
   text: string;
@@ -235,7 +235,7 @@ export interface AnswerTable {
   updated_at: Generated<Date>;
 }
 
-export interface SlackEventTable {
+interface SlackEventTable {
   event_id: string;
   team_id: string;
   received_at: Generated<Date>;
@@ -243,7 +243,7 @@ export interface SlackEventTable {
 
 export type CommitmentStatus = 'open' | 'done' | 'partly' | 'missed' | 'dropped';
 
-export interface CommitmentTable {
+interface CommitmentTable {
   id: Generated<number>;
   team_id: string;
   owner_id: string;
@@ -265,7 +265,7 @@ export interface CommitmentTable {
 
 export type GoalPeriod = 'week' | 'month' | 'quarter';
 
-export interface GoalTable {
+interface GoalTable {
   id: Generated<number>;
   team_id: string;
   owner_id: string;
@@ -280,7 +280,7 @@ export interface GoalTable {
   updated_at: Generated<Date>;
 }
 
-export interface ProgressTable {
+interface ProgressTable {
   id: Generated<number>;
   team_id: string;
   person_id: string;
@@ -293,7 +293,7 @@ export interface ProgressTable {
   created_at: Generated<Date>;
 }
 
-export interface FlagTable {
+interface FlagTable {
   id: Generated<number>;
   team_id: string;
   person_id: string;
@@ -309,7 +309,7 @@ export interface FlagTable {
   cleared_because: Generated<string | null>;
 }
 
-export interface FlagRuleTable {
+interface FlagRuleTable {
   team_id: string;
   key: string;
   active: Generated<boolean>;
@@ -318,7 +318,7 @@ export interface FlagRuleTable {
 
 export type DigestScope = 'team' | 'org' | 'exec';
 
-export interface DigestSettingTable {
+interface DigestSettingTable {
   team_id: string;
   scope: DigestScope;
   /** The leader whose team a team digest covers; '' for the org and exec digests. */
@@ -332,7 +332,7 @@ export interface DigestSettingTable {
   next_due_at: Date | null;
 }
 
-export interface ReplyTable {
+interface ReplyTable {
   id: Generated<number>;
   team_id: string;
   checkin_id: number;
@@ -344,7 +344,7 @@ export interface ReplyTable {
   created_at: Generated<Date>;
 }
 
-export interface AgendaItemTable {
+interface AgendaItemTable {
   id: Generated<number>;
   team_id: string;
   checkin_id: number;
@@ -357,7 +357,7 @@ export interface AgendaItemTable {
 }
 
 /** A workspace's learned Slack pace (outbox/pace.ts). */
-export interface SlackPaceTable {
+interface SlackPaceTable {
   team_id: string;
   lane: Generated<DeliveryLane>;
   per_minute: number;
@@ -368,7 +368,7 @@ export interface SlackPaceTable {
   updated_at: Date;
 }
 
-export interface HolidayTable {
+interface HolidayTable {
   team_id: string;
   /** A calendar day (YYYY-MM-DD), in each person's own zone. */
   day: string;

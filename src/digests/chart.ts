@@ -15,7 +15,7 @@ export interface ChartSeries {
 export const CHART_SIZE = { width: 960, height: 540 } as const;
 
 /** The fewest periods with data a chart is drawn for: one point is not a trend. */
-export const MIN_CHART_PERIODS = 2;
+const MIN_CHART_PERIODS = 2;
 
 /** How wide the legend's column is, and so how much of a level's name it shows. */
 const LEGEND_WIDTH = 200;

@@ -8,7 +8,7 @@ import { addDays, daysBetween, isCalendarDate } from '../time/calendar';
 import { DAY_MS } from '../time/durations';
 
 /** The longest stretch one export from Slack covers. */
-export const MAX_SLACK_EXPORT_DAYS = 366;
+const MAX_SLACK_EXPORT_DAYS = 366;
 
 /**
  * A text cell that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage
@@ -31,7 +31,7 @@ function checkRange(from: string, to: string): void {
 }
 
 /** Whose rows an export holds: everyone's (the operator's CLI), or only these people's plus answers their authors shared. */
-export type ExportScope = { readonly all: true } | { readonly all: false; readonly people: readonly string[] };
+type ExportScope = { readonly all: true } | { readonly all: false; readonly people: readonly string[] };
 
 /**
  * The data a BI tool needs, for check-ins whose round falls between `from` and `to` (and commitments,
@@ -167,7 +167,7 @@ export async function exportCsv(
  * missed and skipped, the answer rate, commitments made, kept and closed, and average goal attainment at
  * each week's end. Counts and rates only: no person's name, id or text.
  */
-export async function exportFigures(db: Kysely<Database>, teamId: string, from: string, to: string): Promise<Record<string, string>> {
+async function exportFigures(db: Kysely<Database>, teamId: string, from: string, to: string): Promise<Record<string, string>> {
   checkRange(from, to);
   const weeks = await sql<{
     week: string;

@@ -13,7 +13,7 @@ export interface Compared {
 }
 
 /** One level of the tree (its leaders with their direct reports), top-down; `level` is the kind of relationship of most of its rounds. */
-export interface LevelHealth {
+interface LevelHealth {
   readonly level: Relationship;
   readonly label: string;
   readonly due: Compared;

@@ -95,11 +95,11 @@ async function zoneOf(db: Kysely<Database>, teamId: string, ownerId: string): Pr
 }
 
 /** What a digest delivery is about: its scope, whose team, and its period. */
-export function digestPayload(scope: DigestScope, ownerId: string, period: Period): Deliveries['digest'] {
+function digestPayload(scope: DigestScope, ownerId: string, period: Period): Deliveries['digest'] {
   return { scope, ownerId, start: period.start, end: period.end };
 }
 
-export function digestKey(scope: DigestScope, ownerId: string, period: Period, recipient = ''): string {
+function digestKey(scope: DigestScope, ownerId: string, period: Period, recipient = ''): string {
   return deliveryKey.digest(digestPayload(scope, ownerId, period), recipient);
 }
 

@@ -15,7 +15,7 @@ export interface ChartEntry {
   readonly line?: number;
 }
 
-export interface ChartProblem {
+interface ChartProblem {
   readonly line?: number;
   readonly personId: string;
   readonly message: string;

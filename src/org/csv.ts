@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import type { LineProblem } from '../errors';
-export interface CsvRecord {
+interface CsvRecord {
   /** 1-based line number in the text where the record starts. */
   readonly line: number;
   readonly fields: string[];
 }
 
-export interface CsvParseResult {
+interface CsvParseResult {
   readonly records: CsvRecord[];
   readonly errors: LineProblem[];
 }
@@ -86,7 +86,7 @@ function headerIndex(fields: string[], required: readonly string[], optional: re
 }
 
 /** A CSV file read as a table: its rows with a reader of each named cell, and the problems found so far. */
-export interface CsvTable {
+interface CsvTable {
   readonly ok: true;
   readonly rows: readonly CsvRecord[];
   /** The trimmed text of a column in a row ('' when the column is optional and absent). */
@@ -97,7 +97,7 @@ export interface CsvTable {
 }
 
 /** What refuses a whole file before any row is looked at: it is empty, or its header lacks a column. */
-export interface CsvRefusal {
+interface CsvRefusal {
   readonly ok: false;
   readonly applied: 0;
   readonly errors: LineProblem[];

@@ -11,14 +11,14 @@ import { MAX_TITLE, normalizeTitle, SLACK_USER_ID } from './roles';
 import { PAUSED_FOR_GOOD } from './people';
 
 /** The longest name a person can have in the chart. */
-export const MAX_NAME = 200;
+const MAX_NAME = 200;
 
-export const ORG_CSV_COLUMNS = ['slack_user_id', 'email', 'name', 'role', 'manager', 'admin', 'in_chain', 'active'] as const;
+const ORG_CSV_COLUMNS = ['slack_user_id', 'email', 'name', 'role', 'manager', 'admin', 'in_chain', 'active'] as const;
 
 /** A problem of one line of the CSV (0: of the whole file). */
-export type LineError = LineProblem;
+type LineError = LineProblem;
 
-export interface OrgRow {
+interface OrgRow {
   readonly line: number;
   readonly slackUserId: string | null;
   readonly email: string | null;
@@ -186,7 +186,7 @@ export async function chartCsv(db: Kysely<Database>, teamId: string): Promise<st
   return [header.join(','), ...lines].join('\n');
 }
 
-export interface ResolvedRow extends OrgRow {
+interface ResolvedRow extends OrgRow {
   readonly id: string;
   readonly slack: DirectoryUser | null;
 }
@@ -195,7 +195,7 @@ export interface ResolvedRow extends OrgRow {
  * Finds each row's Slack user (by ID, or by email through `users.lookupByEmail`). With no directory
  * (no bot token), rows must carry their Slack ID and a name.
  */
-export async function resolveRows(
+async function resolveRows(
   rows: readonly OrgRow[],
   directory: Directory | null,
   concurrency = 8,
@@ -232,7 +232,7 @@ export async function resolveRows(
   return { resolved, errors: sortErrors(errors) };
 }
 
-export interface PersonChange {
+interface PersonChange {
   readonly id: string;
   readonly name: string;
   readonly line?: number;
@@ -240,7 +240,7 @@ export interface PersonChange {
   readonly details: string[];
 }
 
-export interface ImportPlan {
+interface ImportPlan {
   readonly people: NewPerson[];
   readonly added: PersonChange[];
   readonly updated: PersonChange[];
@@ -275,7 +275,7 @@ function whatChanged(before: Person, after: NewPerson, leaderName: string | null
 }
 
 /** The chart a CSV describes, checked whole, and what applying it would change. Pure. */
-export function planImport(
+function planImport(
   teamId: string,
   rows: readonly ResolvedRow[],
   current: readonly Person[],

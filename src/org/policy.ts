@@ -13,7 +13,7 @@ import { leadsAnyone } from './chain';
  */
 
 /** Who is asking: built once per request (or tick) with `scopeOf`. */
-export interface Actor {
+interface Actor {
   readonly id: string;
   readonly isAdmin: boolean;
   /** Active and in the chain, so person-level data below them is theirs to read (someone outside the chain is not). */
@@ -30,7 +30,7 @@ export interface Scope {
   readonly configAdmins: readonly string[];
 }
 
-export async function actorOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[]): Promise<Actor> {
+async function actorOf(db: Kysely<Database>, teamId: string, actorId: string, configAdmins: readonly string[]): Promise<Actor> {
   const person = await getPerson(db, teamId, actorId);
   return { id: actorId, isAdmin: isAdmin(actorId, person, configAdmins), inChart: person?.active === true && person.in_chain };
 }

@@ -3,12 +3,12 @@ import type { Relationship, Role } from '../db/types';
 export type { Role };
 
 /** The four words of the first charts: still valid titles, shown with their old labels. */
-export const ROLES = ['ceo', 'president', 'manager', 'rep'] as const;
+const ROLES = ['ceo', 'president', 'manager', 'rep'] as const;
 
 /** The longest title a person can have. */
 export const MAX_TITLE = 100;
 
-export const ROLE_LABEL: Record<(typeof ROLES)[number], string> = {
+const ROLE_LABEL: Record<(typeof ROLES)[number], string> = {
   ceo: 'CEO',
   president: 'President of Sales',
   manager: 'Sales manager',
@@ -79,7 +79,7 @@ export interface TitleCount {
  * One name for the titles of a group: the title when they share one, their common first words when they
  * have some ("RVP West", "RVP East" → "RVP"), else the two most common joined ("Director & SDR manager").
  */
-export function groupTitles(titles: readonly TitleCount[]): string[] {
+function groupTitles(titles: readonly TitleCount[]): string[] {
   const merged = new Map<string, number>();
   for (const t of titles) merged.set(t.title, (merged.get(t.title) ?? 0) + t.count);
   const sorted = [...merged.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);

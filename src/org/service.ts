@@ -18,13 +18,13 @@ import {
 import type { Clock } from '../time/clock';
 import { DAY_MS, MINUTE_MS } from '../time/durations';
 
-export interface OrgDeps {
+interface OrgDeps {
   readonly db: Kysely<Database>;
   readonly directory: Directory;
   readonly clock: Clock;
 }
 
-export interface SetPersonInput {
+interface SetPersonInput {
   readonly userId: string;
   readonly role: Role;
   /** Undefined keeps the current leader; null makes them the top (the title ceo does too). */
@@ -163,7 +163,7 @@ const MAX_DIRECTORY_PAGES = 5_000;
  * every second hour and every kept status is younger than STATUS_FRESH_MS (three hours) when a prompt falls
  * due: prompts never ask Slack one by one. 100,000 people are 500 calls of Tier 2, about 25 minutes, every two hours.
  */
-export const LIST_EVERY_MS = 110 * MINUTE_MS;
+const LIST_EVERY_MS = 110 * MINUTE_MS;
 
 /**
  * Refreshes names, time zones and statuses from Slack. A directory that can list users is read a page at a time

@@ -42,7 +42,7 @@ export interface Pace {
 /** Where each lane's pace starts before Slack has said anything. */
 export const LANE_START: Readonly<Record<DeliveryLane, number>> = { post: PACE.START, update: PACE.START_UPDATE };
 
-export function startOf(lane: DeliveryLane): number {
+function startOf(lane: DeliveryLane): number {
   return LANE_START[lane];
 }
 

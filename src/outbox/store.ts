@@ -159,7 +159,7 @@ export async function markFailed(db: Kysely<Database>, id: number, error: string
 }
 
 /** How a delivery stands: where it went when sent, why when it failed. */
-export interface DeliveryState {
+interface DeliveryState {
   readonly status: string;
   readonly channelId: string | null;
   readonly lastError: string | null;

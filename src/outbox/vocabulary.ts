@@ -39,21 +39,21 @@ export interface Deliveries {
   held_note: { checkinId: number };
 }
 
-export type Payload<K extends DeliveryKind> = Deliveries[K];
+type Payload<K extends DeliveryKind> = Deliveries[K];
 
 /**
  * The kinds that edit a message in place (`chat.update`, which Slack limits on its own, Tier 3): they are paced
  * apart from the kinds that post (outbox/pace.ts). The database derives each delivery's `lane` from its kind
  * with this same list (migrations `2026-11-28T0800-pace-lanes`, `2026-12-04T0700-both-sides`); a new kind that edits needs it there too.
  */
-export const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', 'round_live_update', 'reply_update'];
+const UPDATE_KINDS: readonly DeliveryKind[] = ['update', 'team_update', 'round_live_update', 'reply_update'];
 
 /**
  * The kinds that reach a person directly and notify them (a DM, or a reply in their DM's thread): they wait for
  * the person's working hours (calendar/hours.ts). Edits notify nobody, and channel posts are the channel's.
  * A digest is one of them when it goes to a person (the exec digest by DM).
  */
-export const PERSONAL_KINDS: readonly DeliveryKind[] = [
+const PERSONAL_KINDS: readonly DeliveryKind[] = [
   'prompt',
   'reminder',
   'brief',
@@ -74,7 +74,7 @@ export function writesToPerson(d: { kind: DeliveryKind; recipient: string }): bo
  * shared answer): queuing one wakes the dispatcher at once — `NOTIFY` on `OUTBOX_CHANNEL`, delivered when the
  * transaction commits, to every replica — so it reaches Slack within a second instead of at the next pass.
  */
-export const INTERACTIVE_KINDS: readonly DeliveryKind[] = [
+const INTERACTIVE_KINDS: readonly DeliveryKind[] = [
   'reply',
   'reply_update',
   'round_live_update',
@@ -92,7 +92,7 @@ export function laneOf(kind: DeliveryKind): DeliveryLane {
 }
 
 /** Where a delivery goes and when, and the unique key that makes it happen once. */
-export interface EnqueueOptions {
+interface EnqueueOptions {
   readonly teamId: string;
   readonly key: string;
   readonly recipient: string;
@@ -177,7 +177,7 @@ const KEY_PREFIX = {
   roundLiveClosed: 'round_live:closed:',
 } as const;
 
-export type SubjectKey = keyof typeof KEY_PREFIX;
+type SubjectKey = keyof typeof KEY_PREFIX;
 
 const subjectKey = (name: SubjectKey) => (id: number) => `${KEY_PREFIX[name]}${id}`;
 

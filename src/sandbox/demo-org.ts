@@ -1,7 +1,7 @@
 import type { StandInChannel, StandInUser } from '../slack/stand-in/slack';
 
 /** A person of the demo sales org, as Slack knows them, with their place in the chart. */
-export interface DemoPerson extends StandInUser {
+interface DemoPerson extends StandInUser {
   readonly title: string;
   readonly role: 'ceo' | 'president' | 'manager' | 'rep';
   readonly manager?: string;

@@ -7,7 +7,7 @@ import { localWhen } from '../time/calendar';
 import { blocks, html, mrkdwn, textObject, viewState, type RenderContext } from './render';
 
 /** Someone the page lists: the demo org's people and its admin. */
-export interface SandboxPerson {
+interface SandboxPerson {
   readonly id: string;
   readonly name: string;
   readonly title: string;
@@ -237,7 +237,7 @@ function personPage(p: SandboxPages, userId: string): string | null {
 }
 
 /** How to leave the sandbox for a real workspace: the same words as the start-up line and the README's section. */
-export const CONNECT_HINT =
+const CONNECT_HINT =
   'Create the Slack app from <code>manifest.yml</code> (in Cascade’s folder) at api.slack.com/apps → <em>From an app manifest</em>, put its bot token and signing secret in <code>.env</code> (copy <code>.env.example</code>) and run <code>npm start</code> again. The README’s “Connect a real workspace” and “Creating the Slack app” have every step.';
 
 function indexPage(p: SandboxPages): string {

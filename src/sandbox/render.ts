@@ -125,7 +125,7 @@ export function textObject(t: Json | undefined, ctx: RenderContext): string {
 }
 
 /** Where an interactive element sends its action: the page posts it, the stand-in signs it for Cascade. */
-export interface ActionTarget {
+interface ActionTarget {
   readonly userId: string;
   readonly channel?: string;
   readonly messageTs?: string;

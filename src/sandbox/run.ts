@@ -19,7 +19,7 @@ import { sandboxRoutes, type SandboxPages } from './page';
 import { DemoPeople, SANDBOX_DISPATCH, seedDemoOrg, simulate } from './seed';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time/durations';
 
-export const SANDBOX_TEAM = 'T0SANDBOX';
+const SANDBOX_TEAM = 'T0SANDBOX';
 /** The scheduler's step through that history: every hour, as prompts fall due on the hour. */
 const HISTORY_STEP_MS = HOUR_MS;
 
@@ -30,7 +30,7 @@ export interface RunningSandbox {
 }
 
 /** Where a sandbox keeps its data: beside real data, never in it. */
-export function sandboxDir(config: Pick<Config, 'dataDir'>): string {
+function sandboxDir(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'sandbox');
 }
 

@@ -36,7 +36,7 @@ export function randomFrom(seed: string): () => number {
   };
 }
 
-export interface SeedDeps {
+interface SeedDeps {
   readonly db: Kysely<Database>;
   readonly directory: ImportDeps['directory'];
   readonly messenger: Messenger;

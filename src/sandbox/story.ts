@@ -7,7 +7,7 @@ import type { Question } from '../db/types';
  */
 
 /** A demo person's world: their accounts, their region, the teammate they work with most. */
-export interface Persona {
+interface Persona {
   readonly accounts: readonly [string, string, string];
   readonly region: string;
   readonly peer: string;
@@ -36,7 +36,7 @@ export const PERSONAS: Readonly<Record<string, Persona>> = {
 };
 
 /** The reps of each manager, by first name, for what managers say about their team. */
-export const TEAMS: Readonly<Record<string, readonly string[]>> = {
+const TEAMS: Readonly<Record<string, readonly string[]>> = {
   UANN00001: ['Raj', 'Mia', 'Kai', 'Noa'],
   UBOB00001: ['Leo', 'Ava', 'Jon', 'Eli'],
   UDEV00001: ['Priya', 'Arjun', 'Mei', 'Omar'],

@@ -40,7 +40,7 @@ export interface SendContext {
  * same transaction as the delivery row, and `after`, what follows once it is recorded and may fail without
  * undoing it (a chart in the digest's thread). `cancel`: nothing to send any more, and why.
  */
-export type SendOutcome =
+type SendOutcome =
   | {
       readonly sent: { readonly channel: string; readonly ts: string } | null;
       readonly onSent?: (tx: Kysely<Database>) => Promise<void>;
@@ -93,7 +93,7 @@ export interface DispatchReport {
 }
 
 /** Backoff for transient failures: 30 s, 1 min, 2 min … at most 30 min. */
-export function backoffMs(attempts: number): number {
+function backoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * MINUTE_MS);
 }
 

@@ -9,7 +9,7 @@ import { keyInSql } from '../outbox/vocabulary';
 const FLAGS_AT_LEAST_MS = DAY_MS;
 
 /** Which workspaces have what work at `now`; a workspace in none of these is not visited by the tick. */
-export interface DueWork {
+interface DueWork {
   /** Workspaces whose planning is due: the change count it will have seen, and whether it continues a plan begun with that count. */
   readonly plan: Map<string, { epoch: number; continuing: boolean }>;
   readonly close: Set<string>;

@@ -20,7 +20,7 @@ export interface PlanReport {
 /** How many check-ins one planning transaction makes at most (leaders are taken whole). */
 const CHUNK_CHECKINS = 2_500;
 
-export interface PlanOptions {
+interface PlanOptions {
   /**
    * Planning continues what an earlier tick began, with nothing it reads changed since: leaders who already
    * have their round for an occurrence are done, and are skipped. Otherwise every leader is planned again
@@ -145,7 +145,7 @@ function chunksOf(leaders: readonly ChainLeader[]): ChainLeader[][] {
  * The period an occurrence belongs to, in which a leader has one conversation of a kind: its month for a
  * monthly cadence, its week (Monday to Sunday) for a weekly or biweekly one, its day for a cron one.
  */
-export function periodOf(c: Pick<Cadence, 'frequency'>, occurrence: CalendarDate): { start: CalendarDate; end: CalendarDate } {
+function periodOf(c: Pick<Cadence, 'frequency'>, occurrence: CalendarDate): { start: CalendarDate; end: CalendarDate } {
   if (c.frequency === 'cron') return { start: occurrence, end: occurrence };
   if (c.frequency === 'monthly') {
     const start = `${occurrence.slice(0, 8)}01`;

@@ -11,19 +11,19 @@ import { performance } from 'node:perf_hooks';
 import { eachAtOnce } from '../concurrency';
 
 /** How long one tick may spend planning a workspace's unchanged week before leaving the rest to the next tick. */
-export const PLAN_BUDGET_MS = 750;
+const PLAN_BUDGET_MS = 750;
 
 /**
  * Workspaces a tick works on at once. Each is independent of the others (its own rows, its own transactions),
  * so a day's first tick over a thousand workspaces uses a few of the pool's connections instead of one; on
  * PGlite, with one connection, they simply take turns.
  */
-export const WORKSPACES_AT_ONCE = 4;
+const WORKSPACES_AT_ONCE = 4;
 
 /** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */
 export type TickDeps = DispatchDeps;
 
-export interface TickReport extends PlanReport, DispatchReport {
+interface TickReport extends PlanReport, DispatchReport {
   missed: number;
   reminders: number;
   closedRounds: number;

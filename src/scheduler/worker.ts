@@ -3,7 +3,7 @@
  * someone's action queued a delivery (`LISTEN`/`NOTIFY`, outbox/vocabulary.ts). A wake that comes while a pass
  * runs is not lost: one more pass follows it, which also takes what every wake meanwhile queued.
  */
-export interface OutboxWorker {
+interface OutboxWorker {
   /** Runs a pass now, or once more after the one running; resolves when that pass is done. */
   wake(): Promise<void>;
 }

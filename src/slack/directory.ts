@@ -41,7 +41,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** Users per `users.list` page: Slack advises no more than 200. */
-export const USERS_PAGE = 200;
+const USERS_PAGE = 200;
 
 /** The org's view of Slack's user directory, through `users.info`, `users.lookupByEmail` and `users.list`. */
 export function slackDirectory(client: webApi.WebClient): Directory {

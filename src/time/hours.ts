@@ -13,7 +13,7 @@ export interface WorkingHours {
 export const DEFAULT_HOURS: WorkingHours = { days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' };
 
 /** Whether a day is one a person works: one of their days, and not a holiday of the workspace. */
-export function isWorkday(date: CalendarDate, hours: WorkingHours, holidays: ReadonlySet<CalendarDate>): boolean {
+function isWorkday(date: CalendarDate, hours: WorkingHours, holidays: ReadonlySet<CalendarDate>): boolean {
   return hours.days.includes(new Date(`${date}T00:00:00Z`).getUTCDay()) && !holidays.has(date);
 }
 

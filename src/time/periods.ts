@@ -38,7 +38,7 @@ export function periodBefore(p: Period): Period {
 }
 
 /** How many working days of a period must have passed before its pace says anything. */
-export const EARLY_WORKING_DAYS: Record<PeriodKind, number> = { week: 2, month: 3, quarter: 5 };
+const EARLY_WORKING_DAYS: Record<PeriodKind, number> = { week: 2, month: 3, quarter: 5 };
 
 /**
  * The last day of a period's early stretch: the day its `EARLY_WORKING_DAYS`-th working day falls on. Until

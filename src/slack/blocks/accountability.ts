@@ -14,7 +14,7 @@ export function commitmentMadeReply(m: Commitment): Reply {
 }
 
 /** A commitment as a list shows it: what, to whom, where it stands; never its database id. */
-export function commitmentLine(m: CommitmentView, today?: string): string {
+function commitmentLine(m: CommitmentView, today?: string): string {
   const overdue = m.status === 'open' && today !== undefined && m.due_date < today ? ' · *overdue*' : '';
   const slips = m.slips ? ` · slipped ${m.slips === 1 ? 'once' : `${m.slips} times`}` : '';
   const to = m.leaderName ? ` to ${typed(m.leaderName)}` : ' to the organisation';
@@ -69,7 +69,7 @@ export function goalSetReply(g: Goal): Reply {
   return { text: `Goal set for ${whose}: “${typed(g.name)}”, ${amount(Number(g.target), g.unit)} ${PERIOD_WORD[g.period]}.` };
 }
 
-export function standingLine(s: Standing): string {
+function standingLine(s: Standing): string {
   const team = s.goal.scope === 'team' ? ' (team)' : '';
   return `*${typed(s.goal.name)}*${team}: ${amount(s.value, s.goal.unit)} of ${amount(Number(s.goal.target), s.goal.unit)} this ${s.goal.period}\n${paceBar(s)}`;
 }
@@ -84,7 +84,7 @@ export function goalsReply(list: readonly Standing[]): Reply {
   return { text, blocks: sections(text, 20) };
 }
 
-export const FLAG_RULE_WORDS: Record<string, string> = {
+const FLAG_RULE_WORDS: Record<string, string> = {
   missed_in_a_row: 'check-ins missed in a row',
   commitments_kept: 'commitments slipping',
   goal_pace: 'goal behind pace',
@@ -98,7 +98,7 @@ const FLAG_NAMES: Record<string, string> = {
   goal_pace: 'goal pace',
   confidence_drop: 'confidence',
 };
-export const flagName = (personName: string, rule: string) => `${personName}'s ${FLAG_NAMES[rule] ?? rule} flag`;
+const flagName = (personName: string, rule: string) => `${personName}'s ${FLAG_NAMES[rule] ?? rule} flag`;
 
 /** `/cascade flags`: each open flag named by whose and what, how long it has been open, and a Close button. */
 export function flagsReply(list: readonly FlagView[], now: Date): Reply {

@@ -15,7 +15,7 @@ export interface AnswerModalMetadata {
   readonly commitmentIds?: number[];
 }
 
-export const REVIEW_OPTIONS = [
+const REVIEW_OPTIONS = [
   { value: 'done', label: 'Done' },
   { value: 'partly', label: 'Partly' },
   { value: 'not_yet', label: 'Not yet: carry it on' },

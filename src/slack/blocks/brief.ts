@@ -31,7 +31,7 @@ function stateOf(m: BriefMember): string {
 }
 
 /** "confidence 4 (3 → 4)": the rating and where it came from, when it moved. */
-export function confidenceWords(c: BriefMember['confidence']): string | null {
+function confidenceWords(c: BriefMember['confidence']): string | null {
   if (c.now === null) return null;
   return `confidence ${c.now}${c.before !== null && c.before !== c.now ? ` (${c.before} → ${c.now})` : ''}`;
 }
@@ -46,7 +46,7 @@ function commitmentWords(c: BriefCommitment, label: string): string {
  * One person in one line: how the check-in went, their confidence and its trend, the obstacle in their words,
  * what became of their commitments (with their note) and what they committed to now.
  */
-export function memberLine(m: BriefMember): string {
+function memberLine(m: BriefMember): string {
   const who = m.part === 'leader' ? 'Your own reflection' : `*${typed(m.name)}*`;
   const parts = [stateOf(m)];
   const confidence = confidenceWords(m.confidence);
@@ -82,7 +82,7 @@ function against(now: number, due: number, before: number, dueBefore: number, wh
 }
 
 /** One level further down in one line: participation, 1:1s held, the most named obstacle, the rounds nobody answered, one shared answer. */
-export function heardLine(l: LevelHeard): string {
+function heardLine(l: LevelHeard): string {
   const parts = [against(l.answered, l.due, l.answeredBefore, l.dueBefore, 'answered')];
   if (l.held || l.heldBefore)
     parts.push(`${l.held} 1:1${l.held === 1 ? '' : 's'} held${l.dueBefore > 0 ? ` (${l.heldBefore} before)` : ''}`);

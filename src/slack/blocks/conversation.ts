@@ -26,7 +26,7 @@ function replyLine(r: ReplyView, readerId: string): string {
  * What a member said, in a few words: their confidence and the obstacle they named. The answers in full are
  * in the brief's thread at the close (and in the agenda any time), never repeated here.
  */
-export function answerHeadline(answers: readonly { value: string; kind: string; intent: string }[]): string {
+function answerHeadline(answers: readonly { value: string; kind: string; intent: string }[]): string {
   const parts: string[] = [];
   const confidence = answers.find((a) => a.kind === 'rating_1_5' && a.intent === 'goals');
   if (confidence) parts.push(`confidence ${confidence.value}`);

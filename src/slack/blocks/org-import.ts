@@ -4,7 +4,7 @@ import { sections, section, context, typed } from './text';
 
 const ids = IDS.orgImport;
 
-export const CSV_EXAMPLE = [
+const CSV_EXAMPLE = [
   'email,name,role,manager,admin',
   'ceo@example.com,Casey Chen,ceo,,yes',
   'pres@example.com,Pat Rivera,president,ceo@example.com,',

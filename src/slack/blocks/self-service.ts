@@ -121,7 +121,7 @@ export function cadenceSetReply(c: Cadence): Reply {
   };
 }
 
-export function questionLine(q: Question): string {
+function questionLine(q: Question): string {
   const flags = [
     q.kind,
     q.intent,

@@ -87,7 +87,7 @@ interface GoalSetArgs {
   period: string;
 }
 
-export const goalSet = subcommand<GoalSetArgs>({
+const goalSet = subcommand<GoalSetArgs>({
   path: ['goal', 'set'],
   usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>',
   about: 'set a goal for someone below you, or a team goal (leaders, admins)',
@@ -192,7 +192,7 @@ export const flagClose = subcommand<{ id?: number; userId?: string; which?: stri
   },
 });
 
-export const flagRules = subcommand({
+const flagRules = subcommand({
   path: ['flag', 'rules'],
   usage: '/cascade flag rules',
   about: 'the flag rules and their thresholds',
@@ -201,7 +201,7 @@ export const flagRules = subcommand({
   run: async ({ deps, caller }) => flagRulesReply(await listFlagRules(deps.db, caller.teamId)),
 });
 
-export const flagRule = subcommand<{ key: string; active?: boolean; threshold?: number }>({
+const flagRule = subcommand<{ key: string; active?: boolean; threshold?: number }>({
   path: ['flag', 'rule'],
   usage: '/cascade flag rule <rule> on|off|<threshold>',
   about: 'switch a flag rule or change its threshold (admins)',

@@ -50,7 +50,7 @@ export const notify = subcommand<{ on: boolean }>({
   },
 });
 
-export const agendaShow = subcommand<{ userId?: string }>({
+const agendaShow = subcommand<{ userId?: string }>({
   path: ['agenda', 'show'],
   default: true,
   usage: '/cascade agenda show [@person]',
@@ -67,7 +67,7 @@ export const agendaShow = subcommand<{ userId?: string }>({
   run: async ({ scope }, a) => agendaReply(await agendaFor(scope, a.userId)),
 });
 
-export const agendaAdd = subcommand<{ userId?: string; text: string }>({
+const agendaAdd = subcommand<{ userId?: string; text: string }>({
   path: ['agenda', 'add'],
   usage: '/cascade agenda add [@person] "<topic>"',
   about: 'add a topic to your 1:1 (yours, or with someone you lead)',

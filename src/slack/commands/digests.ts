@@ -25,7 +25,7 @@ function scopeOf(t: Token | undefined): DigestScope | null {
   return w === 'team' || w === 'org' || w === 'exec' ? w : null;
 }
 
-export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: string; leaderId?: string }>({
+const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: string; leaderId?: string }>({
   path: ['digest', 'channel'],
   usage: '/cascade digest channel <team|org|exec> #channel',
   about: 'where a digest is posted (team: your own team; org and exec: admins; exec may be `dm`)',
@@ -47,7 +47,7 @@ export const digestChannelCommand = subcommand<{ scope: DigestScope; channelId: 
   },
 });
 
-export const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string }>({
+const digestSchedule = subcommand<{ scope: DigestScope; frequency: 'weekly' | 'monthly'; weekday: number; localTime: string }>({
   path: ['digest', 'schedule'],
   usage: '/cascade digest schedule <team|org|exec> weekly|monthly <weekday> <HH:MM>',
   about: 'when a digest is posted',
@@ -80,7 +80,7 @@ const scopeOnly = (rest: Token[]) => {
   return { scope };
 };
 
-export const digestPreview = subcommand<{ scope: DigestScope }>({
+const digestPreview = subcommand<{ scope: DigestScope }>({
   path: ['digest', 'preview'],
   usage: '/cascade digest preview [team|org|exec]',
   about: 'the last complete period’s digest, to you alone',
@@ -152,7 +152,7 @@ async function postDigestNow({ deps, caller, scope: asker }: CommandContext, sco
 /** How long `digest now` waits for its digest to reach Slack before it says it is on its way. */
 const DIGEST_NOW_WAIT_MS = 5000;
 
-export const digestNow = subcommand<{ scope: DigestScope }>({
+const digestNow = subcommand<{ scope: DigestScope }>({
   path: ['digest', 'now'],
   usage: '/cascade digest now [team|org|exec]',
   about: 'post the digest in its channel now (admins, or a leader for their team)',
@@ -161,7 +161,7 @@ export const digestNow = subcommand<{ scope: DigestScope }>({
   run: (ctx, a) => postDigestNow(ctx, a.scope),
 });
 
-export const exportCommand = subcommand<{ from?: string; to?: string }>({
+const exportCommand = subcommand<{ from?: string; to?: string }>({
   path: ['export'],
   usage: '/cascade export [from <YYYY-MM-DD> to <YYYY-MM-DD>]',
   about:

@@ -59,7 +59,7 @@ export const hours = subcommand<{ set?: { span: string; days?: string }; reset?:
   },
 });
 
-export const holidaysList = subcommand({
+const holidaysList = subcommand({
   path: ['holidays', 'list'],
   default: true,
   usage: '/cascade holidays list',
@@ -86,7 +86,7 @@ export const holidaysList = subcommand({
   },
 });
 
-export const holidaysAdd = subcommand<{ day: string; name?: string }>({
+const holidaysAdd = subcommand<{ day: string; name?: string }>({
   path: ['holidays', 'add'],
   usage: '/cascade holidays add <YYYY-MM-DD> ["name"]',
   about: 'a holiday: nothing is sent that day, and no answer window closes on it (admins)',
@@ -107,7 +107,7 @@ export const holidaysAdd = subcommand<{ day: string; name?: string }>({
   },
 });
 
-export const holidaysRemove = subcommand<{ day: string }>({
+const holidaysRemove = subcommand<{ day: string }>({
   path: ['holidays', 'remove'],
   usage: '/cascade holidays remove <YYYY-MM-DD>',
   about: 'a day that is no longer a holiday (admins)',

@@ -53,7 +53,7 @@ export const COMMANDS: readonly { allowed: Allowed; name: string; usage: string;
 const usageOf = (name: string) => COMMANDS.filter((c) => c.name === name).map((c) => c.usage);
 
 /** A parsed command: the subcommand's words joined (`goal.set`) and its arguments, or what was wrong. */
-export type ParsedCommand =
+type ParsedCommand =
   | ({ readonly kind: string } & Record<string, any>)
   | { readonly kind: 'usage'; readonly error: string; readonly usage: readonly string[] };
 

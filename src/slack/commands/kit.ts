@@ -11,7 +11,7 @@ export type Allowed = 'everyone' | 'leaders' | 'admins';
 export type Token = { kind: 'user'; id: string } | { kind: 'channel'; id: string } | { kind: 'word'; text: string; quoted?: true };
 
 /** A parse that failed: what was wrong, in words (the dispatcher adds the group's usage lines). */
-export interface Refusal {
+interface Refusal {
   readonly refused: string;
 }
 
@@ -19,7 +19,7 @@ export const refuse = (message: string): Refusal => ({ refused: message });
 export const isRefusal = (x: unknown): x is Refusal => typeof x === 'object' && x !== null && 'refused' in x;
 
 /** Who typed the command, where, and the client to answer with. */
-export interface Caller {
+interface Caller {
   readonly teamId: string;
   readonly userId: string;
   readonly triggerId: string;

@@ -7,7 +7,7 @@ import { orgImportModal } from '../blocks/org-import';
 import { slackDirectory } from '../directory';
 import { describe, notAMention, refuse, subcommand, unexpected, word, type Token } from './kit';
 
-export const orgShow = subcommand<{ userId?: string }>({
+const orgShow = subcommand<{ userId?: string }>({
   path: ['org', 'show'],
   usage: '/cascade org show [@person]',
   about: "someone's chain up and direct reports (yours by default)",
@@ -97,7 +97,7 @@ function parseOrgSet(tokens: Token[]): OrgSetArgs | ReturnType<typeof refuse> {
   };
 }
 
-export const orgSet = subcommand<OrgSetArgs>({
+const orgSet = subcommand<OrgSetArgs>({
   path: ['org', 'set'],
   usage: '/cascade org set @person <title> [reports-to @leader|top|outside] [admin|not-admin]',
   about: 'add a person or change their title, leader, place in the chain or admin flag (admins)',
@@ -109,7 +109,7 @@ export const orgSet = subcommand<OrgSetArgs>({
   },
 });
 
-export const orgRemove = subcommand<{ userId: string }>({
+const orgRemove = subcommand<{ userId: string }>({
   path: ['org', 'remove'],
   usage: '/cascade org remove @person',
   about: 'take a person out of the org chart; their history is kept (admins)',

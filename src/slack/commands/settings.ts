@@ -18,7 +18,7 @@ import { describe, notAMention, numberOf, refuse, subcommand, unexpected, word, 
 
 const NTH: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, last: -1 };
 
-export const cadenceList = subcommand({
+const cadenceList = subcommand({
   path: ['cadence', 'list'],
   aliases: ['cadences'],
   default: true,
@@ -96,7 +96,7 @@ function parseCadenceSet(tokens: Token[]): CadenceSetArgs | ReturnType<typeof re
   return { key, changes, ...(target ? { target } : {}) };
 }
 
-export const cadenceSet = subcommand<CadenceSetArgs>({
+const cadenceSet = subcommand<CadenceSetArgs>({
   path: ['cadence', 'set'],
   aliases: ['cadences'],
   usage:
@@ -125,7 +125,7 @@ function readTarget(tokens: Token[]): { target?: OverrideTarget; rest: Token[] }
   return { rest: tokens };
 }
 
-export const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>({
+const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>({
   path: ['cadence', 'reset'],
   usage: '/cascade cadence reset <cadence> for @leader|level N',
   about: 'remove an override: that leader or level follows the cadence again, from the next period; its rounds are kept (admins)',
@@ -146,7 +146,7 @@ export const cadenceReset = subcommand<{ key: string; target: OverrideTarget }>(
   },
 });
 
-export const questionsList = subcommand<{ level?: string }>({
+const questionsList = subcommand<{ level?: string }>({
   path: ['questions', 'list'],
   aliases: ['question'],
   default: true,
@@ -163,7 +163,7 @@ export const questionsList = subcommand<{ level?: string }>({
   },
 });
 
-export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
+const questionsAdd = subcommand<{ draft: QuestionDraft }>({
   path: ['questions', 'add'],
   aliases: ['question'],
   usage: '/cascade questions add <level> <kind> <intent> "<text>" [fixed] [required] [choices "a|b|c"] [goal "<goal name>"]',
@@ -219,7 +219,7 @@ export const questionsAdd = subcommand<{ draft: QuestionDraft }>({
 
 const NUMBER_USAGE = 'Give the question’s number, as `/cascade questions list` shows it.';
 
-export const questionsEdit = subcommand<{ id: number; text: string }>({
+const questionsEdit = subcommand<{ id: number; text: string }>({
   path: ['questions', 'edit'],
   aliases: ['question'],
   usage: '/cascade questions edit <number> "<text>"',
@@ -237,7 +237,7 @@ export const questionsEdit = subcommand<{ id: number; text: string }>({
   },
 });
 
-export const questionsRetire = subcommand<{ id: number }>({
+const questionsRetire = subcommand<{ id: number }>({
   path: ['questions', 'retire'],
   aliases: ['question'],
   usage: '/cascade questions retire <number>',

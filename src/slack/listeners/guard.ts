@@ -20,7 +20,7 @@ interface Args {
   respond?: Respond;
 }
 
-export type Kind = 'command' | 'action' | 'view';
+type Kind = 'command' | 'action' | 'view';
 
 /** The first input of a window: where an error about the whole window is shown (Slack shows errors on inputs only). */
 function firstInput(view: { blocks?: { type?: string; block_id?: string }[] } | undefined): string | undefined {
@@ -28,7 +28,7 @@ function firstInput(view: { blocks?: { type?: string; block_id?: string }[] } | 
 }
 
 /** A window answered with words: on its first input, or, when it has none, as a window that says so. */
-export function viewError(view: Args['body']['view'], text: string): Record<string, unknown> {
+function viewError(view: Args['body']['view'], text: string): Record<string, unknown> {
   const block = firstInput(view);
   return block
     ? { response_action: 'errors', errors: { [block]: text.slice(0, 150) } }

@@ -16,7 +16,7 @@ export interface RecordedCall {
   rateLimited?: boolean;
 }
 
-export type Behaviour =
+type Behaviour =
   | { readonly error: string }
   | { readonly status: 429; readonly retryAfter: number }
   | { readonly status: 500 }

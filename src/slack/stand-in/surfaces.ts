@@ -10,7 +10,7 @@ export interface StoredMessage {
 }
 
 /** An ephemeral reply: only `userId` sees it, in the conversation where they typed or clicked. */
-export interface Ephemeral {
+interface Ephemeral {
   readonly userId: string;
   readonly channel: string;
   readonly text: string;
@@ -19,7 +19,7 @@ export interface Ephemeral {
 }
 
 /** A modal open for a person; `errors` are the inline errors of the last submission Cascade refused. */
-export interface OpenModal {
+interface OpenModal {
   readonly id: string;
   view: Record<string, any>;
   hash: string;

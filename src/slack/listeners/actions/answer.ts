@@ -91,7 +91,7 @@ export const submitCheckInView = (deps: SlackDeps) => async (args: ViewArgs) => 
 };
 
 /** A DM prompt's buttons carry the check-in; a team round's channel button carries `round:<id>`. */
-export async function checkinOfButton(deps: SlackDeps, value: string | undefined, userId: string): Promise<number> {
+async function checkinOfButton(deps: SlackDeps, value: string | undefined, userId: string): Promise<number> {
   const round = /^round:(\d+)$/.exec(value ?? '');
   if (round) return teamCheckinOf(deps.db, readId(round[1], 'round'), userId);
   return readId(value, 'check-in');

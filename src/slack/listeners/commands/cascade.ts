@@ -12,7 +12,7 @@ type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
  * How long a command may work before Slack must be answered: Slack waits 3 seconds for the acknowledgement,
  * and the answer still has to travel back.
  */
-export const ACK_BUDGET_MS = 2200;
+const ACK_BUDGET_MS = 2200;
 
 const LATE = Symbol('late');
 
