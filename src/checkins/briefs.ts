@@ -3,6 +3,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { escalationsFor, type CommitmentView } from '../accountability/commitments';
 import type { AnswerTable, CheckinStatus, Commitment, CommitmentStatus, Database, Relationship } from '../db/types';
 import { recurringPhrases } from './phrases';
+import { strongest, themesAmong } from './said';
+import type { Theme } from './themes';
 import { chainBelow } from '../org/visibility';
 import { labelOf, levelLabels, ROUND_DEPTH } from './levels';
 import { addDays } from '../time/calendar';
@@ -84,6 +86,11 @@ export interface Brief {
   readonly attention: readonly Attention[];
   /** What was heard at each level below the round's members, one line each. */
   readonly heard: readonly LevelHeard[];
+  /**
+   * For a leader of leaders: what keeps coming up across their whole chain below (obstacles, what would help,
+   * what worked, the factors named closing flags), at most three, each with where it is going.
+   */
+  readonly themes: readonly Theme[];
   /** Commitments made to the leader's direct reports that slipped twice: accountability one level up. */
   readonly escalations: readonly CommitmentView[];
   readonly suggestions: readonly string[];
@@ -154,6 +161,20 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
   );
 
   const escalations = await escalationsFor(db, round.team_id, round.leader_id, since);
+  const heard = await heardBelow(db, round.team_id, round.leader_id, Number(round.depth), from, round.occurrence);
+  // Themes are for leaders of leaders: a first-line leader reads each answer in their own brief.
+  const themes =
+    heard.length > 0
+      ? strongest(
+          await themesAmong(db, {
+            teamId: round.team_id,
+            people: [...(await chainBelow(db, round.team_id, round.leader_id))],
+            from,
+            to: round.occurrence,
+            sharedOnly: false,
+          }),
+        )
+      : [];
   return {
     roundId: round.id,
     teamId: round.team_id,
@@ -164,7 +185,8 @@ export async function buildBrief(db: Kysely<Database>, roundId: number): Promise
     members,
     before,
     attention: attentionOf(members),
-    heard: await heardBelow(db, round.team_id, round.leader_id, Number(round.depth), from, round.occurrence),
+    heard,
+    themes,
     escalations,
     suggestions: await suggestQuestions(db, round.team_id, round.level, members),
   };

@@ -16,6 +16,9 @@ const STOP_WORDS = new Set([
   through under until while whom etc really still need needs getting get got going thing things week weeks today yesterday`.split(/\s+/),
 ]);
 
+/** Where one thought ends: a phrase never runs across punctuation ("too small, north region" is two thoughts). */
+const CLAUSES = /[,.;:!?()[\]\n/]+/;
+
 interface Word {
   /** As written, with its place in the clause so a phrase can be shown as written. */
   readonly start: number;
@@ -41,6 +44,8 @@ function meaningful(clause: string): Word[] {
 }
 
 export interface Phrase {
+  /** The stems it is grouped by ("legal review" and "legal reviews" are "legal review"): what makes it the same theme in another period. */
+  readonly key: string;
   /** The shortest whole phrase someone wrote for it, as written. */
   readonly phrase: string;
   /** How many people named it. */
@@ -58,8 +63,7 @@ export interface Phrase {
 export function recurringPhrases(answers: readonly { person: string; text: string; shared?: boolean }[], top = 5): Phrase[] {
   const found = new Map<string, { people: Set<string>; shortest: string; quote: { person: string; text: string } | null }>();
   for (const a of answers) {
-    // A phrase never runs across punctuation: "too small, north region" is two thoughts.
-    for (const clause of a.text.split(/[,.;:!?()[\]\n/]+/)) {
+    for (const clause of a.text.split(CLAUSES)) {
       const words = meaningful(clause);
       for (const n of [2, 3]) {
         for (let i = 0; i + n <= words.length; i++) {
@@ -88,5 +92,32 @@ export function recurringPhrases(answers: readonly { person: string; text: strin
     kept.push(p);
     if (kept.length === top) break;
   }
-  return kept.map((p) => ({ phrase: p.shortest.toLowerCase(), count: p.count, quote: p.quote }));
+  return kept.map((p) => ({ key: p.key, phrase: p.shortest.toLowerCase(), count: p.count, quote: p.quote }));
+}
+
+/** The stem keys of two and three words in a row that a text holds, clause by clause (what recurringPhrases groups by). */
+function keysOf(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const clause of text.split(CLAUSES)) {
+    const words = meaningful(clause);
+    for (const n of [2, 3])
+      for (let i = 0; i + n <= words.length; i++)
+        keys.add(
+          words
+            .slice(i, i + n)
+            .map((w) => w.stem)
+            .join(' '),
+        );
+  }
+  return keys;
+}
+
+/** How many people named each key, in any words that stem the same. */
+export function peopleNaming(answers: readonly { person: string; text: string }[], keys: readonly string[]): Map<string, number> {
+  const people = new Map(keys.map((k) => [k, new Set<string>()]));
+  for (const a of answers) {
+    const held = keysOf(a.text);
+    for (const k of keys) if (held.has(k)) people.get(k)!.add(a.person);
+  }
+  return new Map([...people].map(([k, set]) => [k, set.size]));
 }

@@ -2,7 +2,8 @@ import { nameOf } from '../org/people';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { expectedPaceSql, type Period } from '../time/periods';
 import { levelLabels, labelOf, ROUND_DEPTH } from '../checkins/levels';
-import { recurringPhrases, type Phrase } from '../checkins/phrases';
+import { strongest, themesAmong } from '../checkins/said';
+import type { Theme } from '../checkins/themes';
 import { chainBelow } from '../org/visibility';
 import type { Database, DigestScope, Relationship } from '../db/types';
 import { addDays } from '../time/calendar';
@@ -38,10 +39,13 @@ export interface Digest {
   readonly commitments: { made: Compared; kept: Compared; closed: Compared };
   readonly ratings: readonly { question: string; now: number | null; before: number | null }[];
   readonly highlights: readonly { name: string; question: string; text: string }[];
-  /** Obstacle phrases at least two people named, as one of them wrote it, with how many named each (and a quote only from a shared answer). */
-  readonly obstacles: readonly Phrase[];
-  /** How many obstacle answers the period had (so "nothing recurred" can be told from "nobody answered"). */
-  readonly obstacleAnswers: number;
+  /**
+   * What keeps coming up (obstacles, what would help, what worked), made only of answers their authors shared:
+   * a digest is published to a channel. Each with where it is going against the period before.
+   */
+  readonly themes: readonly Theme[];
+  /** How many shared answers the themes were read from (so "nothing recurred" can be told from "nothing shared"). */
+  readonly themeAnswers: number;
   /** Flags open at the end of the period, and at the end of the one before. */
   readonly openFlags: Compared;
   /** Per team (a leader's direct reports), the average attainment of their goals and the gap to pace, at the period's end; `before` on the same day of each goal's period before (month to date against the previous month to that day). */
@@ -230,20 +234,19 @@ async function commitmentCounts({ db, teamId, owner, subtree, current, previous 
   return commitments.rows[0]!;
 }
 
-/** The period's ratings against the period before, its shared highlights and its obstacles. */
+/** The period's ratings against the period before, and its shared highlights. */
 async function answerFigures({ db, teamId, inScope, inPeriod, both, current }: DigestSlice) {
-  // One pass over the period's answers feeds the ratings, the highlights and the obstacle terms.
+  // One pass over the period's answers feeds the ratings and the highlights.
   const answers = await sql<{
     ratings: { question: string; now: number | null; before: number | null }[] | null;
     highlights: { name: string; question: string; text: string }[] | null;
-    obstacles: { person: string; text: string; shared: boolean }[] | null;
   }>`
     with pa as materialized (
       select a.id, a.kind, a.intent, a.shared, a.question_text, a.value_text, a.value_number, c.part, c.person_id, r.occurrence,
              ${inPeriod(current)} as cur
       from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
       where c.team_id = ${teamId} and ${inScope} and ${both}
-        and (a.kind = 'rating_1_5' or a.shared or a.intent = 'obstacles')
+        and (a.kind = 'rating_1_5' or a.shared)
     )
     select
       (select json_agg(x order by x.question) from (
@@ -260,10 +263,7 @@ async function answerFigures({ db, teamId, inScope, inPeriod, both, current }: D
            from pa left join person p on p.team_id = ${teamId} and p.slack_user_id = pa.person_id
            where pa.shared and pa.value_text is not null and pa.cur
            order by pa.person_id, lower(btrim(pa.value_text)), pa.occurrence desc, pa.id
-         ) d order by d.occurrence desc, d.id limit 5) y) as highlights,
-      (select json_agg(json_build_object('person', person_id, 'text', value_text, 'shared', shared)) from pa where intent = 'obstacles' and value_text is not null and cur) as obstacles`.execute(
-    db,
-  );
+         ) d order by d.occurrence desc, d.id limit 5) y) as highlights`.execute(db);
   return answers.rows[0];
 }
 
@@ -292,6 +292,13 @@ export async function buildDigest(
   const broken = owner === null ? await brokenLinks(slice) : [];
   const c = await commitmentCounts(slice);
   const found = await answerFigures(slice);
+  const themes = await themesAmong(db, {
+    teamId,
+    people: owner === null ? null : slice.subtree.slice(1),
+    from: addDays(current.start, -1),
+    to: current.end,
+    sharedOnly: true,
+  });
   const flags = await openFlagCounts(slice);
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
   const ownerName = owner ? await nameOf(db, teamId, owner) : null;
@@ -329,8 +336,8 @@ export async function buildDigest(
     commitments: { made: pair(c.made, c.made_b), kept: pair(c.kept, c.kept_b), closed: pair(c.closed, c.closed_b) },
     ratings: found?.ratings ?? [],
     highlights: found?.highlights ?? [],
-    obstacles: recurringPhrases(found?.obstacles ?? []),
-    obstacleAnswers: found?.obstacles?.length ?? 0,
+    themes: strongest(themes, 5),
+    themeAnswers: themes.answers,
     openFlags: pair(flags?.n, flags?.n_b),
     goals: await goalsCompared(db, teamId, current, owner),
     coreValue: ws?.core_value ?? 'Sales Excellence',

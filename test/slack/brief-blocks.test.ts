@@ -47,6 +47,7 @@ function brief(members: BriefMember[], over: Partial<Brief> = {}): Brief {
     before: { answered: 7, due: 8 },
     attention: attentionOf(members),
     heard: [],
+    themes: [],
     escalations: [],
     suggestions: [
       'What would help you most from me?',

@@ -153,6 +153,7 @@ describe('Text people typed is shown as typed, on every surface', () => {
           broken: [{ name: HOSTILE, due: 2 }],
         },
       ],
+      themes: [{ kind: 'factor', key: 'k', phrase: HOSTILE, count: 2, before: 3, trend: 'fading', quote: null }],
       escalations: [],
       suggestions: [`Ask about ${HOSTILE}`],
     } as unknown as Brief;
@@ -178,8 +179,10 @@ describe('Text people typed is shown as typed, on every surface', () => {
       commitments: { made: { now: 1, before: 0 }, kept: { now: 1, before: 0 }, closed: { now: 1, before: 0 } },
       ratings: [],
       highlights: [{ name: HOSTILE, question: 'q', text: HOSTILE }],
-      obstacles: [{ phrase: HOSTILE, count: 2, quote: { person: 'UREP1', text: HOSTILE } }],
-      obstacleAnswers: 2,
+      themes: [
+        { kind: 'obstacle', key: 'k', phrase: HOSTILE, count: 2, before: 0, trend: 'new', quote: { person: 'UREP1', text: HOSTILE } },
+      ],
+      themeAnswers: 2,
       openFlags: { now: 0, before: 0 },
       goals: [{ leader: HOSTILE, goals: 1, attainment: 0.5, paceGap: -3, before: null }],
       coreValue: HOSTILE,
@@ -351,6 +354,9 @@ describe('Text people typed is shown as typed, on every surface', () => {
       before: null,
       attention: [],
       heard: [level],
+      themes: [
+        { kind: 'obstacle', key: 'k', phrase: HOSTILE, count: 3, before: 1, trend: 'growing', quote: { person: 'UREP1', text: HOSTILE } },
+      ],
       escalations: [],
       suggestions: [],
     } as Brief);

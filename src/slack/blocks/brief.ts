@@ -1,5 +1,6 @@
 import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
 import type { Attention, Brief, BriefCommitment, BriefMember, LevelHeard } from '../../checkins/briefs';
+import { themeLine } from './themes';
 import { LIMITS } from '../ids';
 import { context, dayLabel, header, section, truncate, typed, type Block, type Reply } from './text';
 import { DAY_MS } from '../../time/durations';
@@ -139,7 +140,16 @@ export function briefMessage(brief: Brief, now: Date = new Date(`${brief.occurre
     if (brief.escalations.length > 2) lines.push(`_and ${brief.escalations.length - 2} more_`);
     blocks.push(...sectionsOf(['*Escalated to you* (slipped twice)', ...lines]));
   }
-  if (brief.heard.length > 0) blocks.push(...sectionsOf(['*What was heard further down*', ...brief.heard.map(heardLine)]));
+  if (brief.themes.length > 0) blocks.push(...sectionsOf(['*What keeps coming up below you*', ...brief.themes.map((t) => themeLine(t))]));
+  // A level's most named obstacle is left out of its line when it is one of the themes above: said once.
+  const said = new Set(brief.themes.map((t) => t.phrase));
+  if (brief.heard.length > 0)
+    blocks.push(
+      ...sectionsOf([
+        '*What was heard further down*',
+        ...brief.heard.map((l) => heardLine(l.obstacle && said.has(l.obstacle.phrase) ? { ...l, obstacle: null } : l)),
+      ]),
+    );
   if (brief.suggestions.length > 0)
     blocks.push(section(`*Questions for the conversation*\n${brief.suggestions.map((s, i) => `${i + 1}. ${typed(s)}`).join('\n')}`));
   if (brief.members.some((m) => m.answers.length > 0)) blocks.push(context('The answers in full are in the thread below.'));

@@ -1,5 +1,6 @@
 import type { Compared, Digest } from '../../digests/figures';
 import type { FromTheTop } from '../../digests/exec';
+import { themeLine } from './themes';
 import { context, dayLabel, header, section, truncate, typed, type Block, type Reply } from './text';
 
 const SCOPE_TITLE = { team: 'Team digest', org: 'Sales organisation digest', exec: 'Exec digest' } as const;
@@ -79,15 +80,12 @@ export function digestMessage(d: Digest, top: FromTheTop | null = null): Reply {
       ),
     );
   }
-  if (d.obstacleAnswers > 0) {
-    const recurring = d.obstacles
-      .slice(0, 3)
-      .map((o) => `• “${typed(o.phrase)}” — ${o.count} people${o.quote ? `: _“${typed(truncate(o.quote.text, 120))}”_` : ''}`);
+  if (d.themeAnswers > 0) {
     blocks.push(
       section(
-        recurring.length
-          ? `*Recurring obstacles*\n${recurring.join('\n')}`
-          : `*Recurring obstacles*: nothing recurred: no obstacle was named by two people or more (${d.obstacleAnswers} named).`,
+        d.themes.length
+          ? `*What keeps coming up* — in answers their authors shared\n${d.themes.map((t) => themeLine(t, { quote: true })).join('\n')}`
+          : `*What keeps coming up*: nothing yet: nothing shared was named by two people or more (${d.themeAnswers} shared answers).`,
       ),
     );
   }

@@ -1,0 +1,77 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/types';
+import { addDays, daysBetween, type CalendarDate } from '../time/calendar';
+import { THEME_INTENTS, themesOf, type Said, type Theme, type ThemeKind } from './themes';
+
+/** Whose words a set of themes may be made of, and over which days. */
+export interface ThemeSource {
+  readonly teamId: string;
+  /** The people whose answers count (what the reader may read: their chain below), or null for the whole workspace. */
+  readonly people: readonly string[] | null;
+  /** The period: rounds on days after `from`, up to and including `to`; it is compared with the span as long before it. */
+  readonly from: CalendarDate;
+  readonly to: CalendarDate;
+  /**
+   * Only answers their authors shared with the team, for anything published to a channel: no theme, count or
+   * quote is made of an answer its author kept for their leader. Leaders' factor sentences are never shared.
+   */
+  readonly sharedOnly: boolean;
+}
+
+/**
+ * What the organisation is saying: per kind (obstacles, what would help, what worked, and the organisational
+ * factors leaders named when they closed flags), the themes of the period against the period before.
+ */
+export async function themesAmong(
+  db: Kysely<Database>,
+  source: ThemeSource,
+  top = 3,
+): Promise<Record<ThemeKind, Theme[]> & { answers: number }> {
+  const span = Math.max(1, daysBetween(source.from, source.to));
+  const start = addDays(source.from, -span);
+  const whose = (column: ReturnType<typeof sql.ref>) =>
+    source.people === null ? sql<boolean>`true` : sql<boolean>`${column} = any(${source.people}::text[])`;
+  const intents = Object.values(THEME_INTENTS);
+  const answers = await sql<{ intent: string; person: string; text: string; shared: boolean; now: boolean }>`
+    select a.intent, c.person_id as person, a.value_text as text, a.shared, r.occurrence > ${source.from}::date as now
+    from answer a join checkin c on c.id = a.checkin_id join round r on r.id = c.round_id
+    where c.team_id = ${source.teamId} and r.occurrence > ${start}::date and r.occurrence <= ${source.to}::date
+      and a.intent = any(${intents}::text[]) and a.value_text is not null and ${whose(sql.ref('c.person_id'))}
+      ${source.sharedOnly ? sql`and a.shared` : sql``}`.execute(db);
+  const factors = source.sharedOnly
+    ? { rows: [] }
+    : await sql<{ person: string; text: string; now: boolean }>`
+        select f.closed_by as person, f.org_factors as text, f.closed_at >= ${`${source.from}T00:00:00Z`}::timestamptz + interval '1 day' as now
+        from flag f
+        where f.team_id = ${source.teamId} and f.status = 'closed' and f.org_factors is not null
+          and f.closed_at >= ${`${start}T00:00:00Z`}::timestamptz + interval '1 day'
+          and f.closed_at < ${`${source.to}T00:00:00Z`}::timestamptz + interval '1 day'
+          and ${whose(sql.ref('f.person_id'))}`.execute(db);
+  const split = (rows: readonly (Said & { now: boolean })[]) => ({
+    now: rows.filter((r) => r.now),
+    before: rows.filter((r) => !r.now),
+  });
+  const of = (intent: string) => split(answers.rows.filter((a) => a.intent === intent));
+  const said = {
+    obstacle: of(THEME_INTENTS.obstacle),
+    help: of(THEME_INTENTS.help),
+    worked: of(THEME_INTENTS.worked),
+    factor: split(factors.rows),
+  };
+  return {
+    obstacle: themesOf('obstacle', said.obstacle.now, said.obstacle.before, top),
+    help: themesOf('help', said.help.now, said.help.before, top),
+    worked: themesOf('worked', said.worked.now, said.worked.before, top),
+    factor: themesOf('factor', said.factor.now, said.factor.before, top),
+    answers: answers.rows.filter((a) => a.now).length,
+  };
+}
+
+/** The themes of all kinds in one list, the most named first (new and growing before steady at equal counts), at most `top`. */
+export function strongest(themes: Record<ThemeKind, Theme[]>, top = 3): Theme[] {
+  const rank = { new: 0, growing: 0, steady: 1, fading: 2 } as const;
+  return [...themes.obstacle, ...themes.help, ...themes.worked, ...themes.factor]
+    .filter((t) => t.count >= 2)
+    .sort((a, b) => b.count - a.count || rank[a.trend] - rank[b.trend] || a.phrase.localeCompare(b.phrase))
+    .slice(0, top);
+}
