@@ -21,6 +21,7 @@ import * as flagsClear from './2026-12-04T0400-flags-clear';
 import * as cadenceChanges from './2026-12-04T0500-cadence-changes';
 import * as workingHours from './2026-12-04T0600-working-hours';
 import * as bothSides from './2026-12-04T0700-both-sides';
+import * as flagFactor from './2026-12-05T0100-flag-factor';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0500-cadence-changes': cadenceChanges,
   '2026-12-04T0600-working-hours': workingHours,
   '2026-12-04T0700-both-sides': bothSides,
+  '2026-12-05T0100-flag-factor': flagFactor,
 };

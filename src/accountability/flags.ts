@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, Flag } from '../db/types';
+import { ORG_FACTORS, type Database, type Flag, type OrgFactor } from '../db/types';
 import { invalid, notAllowed, notFound } from '../errors';
 import { chainBelow } from '../org/visibility';
 import { figuresOnly, isBelow, type Scope } from '../org/policy';
@@ -385,13 +385,35 @@ async function openFlagOf(scope: Scope, personId: string, word?: string): Promis
   return matching[0]!;
 }
 
+/** The factors as a leader picks them, in words. */
+export const FACTOR_WORDS: Readonly<Record<OrgFactor, string>> = {
+  territory: 'territory',
+  tooling: 'tooling',
+  training: 'training',
+  process: 'process',
+  support: 'support',
+  person: 'the person',
+  none: 'none of these',
+};
+
+/** The factor a leader named, or why it is not one: the grouping of the monthly pack must be exact, never guessed from the sentence. */
+function factorOf(word: string | null | undefined): OrgFactor {
+  const w = (word ?? '').trim().toLowerCase();
+  if ((ORG_FACTORS as readonly string[]).includes(w)) return w as OrgFactor;
+  const list = ORG_FACTORS.map((f) => `\`${f}\``).join(', ');
+  throw invalid(
+    w ? `“${word}” is not one of the factors: ${list}.` : `Pick the factor that explains it best, besides your sentence: ${list}.`,
+    'factor',
+  );
+}
+
 /**
  * Closes a flag, only with the leader's answer about organisational factors (stored with it). Only someone
  * above the person in the chain may close it. By its button's id, or by whose and which it is.
  */
 export async function closeFlag(
   scope: Scope,
-  request: { id: number; orgFactors: string } | { personId: string; rule?: string; orgFactors: string },
+  request: ({ id: number } | { personId: string; rule?: string }) & { orgFactors: string; factor?: string | null },
 ): Promise<Flag> {
   const { db } = scope;
   let flag: Flag | undefined;
@@ -410,9 +432,10 @@ export async function closeFlag(
     );
   const answer = request.orgFactors.trim();
   if (answer.length < 10) throw invalid(`A flag closes only with your answer to: “${ORG_FACTORS_QUESTION}” Write a sentence or two.`);
+  const factor = factorOf(request.factor);
   return db
     .updateTable('flag')
-    .set({ status: 'closed', org_factors: answer.slice(0, 2000), closed_by: scope.actor.id, closed_at: scope.now })
+    .set({ status: 'closed', org_factors: answer.slice(0, 2000), org_factor: factor, closed_by: scope.actor.id, closed_at: scope.now })
     .where('id', '=', flag.id)
     .returningAll()
     .executeTakeFirstOrThrow();

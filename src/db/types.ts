@@ -303,6 +303,8 @@ interface FlagTable {
   status: Generated<'open' | 'closed' | 'cleared'>;
   raised_at: Generated<Date>;
   org_factors: string | null;
+  /** The factor the leader picked closing it (null for flags closed before factors were asked, and open or cleared ones). */
+  org_factor: OrgFactor | null;
   closed_by: string | null;
   closed_at: Date | null;
   /** What changed, when Cascade cleared it: "answered on 14 Dec". */
@@ -374,6 +376,10 @@ interface HolidayTable {
   day: string;
   name: Generated<string>;
 }
+
+/** What a leader says could explain a flag, closing it: the six the monthly pack groups by, or none. */
+export const ORG_FACTORS = ['territory', 'tooling', 'training', 'process', 'support', 'person', 'none'] as const;
+export type OrgFactor = (typeof ORG_FACTORS)[number];
 
 export interface Database {
   slack_pace: SlackPaceTable;

@@ -51,6 +51,8 @@ export const IDS = {
     pickInput: 'choice',
     amountBlock: 'amount',
     amountInput: 'number',
+    factorBlock: 'factor',
+    factorInput: 'which',
   },
   conversation: {
     reply: 'round_reply',

@@ -251,9 +251,18 @@ describe('Who sees flags, and how they close', () => {
     expect((await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> weather "Territory moved around"`)).text).toContain(
       '"weather" names no flag',
     );
+    // The factor is picked, never guessed from the sentence: without one, or with a word that is none, nothing closes.
+    expect(
+      (await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> confidence "Territory: his two biggest accounts were moved"`)).text,
+    ).toContain(
+      'Pick the factor that explains it best, besides your sentence: `territory`, `tooling`, `training`, `process`, `support`, `person`, `none`.',
+    );
+    expect(
+      (await say(PEOPLE.ann.id, `flag close <@${PEOPLE.raj.id}> confidence weather "Territory: his accounts were moved"`)).text,
+    ).toContain('“weather” is not one of the factors');
     const closed = await say(
       PEOPLE.ann.id,
-      `flag close <@${PEOPLE.raj.id}> confidence "Territory: his two biggest accounts were moved to Leo in October"`,
+      `flag close <@${PEOPLE.raj.id}> confidence territory "Territory: his two biggest accounts were moved to Leo in October"`,
     );
     expect(closed.text).toBe(
       "Raj Patel's confidence flag is closed, with your answer kept: “Territory: his two biggest accounts were moved to Leo in October”.",
@@ -262,6 +271,7 @@ describe('Who sees flags, and how they close', () => {
       status: 'closed',
       closed_by: PEOPLE.ann.id,
       org_factors: 'Territory: his two biggest accounts were moved to Leo in October',
+      org_factor: 'territory',
     });
   });
 
@@ -391,7 +401,7 @@ describe('Signals that stay right over weeks', () => {
       .where('person_id', '=', PEOPLE.mia.id)
       .where('rule', '=', 'missed_in_a_row')
       .executeTakeFirstOrThrow();
-    const closed = await say(PEOPLE.ann.id, `flag close ${flag.id} "Process: the Monday slot clashes with her customer calls"`);
+    const closed = await say(PEOPLE.ann.id, `flag close ${flag.id} process "Process: the Monday slot clashes with her customer calls"`);
     expect(closed.text).toContain('closed');
 
     now.current = new Date('2026-12-17T09:40:00Z');

@@ -174,16 +174,26 @@ describe('App Home with actions', () => {
       [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'no' } },
     });
     expect(((await short.json()) as any).errors[IDS.home.textBlock]).toContain('A flag closes only with your answer');
+    const unpicked = await submit(ANN, flagView, {
+      [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: flagId } } },
+      [IDS.home.textBlock]: { [IDS.home.textInput]: { type: 'plain_text_input', value: 'Territory was reassigned mid-month.' } },
+    });
+    expect(((await unpicked.json()) as any).errors[IDS.home.factorBlock]).toContain('Pick the factor that explains it best');
     const ok = await submit(ANN, flagView, {
       [IDS.home.pickBlock]: { [IDS.home.pickInput]: { type: 'static_select', selected_option: { value: flagId } } },
+      [IDS.home.factorBlock]: { [IDS.home.factorInput]: { type: 'static_select', selected_option: { value: 'territory' } } },
       [IDS.home.textBlock]: {
         [IDS.home.textInput]: { type: 'plain_text_input', value: 'Territory was reassigned mid-month; not about Raj.' },
       },
     });
     expect(await ok.text()).toBe('');
     expect(
-      await fixture.db.db.selectFrom('flag').select(['status', 'org_factors']).where('id', '=', Number(flagId)).executeTakeFirstOrThrow(),
-    ).toEqual({ status: 'closed', org_factors: 'Territory was reassigned mid-month; not about Raj.' });
+      await fixture.db.db
+        .selectFrom('flag')
+        .select(['status', 'org_factors', 'org_factor'])
+        .where('id', '=', Number(flagId))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'closed', org_factors: 'Territory was reassigned mid-month; not about Raj.', org_factor: 'territory' });
     await fixture.slack.waitFor('views.publish', {
       where: (c) => c.args.user_id === ANN && !JSON.stringify(c.args.view).includes('Close a flag'),
     });

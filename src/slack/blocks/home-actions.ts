@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { ORG_FACTORS_QUESTION } from '../../accountability/flags';
+import { FACTOR_WORDS, ORG_FACTORS_QUESTION } from '../../accountability/flags';
 import type { FlagView } from '../../accountability/flags';
 import type { Standing } from '../../accountability/goals';
 import { IDS, LIMITS } from '../ids';
@@ -81,6 +81,17 @@ export function flagCloseModal(flags: readonly FlagView[], picked?: number): typ
       block_id: ids.pickBlock,
       label: plain('Flag'),
       element: { type: 'static_select', action_id: ids.pickInput, options, ...(initial ? { initial_option: initial } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: ids.factorBlock,
+      label: plain('What explains it best?'),
+      hint: plain('Before looking at the person: the monthly analytics group flags by this.'),
+      element: {
+        type: 'static_select',
+        action_id: ids.factorInput,
+        options: Object.entries(FACTOR_WORDS).map(([value, words]) => option(value, words)),
+      },
     },
     {
       type: 'input',

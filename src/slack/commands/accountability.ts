@@ -1,6 +1,6 @@
 import { listCommitments, makeCommitment, markDoneAt } from '../../accountability/commitments';
 import { getPerson } from '../../org/people';
-import { closeFlag, flagsBelow, listFlagRules, orgFlagCounts, setFlagRule } from '../../accountability/flags';
+import { closeFlag, FACTOR_WORDS, flagsBelow, listFlagRules, orgFlagCounts, setFlagRule } from '../../accountability/flags';
 import { goalsOf, reportProgress, setGoal } from '../../accountability/goals';
 import { figuresOnly } from '../../org/policy';
 import { utcDate } from '../../time/calendar';
@@ -17,7 +17,7 @@ import {
   goalsReply,
   progressReply,
 } from '../blocks/accountability';
-import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word } from './kit';
+import { describe, ISO_DATE, none, notAMention, numberOf, optionalPerson, refuse, subcommand, word, type Token } from './kit';
 
 export const commit = subcommand<{ text: string; by?: string }>({
   path: ['commit'],
@@ -158,35 +158,47 @@ export const flags = subcommand({
 });
 
 const CLOSE_USAGE =
-  'Say whose flag to close and why, like `/cascade flag close @mia confidence "Her territory lost two big accounts"` (or press Close in `/cascade flags`).';
+  'Say whose flag to close, the factor that explains it and why, like `/cascade flag close @mia territory "Her territory lost two big accounts"` (or press Close in `/cascade flags`).';
 
-export const flagClose = subcommand<{ id?: number; userId?: string; which?: string; answer: string }>({
+/** The factors a flag is closed with, as typed. */
+const FACTORS = Object.keys(FACTOR_WORDS);
+
+/** The words before the sentence: a factor (territory … none) and, for someone with more than one flag, which. */
+function closeWords(rest: Token[]): { which?: string; factor?: string; answer: string } {
+  const out: { which?: string; factor?: string } = {};
+  let i = 0;
+  for (; i < rest.length && i < 2; i++) {
+    const t = rest[i]!;
+    if (t.kind !== 'word' || t.quoted) break;
+    if (FACTORS.includes(t.text.toLowerCase()) && !out.factor) out.factor = t.text;
+    else if (!out.which) out.which = t.text;
+    // A second word that is no factor was meant as one: the domain says which words are.
+    else if (!out.factor) out.factor = t.text;
+    else break;
+  }
+  return { ...out, answer: rest.slice(i).map(describe).join(' ').trim() };
+}
+
+export const flagClose = subcommand<{ id?: number; userId?: string; which?: string; factor?: string; answer: string }>({
   path: ['flag', 'close'],
-  usage: '/cascade flag close @person [missed|commitments|goal|confidence] "<what in the organisation could explain it>"',
-  about: 'close a flag with your answer about organisational factors',
+  usage: `/cascade flag close @person [missed|commitments|goal|confidence] ${FACTORS.join('|')} "<what in the organisation could explain it>"`,
+  about: 'close a flag with the factor that explains it and your sentence about it',
   allowed: 'leaders',
   refreshesHome: true,
   parse: (rest) => {
     // By whose and which it is; an earlier number (a flag's id) still works for those who kept one.
-    if (rest[0]?.kind === 'user') {
-      const which = rest[1]?.kind === 'word' && !rest[1].quoted ? rest[1].text : undefined;
-      const answer = rest
-        .slice(which ? 2 : 1)
-        .map(describe)
-        .join(' ')
-        .trim();
-      return { userId: rest[0].id, ...(which ? { which } : {}), answer };
-    }
+    if (rest[0]?.kind === 'user') return { userId: rest[0].id, ...closeWords(rest.slice(1)) };
     const id = numberOf(rest[0]);
     if (!Number.isInteger(id)) return refuse(CLOSE_USAGE);
-    return { id, answer: rest.slice(1).map(describe).join(' ').trim() };
+    const words = closeWords(rest.slice(1));
+    return { id, ...(words.factor ? { factor: words.factor } : {}), answer: [words.which, words.answer].filter(Boolean).join(' ') };
   },
   run: async ({ scope }, a) => {
     const flag = await closeFlag(
       scope,
       a.id !== undefined
-        ? { id: a.id, orgFactors: a.answer }
-        : { personId: a.userId!, ...(a.which ? { rule: a.which } : {}), orgFactors: a.answer },
+        ? { id: a.id, orgFactors: a.answer, factor: a.factor ?? null }
+        : { personId: a.userId!, ...(a.which ? { rule: a.which } : {}), orgFactors: a.answer, factor: a.factor ?? null },
     );
     return flagClosedReply(flag, (await getPerson(scope.db, scope.teamId, flag.person_id))?.name ?? flag.person_id);
   },

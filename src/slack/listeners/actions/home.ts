@@ -79,7 +79,9 @@ async function submitted(
     await args.ack();
     await publishHome(deps, args.client, scope.teamId, [args.body.user.id]);
   } catch (err) {
-    await refuseOnField(deps, args, err instanceof UserError && err.field === 'due' ? ids.dueBlock : field, err, 'home');
+    const on =
+      err instanceof UserError ? ({ due: ids.dueBlock, factor: ids.factorBlock } as Record<string, string>)[err.field ?? ''] : undefined;
+    await refuseOnField(deps, args, on ?? field, err, 'home');
   }
 }
 
@@ -100,5 +102,6 @@ export const submitHomeProgress = (deps: SlackDeps) => async (args: ViewArgs) =>
 export const submitHomeFlag = (deps: SlackDeps) => async (args: ViewArgs) =>
   submitted(deps, args, ids.textBlock, async (values, scope) => {
     const id = readId(values[ids.pickBlock]?.[ids.pickInput]?.selected_option?.value, 'flag');
-    await closeFlag(scope, { id, orgFactors: values[ids.textBlock]?.[ids.textInput]?.value ?? '' });
+    const factor = values[ids.factorBlock]?.[ids.factorInput]?.selected_option?.value ?? null;
+    await closeFlag(scope, { id, orgFactors: values[ids.textBlock]?.[ids.textInput]?.value ?? '', factor });
   });
