@@ -43,7 +43,7 @@ function meaningful(clause: string): Word[] {
   return out;
 }
 
-export interface Phrase {
+interface Phrase {
   /** The stems it is grouped by ("legal review" and "legal reviews" are "legal review"): what makes it the same theme in another period. */
   readonly key: string;
   /** The shortest whole phrase someone wrote for it, as written. */

@@ -4,7 +4,7 @@ import { addDays, daysBetween, type CalendarDate } from '../time/calendar';
 import { THEME_INTENTS, themesOf, type Said, type Theme, type ThemeKind } from './themes';
 
 /** Whose words a set of themes may be made of, and over which days. */
-export interface ThemeSource {
+interface ThemeSource {
   readonly teamId: string;
   /** The people whose answers count (what the reader may read: their chain below), or null for the whole workspace. */
   readonly people: readonly string[] | null;

@@ -15,7 +15,7 @@ export const THEME_INTENTS: Readonly<Record<Exclude<ThemeKind, 'factor'>, string
   worked: 'methodology',
 };
 
-export type Trend = 'new' | 'growing' | 'steady' | 'fading';
+type Trend = 'new' | 'growing' | 'steady' | 'fading';
 
 export interface Theme {
   readonly kind: ThemeKind;
