@@ -89,11 +89,17 @@ export function recurringPhrases(answers: readonly { person: string; text: strin
     .filter((p) => !named.some((q) => q.key !== p.key && q.count >= p.count && ` ${q.key} `.includes(` ${p.key} `)))
     .sort((a, b) => b.count - a.count || b.key.split(' ').length - a.key.split(' ').length || a.shortest.localeCompare(b.shortest))) {
     if (kept.some((k) => pairs(k.key).some((x) => pairs(p.key).includes(x)))) continue;
+    // The same people, sharing a word: another window on one longer phrase ("booking the next meeting" and
+    // "meeting before leaving the room" of "booking the next meeting before leaving the room"), said once.
+    const words = new Set(p.key.split(' '));
+    if (kept.some((k) => sameSet(k.people, p.people) && k.key.split(' ').some((w) => words.has(w)))) continue;
     kept.push(p);
     if (kept.length === top) break;
   }
   return kept.map((p) => ({ key: p.key, phrase: p.shortest.toLowerCase(), count: p.count, quote: p.quote }));
 }
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
 
 /** The stem keys of two and three words in a row that a text holds, clause by clause (what recurringPhrases groups by). */
 function keysOf(text: string): Set<string> {

@@ -67,11 +67,20 @@ export async function themesAmong(
   };
 }
 
-/** The themes of all kinds in one list, the most named first (new and growing before steady at equal counts), at most `top`. */
+/**
+ * The themes of all kinds in one list, at most `top`: the strongest of each kind first (an obstacle, a factor
+ * named closing a flag, what would help, what worked: a leader reads what is in the way before what went well),
+ * then the next of each, in that order; within a kind, the most named first, new and growing before steady.
+ */
 export function strongest(themes: Record<ThemeKind, Theme[]>, top = 3): Theme[] {
   const rank = { new: 0, growing: 0, steady: 1, fading: 2 } as const;
-  return [...themes.obstacle, ...themes.help, ...themes.worked, ...themes.factor]
-    .filter((t) => t.count >= 2)
-    .sort((a, b) => b.count - a.count || rank[a.trend] - rank[b.trend] || a.phrase.localeCompare(b.phrase))
-    .slice(0, top);
+  const kinds = (['obstacle', 'factor', 'help', 'worked'] as const).map((k) =>
+    themes[k]
+      .filter((t) => t.count >= 2)
+      .sort((a, b) => b.count - a.count || rank[a.trend] - rank[b.trend] || a.phrase.localeCompare(b.phrase)),
+  );
+  const out: Theme[] = [];
+  for (let i = 0; out.length < top && kinds.some((k) => k.length > i); i++)
+    for (const k of kinds) if (k[i] && out.length < top) out.push(k[i]!);
+  return out;
 }
