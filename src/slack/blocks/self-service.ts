@@ -1,3 +1,4 @@
+import { SCALES, sparkline, trendWords, type Series } from '../../checkins/trends';
 import { paceBar } from '../../accountability/goals';
 import type { WhereYouStand } from '../../accountability/standing';
 import type { MyStatus } from '../../checkins/status';
@@ -174,8 +175,17 @@ export function teamReply(t: { leader: Person; reports: readonly ReportLine[] })
   return { text, blocks: [...sections(text, 20), context('`/cascade team @person` shows one person’s recent check-ins and answers.')] };
 }
 
-export function personCheckinsReply(p: { person: Person; checkins: readonly PersonCheckin[] }): Reply {
+/** One measure's twelve weeks: bars on the measure's own scale, and where it is going in words. */
+function trendLine(s: Series): string | null {
+  if (s.values.every((v) => v === null)) return null;
+  const [low, high] = SCALES[s.measure];
+  return `\`${sparkline(s.values, low, high)}\` ${trendWords(s) ?? `${s.measure === 'confidence' ? 'confidence' : s.measure === 'answered' ? 'check-ins answered' : 'commitments kept'}: one week so far`}`;
+}
+
+export function personCheckinsReply(p: { person: Person; checkins: readonly PersonCheckin[] }, trends: readonly Series[] = []): Reply {
   if (p.checkins.length === 0) return { text: `${typed(p.person.name)} has no closed or answered check-ins yet.` };
+  const lines = trends.map(trendLine).filter((l): l is string => l !== null);
+  const weeks = lines.length ? `*Last ${trends[0]!.weeks.length} weeks*, week by week\n${lines.join('\n')}\n\n` : '';
   const parts = p.checkins.map((c) => {
     const head = `*${c.cadenceName}* — ${dayLabel(c.occurrence)} — ${c.status}${c.skipReason ? ` (${typed(c.skipReason)})` : ''}`;
     const said = c.replies.map((r) =>
@@ -194,6 +204,6 @@ export function personCheckinsReply(p: { person: Person; checkins: readonly Pers
       ...notes,
     ].join('\n');
   });
-  const text = `*${typed(p.person.name)}: recent check-ins*\n\n${parts.join('\n\n')}`;
+  const text = `*${typed(p.person.name)}*\n${weeks}*Recent check-ins*\n\n${parts.join('\n\n')}`;
   return { text, blocks: sections(text, 20) };
 }

@@ -1,3 +1,4 @@
+import { personTrends } from '../../checkins/trends';
 import { commitmentsStillOpen, commitmentsToReview } from '../../accountability/commitments';
 import { whereYouStand } from '../../accountability/standing';
 import { answersOf, questionsToAsk } from '../../checkins/answers';
@@ -54,11 +55,11 @@ export const checkin = subcommand({
 export const team = subcommand<{ userId?: string }>({
   path: ['team'],
   usage: '/cascade team [@person]',
-  about: "your direct reports' last eight weeks, or one person's recent check-ins (yours, or someone below you)",
+  about: "your direct reports' last eight weeks, or one person's last twelve weeks and recent check-ins (yours, or someone below you)",
   allowed: 'everyone',
   parse: optionalPerson,
   run: async ({ scope }, a) => {
-    if (a.userId) return personCheckinsReply(await personCheckins(scope, a.userId));
+    if (a.userId) return personCheckinsReply(await personCheckins(scope, a.userId), await personTrends(scope, a.userId));
     return teamReply(await teamOverview(scope));
   },
 });

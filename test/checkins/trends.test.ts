@@ -1,0 +1,120 @@
+import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
+import { sparkline, trendWords } from '../../src/checkins/trends';
+import { addDays } from '../../src/time/calendar';
+import { useFixture } from '../support/cascade';
+import { PEOPLE } from '../support/org-fixture';
+
+/* Trends: a person's last twelve weeks, week by week, as bars and in words, for them and the chain above them only. */
+
+const now = { current: new Date('2026-11-30T12:00:00Z') };
+const f = useFixture({ now });
+const say = async (userId: string, text: string) => f.app.reply((await f.app.command(userId, text)).responseId);
+
+/** Week `n` of the twelve shown on 30 November (week 0: Monday 14 September; week 11 is this one). */
+const week = (n: number) => addDays('2026-09-14', 7 * n);
+
+beforeAll(async () => {
+  const db = f.db.db;
+  await ensureWorkspaceDefaults(db, f.app.teamId);
+  const k = await db
+    .selectFrom('cadence')
+    .select('id')
+    .where('team_id', '=', f.app.teamId)
+    .where('key', '=', 'manager_reps')
+    .executeTakeFirstOrThrow();
+  // Raj: confident in September, sliding from October, one week missed; his commitments kept, then not.
+  const confidence = [4, 4, 5, 4, null, 4, 4, 3, 3, 3, 2, 2];
+  for (let n = 0; n < 12; n++) {
+    const o = week(n);
+    const round = await db
+      .insertInto('round')
+      .values({
+        team_id: f.app.teamId,
+        cadence_id: k.id,
+        leader_id: PEOPLE.ann.id,
+        occurrence: o,
+        status: 'closed',
+        closes_at: new Date(`${o}T12:00:00Z`),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const due = new Date(`${o}T10:00:00Z`);
+    const c = await db
+      .insertInto('checkin')
+      .values({
+        team_id: f.app.teamId,
+        round_id: round.id,
+        person_id: PEOPLE.raj.id,
+        status: confidence[n] === null ? 'missed' : 'answered',
+        due_at: due,
+        closes_at: due,
+        answered_at: confidence[n] === null ? null : due,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (confidence[n] !== null)
+      await db
+        .insertInto('answer')
+        .values({
+          checkin_id: c.id,
+          question_id: null,
+          position: 1,
+          question_text: 'How confident are you in reaching your goal?',
+          kind: 'rating_1_5',
+          intent: 'goals',
+          value_text: null,
+          value_number: confidence[n]!,
+          shared: false,
+          updated_at: due,
+        })
+        .execute();
+    await db
+      .insertInto('commitment')
+      .values({
+        team_id: f.app.teamId,
+        owner_id: PEOPLE.raj.id,
+        leader_id: PEOPLE.ann.id,
+        text: `Week ${n}`,
+        due_date: addDays(o, 3),
+        status: n < 8 ? 'done' : 'missed',
+        created_at: due,
+        closed_at: new Date(`${addDays(o, 3)}T12:00:00Z`),
+      })
+      .execute();
+  }
+});
+
+describe('Trends over twelve weeks', () => {
+  test('When a series is drawn, then each week is a bar on the measure’s own scale and a week without is a dot', () => {
+    expect(sparkline([1, 3, 5, null, 2], 1, 5)).toBe('▁▅█·▃');
+    expect(sparkline([0, 0.5, 1], 0, 1)).toBe('▁▅█');
+  });
+
+  test('When a series is put in words, then it says from where to where, over how long, and how far it is', () => {
+    const weeks = Array.from({ length: 12 }, (_, i) => week(i));
+    expect(trendWords({ measure: 'confidence', weeks, values: [3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3] })).toBe(
+      'confidence 3.0 → 3.0 over 11 weeks',
+    );
+    expect(trendWords({ measure: 'confidence', weeks, values: [4.1, null, null, null, null, null, 4, 3.8, 3.5, 3.4, 3.3, 3.2] })).toBe(
+      'confidence 4.1 → 3.2 over 11 weeks, lowest in 12 weeks',
+    );
+    expect(trendWords({ measure: 'confidence', weeks, values: [3, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 3] })).toBe(
+      'confidence 3.0 → 3.0 over 11 weeks',
+    );
+    expect(trendWords({ measure: 'answered', weeks, values: [1, 1, 0.5, 1, 1, 1, 1, 1, 1, 1, 1, 0.5] })).toBe(
+      'check-ins answered 100% → 50% over 11 weeks, lowest since 28 Sep',
+    );
+    expect(trendWords({ measure: 'kept', weeks, values: [null, 0.5] })).toBeNull();
+  });
+
+  test('When Ann asks for Raj, then she reads his twelve weeks in bars and words; Bob, outside his chain, is refused', async () => {
+    const ann = await say(PEOPLE.ann.id, `team <@${PEOPLE.raj.id}>`);
+    expect(ann.text).toContain('*Last 12 weeks*, week by week');
+    expect(ann.text).toContain('`▆▆█▆·▆▆▅▅▅▃▃` confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks');
+    expect(ann.text).toContain('`████▁███████` check-ins answered 100% → 100% over 11 weeks');
+    expect(ann.text).toContain('`████████▁▁▁▁` commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks');
+    const bob = await say(PEOPLE.bob.id, `team <@${PEOPLE.raj.id}>`);
+    expect(bob.text).toContain('is not below you');
+    expect(bob.text).not.toContain('Last 12 weeks');
+  });
+});
