@@ -47,23 +47,38 @@ export async function themesAmong(
           and f.closed_at >= ${`${start}T00:00:00Z`}::timestamptz + interval '1 day'
           and f.closed_at < ${`${source.to}T00:00:00Z`}::timestamptz + interval '1 day'
           and ${whose(sql.ref('f.person_id'))}`.execute(db);
-  const split = (rows: readonly (Said & { now: boolean })[]) => ({
-    now: rows.filter((r) => r.now),
-    before: rows.filter((r) => !r.now),
-  });
-  const of = (intent: string) => split(answers.rows.filter((a) => a.intent === intent));
-  const said = {
-    obstacle: of(THEME_INTENTS.obstacle),
-    help: of(THEME_INTENTS.help),
-    worked: of(THEME_INTENTS.worked),
-    factor: split(factors.rows),
+  return themesOfRows(answers.rows, factors.rows, top);
+}
+
+/** An answer or a factor sentence as themes read it: whose, what, and whether it is of the period (or the one before). */
+type Dated = Said & { readonly now: boolean };
+
+/** The themes of each kind from answers (with their question's intent) and factor sentences already read. Pure. */
+export function themesOfRows(
+  answers: readonly (Dated & { readonly intent: string })[],
+  factors: readonly Dated[],
+  top = 3,
+): Record<ThemeKind, Theme[]> & { answers: number } {
+  const split = (rows: readonly Dated[]) => ({ now: rows.filter((r) => r.now), before: rows.filter((r) => !r.now) });
+  const of = (kind: ThemeKind, rows: readonly Dated[]) => {
+    const { now, before } = split(rows);
+    return themesOf(kind, now, before, top);
   };
   return {
-    obstacle: themesOf('obstacle', said.obstacle.now, said.obstacle.before, top),
-    help: themesOf('help', said.help.now, said.help.before, top),
-    worked: themesOf('worked', said.worked.now, said.worked.before, top),
-    factor: themesOf('factor', said.factor.now, said.factor.before, top),
-    answers: answers.rows.filter((a) => a.now).length,
+    obstacle: of(
+      'obstacle',
+      answers.filter((a) => a.intent === THEME_INTENTS.obstacle),
+    ),
+    help: of(
+      'help',
+      answers.filter((a) => a.intent === THEME_INTENTS.help),
+    ),
+    worked: of(
+      'worked',
+      answers.filter((a) => a.intent === THEME_INTENTS.worked),
+    ),
+    factor: of('factor', factors),
+    answers: answers.filter((a) => a.now).length,
   };
 }
 

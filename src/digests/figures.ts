@@ -2,7 +2,8 @@ import { nameOf } from '../org/people';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { expectedPaceSql, type Period } from '../time/periods';
 import { levelLabels, labelOf, ROUND_DEPTH } from '../checkins/levels';
-import { strongest, themesAmong } from '../checkins/said';
+import { strongest, themesOfRows } from '../checkins/said';
+import { THEME_INTENTS } from '../checkins/themes';
 import type { Theme } from '../checkins/themes';
 import { chainBelow } from '../org/visibility';
 import type { Database, DigestScope, Relationship } from '../db/types';
@@ -234,12 +235,13 @@ async function commitmentCounts({ db, teamId, owner, subtree, current, previous 
   return commitments.rows[0]!;
 }
 
-/** The period's ratings against the period before, and its shared highlights. */
+/** The period's ratings against the period before, its shared highlights, and the shared answers themes are read from. */
 async function answerFigures({ db, teamId, inScope, inPeriod, both, current }: DigestSlice) {
-  // One pass over the period's answers feeds the ratings and the highlights.
+  // One pass over the period's answers feeds the ratings, the highlights and the themes.
   const answers = await sql<{
     ratings: { question: string; now: number | null; before: number | null }[] | null;
     highlights: { name: string; question: string; text: string }[] | null;
+    said: { intent: string; person: string; text: string; shared: true; now: boolean }[] | null;
   }>`
     with pa as materialized (
       select a.id, a.kind, a.intent, a.shared, a.question_text, a.value_text, a.value_number, c.part, c.person_id, r.occurrence,
@@ -263,7 +265,9 @@ async function answerFigures({ db, teamId, inScope, inPeriod, both, current }: D
            from pa left join person p on p.team_id = ${teamId} and p.slack_user_id = pa.person_id
            where pa.shared and pa.value_text is not null and pa.cur
            order by pa.person_id, lower(btrim(pa.value_text)), pa.occurrence desc, pa.id
-         ) d order by d.occurrence desc, d.id limit 5) y) as highlights`.execute(db);
+         ) d order by d.occurrence desc, d.id limit 5) y) as highlights,
+      (select json_agg(json_build_object('intent', intent, 'person', person_id, 'text', value_text, 'shared', true, 'now', cur))
+         from pa where shared and value_text is not null and intent = any(${Object.values(THEME_INTENTS)}::text[])) as said`.execute(db);
   return answers.rows[0];
 }
 
@@ -292,13 +296,8 @@ export async function buildDigest(
   const broken = owner === null ? await brokenLinks(slice) : [];
   const c = await commitmentCounts(slice);
   const found = await answerFigures(slice);
-  const themes = await themesAmong(db, {
-    teamId,
-    people: owner === null ? null : slice.subtree.slice(1),
-    from: addDays(current.start, -1),
-    to: current.end,
-    sharedOnly: true,
-  });
+  // Read in the same pass as the highlights: shared answers only, of the period and the one before.
+  const themes = themesOfRows(found?.said ?? [], []);
   const flags = await openFlagCounts(slice);
   const ws = await db.selectFrom('workspace').select('core_value').where('team_id', '=', teamId).executeTakeFirst();
   const ownerName = owner ? await nameOf(db, teamId, owner) : null;

@@ -2,6 +2,9 @@ import type { DigestScope } from '../../db/types';
 import { exportFor } from '../../digests/export';
 import { buildDigest } from '../../digests/figures';
 import { fromTheTop } from '../../digests/exec';
+import { monthlyPack } from '../../digests/pack';
+import { periodAround } from '../../time/periods';
+import { packMessage } from '../blocks/pack';
 import {
   queueDigestNow,
   digestChannel,
@@ -220,7 +223,30 @@ export const coreValue = subcommand<{ text: string }>({
   },
 });
 
-export const DIGESTS = [digestChannelCommand, digestSchedule, digestPreview, digestNow, exportCommand, coreValue];
+const packCommand = subcommand<{ reportId?: string; month?: string }>({
+  path: ['pack'],
+  usage: '/cascade pack [@report] [YYYY-MM]',
+  about: 'the monthly analytics pack the top of the chain and a direct report share (last month by default)',
+  allowed: 'leaders',
+  parse: (rest) => {
+    const out: { reportId?: string; month?: string } = {};
+    for (const t of rest) {
+      if (t.kind === 'user' && !out.reportId) out.reportId = t.id;
+      else if (t.kind === 'word' && /^\d{4}-(0[1-9]|1[0-2])$/.test(t.text) && !out.month) out.month = t.text;
+      else return refuse('Say whose pack and which month, like `/cascade pack @pat 2026-11` (both optional).');
+    }
+    return out;
+  },
+  run: async ({ scope }, a) =>
+    packMessage(
+      await monthlyPack(scope, {
+        ...(a.reportId ? { reportId: a.reportId } : {}),
+        ...(a.month ? { month: periodAround('month', `${a.month}-01`) } : {}),
+      }),
+    ),
+});
+
+export const DIGESTS = [digestChannelCommand, digestSchedule, digestPreview, digestNow, exportCommand, coreValue, packCommand];
 
 export const DIGEST_GROUPS = {
   digest: { missing: 'Say what to do with the digest.', unknown: (w: string) => `Unknown digest command "${w}".` },

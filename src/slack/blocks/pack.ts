@@ -1,0 +1,70 @@
+import { FACTOR_WORDS } from '../../accountability/flags';
+import { sparkline } from '../../checkins/trends';
+import type { MonthlyPack } from '../../digests/pack';
+import { themeLine } from './themes';
+import { context, dayLabel, header, section, truncate, typed, type Block, type Reply } from './text';
+
+const pct = (x: number | null | undefined) => (x == null ? '—' : `${Math.round(x * 100)}%`);
+const monthName = (start: string, style: 'long' | 'short' = 'long') =>
+  new Date(`${start}T00:00:00Z`).toLocaleString('en-GB', { month: style, year: style === 'long' ? 'numeric' : undefined, timeZone: 'UTC' });
+const change = (now: number, before: number) => (now === before ? '±0' : now > before ? `+${now - before}` : `−${before - now}`);
+
+/**
+ * The monthly analytics pack as one message, the same for the top and their report, read in a few minutes:
+ * six months of goals and of the cascade's health in bars, what was committed and kept (their own too), what
+ * keeps coming up, the factors named closing flags, and three questions for the conversation. Bars read oldest
+ * to newest, month by month; the figure after them is the month's.
+ */
+export function packMessage(p: MonthlyPack): Reply {
+  const span = `${monthName(p.months[0]!.start, 'short')} → ${monthName(p.month.start, 'short')}`;
+  const text = `Monthly analytics for ${monthName(p.month.start)}, for ${p.topName} and ${p.reportName}.`;
+  const blocks: Block[] = [
+    header(`Monthly analytics: ${monthName(p.month.start)}`),
+    context(
+      `For ${typed(p.topName)} and ${typed(p.reportName)}, before your monthly conversation · the same for both of you · bars: ${span}`,
+    ),
+  ];
+  if (p.goals.length > 0) {
+    const lines = p.goals.map((g) => {
+      const now = g.attainment[g.attainment.length - 1];
+      const pace = g.paceGap === null ? '' : g.paceGap < 0 ? ` — *behind pace by ${-g.paceGap} pts*` : ' — on pace';
+      return `• ${typed(g.leader)}'s team \`${sparkline(g.attainment, 0, 1.2)}\` ${pct(now)} of goal${pace}`;
+    });
+    blocks.push(section(`*Goal attainment by team*\n${lines.join('\n')}`));
+  }
+  if (p.levels.length > 0) {
+    const lines = p.levels.map((l) => {
+      const held = l.held[l.held.length - 1];
+      return `• ${typed(l.label)} \`${sparkline(l.answered, 0, 1)}\` ${pct(l.answered[l.answered.length - 1])} answered${held ? ` · ${held} 1:1s held` : ''}`;
+    });
+    const broken = p.brokenNow.length
+      ? `\n• Broken links this month (rounds nobody answered): ${p.brokenNow.slice(0, 3).map(typed).join(', ')}${p.brokenNow.length > 3 ? ` and ${p.brokenNow.length - 3} more` : ''}`
+      : '';
+    blocks.push(section(`*The cascade, by level*\n${lines.join('\n')}${broken}`));
+  }
+  const made = p.commitments.made[p.commitments.made.length - 1] ?? 0;
+  const kept = p.commitments.kept[p.commitments.kept.length - 1] ?? 0;
+  const closed = p.commitments.closed[p.commitments.closed.length - 1] ?? 0;
+  const keptRates = p.commitments.kept.map((k, i) => (k != null && p.commitments.closed[i] ? k / p.commitments.closed[i]! : null));
+  const own = p.own
+    .slice(0, 4)
+    .map(
+      (c) =>
+        `• ${typed(c.ownerName)}: “${typed(truncate(c.text, 80))}” — ${c.status === 'done' ? 'kept' : c.status === 'open' ? (c.overdue ? '*overdue*' : `open, due ${dayLabel(c.dueDate)}`) : c.status === 'partly' ? 'partly kept' : 'not kept'}`,
+    );
+  blocks.push(
+    section(
+      `*Commitments* \`${sparkline(keptRates, 0, 1)}\` ${made} made · ${kept} kept of ${closed} closed${own.length ? `\n*Your own*\n${own.join('\n')}` : ''}`,
+    ),
+  );
+  if (p.themes.length > 0) blocks.push(section(`*What keeps coming up*\n${p.themes.map((t) => themeLine(t)).join('\n')}`));
+  if (p.factors.length > 0)
+    blocks.push(
+      section(
+        `*Organisational factors* — flags closed this month, by what the leader said explains them\n${p.factors.map((f) => `• ${FACTOR_WORDS[f.factor]}: ${f.now} (${change(f.now, f.before)})`).join('\n')}`,
+      ),
+    );
+  if (p.questions.length > 0)
+    blocks.push(section(`*Questions for your conversation*\n${p.questions.map((q, i) => `${i + 1}. ${typed(q)}`).join('\n')}`));
+  return { text, blocks };
+}

@@ -1,0 +1,203 @@
+import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
+import { addDays } from '../../src/time/calendar';
+import { useFixture } from '../support/cascade';
+import { PEOPLE } from '../support/org-fixture';
+
+/*
+ * The monthly analytics pack over four months (August to November 2026), read on 2 December by the CEO and the
+ * President, the same for both; nobody else gets it.
+ */
+
+const now = { current: new Date('2026-12-02T12:00:00Z') };
+const f = useFixture({ now });
+const say = async (userId: string, text: string) => f.app.reply((await f.app.command(userId, text)).responseId);
+
+/** Mondays from 3 August to 30 November. */
+const MONDAYS = Array.from({ length: 18 }, (_, i) => addDays('2026-08-03', 7 * i));
+
+async function checkin(leaderId: string, personId: string, occurrence: string, answered: boolean, obstacle?: string): Promise<void> {
+  const db = f.db.db;
+  const k = await db
+    .selectFrom('cadence')
+    .select('id')
+    .where('team_id', '=', f.app.teamId)
+    .where('key', '=', 'manager_reps')
+    .executeTakeFirstOrThrow();
+  const round = await db
+    .insertInto('round')
+    .values({
+      team_id: f.app.teamId,
+      cadence_id: k.id,
+      leader_id: leaderId,
+      occurrence,
+      status: 'closed',
+      closes_at: new Date(`${occurrence}T12:00:00Z`),
+    })
+    .onConflict((oc) => oc.columns(['cadence_id', 'leader_id', 'occurrence']).doUpdateSet({ status: 'closed' }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const due = new Date(`${occurrence}T10:00:00Z`);
+  const c = await db
+    .insertInto('checkin')
+    .values({
+      team_id: f.app.teamId,
+      round_id: round.id,
+      person_id: personId,
+      status: answered ? 'answered' : 'missed',
+      due_at: due,
+      closes_at: due,
+      answered_at: answered ? due : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (answered && obstacle)
+    await db
+      .insertInto('answer')
+      .values({
+        checkin_id: c.id,
+        question_id: null,
+        position: 1,
+        question_text: 'Which obstacle is slowing you down?',
+        kind: 'text',
+        intent: 'obstacles',
+        value_text: obstacle,
+        value_number: null,
+        shared: false,
+        updated_at: due,
+      })
+      .execute();
+}
+
+beforeAll(async () => {
+  const db = f.db.db;
+  await ensureWorkspaceDefaults(db, f.app.teamId);
+  const { ann, bob, raj, mia, leo, ceo, president } = PEOPLE;
+  for (const o of MONDAYS) {
+    const november = o >= '2026-11-01';
+    // Ann's reps answer every week; in November both name legal review. Bob's Leo stops answering in November.
+    await checkin(ann.id, raj.id, o, true, november ? 'Legal review slows every deal' : 'Quiet week');
+    await checkin(ann.id, mia.id, o, true, november ? 'Waiting on legal review' : 'Pipeline is thin');
+    await checkin(bob.id, leo.id, o, !november);
+  }
+  // Monthly call goals: Ann's team on pace every month; Bob's slides from 90% to 40% by November.
+  for (const [person, leader] of [
+    [raj.id, ann.id],
+    [mia.id, ann.id],
+    [leo.id, bob.id],
+  ] as const) {
+    await db
+      .insertInto('goal')
+      .values({
+        team_id: f.app.teamId,
+        owner_id: person,
+        scope: 'person',
+        name: 'Calls',
+        unit: 'count',
+        target: 100,
+        period: 'month',
+        created_by: leader,
+        created_at: new Date('2026-07-01T00:00:00Z'),
+      })
+      .execute();
+    for (const [month, value] of [
+      ['2026-08-31', person === leo.id ? 90 : 100],
+      ['2026-09-30', person === leo.id ? 80 : 100],
+      ['2026-10-31', person === leo.id ? 60 : 105],
+      ['2026-11-30', person === leo.id ? 40 : 100],
+    ] as const)
+      await db
+        .insertInto('progress')
+        .values({
+          team_id: f.app.teamId,
+          person_id: person,
+          goal_name: 'Calls',
+          value,
+          recorded_on: month,
+          source: 'import',
+          source_ref: null,
+        })
+        .execute();
+  }
+  // Flags closed in November: two as territory, one as the person; one in October as territory.
+  for (const [closed, factor] of [
+    ['2026-10-20', 'territory'],
+    ['2026-11-10', 'territory'],
+    ['2026-11-18', 'territory'],
+    ['2026-11-25', 'person'],
+  ] as const)
+    await db
+      .insertInto('flag')
+      .values({
+        team_id: f.app.teamId,
+        person_id: leo.id,
+        rule: 'missed_in_a_row',
+        detail: 'missed 2 check-ins in a row',
+        raised_at: new Date(`${addDays(closed, -3)}T12:00:00Z`),
+        status: 'closed',
+        org_factors: 'His territory was split in October.',
+        org_factor: factor,
+        closed_by: bob.id,
+        closed_at: new Date(`${closed}T12:00:00Z`),
+      })
+      .execute();
+  // The CEO's own commitment to the organisation, kept; the President's to him, not kept.
+  await db
+    .insertInto('commitment')
+    .values([
+      {
+        team_id: f.app.teamId,
+        owner_id: ceo.id,
+        leader_id: null,
+        text: 'Hire a second SE for the West',
+        due_date: '2026-11-20',
+        status: 'done',
+        closed_at: new Date('2026-11-19T12:00:00Z'),
+      },
+      {
+        team_id: f.app.teamId,
+        owner_id: president.id,
+        leader_id: ceo.id,
+        text: 'Fix the discount desk turnaround',
+        due_date: '2026-11-15',
+        status: 'missed',
+        closed_at: new Date('2026-11-16T12:00:00Z'),
+      },
+    ])
+    .execute();
+});
+
+describe('The monthly analytics pack', () => {
+  test('When the CEO asks for November’s pack, then it shows six months of goals and the cascade’s health, the factors, the themes, their own commitments and three questions from what changed', async () => {
+    const pack = await say(PEOPLE.ceo.id, 'pack 2026-11');
+    const text = JSON.stringify(pack.blocks);
+    expect(pack.text).toBe('Monthly analytics for November 2026, for Casey Chen and Pat Rivera.');
+    expect(text).toContain('Monthly analytics: November 2026');
+    expect(text).toContain('bars: Jun → Nov');
+    // Bob's team slid month by month: behind pace, named.
+    expect(text).toMatch(/Bob Stone's team `[^`]{6}` 40% of goal — \*behind pace by \d+ pts\*/);
+    expect(text).toMatch(/Ann Lee's team `[^`]{6}` 100% of goal — on pace/);
+    // Manager ↔ reps: 13 of 13 answered in October, 8 of 12 in November.
+    expect(text).toMatch(/Manager ↔ reps `[^`]{6}` 67% answered/);
+    expect(text).toContain('• territory: 2 (+1)');
+    expect(text).toContain('• the person: 1 (+1)');
+    expect(text).toContain('“legal review” — obstacle, 2 people (new)');
+    expect(text).toContain('Casey Chen: “Hire a second SE for the West” — kept');
+    expect(text).toContain('Pat Rivera: “Fix the discount desk turnaround” — not kept');
+    const questions = text.slice(text.indexOf('*Questions for your conversation*'));
+    expect(questions).toContain("1. Bob Stone's team ended November");
+    expect(questions).toMatch(/Manager ↔ reps: 67% of check-ins answered, from 100% the month before/);
+    expect(questions).toMatch(/“legal review” came up from 2 people \(0 the month before\)|2 flags were closed as territory/);
+  });
+
+  test('When the President asks, then he gets the same pack; a manager, a rep or a peer’s report is refused', async () => {
+    const ceo = await say(PEOPLE.ceo.id, 'pack 2026-11');
+    const president = await say(PEOPLE.president.id, 'pack 2026-11');
+    expect(president.blocks).toEqual(ceo.blocks);
+    expect((await say(PEOPLE.ann.id, 'pack')).text).toContain(
+      'The monthly analytics pack is for the top of the chain and their direct reports.',
+    );
+    expect((await say(PEOPLE.raj.id, 'pack')).text).toContain('for the top of the chain');
+    expect((await say(PEOPLE.president.id, `pack <@${PEOPLE.ann.id}>`)).text).toContain('yours only');
+    expect((await say(PEOPLE.ceo.id, 'pack November')).text).toContain('Say whose pack and which month');
+  });
+});
