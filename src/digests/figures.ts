@@ -94,7 +94,8 @@ export async function teamGoals(
                        when 'month' then date_trunc('month', g1.as_of)::date
                        else date_trunc('quarter', g1.as_of)::date end as start
       from g1
-      ${back ? sql`where (g1.created_at at time zone g1.tz)::date <= g1.as_of` : sql``}
+      -- A goal set after the day it is read as of did not exist then: it counts from its own period on.
+      where (g1.created_at at time zone g1.tz)::date <= g1.as_of
     )
     select coalesce(l.name, g.reports_to) as leader, count(*)::int as goals,
       avg(coalesce(v.value, 0) / g.target)::float8 as attainment,

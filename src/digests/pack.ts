@@ -177,6 +177,26 @@ function questionsFrom(p: Omit<MonthlyPack, 'questions'>): string[] {
       weight: 10 * factor.now,
       text: `${factor.now} flag${factor.now === 1 ? ' was' : 's were'} closed as ${FACTOR_WORDS[factor.factor]} this month: what should change there, and who decides?`,
     });
+  // Smaller changes, so that the conversation has three: what people asked for more, what worked for more of them,
+  // and the two people's own commitments not kept.
+  const asked = p.themes.find((t) => t.kind === 'help' && (t.trend === 'new' || t.trend === 'growing'));
+  if (asked)
+    out.push({
+      weight: 5 * (asked.count - asked.before),
+      text: `${asked.count} people asked for “${asked.phrase}” (${asked.before} the month before): what can we give them?`,
+    });
+  const worked = p.themes.find((t) => t.kind === 'worked' && (t.trend === 'new' || t.trend === 'growing'));
+  if (worked)
+    out.push({
+      weight: 4 * (worked.count - worked.before),
+      text: `“${worked.phrase}” worked for ${worked.count} people: how does it reach every team?`,
+    });
+  const notKept = p.own.filter((c) => c.status === 'missed' || c.overdue);
+  if (notKept.length > 0)
+    out.push({
+      weight: 5,
+      text: `${notKept.length === 1 ? `“${notKept[0]!.text}” was` : `${notKept.length} of your own commitments were`} not kept: what got in the way?`,
+    });
   const [kb, kn] = p.commitments.kept.slice(-2);
   const [cb, cn] = p.commitments.closed.slice(-2);
   const before = kb != null && cb ? kb / cb : null;
