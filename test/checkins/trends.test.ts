@@ -117,4 +117,13 @@ describe('Trends over twelve weeks', () => {
     expect(bob.text).toContain('is not below you');
     expect(bob.text).not.toContain('Last 12 weeks');
   });
+
+  test('When Raj opens App Home, then his last check-ins say in words where his confidence and his kept commitments went over twelve weeks', async () => {
+    await f.app.event({ type: 'app_home_opened', user: PEOPLE.raj.id, channel: `D${PEOPLE.raj.id}`, tab: 'home' });
+    const [published] = await f.slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.raj.id });
+    const home = JSON.stringify(published!.args.view);
+    expect(home).toContain(
+      '_Over twelve weeks: confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks; commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks._',
+    );
+  });
 });

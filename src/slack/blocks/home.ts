@@ -1,3 +1,4 @@
+import { trendWords, type Series } from '../../checkins/trends';
 import type { types } from '@slack/bolt';
 import { paceBar } from '../../accountability/goals';
 import type { ReportRow, WhereYouStand } from '../../accountability/standing';
@@ -19,6 +20,8 @@ export interface HomeExtras {
   readonly cameBack: Awaited<ReturnType<typeof whatCameBack>>;
   /** The last eight check-ins: answered or not, and the confidence rating given. */
   readonly recent: readonly { occurrence: string; status: CheckinStatus; confidence: number | null }[];
+  /** Twelve weeks of confidence, check-ins answered and commitments kept, week by week. */
+  readonly trends?: readonly Series[];
   /** Each goal's last three periods, by goal id. */
   readonly goalHistory: ReadonlyMap<number, readonly { attainment: number; end: string }[]>;
   /** For leaders: each report's latest answered check-in (Reply, Got it), and the open flags below. */
@@ -181,8 +184,13 @@ function recentBlock(x: HomeExtras): types.KnownBlock {
   // The bars have no scale of their own: the latest figure gives one.
   const latest = [...x.recent].find((c) => c.confidence)?.confidence;
   const scale = latest ? ` latest ${latest} of 5` : '';
+  // Where it is going over twelve weeks, in words: confidence and commitments kept, when there is a trend to tell.
+  const words = (x.trends ?? [])
+    .filter((s) => s.measure !== 'answered')
+    .map(trendWords)
+    .filter((w): w is string => w !== null);
   return section(
-    `*Your last ${oldest.length === 1 ? 'check-in' : `${oldest.length} check-ins`}* — ${answered} answered\n\`${marks}\`  confidence \`${trend}\`${scale}`,
+    `*Your last ${oldest.length === 1 ? 'check-in' : `${oldest.length} check-ins`}* — ${answered} answered\n\`${marks}\`  confidence \`${trend}\`${scale}${words.length ? `\n_Over twelve weeks: ${words.join('; ')}._` : ''}`,
   );
 }
 
