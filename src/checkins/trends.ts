@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { assertMaySee, type Scope } from '../org/policy';
-import { addDays, dayMonth, localDate, weekdayOf, type CalendarDate } from '../time/calendar';
+import { addDays, dayMonth, localDate, type CalendarDate } from '../time/calendar';
+import { periodAround } from '../time/periods';
 
 /*
  * Trends: where a person is going over the last twelve weeks, week by week (confidence, check-ins answered,
@@ -63,16 +64,13 @@ export function trendWords(s: Series): string | null {
   return note ? `${base}, ${note}` : base;
 }
 
-/** The Monday of the week of a day. */
-const mondayOf = (d: CalendarDate) => addDays(d, -((weekdayOf(d) + 6) % 7));
-
 /**
  * A person's last `weeks` weeks (theirs, or someone's below the reader): average confidence of their answers,
  * check-ins answered of those that closed, and commitments kept of those closed ("partly" counts half).
  */
 export async function personTrends(scope: Scope, subjectId: string, weeks = 12): Promise<Series[]> {
   await assertMaySee(scope, subjectId, 'check-ins');
-  const last = mondayOf(localDate(scope.now, 'UTC'));
+  const last = periodAround('week', localDate(scope.now, 'UTC')).start;
   const starts = Array.from({ length: weeks }, (_, i) => addDays(last, -7 * (weeks - 1 - i)));
   const from = starts[0]!;
   const rows = await sql<{ week: string; confidence: number | null; answered: number; closed: number; kept: number | null }>`
