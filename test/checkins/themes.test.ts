@@ -8,6 +8,7 @@ import { digestMessage } from '../../src/slack/blocks/digest';
 import { addDays } from '../../src/time/calendar';
 import { digestPeriods } from '../../src/time/periods';
 import { useFixture } from '../support/cascade';
+import { pastCheckin } from '../support/history';
 import { PEOPLE } from '../support/org-fixture';
 
 /*
@@ -28,66 +29,13 @@ const QUESTION = {
 };
 
 /** One answered check-in with its answers, in a closed round of the cadence led by `leaderId`. */
-async function answered(
+const answered = (
   cadence: string,
   personId: string,
   leaderId: string,
   occurrence: string,
   answers: { intent: keyof typeof QUESTION; text: string; shared?: boolean }[],
-): Promise<number> {
-  const db = f.db.db;
-  const k = await db
-    .selectFrom('cadence')
-    .select('id')
-    .where('team_id', '=', f.app.teamId)
-    .where('key', '=', cadence)
-    .executeTakeFirstOrThrow();
-  const round = await db
-    .insertInto('round')
-    .values({
-      team_id: f.app.teamId,
-      cadence_id: k.id,
-      leader_id: leaderId,
-      occurrence,
-      status: 'closed',
-      closes_at: new Date(`${occurrence}T12:00:00Z`),
-    })
-    .onConflict((oc) => oc.columns(['cadence_id', 'leader_id', 'occurrence']).doUpdateSet({ status: 'closed' }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const due = new Date(`${occurrence}T10:00:00Z`);
-  const c = await db
-    .insertInto('checkin')
-    .values({
-      team_id: f.app.teamId,
-      round_id: round.id,
-      person_id: personId,
-      status: 'answered',
-      due_at: due,
-      closes_at: due,
-      answered_at: due,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('answer')
-    .values(
-      answers.map((a, i) => ({
-        checkin_id: c.id,
-        question_id: null,
-        position: i + 1,
-        question_text: QUESTION[a.intent],
-        kind: 'text',
-        intent: a.intent,
-        value_text: a.text,
-        value_number: null,
-        shared: a.shared ?? false,
-        updated_at: due,
-      })),
-    )
-    .execute();
-  return round.id;
-}
+) => pastCheckin(f, { cadence, leaderId, personId, occurrence, answers: answers.map((a) => ({ ...a, question: QUESTION[a.intent] })) });
 
 beforeAll(async () => {
   await ensureWorkspaceDefaults(f.db.db, f.app.teamId);

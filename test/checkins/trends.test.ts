@@ -2,6 +2,7 @@ import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import { sparkline, trendWords } from '../../src/checkins/trends';
 import { addDays } from '../../src/time/calendar';
 import { useFixture } from '../support/cascade';
+import { pastCheckin } from '../support/history';
 import { PEOPLE } from '../support/org-fixture';
 
 /* Trends: a person's last twelve weeks, week by week, as bars and in words, for them and the chain above them only. */
@@ -16,58 +17,20 @@ const week = (n: number) => addDays('2026-09-14', 7 * n);
 beforeAll(async () => {
   const db = f.db.db;
   await ensureWorkspaceDefaults(db, f.app.teamId);
-  const k = await db
-    .selectFrom('cadence')
-    .select('id')
-    .where('team_id', '=', f.app.teamId)
-    .where('key', '=', 'manager_reps')
-    .executeTakeFirstOrThrow();
   // Raj: confident in September, sliding from October, one week missed; his commitments kept, then not.
   const confidence = [4, 4, 5, 4, null, 4, 4, 3, 3, 3, 2, 2];
   for (let n = 0; n < 12; n++) {
     const o = week(n);
-    const round = await db
-      .insertInto('round')
-      .values({
-        team_id: f.app.teamId,
-        cadence_id: k.id,
-        leader_id: PEOPLE.ann.id,
-        occurrence: o,
-        status: 'closed',
-        closes_at: new Date(`${o}T12:00:00Z`),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
     const due = new Date(`${o}T10:00:00Z`);
-    const c = await db
-      .insertInto('checkin')
-      .values({
-        team_id: f.app.teamId,
-        round_id: round.id,
-        person_id: PEOPLE.raj.id,
-        status: confidence[n] === null ? 'missed' : 'answered',
-        due_at: due,
-        closes_at: due,
-        answered_at: confidence[n] === null ? null : due,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (confidence[n] !== null)
-      await db
-        .insertInto('answer')
-        .values({
-          checkin_id: c.id,
-          question_id: null,
-          position: 1,
-          question_text: 'How confident are you in reaching your goal?',
-          kind: 'rating_1_5',
-          intent: 'goals',
-          value_text: null,
-          value_number: confidence[n]!,
-          shared: false,
-          updated_at: due,
-        })
-        .execute();
+    const rating = confidence[n];
+    await pastCheckin(f, {
+      cadence: 'manager_reps',
+      leaderId: PEOPLE.ann.id,
+      personId: PEOPLE.raj.id,
+      occurrence: o,
+      answered: rating !== null,
+      answers: rating ? [{ intent: 'goals', question: 'How confident are you in reaching your goal?', rating }] : [],
+    });
     await db
       .insertInto('commitment')
       .values({

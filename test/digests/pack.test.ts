@@ -1,6 +1,7 @@
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import { addDays } from '../../src/time/calendar';
 import { useFixture } from '../support/cascade';
+import { pastCheckin } from '../support/history';
 import { PEOPLE } from '../support/org-fixture';
 
 /*
@@ -15,58 +16,15 @@ const say = async (userId: string, text: string) => f.app.reply((await f.app.com
 /** Mondays from 3 August to 30 November. */
 const MONDAYS = Array.from({ length: 18 }, (_, i) => addDays('2026-08-03', 7 * i));
 
-async function checkin(leaderId: string, personId: string, occurrence: string, answered: boolean, obstacle?: string): Promise<void> {
-  const db = f.db.db;
-  const k = await db
-    .selectFrom('cadence')
-    .select('id')
-    .where('team_id', '=', f.app.teamId)
-    .where('key', '=', 'manager_reps')
-    .executeTakeFirstOrThrow();
-  const round = await db
-    .insertInto('round')
-    .values({
-      team_id: f.app.teamId,
-      cadence_id: k.id,
-      leader_id: leaderId,
-      occurrence,
-      status: 'closed',
-      closes_at: new Date(`${occurrence}T12:00:00Z`),
-    })
-    .onConflict((oc) => oc.columns(['cadence_id', 'leader_id', 'occurrence']).doUpdateSet({ status: 'closed' }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const due = new Date(`${occurrence}T10:00:00Z`);
-  const c = await db
-    .insertInto('checkin')
-    .values({
-      team_id: f.app.teamId,
-      round_id: round.id,
-      person_id: personId,
-      status: answered ? 'answered' : 'missed',
-      due_at: due,
-      closes_at: due,
-      answered_at: answered ? due : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (answered && obstacle)
-    await db
-      .insertInto('answer')
-      .values({
-        checkin_id: c.id,
-        question_id: null,
-        position: 1,
-        question_text: 'Which obstacle is slowing you down?',
-        kind: 'text',
-        intent: 'obstacles',
-        value_text: obstacle,
-        value_number: null,
-        shared: false,
-        updated_at: due,
-      })
-      .execute();
-}
+const checkin = (leaderId: string, personId: string, occurrence: string, answered: boolean, obstacle?: string) =>
+  pastCheckin(f, {
+    cadence: 'manager_reps',
+    leaderId,
+    personId,
+    occurrence,
+    answered,
+    answers: obstacle ? [{ intent: 'obstacles', text: obstacle }] : [],
+  });
 
 beforeAll(async () => {
   const db = f.db.db;
