@@ -17,7 +17,9 @@ import { tick } from '../src/scheduler/tick';
 import { slackMessenger } from '../src/slack/messenger';
 import { chartHistory, renderChart } from '../src/digests/chart';
 import { buildDigest } from '../src/digests/figures';
-import { seedUpperLevels, seedYear } from './seed-year';
+import { seedGoalsAndCommitments, seedUpperLevels, seedYear } from './seed-year';
+import { monthlyPack } from '../src/digests/pack';
+import { scopeOf } from '../src/org/policy';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/db/types';
 import type { TickDeps } from '../src/scheduler/tick';
@@ -156,6 +158,19 @@ async function main(): Promise<void> {
     console.log(`bench chart_render: ${Math.round(performance.now() - started)} ms`);
     if (!chart || chart.png.length < 1000) throw new Error('the chart is empty');
     console.error(`(history: ${seeded.checkins} check-ins, ${seeded.answers} answers)`);
+    // The CEO's monthly pack for the conversation with a President, over the same year, with goals and commitments.
+    await seedUpperLevels(db.db, team, 52);
+    const numbers = await seedGoalsAndCommitments(db.db, team);
+    console.error(`(pack: ${numbers.progress} progress reports, ${numbers.commitments} commitments)`);
+    // The median of three packs (one for each of three Presidents, as the CEO's month sends them), from the scope's read to the figures.
+    const packMs: number[] = [];
+    for (const president of ['U0P0', 'U0P1', 'U0P2']) {
+      started = performance.now();
+      const pack = await monthlyPack(await scopeOf(db.db, team, 'U0CEO', [], new Date('2026-12-02T09:00:00Z')), { reportId: president });
+      packMs.push(performance.now() - started);
+      if (pack.goals.length === 0 || pack.levels.length < 3) throw new Error('the monthly pack found no goals or levels');
+    }
+    console.log(`bench monthly_pack_10k_ms: ${Math.round(packMs.sort((a, b) => a - b)[1]!)} ms`);
     // The same, once the digest has been built and the chart rendered as well.
     console.log(`bench peak_rss_with_digest: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   } finally {

@@ -94,3 +94,38 @@ export async function seedUpperLevels(db: Kysely<Database>, teamId: string, week
   await sql`analyze checkin`.execute(db);
   return Number(rows.numAffectedRows ?? 0);
 }
+
+/**
+ * A year of the numbers a monthly pack reads, for every rep: a monthly bookings goal set a year ago with its
+ * month-to-date progress reported weekly, and one commitment a month to their manager (made in the month's first
+ * week; most kept, some partly, some missed, the last month's still open).
+ */
+export async function seedGoalsAndCommitments(
+  db: Kysely<Database>,
+  teamId: string,
+  weeks = 52,
+): Promise<{ progress: number; commitments: number }> {
+  const first = new Date(Date.parse('2026-11-23T00:00:00Z') - (weeks - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
+  await sql`
+    insert into goal (team_id, owner_id, scope, name, unit, target, period, created_by, created_at)
+    select ${teamId}, p.slack_user_id, 'person', 'New bookings', 'USD', 50000, 'month', p.reports_to, ${first}::date - 1
+    from person p where p.team_id = ${teamId} and p.role = 'rep'`.execute(db);
+  const progress = await sql`
+    insert into progress (team_id, person_id, goal_name, value, recorded_on, source)
+    select ${teamId}, p.slack_user_id, 'New bookings',
+           -- Month to date: a rep's share grows through the month, some reps ahead and some behind.
+           round((extract(day from d) / 30.0) * (30000 + (hashtext(p.slack_user_id) & 40000)))::int, d::date, 'import'
+    from person p, generate_series(${first}::date, '2026-11-30'::date, interval '7 days') d
+    where p.team_id = ${teamId} and p.role = 'rep'`.execute(db);
+  const commitments = await sql`
+    insert into commitment (team_id, owner_id, leader_id, text, due_date, status, closed_at, created_at)
+    select ${teamId}, p.slack_user_id, p.reports_to, 'Follow up every open proposal', (m + interval '20 days')::date,
+           case when m >= '2026-11-01' then 'open' when random() < 0.7 then 'done' when random() < 0.5 then 'partly' else 'missed' end,
+           case when m < '2026-11-01' then m + interval '21 days' end, m + interval '2 days'
+    from person p, generate_series(date_trunc('month', ${first}::date), '2026-11-01'::date, interval '1 month') m
+    where p.team_id = ${teamId} and p.role = 'rep'`.execute(db);
+  await sql`analyze goal`.execute(db);
+  await sql`analyze progress`.execute(db);
+  await sql`analyze commitment`.execute(db);
+  return { progress: Number(progress.numAffectedRows ?? 0), commitments: Number(commitments.numAffectedRows ?? 0) };
+}

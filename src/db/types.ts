@@ -82,7 +82,8 @@ export type DeliveryKind =
   | 'answer_note'
   | 'reply'
   | 'held_note'
-  | 'reply_update';
+  | 'reply_update'
+  | 'pack';
 type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 interface CadenceTable {

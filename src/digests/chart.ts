@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { labelOf, levelLabels, ROUND_DEPTH } from '../checkins/levels';
 import type { Database } from '../db/types';
 import { depthsOf } from '../org/chain';
-import { addDays } from '../time/calendar';
+import { addDays, dayMonth, monthLabel } from '../time/calendar';
 import { type Period, periodAround } from '../time/periods';
 import { DAY_MS } from '../time/durations';
 
@@ -16,6 +16,9 @@ export const CHART_SIZE = { width: 960, height: 540 } as const;
 
 /** The fewest periods with data a chart is drawn for: one point is not a trend. */
 const MIN_CHART_PERIODS = 2;
+
+/** A percentage axis goes to 100%, or further when a figure does (goal attainment can pass its target). */
+const upTo100 = (extent: { max: number }) => Math.max(100, Math.ceil(extent.max / 20) * 20);
 
 /** How wide the legend's column is, and so how much of a level's name it shows. */
 const LEGEND_WIDTH = 200;
@@ -37,12 +40,16 @@ export function withData(series: ChartSeries): ChartSeries {
 
 /**
  * The picture of the org and exec digests, in two panels over the same periods: check-ins answered (above) and
- * commitments kept (below), one series per level of the cascade in the same colour in both, so the legend names
+ * commitments kept (below) — or the two `panels` a caller names (the monthly pack: goal attainment and check-ins) — one series per level of the cascade in the same colour in both, so the legend names
  * each level once — in a column of its own at the right, a line per level, a long name cut short, so that it
  * never runs over itself or the lines. Rendered to SVG by ECharts on the server and to PNG by resvg; no browser.
  * Only the periods with data are drawn (`withData`): at least two, or no chart (null).
  */
-export async function renderChart(history: ChartSeries, title: string): Promise<{ svg: string; png: Buffer } | null> {
+export async function renderChart(
+  history: ChartSeries,
+  title: string,
+  panels: readonly [string, string] = ['Check-ins answered', 'Commitments kept (partly counts half)'],
+): Promise<{ svg: string; png: Buffer } | null> {
   const series = withData(history);
   if (series.labels.length < MIN_CHART_PERIODS) return null;
   // Loaded on first use: a process that never renders a chart does not carry either library in memory.
@@ -57,8 +64,8 @@ export async function renderChart(history: ChartSeries, title: string): Promise<
     backgroundColor: '#ffffff',
     title: [
       { text: title, left: 16, top: 8, textStyle: { fontSize: 16 } },
-      { text: 'Check-ins answered', left: 56, top: 44, textStyle: { fontSize: 12, fontWeight: 'normal' } },
-      { text: 'Commitments kept (partly counts half)', left: 56, top: 282, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+      { text: panels[0], left: 56, top: 44, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+      { text: panels[1], left: 56, top: 282, textStyle: { fontSize: 12, fontWeight: 'normal' } },
     ],
     legend: {
       orient: 'vertical',
@@ -74,8 +81,8 @@ export async function renderChart(history: ChartSeries, title: string): Promise<
       { type: 'category', gridIndex: 1, data: [...series.labels] },
     ],
     yAxis: [
-      { type: 'value', gridIndex: 0, min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-      { type: 'value', gridIndex: 1, min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+      { type: 'value', gridIndex: 0, min: 0, max: upTo100, axisLabel: { formatter: '{value}%' } },
+      { type: 'value', gridIndex: 1, min: 0, max: upTo100, axisLabel: { formatter: '{value}%' } },
     ],
     series: series.levels.flatMap((l) => [
       { name: l.label, type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: l.participation.map(pct), connectNulls: true, symbolSize: 6 },
@@ -125,12 +132,7 @@ export async function chartHistory(db: Kysely<Database>, teamId: string, last: P
   const labels = await levelLabels(db, teamId, window);
   const levels = [...new Set([...held.rows.map((h) => h.depth), ...kept.map((k) => k.depth)])].sort((a, b) => a - b);
   return {
-    labels: periods.map((p) =>
-      new Intl.DateTimeFormat(
-        'en-GB',
-        kind === 'week' ? { day: 'numeric', month: 'short', timeZone: 'UTC' } : { month: 'short', year: '2-digit', timeZone: 'UTC' },
-      ).format(new Date(`${p.start}T00:00:00Z`)),
-    ),
+    labels: periods.map((p) => (kind === 'week' ? dayMonth(p.start) : monthLabel(p.start, 'axis'))),
     levels: levels.map((depth) => ({
       label: labelOf(labels, depth),
       participation: periods.map((p) => {

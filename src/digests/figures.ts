@@ -62,8 +62,11 @@ export interface Digest {
 async function goalsCompared(db: Kysely<Database>, teamId: string, current: Period, owner: string | null): Promise<Digest['goals']> {
   const now = await teamGoals(db, teamId, current.end, owner);
   const before = await teamGoals(db, teamId, current.end, owner, { periodBefore: true });
-  return now.map((g) => ({ ...g, before: before.find((b) => b.leader === g.leader)?.attainment ?? null }));
+  return now.map(({ leaderId, ...g }) => ({ ...g, before: before.find((b) => b.leaderId === leaderId)?.attainment ?? null }));
 }
+
+/** A team's goals as of a day; `leaderId` says whose team it is (the name is what people read). */
+type TeamGoal = Omit<Digest['goals'][number], 'before'> & { readonly leaderId: string };
 
 /**
  * Goal attainment and pace per team as of a day: each person goal's latest progress in its own period
@@ -77,9 +80,20 @@ export async function teamGoals(
   asOf: string,
   leaderId: string | null,
   options: { periodBefore?: boolean } = {},
-): Promise<Omit<Digest['goals'][number], 'before'>[]> {
+): Promise<TeamGoal[]> {
+  return (await teamGoalsOn(db, teamId, [asOf], leaderId, options)).get(asOf) ?? [];
+}
+
+/** The same as of each of several days (the months of a pack), in one query: each day's teams, furthest behind pace first. */
+export async function teamGoalsOn(
+  db: Kysely<Database>,
+  teamId: string,
+  days: readonly string[],
+  leaderId: string | null,
+  options: { periodBefore?: boolean } = {},
+): Promise<Map<string, TeamGoal[]>> {
   const back = options.periodBefore === true;
-  const rows = await sql<{ leader: string; goals: number; attainment: number; expected: number }>`
+  const rows = await sql<{ day: string; leader_id: string; leader: string; goals: number; attainment: number; expected: number }>`
     with g0 as (
       select g.id, g.owner_id, g.name, g.target::float8 as target, g.period, g.created_at, p.reports_to, p.tz,
         case g.period when 'week' then interval '1 week' when 'month' then interval '1 month' else interval '3 months' end as span
@@ -87,7 +101,8 @@ export async function teamGoals(
       where g.team_id = ${teamId} and g.active and g.scope = 'person' and p.reports_to is not null
         ${leaderId === null ? sql`` : sql`and p.reports_to = ${leaderId}`}
     ), g1 as (
-      select g0.*, ${back ? sql`(${asOf}::date - g0.span)::date` : sql`${asOf}::date`} as as_of from g0
+      select g0.*, d.day, ${back ? sql`(d.day - g0.span)::date` : sql`d.day`} as as_of
+      from g0 cross join unnest(${days}::date[]) as d(day)
     ), g as (
       select g1.*,
         case g1.period when 'week' then date_trunc('week', g1.as_of)::date
@@ -97,7 +112,7 @@ export async function teamGoals(
       -- A goal set after the day it is read as of did not exist then: it counts from its own period on.
       where (g1.created_at at time zone g1.tz)::date <= g1.as_of
     )
-    select coalesce(l.name, g.reports_to) as leader, count(*)::int as goals,
+    select g.day::text as day, g.reports_to as leader_id, coalesce(l.name, g.reports_to) as leader, count(*)::int as goals,
       avg(coalesce(v.value, 0) / g.target)::float8 as attainment,
       avg(${expectedPaceSql(sql`g.start`, sql`g.span`, sql`g.as_of`)})::float8 as expected
     from g
@@ -108,10 +123,18 @@ export async function teamGoals(
         and pr.recorded_on between g.start and g.as_of
       order by pr.recorded_on desc, pr.id desc limit 1
     ) v on true
-    group by g.reports_to, l.name`.execute(db);
-  return rows.rows
-    .map((r) => ({ leader: r.leader, goals: r.goals, attainment: r.attainment, paceGap: Math.round((r.attainment - r.expected) * 100) }))
-    .sort((a, b) => a.paceGap - b.paceGap || a.leader.localeCompare(b.leader));
+    group by g.day, g.reports_to, l.name`.execute(db);
+  const out = new Map<string, TeamGoal[]>(days.map((d) => [d, []]));
+  for (const r of rows.rows)
+    out.get(r.day)?.push({
+      leaderId: r.leader_id,
+      leader: r.leader,
+      goals: r.goals,
+      attainment: r.attainment,
+      paceGap: Math.round((r.attainment - r.expected) * 100),
+    });
+  for (const teams of out.values()) teams.sort((a, b) => a.paceGap - b.paceGap || a.leader.localeCompare(b.leader));
+  return out;
 }
 
 const pair = (now: unknown, before: unknown): Compared => ({ now: Number(now ?? 0), before: Number(before ?? 0) });

@@ -4,14 +4,16 @@ import { strongest, themesAmong } from '../checkins/said';
 import type { Theme } from '../checkins/themes';
 import { ORG_FACTORS, type Database, type OrgFactor } from '../db/types';
 import { notAllowed } from '../errors';
-import { execPeople } from '../org/chain';
+import { depthsOf, execPeople } from '../org/chain';
 import { nameOf } from '../org/people';
 import type { Scope } from '../org/policy';
 import { chainBelow } from '../org/visibility';
-import { addDays, utcDate } from '../time/calendar';
+import { addDays, monthLabel, utcDate } from '../time/calendar';
+import type { ChartSeries } from './chart';
 import { periodAround, periodBefore, type Period } from '../time/periods';
 import { fromTheTop, type FromTheTop } from './exec';
-import { buildDigest, type Digest } from './figures';
+import { teamGoalsOn } from './figures';
+import { labelOf, levelLabels, ROUND_DEPTH } from '../checkins/levels';
 
 /*
  * The monthly analytics pack: what the top of the chain and each direct report look at together before their
@@ -26,8 +28,10 @@ export interface MonthlyPack {
   readonly months: readonly Period[];
   readonly topName: string;
   readonly reportName: string;
-  /** Goal attainment at each month's end, per team (a leader's direct reports); the month's gap to pace. */
-  readonly goals: readonly { readonly leader: string; readonly attainment: Months; readonly paceGap: number | null }[];
+  /** Goal attainment at each month's end, per level (the teams its leaders lead), and how many of its teams end the month behind pace. */
+  readonly goals: readonly { readonly label: string; readonly teams: number; readonly behind: number; readonly attainment: Months }[];
+  /** The teams (a leader's direct reports) furthest behind pace at the month's end, at most three. */
+  readonly offPace: readonly { readonly leader: string; readonly attainment: number; readonly paceGap: number }[];
   /** Per level: check-ins answered of those closed, and 1:1s marked held, each month. */
   readonly levels: readonly { readonly label: string; readonly answered: Months; readonly held: Months }[];
   /** Rounds nobody answered, each month, and the leaders of this month's. */
@@ -70,26 +74,9 @@ export async function monthlyPack(scope: Scope, options: { reportId?: string; mo
   const months: Period[] = [month];
   while (months.length < MONTHS) months.unshift(periodBefore(months[0]!));
 
-  const digests: Digest[] = [];
-  for (const m of months) digests.push(await buildDigest(db, { teamId, scope: 'exec', current: m, previous: periodBefore(m) }));
-  const last = digests[digests.length - 1]!;
-  const series = <T>(pick: (d: Digest) => T) => digests.map(pick);
-
-  const leaders = [...new Set(digests.flatMap((d) => d.goals.map((g) => g.leader)))];
-  const goals = leaders.map((leader) => ({
-    leader,
-    attainment: series((d) => d.goals.find((g) => g.leader === leader)?.attainment ?? null),
-    paceGap: last.goals.find((g) => g.leader === leader)?.paceGap ?? null,
-  }));
-  const labels = [...new Set(digests.flatMap((d) => d.levels.map((l) => l.label)))];
-  const levels = labels.map((label) => ({
-    label,
-    answered: series((d) => {
-      const l = d.levels.find((x) => x.label === label);
-      return l ? rate(l.answered.now, l.answered.now + l.missed.now) : null;
-    }),
-    held: series((d) => d.levels.find((x) => x.label === label)?.conversations.now ?? null),
-  }));
+  const labels = await levelLabels(db, teamId, sql<boolean>`r.occurrence between ${months[0]!.start}::date and ${month.end}::date`);
+  const figures = await monthFigures(db, teamId, months, labels);
+  const goals = await goalsByMonth(db, teamId, months, labels);
 
   const below = [...(await chainBelow(db, teamId, reportId))];
   const themes = strongest(
@@ -103,15 +90,8 @@ export async function monthlyPack(scope: Scope, options: { reportId?: string; mo
     months,
     topName: await nameOf(db, teamId, top.id),
     reportName: await nameOf(db, teamId, reportId),
-    goals,
-    levels,
-    broken: series((d) => d.brokenLinks.length),
-    brokenNow: last.brokenLinks.map((b) => b.name),
-    commitments: {
-      made: series((d) => d.commitments.made.now),
-      kept: series((d) => d.commitments.kept.now),
-      closed: series((d) => d.commitments.closed.now),
-    },
+    ...goals,
+    ...figures,
     own,
     themes,
     factors,
@@ -148,15 +128,13 @@ async function factorCounts(
  */
 function questionsFrom(p: Omit<MonthlyPack, 'questions'>): string[] {
   const out: { weight: number; text: string }[] = [];
-  const monthName = (m: Period) => new Date(`${m.start}T00:00:00Z`).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
-  const behind = p.goals.filter((g) => g.paceGap !== null && g.paceGap < 0).sort((a, b) => a.paceGap! - b.paceGap!)[0];
-  if (behind) {
-    const att = behind.attainment[behind.attainment.length - 1];
+  const monthName = (m: Period) => monthLabel(m.start, 'name');
+  const behind = p.offPace[0];
+  if (behind)
     out.push({
-      weight: -behind.paceGap!,
-      text: `${behind.leader}'s team ended ${monthName(p.month)} ${-behind.paceGap!} pts behind pace${att != null ? ` (${pct(att)} of goal)` : ''}: is it the team, or the territory, tooling or plan around it?`,
+      weight: -behind.paceGap,
+      text: `${behind.leader}'s team ended ${monthName(p.month)} ${-behind.paceGap} pts behind pace (${pct(behind.attainment)} of goal): is it the team, or the territory, tooling or plan around it?`,
     });
-  }
   for (const l of p.levels) {
     const [b, n] = l.answered.slice(-2);
     if (b != null && n != null && b - n >= 0.1)
@@ -210,4 +188,136 @@ function questionsFrom(p: Omit<MonthlyPack, 'questions'>): string[] {
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 3)
     .map((q) => q.text);
+}
+
+/**
+ * The cascade's health and the commitments of every month of the pack, in one pass over their rounds and one over
+ * the commitments (never a digest built month by month): per level, check-ins answered of those closed and 1:1s
+ * marked held; the leaders whose rounds nobody answered; commitments made, kept ("partly" counts half) and closed.
+ */
+async function monthFigures(
+  db: Kysely<Database>,
+  teamId: string,
+  months: readonly Period[],
+  labels: ReadonlyMap<number, string>,
+): Promise<Pick<MonthlyPack, 'levels' | 'broken' | 'brokenNow' | 'commitments'>> {
+  const first = months[0]!.start;
+  const last = months[months.length - 1]!;
+  const window = sql<boolean>`r.occurrence between ${first}::date and ${last.end}::date`;
+  const rows = await sql<{ depth: number; start: string; answered: number; missed: number; held: number; broken: string[] }>`
+    with rr as materialized (
+      select r.id, r.leader_id, ${ROUND_DEPTH} as depth, date_trunc('month', r.occurrence)::date as start
+      from round r join cadence k on k.id = r.cadence_id
+      where r.team_id = ${teamId} and ${window}
+    ),
+    per as (
+      select r.leader_id, r.depth, r.start,
+             count(*) filter (where c.status = 'answered')::int as answered,
+             count(*) filter (where c.status = 'missed')::int as missed,
+             count(*) filter (where c.held_at is not null)::int as held
+      from rr r join checkin c on c.round_id = r.id and c.part = 'member'
+      group by 1, 2, 3
+    )
+    select per.depth, per.start::text as start, sum(answered)::int as answered, sum(missed)::int as missed, sum(held)::int as held,
+           coalesce(array_agg(coalesce(p.name, per.leader_id) order by p.name) filter (where answered = 0 and missed > 0), '{}') as broken
+    from per left join person p on p.team_id = ${teamId} and p.slack_user_id = per.leader_id
+    group by 1, 2`.execute(db);
+  const at = (depth: number, m: Period) => rows.rows.find((r) => r.depth === depth && r.start === m.start);
+  const depths = [...new Set(rows.rows.map((r) => r.depth))].sort((a, b) => a - b);
+  const levels = depths.map((depth) => ({
+    label: labelOf(labels, depth),
+    answered: months.map((m) => {
+      const r = at(depth, m);
+      return r ? rate(r.answered, r.answered + r.missed) : null;
+    }),
+    held: months.map((m) => at(depth, m)?.held ?? null),
+  }));
+  const brokenIn = (m: Period) =>
+    rows.rows
+      .filter((r) => r.start === m.start)
+      .sort((a, b) => a.depth - b.depth)
+      .flatMap((r) => r.broken);
+
+  const made = await sql<{ start: string; made: number; kept: number; closed: number }>`
+    with m as (
+      select date_trunc('month', created_at)::date as made_in,
+             case when status in ('done', 'partly', 'missed') then date_trunc('month', closed_at)::date end as closed_in,
+             status
+      from commitment
+      where team_id = ${teamId}
+        and (created_at >= ${first}::date or closed_at >= ${first}::date)
+    )
+    select s.start::text as start,
+           count(*) filter (where m.made_in = s.start)::int as made,
+           (count(*) filter (where m.closed_in = s.start and m.status = 'done')
+             + 0.5 * count(*) filter (where m.closed_in = s.start and m.status = 'partly'))::float8 as kept,
+           count(*) filter (where m.closed_in = s.start)::int as closed
+    from unnest(${months.map((x) => x.start)}::date[]) as s(start)
+    left join m on m.made_in = s.start or m.closed_in = s.start
+    group by s.start`.execute(db);
+  const of = (m: Period) => made.rows.find((r) => r.start === m.start);
+  return {
+    levels,
+    broken: months.map((m) => (rows.rows.some((r) => r.start === m.start) ? brokenIn(m).length : null)),
+    brokenNow: brokenIn(last),
+    commitments: {
+      made: months.map((m) => of(m)?.made ?? 0),
+      kept: months.map((m) => of(m)?.kept ?? 0),
+      closed: months.map((m) => of(m)?.closed ?? 0),
+    },
+  };
+}
+
+/**
+ * Goal attainment at each month's end per level (every team led at that level, weighted by their goals), in one
+ * query over the six month ends; and the three teams furthest behind pace at the last one.
+ */
+async function goalsByMonth(
+  db: Kysely<Database>,
+  teamId: string,
+  months: readonly Period[],
+  labels: ReadonlyMap<number, string>,
+): Promise<Pick<MonthlyPack, 'goals' | 'offPace'>> {
+  const byDay = await teamGoalsOn(
+    db,
+    teamId,
+    months.map((m) => m.end),
+    null,
+  );
+  const depths = await depthsOf(db, teamId);
+  const each = months.map((m) => byDay.get(m.end) ?? []);
+  const last = each[each.length - 1]!;
+  const levelOf = (leaderId: string) => depths.get(leaderId);
+  const levels = [...new Set(each.flat().flatMap((t) => (levelOf(t.leaderId) === undefined ? [] : [levelOf(t.leaderId)!])))].sort(
+    (a, b) => a - b,
+  );
+  const goals = levels.map((depth) => {
+    const at = (teams: readonly { leaderId: string; goals: number; attainment: number }[]) => {
+      const mine = teams.filter((t) => levelOf(t.leaderId) === depth);
+      const n = mine.reduce((x, t) => x + t.goals, 0);
+      return n > 0 ? mine.reduce((x, t) => x + t.attainment * t.goals, 0) / n : null;
+    };
+    const now = last.filter((t) => levelOf(t.leaderId) === depth);
+    return { label: labelOf(labels, depth), teams: now.length, behind: now.filter((t) => t.paceGap < 0).length, attainment: each.map(at) };
+  });
+  // Already furthest behind first.
+  const offPace = last
+    .filter((t) => t.paceGap < 0)
+    .slice(0, 3)
+    .map((t) => ({ leader: t.leader, attainment: t.attainment, paceGap: t.paceGap }));
+  return { goals, offPace };
+}
+
+/** The pack's picture, month by month per level: goal attainment at each month's end (above) and check-ins answered (below). */
+export function packChart(p: MonthlyPack): ChartSeries {
+  const none = p.months.map(() => null);
+  const labels = [...new Set([...p.goals.map((g) => g.label), ...p.levels.map((l) => l.label)])];
+  return {
+    labels: p.months.map((m) => monthLabel(m.start, 'axis')),
+    levels: labels.map((label) => ({
+      label,
+      participation: p.goals.find((g) => g.label === label)?.attainment ?? none,
+      kept: p.levels.find((l) => l.label === label)?.answered ?? none,
+    })),
+  };
 }

@@ -37,6 +37,11 @@ export interface Deliveries {
   reply_update: { replyId: number };
   /** The shared note of a 1:1 marked held, in the member's thread of that check-in. */
   held_note: { checkinId: number };
+  /**
+   * The monthly analytics pack for the top and one direct report (`month`: its first day), to one of the two,
+   * before the conversation of the report's check-in `checkinId` (after it, the pack has nothing left to prepare).
+   */
+  pack: { checkinId: number; reportId: string; month: string };
 }
 
 type Payload<K extends DeliveryKind> = Deliveries[K];
@@ -62,6 +67,7 @@ const PERSONAL_KINDS: readonly DeliveryKind[] = [
   'reply',
   'held_note',
   'digest',
+  'pack',
 ];
 
 /** Whether a delivery writes to a person (who has working hours) rather than to a channel. */
@@ -206,6 +212,8 @@ export const deliveryKey = {
   replyAnswered: (replyId: number) => `reply:answered:${replyId}`,
   /** One message per shared note as written: the same note never twice, a changed one once more. */
   heldNote: (checkinId: number, note: string) => `held_note:${checkinId}:${createHash('sha256').update(note).digest('hex').slice(0, 16)}`,
+  /** One pack a month for each pair, to each of the two: a second conversation that month gets none. */
+  pack: (p: Pick<Deliveries['pack'], 'reportId' | 'month'>, recipient: string) => `pack:${p.month}:${p.reportId}:${recipient}`,
   digest: (d: Deliveries['digest'], recipient = '') =>
     `digest:${d.scope}:${d.ownerId}:${d.start}:${d.end}${recipient ? `:${recipient}` : ''}`,
 } as const;
@@ -221,6 +229,7 @@ const ABOUT_A_CHECKIN: { readonly [K in CheckinKind]: true } = {
   share: true,
   answer_note: true,
   held_note: true,
+  pack: true,
 };
 
 /**

@@ -9,7 +9,9 @@ import type { Cadence, Database } from '../db/types';
 import { type CalendarDate, addDays, utcDate, weekdayOf } from '../time/calendar';
 import { addWorkdays } from '../time/hours';
 import { holidaysFrom, workspaceHours } from '../calendar/hours';
-import { enqueueFrom, type QueueRow } from '../outbox/vocabulary';
+import { deliveryKey, enqueueFrom, enqueueMany, type QueueRow } from '../outbox/vocabulary';
+import { periodAround } from '../time/periods';
+import { before, days } from '../time/durations';
 
 export interface PlanReport {
   rounds: number;
@@ -186,6 +188,7 @@ async function planOccurrence(
   return db.transaction().execute(async (tx) => {
     const rounds = await planRounds(tx, plan);
     const counts = c.mode === 'team' ? await planTeamPosts(tx, plan) : await planPrompts(tx, plan);
+    if (c.mode !== 'team' && plan.depths.includes(0)) await planPacks(tx, plan);
     await settleCloses(tx, plan);
     return {
       rounds,
@@ -298,6 +301,42 @@ lives as (
   )}
 )
 select (select count(*) from made)::int as checkins, (select count(*) from prompts)::int as deliveries`.execute(tx);
+}
+
+/**
+ * The top's conversation of the month with each direct report comes with the monthly analytics pack (the month
+ * before, complete): one message, the same for both, a day before the report's prompt — never before the month
+ * begins, so that the month it reads is over — and held to each one's working hours. Once a month per pair: a
+ * second conversation in the month, or a weekly cadence at the top, gets none.
+ */
+async function planPacks(tx: Transaction<Database>, { c, ids, depths, occurrence }: Planned): Promise<void> {
+  const top = ids[depths.indexOf(0)]!;
+  const reports = await tx
+    .selectFrom('checkin as k')
+    .innerJoin('round as r', 'r.id', 'k.round_id')
+    .select(['k.id', 'k.person_id', 'k.due_at'])
+    .where('r.cadence_id', '=', c.id)
+    .where('r.occurrence', '=', occurrence)
+    .where('r.leader_id', '=', top)
+    .where('k.part', '=', 'member')
+    .where('k.status', '=', 'scheduled')
+    .execute();
+  const thisMonth = periodAround('month', occurrence);
+  const month = periodAround('month', addDays(thisMonth.start, -1)).start;
+  const monthBegins = new Date(`${thisMonth.start}T00:00:00Z`);
+  const items = reports.flatMap((r) =>
+    [r.person_id, top].map((recipient) => {
+      const dayBefore = before(new Date(r.due_at), days(1));
+      return {
+        teamId: c.team_id,
+        payload: { checkinId: r.id, reportId: r.person_id, month },
+        key: deliveryKey.pack({ reportId: r.person_id, month }, recipient),
+        recipient,
+        notBefore: dayBefore > monthBegins ? dayBefore : monthBegins,
+      };
+    }),
+  );
+  await enqueueMany(tx, 'pack', items);
 }
 
 /** Each round of the period closes when its last member's window does. */

@@ -26,7 +26,12 @@ import { briefDetailMessages, briefMessage } from './blocks/brief';
 import { digestMessage } from './blocks/digest';
 import { promptMessage, reminderMessage } from './blocks/prompt';
 import { sharedAnswersMessage, teamReminderMessage, teamRoundMessage } from './blocks/team';
-import { periodBefore } from '../time/periods';
+import { periodAround, periodBefore } from '../time/periods';
+import { monthlyPack, packChart, type MonthlyPack } from '../digests/pack';
+import { packMessage } from './blocks/pack';
+import { scopeOf } from '../org/policy';
+import { UserError } from '../errors';
+import { monthLabel } from '../time/calendar';
 import type { Reply } from './blocks/text';
 
 /*
@@ -289,6 +294,55 @@ const sendHeldNote: DeliveryHandler<'held_note'> = async (deps, delivery, payloa
   return { sent: await inThreadOrDm(deps, { channel: d.promptChannel, ts: d.promptTs }, d.memberId, heldNoteMessage(d)) };
 };
 
+/**
+ * The monthly analytics pack, before the top's conversation of the month with a direct report: built at send time
+ * for the recipient (the top or the report; anyone else, as after a reorganisation, is refused and the delivery
+ * cancelled), with its chart in the thread; never after the conversation it is for.
+ */
+const sendPack: DeliveryHandler<'pack'> = async (deps, delivery, payload, now) => {
+  // Late (the dispatcher was down, or the conversation was planned after its day), a pack for a conversation
+  // already over is noise: it goes only while the report's check-in is open.
+  const conversation = await checkinContext(deps.db, payload.checkinId);
+  if (!conversation) return GONE;
+  if (conversation.closesAt <= now) return { cancel: 'the conversation it was for is over' };
+  let pack: MonthlyPack;
+  try {
+    const scope = await scopeOf(deps.db, delivery.team_id, delivery.recipient, [], now);
+    pack = await monthlyPack(scope, { reportId: payload.reportId, month: periodAround('month', payload.month) });
+  } catch (err) {
+    if (err instanceof UserError) return { cancel: `no pack for this reader: ${err.message}` };
+    throw err;
+  }
+  const posted = await deps.messenger.postDm(delivery.recipient, packMessage(pack));
+  return { sent: posted, after: () => attachPackChart(deps, delivery.team_id, pack, posted) };
+};
+
+async function attachPackChart(
+  deps: SendContext,
+  teamId: string,
+  pack: MonthlyPack,
+  posted: { channel: string; ts: string },
+): Promise<void> {
+  try {
+    const chart = await renderChart(packChart(pack), `Monthly analytics, to ${monthLabel(pack.month.start, 'long')}`, [
+      'Goal attainment at each month’s end',
+      'Check-ins answered',
+    ]);
+    if (!chart) return;
+    await deps.messenger.upload(
+      posted.channel,
+      {
+        bytes: chart.png,
+        filename: `cascade-pack-${pack.month.start.slice(0, 7)}.png`,
+        title: `Monthly analytics, ${monthLabel(pack.month.start, 'long')}`,
+      },
+      posted.ts,
+    );
+  } catch (err) {
+    deps.log.warn({ err, teamId }, 'the pack chart could not be uploaded; the pack went out without it');
+  }
+}
+
 /** The outbox's task list: one handler per kind (adding a kind: an entry in outbox/vocabulary.ts and one here). */
 export const deliveryHandlers: DeliveryHandlers = {
   prompt: sendPrompt,
@@ -306,4 +360,5 @@ export const deliveryHandlers: DeliveryHandlers = {
   reply: sendReply,
   reply_update: sendReplyUpdate,
   held_note: sendHeldNote,
+  pack: sendPack,
 };

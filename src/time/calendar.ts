@@ -111,3 +111,26 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function dayMonth(date: CalendarDate): string {
   return `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]}`;
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** The month a calendar day falls in, as people write it: `November` (`name`), `November 2026` (`long`), `Nov` (`short`), `Nov 26` (`axis`). */
+export function monthLabel(date: CalendarDate, style: 'name' | 'long' | 'short' | 'axis'): string {
+  const m = Number(date.slice(5, 7)) - 1;
+  if (style === 'name') return MONTH_NAMES[m]!;
+  if (style === 'long') return `${MONTH_NAMES[m]} ${date.slice(0, 4)}`;
+  return style === 'short' ? MONTHS[m]! : `${MONTHS[m]} ${date.slice(2, 4)}`;
+}

@@ -444,6 +444,8 @@ describe('Scheduled digests', () => {
     await say(PEOPLE.admin.id, 'digest schedule exec monthly monday 08:00');
     // A month before November with a conversation in it: two months with data, so the exec digest has a chart to draw.
     await week(PEOPLE.leo.id, PEOPLE.bob.id, '2026-10-19', 'answered', { confidence: 4 });
+    // The CEO's and the President's monthly packs (their conversation is on Monday 7 December) go first, with their charts.
+    await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T12:30:00Z'));
     slack.onNext('files.getUploadURLExternal', { error: 'not_allowed_token_type' });
     await tick(tickDeps(db, slack, app.log), new Date('2026-12-07T13:00:00Z'));
     const exec = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CEXEC');

@@ -131,9 +131,10 @@ describe('The monthly analytics pack', () => {
     expect(pack.text).toBe('Monthly analytics for November 2026, for Casey Chen and Pat Rivera.');
     expect(text).toContain('Monthly analytics: November 2026');
     expect(text).toContain('bars: Jun → Nov');
-    // Bob's team slid month by month: behind pace, named.
-    expect(text).toMatch(/Bob Stone's team `[^`]{6}` 40% of goal — \*behind pace by \d+ pts\*/);
-    expect(text).toMatch(/Ann Lee's team `[^`]{6}` 100% of goal — on pace/);
+    // Bob's team slid month by month: one of the level's two teams behind pace, and named; Ann's is not.
+    expect(text).toMatch(/Manager ↔ reps `[^`]{6}` \d+% of goal — \*1 of 2 teams behind pace\*/);
+    expect(text).toMatch(/Furthest behind: Bob Stone's team \(40%, \d+ pts behind\)/);
+    expect(text).not.toContain("Ann Lee's team");
     // Manager ↔ reps: 13 of 13 answered in October, 8 of 12 in November.
     expect(text).toMatch(/Manager ↔ reps `[^`]{6}` 67% answered/);
     expect(text).toContain('• territory: 2 (+1)');

@@ -39,6 +39,7 @@ describe('The outbox’s vocabulary', () => {
       'brief',
       'digest',
       'held_note',
+      'pack',
       'prompt',
       'reminder',
       'reply',

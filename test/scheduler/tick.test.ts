@@ -78,6 +78,10 @@ describe('The scheduler tick', () => {
     slack.reset();
     await tick(deps, at('2026-11-23T00:00:00Z'));
     expect(ALL_USERS.flatMap((u) => promptsTo(u.id))).toHaveLength(0);
+    // The monthly packs of the CEO's conversation of 2 November, planned on 1 November and never sent (no tick
+    // between): three weeks late, after the conversation, they are dropped with its check-in's close, not sent.
+    const packs = await db.db.selectFrom('delivery').select('status').where('kind', '=', 'pack').execute();
+    expect(packs).toEqual([{ status: 'cancelled' }, { status: 'cancelled' }]);
 
     await tick(deps, at('2026-11-23T04:30:00Z'));
     expect(promptsTo(PEOPLE.raj.id)).toHaveLength(1);

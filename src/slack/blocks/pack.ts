@@ -2,11 +2,11 @@ import { FACTOR_WORDS } from '../../accountability/flags';
 import { sparkline } from '../../checkins/trends';
 import type { MonthlyPack } from '../../digests/pack';
 import { themeLine } from './themes';
+import { monthLabel } from '../../time/calendar';
 import { context, dayLabel, header, section, truncate, typed, type Block, type Reply } from './text';
 
 const pct = (x: number | null | undefined) => (x == null ? '—' : `${Math.round(x * 100)}%`);
-const monthName = (start: string, style: 'long' | 'short' = 'long') =>
-  new Date(`${start}T00:00:00Z`).toLocaleString('en-GB', { month: style, year: style === 'long' ? 'numeric' : undefined, timeZone: 'UTC' });
+const monthName = (start: string, style: 'long' | 'short' = 'long') => monthLabel(start, style);
 const change = (now: number, before: number) => (now === before ? '±0' : now > before ? `+${now - before}` : `−${before - now}`);
 
 /**
@@ -26,11 +26,13 @@ export function packMessage(p: MonthlyPack): Reply {
   ];
   if (p.goals.length > 0) {
     const lines = p.goals.map((g) => {
-      const now = g.attainment[g.attainment.length - 1];
-      const pace = g.paceGap === null ? '' : g.paceGap < 0 ? ` — *behind pace by ${-g.paceGap} pts*` : ' — on pace';
-      return `• ${typed(g.leader)}'s team \`${sparkline(g.attainment, 0, 1.2)}\` ${pct(now)} of goal${pace}`;
+      const behind = g.behind > 0 ? ` — *${g.behind} of ${g.teams} team${g.teams === 1 ? '' : 's'} behind pace*` : ' — every team on pace';
+      return `• ${typed(g.label)} \`${sparkline(g.attainment, 0, 1.2)}\` ${pct(g.attainment[g.attainment.length - 1])} of goal${behind}`;
     });
-    blocks.push(section(`*Goal attainment by team*\n${lines.join('\n')}`));
+    const off = p.offPace.length
+      ? `\n• Furthest behind: ${p.offPace.map((t) => `${typed(t.leader)}'s team (${pct(t.attainment)}, ${-t.paceGap} pts behind)`).join(', ')}`
+      : '';
+    blocks.push(section(`*Goal attainment by level*\n${lines.join('\n')}${off}`));
   }
   if (p.levels.length > 0) {
     const lines = p.levels.map((l) => {
