@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_AWAY_STATUS } from './checkins/away';
+import type { LlmConfig } from './llm/summaries';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +35,8 @@ export interface Config {
   readonly metrics: { readonly port?: number; readonly host: string; readonly token?: string; readonly teamLabels: boolean };
   /** Web API request and response bodies (message text, private notes) appear in debug logs only when on. */
   readonly logBodies: boolean;
+  /** Written summaries from an OpenAI-compatible endpoint (CASCADE_LLM_*); undefined: off, nothing is sent anywhere. */
+  readonly llm?: LlmConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -113,6 +116,18 @@ const schema = z.object({
     .optional(),
   METRICS_TEAM_LABELS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
   LOG_BODIES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+  CASCADE_LLM_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/\S+$/,
+      'must be the http(s) base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1 (Ollama)',
+    )
+    .optional(),
+  CASCADE_LLM_MODEL: z
+    .string()
+    .regex(/^\S{1,200}$/, 'must be the name of a model the endpoint serves, e.g. gpt-4o-mini or llama3.1 (no spaces)')
+    .optional(),
+  CASCADE_LLM_KEY: z.string().regex(/^\S+$/, 'must be the API key the endpoint expects (no spaces)').optional(),
 });
 
 function splitList(value: string): string[] {
@@ -168,6 +183,12 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
     );
   }
 
+  // Written summaries need an endpoint and a model together; a key alone, or a model alone, is a mistake worth saying.
+  if (has('CASCADE_LLM_URL') && !has('CASCADE_LLM_MODEL'))
+    problems.push('CASCADE_LLM_MODEL is missing: CASCADE_LLM_URL is set, so name the model to use (e.g. gpt-4o-mini)');
+  if (!has('CASCADE_LLM_URL') && (has('CASCADE_LLM_MODEL') || has('CASCADE_LLM_KEY')))
+    problems.push('CASCADE_LLM_URL is missing: CASCADE_LLM_MODEL or CASCADE_LLM_KEY is set, but not the endpoint to send to');
+
   if (problems.length > 0 || !parsed.success) {
     return { ok: false, problems, noSlackCredentials: options.requireSlack && noSlackCredentials };
   }
@@ -197,6 +218,9 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
       teamLabels: v.METRICS_TEAM_LABELS === 'on',
     },
     logBodies: v.LOG_BODIES === 'on',
+    ...(v.CASCADE_LLM_URL && v.CASCADE_LLM_MODEL
+      ? { llm: { url: v.CASCADE_LLM_URL, model: v.CASCADE_LLM_MODEL, ...(v.CASCADE_LLM_KEY ? { key: v.CASCADE_LLM_KEY } : {}) } }
+      : {}),
   };
   return { ok: true, config: deepFreeze(config) };
 }
@@ -237,7 +261,7 @@ export function readEnvironment(cwd: string = process.cwd()): Environment {
 
 /** Values that must never reach a log line, whatever shape the log call has. */
 export function secretsOf(config: Config): string[] {
-  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.metrics.token];
+  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.metrics.token, config.llm?.key];
   if (config.databaseUrl) {
     const password = safePassword(config.databaseUrl);
     if (password) values.push(password);

@@ -4,6 +4,7 @@ import { deliveryHandlers } from './slack/deliveries';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from './config';
 import { createMetrics, startMetricsServer, type Metrics } from './metrics';
+import { llmSummarizer, type LlmConfig, type Summarizer } from './llm/summaries';
 import { openDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { boltLogger, type Log } from './log';
@@ -134,6 +135,18 @@ async function listen(app: App, config: Config, host: string | undefined): Promi
   }
 }
 
+/** Summaries from the configured endpoint, counted in /metrics; a failure is logged by its kind, never with the text sent or the key. */
+function summarizerFor(llm: LlmConfig, metrics: Metrics, log: Log): Summarizer {
+  return llmSummarizer(llm, {
+    onUsage: (u) => metrics.scheduler.summary(u.outcome, u.promptTokens, u.completionTokens),
+    onError: (err) =>
+      log.warn(
+        { error: err instanceof Error ? err.name : 'unknown', status: (err as { status?: number }).status },
+        'no written summary this time (the endpoint failed, timed out or refused); the message went without one',
+      ),
+  });
+}
+
 async function serveMetricsAlone(metrics: Metrics, port: number, host: string): Promise<Server> {
   try {
     return await startMetricsServer(metrics, port, host);
@@ -240,6 +253,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       awayStatus: config.awayStatus,
       handlers: deliveryHandlers,
       metrics: metrics.scheduler,
+      ...(config.llm ? { summarizer: summarizerFor(config.llm, metrics, log) } : {}),
     };
     // Every outbox pass of this process, scheduled or woken, goes through one worker: never two at once.
     const outbox = outboxWorker(

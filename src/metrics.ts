@@ -124,6 +124,19 @@ export function createMetrics(db: Kysely<Database>, options: MetricsOptions = { 
     registers: [registry],
   });
 
+  const summaries = new Counter({
+    name: 'cascade_llm_summaries_total',
+    help: 'Written summaries asked of the language model (CASCADE_LLM_*), by outcome: written, or fallback (timed out, failed, refused).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'cascade_llm_tokens_total',
+    help: 'Tokens the language model reported using for summaries, by kind (prompt, completion).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+
   const readings = databaseReader(db, options);
   const fromDatabase = (name: string, help: string, label: string | null, pick: (r: Readings) => { label: string; value: number }[]) =>
     new Gauge({
@@ -180,6 +193,11 @@ export function createMetrics(db: Kysely<Database>, options: MetricsOptions = { 
       rateLimited: (teamId) => limited.inc(byTeam(teamId)),
       promptLateness: (seconds) => lateness.observe(seconds),
       tickDuration: (seconds) => tick.observe(seconds),
+      summary(outcome, promptTokens, completionTokens) {
+        summaries.inc({ outcome });
+        tokens.inc({ kind: 'prompt' }, promptTokens);
+        tokens.inc({ kind: 'completion' }, completionTokens);
+      },
     },
     async serve(req, res) {
       if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {

@@ -20,6 +20,7 @@ import { nextWorkingInstant } from '../time/hours';
 import { utcDate } from '../time/calendar';
 import type { Deliveries } from '../outbox/vocabulary';
 import { PermanentSendError, RateLimitedError, type Messenger } from './messenger';
+import type { Summarizer } from '../llm/summaries';
 import type { SchedulerMetrics } from './metrics';
 import { DAY_MS, MINUTE_MS } from '../time/durations';
 
@@ -32,6 +33,8 @@ export interface SendContext {
   readonly awayStatus?: readonly string[];
   /** Where outcomes, 429s and prompt lateness are counted (`/metrics`); nothing is counted without it. */
   readonly metrics?: SchedulerMetrics;
+  /** Written summaries for briefs of leaders of leaders and monthly packs (CASCADE_LLM_*); none without it. */
+  readonly summarizer?: Summarizer;
 }
 
 /**

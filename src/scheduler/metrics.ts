@@ -11,4 +11,6 @@ export interface SchedulerMetrics {
   /** Sent at minus due at, for a prompt. */
   promptLateness(seconds: number): void;
   tickDuration(seconds: number): void;
+  /** A written summary (CASCADE_LLM_*): written or fallen back, and the tokens it used. */
+  summary(outcome: 'written' | 'fallback', promptTokens: number, completionTokens: number): void;
 }

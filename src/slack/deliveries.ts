@@ -1,5 +1,6 @@
 import { awayReason, DEFAULT_AWAY_STATUS } from '../checkins/away';
-import { freshFrom, recordStatus, type StoredStatus } from '../org/people';
+import { freshFrom, nameOf, recordStatus, type StoredStatus } from '../org/people';
+import { readableLines, withSummary } from './blocks/summary';
 import { sharedAnswersOf } from '../checkins/answers';
 import { buildBrief } from '../checkins/briefs';
 import {
@@ -160,10 +161,38 @@ const sendUpdate: DeliveryHandler<'update'> = async (deps, _delivery, payload, n
   return { sent: null };
 };
 
+/**
+ * The message, opened by a written summary when summaries are on (CASCADE_LLM_*): written from `readable` alone —
+ * the message and what its thread will hold, all of it the reader's to read — in one request, or left out.
+ */
+async function summarized(
+  deps: SendContext,
+  message: Reply,
+  request: { purpose: 'brief' | 'pack'; teamId: string; readerId: string; readable: readonly Reply[] },
+): Promise<Reply> {
+  if (!deps.summarizer) return message;
+  const summary = await deps.summarizer.summarize({
+    purpose: request.purpose,
+    readerName: await nameOf(deps.db, request.teamId, request.readerId),
+    lines: readableLines(message, ...request.readable),
+  });
+  return withSummary(message, summary);
+}
+
 const sendBrief: DeliveryHandler<'brief'> = async (deps, _delivery, payload, now) => {
   const brief = await buildBrief(deps.db, payload.roundId);
   if (!brief) return ROUND_GONE;
-  const { channel, ts } = await deps.messenger.postDm(brief.leaderId, briefMessage(brief, now));
+  // A leader of leaders' brief opens with a summary (when summaries are on); a first-line leader's is short enough.
+  const message =
+    brief.level === 'manager_reps'
+      ? briefMessage(brief, now)
+      : await summarized(deps, briefMessage(brief, now), {
+          purpose: 'brief',
+          teamId: brief.teamId,
+          readerId: brief.leaderId,
+          readable: briefDetailMessages(brief),
+        });
+  const { channel, ts } = await deps.messenger.postDm(brief.leaderId, message);
   // The answers in full go in the brief's thread, once the brief is recorded: when that fails the brief has gone out anyway.
   const details = async () => {
     try {
@@ -313,7 +342,13 @@ const sendPack: DeliveryHandler<'pack'> = async (deps, delivery, payload, now) =
     if (err instanceof UserError) return { cancel: `no pack for this reader: ${err.message}` };
     throw err;
   }
-  const posted = await deps.messenger.postDm(delivery.recipient, packMessage(pack));
+  const message = await summarized(deps, packMessage(pack), {
+    purpose: 'pack',
+    teamId: delivery.team_id,
+    readerId: delivery.recipient,
+    readable: [],
+  });
+  const posted = await deps.messenger.postDm(delivery.recipient, message);
   return { sent: posted, after: () => attachPackChart(deps, delivery.team_id, pack, posted) };
 };
 

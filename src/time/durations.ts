@@ -2,7 +2,7 @@
  * Lengths of time in milliseconds, named: the only place Cascade spells them out (the architecture test
  * refuses a literal elsewhere). Calendar days in a zone are calendar.ts's; these are fixed spans.
  */
-const SECOND_MS = 1000;
+export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
