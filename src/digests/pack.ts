@@ -133,7 +133,7 @@ function questionsFrom(p: Omit<MonthlyPack, 'questions'>): string[] {
   if (behind)
     out.push({
       weight: -behind.paceGap,
-      text: `${behind.leader}'s team ended ${monthName(p.month)} ${-behind.paceGap} pts behind pace (${pct(behind.attainment)} of goal): is it the team, or the territory, tooling or plan around it?`,
+      text: `${behind.leader}'s team ended ${monthName(p.month)} ${-behind.paceGap} pt${behind.paceGap === -1 ? '' : 's'} behind pace (${pct(behind.attainment)} of goal): is it the team, or the territory, tooling or plan around it?`,
     });
   for (const l of p.levels) {
     const [b, n] = l.answered.slice(-2);

@@ -165,5 +165,24 @@ run('The sandbox in a browser', () => {
     // The week before, nobody in Dev's team answered: the digest names the broken link.
     expect(await digest.innerText()).toContain('Dev Rao (Manager ↔ reps): 4 due, none answered');
     await shoot('org-digest', digest);
+
+    // Casey (the CEO) moves the clock to Monday 7 December, the first Monday of the month: before his monthly
+    // conversation with Pat, both have November's analytics pack in their DMs, the same message for both.
+    await page.goto(`${sandbox.url}/as/UCASEY001`);
+    for (let i = 0; i < 6 && !(await page.locator('#now').innerText()).includes('Mon, 7 Dec 2026'); i++)
+      await page.getByRole('button', { name: 'Next morning 09:00' }).click();
+    expect(await page.locator('#now').innerText()).toContain('Mon, 7 Dec 2026, 09:00');
+    const packs: string[] = [];
+    for (const who of ['UCASEY001', PAT]) {
+      await page.goto(`${sandbox.url}/as/${who}`);
+      const pack = page.locator('#dm > .msg', { hasText: 'Monthly analytics: November 2026' });
+      expect(await pack.count()).toBe(1);
+      const text = await pack.innerText();
+      // The same message, but for the time above it (each reads it in their own zone).
+      packs.push(text.split('\n').slice(1).join('\n'));
+      expect(text).toContain('For Casey Chen and Pat Rivera, before your monthly conversation');
+      expect(text).toContain('Questions for your conversation');
+    }
+    expect(packs[0]).toBe(packs[1]);
   }, 600_000);
 });

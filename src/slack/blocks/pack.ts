@@ -30,14 +30,14 @@ export function packMessage(p: MonthlyPack): Reply {
       return `• ${typed(g.label)} \`${sparkline(g.attainment, 0, 1.2)}\` ${pct(g.attainment[g.attainment.length - 1])} of goal${behind}`;
     });
     const off = p.offPace.length
-      ? `\n• Furthest behind: ${p.offPace.map((t) => `${typed(t.leader)}'s team (${pct(t.attainment)}, ${-t.paceGap} pts behind)`).join(', ')}`
+      ? `\n• Furthest behind: ${p.offPace.map((t) => `${typed(t.leader)}'s team (${pct(t.attainment)}, ${-t.paceGap} pt${t.paceGap === -1 ? '' : 's'} behind)`).join(', ')}`
       : '';
     blocks.push(section(`*Goal attainment by level*\n${lines.join('\n')}${off}`));
   }
   if (p.levels.length > 0) {
     const lines = p.levels.map((l) => {
       const held = l.held[l.held.length - 1];
-      return `• ${typed(l.label)} \`${sparkline(l.answered, 0, 1)}\` ${pct(l.answered[l.answered.length - 1])} answered${held ? ` · ${held} 1:1s held` : ''}`;
+      return `• ${typed(l.label)} \`${sparkline(l.answered, 0, 1)}\` ${pct(l.answered[l.answered.length - 1])} answered${held ? ` · ${held} 1:1${held === 1 ? '' : 's'} held` : ''}`;
     });
     const broken = p.brokenNow.length
       ? `\n• Broken links this month (rounds nobody answered): ${p.brokenNow.slice(0, 3).map(typed).join(', ')}${p.brokenNow.length > 3 ? ` and ${p.brokenNow.length - 3} more` : ''}`
@@ -56,7 +56,7 @@ export function packMessage(p: MonthlyPack): Reply {
     );
   blocks.push(
     section(
-      `*Commitments* \`${sparkline(keptRates, 0, 1)}\` ${made} made · ${kept} kept of ${closed} closed${own.length ? `\n*Your own*\n${own.join('\n')}` : ''}`,
+      `*Commitments* \`${sparkline(keptRates, 0, 1)}\` ${made} made · ${closed ? `${pct(kept / closed)} kept of ${closed} closed` : 'none closed'}${own.length ? `\n*Your own*\n${own.join('\n')}` : ''}`,
     ),
   );
   if (p.themes.length > 0) blocks.push(section(`*What keeps coming up*\n${p.themes.map((t) => themeLine(t)).join('\n')}`));
