@@ -9,7 +9,7 @@ import { fromTheTop } from '../digests/exec';
 import { execPeople } from '../org/chain';
 import { addDays, localDate } from '../time/calendar';
 import { personCheckins } from '../checkins/team';
-import { personTrends } from '../checkins/trends';
+import { personTrends, teamTrends } from '../checkins/trends';
 import type { Scope } from '../org/policy';
 import { scopeFor } from './deps';
 import { homeView, type HomeExtras } from './blocks/home';
@@ -33,6 +33,7 @@ async function extrasFor(scope: Scope, stand: Awaited<ReturnType<typeof whereYou
     }),
     goalHistory: history,
     trends: await personTrends(scope, me.slack_user_id),
+    teamTrends: stand.reports.length ? await teamTrends(scope) : [],
     latest: await latestAnswered(
       scope,
       stand.reports.map((r) => r.personId),

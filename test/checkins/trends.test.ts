@@ -44,7 +44,44 @@ beforeAll(async () => {
         closed_at: new Date(`${addDays(o, 3)}T12:00:00Z`),
       })
       .execute();
+    // Mia, Ann's other rep, steady at 4 every week.
+    await pastCheckin(f, {
+      cadence: 'manager_reps',
+      leaderId: PEOPLE.ann.id,
+      personId: PEOPLE.mia.id,
+      occurrence: o,
+      answers: [{ intent: 'goals', question: 'How confident are you in reaching your goal?', rating: 4 }],
+    });
+    // Raj's monthly calls goal, reported each Sunday: on pace for six weeks, then at half the pace.
+    const sunday = addDays(o, 6);
+    const day = Number(sunday.slice(8, 10));
+    const daysInMonth = new Date(Date.UTC(Number(sunday.slice(0, 4)), Number(sunday.slice(5, 7)), 0)).getUTCDate();
+    await db
+      .insertInto('progress')
+      .values({
+        team_id: f.app.teamId,
+        person_id: PEOPLE.raj.id,
+        goal_name: 'Calls',
+        value: Math.round(((100 * day) / daysInMonth) * (n < 6 ? 1 : 0.5) * 100) / 100,
+        recorded_on: sunday,
+        source: 'command',
+      })
+      .execute();
   }
+  await db
+    .insertInto('goal')
+    .values({
+      team_id: f.app.teamId,
+      owner_id: PEOPLE.raj.id,
+      scope: 'person',
+      name: 'Calls',
+      unit: 'count',
+      target: 100,
+      period: 'month',
+      created_by: PEOPLE.ann.id,
+      created_at: new Date('2026-09-01T00:00:00Z'),
+    })
+    .execute();
 });
 
 describe('Trends over twelve weeks', () => {
@@ -76,9 +113,23 @@ describe('Trends over twelve weeks', () => {
     expect(ann.text).toContain('`▆▆█▆·▆▆▅▅▅▃▃` confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks');
     expect(ann.text).toContain('`████▁███████` check-ins answered 100% → 100% over 11 weeks');
     expect(ann.text).toContain('`████████▁▁▁▁` commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks');
+    // His goal against pace at each week's end: on pace, then half of it from the seventh week.
+    expect(ann.text).toContain('`▆▆▆▆▆▆▃▃▃▃▃▃` goals 100% of pace → 50% of pace over 11 weeks');
     const bob = await say(PEOPLE.bob.id, `team <@${PEOPLE.raj.id}>`);
     expect(bob.text).toContain('is not below you');
     expect(bob.text).not.toContain('Last 12 weeks');
+  });
+
+  test('When Ann asks for her team, then its twelve weeks come first, Raj and Mia together; Bob’s team is his own and never Raj’s', async () => {
+    const ann = await say(PEOPLE.ann.id, 'team');
+    expect(ann.text).toContain('*Your team, last 12 weeks*, week by week');
+    // Raj 4 and Mia 4 in September, Raj 2 and Mia 4 at the end: the team's confidence 4.0 → 3.0; week 4 is Mia's alone.
+    expect(ann.text).toContain('confidence 4.0 → 3.0 over 11 weeks, lowest in 12 weeks');
+    expect(ann.text).toContain('check-ins answered 100% → 100% over 11 weeks');
+    expect(ann.text).toContain('*Your direct reports, last 8 weeks*');
+    const bob = await say(PEOPLE.bob.id, 'team');
+    expect(bob.text).not.toContain('confidence 4.0');
+    expect(bob.text).not.toContain('goals');
   });
 
   test('When Raj opens App Home, then his last check-ins say in words where his confidence and his kept commitments went over twelve weeks', async () => {
@@ -86,7 +137,15 @@ describe('Trends over twelve weeks', () => {
     const [published] = await f.slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.raj.id });
     const home = JSON.stringify(published!.args.view);
     expect(home).toContain(
-      '_Over twelve weeks: confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks; commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks._',
+      '_Over twelve weeks: confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks; commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks; goals 100% of pace → 50% of pace over 11 weeks._',
     );
+  });
+
+  test('When Ann opens App Home, then her team says in words where it went over twelve weeks', async () => {
+    await f.app.event({ type: 'app_home_opened', user: PEOPLE.ann.id, channel: `D${PEOPLE.ann.id}`, tab: 'home' });
+    const [published] = await f.slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.ann.id });
+    const home = JSON.stringify(published!.args.view);
+    expect(home).toContain('The team over twelve weeks: confidence 4.0 → 3.0 over 11 weeks, lowest in 12 weeks;');
+    expect(home).toContain('goals 100% of pace → 50% of pace over 11 weeks.');
   });
 });

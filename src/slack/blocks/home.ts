@@ -20,8 +20,10 @@ export interface HomeExtras {
   readonly cameBack: Awaited<ReturnType<typeof whatCameBack>>;
   /** The last eight check-ins: answered or not, and the confidence rating given. */
   readonly recent: readonly { occurrence: string; status: CheckinStatus; confidence: number | null }[];
-  /** Twelve weeks of confidence, check-ins answered and commitments kept, week by week. */
+  /** Twelve weeks of confidence, check-ins answered, commitments kept and goals against pace, week by week. */
   readonly trends?: readonly Series[];
+  /** For leaders: the same over their direct reports together. */
+  readonly teamTrends?: readonly Series[];
   /** Each goal's last three periods, by goal id. */
   readonly goalHistory: ReadonlyMap<number, readonly { attainment: number; end: string }[]>;
   /** For leaders: each report's latest answered check-in (Reply, Got it), and the open flags below. */
@@ -100,9 +102,11 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
       const room = LIMITS.blocksPerView - blocks.length - 4;
       if (x) blocks.push(...teamBlocks(s.reports, x, room));
       else blocks.push(...sections(s.reports.map(reportLine).join('\n'), Math.max(1, room)));
+      // Where the team as a whole is going over twelve weeks, in words, when there is a trend to tell.
+      const words = (x?.teamTrends ?? []).map(trendWords).filter((w): w is string => w !== null);
       blocks.push(
         context(
-          'Last 8 weeks. `/cascade team @person` opens anyone; `/cascade flags` lists what needs your attention, organisation first.',
+          `${words.length ? `The team over twelve weeks: ${words.join('; ')}. ` : ''}Last 8 weeks. \`/cascade team\` draws the team week by week; \`/cascade team @person\` opens anyone; \`/cascade flags\` lists what needs your attention, organisation first.`,
         ),
       );
     }

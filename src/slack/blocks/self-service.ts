@@ -1,4 +1,4 @@
-import { SCALES, sparkline, trendWords, type Series } from '../../checkins/trends';
+import { measureLabel, SCALES, sparkline, trendWords, type Series } from '../../checkins/trends';
 import { paceBar } from '../../accountability/goals';
 import type { WhereYouStand } from '../../accountability/standing';
 import type { MyStatus } from '../../checkins/status';
@@ -163,7 +163,7 @@ export function nothingToAnswerReply(s: MyStatus): Reply {
   };
 }
 
-export function teamReply(t: { leader: Person; reports: readonly ReportLine[] }): Reply {
+export function teamReply(t: { leader: Person; reports: readonly ReportLine[] }, trends: readonly Series[] = []): Reply {
   if (t.reports.length === 0)
     return { text: 'You have no direct reports in the org chart. `/cascade team @person` shows the check-ins of anyone below you.' };
   const lines = t.reports.map((r) => {
@@ -171,7 +171,10 @@ export function teamReply(t: { leader: Person; reports: readonly ReportLine[] })
     const extra = [r.missed ? `${r.missed} missed` : '', r.skipped ? `${r.skipped} skipped` : ''].filter(Boolean).join(', ');
     return `• <@${r.personId}> — ${r.answered} of ${r.due} answered (${rate})${extra ? `; ${extra}` : ''}`;
   });
-  const text = `*Your direct reports, last ${TEAM_WEEKS} weeks*\n${lines.join('\n')}`;
+  // The team as a whole first, week by week over twelve weeks, when there is something to draw.
+  const together = trends.map(trendLine).filter((l): l is string => l !== null);
+  const team = together.length ? `*Your team, last ${trends[0]!.weeks.length} weeks*, week by week\n${together.join('\n')}\n\n` : '';
+  const text = `${team}*Your direct reports, last ${TEAM_WEEKS} weeks*\n${lines.join('\n')}`;
   return { text, blocks: [...sections(text, 20), context('`/cascade team @person` shows one person’s recent check-ins and answers.')] };
 }
 
@@ -179,7 +182,7 @@ export function teamReply(t: { leader: Person; reports: readonly ReportLine[] })
 function trendLine(s: Series): string | null {
   if (s.values.every((v) => v === null)) return null;
   const [low, high] = SCALES[s.measure];
-  return `\`${sparkline(s.values, low, high)}\` ${trendWords(s) ?? `${s.measure === 'confidence' ? 'confidence' : s.measure === 'answered' ? 'check-ins answered' : 'commitments kept'}: one week so far`}`;
+  return `\`${sparkline(s.values, low, high)}\` ${trendWords(s) ?? `${measureLabel(s.measure)}: one week so far`}`;
 }
 
 export function personCheckinsReply(p: { person: Person; checkins: readonly PersonCheckin[] }, trends: readonly Series[] = []): Reply {

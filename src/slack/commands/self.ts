@@ -1,4 +1,4 @@
-import { personTrends } from '../../checkins/trends';
+import { personTrends, teamTrends } from '../../checkins/trends';
 import { commitmentsStillOpen, commitmentsToReview } from '../../accountability/commitments';
 import { whereYouStand } from '../../accountability/standing';
 import { answersOf, questionsToAsk } from '../../checkins/answers';
@@ -60,7 +60,7 @@ export const team = subcommand<{ userId?: string }>({
   parse: optionalPerson,
   run: async ({ scope }, a) => {
     if (a.userId) return personCheckinsReply(await personCheckins(scope, a.userId), await personTrends(scope, a.userId));
-    return teamReply(await teamOverview(scope));
+    return teamReply(await teamOverview(scope), await teamTrends(scope));
   },
 });
 
