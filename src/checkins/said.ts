@@ -83,6 +83,22 @@ export function themesOfRows(
 }
 
 /**
+ * Themes of one kind, strongest first, without those that say part of a stronger one again: "review slows every
+ * contract" after "legal review" shares its word (stems, stop words gone) and is the same obstacle, worded longer.
+ */
+function distinct(themes: readonly Theme[]): Theme[] {
+  const taken = new Set<string>();
+  const out: Theme[] = [];
+  for (const t of themes) {
+    const words = t.key.split(' ');
+    if (words.some((w) => taken.has(w))) continue;
+    for (const w of words) taken.add(w);
+    out.push(t);
+  }
+  return out;
+}
+
+/**
  * The themes of all kinds in one list, at most `top`: the strongest of each kind first (an obstacle, a factor
  * named closing a flag, what would help, what worked: a leader reads what is in the way before what went well),
  * then the next of each, in that order; within a kind, the most named first, new and growing before steady.
@@ -90,9 +106,11 @@ export function themesOfRows(
 export function strongest(themes: Record<ThemeKind, Theme[]>, top = 3): Theme[] {
   const rank = { new: 0, growing: 0, steady: 1, fading: 2 } as const;
   const kinds = (['obstacle', 'factor', 'help', 'worked'] as const).map((k) =>
-    themes[k]
-      .filter((t) => t.count >= 2)
-      .sort((a, b) => b.count - a.count || rank[a.trend] - rank[b.trend] || a.phrase.localeCompare(b.phrase)),
+    distinct(
+      themes[k]
+        .filter((t) => t.count >= 2)
+        .sort((a, b) => b.count - a.count || rank[a.trend] - rank[b.trend] || a.phrase.localeCompare(b.phrase)),
+    ),
   );
   const out: Theme[] = [];
   for (let i = 0; out.length < top && kinds.some((k) => k.length > i); i++)

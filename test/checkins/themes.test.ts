@@ -80,6 +80,28 @@ describe('Themes: what people wrote, grouped, and where it is going', () => {
     );
   });
 
+  test('When a longer theme says part of a stronger one again, then only the stronger is shown', () => {
+    const theme = (key: string, count: number) => ({
+      kind: 'obstacle' as const,
+      key,
+      phrase: key,
+      count,
+      before: 0,
+      trend: 'new' as const,
+      quote: null,
+    });
+    const shown = strongest(
+      {
+        obstacle: [theme('review slow everi contract', 6), theme('legal review', 11), theme('crm sync', 2)],
+        factor: [],
+        help: [],
+        worked: [],
+      },
+      5,
+    );
+    expect(shown.map((t) => t.key)).toEqual(['legal review', 'crm sync']);
+  });
+
   test('When the quarter is read week by week for Ann’s chain, then legal review grows, pricing approvals fade and the CRM sync is new, from her reps only', async () => {
     const read = async (n: number) =>
       themesAmong(f.db.db, {
