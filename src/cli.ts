@@ -156,6 +156,9 @@ async function start(io: Io): Promise<number> {
   const log = logFor(config);
   // A promise nobody awaited that fails is logged; it never takes the whole service down with it.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; Cascade keeps running'));
+  // Listened for before starting: /readyz answers before the scheduler is set up, and a SIGTERM in between must
+  // stop Cascade cleanly once it has started, not kill it half-way.
+  const signalled = signalOnce(log);
   let running: RunningCascade;
   try {
     running = await startCascade(config, { log });
@@ -167,25 +170,31 @@ async function start(io: Io): Promise<number> {
     log.fatal({ err }, 'Cascade failed to start');
     return 1;
   }
-  return untilSignal(log, () => running.stop());
+  return stopWhen(signalled, log, () => running.stop());
 }
 
-/** Waits for SIGTERM or SIGINT, then stops what runs; whatever happens, the process is gone within 5 seconds. */
-function untilSignal(log: Log, stop: () => Promise<void>): Promise<number> {
-  return new Promise<number>((resolve) => {
+/** Once signalled, stops what runs: 0, or 1 when stopping failed. */
+async function stopWhen(signalled: Promise<string>, log: Log, stop: () => Promise<void>): Promise<number> {
+  await signalled;
+  try {
+    await stop();
+    return 0;
+  } catch (err) {
+    log.error({ err }, 'error while shutting down');
+    return 1;
+  }
+}
+
+/** The first SIGTERM or SIGINT; from then on, whatever happens, the process is gone within 5 seconds. */
+function signalOnce(log: Log): Promise<string> {
+  return new Promise<string>((resolve) => {
     const shutdown = (signal: string) => {
       log.info({ signal }, 'shutting down');
       setTimeout(() => {
         log.error('shutdown took longer than 5 s; exiting anyway');
         process.exit(1);
       }, 5000).unref();
-      stop().then(
-        () => resolve(0),
-        (err) => {
-          log.error({ err }, 'error while shutting down');
-          resolve(1);
-        },
-      );
+      resolve(signal);
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
@@ -205,6 +214,7 @@ async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
     bodies: config.logBodies,
   });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection; the sandbox keeps running'));
+  const signalled = signalOnce(log);
   let running: RunningSandbox;
   try {
     running = await startSandbox(config, { log, reset: options.reset });
@@ -219,7 +229,7 @@ async function sandbox(io: Io, options: { reset: boolean }): Promise<number> {
   io.out(
     `Sandbox: ${running.url} (to connect a real workspace: create the Slack app from manifest.yml and see "Connect a real workspace" in the README)`,
   );
-  return untilSignal(log, () => running.stop());
+  return stopWhen(signalled, log, () => running.stop());
 }
 
 /**
