@@ -38,6 +38,8 @@ export interface MonthlyPack {
   readonly broken: Months;
   readonly brokenNow: readonly string[];
   readonly commitments: { readonly made: Months; readonly kept: Months; readonly closed: Months };
+  /** The same by level: commitments made to the leaders of each level of rounds. */
+  readonly commitmentLevels: readonly { readonly label: string; readonly made: Months; readonly kept: Months; readonly closed: Months }[];
   /** The top's and the report's own commitments, open or closed this month, with kept or not. */
   readonly own: FromTheTop['commitments'];
   /** What keeps coming up below the report this month, against the month before. */
@@ -75,8 +77,10 @@ export async function monthlyPack(scope: Scope, options: { reportId?: string; mo
   while (months.length < MONTHS) months.unshift(periodBefore(months[0]!));
 
   const labels = await levelLabels(db, teamId, sql<boolean>`r.occurrence between ${months[0]!.start}::date and ${month.end}::date`);
+  const depths = await depthsOf(db, teamId);
   const figures = await monthFigures(db, teamId, months, labels);
-  const goals = await goalsByMonth(db, teamId, months, labels);
+  const goals = await goalsByMonth(db, teamId, months, labels, depths);
+  const commitments = await commitmentsByMonth(db, teamId, months, labels, depths);
 
   const below = [...(await chainBelow(db, teamId, reportId))];
   const themes = strongest(
@@ -92,6 +96,7 @@ export async function monthlyPack(scope: Scope, options: { reportId?: string; mo
     reportName: await nameOf(db, teamId, reportId),
     ...goals,
     ...figures,
+    ...commitments,
     own,
     themes,
     factors,
@@ -191,16 +196,15 @@ function questionsFrom(p: Omit<MonthlyPack, 'questions'>): string[] {
 }
 
 /**
- * The cascade's health and the commitments of every month of the pack, in one pass over their rounds and one over
- * the commitments (never a digest built month by month): per level, check-ins answered of those closed and 1:1s
- * marked held; the leaders whose rounds nobody answered; commitments made, kept ("partly" counts half) and closed.
+ * The cascade's health every month of the pack, in one pass over their rounds (never a digest built month by
+ * month): per level, check-ins answered of those closed and 1:1s marked held; the leaders whose rounds nobody answered.
  */
 async function monthFigures(
   db: Kysely<Database>,
   teamId: string,
   months: readonly Period[],
   labels: ReadonlyMap<number, string>,
-): Promise<Pick<MonthlyPack, 'levels' | 'broken' | 'brokenNow' | 'commitments'>> {
+): Promise<Pick<MonthlyPack, 'levels' | 'broken' | 'brokenNow'>> {
   const first = months[0]!.start;
   const last = months[months.length - 1]!;
   const window = sql<boolean>`r.occurrence between ${first}::date and ${last.end}::date`;
@@ -238,33 +242,53 @@ async function monthFigures(
       .sort((a, b) => a.depth - b.depth)
       .flatMap((r) => r.broken);
 
-  const made = await sql<{ start: string; made: number; kept: number; closed: number }>`
+  return {
+    levels,
+    broken: months.map((m) => (rows.rows.some((r) => r.start === m.start) ? brokenIn(m).length : null)),
+    brokenNow: brokenIn(last),
+  };
+}
+
+/**
+ * Commitments made, kept ("partly" counts half) and closed each month, in one pass: in all, and by the level of
+ * the leader each was made to (a commitment to the organisation, the top's, counts in all only).
+ */
+async function commitmentsByMonth(
+  db: Kysely<Database>,
+  teamId: string,
+  months: readonly Period[],
+  labels: ReadonlyMap<number, string>,
+  depths: ReadonlyMap<string, number>,
+): Promise<Pick<MonthlyPack, 'commitments' | 'commitmentLevels'>> {
+  const rows = await sql<{ start: string; leader_id: string | null; made: number; kept: number; closed: number }>`
     with m as (
-      select date_trunc('month', created_at)::date as made_in,
+      select leader_id, date_trunc('month', created_at)::date as made_in,
              case when status in ('done', 'partly', 'missed') then date_trunc('month', closed_at)::date end as closed_in,
              status
       from commitment
       where team_id = ${teamId}
-        and (created_at >= ${first}::date or closed_at >= ${first}::date)
+        and (created_at >= ${months[0]!.start}::date or closed_at >= ${months[0]!.start}::date)
     )
-    select s.start::text as start,
+    select s.start::text as start, m.leader_id,
            count(*) filter (where m.made_in = s.start)::int as made,
            (count(*) filter (where m.closed_in = s.start and m.status = 'done')
              + 0.5 * count(*) filter (where m.closed_in = s.start and m.status = 'partly'))::float8 as kept,
            count(*) filter (where m.closed_in = s.start)::int as closed
     from unnest(${months.map((x) => x.start)}::date[]) as s(start)
-    left join m on m.made_in = s.start or m.closed_in = s.start
-    group by s.start`.execute(db);
-  const of = (m: Period) => made.rows.find((r) => r.start === m.start);
+    join m on m.made_in = s.start or m.closed_in = s.start
+    group by s.start, m.leader_id`.execute(db);
+  const sum = (pick: (r: (typeof rows.rows)[number]) => boolean, field: 'made' | 'kept' | 'closed') =>
+    months.map((m) => rows.rows.filter((r) => r.start === m.start && pick(r)).reduce((n, r) => n + r[field], 0));
+  const depthOf = (r: (typeof rows.rows)[number]) => (r.leader_id === null ? undefined : depths.get(r.leader_id));
+  const levels = [...new Set(rows.rows.flatMap((r) => (depthOf(r) === undefined ? [] : [depthOf(r)!])))].sort((a, b) => a - b);
+  const of = (pick: (r: (typeof rows.rows)[number]) => boolean) => ({
+    made: sum(pick, 'made'),
+    kept: sum(pick, 'kept'),
+    closed: sum(pick, 'closed'),
+  });
   return {
-    levels,
-    broken: months.map((m) => (rows.rows.some((r) => r.start === m.start) ? brokenIn(m).length : null)),
-    brokenNow: brokenIn(last),
-    commitments: {
-      made: months.map((m) => of(m)?.made ?? 0),
-      kept: months.map((m) => of(m)?.kept ?? 0),
-      closed: months.map((m) => of(m)?.closed ?? 0),
-    },
+    commitments: of(() => true),
+    commitmentLevels: levels.map((depth) => ({ label: labelOf(labels, depth), ...of((r) => depthOf(r) === depth) })),
   };
 }
 
@@ -277,6 +301,7 @@ async function goalsByMonth(
   teamId: string,
   months: readonly Period[],
   labels: ReadonlyMap<number, string>,
+  depths: ReadonlyMap<string, number>,
 ): Promise<Pick<MonthlyPack, 'goals' | 'offPace'>> {
   const byDay = await teamGoalsOn(
     db,
@@ -284,7 +309,6 @@ async function goalsByMonth(
     months.map((m) => m.end),
     null,
   );
-  const depths = await depthsOf(db, teamId);
   const each = months.map((m) => byDay.get(m.end) ?? []);
   const last = each[each.length - 1]!;
   const levelOf = (leaderId: string) => depths.get(leaderId);

@@ -37,6 +37,9 @@ beforeAll(async () => {
     await checkin(ann.id, mia.id, o, true, november ? 'Waiting on legal review' : 'Pipeline is thin');
     await checkin(bob.id, leo.id, o, !november);
   }
+  // The CEO's monthly conversation with Pat, answered each month.
+  for (const o of ['2026-08-03', '2026-09-07', '2026-10-05', '2026-11-02'])
+    await pastCheckin(f, { cadence: 'ceo_president', leaderId: ceo.id, personId: president.id, occurrence: o, answered: true });
   // Monthly call goals: Ann's team on pace every month; Bob's slides from 90% to 40% by November.
   for (const [person, leader] of [
     [raj.id, ann.id],
@@ -120,6 +123,20 @@ beforeAll(async () => {
         status: 'missed',
         closed_at: new Date('2026-11-16T12:00:00Z'),
       },
+      // Below them: Raj's to Ann kept, Mia's partly; made in November.
+      ...[
+        [raj.id, 'done'],
+        [mia.id, 'partly'],
+      ].map(([owner, status]) => ({
+        team_id: f.app.teamId,
+        owner_id: owner!,
+        leader_id: ann.id,
+        text: 'Book three discovery calls',
+        due_date: '2026-11-13',
+        status: status as 'done' | 'partly',
+        created_at: new Date('2026-11-09T12:00:00Z'),
+        closed_at: new Date('2026-11-13T12:00:00Z'),
+      })),
     ])
     .execute();
 });
@@ -141,6 +158,10 @@ describe('The monthly analytics pack', () => {
     expect(text).toContain('• the person: 1 (+1)');
     expect(text).toContain('“legal review” — obstacle, 2 people (new)');
     expect(text).toContain('Casey Chen: “Hire a second SE for the West” — kept');
+    // In all (the CEO's and Raj's kept, Mia's partly, Pat's not: 2.5 of 4), then by the level of the leader each was made to.
+    expect(text).toMatch(/\*Commitments\* `[^`]{6}` 2 made · 63% kept of 4 closed/);
+    expect(text).toMatch(/• CEO ↔ President `[^`]{6}` 0 made · 0% kept of 1 closed/);
+    expect(text).toMatch(/• Manager ↔ reps `[^`]{6}` 2 made · 75% kept of 2 closed/);
     expect(text).toContain('Pat Rivera: “Fix the discount desk turnaround” — not kept');
     const questions = text.slice(text.indexOf('*Questions for your conversation*'));
     expect(questions).toContain("1. Bob Stone's team ended November");

@@ -44,10 +44,19 @@ export function packMessage(p: MonthlyPack): Reply {
       : '';
     blocks.push(section(`*The cascade, by level*\n${lines.join('\n')}${broken}`));
   }
-  const made = p.commitments.made[p.commitments.made.length - 1] ?? 0;
-  const kept = p.commitments.kept[p.commitments.kept.length - 1] ?? 0;
-  const closed = p.commitments.closed[p.commitments.closed.length - 1] ?? 0;
-  const keptRates = p.commitments.kept.map((k, i) => (k != null && p.commitments.closed[i] ? k / p.commitments.closed[i]! : null));
+  // Commitments in all, then by the level of the leader they were made to: made this month, and kept of those
+  // closed, with the kept rate month by month in bars.
+  const commitmentLine = (
+    name: string,
+    c: { made: readonly (number | null)[]; kept: readonly (number | null)[]; closed: readonly (number | null)[] },
+  ) => {
+    const made = c.made[c.made.length - 1] ?? 0;
+    const kept = c.kept[c.kept.length - 1] ?? 0;
+    const closed = c.closed[c.closed.length - 1] ?? 0;
+    const rates = c.kept.map((k, i) => (k != null && c.closed[i] ? k / c.closed[i]! : null));
+    return `${name} \`${sparkline(rates, 0, 1)}\` ${made} made · ${closed ? `${pct(kept / closed)} kept of ${closed} closed` : 'none closed'}`;
+  };
+  const byLevel = p.commitmentLevels.length > 1 ? p.commitmentLevels.map((l) => commitmentLine(`• ${typed(l.label)}`, l)) : [];
   const own = p.own
     .slice(0, 4)
     .map(
@@ -55,9 +64,7 @@ export function packMessage(p: MonthlyPack): Reply {
         `• ${typed(c.ownerName)}: “${typed(truncate(c.text, 80))}” — ${c.status === 'done' ? 'kept' : c.status === 'open' ? (c.overdue ? '*overdue*' : `open, due ${dayLabel(c.dueDate)}`) : c.status === 'partly' ? 'partly kept' : 'not kept'}`,
     );
   blocks.push(
-    section(
-      `*Commitments* \`${sparkline(keptRates, 0, 1)}\` ${made} made · ${closed ? `${pct(kept / closed)} kept of ${closed} closed` : 'none closed'}${own.length ? `\n*Your own*\n${own.join('\n')}` : ''}`,
-    ),
+    section([commitmentLine('*Commitments*', p.commitments), ...byLevel, ...(own.length ? ['*Your own*', ...own] : [])].join('\n')),
   );
   if (p.themes.length > 0) blocks.push(section(`*What keeps coming up*\n${p.themes.map((t) => themeLine(t)).join('\n')}`));
   if (p.factors.length > 0)
