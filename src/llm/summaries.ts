@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import { SECOND_MS } from '../time/durations';
 
 /*
@@ -69,12 +68,18 @@ export function llmSummarizer(
   } = {},
 ): Summarizer {
   const deadline = options.deadlineMs ?? SUMMARY_DEADLINE_MS;
-  const client = new OpenAI({ baseURL: config.url, apiKey: config.key ?? 'none', timeout: deadline, maxRetries: 0 });
+  // Loaded on first use: a process with summaries off (the default) never carries the client in memory.
+  const load = async () => {
+    const { default: OpenAI } = await import('openai');
+    return new OpenAI({ baseURL: config.url, apiKey: config.key ?? 'none', timeout: deadline, maxRetries: 0 });
+  };
+  let client: ReturnType<typeof load> | undefined;
+  const clientOf = () => (client ??= load());
   return {
     async summarize(request) {
       let usage = { promptTokens: 0, completionTokens: 0 };
       try {
-        const completion = await client.chat.completions.create(
+        const completion = await (await clientOf()).chat.completions.create(
           {
             model: config.model,
             temperature: 0.2,
