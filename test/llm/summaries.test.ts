@@ -49,52 +49,26 @@ beforeAll(async () => {
   for (const n of [0, 1]) {
     const o = addDays(WEEK, -7 * n);
     // Two of Ann's reps name legal review, and two of Quinn's people the Globex account: each a theme of its own chain.
-    await pastCheckin(f, {
-      cadence: 'manager_reps',
-      leaderId: ann.id,
-      personId: raj.id,
-      occurrence: o,
-      answers: [{ intent: 'obstacles', text: 'Legal review slows every deal' }],
-    });
-    await pastCheckin(f, {
-      cadence: 'manager_reps',
-      leaderId: ann.id,
-      personId: mia.id,
-      occurrence: o,
-      answers: [{ intent: 'obstacles', text: 'Waiting on legal review' }],
-    });
-    await pastCheckin(f, {
-      cadence: 'manager_reps',
-      leaderId: 'UMGRQ001',
-      personId: 'UREPQ001',
-      occurrence: o,
-      answers: [{ intent: 'obstacles', text: PEER_SECRET }],
-    });
+    for (const [leaderId, personId, text] of [
+      [ann.id, raj.id, 'Legal review slows every deal'],
+      [ann.id, mia.id, 'Waiting on legal review'],
+      ['UMGRQ001', 'UREPQ001', PEER_SECRET],
+    ] as const)
+      await pastCheckin(f, { cadence: 'manager_reps', leaderId, personId, occurrence: o, answers: [{ intent: 'obstacles', text }] });
   }
-  await pastCheckin(f, {
-    cadence: 'president_managers',
-    leaderId: president.id,
-    personId: ann.id,
-    occurrence: WEEK,
-    answers: [{ intent: 'obstacles', text: INJECTION }],
-  });
-  await pastCheckin(f, {
-    cadence: 'president_managers',
-    leaderId: president.id,
-    personId: bob.id,
-    occurrence: WEEK,
-    answers: [{ intent: 'obstacles', text: 'Hiring is slow' }],
-  });
-  await pastCheckin(f, {
-    cadence: 'president_managers',
-    leaderId: 'UPRESQ01',
-    personId: 'UMGRQ001',
-    occurrence: WEEK,
-    answers: [{ intent: 'obstacles', text: PEER_SECRET }],
-  });
+  // The week's President ↔ managers rounds: Pat's (Ann's answer is the injection attempt) and Quinn's.
+  for (const [leaderId, personId, text] of [
+    [president.id, ann.id, INJECTION],
+    [president.id, bob.id, 'Hiring is slow'],
+    ['UPRESQ01', 'UMGRQ001', PEER_SECRET],
+  ] as const)
+    await pastCheckin(f, { cadence: 'president_managers', leaderId, personId, occurrence: WEEK, answers: [{ intent: 'obstacles', text }] });
 });
 
 afterAll(() => llm.stop());
+
+/** How many briefs this file has sent: each one a key of its own. */
+let briefs = 0;
 
 /** Pat's brief for the week's round, sent through the outbox (with or without summaries), as Slack got it. */
 async function patsBrief(withSummaries: boolean): Promise<{ blocks: unknown[]; text: string }> {
@@ -105,7 +79,7 @@ async function patsBrief(withSummaries: boolean): Promise<{ blocks: unknown[]; t
     .where('occurrence', '=', WEEK)
     .executeTakeFirstOrThrow();
   // A key of its own each time: the same brief sent again, as a second delivery.
-  const key = `${deliveryKey.brief(round.id)}:${withSummaries ? 'on' : 'off'}:${Math.random()}`;
+  const key = `${deliveryKey.brief(round.id)}:${withSummaries ? 'on' : 'off'}:${++briefs}`;
   await enqueue(f.db.db, 'brief', { roundId: round.id }, { teamId: f.app.teamId, key, recipient: president.id, notBefore: now.current });
   const before = f.slack.callsTo('chat.postMessage').length;
   await dispatchDue({ ...tickDeps(f.db, f.slack, f.app.log), ...(withSummaries ? { summarizer: summarizer() } : {}) }, now.current);
