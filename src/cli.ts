@@ -20,6 +20,9 @@ import { openWorkspace } from './checkins/cadences';
 import { getWorkspace } from './org/people';
 import { webClientOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
+import { connectCrm, crmSettings, providerName, type CrmCredentials } from './crm/connections';
+import { crmStatus, describeCrmStatus } from './crm/status';
+import { describeSync, syncWorkspace } from './crm/sync';
 
 const USAGE = `Usage: cascade <command>
 
@@ -45,6 +48,15 @@ Commands:
   export --from <date> --to <date> [--out dir] [--team T…]
                                           write checkins.csv, answers.csv, commitments.csv, goals.csv and
                                           progress.csv for a BI tool (default --out: the current folder)
+  crm sync [--full] [--team T…]           read what changed in the CRM since the last sync (--full: everything,
+                                          and what the CRM no longer has is deleted); goals that follow a CRM
+                                          measure get their progress from it
+  crm status [--team T…]                  the CRM connection, the last sync, and owners and people not matched
+  crm connect hubspot --token <pat-…> [--api-url <url>] [--team T…]
+  crm connect salesforce --instance-url <url> --token <access token> [--team T…]
+  crm connect salesforce --login-url <url> --username <u> --password <password+security token> [--team T…]
+                                          keep the workspace's CRM credentials, encrypted with
+                                          CASCADE_ENCRYPTION_KEY; the next sync reads everything
   tick [--at <ISO instant>]               run one scheduler step now, or as if it were that instant
   help                                    this text
 
@@ -79,6 +91,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         reset: { type: 'boolean' },
+        full: { type: 'boolean' },
+        token: { type: 'string' },
+        'api-url': { type: 'string' },
+        'instance-url': { type: 'string' },
+        'login-url': { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
       },
     });
   } catch (err) {
@@ -120,6 +139,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return usageError(io, 'expected: cascade export --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out dir] [--team T…]');
       return runExport(io, { from, to, out: out ?? '.', team: parsed.values.team });
     }
+    case 'crm':
+      return crmCommand(io, rest, parsed.values);
     case 'tick':
       if (rest.length) return usageError(io, 'expected: cascade tick [--at <ISO instant>]');
       return runTick(io, parsed.values.at);
@@ -401,6 +422,105 @@ async function runExport(io: Io, options: { from: string; to: string; out: strin
     for (const [name, text] of Object.entries(files)) writeFileSync(join(options.out, name), text);
     const lines = Object.entries(files).map(([name, text]) => `  ${name}: ${text.split('\r\n').length - 2} rows`);
     io.out([`Exported ${options.from} to ${options.to} into ${options.out}:`, ...lines].join('\n'));
+    return 0;
+  });
+}
+
+const CRM_USAGE =
+  'expected: cascade crm sync [--full] | crm status | crm connect hubspot --token <pat-…> [--api-url <url>] | crm connect salesforce --instance-url <url> --token <token> [--team T…]';
+
+async function crmCommand(
+  io: Io,
+  rest: readonly string[],
+  v: {
+    full?: boolean;
+    team?: string;
+    token?: string;
+    'api-url'?: string;
+    'instance-url'?: string;
+    'login-url'?: string;
+    username?: string;
+    password?: string;
+  },
+): Promise<number> {
+  const [sub, provider, ...extra] = rest;
+  if (sub === 'sync' || sub === 'status') {
+    if (provider !== undefined) return usageError(io, CRM_USAGE);
+  } else if (sub === 'connect') {
+    if ((provider !== 'hubspot' && provider !== 'salesforce') || extra.length) return usageError(io, CRM_USAGE);
+  } else return usageError(io, CRM_USAGE);
+  if (sub !== 'sync' && v.full) return usageError(io, '--full goes with crm sync');
+  let credentials: CrmCredentials | undefined;
+  if (sub === 'connect') {
+    if (provider === 'hubspot') {
+      if (!v.token) return usageError(io, 'crm connect hubspot needs --token, the private app access token (pat-…)');
+      credentials = { provider: 'hubspot', accessToken: v.token, ...(v['api-url'] ? { baseUrl: v['api-url'] } : {}) };
+    } else {
+      const byToken = v.token && v['instance-url'];
+      const byLogin = v.username && v.password;
+      if (!byToken && !byLogin)
+        return usageError(
+          io,
+          'crm connect salesforce needs --instance-url and --token, or --username and --password (with --login-url for a sandbox org)',
+        );
+      credentials = {
+        provider: 'salesforce',
+        ...(v['instance-url'] ? { instanceUrl: v['instance-url'] } : {}),
+        ...(v.token ? { accessToken: v.token } : {}),
+        ...(v['login-url'] ? { loginUrl: v['login-url'] } : {}),
+        ...(v.username ? { username: v.username } : {}),
+        ...(v.password ? { password: v.password } : {}),
+      };
+    }
+  }
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const command = `crm ${sub}`;
+  const resolved = await resolveTeam(
+    io,
+    config,
+    command,
+    v.team,
+    'set SLACK_BOT_TOKEN, or give --team T… (the workspace whose CRM it is).',
+  );
+  if (typeof resolved === 'number') return resolved;
+  const log = logFor(config);
+  const settings = crmSettings(config.crm, config.encryptionKey);
+  return withDatabase(io, config, command, async (db) => {
+    await migrateToLatest(db.db);
+    if (!(await getWorkspace(db.db, resolved.teamId)))
+      await openWorkspace(db.db, resolved.teamId, resolved.teamName || resolved.teamId, systemClock.now());
+    if (credentials) {
+      try {
+        await connectCrm(db.db, resolved.teamId, credentials, settings);
+      } catch (err) {
+        if (err instanceof UserError) {
+          io.err(`cascade ${command}: ${plainText(err.message)}`);
+          return 2;
+        }
+        throw err;
+      }
+      io.out(
+        `Connected ${providerName(credentials.provider)}; its credentials are kept encrypted. Run \`cascade crm sync\` to read it now (it also syncs every hour).`,
+      );
+      return 0;
+    }
+    if (sub === 'status') {
+      io.out(describeCrmStatus(await crmStatus(db.db, resolved.teamId, settings, systemClock.now())).join('\n'));
+      return 0;
+    }
+    const report = await syncWorkspace({ db: db.db, now: () => systemClock.now(), log, settings }, resolved.teamId, {
+      full: v.full === true,
+    });
+    if (report.outcome === 'not_connected') {
+      io.err(`cascade ${command}: no CRM is connected: set HUBSPOT_ACCESS_TOKEN (or SALESFORCE_*), or run cascade crm connect.`);
+      return 2;
+    }
+    if (report.outcome !== 'synced') {
+      io.err(`cascade ${command}: ${report.message}`);
+      return 1;
+    }
+    io.out(describeSync(report));
     return 0;
   });
 }

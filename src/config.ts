@@ -4,6 +4,8 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_AWAY_STATUS } from './checkins/away';
 import type { LlmConfig } from './llm/summaries';
+import type { CrmCredentials } from './crm/connections';
+import { KEY_HINT, readEncryptionKey } from './secrets';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -37,6 +39,10 @@ export interface Config {
   readonly logBodies: boolean;
   /** Written summaries from an OpenAI-compatible endpoint (CASCADE_LLM_*); undefined: off, nothing is sent anywhere. */
   readonly llm?: LlmConfig;
+  /** The CRM of the environment (HUBSPOT_* or SALESFORCE_*), if any; a workspace can be connected by an admin instead. */
+  readonly crm?: CrmCredentials;
+  /** CASCADE_ENCRYPTION_KEY as 64 hex characters: what seals stored credentials. */
+  readonly encryptionKey?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -128,6 +134,35 @@ const schema = z.object({
     .regex(/^\S{1,200}$/, 'must be the name of a model the endpoint serves, e.g. gpt-4o-mini or llama3.1 (no spaces)')
     .optional(),
   CASCADE_LLM_KEY: z.string().regex(/^\S+$/, 'must be the API key the endpoint expects (no spaces)').optional(),
+  CASCADE_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => readEncryptionKey(v) !== null, KEY_HINT)
+    .optional(),
+  HUBSPOT_ACCESS_TOKEN: z
+    .string()
+    .regex(/^\S{8,}$/, 'must be a HubSpot private app access token (Settings → Integrations → Private Apps), e.g. pat-na1-…')
+    .optional(),
+  HUBSPOT_API_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) base URL of the HubSpot API, e.g. https://api.hubapi.com')
+    .optional(),
+  SALESFORCE_INSTANCE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be the http(s) URL of your Salesforce instance, e.g. https://yourcompany.my.salesforce.com')
+    .optional(),
+  SALESFORCE_ACCESS_TOKEN: z
+    .string()
+    .regex(/^\S{8,}$/, 'must be a Salesforce access token (no spaces)')
+    .optional(),
+  SALESFORCE_LOGIN_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be the http(s) login URL, e.g. https://login.salesforce.com or https://test.salesforce.com')
+    .optional(),
+  SALESFORCE_USERNAME: z
+    .string()
+    .regex(/^\S+@\S+$/, 'must be the Salesforce username, which reads like an email')
+    .optional(),
+  SALESFORCE_PASSWORD: z.string().min(1).optional(),
 });
 
 function splitList(value: string): string[] {
@@ -189,6 +224,8 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
   if (!has('CASCADE_LLM_URL') && (has('CASCADE_LLM_MODEL') || has('CASCADE_LLM_KEY')))
     problems.push('CASCADE_LLM_URL is missing: CASCADE_LLM_MODEL or CASCADE_LLM_KEY is set, but not the endpoint to send to');
 
+  problems.push(...crmProblems(has));
+
   if (problems.length > 0 || !parsed.success) {
     return { ok: false, problems, noSlackCredentials: options.requireSlack && noSlackCredentials };
   }
@@ -221,8 +258,57 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
     ...(v.CASCADE_LLM_URL && v.CASCADE_LLM_MODEL
       ? { llm: { url: v.CASCADE_LLM_URL, model: v.CASCADE_LLM_MODEL, ...(v.CASCADE_LLM_KEY ? { key: v.CASCADE_LLM_KEY } : {}) } }
       : {}),
+    ...(crmOf(v) ? { crm: crmOf(v)! } : {}),
+    ...(v.CASCADE_ENCRYPTION_KEY ? { encryptionKey: readEncryptionKey(v.CASCADE_ENCRYPTION_KEY)!.toString('hex') } : {}),
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+/** One CRM from the environment, complete: HubSpot's token, or Salesforce's instance and token, or a login. */
+function crmProblems(has: (key: string) => boolean): string[] {
+  const problems: string[] = [];
+  const hubspot = has('HUBSPOT_ACCESS_TOKEN') || has('HUBSPOT_API_URL');
+  const salesforce = [
+    'SALESFORCE_INSTANCE_URL',
+    'SALESFORCE_ACCESS_TOKEN',
+    'SALESFORCE_LOGIN_URL',
+    'SALESFORCE_USERNAME',
+    'SALESFORCE_PASSWORD',
+  ].some(has);
+  if (hubspot && salesforce)
+    problems.push('HUBSPOT_ACCESS_TOKEN and SALESFORCE_* are both set: a workspace reads one CRM; keep the one you use');
+  if (has('HUBSPOT_API_URL') && !has('HUBSPOT_ACCESS_TOKEN'))
+    problems.push('HUBSPOT_ACCESS_TOKEN is missing: HUBSPOT_API_URL is set, but not the private app token to read it with');
+  if (salesforce && !hubspot) {
+    const token = has('SALESFORCE_ACCESS_TOKEN');
+    const login = has('SALESFORCE_USERNAME') || has('SALESFORCE_PASSWORD');
+    if (token && !has('SALESFORCE_INSTANCE_URL'))
+      problems.push(
+        'SALESFORCE_INSTANCE_URL is missing: an access token belongs to an instance, e.g. https://yourcompany.my.salesforce.com',
+      );
+    if (!token && !login)
+      problems.push(
+        'SALESFORCE_ACCESS_TOKEN is missing: set it with SALESFORCE_INSTANCE_URL, or log in with SALESFORCE_USERNAME and SALESFORCE_PASSWORD',
+      );
+    if (login && !(has('SALESFORCE_USERNAME') && has('SALESFORCE_PASSWORD')))
+      problems.push('SALESFORCE_USERNAME and SALESFORCE_PASSWORD go together (the password followed by the security token)');
+  }
+  return problems;
+}
+
+function crmOf(v: Record<string, string | undefined>): CrmCredentials | undefined {
+  if (v.HUBSPOT_ACCESS_TOKEN)
+    return { provider: 'hubspot', accessToken: v.HUBSPOT_ACCESS_TOKEN, ...(v.HUBSPOT_API_URL ? { baseUrl: v.HUBSPOT_API_URL } : {}) };
+  if (v.SALESFORCE_ACCESS_TOKEN || v.SALESFORCE_USERNAME)
+    return {
+      provider: 'salesforce',
+      ...(v.SALESFORCE_INSTANCE_URL ? { instanceUrl: v.SALESFORCE_INSTANCE_URL } : {}),
+      ...(v.SALESFORCE_ACCESS_TOKEN ? { accessToken: v.SALESFORCE_ACCESS_TOKEN } : {}),
+      ...(v.SALESFORCE_LOGIN_URL ? { loginUrl: v.SALESFORCE_LOGIN_URL } : {}),
+      ...(v.SALESFORCE_USERNAME ? { username: v.SALESFORCE_USERNAME } : {}),
+      ...(v.SALESFORCE_PASSWORD ? { password: v.SALESFORCE_PASSWORD } : {}),
+    };
+  return undefined;
 }
 
 /** The text a user sees when configuration fails: every problem, and where to look. */
@@ -261,7 +347,17 @@ export function readEnvironment(cwd: string = process.cwd()): Environment {
 
 /** Values that must never reach a log line, whatever shape the log call has. */
 export function secretsOf(config: Config): string[] {
-  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.metrics.token, config.llm?.key];
+  const crm = config.crm;
+  const values = [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.metrics.token,
+    config.llm?.key,
+    config.encryptionKey,
+    crm?.provider === 'hubspot' ? crm.accessToken : crm?.accessToken,
+    crm?.provider === 'salesforce' ? crm.password : undefined,
+  ];
   if (config.databaseUrl) {
     const password = safePassword(config.databaseUrl);
     if (password) values.push(password);

@@ -19,6 +19,8 @@ import { outboxWorker } from './scheduler/worker';
 import { OUTBOX_CHANNEL } from './outbox/vocabulary';
 import type { Messenger } from './scheduler/messenger';
 import { type Clock, systemClock } from './time/clock';
+import { crmSettings, type CrmSettings } from './crm/connections';
+import { syncDue } from './crm/sync';
 
 /** The outbox retries by itself, so its client does not: a 429 comes back at once with Retry-After. */
 export function messengerFor(config: Config, log: Log): Messenger {
@@ -169,6 +171,7 @@ function schedules(s: {
   log: Log;
   teamId: string;
   directory: ReturnType<typeof slackDirectory>;
+  crm: CrmSettings;
 }): ScheduledTask[] {
   const { scheduler, clock, log } = s;
   return [
@@ -197,6 +200,19 @@ function schedules(s: {
       },
       { name: 'refresh-profiles', noOverlap: true },
     ),
+    // The CRM's numbers, every hour for each workspace with a CRM (a workspace synced less than an hour ago waits).
+    cron.schedule(
+      '41 * * * *',
+      async () => {
+        try {
+          for (const r of await syncDue({ db: scheduler.db, now: () => clock.now(), log, settings: s.crm }))
+            if (r.outcome === 'synced') log.info({ teamId: r.teamId, deals: r.deals, deleted: r.deleted, goals: r.goals }, 'CRM synced');
+        } catch (err) {
+          log.warn({ err }, 'CRM sync failed; it will be tried again next hour');
+        }
+      },
+      { name: 'crm-sync', noOverlap: true },
+    ),
   ];
 }
 
@@ -215,7 +231,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     if (applied.length) log.info({ applied }, 'database migrated');
     await openWorkspace(db.db, teamId, teamName, clock.now());
 
-    const deps = { db: db.db, log, clock, admins: config.admins };
+    const crm = crmSettings(config.crm, config.encryptionKey);
+    const deps = { db: db.db, log, clock, admins: config.admins, crm };
     const metrics = createMetrics(db.background, {
       teamLabels: config.metrics.teamLabels,
       now: () => clock.now().getTime(),
@@ -265,7 +282,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       stops.unshift(unlisten);
     }
     if (options.schedules !== false)
-      tasks.push(...schedules({ scheduler, outbox, clock, log, teamId, directory: slackDirectory(app.client) }));
+      tasks.push(...schedules({ scheduler, outbox, clock, log, teamId, directory: slackDirectory(app.client), crm }));
     stops.unshift(() => {
       for (const t of tasks) t.stop();
     });

@@ -8,6 +8,8 @@ import { readTable } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { addDays, localDate } from '../time/calendar';
+import { checkCrmGoal, CRM_MEASURES, isCrmMeasure, writeCrmProgress } from '../crm/progress';
+import type { CrmGoalSource, CrmMeasure } from '../db/types';
 
 /** A goal's unit: a currency (ISO code, like USD), a count, or a percent. */
 function readUnit(text: string): string | null {
@@ -116,13 +118,28 @@ interface GoalDraft {
   readonly target: string | number;
   readonly unit: string;
   readonly period: string;
+  /** Where its numbers come from: `crm closed_won_amount` (or the measure alone); none: people report them. */
+  readonly source?: string;
 }
+
+/** `crm <measure>` (or `crm:<measure>`, or the measure alone) as a goal's source. */
+function readSource(text: string | undefined): CrmGoalSource | null {
+  const t = (text ?? '').trim().toLowerCase();
+  if (!t) return null;
+  const measure = t.replace(/^crm[\s:]+/, '');
+  if (!isCrmMeasure(measure))
+    throw invalid(`"${text!.trim()}" is not a source: use crm followed by one of ${Object.keys(CRM_MEASURES).join(', ')}.`);
+  return `crm:${measure}`;
+}
+
+/** The measure a goal follows, as people write it. */
+const measureOf = (source: CrmGoalSource): CrmMeasure => source.slice('crm:'.length) as CrmMeasure;
 
 /** How a refused progress value is named. */
 const PROGRESS_WORDS = { noun: 'the value', subject: 'Progress', example: '120000' } as const;
 
 /** Checks a goal as written; throws a message that says what is allowed. */
-function checkDraft(d: GoalDraft): { name: string; target: number; unit: string; period: GoalPeriod } {
+function checkDraft(d: GoalDraft): { name: string; target: number; unit: string; period: GoalPeriod; source: CrmGoalSource | null } {
   const name = d.name.trim().replace(/\s+/g, ' ');
   if (!name || name.length > 80) throw invalid('Give the goal a name of up to 80 characters, in quotes, like "New pipeline".');
   const target = readAmount(d.target, { negative: true, noun: 'the target', subject: 'A target', example: '250000' });
@@ -131,7 +148,10 @@ function checkDraft(d: GoalDraft): { name: string; target: number; unit: string;
   if (!unit) throw invalid(`"${d.unit}" is not a unit: use a currency code (USD, EUR …), count, or percent.`);
   const period = readPeriod(d.period);
   if (!period) throw invalid(`"${d.period}" is not a period: use weekly, monthly or quarterly.`);
-  return { name, target, unit, period };
+  const source = readSource(d.source);
+  if (source && d.scope === 'team')
+    throw invalid('A team goal adds up its members’ goals: set the CRM measure on each member’s goal of the same name.');
+  return { name, target, unit, period, source };
 }
 
 /**
@@ -150,7 +170,8 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
     );
   }
   const goal = checkDraft(draft);
-  return db.transaction().execute(async (tx) => {
+  if (goal.source) await checkCrmGoal(db, input.teamId, measureOf(goal.source), goal.unit);
+  const made = await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('goal')
       .set({ active: false, updated_at: input.now })
@@ -170,6 +191,7 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
         unit: goal.unit,
         target: goal.target,
         period: goal.period,
+        source: goal.source,
         created_by: input.actorId,
         created_at: input.now,
         updated_at: input.now,
@@ -177,6 +199,9 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
       .returningAll()
       .executeTakeFirstOrThrow();
   });
+  // A goal that follows the CRM shows what is already synced at once, not after the next hourly sync.
+  if (made.source) await writeCrmProgress(db, input.teamId, input.now);
+  return made;
 }
 
 /**
@@ -195,6 +220,18 @@ export async function recordProgress(
     sourceRef?: string;
   },
 ): Promise<void> {
+  // A check-in's number question tied to a goal that now follows the CRM: the CRM's figure stands.
+  const crm = await db
+    .selectFrom('goal')
+    .select('id')
+    .where('team_id', '=', p.teamId)
+    .where('owner_id', '=', p.personId)
+    .where('scope', '=', 'person')
+    .where('active', '=', true)
+    .where('source', 'is not', null)
+    .where(sql<boolean>`lower(name) = lower(${p.goalName})`)
+    .executeTakeFirst();
+  if (crm) return;
   await db
     .insertInto('progress')
     .values({
@@ -223,6 +260,7 @@ export async function reportProgress(
   const person = await getPerson(db, input.teamId, input.personId);
   if (!person?.active) throw notFound(`{@${input.personId}} is not in the org chart.`);
   const goal = await personGoal(db, input.teamId, person, input.name);
+  if (goal.source) throw followsCrm(goal.name, goal.source);
   const value = readAmount(input.value, PROGRESS_WORDS);
   await recordProgress(db, {
     teamId: input.teamId,
@@ -233,6 +271,16 @@ export async function reportProgress(
     source: input.source ?? 'command',
   });
   return standingOf(db, goal, person, input.now);
+}
+
+const plainFollows = (name: string, source: CrmGoalSource) =>
+  `"${name}" follows ${measureOf(source)} in the CRM: its numbers come from there, not from a file`;
+
+/** Typed progress on a goal that follows the CRM is refused, saying where its numbers come from. */
+function followsCrm(name: string, source: CrmGoalSource) {
+  return invalid(
+    `"${name}" follows ${measureOf(source)} in the CRM: its numbers come from there (synced every hour), not typed. An admin can sync now with {cmd:crm sync}.`,
+  );
 }
 
 async function personGoal(db: Kysely<Database>, teamId: string, person: Person, name: string): Promise<Goal> {
@@ -299,7 +347,7 @@ export async function importGoals(
   csv: string,
   options: { dryRun: boolean; now: Date },
 ): Promise<ImportOutcome> {
-  const table = readTable(csv, ['person', 'goal', 'target', 'unit', 'period'], ['scope']);
+  const table = readTable(csv, ['person', 'goal', 'target', 'unit', 'period'], ['scope', 'source']);
   if (!table.ok) return table;
   const errors = table.errors;
   const find = await peopleIndex(db, teamId);
@@ -319,8 +367,10 @@ export async function importGoals(
         target: get('target'),
         unit: get('unit'),
         period: get('period'),
+        source: get('source'),
       };
       const checked = checkDraft(draft);
+      if (checked.source) await checkCrmGoal(db, teamId, measureOf(checked.source), checked.unit);
       const key = `${person.slack_user_id}|${scope}|${checked.name.toLowerCase()}`;
       if (seen.has(key)) throw invalid(`the same goal for the same person is already on line ${seen.get(key)}`);
       seen.set(key, r.line);
@@ -353,6 +403,7 @@ export async function importGoals(
             unit: g.unit,
             target: g.target,
             period: g.period,
+            source: g.source,
             created_by: 'import',
             created_at: options.now,
             updated_at: options.now,
@@ -361,6 +412,7 @@ export async function importGoals(
       }
     });
   }
+  if (!options.dryRun && drafts.some((d) => d.source?.trim())) await writeCrmProgress(db, teamId, options.now);
   return { ok: true, applied: drafts.length, errors: [] };
 }
 
@@ -380,7 +432,7 @@ export async function importProgress(
   const find = await peopleIndex(db, teamId);
   const goals = await db
     .selectFrom('goal')
-    .select(['owner_id', 'name'])
+    .select(['owner_id', 'name', 'source'])
     .where('team_id', '=', teamId)
     .where('scope', '=', 'person')
     .where('active', '=', true)
@@ -398,6 +450,7 @@ export async function importProgress(
         message: `"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)`,
       });
     else if (!goal) errors.push({ line: r.line, message: `${person.name} has no goal called "${get('goal')}"` });
+    else if (goal.source) errors.push({ line: r.line, message: plainFollows(goal.name, goal.source) });
     else if (!value.ok) errors.push({ line: r.line, message: value.problem });
     else if (!date.ok) errors.push({ line: r.line, message: date.problem });
     else valid.push({ personId: person.slack_user_id, name: goal.name, value: value.value, on: date.value });

@@ -275,6 +275,8 @@ interface GoalTable {
   unit: string;
   target: number;
   period: GoalPeriod;
+  /** The CRM measure the goal follows (`crm:closed_won_amount` …); null: progress is reported by people. */
+  source: Generated<CrmGoalSource | null>;
   created_by: string;
   active: Generated<boolean>;
   created_at: Generated<Date>;
@@ -289,7 +291,7 @@ interface ProgressTable {
   /** The period-to-date value as of `recorded_on` (the latest report in a period wins). */
   value: number;
   recorded_on: string;
-  source: 'command' | 'checkin' | 'import';
+  source: 'command' | 'checkin' | 'import' | 'crm';
   source_ref: string | null;
   created_at: Generated<Date>;
 }
@@ -382,7 +384,62 @@ interface HolidayTable {
 export const ORG_FACTORS = ['territory', 'tooling', 'training', 'process', 'support', 'person', 'none'] as const;
 export type OrgFactor = (typeof ORG_FACTORS)[number];
 
+export type CrmProvider = 'hubspot' | 'salesforce';
+export type CrmMeasure = 'closed_won_amount' | 'closed_won_count' | 'pipeline_created' | 'open_pipeline';
+export type CrmGoalSource = `crm:${CrmMeasure}`;
+
+interface CrmConnectionTable {
+  team_id: string;
+  provider: CrmProvider;
+  /** The credentials, sealed (src/secrets.ts); null when they come from the environment. */
+  secret: string | null;
+  base_url: string | null;
+  /** The CRM's own currency, for deals that carry none. */
+  currency: string | null;
+  /** Every deal modified before this instant has been read. */
+  synced_to: Date | null;
+  /** The window being read, up to this instant (null: none started). */
+  window_end: Date | null;
+  /** The last deal id read inside that window, to resume after. */
+  window_after: string | null;
+  /** The next sync reads everything and marks what the CRM no longer has as deleted. */
+  full_pending: Generated<boolean>;
+  lease_until: Date | null;
+  synced_at: Date | null;
+  last_error: string | null;
+  api_used: number | null;
+  api_limit: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+interface CrmOwnerTable {
+  team_id: string;
+  owner_id: string;
+  email: string | null;
+  name: Generated<string>;
+}
+
+interface CrmDealTable {
+  team_id: string;
+  deal_id: string;
+  owner_id: string | null;
+  amount: number | null;
+  currency: string | null;
+  created_on: string;
+  closed_on: string | null;
+  is_closed: boolean;
+  is_won: boolean;
+  modified_at: Date;
+  deleted: Generated<boolean>;
+  /** The end of the sync window that last read it: a full sync deletes what it did not read. */
+  seen_in: Date | null;
+}
+
 export interface Database {
+  crm_connection: CrmConnectionTable;
+  crm_owner: CrmOwnerTable;
+  crm_deal: CrmDealTable;
   slack_pace: SlackPaceTable;
   reply: ReplyTable;
   agenda_item: AgendaItemTable;
@@ -415,5 +472,6 @@ export type Person = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
 export type Commitment = Selectable<CommitmentTable>;
 export type Goal = Selectable<GoalTable>;
+export type CrmConnection = Selectable<CrmConnectionTable>;
 export type Flag = Selectable<FlagTable>;
 export type Reply = Selectable<ReplyTable>;

@@ -3,6 +3,7 @@ import { scopeOf, type Scope } from '../org/policy';
 import type { Database } from '../db/types';
 import type { Log } from '../log';
 import type { Clock } from '../time/clock';
+import type { CrmSettings } from '../crm/connections';
 
 /** The request's scope for the person acting in Slack (a button, a window, a command). */
 export function scopeFor(deps: SlackDeps, teamId: string, userId: string): Promise<Scope> {
@@ -16,4 +17,6 @@ export interface SlackDeps {
   readonly clock: Clock;
   /** CASCADE_ADMINS. */
   readonly admins: readonly string[];
+  /** The deployment's CRM settings (environment and key), for `/cascade crm`. */
+  readonly crm?: CrmSettings;
 }

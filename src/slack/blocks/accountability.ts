@@ -66,11 +66,12 @@ export function amount(value: number, unit: string): string {
 
 export function goalSetReply(g: Goal): Reply {
   const whose = g.scope === 'team' ? `<@${g.owner_id}>'s team` : `<@${g.owner_id}>`;
-  return { text: `Goal set for ${whose}: “${typed(g.name)}”, ${amount(Number(g.target), g.unit)} ${PERIOD_WORD[g.period]}.` };
+  const from = g.source ? ` Its numbers come from the CRM (${g.source.slice('crm:'.length)}), synced every hour.` : '';
+  return { text: `Goal set for ${whose}: “${typed(g.name)}”, ${amount(Number(g.target), g.unit)} ${PERIOD_WORD[g.period]}.${from}` };
 }
 
 function standingLine(s: Standing): string {
-  const team = s.goal.scope === 'team' ? ' (team)' : '';
+  const team = s.goal.scope === 'team' ? ' (team)' : s.goal.source ? ' (from the CRM)' : '';
   return `*${typed(s.goal.name)}*${team}: ${amount(s.value, s.goal.unit)} of ${amount(Number(s.goal.target), s.goal.unit)} this ${s.goal.period}\n${paceBar(s)}`;
 }
 

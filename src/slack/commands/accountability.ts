@@ -85,11 +85,13 @@ interface GoalSetArgs {
   target: string;
   unit: string;
   period: string;
+  source?: string;
 }
 
 const goalSet = subcommand<GoalSetArgs>({
   path: ['goal', 'set'],
-  usage: '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly>',
+  usage:
+    '/cascade goal set @person [team] "<name>" <target> <USD|EUR|…|count|percent> <weekly|monthly|quarterly> [from crm <closed_won_amount|closed_won_count|pipeline_created|open_pipeline>]',
   about: 'set a goal for someone below you, or a team goal (leaders, admins)',
   allowed: 'leaders',
   refreshesHome: (a) => [a.userId],
@@ -98,19 +100,35 @@ const goalSet = subcommand<GoalSetArgs>({
     const who = rest.shift();
     if (who?.kind !== 'user') return refuse(notAMention(who, 'whose goal it is'));
     let scope: 'person' | 'team' = 'person';
-    if (word(rest[0]) === 'team' && rest.length === 5) {
+    if (word(rest[0]) === 'team' && (rest.length === 5 || rest.length === 8)) {
       scope = 'team';
       rest.shift();
     }
+    // "… from crm closed_won_amount": the goal follows a CRM measure.
+    let source: string | undefined;
+    if (rest.length === 7 && word(rest[4]) === 'from' && word(rest[5]) === 'crm' && rest[6]?.kind === 'word') {
+      source = `crm ${(rest[6] as { text: string }).text}`;
+      rest.splice(4, 3);
+    }
     if (rest.length !== 4 || rest.some((t) => t.kind !== 'word')) {
-      return refuse('Give the goal as "name" target unit period, like `/cascade goal set @rep "New pipeline" 250000 USD monthly`.');
+      return refuse(
+        'Give the goal as "name" target unit period, like `/cascade goal set @rep "New pipeline" 250000 USD monthly`, and to follow the CRM add `from crm closed_won_amount`.',
+      );
     }
     const [name, target, unit, period] = rest.map((t) => (t as { text: string }).text) as [string, string, string, string];
-    return { userId: who.id, scope, name, target, unit, period };
+    return { userId: who.id, scope, name, target, unit, period, ...(source ? { source } : {}) };
   },
   run: async ({ scope }, a) =>
     goalSetReply(
-      await setGoal(scope, { ownerId: a.userId, scope: a.scope, name: a.name, target: a.target, unit: a.unit, period: a.period }),
+      await setGoal(scope, {
+        ownerId: a.userId,
+        scope: a.scope,
+        name: a.name,
+        target: a.target,
+        unit: a.unit,
+        period: a.period,
+        ...(a.source ? { source: a.source } : {}),
+      }),
     ),
 });
 

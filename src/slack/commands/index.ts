@@ -9,6 +9,7 @@ import { SELF } from './self';
 import { SETTINGS, SETTINGS_GROUPS } from './settings';
 import { CONVERSATION, CONVERSATION_GROUPS } from './conversation';
 import { HOURS, HOURS_GROUPS } from './hours';
+import { CRM, CRM_GROUPS } from './crm';
 
 export { tokenize, type Allowed } from './kit';
 
@@ -32,6 +33,7 @@ export const SUBCOMMANDS: readonly Subcommand<any>[] = [
   ...DIGESTS,
   ...SETTINGS,
   ...HOURS,
+  ...CRM,
 ];
 
 /** What a group of subcommands says when its second word is missing or is not one of its own. */
@@ -42,6 +44,7 @@ const GROUPS: Record<string, { missing: string; unknown: (w: string) => string }
   ...SETTINGS_GROUPS,
   ...CONVERSATION_GROUPS,
   ...HOURS_GROUPS,
+  ...CRM_GROUPS,
 };
 
 /** The help table: each subcommand's usage and what it does, with who may use it. */
