@@ -30,6 +30,7 @@ import { idleTicks } from './idle';
 import { planHundredK } from './hundred-k';
 import { pgliteFigures } from './pglite';
 import { interactiveDelivery } from './interactive';
+import { crmFigures } from './crm';
 
 /** How many prompts the dispatcher benchmark sends. */
 const DISPATCHED = 2000;
@@ -72,6 +73,12 @@ async function main(): Promise<void> {
       const child = fork(__filename, ['--scale'], { stdio: 'inherit' });
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the scale bench exited with ${code}`))));
+    });
+    // The CRM sync, in a process of its own too: its peak memory is the sync's.
+    await new Promise<void>((resolve, reject) => {
+      const child = fork(__filename, ['--crm'], { stdio: 'inherit' });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the CRM bench exited with ${code}`))));
     });
     // A person's action to its Slack call, through the app woken by the database; first, while no other
     // workspace's week is there for its ticks to plan and its passes to send.
@@ -285,7 +292,16 @@ async function scaleOnly(): Promise<void> {
   }
 }
 
-(process.argv.includes('--scale') ? scaleOnly() : main()).catch((err) => {
+async function crmOnly(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL!;
+  const crm = await crmFigures(url);
+  console.log(`bench crm_sync_full_200k_deals_ms: ${Math.round(crm.fullMs)} ms`);
+  console.log(`bench crm_sync_peak_rss: ${Math.round(crm.peakRssMb)} MB`);
+  console.log(`bench crm_sync_incremental_ms: ${Math.round(crm.incrementalMs)} ms`);
+  console.error(`(crm: ${crm.deals} deals of 10,000 owners, each a person with a goal that follows closed_won_amount)`);
+}
+
+(process.argv.includes('--scale') ? scaleOnly() : process.argv.includes('--crm') ? crmOnly() : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -31,7 +31,9 @@ export async function seedYear(
            case when s.status = 'answered' then r.occurrence + time '11:00' end
     from round r
     join person p on p.team_id = r.team_id and p.reports_to = r.leader_id and p.role = 'rep'
-    cross join lateral (select case when random() < 0.8 then 'answered' when random() < 0.5 then 'missed' else 'skipped' end as status) s
+    -- Per check-in (a lateral subquery of random() alone is evaluated once: every check-in got the same status).
+    cross join lateral (select case when x < 8 then 'answered' when x = 8 then 'missed' else 'skipped' end as status
+                        from (select abs(hashtext(p.slack_user_id || ':' || r.id)) % 10 as x) h) s
     where r.team_id = ${teamId} and r.cadence_id = ${cadence.id}
     on conflict (round_id, person_id) do nothing`.execute(db);
   const answers = await sql`

@@ -2,10 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listPeople } from '../src/org/people';
+import { localDate } from '../src/time/calendar';
 import { openDatabase } from '../src/db/connect';
 import { cascade, cascadeHere, freePort, waitForHttp } from './support/cli';
 import { createTestDb, PGLITE_DUMP_ENV, serverUrl, type TestDb } from './support/db';
 import { SlackStandIn } from '../src/slack/stand-in/slack';
+import { HubSpotStandIn } from '../src/crm/stand-in/hubspot';
 import { ALL_USERS, ORG_CSV } from './support/org-fixture';
 
 jest.setTimeout(60_000);
@@ -327,6 +329,75 @@ describe('cascade export', () => {
       expect(bad.stderr()).toContain('The start date 2026-12-01 is after the end date 2026-11-01.');
     } finally {
       await db?.close();
+    }
+  });
+});
+
+describe('cascade crm', () => {
+  test('When a workspace is connected to HubSpot, then its token is kept only sealed, the sync reads it, status names who is unmatched, and typed progress on a CRM goal is refused', async () => {
+    const token = 'pat-na1-cli-test-0000-1111-2222';
+    const hubspot = await new HubSpotStandIn({ token }).start();
+    hubspot.addOwner(
+      { id: '9', email: 'raj@example.com', firstName: 'Raj' },
+      { id: '10', email: 'nobody@example.com', firstName: 'No', lastName: 'Body' },
+    );
+    // Won on the first of Raj's month (his zone's), so that it is in the period whatever the hour the test runs.
+    const monthStart = `${localDate(new Date(), 'Asia/Kolkata').slice(0, 8)}01`;
+    hubspot.createDeal({ ownerId: '9', amount: 1200, stage: 'closedwon', closeDate: `${monthStart}T00:00:00.000Z` });
+    hubspot.createDeal({ ownerId: '10', amount: 800 });
+    const { env, db } = await storage('crm');
+    const key = 'ab'.repeat(32);
+    const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
+    const org = join(work, 'org-for-crm.csv');
+    writeFileSync(org, ORG_CSV);
+    const goals = join(work, 'crm-goals.csv');
+    writeFileSync(goals, 'person,goal,target,unit,period,source\nraj@example.com,New bookings,5000,USD,monthly,crm closed_won_amount\n');
+    const progress = join(work, 'crm-progress.csv');
+    writeFileSync(progress, 'person,goal,value,date\nraj@example.com,New bookings,4000,2026-11-15\n');
+    try {
+      expect((await cascadeHere(['org', 'import', org], base).exit).code).toBe(0);
+      const keyless = cascadeHere(['crm', 'connect', 'hubspot', '--token', token, '--api-url', hubspot.url], base);
+      expect((await keyless.exit).code).toBe(2);
+      expect(keyless.stderr()).toContain('CASCADE_ENCRYPTION_KEY is not set: CRM credentials are kept only encrypted');
+      const withKey = { ...base, CASCADE_ENCRYPTION_KEY: key };
+      const connect = cascadeHere(['crm', 'connect', 'hubspot', '--token', token, '--api-url', hubspot.url], withKey);
+      expect((await connect.exit).code).toBe(0);
+      expect(connect.stdout()).toContain('Connected HubSpot; its credentials are kept encrypted.');
+      expect((await cascadeHere(['goals', 'import', goals], withKey).exit).code).toBe(0);
+      const sync = cascadeHere(['crm', 'sync'], withKey);
+      expect((await sync.exit).code).toBe(0);
+      expect(sync.stdout()).toContain('Synced: 2 deals read, 0 deleted, 2 owners; progress written for 1 goal that follow the CRM.');
+      expect(sync.stdout() + sync.stderr()).not.toContain(token);
+      const status = cascadeHere(['crm', 'status'], withKey);
+      expect((await status.exit).code).toBe(0);
+      expect(status.stdout()).toContain('HubSpot (credentials from the workspace): 2 deals, 2 owners.');
+      expect(status.stdout()).toContain(
+        'Owners with no person of their email (their deals count for nobody): No Body <nobody@example.com> (1 deal).',
+      );
+      const typed = cascadeHere(['progress', 'import', progress], withKey);
+      expect((await typed.exit).code).toBe(1);
+      expect(typed.stderr()).toContain(
+        'line 2: "New bookings" follows closed_won_amount in the CRM: its numbers come from there, not from a file',
+      );
+      const wrongKey = cascadeHere(['crm', 'sync', '--full'], { ...base, CASCADE_ENCRYPTION_KEY: 'cd'.repeat(32) });
+      expect((await wrongKey.exit).code).toBe(1);
+      expect(wrongKey.stderr()).toContain('does not open with CASCADE_ENCRYPTION_KEY');
+      const usage = cascadeHere(['crm', 'push'], withKey);
+      expect((await usage.exit).code).toBe(2);
+      expect(usage.stderr()).toContain('expected: cascade crm sync [--full]');
+      const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
+      try {
+        const row = await check.db.selectFrom('crm_connection').selectAll().executeTakeFirstOrThrow();
+        expect(JSON.stringify(row)).not.toContain(token);
+        expect(row.secret).toMatch(/^v1:/);
+        const kept = await check.db.selectFrom('progress').select(['value', 'source']).execute();
+        expect(kept).toEqual([{ value: 1200, source: 'crm' }]);
+      } finally {
+        if (!db) await check.close();
+      }
+    } finally {
+      await db?.close();
+      await hubspot.stop();
     }
   });
 });

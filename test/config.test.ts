@@ -98,4 +98,35 @@ describe('The metrics and log variables', () => {
     for (const name of ['METRICS_PORT', 'METRICS_TOKEN', 'METRICS_TEAM_LABELS', 'LOG_BODIES']) expect(text).toContain(name);
     expect(text).not.toContain('short');
   });
+
+  test('When a CRM and the encryption key are set, then they are read (hex or base64); a bad key or half a CRM is named, every problem at once', () => {
+    const hex = 'a1'.repeat(32);
+    const ok = loadConfig({ ...good, CASCADE_ENCRYPTION_KEY: hex, HUBSPOT_ACCESS_TOKEN: 'pat-na1-abcdef123' }, { requireSlack: true });
+    expect(ok.ok && ok.config.crm).toEqual({ provider: 'hubspot', accessToken: 'pat-na1-abcdef123' });
+    expect(ok.ok && ok.config.encryptionKey).toBe(hex);
+    const b64 = loadConfig({ ...good, CASCADE_ENCRYPTION_KEY: Buffer.from(hex, 'hex').toString('base64') }, { requireSlack: true });
+    expect(b64.ok && b64.config.encryptionKey).toBe(hex);
+    const login = loadConfig({ ...good, SALESFORCE_USERNAME: 'ops@example.com', SALESFORCE_PASSWORD: 'pw+token' }, { requireSlack: true });
+    expect(login.ok && login.config.crm).toEqual({ provider: 'salesforce', username: 'ops@example.com', password: 'pw+token' });
+    const bad = loadConfig(
+      {
+        ...good,
+        CASCADE_ENCRYPTION_KEY: 'too-short',
+        HUBSPOT_API_URL: 'http://127.0.0.1:9',
+        SALESFORCE_ACCESS_TOKEN: '00Dxx!abcdefgh',
+      },
+      { requireSlack: true },
+    );
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      'CASCADE_ENCRYPTION_KEY must be 32 random bytes as 64 hex characters or as base64, e.g. the output of `openssl rand -hex 32`',
+      'HUBSPOT_ACCESS_TOKEN and SALESFORCE_* are both set: a workspace reads one CRM; keep the one you use',
+      'HUBSPOT_ACCESS_TOKEN is missing: HUBSPOT_API_URL is set, but not the private app token to read it with',
+    ]);
+    const half = loadConfig({ ...good, SALESFORCE_ACCESS_TOKEN: '00Dxx!abcdefgh' }, { requireSlack: true });
+    expect(!half.ok && half.problems).toEqual([
+      'SALESFORCE_INSTANCE_URL is missing: an access token belongs to an instance, e.g. https://yourcompany.my.salesforce.com',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import type { CrmConnection, CrmProvider, Database } from '../db/types';
 import { invalid } from '../errors';
 import { secretBox, type SecretBox } from '../secrets';
 import { hubSpotSource } from './hubspot';
+import { salesforceSource } from './salesforce';
 import type { CrmSource } from './source';
 
 /** HubSpot's credentials: a private app's access token. */
@@ -119,7 +120,7 @@ export async function sourceOf(connection: CrmConnection, settings: CrmSettings)
       ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}),
       ...(settings.hubSpotSearchPerSecond ? { searchPerSecond: settings.hubSpotSearchPerSecond } : {}),
     });
-  throw invalid('Salesforce is not connected in this version yet: use HubSpot, or import progress from a CSV export.');
+  return salesforceSource(c);
 }
 
 export const providerName = (p: CrmProvider): string => (p === 'hubspot' ? 'HubSpot' : 'Salesforce');

@@ -75,6 +75,8 @@ export async function crmStatus(db: Kysely<Database>, teamId: string, settings: 
   };
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The status as lines of plain text, for the command line and for Slack alike (the caller escapes). */
 export function describeCrmStatus(s: CrmStatus): string[] {
   if (!s.provider)
@@ -82,7 +84,7 @@ export function describeCrmStatus(s: CrmStatus): string[] {
       'No CRM is connected. Set HUBSPOT_ACCESS_TOKEN (or SALESFORCE_*) in the environment, or run `cascade crm connect hubspot --token …`.',
     ];
   const lines = [
-    `${providerName(s.provider)} (credentials from the ${s.from}): ${s.deals} deals, ${s.owners} owners.`,
+    `${providerName(s.provider)} (credentials from the ${s.from}): ${count(s.deals, 'deal')}, ${count(s.owners, 'owner')}.`,
     s.syncedAt
       ? `Last sync ${s.syncedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${s.syncing ? '; a sync is running now' : ''}.`
       : s.syncing
@@ -94,7 +96,7 @@ export function describeCrmStatus(s: CrmStatus): string[] {
   if (s.ownersWithoutPerson.length > 0)
     lines.push(
       `Owners with no person of their email (their deals count for nobody): ${s.ownersWithoutPerson
-        .map((o) => `${o.name || '(no name)'} <${o.email ?? 'no email'}> (${o.deals} deals)`)
+        .map((o) => `${o.name || '(no name)'} <${o.email ?? 'no email'}> (${count(o.deals, 'deal')})`)
         .join('; ')}.`,
     );
   if (s.peopleWithoutOwner.length > 0)

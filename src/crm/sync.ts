@@ -93,6 +93,38 @@ async function readCrm(deps: SyncDeps, c: CrmConnection, source: CrmSource): Pro
   const teamId = c.team_id;
   const currency = (await source.currency()) ?? c.currency;
   const owners = await readOwners(db, teamId, source);
+  let deals = 0;
+  let deleted = 0;
+  // A window left half-read by a sync that stopped is finished first; then one up to now.
+  for (let state = c, resumed = c.window_end !== null; ; resumed = false) {
+    const read = await readWindow(deps, state, source, currency);
+    deals += read.deals;
+    deleted += read.deleted;
+    if (!resumed) break;
+    state = await db.selectFrom('crm_connection').selectAll().where('team_id', '=', teamId).executeTakeFirstOrThrow();
+  }
+  for await (const ids of source.deletedIds()) {
+    const r = await db
+      .updateTable('crm_deal')
+      .set({ deleted: true })
+      .where('team_id', '=', teamId)
+      .where('deal_id', 'in', [...ids])
+      .where('deleted', '=', false)
+      .executeTakeFirst();
+    deleted += Number(r.numUpdatedRows);
+  }
+  return { deals, deleted, owners };
+}
+
+/** One window of last-modified times, page by page, each page kept with the place it reached. */
+async function readWindow(
+  deps: SyncDeps,
+  c: CrmConnection,
+  source: CrmSource,
+  currency: string | null,
+): Promise<{ deals: number; deleted: number }> {
+  const { db } = deps;
+  const teamId = c.team_id;
   // The window: from the last one's end (less an overlap), to the instant the window was started.
   let windowEnd = c.window_end;
   if (!windowEnd) {
@@ -105,7 +137,7 @@ async function readCrm(deps: SyncDeps, c: CrmConnection, source: CrmSource): Pro
   }
   const from = c.full_pending || !c.synced_to ? null : before(c.synced_to, OVERLAP);
   let deals = 0;
-  for await (const page of source.modified(from, windowEnd, c.window_after)) {
+  for await (const page of source.modified(from, windowEnd, c.window_end ? c.window_after : null)) {
     await db.transaction().execute(async (tx) => {
       await keepDeals(tx, teamId, page, currency, windowEnd);
       await tx
@@ -117,16 +149,6 @@ async function readCrm(deps: SyncDeps, c: CrmConnection, source: CrmSource): Pro
     deals += page.length;
   }
   let deleted = 0;
-  for await (const ids of source.deletedIds()) {
-    const r = await db
-      .updateTable('crm_deal')
-      .set({ deleted: true })
-      .where('team_id', '=', teamId)
-      .where('deal_id', 'in', [...ids])
-      .where('deleted', '=', false)
-      .executeTakeFirst();
-    deleted += Number(r.numUpdatedRows);
-  }
   await db.transaction().execute(async (tx) => {
     if (c.full_pending) {
       // A full read saw every deal the CRM still has: what it did not see is gone.
@@ -145,7 +167,7 @@ async function readCrm(deps: SyncDeps, c: CrmConnection, source: CrmSource): Pro
       .where('team_id', '=', teamId)
       .execute();
   });
-  return { deals, deleted, owners };
+  return { deals, deleted };
 }
 
 async function readOwners(db: Kysely<Database>, teamId: string, source: CrmSource): Promise<number> {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackStandIn } from '../stand-in';
 
 /*
  * A stand-in for an OpenAI-compatible chat completions endpoint (`POST /v1/chat/completions`), shaped from
@@ -18,13 +18,11 @@ interface SeenRequest {
 
 type Behaviour = { readonly refuse: true } | { readonly status: number } | { readonly delayMs: number } | { readonly filtered: true };
 
-export class LlmStandIn {
+export class LlmStandIn extends LoopbackStandIn {
   readonly requests: SeenRequest[] = [];
   /** What the stand-in found wrong in a request: an unquoted message, a private text that reached it. */
   readonly problems: string[] = [];
   private readonly queued: Behaviour[] = [];
-  private server: Server | undefined;
-  private port = 0;
 
   constructor(
     private readonly options: {
@@ -33,11 +31,13 @@ export class LlmStandIn {
       /** Texts that must never be sent (a peer's answer, an unshared one): each one found is a problem. */
       readonly forbidden?: () => readonly string[];
     },
-  ) {}
+  ) {
+    super();
+  }
 
   /** The base URL to give the client (`CASCADE_LLM_URL`). */
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/v1`;
+  override get url(): string {
+    return `${super.url}/v1`;
   }
 
   /** The next request is answered this way instead (a refusal, an error status, a delay, a filtered answer). */
@@ -46,23 +46,7 @@ export class LlmStandIn {
     return this;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+  protected async handle(req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
     const fail = (status: number, message: string, code: string | null, type = 'invalid_request_error') => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: { message, type, param: null, code } }));

@@ -16,8 +16,14 @@ import { webApi } from '@slack/bolt';
 import { clockTarget, SandboxClock } from './clock';
 import { DEMO_ADMIN, DEMO_CHANNELS, DEMO_PEOPLE } from './demo-org';
 import { sandboxRoutes, type SandboxPages } from './page';
-import { DemoPeople, SANDBOX_DISPATCH, seedDemoOrg, simulate } from './seed';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time/durations';
+import { demoOwners, DemoPeople, SANDBOX_DISPATCH, seedDemoOrg, simulate } from './seed';
+
+/** The demo CRM's private-app token: the stand-in's own, on loopback. */
+const SANDBOX_HUBSPOT_TOKEN = 'pat-sandbox-demo';
+import { after, DAY_MS, HOUR_MS, MINUTE_MS } from '../time/durations';
+import { HubSpotStandIn } from '../crm/stand-in/hubspot';
+import { crmSettings } from '../crm/connections';
+import { syncWorkspace } from '../crm/sync';
 
 const SANDBOX_TEAM = 'T0SANDBOX';
 /** The scheduler's step through that history: every hour, as prompts fall due on the hour. */
@@ -86,7 +92,18 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
   const surfacesFile = join(dir, 'slack.json');
   if (existsSync(surfacesFile)) standIn.surfaces.load(JSON.parse(readFileSync(surfacesFile, 'utf8')));
   await standIn.start();
-  const save = () => writeFileSync(surfacesFile, JSON.stringify(standIn.surfaces.toJSON()));
+  const saveSurfaces = () => writeFileSync(surfacesFile, JSON.stringify(standIn.surfaces.toJSON()));
+
+  // The demo's CRM: a HubSpot stand-in whose deals the demo reps make and win; their goals follow it.
+  const hubspot = new HubSpotStandIn({ token: SANDBOX_HUBSPOT_TOKEN, now: () => clock.now(), searchPerSecond: 50 });
+  const crmFile = join(dir, 'crm.json');
+  if (existsSync(crmFile)) hubspot.load(JSON.parse(readFileSync(crmFile, 'utf8')));
+  else demoOwners(hubspot);
+  await hubspot.start();
+  const save = () => {
+    saveSurfaces();
+    writeFileSync(crmFile, JSON.stringify(hubspot.toJSON()));
+  };
 
   const secret = SlackStandIn.secret();
   const config: Config = {
@@ -95,6 +112,7 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     databaseUrl: base.sandboxDatabaseUrl,
     dataDir: join(dir, 'db'),
     admins: [DEMO_ADMIN.id],
+    crm: { provider: 'hubspot', accessToken: SANDBOX_HUBSPOT_TOKEN, baseUrl: hubspot.url },
   };
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, longRunning: true });
   let stopped = false;
@@ -104,7 +122,15 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
     const messenger = messengerFor(config, log);
     const tickDeps = { db: db.background, messenger, log, awayStatus: config.awayStatus, handlers: deliveryHandlers };
     const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
-    const seedDeps = { db: db.db, directory: slackDirectory(client), messenger, log };
+    const crmDeps = { db: db.db, log, settings: crmSettings(config.crm, undefined) };
+    const seedDeps = {
+      db: db.db,
+      directory: slackDirectory(client),
+      messenger,
+      log,
+      // The sync of the day, a minute after the reps' day in the CRM.
+      crm: { hubspot, sync: (at: Date) => syncWorkspace({ ...crmDeps, now: () => after(at, MINUTE_MS) }, SANDBOX_TEAM) },
+    };
     // The demo people answer a day after a prompt at the earliest: a visitor has time to answer as them.
     const people = new DemoPeople(seedDeps, SANDBOX_TEAM, 'demo', opensAt);
     let moving: Promise<void> = Promise.resolve();
@@ -174,12 +200,14 @@ export async function startSandbox(base: Config, options: { log: Log; reset?: bo
         await running.stop();
         await db.close();
         await standIn.stop();
+        await hubspot.stop();
       },
     };
   } catch (err) {
     if (!stopped) {
       await db.close().catch(() => undefined);
       await standIn.stop();
+      await hubspot.stop();
     }
     throw err;
   }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { deliveryHandlers } from '../slack/deliveries';
-import { setGoal, reportProgress } from '../accountability/goals';
+import { setGoal } from '../accountability/goals';
+import type { HubSpotStandIn } from '../crm/stand-in/hubspot';
 import { commitmentsToReview } from '../accountability/commitments';
 import { questionsToAsk, submitAnswers } from '../checkins/answers';
 import { updateCadence } from '../checkins/cadences';
@@ -41,6 +42,19 @@ interface SeedDeps {
   readonly directory: ImportDeps['directory'];
   readonly messenger: Messenger;
   readonly log: Log;
+  /** The demo's CRM (the HubSpot stand-in) and the sync that reads it: the reps' goals follow it. */
+  readonly crm?: { readonly hubspot: HubSpotStandIn; sync(now: Date): Promise<unknown> };
+}
+
+/** Each demo rep's HubSpot owner id: their deals are theirs by email. */
+const ownerIdOf = (index: number) => String(7001 + index);
+
+/** The demo reps as HubSpot owners, by their emails. */
+export function demoOwners(hubspot: HubSpotStandIn): void {
+  DEMO_PEOPLE.filter((p) => p.role === 'rep').forEach((p, i) => {
+    const [firstName, lastName] = p.name.split(' ');
+    hubspot.addOwner({ id: ownerIdOf(i), email: p.email!, firstName: firstName ?? p.name, lastName: lastName ?? '' });
+  });
 }
 
 /**
@@ -53,22 +67,23 @@ export async function seedDemoOrg(deps: SeedDeps, teamId: string, from: Date): P
   await setCoreValue(deps.db, teamId, DEMO_CORE_VALUE, from);
   const r = randomFrom('goals');
   for (const p of DEMO_PEOPLE.filter((x) => x.role === 'rep')) {
-    const target = 100_000 + Math.round(r() * 15) * 10_000;
+    const target = (6 + Math.round(r() * 6)) * 10_000;
     await setGoal(await scopeOf(deps.db, teamId, p.manager!, [], from), {
       ownerId: p.id,
       scope: 'person',
-      name: 'New pipeline',
+      name: 'New bookings',
       target,
       unit: 'USD',
       period: 'monthly',
+      source: 'crm closed_won_amount',
     });
   }
   for (const m of DEMO_PEOPLE.filter((x) => x.role === 'manager')) {
     await setGoal(await scopeOf(deps.db, teamId, m.id, [], from), {
       ownerId: m.id,
       scope: 'team',
-      name: 'New pipeline',
-      target: 600_000,
+      name: 'New bookings',
+      target: 400_000,
       unit: 'USD',
       period: 'monthly',
     });
@@ -113,7 +128,7 @@ export class DemoPeople {
   private readonly planned: Planned[] = [];
   private readonly r: Random;
   private seq = 0;
-  private lastProgress = '';
+  private lastCrmDay = '';
 
   constructor(
     private readonly deps: SeedDeps,
@@ -160,21 +175,30 @@ export class DemoPeople {
         this.deps.log.debug({ err }, 'a demo action was not accepted');
       }
     }
+    await this.sellAndSync(now);
+  }
+
+  /**
+   * The reps' day in the CRM, once each weekday from 15:00 UTC: new deals, some open ones won or lost (each rep
+   * closes at a pace of their own, so some fall behind theirs), and then Cascade's sync of the day reads it.
+   */
+  private async sellAndSync(now: Date): Promise<void> {
+    const crm = this.deps.crm;
     const day = now.toISOString().slice(0, 10);
-    if (now.getUTCDay() === 5 && day !== this.lastProgress) {
-      this.lastProgress = day;
-      for (const p of DEMO_PEOPLE.filter((x) => x.role === 'rep')) {
-        const value = Math.round(((now.getUTCDate() / 30) * (70_000 + this.r() * 180_000)) / 1000) * 1000;
-        await reportProgress(this.deps.db, {
-          teamId: this.teamId,
-          personId: p.id,
-          name: 'New pipeline',
-          value,
-          now,
-          source: 'import',
-        }).catch(() => undefined);
+    if (!crm || day === this.lastCrmDay || now.getUTCHours() < 15 || now.getUTCDay() === 0 || now.getUTCDay() === 6) return;
+    this.lastCrmDay = day;
+    const reps = DEMO_PEOPLE.filter((x) => x.role === 'rep');
+    reps.forEach((_p, i) => {
+      const owner = ownerIdOf(i);
+      if (this.r() < 0.35) crm.hubspot.createDeal({ ownerId: owner, amount: 8_000 + Math.round(this.r() * 22) * 1_000 });
+      const winRate = 0.05 + (i % 4) * 0.025;
+      for (const d of crm.hubspot.allDeals().filter((x) => x.ownerId === owner && x.stage === 'open' && !x.archivedAt)) {
+        const x = this.r();
+        if (x < winRate) crm.hubspot.updateDeal(d.id, { stage: 'closedwon', closeDate: `${day}T00:00:00.000Z` });
+        else if (x < winRate + 0.04) crm.hubspot.updateDeal(d.id, { stage: 'closedlost', closeDate: `${day}T00:00:00.000Z` });
       }
-    }
+    });
+    await crm.sync(now).catch((err) => this.deps.log.warn({ err }, 'the demo CRM sync failed'));
   }
 
   /** What the person does with a prompt that reached them: answer (when), skip, or let it pass. */

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackStandIn } from '../../stand-in';
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../time/clock';
 
@@ -47,11 +47,9 @@ interface Options {
 const SEARCH_CAP = 10_000;
 const ERROR_BASE = { status: 'error', correlationId: '' };
 
-export class HubSpotStandIn {
+export class HubSpotStandIn extends LoopbackStandIn {
   private readonly deals = new Map<string, StandInDeal>();
   private readonly owners: StandInOwner[] = [];
-  private server: Server | undefined;
-  private port = 0;
   private nextId = 1000;
   private second = 0;
   private inSecond = 0;
@@ -63,11 +61,8 @@ export class HubSpotStandIn {
   /** Requests by route (`search`, `archived`, `owners`, `account`), and how many were answered 429. */
   readonly counts = { search: 0, archived: 0, owners: 0, account: 0, refused: 0, beyondCap: 0 };
 
-  constructor(private readonly options: Options) {}
-
-  /** The base URL for the SDK (`basePath`, `HUBSPOT_API_URL`). */
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+  constructor(private readonly options: Options) {
+    super();
   }
 
   private now(): string {
@@ -129,6 +124,20 @@ export class HubSpotStandIn {
     return [...this.deals.values()];
   }
 
+  /** What it holds, to be loaded again by a stand-in that outlives a restart (the sandbox's). */
+  toJSON(): { owners: StandInOwner[]; deals: StandInDeal[]; nextId: number } {
+    return { owners: [...this.owners], deals: [...this.deals.values()], nextId: this.nextId };
+  }
+
+  load(saved: { owners: StandInOwner[]; deals: StandInDeal[]; nextId: number }): this {
+    this.owners.splice(0, this.owners.length, ...saved.owners);
+    this.deals.clear();
+    for (const d of saved.deals) this.deals.set(d.id, d);
+    this.nextId = saved.nextId;
+    this.version++;
+    return this;
+  }
+
   /** The next `count` search requests are answered 429, whatever the rate: a storm. */
   refuseNext(count: number): this {
     this.storm += count;
@@ -141,22 +150,7 @@ export class HubSpotStandIn {
     return this;
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+  protected async handle(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     // HubSpot answers a path with or without its trailing slash alike (the SDK asks for `/crm/v3/owners/`).
     url.pathname = url.pathname.replace(/(.)\/$/, '$1');
@@ -196,7 +190,7 @@ export class HubSpotStandIn {
           );
           return;
         }
-        const out = this.search(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+        const out = this.search(JSON.parse(body || '{}'));
         send(out.status, out.body);
         return;
       }

@@ -67,7 +67,8 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
       blocks.push(
         actionsFor(
           x,
-          s.goals.some((g) => g.goal.scope === 'person'),
+          // Goals that follow the CRM take no typed progress.
+          s.goals.some((g) => g.goal.scope === 'person' && !g.goal.source),
         ),
       );
     if (x) blocks.push(...cameBackBlocks(x));
@@ -77,7 +78,7 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
       ? s.goals
           .map(
             (g) =>
-              `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``,
+              `*${typed(g.goal.name)}*${g.goal.scope === 'team' ? ' (team)' : g.goal.source ? ' (from the CRM)' : ''} — ${amount(g.value, g.goal.unit)} of ${amount(Number(g.goal.target), g.goal.unit)} this ${g.goal.period}\n\`${paceBar(g)}\``,
           )
           .join('\n')
       : '_No goals yet: your leader or an admin sets them._';

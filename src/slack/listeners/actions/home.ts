@@ -45,8 +45,12 @@ export const homeCommitAction = (deps: SlackDeps) =>
 export const homeProgressAction = (deps: SlackDeps) =>
   opens(deps, 'home_progress', async ({ body }) => {
     const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
-    const goals = (await goalsOf(scope, body.user.id)).filter((g) => g.goal.scope === 'person');
-    if (goals.length === 0) throw new UserError('You have no goals of your own yet: your leader or an admin sets them.', 'not_found');
+    const goals = (await goalsOf(scope, body.user.id)).filter((g) => g.goal.scope === 'person' && !g.goal.source);
+    if (goals.length === 0)
+      throw new UserError(
+        'You have no goals of your own to report on: your leader or an admin sets them (goals from the CRM fill themselves).',
+        'not_found',
+      );
     return progressModal(goals);
   });
 
