@@ -95,7 +95,8 @@ export async function teamTrends(scope: Scope, weeks = 12): Promise<Series[]> {
 }
 
 async function trendsOf(scope: Scope, people: readonly string[], weeks: number): Promise<Series[]> {
-  const last = periodAround('week', localDate(scope.now, 'UTC')).start;
+  const today = localDate(scope.now, 'UTC');
+  const last = periodAround('week', today).start;
   const starts = Array.from({ length: weeks }, (_, i) => addDays(last, -7 * (weeks - 1 - i)));
   const from = starts[0]!;
   const rows = await sql<{
@@ -131,14 +132,16 @@ async function trendsOf(scope: Scope, people: readonly string[], weeks: number):
         and m.closed_at >= ${`${from}T00:00:00Z`}::timestamptz
       group by 1
     ),
-    -- Each goal at each week's end (Sunday): its period to date against where it should be by then.
+    -- Each goal at each week's end (Sunday), or today for the week still running: its period to date against
+    -- where it should be by then (a week's Sunday in the future would read a period that has not begun).
     g as (
-      select w.week, (w.week + 6) as as_of, g.owner_id, g.name, g.target::float8 as target,
+      select w.week, least(w.week + 6, ${today}::date) as as_of, g.owner_id, g.name, g.target::float8 as target,
              case g.period when 'week' then interval '1 week' when 'month' then interval '1 month' else interval '3 months' end as span,
-             case g.period when 'week' then date_trunc('week', w.week + 6)::date when 'month' then date_trunc('month', w.week + 6)::date
-                           else date_trunc('quarter', w.week + 6)::date end as start
+             case g.period when 'week' then date_trunc('week', least(w.week + 6, ${today}::date))::date
+                           when 'month' then date_trunc('month', least(w.week + 6, ${today}::date))::date
+                           else date_trunc('quarter', least(w.week + 6, ${today}::date))::date end as start
       from w join goal g on g.team_id = ${scope.teamId} and g.owner_id = any(${people}::text[]) and g.active and g.scope = 'person'
-      where g.created_at::date <= w.week + 6
+      where g.created_at::date <= least(w.week + 6, ${today}::date)
     ),
     pace as (
       select g.week, avg((coalesce(v.value, 0) / g.target) / ${expectedPaceSql(sql`g.start`, sql`g.span`, sql`g.as_of`)})::float8 as pace

@@ -78,6 +78,10 @@ export async function seedDemoOrg(deps: SeedDeps, teamId: string, from: Date): P
       source: 'crm closed_won_amount',
     });
   }
+  // Each rep starts with a few open deals in the CRM, so that wins come from the first weeks on.
+  DEMO_PEOPLE.filter((x) => x.role === 'rep').forEach((_p, i) => {
+    for (let n = 0; n < 3; n++) deps.crm?.hubspot.createDeal({ ownerId: ownerIdOf(i), amount: 8_000 + Math.round(r() * 22) * 1_000 });
+  });
   for (const m of DEMO_PEOPLE.filter((x) => x.role === 'manager')) {
     await setGoal(await scopeOf(deps.db, teamId, m.id, [], from), {
       ownerId: m.id,

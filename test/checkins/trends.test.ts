@@ -113,8 +113,9 @@ describe('Trends over twelve weeks', () => {
     expect(ann.text).toContain('`▆▆█▆·▆▆▅▅▅▃▃` confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks');
     expect(ann.text).toContain('`████▁███████` check-ins answered 100% → 100% over 11 weeks');
     expect(ann.text).toContain('`████████▁▁▁▁` commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks');
-    // His goal against pace at each week's end: on pace, then half of it from the seventh week.
-    expect(ann.text).toContain('`▆▆▆▆▆▆▃▃▃▃▃▃` goals 100% of pace → 50% of pace over 11 weeks');
+    // His goal against pace at each week's end (the week still running: today, as his pace bar reads it): on pace,
+    // then half of it from the seventh week.
+    expect(ann.text).toContain('`▆▆▆▆▆▆▃▃▃▃▃▃` goals 100% of pace → 48% of pace over 11 weeks, lowest in 12 weeks');
     const bob = await say(PEOPLE.bob.id, `team <@${PEOPLE.raj.id}>`);
     expect(bob.text).toContain('is not below you');
     expect(bob.text).not.toContain('Last 12 weeks');
@@ -137,7 +138,7 @@ describe('Trends over twelve weeks', () => {
     const [published] = await f.slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.raj.id });
     const home = JSON.stringify(published!.args.view);
     expect(home).toContain(
-      '_Over twelve weeks: confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks; commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks; goals 100% of pace → 50% of pace over 11 weeks._',
+      '_Over twelve weeks: confidence 4.0 → 2.0 over 11 weeks, lowest in 12 weeks; commitments kept 100% → 0% over 11 weeks, lowest in 12 weeks; goals 100% of pace → 48% of pace over 11 weeks, lowest in 12 weeks._',
     );
   });
 
@@ -146,6 +147,6 @@ describe('Trends over twelve weeks', () => {
     const [published] = await f.slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.ann.id });
     const home = JSON.stringify(published!.args.view);
     expect(home).toContain('The team over twelve weeks: confidence 4.0 → 3.0 over 11 weeks, lowest in 12 weeks;');
-    expect(home).toContain('goals 100% of pace → 50% of pace over 11 weeks.');
+    expect(home).toContain('goals 100% of pace → 48% of pace over 11 weeks, lowest in 12 weeks.');
   });
 });
