@@ -108,7 +108,11 @@ function credentialsOf(connection: CrmConnection, settings: CrmSettings): CrmCre
     return env;
   }
   if (!settings.box) throw invalid('CASCADE_ENCRYPTION_KEY is not set: the stored CRM credentials cannot be opened.');
-  return JSON.parse(settings.box.open(connection.secret)) as CrmCredentials;
+  try {
+    return JSON.parse(settings.box.open(connection.secret)) as CrmCredentials;
+  } catch (err) {
+    throw invalid(`${(err as Error).message}: connect the CRM again with \`cascade crm connect\`, or set the key it was kept with.`);
+  }
 }
 
 /** The source that reads a connection's CRM. */

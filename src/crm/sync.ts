@@ -78,7 +78,8 @@ export async function syncWorkspace(deps: SyncDeps, teamId: string, options: { f
       err instanceof CrmStop || (err as { code?: string }).code === 'invalid'
         ? (err as Error).message
         : `${providerName(leased.provider)} failed: ${(err as Error).message}`;
-    deps.log.warn({ teamId, err: err instanceof CrmStop ? undefined : err, message }, 'CRM sync stopped; it resumes where it was');
+    // The message only: an SDK's error object can carry what it sent, and stored credentials are not the log's to redact.
+    deps.log.warn({ teamId, message }, 'CRM sync stopped; it resumes where it was');
     await deps.db
       .updateTable('crm_connection')
       .set({ last_error: message.slice(0, 500), lease_until: null, updated_at: deps.now() })
