@@ -5,11 +5,11 @@ import type { CheckinContext } from '../../src/checkins/context';
 import { ensureWorkspaceDefaults } from '../../src/checkins/cadences';
 import { evaluateFlags } from '../../src/accountability/flags';
 import { setGoal } from '../../src/accountability/goals';
-import { startTestApp, type TestApp } from '../support/app';
-import { importFixtureOrg } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import type { TestApp } from '../support/app';
+import { importFixtureOrg, useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: SlackStandIn;
@@ -18,22 +18,16 @@ const now = { current: new Date('2026-11-20T12:00:00Z') };
 let team: string;
 let cadenceId: number;
 
+const f = useFixture({ now, org: 'none', workingHours: 'default' });
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
+  ({ db, slack, app } = f);
   team = app.teamId;
   await importFixtureOrg(db, slack, team, new Date('2026-09-01T00:00:00Z'));
   await ensureWorkspaceDefaults(db.db, team);
   cadenceId = (
     await db.db.selectFrom('cadence').select('id').where('team_id', '=', team).where('key', '=', 'manager_reps').executeTakeFirstOrThrow()
   ).id;
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
 });
 
 /** One weekly check-in of a rep, closed, with a confidence rating when answered. */

@@ -5,7 +5,7 @@ import { importGoals, pastAttainments, importProgress, paceBar, standingOf } fro
 import { evaluateFlags } from '../../src/accountability/flags';
 import { tick } from '../../src/scheduler/tick';
 import type { TestApp } from '../support/app';
-import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import { tickDeps, useFixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
@@ -16,14 +16,11 @@ let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-02T00:00:00Z') };
 
-let fixture: Fixture;
+const f = useFixture({ now });
 
 beforeAll(async () => {
-  fixture = await startFixture({ now });
-  ({ db, slack, app } = fixture);
+  ({ db, slack, app } = f);
 });
-
-afterAll(() => fixture?.stop());
 
 const say = async (userId: string, text: string) => app.reply((await app.command(userId, text)).responseId);
 const goal = (owner: string, scope = 'person') =>

@@ -3,11 +3,11 @@ import { scopeOf } from '../../src/org/policy';
 import { evaluateFlags } from '../../src/accountability/flags';
 import { reportProgress, setGoal } from '../../src/accountability/goals';
 import { LIMITS } from '../../src/slack/ids';
-import { startTestApp, type TestApp } from '../support/app';
-import { importFixtureOrg } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import type { TestApp } from '../support/app';
+import { importFixtureOrg, useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: SlackStandIn;
@@ -16,10 +16,10 @@ const now = { current: new Date('2026-11-18T12:00:00Z') };
 const ZOE = 'UMGR0050';
 const zoeReps = Array.from({ length: 50 }, (_, i) => `UZREP${String(i).padStart(3, '0')}`);
 
+const f = useFixture({ now, org: 'none', workingHours: 'default' });
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
+  ({ db, slack, app } = f);
   const team = app.teamId;
   await importFixtureOrg(db, slack, team, now.current);
   // Zoe, a third manager under Pat, leads fifty reps, each with a goal, progress, a commitment and a flag.
@@ -105,12 +105,6 @@ beforeAll(async () => {
     })
     .execute();
   await evaluateFlags(db.db, team, now.current);
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
 });
 
 async function home(userId: string) {

@@ -8,7 +8,7 @@ import { scheduledDay } from '../../src/digests/settings';
 import { tick } from '../../src/scheduler/tick';
 import { digestMessage } from '../../src/slack/blocks/digest';
 import type { TestApp } from '../support/app';
-import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import { tickDeps, useFixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
@@ -17,14 +17,14 @@ import { digestPeriods } from '../../src/time/periods';
 let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
-let fixture: Fixture;
 const now = { current: new Date('2026-11-29T12:00:00Z') };
 let cadenceId: number;
 const CHANNEL = 'CTEAMANN';
 
+const f = useFixture({ now, wake: true });
+
 beforeAll(async () => {
-  fixture = await startFixture({ now, wake: true });
-  ({ db, slack, app } = fixture);
+  ({ db, slack, app } = f);
   await ensureWorkspaceDefaults(db.db, app.teamId);
   cadenceId = (
     await db.db
@@ -98,8 +98,6 @@ beforeAll(async () => {
       .execute();
   }
 });
-
-afterAll(() => fixture?.stop());
 
 async function week(
   personId: string,

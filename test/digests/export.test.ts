@@ -5,7 +5,7 @@ import { tick } from '../../src/scheduler/tick';
 import { submitAnswers, questionsFor } from '../../src/checkins/answers';
 import { checkinContext } from '../../src/checkins/context';
 import type { TestApp } from '../support/app';
-import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import { tickDeps, useFixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
@@ -13,7 +13,6 @@ import { PEOPLE } from '../support/org-fixture';
 let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
-let fixture: Fixture;
 const now = { current: new Date('2026-11-23T04:30:00Z') };
 const NASTY = [
   '=HYPERLINK("http://evil.example","click")',
@@ -23,9 +22,10 @@ const NASTY = [
   'Line one,\nline two',
 ];
 
+const f = useFixture({ now });
+
 beforeAll(async () => {
-  fixture = await startFixture({ now });
-  ({ db, slack, app } = fixture);
+  ({ db, slack, app } = f);
   await tick(tickDeps(db, slack, app.log), now.current);
   const row = await db.db.selectFrom('checkin').select('id').where('person_id', '=', PEOPLE.raj.id).executeTakeFirstOrThrow();
   const ctx = (await checkinContext(db.db, row.id))!;
@@ -39,8 +39,6 @@ beforeAll(async () => {
   );
   await submitAnswers(await scopeOf(db.db, app.teamId, PEOPLE.raj.id, [], now.current), { checkinId: ctx.id, questions, raw });
 });
-
-afterAll(() => fixture?.stop());
 
 describe('Export', () => {
   test('When a value could run as a spreadsheet formula, then it gets a leading apostrophe; numbers and plain text do not', () => {

@@ -3,11 +3,11 @@ import { checkinContext } from '../../src/checkins/context';
 import { scopeOf } from '../../src/org/policy';
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { pressButton, startTestApp, type TestApp } from '../support/app';
-import { importFixtureOrg, tickDeps, workAroundTheClock } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { pressButton, type TestApp } from '../support/app';
+import { tickDeps, useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import { PEOPLE } from '../support/org-fixture';
 
 /**
  * What a person's action queues goes out at once: the app is woken by the database (LISTEN/NOTIFY on Postgres,
@@ -20,12 +20,10 @@ let app: TestApp;
 const now = { current: new Date('2026-11-22T12:00:00Z') };
 let rajCheckin: number;
 
+const f = useFixture({ now, wake: true });
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current }, wake: true });
-  await importFixtureOrg(db, slack, app.teamId, now.current);
-  await workAroundTheClock(db, app.teamId);
+  ({ db, slack, app } = f);
   // Sunday plans Monday; on Monday the prompts go out (the tick's own pass) and Raj answers.
   await tick(tickDeps(db, slack, app.log), now.current);
   now.current = new Date('2026-11-23T11:00:00Z');
@@ -61,12 +59,6 @@ async function settled(kinds: string[]): Promise<string[]> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
-});
 
 describe('Deliveries a person’s action causes go out at once', () => {
   test('When Ann replies to Raj, then the reply reaches Raj’s thread with no outbox pass scheduled', async () => {

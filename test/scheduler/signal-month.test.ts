@@ -7,11 +7,11 @@ import { importOrgChart } from '../../src/org/import';
 import { scopeOf } from '../../src/org/policy';
 import { tick } from '../../src/scheduler/tick';
 import { slackDirectory } from '../../src/slack/directory';
-import { SlackStandIn, type RecordedCall, type StandInUser } from '../../src/slack/stand-in/slack';
+import type { RecordedCall, SlackStandIn, StandInUser } from '../../src/slack/stand-in/slack';
 import { localDate, localTime } from '../../src/time/calendar';
-import { startTestApp, type TestApp } from '../support/app';
-import { fakeClient, tickDeps } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
+import type { TestApp } from '../support/app';
+import { fakeClient, tickDeps, useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
 import { linesOf } from '../support/lines';
 
 /**
@@ -131,10 +131,10 @@ async function until(iso: string): Promise<void> {
   }
 }
 
+const f = useFixture({ now, admins: [ADMIN.id], users: [...ORG, ADMIN], org: 'none', workingHours: 'default' });
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ORG, ADMIN).start();
-  app = await startTestApp({ db, slack, admins: [ADMIN.id], clock: { now: () => now.current } });
+  ({ db, slack, app } = f);
   await openWorkspace(db.db, app.teamId, 'Signal', now.current);
   const imported = await importOrgChart({ db: db.db, directory: slackDirectory(fakeClient(slack)), now: now.current }, app.teamId, CSV, {
     dryRun: false,
@@ -148,12 +148,6 @@ beforeAll(async () => {
   replies.cadence = await say(ADMIN.id, `cadence set manager_reps for <@USMA> tuesday at 09:30`);
   await until('2026-12-08T18:00:00Z');
 }, 900_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
-});
 
 /** Top-level DMs and thread replies in DMs: what notifies a person. */
 const dmPosts = () => slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D'));

@@ -1,29 +1,21 @@
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
-import { pressButton, startTestApp, viewSubmission, type TestApp } from '../support/app';
-import { importFixtureOrg, tickDeps as depsOf, workAroundTheClock } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import { pressButton, viewSubmission, type TestApp } from '../support/app';
+import { tickDeps as depsOf, useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-23T04:30:00Z') };
 
-beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, clock: { now: () => now.current } });
-  await importFixtureOrg(db, slack, app.teamId, now.current);
-  await workAroundTheClock(db, app.teamId);
-  await tick(tickDeps(), now.current);
-});
+const f = useFixture({ now, admins: [] });
 
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
+beforeAll(async () => {
+  ({ db, slack, app } = f);
+  await tick(tickDeps(), now.current);
 });
 
 function click(userId: string, checkinId: number) {

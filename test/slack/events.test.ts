@@ -1,7 +1,8 @@
 import { getWorkspace, listPeople } from '../../src/org/people';
-import { startTestApp, type TestApp } from '../support/app';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
+import type { TestApp } from '../support/app';
+import { useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
 import { importOrgChart } from '../../src/org/import';
 
@@ -9,10 +10,10 @@ let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
 
+const f = useFixture({ org: 'none', workingHours: 'default' });
+
 beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
+  ({ db, slack, app } = f);
   const directory = {
     userById: async () => null,
     userByEmail: async (email: string) => {
@@ -33,12 +34,6 @@ beforeAll(async () => {
   };
   const outcome = await importOrgChart({ db: db.db, directory, now: new Date() }, app.teamId, ORG_CSV, { dryRun: false });
   expect(outcome.ok).toBe(true);
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
 });
 
 describe('Slack events', () => {

@@ -1,23 +1,18 @@
 import { listPeople } from '../../src/org/people';
-import { startTestApp, type TestApp } from '../support/app';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import type { TestApp } from '../support/app';
+import { useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
 
-beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
-});
+const f = useFixture({ org: 'none', workingHours: 'default' });
 
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
+beforeAll(async () => {
+  ({ db, slack, app } = f);
 });
 
 const chart = async () =>

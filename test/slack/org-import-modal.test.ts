@@ -1,25 +1,20 @@
 import { listPeople } from '../../src/org/people';
 import { IDS } from '../../src/slack/ids';
-import { startTestApp, viewSubmission, type TestApp } from '../support/app';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
+import { viewSubmission, type TestApp } from '../support/app';
+import { useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { ORG_CSV, PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
 const ids = IDS.orgImport;
 
-beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id] });
-});
+const f = useFixture({ org: 'none', workingHours: 'default' });
 
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
+beforeAll(async () => {
+  ({ db, slack, app } = f);
 });
 
 function submit(userId: string, csv: string, options: { dryRun?: boolean; viewId?: string } = {}) {

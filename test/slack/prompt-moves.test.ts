@@ -1,7 +1,7 @@
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
 import { pressButton, viewSubmission, type TestApp } from '../support/app';
-import { startFixture, tickDeps, type Fixture } from '../support/cascade';
+import { tickDeps, useFixture } from '../support/cascade';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { PEOPLE } from '../support/org-fixture';
@@ -16,14 +16,11 @@ const step = async (iso: string) => {
   return tick(tickDeps(db, slack, app.log), now.current);
 };
 
-let fixture: Fixture;
+const f = useFixture({ now });
 
 beforeAll(async () => {
-  fixture = await startFixture({ now });
-  ({ db, slack, app } = fixture);
+  ({ db, slack, app } = f);
 });
-
-afterAll(() => fixture?.stop());
 
 async function promptOf(userId: string) {
   const [prompt] = await slack.waitFor('chat.postMessage', { where: (c) => c.args.channel === `D${userId}` && !c.args.thread_ts });

@@ -1,28 +1,21 @@
 import { tick } from '../../src/scheduler/tick';
 import { IDS } from '../../src/slack/ids';
-import { startTestApp, type TestApp } from '../support/app';
-import { importFixtureOrg, tickDeps } from '../support/cascade';
-import { createTestDb, type TestDb } from '../support/db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
-import { ALL_USERS, PEOPLE } from '../support/org-fixture';
+import type { TestApp } from '../support/app';
+import { tickDeps, useFixture } from '../support/cascade';
+import type { TestDb } from '../support/db';
+import type { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { PEOPLE } from '../support/org-fixture';
 
 let db: TestDb;
 let slack: SlackStandIn;
 let app: TestApp;
 const now = { current: new Date('2026-11-23T11:00:00Z') };
 
-beforeAll(async () => {
-  db = await createTestDb();
-  slack = await new SlackStandIn().addUser(...ALL_USERS).start();
-  app = await startTestApp({ db, slack, admins: [PEOPLE.admin.id], clock: { now: () => now.current } });
-  await importFixtureOrg(db, slack, app.teamId, now.current);
-  await tick(tickDeps(db, slack, app.log), now.current);
-});
+const f = useFixture({ now, workingHours: 'default' });
 
-afterAll(async () => {
-  await app?.stop();
-  await slack?.stop();
-  await db?.close();
+beforeAll(async () => {
+  ({ db, slack, app } = f);
+  await tick(tickDeps(db, slack, app.log), now.current);
 });
 
 async function run(userId: string, text: string, triggerId?: string) {

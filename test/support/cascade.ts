@@ -8,7 +8,7 @@ import { slackDirectory } from '../../src/slack/directory';
 import { slackMessenger } from '../../src/slack/messenger';
 import { startTestApp, type TestApp } from './app';
 import { createTestDb, type TestDb } from './db';
-import { SlackStandIn } from '../../src/slack/stand-in/slack';
+import { SlackStandIn, type StandInUser } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from './org-fixture';
 
 /** A WebClient on the fake Slack that does not retry, and lets 429s through to the outbox. */
@@ -58,30 +58,37 @@ export interface Fixture {
 }
 
 export interface FixtureOptions {
-  readonly now: { current: Date };
+  /** The clock the test moves; without one, the app reads the system clock. */
+  readonly now?: { current: Date };
   readonly admins?: string[];
   readonly env?: Record<string, string>;
   readonly workingHours?: 'default' | 'always';
   /** The outbox woken at once by what a request queues (`LISTEN`/`NOTIFY`), as in production; off, a test sends with `tick`. */
   readonly wake?: boolean;
+  /** Who the Slack stand-in knows: the fixture org's people by default. */
+  readonly users?: readonly StandInUser[];
+  /** The org chart at start: the fixture org (default), imported as of `importedAt` (default: now), or none. */
+  readonly org?: 'fixture' | 'none';
+  readonly importedAt?: Date;
 }
 
 /**
  * A migrated database, the fake Slack with the fixture org's users, the real app over HTTP on a clock the
- * test moves, and the fixture org imported: what most end-to-end test files start from.
+ * test moves, and the fixture org imported: what every end-to-end test file starts from (`useFixture`).
  */
-export async function startFixture(options: FixtureOptions): Promise<Fixture> {
+async function startFixture(options: FixtureOptions): Promise<Fixture> {
   const db = await createTestDb();
-  const slack = await new SlackStandIn().addUser(...ALL_USERS).start();
+  const slack = await new SlackStandIn().addUser(...(options.users ?? ALL_USERS)).start();
+  const now = options.now;
   const app = await startTestApp({
     db,
     slack,
     admins: options.admins ?? [PEOPLE.admin.id],
-    clock: { now: () => options.now.current },
+    ...(now ? { clock: { now: () => now.current } } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.wake ? { wake: true } : {}),
   });
-  await importFixtureOrg(db, slack, app.teamId, options.now.current);
+  if (options.org !== 'none') await importFixtureOrg(db, slack, app.teamId, options.importedAt ?? now?.current ?? new Date());
   if (options.workingHours !== 'default') await workAroundTheClock(db, app.teamId);
   return {
     db,
