@@ -23,6 +23,7 @@ import { slackDirectory } from './slack/directory';
 import { connectCrm, crmSettings, providerName, type CrmCredentials } from './crm/connections';
 import { crmStatus, describeCrmStatus } from './crm/status';
 import { describeSync, syncWorkspace } from './crm/sync';
+import { purgeWorkspace } from './db/retention';
 
 const USAGE = `Usage: cascade <command>
 
@@ -57,6 +58,8 @@ Commands:
   crm connect salesforce --login-url <url> --username <u> --password <password+security token> [--team T…]
                                           keep the workspace's CRM credentials, encrypted with
                                           CASCADE_ENCRYPTION_KEY; the next sync reads everything
+  purge --team T…                         delete everything of a workspace now (what PURGE_AFTER_DAYS does after
+                                          the app is removed); it cannot be undone
   tick [--at <ISO instant>]               run one scheduler step now, or as if it were that instant
   help                                    this text
 
@@ -141,6 +144,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     case 'crm':
       return crmCommand(io, rest, parsed.values);
+    case 'purge':
+      if (rest.length || !parsed.values.team)
+        return usageError(io, 'expected: cascade purge --team T… (the workspace to delete, named in full)');
+      return purge(io, parsed.values.team);
     case 'tick':
       if (rest.length) return usageError(io, 'expected: cascade tick [--at <ISO instant>]');
       return runTick(io, parsed.values.at);
@@ -521,6 +528,20 @@ async function crmCommand(
       return 1;
     }
     io.out(describeSync(report));
+    return 0;
+  });
+}
+
+async function purge(io: Io, teamId: string): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  return withDatabase(io, config, 'purge', async (db) => {
+    await migrateToLatest(db.db);
+    if (!(await purgeWorkspace(db.db, teamId))) {
+      io.err(`cascade purge: no workspace ${teamId} here; nothing was deleted.`);
+      return 1;
+    }
+    io.out(`Purged ${teamId}: its people, conversations, answers, commitments, goals, deliveries and CRM data are deleted.`);
     return 0;
   });
 }

@@ -43,6 +43,8 @@ export interface Config {
   readonly crm?: CrmCredentials;
   /** CASCADE_ENCRYPTION_KEY as 64 hex characters: what seals stored credentials. */
   readonly encryptionKey?: string;
+  /** RETENTION_DAYS: how long a delivery is kept; PURGE_AFTER_DAYS: how long a workspace that removed the app keeps its data. */
+  readonly retention: { readonly retentionDays: number; readonly purgeAfterDays: number };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -163,6 +165,16 @@ const schema = z.object({
     .regex(/^\S+@\S+$/, 'must be the Salesforce username, which reads like an email')
     .optional(),
   SALESFORCE_PASSWORD: z.string().min(1).optional(),
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of days from 30 to 36500')
+    .refine((v) => Number(v) >= 30 && Number(v) <= 36_500, 'must be a whole number of days from 30 to 36500')
+    .default('400'),
+  PURGE_AFTER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number of days from 0 to 365')
+    .refine((v) => Number(v) <= 365, 'must be a whole number of days from 0 to 365')
+    .default('30'),
 });
 
 function splitList(value: string): string[] {
@@ -259,6 +271,7 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
       ? { llm: { url: v.CASCADE_LLM_URL, model: v.CASCADE_LLM_MODEL, ...(v.CASCADE_LLM_KEY ? { key: v.CASCADE_LLM_KEY } : {}) } }
       : {}),
     ...(crmOf(v) ? { crm: crmOf(v)! } : {}),
+    retention: { retentionDays: Number(v.RETENTION_DAYS), purgeAfterDays: Number(v.PURGE_AFTER_DAYS) },
     ...(v.CASCADE_ENCRYPTION_KEY ? { encryptionKey: readEncryptionKey(v.CASCADE_ENCRYPTION_KEY)!.toString('hex') } : {}),
   };
   return { ok: true, config: deepFreeze(config) };

@@ -21,6 +21,7 @@ import type { Messenger } from './scheduler/messenger';
 import { type Clock, systemClock } from './time/clock';
 import { crmSettings, type CrmSettings } from './crm/connections';
 import { syncDue } from './crm/sync';
+import { markInstalled } from './db/retention';
 
 /** The outbox retries by itself, so its client does not: a 429 comes back at once with Retry-After. */
 export function messengerFor(config: Config, log: Log): Messenger {
@@ -230,6 +231,8 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     const { applied } = await migrateToLatest(db.db);
     if (applied.length) log.info({ applied }, 'database migrated');
     await openWorkspace(db.db, teamId, teamName, clock.now());
+    // Started with a token that works: the app is installed (again), and the workspace's data stays.
+    await markInstalled(db.db, teamId);
 
     const crm = crmSettings(config.crm, config.encryptionKey);
     const deps = { db: db.db, log, clock, admins: config.admins, crm };
@@ -270,6 +273,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       awayStatus: config.awayStatus,
       handlers: deliveryHandlers,
       metrics: metrics.scheduler,
+      retention: config.retention,
       ...(config.llm ? { summarizer: summarizerFor(config.llm, metrics, log) } : {}),
     };
     // Every outbox pass of this process, scheduled or woken, goes through one worker: never two at once.

@@ -401,3 +401,32 @@ describe('cascade crm', () => {
     }
   });
 });
+
+describe('cascade purge', () => {
+  test('When a workspace is purged, then none of its people is left; an unknown workspace or no --team is refused', async () => {
+    const { env, db } = await storage('purge');
+    const base = { SLACK_BOT_TOKEN: 'xoxb-good-token', SLACK_API_URL: slack.apiUrl, ...env };
+    const org = join(work, 'org-for-purge.csv');
+    writeFileSync(org, ORG_CSV);
+    try {
+      expect((await cascadeHere(['org', 'import', org], base).exit).code).toBe(0);
+      const bare = cascadeHere(['purge'], base);
+      expect((await bare.exit).code).toBe(2);
+      expect(bare.stderr()).toContain('expected: cascade purge --team T…');
+      const unknown = cascadeHere(['purge', '--team', 'T0NOBODY'], base);
+      expect((await unknown.exit).code).toBe(1);
+      expect(unknown.stderr()).toContain('no workspace T0NOBODY here; nothing was deleted');
+      const purge = cascadeHere(['purge', '--team', slack.teamId], base);
+      expect((await purge.exit).code).toBe(0);
+      expect(purge.stdout()).toContain(`Purged ${slack.teamId}`);
+      const check = db ?? (await openDatabase({ dataDir: env.DATA_DIR! }));
+      try {
+        expect(await listPeople(check.db, slack.teamId)).toEqual([]);
+      } finally {
+        if (!db) await check.close();
+      }
+    } finally {
+      await db?.close();
+    }
+  });
+});

@@ -13,6 +13,8 @@ interface WorkspaceTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   flags_checked_at: Date | null;
+  /** When the app was removed from the workspace (its data goes PURGE_AFTER_DAYS later); null: installed. */
+  uninstalled_at: Generated<Date | null>;
   /** When planning next has work (the UTC date turns); null: at the next tick. */
   plan_due_at: Date | null;
   /** Changes to what planning reads (people, cadences), counted by triggers. */

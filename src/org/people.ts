@@ -17,11 +17,6 @@ export async function getWorkspace(db: Kysely<Database>, teamId: string) {
   return db.selectFrom('workspace').selectAll().where('team_id', '=', teamId).executeTakeFirst();
 }
 
-/** Removes a workspace and, through the foreign keys, every row that belongs to it. */
-export async function deleteWorkspace(db: Kysely<Database>, teamId: string): Promise<void> {
-  await db.deleteFrom('workspace').where('team_id', '=', teamId).execute();
-}
-
 export async function listPeople(db: Kysely<Database>, teamId: string, options: { activeOnly?: boolean } = {}): Promise<Person[]> {
   let q = db.selectFrom('person').selectAll().where('team_id', '=', teamId);
   if (options.activeOnly) q = q.where('active', '=', true);

@@ -30,7 +30,9 @@ export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork>
     select team_id, plan_epoch, planned_epoch,
            plan_due_at is null or plan_due_at <= ${now} or planned_epoch is distinct from plan_epoch as plan,
            close_due_at is null or close_due_at <= ${now} as close
-    from workspace`.execute(db);
+    from workspace where uninstalled_at is null`.execute(db);
+  // A workspace that removed the app gets nothing planned or sent (its data waits for the purge).
+  const installed = new Set(workspaces.rows.map((w) => w.team_id));
   const plan = new Map<string, { epoch: number; continuing: boolean }>();
   const close = new Set<string>();
   for (const w of workspaces.rows) {
@@ -54,11 +56,11 @@ export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork>
                   and c.due_at + (c.closes_at - c.due_at) / 2 <= ${now} and c.closes_at > ${now})`.execute(db);
   const flags = await sql<{ team_id: string }>`
     select w.team_id from workspace w
-    where w.flags_checked_at is null or w.flags_checked_at > ${now} or w.flags_checked_at <= ${new Date(now.getTime() - FLAGS_AT_LEAST_MS)}
+    where w.uninstalled_at is null and (w.flags_checked_at is null or w.flags_checked_at > ${now} or w.flags_checked_at <= ${new Date(now.getTime() - FLAGS_AT_LEAST_MS)}
        or (w.flags_checked_at <= ${new Date(now.getTime() - FLAGS_EVERY_MS)}
            and (exists (select 1 from checkin c where c.team_id = w.team_id and c.updated_at > w.flags_checked_at)
                 or exists (select 1 from commitment m where m.team_id = w.team_id and m.updated_at > w.flags_checked_at)
-                or exists (select 1 from progress p where p.team_id = w.team_id and p.recorded_on >= (w.flags_checked_at at time zone 'UTC')::date)))`.execute(
+                or exists (select 1 from progress p where p.team_id = w.team_id and p.recorded_on >= (w.flags_checked_at at time zone 'UTC')::date))))`.execute(
     db,
   );
   const digests = await sql<{ team_id: string }>`
@@ -68,9 +70,9 @@ export async function findDue(db: Kysely<Database>, now: Date): Promise<DueWork>
   return {
     plan,
     close,
-    remind: new Set(remind.rows.map((r) => r.team_id)),
+    remind: new Set(remind.rows.map((r) => r.team_id).filter((t) => installed.has(t))),
     flags: new Set(flags.rows.map((r) => r.team_id)),
-    digests: new Set(digests.rows.map((r) => r.team_id)),
+    digests: new Set(digests.rows.map((r) => r.team_id).filter((t) => installed.has(t))),
   };
 }
 

@@ -2,6 +2,7 @@ import { missUnreviewed } from '../accountability/commitments';
 import { evaluateFlags } from '../accountability/flags';
 import { planDigests } from '../digests/settings';
 import { forgetOldEvents } from '../db/slack-events';
+import { keepWhatIsNeededDaily } from '../db/retention';
 import { analyzeDaily } from '../db/statistics';
 import { dispatchDue, DEFAULT_DISPATCH, type DispatchDeps, type DispatchOptions, type DispatchReport } from './dispatch';
 import { closeDue, enqueueReminders } from './lifecycle';
@@ -21,7 +22,13 @@ const PLAN_BUDGET_MS = 750;
 const WORKSPACES_AT_ONCE = 4;
 
 /** The database, Slack, the log, and the outbox's handlers (built in the Slack adapter). */
-export type TickDeps = DispatchDeps;
+export interface TickDeps extends DispatchDeps {
+  /** How long deliveries are kept, and how long a workspace that removed the app keeps its data (days). */
+  readonly retention?: { readonly retentionDays: number; readonly purgeAfterDays: number };
+}
+
+/** RETENTION_DAYS and PURGE_AFTER_DAYS by default. */
+const DEFAULT_RETENTION = { retentionDays: 400, purgeAfterDays: 30 } as const;
 
 interface TickReport extends PlanReport, DispatchReport {
   missed: number;
@@ -78,6 +85,12 @@ export async function tick(deps: TickDeps, now: Date, dispatch: DispatchOptions 
   });
   await forgetOldEvents(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not prune old Slack event records'));
   await analyzeDaily(deps.db, now).catch((err: unknown) => deps.log.warn({ err }, 'could not refresh the planning tables’ statistics'));
+  await keepWhatIsNeededDaily(deps.db, now, deps.retention ?? DEFAULT_RETENTION)
+    .then((kept) => {
+      if (kept && (kept.deliveries > 0 || kept.purged.length > 0))
+        deps.log.info({ ...kept }, 'old deliveries deleted, removed workspaces purged');
+    })
+    .catch((err: unknown) => deps.log.warn({ err }, 'could not delete old deliveries; tomorrow tries again'));
   const sent = await dispatchDue(deps, now, dispatch);
   report.sent += sent.sent;
   report.retried += sent.retried;

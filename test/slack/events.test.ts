@@ -110,11 +110,11 @@ describe('Slack events', () => {
     expect(slack.callsTo('views.publish').filter((c) => c.args.user_id === PEOPLE.bob.id)).toHaveLength(2);
   });
 
-  test('When the app is uninstalled, then the workspace and its org chart are deleted', async () => {
+  test('When the app is uninstalled, then the workspace is marked so and its data waits for the grace period', async () => {
     await app.event({ type: 'app_uninstalled', event_ts: '1.5' });
     const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && (await getWorkspace(db.db, app.teamId))) await new Promise((r) => setTimeout(r, 20));
-    expect(await getWorkspace(db.db, app.teamId)).toBeUndefined();
-    expect(await listPeople(db.db, app.teamId)).toHaveLength(0);
+    while (Date.now() < deadline && !(await getWorkspace(db.db, app.teamId))?.uninstalled_at) await new Promise((r) => setTimeout(r, 20));
+    expect((await getWorkspace(db.db, app.teamId))?.uninstalled_at).toBeInstanceOf(Date);
+    expect((await listPeople(db.db, app.teamId)).length).toBeGreaterThan(0);
   });
 });

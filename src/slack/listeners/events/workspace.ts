@@ -1,18 +1,22 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { deleteWorkspace, updateProfile } from '../../../org/people';
+import { updateProfile } from '../../../org/people';
+import { markUninstalled } from '../../../db/retention';
 import type { SlackDeps } from '../../deps';
 import { toDirectoryUser } from '../../directory';
 
 type EventArgs<E extends string> = AllMiddlewareArgs & SlackEventMiddlewareArgs<E>;
 const teamOf = (body: unknown) => (body as { team_id: string }).team_id;
 
-/** Uninstalling the app removes the workspace's data: Cascade keeps nothing it can no longer act on. */
+/**
+ * Uninstalling the app: nothing more is planned or sent, the CRM's credentials go at once, and the workspace's
+ * data is purged after PURGE_AFTER_DAYS unless the app is installed again.
+ */
 export const appUninstalled =
   (deps: SlackDeps) =>
   async ({ body }: EventArgs<'app_uninstalled'>) => {
     const teamId = teamOf(body);
-    await deleteWorkspace(deps.db, teamId);
-    deps.log.warn({ teamId }, 'app uninstalled: workspace data deleted');
+    await markUninstalled(deps.db, teamId, deps.clock.now());
+    deps.log.warn({ teamId }, 'app uninstalled: nothing more is sent; the workspace data is purged after the grace period');
   };
 
 export const tokensRevoked =
@@ -20,8 +24,8 @@ export const tokensRevoked =
   async ({ event, body }: EventArgs<'tokens_revoked'>) => {
     const teamId = teamOf(body);
     if ((event.tokens.bot ?? []).length === 0) return;
-    await deleteWorkspace(deps.db, teamId);
-    deps.log.warn({ teamId }, 'bot token revoked: workspace data deleted');
+    await markUninstalled(deps.db, teamId, deps.clock.now());
+    deps.log.warn({ teamId }, 'bot token revoked: nothing more is sent; the workspace data is purged after the grace period');
   };
 
 /** Keeps names and time zones current between daily refreshes; unknown users are ignored. */
