@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './types';
 import { before, days } from '../time/durations';
 
@@ -49,19 +49,34 @@ export async function purgeWorkspace(db: Kysely<Database>, teamId: string): Prom
   });
 }
 
-/** Deliveries sent, cancelled or failed more than `keepDays` ago, deleted in batches; how many. */
+/**
+ * Deliveries sent, cancelled or failed more than `keepDays` ago, deleted in batches; how many. Ids rise with time,
+ * so the walk goes up the primary key from the oldest and stops at the first batch that reaches the recent ones:
+ * a day with nothing old to delete costs one index probe, however long the outbox.
+ */
 export async function pruneDeliveries(db: Kysely<Database>, now: Date, keepDays: number, batch = BATCH): Promise<number> {
   const cutoff = before(now, days(keepDays));
   let total = 0;
-  for (;;) {
-    // Ids rise with time: the oldest are first in the primary key, so each batch is found without a scan.
-    const r = await sql`
-      delete from delivery where id in (
-        select id from delivery where created_at < ${cutoff} and status in ('sent', 'cancelled', 'failed')
-        order by id limit ${batch} for update skip locked)`.execute(db);
-    const n = Number(r.numAffectedRows ?? 0);
-    total += n;
-    if (n < batch) return total;
+  for (let after = 0; ; ) {
+    const rows = await db
+      .selectFrom('delivery')
+      .select(['id', 'created_at', 'status'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(batch)
+      .execute();
+    const old = rows.filter((r) => r.created_at < cutoff);
+    const gone = old.filter((r) => r.status === 'sent' || r.status === 'cancelled' || r.status === 'failed').map((r) => r.id);
+    if (gone.length > 0) {
+      const r = await db
+        .deleteFrom('delivery')
+        .where('id', 'in', gone)
+        .where('status', 'in', ['sent', 'cancelled', 'failed'])
+        .executeTakeFirst();
+      total += Number(r.numDeletedRows);
+    }
+    if (rows.length < batch || old.length < rows.length) return total;
+    after = rows[rows.length - 1]!.id;
   }
 }
 
