@@ -24,6 +24,7 @@ import { connectCrm, crmSettings, providerName, type CrmCredentials } from './cr
 import { crmStatus, describeCrmStatus } from './crm/status';
 import { describeSync, syncWorkspace } from './crm/sync';
 import { purgeWorkspace } from './db/retention';
+import { describeForgotten, forgetPerson } from './org/forget';
 
 const USAGE = `Usage: cascade <command>
 
@@ -58,6 +59,8 @@ Commands:
   crm connect salesforce --login-url <url> --username <u> --password <password+security token> [--team T…]
                                           keep the workspace's CRM credentials, encrypted with
                                           CASCADE_ENCRYPTION_KEY; the next sync reads everything
+  forget <user> [--team T…]               remove what a person wrote (answers, commitments' words, replies, notes,
+                                          topics), keeping the counts; user: a Slack user ID or an email
   purge --team T…                         delete everything of a workspace now (what PURGE_AFTER_DAYS does after
                                           the app is removed); it cannot be undone
   tick [--at <ISO instant>]               run one scheduler step now, or as if it were that instant
@@ -144,6 +147,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     case 'crm':
       return crmCommand(io, rest, parsed.values);
+    case 'forget': {
+      const [who, ...extra] = rest;
+      if (!who || extra.length) return usageError(io, 'expected: cascade forget <Slack user ID or email> [--team T…]');
+      return forget(io, who, parsed.values.team);
+    }
     case 'purge':
       if (rest.length || !parsed.values.team)
         return usageError(io, 'expected: cascade purge --team T… (the workspace to delete, named in full)');
@@ -529,6 +537,26 @@ async function crmCommand(
     }
     io.out(describeSync(report));
     return 0;
+  });
+}
+
+async function forget(io: Io, who: string, team: string | undefined): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const resolved = await resolveTeam(io, config, 'forget', team, 'set SLACK_BOT_TOKEN, or give --team T… (the workspace of that person).');
+  if (typeof resolved === 'number') return resolved;
+  return withDatabase(io, config, 'forget', async (db) => {
+    await migrateToLatest(db.db);
+    try {
+      io.out(describeForgotten(await forgetPerson(db.db, resolved.teamId, who)));
+      return 0;
+    } catch (err) {
+      if (err instanceof UserError) {
+        io.err(`cascade forget: ${plainText(err.message)}`);
+        return 1;
+      }
+      throw err;
+    }
   });
 }
 

@@ -6,6 +6,8 @@ import { orgRemoveReply, orgSetReply, orgViewReply } from '../blocks/commands';
 import { orgImportModal } from '../blocks/org-import';
 import { slackDirectory } from '../directory';
 import { describe, notAMention, refuse, subcommand, unexpected, word, type Token } from './kit';
+import { describeForgotten, forgetFor } from '../../org/forget';
+import { typed } from '../blocks/text';
 
 const orgShow = subcommand<{ userId?: string }>({
   path: ['org', 'show'],
@@ -135,4 +137,19 @@ export const orgImport = subcommand({
   },
 });
 
-export const ORG = [orgShow, orgSet, orgRemove, orgImport];
+const forget = subcommand<{ userId: string }>({
+  path: ['forget'],
+  usage: '/cascade forget @person',
+  about: 'remove what a person wrote — answers, commitments’ words, replies, notes, topics — and keep the counts (admins)',
+  allowed: { admins: 'remove what a person wrote' },
+  refreshesHome: (a) => [a.userId],
+  parse: (rest) => {
+    const [who, ...extra] = rest;
+    if (who?.kind !== 'user') return refuse(notAMention(who, 'whose words to remove'));
+    if (extra.length) return unexpected(extra);
+    return { userId: who.id };
+  },
+  run: async ({ scope }, a) => ({ text: typed(describeForgotten(await forgetFor(scope, a.userId))) }),
+});
+
+export const ORG = [orgShow, orgSet, orgRemove, orgImport, forget];
