@@ -20,7 +20,8 @@ import { openWorkspace } from './checkins/cadences';
 import { getWorkspace } from './org/people';
 import { webClientOptions } from './slack/app';
 import { slackDirectory } from './slack/directory';
-import { connectCrm, crmSettings, providerName, type CrmCredentials } from './crm/connections';
+import { connectCrm, crmSettings, providerName, rotateSecrets, type CrmCredentials } from './crm/connections';
+import { KEY_HINT, readEncryptionKey, secretBox } from './secrets';
 import { crmStatus, describeCrmStatus } from './crm/status';
 import { describeSync, syncWorkspace } from './crm/sync';
 import { purgeWorkspace } from './db/retention';
@@ -59,6 +60,8 @@ Commands:
   crm connect salesforce --login-url <url> --username <u> --password <password+security token> [--team T…]
                                           keep the workspace's CRM credentials, encrypted with
                                           CASCADE_ENCRYPTION_KEY; the next sync reads everything
+  keys rotate --new-key <key>             seal every stored credential with a new CASCADE_ENCRYPTION_KEY (in one
+                                          transaction); then start Cascade with the new key
   forget <user> [--team T…]               remove what a person wrote (answers, commitments' words, replies, notes,
                                           topics), keeping the counts; user: a Slack user ID or an email
   purge --team T…                         delete everything of a workspace now (what PURGE_AFTER_DAYS does after
@@ -104,6 +107,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         'login-url': { type: 'string' },
         username: { type: 'string' },
         password: { type: 'string' },
+        'new-key': { type: 'string' },
       },
     });
   } catch (err) {
@@ -147,6 +151,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     case 'crm':
       return crmCommand(io, rest, parsed.values);
+    case 'keys':
+      if (rest.length !== 1 || rest[0] !== 'rotate' || !parsed.values['new-key'])
+        return usageError(io, 'expected: cascade keys rotate --new-key <32 random bytes as 64 hex characters or base64>');
+      return rotateKeys(io, parsed.values['new-key']);
     case 'forget': {
       const [who, ...extra] = rest;
       if (!who || extra.length) return usageError(io, 'expected: cascade forget <Slack user ID or email> [--team T…]');
@@ -537,6 +545,33 @@ async function crmCommand(
     }
     io.out(describeSync(report));
     return 0;
+  });
+}
+
+async function rotateKeys(io: Io, newKey: string): Promise<number> {
+  const config = configFor(io, false);
+  if (!config) return 2;
+  const next = readEncryptionKey(newKey);
+  if (!next) return usageError(io, `--new-key ${KEY_HINT}`);
+  if (!config.encryptionKey) {
+    io.err('cascade keys rotate: CASCADE_ENCRYPTION_KEY is not set: it must be the current key, to open what is stored.');
+    return 2;
+  }
+  return withDatabase(io, config, 'keys rotate', async (db) => {
+    await migrateToLatest(db.db);
+    try {
+      const n = await rotateSecrets(db.db, secretBox(Buffer.from(config.encryptionKey!, 'hex')), secretBox(next));
+      io.out(
+        `Sealed ${n} stored secret${n === 1 ? '' : 's'} with the new key. Set CASCADE_ENCRYPTION_KEY to it before Cascade starts again.`,
+      );
+      return 0;
+    } catch (err) {
+      if (err instanceof UserError) {
+        io.err(`cascade keys rotate: ${plainText(err.message)}`);
+        return 1;
+      }
+      throw err;
+    }
   });
 }
 

@@ -382,6 +382,16 @@ describe('cascade crm', () => {
       const wrongKey = cascadeHere(['crm', 'sync', '--full'], { ...base, CASCADE_ENCRYPTION_KEY: 'cd'.repeat(32) });
       expect((await wrongKey.exit).code).toBe(1);
       expect(wrongKey.stderr()).toContain('does not open with CASCADE_ENCRYPTION_KEY');
+      // A new key: everything stored is sealed again with it, in one go; the old one no longer opens it.
+      const newKey = Buffer.from('ef'.repeat(32), 'hex').toString('base64');
+      const badKey = cascadeHere(['keys', 'rotate', '--new-key', 'short'], withKey);
+      expect((await badKey.exit).code).toBe(2);
+      expect(badKey.stderr()).toContain('--new-key must be 32 random bytes');
+      const rotate = cascadeHere(['keys', 'rotate', '--new-key', newKey], withKey);
+      expect((await rotate.exit).code).toBe(0);
+      expect(rotate.stdout()).toContain('Sealed 1 stored secret with the new key.');
+      expect((await cascadeHere(['crm', 'sync'], { ...base, CASCADE_ENCRYPTION_KEY: newKey }).exit).code).toBe(0);
+      expect((await cascadeHere(['crm', 'sync'], withKey).exit).code).toBe(1);
       const usage = cascadeHere(['crm', 'push'], withKey);
       expect((await usage.exit).code).toBe(2);
       expect(usage.stderr()).toContain('expected: cascade crm sync [--full]');
