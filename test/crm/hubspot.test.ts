@@ -268,10 +268,29 @@ describe('Goals that follow HubSpot', () => {
     expect(waits).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
   });
 
-  test('When the hour comes, then a workspace synced within the hour waits and one due is synced', async () => {
+  test('When a deal is erased for good in HubSpot, then only a full sync notices, and it counts no more', async () => {
+    now.current = new Date('2027-01-06T10:10:00Z');
+    const gone = hubspot
+      .allDeals()
+      .find((d) => d.ownerId === OWNERS.raj && d.stage === 'closedwon' && d.closeDate?.startsWith('2027-01-06'))!;
+    hubspot.eraseDeal(gone.id);
+    const value = async () => (await standings(PEOPLE.raj.id)).find((x) => x.goal.name === 'New bookings')!.value;
+    const before = await value();
+    now.current = new Date('2027-01-06T10:20:00Z');
+    // An incremental sync reads what changed; a deal that vanished without a trace is not among it.
+    expect((await syncWorkspace(deps(), f.app.teamId)).deleted).toBe(0);
+    expect(await value()).toBe(before);
     now.current = new Date('2027-01-06T10:30:00Z');
+    const full = await syncWorkspace(deps(), f.app.teamId, { full: true });
+    expect(full.deleted).toBe(1);
+    expect(await value()).toBe(before - (gone.amount ?? 0));
+    expect(await value()).toBe(truth(OWNERS.raj, 'closed_won_amount', periodAround('month', '2027-01-06'), '2027-01-06'));
+  });
+
+  test('When the hour comes, then a workspace synced within the hour waits and one due is synced', async () => {
+    now.current = new Date('2027-01-06T11:00:00Z');
     expect(await syncDue(deps())).toEqual([]);
-    now.current = new Date('2027-01-06T11:05:00Z');
+    now.current = new Date('2027-01-06T11:35:00Z');
     const reports = await syncDue(deps());
     expect(reports.map((r) => [r.teamId, r.outcome])).toEqual([[f.app.teamId, 'synced']]);
   });

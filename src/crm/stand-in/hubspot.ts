@@ -119,6 +119,12 @@ export class HubSpotStandIn extends LoopbackStandIn {
     this.version++;
   }
 
+  /** A deal deleted for good (HubSpot's GDPR delete): neither search nor the archived listing has it any more. */
+  eraseDeal(id: string): void {
+    this.deals.delete(id);
+    this.version++;
+  }
+
   /** Every deal, archived ones too: what the tests compare Cascade's figures with. */
   allDeals(): readonly StandInDeal[] {
     return [...this.deals.values()];
