@@ -215,6 +215,8 @@ export interface HomeSummary {
   readonly view: OrgView | null;
   readonly isAdmin: boolean;
   readonly peopleCount: number;
+  /** For an admin: how many digests have a channel (the first run's second step). */
+  readonly digestChannels: number;
 }
 
 /** What App Home shows a person about their place in the org. */
@@ -233,10 +235,20 @@ export async function homeSummary(
     .where('team_id', '=', teamId)
     .where('active', '=', true)
     .executeTakeFirstOrThrow();
+  const admin = isAdmin(userId, me ?? undefined, configAdmins);
+  const digests = admin
+    ? await db
+        .selectFrom('digest_setting')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('team_id', '=', teamId)
+        .where('channel_id', 'is not', null)
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
   return {
     coreValue: workspace?.core_value ?? 'Sales Excellence',
     view,
-    isAdmin: isAdmin(userId, me ?? undefined, configAdmins),
+    isAdmin: admin,
     peopleCount: Number(count.n),
+    digestChannels: Number(digests.n),
   };
 }

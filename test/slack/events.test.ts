@@ -1,6 +1,8 @@
 import { getWorkspace, listPeople } from '../../src/org/people';
 import type { TestApp } from '../support/app';
 import { useFixture } from '../support/cascade';
+import { setDigestChannel } from '../../src/digests/settings';
+import { scopeOf } from '../../src/org/policy';
 import type { TestDb } from '../support/db';
 import type { SlackStandIn } from '../../src/slack/stand-in/slack';
 import { ALL_USERS, ORG_CSV, PEOPLE } from '../support/org-fixture';
@@ -51,12 +53,28 @@ describe('Slack events', () => {
     expect(text).not.toContain('*Admin*');
   });
 
-  test('When an admin outside the chart opens App Home, then it says they are not in the chart and shows the admin section', async () => {
+  test('When an admin outside the chart opens App Home, then it says what to do next until it is done, then the admin section', async () => {
     await app.event({ type: 'app_home_opened', user: PEOPLE.admin.id, channel: 'DADM', tab: 'home', event_ts: '1.3' });
     const [publish] = await slack.waitFor('views.publish', { where: (c) => c.args.user_id === PEOPLE.admin.id });
     const text = JSON.stringify(publish!.args.view.blocks);
     expect(text).toContain('You are not in the org chart yet');
-    expect(text).toContain('7 people in the org chart');
+    expect(text).toContain('*Getting started*');
+    expect(text).toContain('✅ Load the org chart');
+    expect(text).toContain('7 people in it now');
+    expect(text).toContain('2. Choose where the digests go');
+    // The digests have a channel: the steps are done, the admin section is what stays.
+    await setDigestChannel(await scopeOf(db.db, app.teamId, PEOPLE.admin.id, [PEOPLE.admin.id], new Date()), {
+      scope: 'org',
+      channelId: 'CLEADERS1',
+    });
+    await app.event(
+      { type: 'app_home_opened', user: PEOPLE.admin.id, channel: 'DADM', tab: 'home', event_ts: '1.31' },
+      { eventId: 'EvHOME0031' },
+    );
+    const later = await slack.waitFor('views.publish', { count: 2, where: (c) => c.args.user_id === PEOPLE.admin.id });
+    const after = JSON.stringify(later[1]!.args.view.blocks);
+    expect(after).not.toContain('Getting started');
+    expect(after).toContain('7 people in the org chart');
   });
 
   test('When Slack reports a user_change, then that person’s name and time zone are updated', async () => {
