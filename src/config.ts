@@ -4,8 +4,26 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_AWAY_STATUS } from './checkins/away';
 import type { LlmConfig } from './llm/summaries';
-import type { CrmCredentials } from './crm/connections';
 import { KEY_HINT, readEncryptionKey } from './secrets';
+
+/** HubSpot's credentials: a private app's access token. */
+interface HubSpotCredentials {
+  readonly provider: 'hubspot';
+  readonly accessToken: string;
+  readonly baseUrl?: string;
+}
+
+/** Salesforce's: an access token and the instance it belongs to, or a login (username, password and security token). */
+interface SalesforceCredentials {
+  readonly provider: 'salesforce';
+  readonly instanceUrl?: string;
+  readonly accessToken?: string;
+  readonly loginUrl?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+export type CrmCredentials = HubSpotCredentials | SalesforceCredentials;
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

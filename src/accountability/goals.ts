@@ -8,7 +8,7 @@ import { readTable } from '../org/csv';
 import { getPerson, listPeople } from '../org/people';
 import { chainBelow } from '../org/visibility';
 import { addDays, localDate } from '../time/calendar';
-import { checkCrmGoal, CRM_MEASURES, isCrmMeasure, writeCrmProgress } from '../crm/progress';
+import { checkCrmGoal, CRM_MEASURES, crmCurrencies, isCrmMeasure, writeCrmProgress } from '../crm/progress';
 import type { CrmGoalSource, CrmMeasure } from '../db/types';
 
 /** A goal's unit: a currency (ISO code, like USD), a count, or a percent. */
@@ -170,7 +170,7 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
     );
   }
   const goal = checkDraft(draft);
-  if (goal.source) await checkCrmGoal(db, input.teamId, measureOf(goal.source), goal.unit);
+  if (goal.source) checkCrmGoal(measureOf(goal.source), goal.unit, await crmCurrencies(db, input.teamId));
   const made = await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('goal')
@@ -200,7 +200,7 @@ export async function setGoal(scope: Scope, draft: GoalDraft): Promise<Goal> {
       .executeTakeFirstOrThrow();
   });
   // A goal that follows the CRM shows what is already synced at once, not after the next hourly sync.
-  if (made.source) await writeCrmProgress(db, input.teamId, input.now);
+  if (made.source) await writeCrmProgress(db, input.teamId, input.now, made.owner_id);
   return made;
 }
 
@@ -260,7 +260,8 @@ export async function reportProgress(
   const person = await getPerson(db, input.teamId, input.personId);
   if (!person?.active) throw notFound(`{@${input.personId}} is not in the org chart.`);
   const goal = await personGoal(db, input.teamId, person, input.name);
-  if (goal.source) throw followsCrm(goal.name, goal.source);
+  if (goal.source)
+    throw invalid(followsCrm(goal.name, goal.source, ' (synced every hour), not typed. An admin can sync now with {cmd:crm sync}.'));
   const value = readAmount(input.value, PROGRESS_WORDS);
   await recordProgress(db, {
     teamId: input.teamId,
@@ -273,15 +274,9 @@ export async function reportProgress(
   return standingOf(db, goal, person, input.now);
 }
 
-const plainFollows = (name: string, source: CrmGoalSource) =>
-  `"${name}" follows ${measureOf(source)} in the CRM: its numbers come from there, not from a file`;
-
-/** Typed progress on a goal that follows the CRM is refused, saying where its numbers come from. */
-function followsCrm(name: string, source: CrmGoalSource) {
-  return invalid(
-    `"${name}" follows ${measureOf(source)} in the CRM: its numbers come from there (synced every hour), not typed. An admin can sync now with {cmd:crm sync}.`,
-  );
-}
+/** Why progress typed or imported for a goal that follows the CRM is refused: where its numbers come from. */
+const followsCrm = (name: string, source: CrmGoalSource, instead: string) =>
+  `"${name}" follows ${measureOf(source)} in the CRM: its numbers come from there${instead}`;
 
 async function personGoal(db: Kysely<Database>, teamId: string, person: Person, name: string): Promise<Goal> {
   const goals = await db
@@ -353,6 +348,8 @@ export async function importGoals(
   const find = await peopleIndex(db, teamId);
   const drafts: GoalDraft[] = [];
   const seen = new Map<string, number>();
+  // Read once, when the first line that follows the CRM needs it.
+  let currencies: readonly string[] | undefined;
   for (const r of table.rows) {
     const get = (c: string) => table.cell(r, c);
     const person = find(get('person'));
@@ -370,7 +367,7 @@ export async function importGoals(
         source: get('source'),
       };
       const checked = checkDraft(draft);
-      if (checked.source) await checkCrmGoal(db, teamId, measureOf(checked.source), checked.unit);
+      if (checked.source) checkCrmGoal(measureOf(checked.source), checked.unit, (currencies ??= await crmCurrencies(db, teamId)));
       const key = `${person.slack_user_id}|${scope}|${checked.name.toLowerCase()}`;
       if (seen.has(key)) throw invalid(`the same goal for the same person is already on line ${seen.get(key)}`);
       seen.set(key, r.line);
@@ -450,7 +447,7 @@ export async function importProgress(
         message: `"${get('person')}" is not an active person of the org chart (give a Slack user ID or an email)`,
       });
     else if (!goal) errors.push({ line: r.line, message: `${person.name} has no goal called "${get('goal')}"` });
-    else if (goal.source) errors.push({ line: r.line, message: plainFollows(goal.name, goal.source) });
+    else if (goal.source) errors.push({ line: r.line, message: followsCrm(goal.name, goal.source, ', not from a file') });
     else if (!value.ok) errors.push({ line: r.line, message: value.problem });
     else if (!date.ok) errors.push({ line: r.line, message: date.problem });
     else valid.push({ personId: person.slack_user_id, name: goal.name, value: value.value, on: date.value });

@@ -1,29 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { CrmConnection, CrmProvider, Database } from '../db/types';
+import type { CrmCredentials } from '../config';
 import { invalid } from '../errors';
 import { secretBox, type SecretBox } from '../secrets';
 import { hubSpotSource } from './hubspot';
 import { salesforceSource } from './salesforce';
 import type { CrmSource } from './source';
-
-/** HubSpot's credentials: a private app's access token. */
-interface HubSpotCredentials {
-  readonly provider: 'hubspot';
-  readonly accessToken: string;
-  readonly baseUrl?: string;
-}
-
-/** Salesforce's: an access token and the instance it belongs to, or a login (username, password and security token). */
-interface SalesforceCredentials {
-  readonly provider: 'salesforce';
-  readonly instanceUrl?: string;
-  readonly accessToken?: string;
-  readonly loginUrl?: string;
-  readonly username?: string;
-  readonly password?: string;
-}
-
-export type CrmCredentials = HubSpotCredentials | SalesforceCredentials;
 
 /** The CRM settings of the environment (HUBSPOT_*, SALESFORCE_*) and the key that seals what is stored. */
 export interface CrmSettings {

@@ -1,4 +1,4 @@
-import { amountOf, CrmStop, dayOf, type CrmDealRecord, type CrmOwnerRecord, type CrmSource } from './source';
+import { amountOf, CrmStop, dayOf, epochMsOf, type CrmDealRecord, type CrmOwnerRecord, type CrmSource } from './source';
 import { SECOND_MS } from '../time/durations';
 
 /**
@@ -130,12 +130,10 @@ function dealOf(d: { id: string; properties: Record<string, string | null>; crea
     closedOn: isClosed ? dayOf(p.closedate) : null,
     isClosed,
     isWon: p.hs_is_closed_won === 'true',
-    modifiedAt: p.hs_lastmodifieddate ? new Date(dayInstant(p.hs_lastmodifieddate)) : d.updatedAt,
+    modifiedAt: p.hs_lastmodifieddate ? new Date(epochMsOf(p.hs_lastmodifieddate)) : d.updatedAt,
     deleted: false,
   };
 }
-
-const dayInstant = (v: string): number => (/^\d+$/.test(v) ? Number(v) : Date.parse(v));
 
 /**
  * A call that HubSpot refused for its rate (429, past the SDK's own retries) or a passing failure (5xx) is

@@ -17,9 +17,10 @@ export const isCrmMeasure = (word: string): word is CrmMeasure => Object.hasOwn(
  * holds in the CRM (matched by email), kept as that day's progress: one figure per goal and day, replaced by each
  * sync of the day, so a day's figure is what the CRM said that day. Amounts count only deals in the goal's
  * currency. Everything that reads progress (standing, pace, flags, digests, the pack) reads these as it reads
- * typed ones. One statement for the whole workspace; returns how many goals it wrote.
+ * typed ones. One statement for the whole workspace (or one owner's goals, when one is set); returns how many
+ * goals it wrote.
  */
-export async function writeCrmProgress(db: Kysely<Database>, teamId: string, now: Date): Promise<number> {
+export async function writeCrmProgress(db: Kysely<Database>, teamId: string, now: Date, ownerId?: string): Promise<number> {
   const result = await sql`
     with g as (
       select g.id, g.team_id, g.owner_id, g.name, g.unit, g.source, p.email,
@@ -27,6 +28,7 @@ export async function writeCrmProgress(db: Kysely<Database>, teamId: string, now
       from goal g
       join person p on p.team_id = g.team_id and p.slack_user_id = g.owner_id
       where g.team_id = ${teamId} and g.active and g.scope = 'person' and g.source is not null and p.email is not null
+        ${ownerId === undefined ? sql`` : sql`and g.owner_id = ${ownerId}`}
     ), w as (
       select g.*, date_trunc(g.period, g.today)::date as start from g
     ), v as (
@@ -49,17 +51,8 @@ export async function writeCrmProgress(db: Kysely<Database>, teamId: string, now
   return Number(result.numAffectedRows ?? 0);
 }
 
-/**
- * Whether a goal can follow a measure in the unit it is set in: an amount in a currency the CRM's deals are in
- * (a goal in EUR over USD deals is refused, never converted), a count as a count. Throws the reason.
- */
-export async function checkCrmGoal(db: Kysely<Database>, teamId: string, measure: CrmMeasure, unit: string): Promise<void> {
-  const money = CRM_MEASURES[measure].money;
-  if (!money && unit !== 'count' && unit !== 'deals')
-    throw invalid(`${measure} counts deals: set the goal's unit to count (it is ${unit}).`);
-  if (money && !/^[A-Z]{3}$/.test(unit))
-    throw invalid(`${measure} is an amount: set the goal in the currency of the deals, like USD (it is ${unit}).`);
-  if (!money) return;
+/** The currencies the workspace's CRM deals are in (and the CRM's own): what an amount goal may be set in. */
+export async function crmCurrencies(db: Kysely<Database>, teamId: string): Promise<readonly string[]> {
   const [deals, connection] = await Promise.all([
     db
       .selectFrom('crm_deal')
@@ -72,9 +65,22 @@ export async function checkCrmGoal(db: Kysely<Database>, teamId: string, measure
       .execute(),
     db.selectFrom('crm_connection').select('currency').where('team_id', '=', teamId).executeTakeFirst(),
   ]);
-  const known = [...new Set([...deals.map((d) => d.currency!), ...(connection?.currency ? [connection.currency] : [])])].sort();
-  if (known.length > 0 && !known.includes(unit))
+  return [...new Set([...deals.map((d) => d.currency!), ...(connection?.currency ? [connection.currency] : [])])].sort();
+}
+
+/**
+ * Whether a goal can follow a measure in the unit it is set in: an amount in a currency the CRM's deals are in
+ * (`currencies`, from `crmCurrencies`: a goal in EUR over USD deals is refused, never converted), a count as a
+ * count. Throws the reason. Pure, so an import checks every line against one read.
+ */
+export function checkCrmGoal(measure: CrmMeasure, unit: string, currencies: readonly string[]): void {
+  const money = CRM_MEASURES[measure].money;
+  if (!money && unit !== 'count' && unit !== 'deals')
+    throw invalid(`${measure} counts deals: set the goal's unit to count (it is ${unit}).`);
+  if (money && !/^[A-Z]{3}$/.test(unit))
+    throw invalid(`${measure} is an amount: set the goal in the currency of the deals, like USD (it is ${unit}).`);
+  if (money && currencies.length > 0 && !currencies.includes(unit))
     throw invalid(
-      `The CRM's deals are in ${known.join(', ')}; a goal in ${unit} would need a conversion Cascade does not make. Set it in ${known.length === 1 ? known[0] : 'one of those'}.`,
+      `The CRM's deals are in ${currencies.join(', ')}; a goal in ${unit} would need a conversion Cascade does not make. Set it in ${currencies.length === 1 ? currencies[0] : 'one of those'}.`,
     );
 }

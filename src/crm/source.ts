@@ -43,11 +43,14 @@ export interface CrmSource {
 /** The sync ran out of its API allowance, or the CRM refused it: it stops, keeps its place and says why. */
 export class CrmStop extends Error {}
 
+/** An instant as a CRM writes it (epoch milliseconds, or ISO 8601), in milliseconds; NaN when it is neither. */
+export const epochMsOf = (value: string): number => (/^\d+$/.test(value) ? Number(value) : Date.parse(value));
+
 /** A day as the CRM means it: the UTC date of an instant, or a date already. */
 export function dayOf(value: string | null | undefined): string | null {
   if (!value) return null;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  const t = epochMsOf(value);
   return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 10) : null;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CrmConnection, Database } from '../db/types';
+import { eachAtOnce } from '../concurrency';
 import type { Log } from '../log';
 import { requireAdmin, type Scope } from '../org/policy';
 import { after, before, HOUR_MS, minutes } from '../time/durations';
@@ -242,6 +243,8 @@ export async function syncDue(deps: SyncDeps): Promise<SyncReport[]> {
     .selectFrom('workspace as w')
     .leftJoin('crm_connection as c', 'c.team_id', 'w.team_id')
     .select('w.team_id')
+    // A workspace that removed the app is read no more (its credentials went with it; the environment's stay).
+    .where('w.uninstalled_at', 'is', null)
     .where((eb) =>
       eb.or([
         eb('c.team_id', 'is not', null).and(eb.or([eb('c.synced_at', 'is', null), eb('c.synced_at', '<=', hourAgo)])),
@@ -252,11 +255,10 @@ export async function syncDue(deps: SyncDeps): Promise<SyncReport[]> {
     .orderBy('w.team_id')
     .execute();
   const reports: SyncReport[] = [];
-  const queue = teams.map((t) => t.team_id);
-  await Promise.all(
-    Array.from({ length: Math.min(AT_ONCE, queue.length) }, async () => {
-      for (let team = queue.shift(); team !== undefined; team = queue.shift()) reports.push(await syncWorkspace(deps, team));
-    }),
+  await eachAtOnce(
+    teams.map((t) => t.team_id),
+    AT_ONCE,
+    async (team) => void reports.push(await syncWorkspace(deps, team)),
   );
   return reports;
 }
