@@ -367,7 +367,10 @@ export async function importGoals(
         source: get('source'),
       };
       const checked = checkDraft(draft);
-      if (checked.source) checkCrmGoal(measureOf(checked.source), checked.unit, (currencies ??= await crmCurrencies(db, teamId)));
+      if (checked.source) {
+        currencies ??= await crmCurrencies(db, teamId);
+        checkCrmGoal(measureOf(checked.source), checked.unit, currencies);
+      }
       const key = `${person.slack_user_id}|${scope}|${checked.name.toLowerCase()}`;
       if (seen.has(key)) throw invalid(`the same goal for the same person is already on line ${seen.get(key)}`);
       seen.set(key, r.line);
