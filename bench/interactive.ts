@@ -56,7 +56,7 @@ export async function interactiveDelivery(url: string, samples = 200): Promise<{
     wake: true,
     slack: { retries: 0, timeoutMs: 3000 },
   });
-  const team = running.teamId;
+  const team = running.teamId!;
   try {
     const lines = ['slack_user_id,name,role,manager', 'UICEO,Casey,ceo,', 'UIPRES,Pat,president,UICEO'];
     for (let m = 0; m < MANAGERS; m++) {

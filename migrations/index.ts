@@ -25,6 +25,7 @@ import * as flagFactor from './2026-12-05T0100-flag-factor';
 import * as monthlyPack from './2026-12-05T0200-monthly-pack';
 import * as crm from './2026-12-06T0100-crm';
 import * as dataLeaves from './2026-12-06T0200-data-leaves';
+import * as installations from './2026-12-07T0100-installations';
 
 /** Every migration, imported statically so the same list works under Jest, tsx and the built dist. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T0200-monthly-pack': monthlyPack,
   '2026-12-06T0100-crm': crm,
   '2026-12-06T0200-data-leaves': dataLeaves,
+  '2026-12-07T0100-installations': installations,
 };

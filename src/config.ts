@@ -35,6 +35,8 @@ export interface Config {
     /** Web API base, always ending in `/`; undefined means Slack's own. */
     readonly apiUrl?: string;
     readonly mode: 'http' | 'socket';
+    /** Installs by OAuth ("Add to Slack", many workspaces): SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET. */
+    readonly oauth?: { readonly clientId: string; readonly clientSecret: string; readonly stateSecret: string };
   };
   readonly databaseUrl?: string;
   /** The sandbox's own Postgres; without it the sandbox uses embedded PGlite under DATA_DIR/sandbox (DATABASE_URL is never used there). */
@@ -88,6 +90,18 @@ const schema = z.object({
       /^xapp-\S+$/,
       'must be an app-level token that starts with "xapp-" (Basic Information → App-Level Tokens, scope connections:write)',
     )
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be the Client ID from your Slack app\'s "Basic Information" page, e.g. 1234567890.1234567890')
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .regex(/^\S{16,}$/, 'must be the Client Secret from your Slack app\'s "Basic Information" page (no spaces)')
+    .optional(),
+  SLACK_STATE_SECRET: z
+    .string()
+    .regex(/^\S{16,}$/, 'must be a random string of at least 16 characters that signs the install link, e.g. `openssl rand -hex 16`')
     .optional(),
   SLACK_API_URL: z
     .string()
@@ -229,8 +243,10 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
   }
 
   const has = (key: string) => cleaned[key] !== undefined;
-  const noSlackCredentials = !has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET') && !has('SLACK_APP_TOKEN');
-  if (options.requireSlack && !noSlackCredentials) {
+  const oauth = OAUTH_VARIABLES.some(has);
+  const noSlackCredentials = !oauth && !has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET') && !has('SLACK_APP_TOKEN');
+  if (options.requireSlack && oauth) problems.push(...oauthProblems(has));
+  if (options.requireSlack && !oauth && !noSlackCredentials) {
     if (!has('SLACK_BOT_TOKEN')) {
       problems.push('SLACK_BOT_TOKEN is missing: the bot token that starts with "xoxb-" (OAuth & Permissions page)');
     }
@@ -269,6 +285,9 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
       appToken: v.SLACK_APP_TOKEN,
       apiUrl,
       mode: v.SLACK_APP_TOKEN ? 'socket' : 'http',
+      ...(v.SLACK_CLIENT_ID && v.SLACK_CLIENT_SECRET && v.SLACK_STATE_SECRET
+        ? { oauth: { clientId: v.SLACK_CLIENT_ID, clientSecret: v.SLACK_CLIENT_SECRET, stateSecret: v.SLACK_STATE_SECRET } }
+        : {}),
     },
     databaseUrl: v.DATABASE_URL,
     sandboxDatabaseUrl: v.SANDBOX_DATABASE_URL,
@@ -293,6 +312,31 @@ export function loadConfig(env: Environment, options: LoadOptions): ConfigResult
     ...(v.CASCADE_ENCRYPTION_KEY ? { encryptionKey: readEncryptionKey(v.CASCADE_ENCRYPTION_KEY)!.toString('hex') } : {}),
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/**
+ * Installs by OAuth: the three variables together, in HTTP mode (Slack sends installs' requests to a public URL;
+ * the Marketplace takes no Socket Mode app), with the key that seals the tokens, and never with SLACK_BOT_TOKEN.
+ */
+function oauthProblems(has: (key: string) => boolean): string[] {
+  const problems = OAUTH_VARIABLES.filter((k) => !has(k)).map(
+    (k) => `${k} is missing: installs by OAuth need SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together`,
+  );
+  if (has('SLACK_BOT_TOKEN'))
+    problems.push(
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: use one bot token for one workspace, or OAuth installs for many, not both',
+    );
+  if (has('SLACK_APP_TOKEN'))
+    problems.push('SLACK_APP_TOKEN is set: installs by OAuth run in HTTP mode (set SLACK_SIGNING_SECRET and remove SLACK_APP_TOKEN)');
+  if (!has('SLACK_SIGNING_SECRET'))
+    problems.push(
+      'SLACK_SIGNING_SECRET is missing: installs by OAuth run in HTTP mode and need the signing secret (Basic Information page)',
+    );
+  if (!has('CASCADE_ENCRYPTION_KEY'))
+    problems.push(`CASCADE_ENCRYPTION_KEY is missing: installs by OAuth keep every workspace's tokens sealed with it; it ${KEY_HINT}`);
+  return problems;
 }
 
 /** One CRM from the environment, complete: HubSpot's token, or Salesforce's instance and token, or a login. */
@@ -383,6 +427,8 @@ export function secretsOf(config: Config): string[] {
     config.slack.botToken,
     config.slack.signingSecret,
     config.slack.appToken,
+    config.slack.oauth?.clientSecret,
+    config.slack.oauth?.stateSecret,
     config.metrics.token,
     config.llm?.key,
     config.encryptionKey,

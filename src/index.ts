@@ -22,16 +22,56 @@ import { type Clock, systemClock } from './time/clock';
 import { crmSettings, type CrmSettings } from './crm/connections';
 import { syncDue } from './crm/sync';
 import { markInstalled } from './db/retention';
+import { postgresInstallations, type Installations } from './slack/installations';
+import { secretBox } from './secrets';
+import type { MessengerOf } from './scheduler/dispatch';
+import type { Directory } from './org/directory';
 
 /** The outbox retries by itself, so its client does not: a 429 comes back at once with Retry-After. */
-export function messengerFor(config: Config, log: Log): Messenger {
+export function messengerFor(config: Config, log: Log, token = config.slack.botToken): Messenger {
   return slackMessenger(
-    new webApi.WebClient(config.slack.botToken, {
+    new webApi.WebClient(token, {
       ...webClientOptions(config, { retries: 0, timeoutMs: 10_000 }),
       rejectRateLimitedCalls: true,
       logger: boltLogger(log),
     }),
   );
+}
+
+/** Many workspaces: each delivery goes with its workspace's own token (one client per token, kept while it is current). */
+export function messengersOf(config: Config, log: Log, installations: Installations): MessengerOf {
+  const byToken = new Map<string, Messenger>();
+  return async (teamId) => {
+    const token = await installations.tokenOf(teamId);
+    if (!token) return null;
+    let messenger = byToken.get(token);
+    if (!messenger) {
+      // A rotated token replaces the old ones; the map never outgrows the installs by much.
+      if (byToken.size > 10_000) byToken.clear();
+      messenger = messengerFor(config, log, token);
+      byToken.set(token, messenger);
+    }
+    return messenger;
+  };
+}
+
+/** The Slack directory of each installed workspace, with its own token (one workspace: SLACK_BOT_TOKEN's). */
+type Directories = () => Promise<{ teamId: string; directory: Directory }[]>;
+
+function directoriesOf(config: Config, app: App, installations: Installations | undefined, teamId: string | undefined): Directories {
+  if (!installations) return async () => (teamId ? [{ teamId, directory: slackDirectory(app.client) }] : []);
+  return async () => {
+    const found: { teamId: string; directory: Directory }[] = [];
+    for (const team of await installations.installed()) {
+      const token = await installations.tokenOf(team);
+      if (token)
+        found.push({
+          teamId: team,
+          directory: slackDirectory(new webApi.WebClient(token, webClientOptions(config, DEFAULT_SLACK_OPTIONS))),
+        });
+    }
+    return found;
+  };
 }
 
 /** A failure to start that one clear line can explain (bad token, Slack unreachable, database refused). */
@@ -65,7 +105,8 @@ export interface RunningCascade {
   readonly port: number;
   /** The port /metrics listens on alone, when METRICS_PORT is set. */
   readonly metricsPort?: number;
-  readonly teamId: string;
+  /** SLACK_BOT_TOKEN's workspace; none with installs by OAuth (each install names its own). */
+  readonly teamId?: string;
   readonly db: Db;
   stop(): Promise<void>;
 }
@@ -170,8 +211,7 @@ function schedules(s: {
   outbox: { wake(): unknown };
   clock: Clock;
   log: Log;
-  teamId: string;
-  directory: ReturnType<typeof slackDirectory>;
+  directories: Directories;
   crm: CrmSettings;
 }): ScheduledTask[] {
   const { scheduler, clock, log } = s;
@@ -192,11 +232,13 @@ function schedules(s: {
     cron.schedule(
       '17 * * * *',
       async () => {
-        try {
-          const n = await refreshProfiles({ db: scheduler.db, directory: s.directory, clock }, s.teamId, { limit: 1000 });
-          if (n) log.info({ refreshed: n }, 'profiles refreshed from Slack');
-        } catch (err) {
-          log.warn({ err }, 'profile refresh failed; it will be tried again next hour');
+        for (const { teamId, directory } of await s.directories().catch(() => [])) {
+          try {
+            const n = await refreshProfiles({ db: scheduler.db, directory, clock }, teamId, { limit: 1000 });
+            if (n) log.info({ teamId, refreshed: n }, 'profiles refreshed from Slack');
+          } catch (err) {
+            log.warn({ err, teamId }, 'profile refresh failed; it will be tried again next hour');
+          }
         }
       },
       { name: 'refresh-profiles', noOverlap: true },
@@ -223,16 +265,30 @@ export async function startCascade(config: Config, options: StartOptions): Promi
   const clock = options.clock ?? systemClock;
   const slackOptions = options.slack ?? DEFAULT_SLACK_OPTIONS;
 
-  const { teamId, teamName } = await whoWeAre(config, log);
+  // One workspace: who its token says we are. Many: each install says which workspace it is.
+  const single = config.slack.oauth ? undefined : await whoWeAre(config, log);
+  const teamId = single?.teamId;
 
   const db = options.db ?? (await openCascadeDatabase(config, log));
   const stops: (() => Promise<void> | void)[] = [];
   try {
     const { applied } = await migrateToLatest(db.db);
     if (applied.length) log.info({ applied }, 'database migrated');
-    await openWorkspace(db.db, teamId, teamName, clock.now());
-    // Started with a token that works: the app is installed (again), and the workspace's data stays.
-    await markInstalled(db.db, teamId);
+    if (single) {
+      await openWorkspace(db.db, single.teamId, single.teamName, clock.now());
+      // Started with a token that works: the app is installed (again), and the workspace's data stays.
+      await markInstalled(db.db, single.teamId);
+    }
+    const installations = config.slack.oauth
+      ? postgresInstallations({
+          db: db.db,
+          box: secretBox(Buffer.from(config.encryptionKey!, 'hex')),
+          clientId: config.slack.oauth.clientId,
+          clientSecret: config.slack.oauth.clientSecret,
+          clientOptions: webClientOptions(config, { retries: 1, timeoutMs: 10_000 }),
+          clock,
+        })
+      : undefined;
 
     const crm = crmSettings(config.crm, config.encryptionKey);
     const deps = { db: db.db, log, clock, admins: config.admins, crm };
@@ -246,7 +302,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       config.metrics.port === undefined && config.metrics.token
         ? [{ path: '/metrics', method: 'GET', handler: (req, res) => void metrics.serve(req, res) }]
         : [];
-    const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), ...metricsRoute]);
+    const app = createSlackApp(config, deps, slackOptions, [...(options.routes ?? []), ...metricsRoute], installations);
     try {
       await app.init();
     } catch (err) {
@@ -265,7 +321,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     }
 
     const tasks: ScheduledTask[] = [];
-    const messenger = messengerFor(config, log);
+    const messenger = installations ? messengersOf(config, log, installations) : messengerFor(config, log);
     const scheduler = {
       db: db.background,
       messenger,
@@ -286,7 +342,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
       stops.unshift(unlisten);
     }
     if (options.schedules !== false)
-      tasks.push(...schedules({ scheduler, outbox, clock, log, teamId, directory: slackDirectory(app.client), crm }));
+      tasks.push(...schedules({ scheduler, outbox, clock, log, directories: directoriesOf(config, app, installations, teamId), crm }));
     stops.unshift(() => {
       for (const t of tasks) t.stop();
     });
@@ -302,7 +358,7 @@ export async function startCascade(config: Config, options: StartOptions): Promi
     return {
       port,
       ...(metricsPort !== undefined ? { metricsPort } : {}),
-      teamId,
+      ...(teamId ? { teamId } : {}),
       db,
       stop: () =>
         (stopped ??= (async () => {

@@ -110,27 +110,3 @@ export async function sourceOf(connection: CrmConnection, settings: CrmSettings)
 }
 
 export const providerName = (p: CrmProvider): string => (p === 'hubspot' ? 'HubSpot' : 'Salesforce');
-
-/**
- * `cascade keys rotate --new-key …`: every stored secret opened with the current key and sealed with the new one,
- * in one transaction — all or none. Returns how many.
- */
-export async function rotateSecrets(db: Kysely<Database>, current: SecretBox, next: SecretBox): Promise<number> {
-  return db.transaction().execute(async (tx) => {
-    const rows = await tx.selectFrom('crm_connection').select(['team_id', 'secret']).where('secret', 'is not', null).forUpdate().execute();
-    for (const r of rows) {
-      let plain: string;
-      try {
-        plain = current.open(r.secret!);
-      } catch {
-        throw invalid(`The stored credentials of ${r.team_id} do not open with CASCADE_ENCRYPTION_KEY: nothing was changed.`);
-      }
-      await tx
-        .updateTable('crm_connection')
-        .set({ secret: next.seal(plain) })
-        .where('team_id', '=', r.team_id)
-        .execute();
-    }
-    return rows.length;
-  });
-}

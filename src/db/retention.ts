@@ -24,6 +24,8 @@ export async function markUninstalled(db: Kysely<Database>, teamId: string, now:
       .where('status', 'in', ['queued', 'sending'])
       .execute();
     await tx.deleteFrom('crm_connection').where('team_id', '=', teamId).execute();
+    // Its Slack tokens too (installs by OAuth): they no longer work, and an install again brings new ones.
+    await tx.deleteFrom('slack_installation').where('team_id', '=', teamId).execute();
   });
 }
 

@@ -85,7 +85,8 @@ export type DeliveryKind =
   | 'reply'
   | 'held_note'
   | 'reply_update'
-  | 'pack';
+  | 'pack'
+  | 'welcome';
 type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 interface CadenceTable {
@@ -438,7 +439,30 @@ interface CrmDealTable {
   seen_in: Date | null;
 }
 
+/** An install by OAuth (src/slack/installations.ts): tokens sealed, keyed like the workspace's data. */
+interface SlackInstallationTable {
+  /** The workspace's id, or the enterprise's for an org-wide install. */
+  team_id: string;
+  enterprise_id: string | null;
+  is_enterprise_install: Generated<boolean>;
+  app_id: string | null;
+  bot_id: string | null;
+  bot_user_id: string | null;
+  scopes: Generated<string>;
+  /** Sealed. */
+  bot_token: string;
+  /** Sealed; with token rotation only. */
+  refresh_token: string | null;
+  expires_at: Date | null;
+  installer_user_id: string | null;
+  /** When the installer was sent the first-run DM. */
+  welcomed_at: Date | null;
+  installed_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  slack_installation: SlackInstallationTable;
   crm_connection: CrmConnectionTable;
   crm_owner: CrmOwnerTable;
   crm_deal: CrmDealTable;

@@ -26,7 +26,7 @@ export interface Scope {
   readonly teamId: string;
   readonly actor: Actor;
   readonly now: Date;
-  /** CASCADE_ADMINS, to name who can help when an admin is needed. */
+  /** CASCADE_ADMINS and whoever added Cascade to the workspace by "Add to Slack": admins before any chart names one. */
   readonly configAdmins: readonly string[];
 }
 
@@ -42,7 +42,15 @@ export async function scopeOf(
   configAdmins: readonly string[],
   now: Date,
 ): Promise<Scope> {
-  return { db, teamId, now, configAdmins, actor: await actorOf(db, teamId, actorId, configAdmins) };
+  const admins = await withInstaller(db, teamId, configAdmins);
+  return { db, teamId, now, configAdmins: admins, actor: await actorOf(db, teamId, actorId, admins) };
+}
+
+/** The person who installed Cascade by OAuth is an admin of that workspace, as CASCADE_ADMINS are of every one. */
+async function withInstaller(db: Kysely<Database>, teamId: string, configAdmins: readonly string[]): Promise<readonly string[]> {
+  const row = await db.selectFrom('slack_installation').select('installer_user_id').where('team_id', '=', teamId).executeTakeFirst();
+  const installer = row?.installer_user_id;
+  return installer && !configAdmins.includes(installer) ? [...configAdmins, installer] : configAdmins;
 }
 
 /** The people whose person-level data the actor may read: themselves and everyone below them. */

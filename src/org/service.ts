@@ -229,26 +229,30 @@ export async function homeSummary(
   const workspace = await getWorkspace(db, teamId);
   const me = await getPerson(db, teamId, userId);
   const view = me?.active ? await showPerson(db, teamId, userId) : null;
+  const admin = isAdmin(userId, me ?? undefined, configAdmins);
+  const firstRun = await firstRunProgress(db, teamId);
+  return {
+    coreValue: workspace?.core_value ?? 'Sales Excellence',
+    view,
+    isAdmin: admin,
+    peopleCount: firstRun.peopleCount,
+    digestChannels: admin ? firstRun.digestChannels : 0,
+  };
+}
+
+/** A new workspace's first steps: how many people the org chart has, and how many digests have a channel. */
+export async function firstRunProgress(db: Kysely<Database>, teamId: string): Promise<{ peopleCount: number; digestChannels: number }> {
   const count = await db
     .selectFrom('person')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('team_id', '=', teamId)
     .where('active', '=', true)
     .executeTakeFirstOrThrow();
-  const admin = isAdmin(userId, me ?? undefined, configAdmins);
-  const digests = admin
-    ? await db
-        .selectFrom('digest_setting')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('team_id', '=', teamId)
-        .where('channel_id', 'is not', null)
-        .executeTakeFirstOrThrow()
-    : { n: 0 };
-  return {
-    coreValue: workspace?.core_value ?? 'Sales Excellence',
-    view,
-    isAdmin: admin,
-    peopleCount: Number(count.n),
-    digestChannels: Number(digests.n),
-  };
+  const digests = await db
+    .selectFrom('digest_setting')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', teamId)
+    .where('channel_id', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { peopleCount: Number(count.n), digestChannels: Number(digests.n) };
 }

@@ -42,6 +42,8 @@ export interface Deliveries {
    * before the conversation of the report's check-in `checkinId` (after it, the pack has nothing left to prepare).
    */
   pack: { checkinId: number; reportId: string; month: string };
+  /** The first-run DM to whoever added Cascade to a workspace: what to do next. */
+  welcome: Record<string, never>;
 }
 
 type Payload<K extends DeliveryKind> = Deliveries[K];

@@ -65,9 +65,17 @@ export type DeliveryHandler<K extends DeliveryKind> = (
 /** One handler per kind of the outbox's vocabulary (graphile-worker's task list). */
 export type DeliveryHandlers = { readonly [K in DeliveryKind]: DeliveryHandler<K> };
 
-export interface DispatchDeps extends SendContext {
+export interface DispatchDeps extends Omit<SendContext, 'messenger'> {
   readonly handlers: DeliveryHandlers;
+  /**
+   * Slack: one messenger for every delivery (one workspace, SLACK_BOT_TOKEN), or each delivery's workspace's own
+   * (installs by OAuth: its own token), asked for per delivery.
+   */
+  readonly messenger: Messenger | MessengerOf;
 }
+
+/** The messenger that speaks for one workspace (its own token); null when the workspace has no install any more. */
+export type MessengerOf = (teamId: string) => Promise<Messenger | null>;
 
 export interface DispatchOptions {
   /** The most one pass claims, over every workspace (each workspace's own budget is its pace, outbox/pace.ts). */
@@ -258,7 +266,9 @@ function paceBound(claimed: readonly PacedDelivery[]): { team_id: string; lane: 
 /** Sends one delivery through its kind's handler, and records what came of it. */
 async function sendOne(deps: DispatchDeps, delivery: ClaimedDelivery, now: Date): Promise<'sent' | 'cancelled'> {
   const handler = deps.handlers[delivery.kind] as DeliveryHandler<DeliveryKind>;
-  const outcome = await handler(deps, delivery, delivery.payload as Deliveries[DeliveryKind], now);
+  const messenger = typeof deps.messenger === 'function' ? await deps.messenger(delivery.team_id) : deps.messenger;
+  if (!messenger) throw new PermanentSendError('not_installed');
+  const outcome = await handler({ ...deps, messenger }, delivery, delivery.payload as Deliveries[DeliveryKind], now);
   if ('cancel' in outcome) {
     await markCancelled(deps.db, delivery.id, outcome.cancel);
     return 'cancelled';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
-import { App, type CustomRoute, type webApi } from '@slack/bolt';
+import { App, type CustomRoute, type HTTPReceiverOptions, type webApi } from '@slack/bolt';
+import { BOT_SCOPES, type Installations } from './installations';
 import { sql } from 'kysely';
 import type { Config } from '../config';
 import { firstTimeSeen } from '../db/slack-events';
@@ -63,6 +64,7 @@ export function createSlackApp(
   deps: SlackDeps,
   options: SlackAppOptions = DEFAULT_SLACK_OPTIONS,
   extraRoutes: readonly CustomRoute[] = [],
+  installations?: Installations,
 ): App {
   const clientOptions = webClientOptions(config, options);
   const customRoutes: CustomRoute[] = [
@@ -81,8 +83,10 @@ export function createSlackApp(
       },
     },
   ];
+  const oauth = config.slack.oauth && installations ? oauthReceiverOptions(config, installations, clientOptions) : {};
   const app = new App({
-    token: config.slack.botToken,
+    // One workspace: its bot token. Many (OAuth): each request is authorised from the installations (Bolt's authorize).
+    ...(config.slack.oauth ? {} : { token: config.slack.botToken }),
     logger: boltLogger(deps.log),
     deferInitialization: true,
     clientOptions,
@@ -96,7 +100,7 @@ export function createSlackApp(
         }
       : {
           receiver: guardedReceiver(
-            { signingSecret: config.slack.signingSecret!, port: config.port, customRoutes, logger: boltLogger(deps.log) },
+            { signingSecret: config.slack.signingSecret!, port: config.port, customRoutes, logger: boltLogger(deps.log), ...oauth },
             deps.log,
           ),
         }),
@@ -149,6 +153,31 @@ export function createSlackApp(
     deps.log.error({ err: error.original ?? error, code: error.code }, 'unhandled error in a Slack listener');
   });
   return app;
+}
+
+/**
+ * "Add to Slack" with Bolt's own installer: `/slack/install` shows the button (its state signed with
+ * SLACK_STATE_SECRET and tied to the browser by a cookie), `/slack/oauth_redirect` exchanges the code
+ * (`oauth.v2.access`) and keeps the install in Postgres. The authorisation page is Slack's, or the stand-in's
+ * when SLACK_API_URL points at one (its `/oauth/v2/authorize` beside `/api/`).
+ */
+function oauthReceiverOptions(
+  config: Config,
+  installations: Installations,
+  clientOptions: webApi.WebClientOptions,
+): Partial<HTTPReceiverOptions> {
+  const oauth = config.slack.oauth!;
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    installationStore: installations.store,
+    scopes: [...BOT_SCOPES],
+    installerOptions: {
+      clientOptions,
+      ...(config.slack.apiUrl ? { authorizationUrl: new URL('../oauth/v2/authorize', config.slack.apiUrl).toString() } : {}),
+    },
+  };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

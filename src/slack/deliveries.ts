@@ -34,6 +34,8 @@ import { scopeOf } from '../org/policy';
 import { UserError } from '../errors';
 import { monthLabel } from '../time/calendar';
 import type { Reply } from './blocks/text';
+import { firstRunDone, welcomeMessage } from './blocks/welcome';
+import { firstRunProgress } from '../org/service';
 
 /*
  * How each kind of delivery is sent to Slack: built from the database at send time, rendered with the pure
@@ -379,6 +381,13 @@ async function attachPackChart(
 }
 
 /** The outbox's task list: one handler per kind (adding a kind: an entry in outbox/vocabulary.ts and one here). */
+/** The installer's first-run DM; nothing when the first steps were done before it could go. */
+const sendWelcome: DeliveryHandler<'welcome'> = async (deps, delivery) => {
+  const progress = await firstRunProgress(deps.db, delivery.team_id);
+  if (firstRunDone(progress)) return { cancel: 'the first steps were done already' };
+  return { sent: await deps.messenger.postDm(delivery.recipient, welcomeMessage(progress)) };
+};
+
 export const deliveryHandlers: DeliveryHandlers = {
   prompt: sendPrompt,
   reminder: sendReminder,
@@ -396,4 +405,5 @@ export const deliveryHandlers: DeliveryHandlers = {
   reply_update: sendReplyUpdate,
   held_note: sendHeldNote,
   pack: sendPack,
+  welcome: sendWelcome,
 };

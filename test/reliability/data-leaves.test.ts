@@ -5,6 +5,7 @@ import { tick } from '../../src/scheduler/tick';
 import { days } from '../../src/time/durations';
 import { tickDeps, useFixture } from '../support/cascade';
 import { PEOPLE } from '../support/org-fixture';
+import { rowsOfTeam } from '../support/db';
 
 /*
  * Data that leaves: a workspace that removes the app gets nothing more, keeps its data for PURGE_AFTER_DAYS
@@ -15,18 +16,7 @@ const now = { current: new Date('2026-11-23T09:00:00Z') };
 const f = useFixture({ now });
 const OTHER = 'T0OTHER01';
 
-/** Every table with a team_id column, and how many of its rows belong to `teamId`. */
-async function rowsOf(teamId: string): Promise<Record<string, number>> {
-  const tables = await sql<{ table_name: string }>`
-    select table_name from information_schema.columns
-    where table_schema = 'public' and column_name = 'team_id' order by table_name`.execute(f.db.db);
-  const out: Record<string, number> = {};
-  for (const { table_name } of tables.rows) {
-    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)} where team_id = ${teamId}`.execute(f.db.db);
-    out[table_name] = r.rows[0]!.n;
-  }
-  return out;
-}
+const rowsOf = (teamId: string) => rowsOfTeam(f.db, teamId);
 
 const tickAt = async (iso: string) => {
   now.current = new Date(iso);

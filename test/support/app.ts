@@ -30,6 +30,13 @@ export class LogCapture extends Writable {
   }
 }
 
+/** Where a request comes from, when not the stand-in's own workspace: another install, or a workspace of an enterprise. */
+interface From {
+  teamId?: string;
+  enterpriseId?: string;
+  orgWide?: boolean;
+}
+
 export interface TestApp {
   readonly url: string;
   readonly config: Config;
@@ -45,11 +52,11 @@ export interface TestApp {
     options?: { timestamp?: number; secret?: string; headers?: Record<string, string> },
   ): Promise<Response>;
   /** A `/cascade …` slash command from `userId`; resolves to the HTTP response and the response_url id. */
-  command(userId: string, text: string, options?: { triggerId?: string }): Promise<{ res: Response; responseId: string }>;
+  command(userId: string, text: string, options?: { triggerId?: string } & From): Promise<{ res: Response; responseId: string }>;
   /** The ephemeral answer the command posted to its response_url. */
   reply(responseId: string): Promise<{ text: string; blocks?: any[]; response_type?: string }>;
   interaction(payload: Record<string, unknown>): Promise<Response>;
-  event(event: Record<string, unknown>, options?: { eventId?: string }): Promise<Response>;
+  event(event: Record<string, unknown>, options?: { eventId?: string } & From): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +108,12 @@ export async function startTestApp(options: {
       body,
     });
 
+  const teamId = running.teamId ?? slack.teamId;
+  const from = (o: From): From => ({
+    ...(o.teamId ? { teamId: o.teamId } : {}),
+    ...(o.enterpriseId ? { enterpriseId: o.enterpriseId } : {}),
+    ...(o.orgWide ? { orgWide: true } : {}),
+  });
   const app: TestApp = {
     url,
     config,
@@ -108,12 +121,13 @@ export async function startTestApp(options: {
     logs,
     log,
     signingSecret,
-    teamId: running.teamId,
+    teamId,
     post,
     async command(userId, text, opts = {}) {
       const responseId = `r${++responses}`;
       const body = slashCommandBody({
-        teamId: running.teamId,
+        teamId,
+        ...from(opts),
         userId,
         text,
         responseUrl: slack.responseUrl(responseId),
@@ -132,7 +146,7 @@ export async function startTestApp(options: {
       return post(interactionBody(payload), 'application/x-www-form-urlencoded');
     },
     event(event, opts = {}) {
-      const body = eventBody({ teamId: running.teamId, event, ...(opts.eventId ? { eventId: opts.eventId } : {}) });
+      const body = eventBody({ teamId, ...from(opts), event, ...(opts.eventId ? { eventId: opts.eventId } : {}) });
       return post(body, 'application/json');
     },
     stop: () => running.stop(),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../src/db/connect';
 
 export const PGLITE_DUMP_ENV = 'CASCADE_TEST_PGLITE_DUMP';
@@ -58,4 +59,17 @@ export async function createTestDb(): Promise<TestDb> {
   const dump = process.env[PGLITE_DUMP_ENV];
   if (!dump) throw new Error('global setup did not prepare a PGlite dump');
   return openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(dump)]) });
+}
+
+/** Every table with a team_id column, and how many of its rows belong to `teamId` (what a purge must leave at 0). */
+export async function rowsOfTeam(db: Db, teamId: string): Promise<Record<string, number>> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'team_id' order by table_name`.execute(db.db);
+  const out: Record<string, number> = {};
+  for (const { table_name } of tables.rows) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)} where team_id = ${teamId}`.execute(db.db);
+    out[table_name] = r.rows[0]!.n;
+  }
+  return out;
 }

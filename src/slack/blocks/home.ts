@@ -1,3 +1,4 @@
+import { firstRunDone, firstRunLines } from './welcome';
 import { trendWords, type Series } from '../../checkins/trends';
 import type { types } from '@slack/bolt';
 import { paceBar } from '../../accountability/goals';
@@ -123,22 +124,13 @@ export function homeView(s: WhereYouStand, x?: HomeExtras): types.HomeView {
   }
   if (s.isAdmin) {
     // A new workspace: what to do next, until it is done (the org chart, then where digests go).
-    const chart = s.peopleCount > 1;
-    const digests = s.digestChannels > 0;
     blocks.push(
       { type: 'divider' },
-      chart && digests
+      firstRunDone(s)
         ? section(
             `*Admin*\n${s.peopleCount} people in the org chart. Load it with \`/cascade org import\`, adjust with \`/cascade org set\`; the statement above changes with \`/cascade core-value "<text>"\`.`,
           )
-        : section(
-            [
-              '*Getting started*',
-              `${chart ? '✅' : '1.'} Load the org chart: \`/cascade org import\` (paste a CSV: email, name, role, manager) — ${s.peopleCount} ${s.peopleCount === 1 ? 'person' : 'people'} in it now.`,
-              `${digests ? '✅' : '2.'} Choose where the digests go: \`/cascade digest channel org #channel\` (and \`exec\` for the CEO's).`,
-              'Then the cascade runs by itself: the first check-ins go out at the next cadence. `/cascade cadence list` shows when.',
-            ].join('\n'),
-          ),
+        : section(['*Getting started*', ...firstRunLines(s)].join('\n')),
     );
   }
   blocks.push(context('Type `/cascade help` for every command.'));

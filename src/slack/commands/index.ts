@@ -19,8 +19,8 @@ export const help = subcommand<{ admin?: boolean }>({
   about: 'what Cascade can do',
   allowed: 'everyone',
   parse: (rest) => (word(rest[0]) === 'admin' ? { admin: true } : {}),
-  run: async ({ deps, caller }, a) =>
-    helpReply(COMMANDS, await audienceOf(deps.db, caller.teamId, caller.userId, deps.admins), a.admin === true),
+  run: async ({ deps, scope, caller }, a) =>
+    helpReply(COMMANDS, await audienceOf(deps.db, caller.teamId, caller.userId, scope.configAdmins), a.admin === true),
 });
 
 /** Every subcommand: each area's file lists its own, so adding one touches only that file (and its test). */

@@ -11,16 +11,28 @@ export function signedHeaders(secret: string, body: string, timestamp = Math.flo
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
 }
 
+/**
+ * Where a request comes from on Enterprise Grid: the enterprise of the workspace, and whether Cascade's install is
+ * org-wide (one install for every workspace of the enterprise). Absent: a workspace outside any enterprise.
+ */
+interface Grid {
+  enterpriseId?: string;
+  orgWide?: boolean;
+}
+
 /** A slash command's form body (`/cascade <text>`), with the response_url and trigger_id it carries. */
-export function slashCommandBody(c: {
-  teamId: string;
-  userId: string;
-  text: string;
-  channel?: string;
-  responseUrl: string;
-  triggerId: string;
-}): string {
+export function slashCommandBody(
+  c: {
+    teamId: string;
+    userId: string;
+    text: string;
+    channel?: string;
+    responseUrl: string;
+    triggerId: string;
+  } & Grid,
+): string {
   return new URLSearchParams({
+    ...(c.enterpriseId ? { enterprise_id: c.enterpriseId, enterprise_name: c.enterpriseId } : {}),
     token: 'legacy-verification-token',
     team_id: c.teamId,
     team_domain: 'cascade',
@@ -31,7 +43,7 @@ export function slashCommandBody(c: {
     command: '/cascade',
     text: c.text,
     api_app_id: 'A0CASCADE',
-    is_enterprise_install: 'false',
+    is_enterprise_install: c.orgWide ? 'true' : 'false',
     response_url: c.responseUrl,
     trigger_id: c.triggerId,
   }).toString();
@@ -43,9 +55,11 @@ export function interactionBody(payload: Record<string, unknown>): string {
 }
 
 /** What every interaction payload carries: its type, who acted in which workspace, and the trigger to open a modal. */
-function interaction(type: string, i: { teamId: string; userId: string; triggerId: string }): Record<string, unknown> {
+function interaction(type: string, i: { teamId: string; userId: string; triggerId: string } & Grid): Record<string, unknown> {
   return {
     type,
+    ...(i.enterpriseId ? { enterprise: { id: i.enterpriseId, name: i.enterpriseId } } : {}),
+    is_enterprise_install: i.orgWide === true,
     team: { id: i.teamId, domain: 'cascade' },
     user: { id: i.userId, team_id: i.teamId, name: i.userId.toLowerCase() },
     api_app_id: 'A0CASCADE',
@@ -55,14 +69,16 @@ function interaction(type: string, i: { teamId: string; userId: string; triggerI
 }
 
 /** A press, pick or date in a message (with its response_url) or in a view. */
-export function blockActions(a: {
-  teamId: string;
-  userId: string;
-  triggerId: string;
-  action: Record<string, unknown>;
-  message?: { channel: string; ts: string; responseUrl: string };
-  view?: { id: string; view: Record<string, unknown> };
-}): Record<string, unknown> {
+export function blockActions(
+  a: {
+    teamId: string;
+    userId: string;
+    triggerId: string;
+    action: Record<string, unknown>;
+    message?: { channel: string; ts: string; responseUrl: string };
+    view?: { id: string; view: Record<string, unknown> };
+  } & Grid,
+): Record<string, unknown> {
   return {
     ...interaction('block_actions', a),
     ...(a.view
@@ -78,13 +94,15 @@ export function blockActions(a: {
 }
 
 /** A modal's submission, with its inputs' state as Slack sends it (block id → action id → value). */
-export function viewSubmission(s: {
-  teamId: string;
-  userId: string;
-  triggerId: string;
-  view: Record<string, unknown> & { id: string; hash?: string };
-  values: Record<string, Record<string, unknown>>;
-}): Record<string, unknown> {
+export function viewSubmission(
+  s: {
+    teamId: string;
+    userId: string;
+    triggerId: string;
+    view: Record<string, unknown> & { id: string; hash?: string };
+    values: Record<string, Record<string, unknown>>;
+  } & Grid,
+): Record<string, unknown> {
   return {
     ...interaction('view_submission', s),
     view: {
@@ -100,15 +118,25 @@ export function viewSubmission(s: {
 }
 
 /** An Events API envelope (app_home_opened, user_change …), with a fresh event_id unless one is given. */
-export function eventBody(e: { teamId: string; event: Record<string, unknown>; eventId?: string }): string {
+export function eventBody(e: { teamId: string; event: Record<string, unknown>; eventId?: string } & Grid): string {
   return JSON.stringify({
     token: 'legacy-verification-token',
     team_id: e.teamId,
+    ...(e.enterpriseId ? { enterprise_id: e.enterpriseId } : {}),
     api_app_id: 'A0CASCADE',
     event: e.event,
     type: 'event_callback',
     event_id: e.eventId ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: e.teamId, user_id: 'UBOT', is_bot: true }],
+    // An org-wide install is authorised for the enterprise, not for one workspace.
+    authorizations: [
+      {
+        enterprise_id: e.enterpriseId ?? null,
+        team_id: e.orgWide ? null : e.teamId,
+        user_id: 'UBOT',
+        is_bot: true,
+        is_enterprise_install: e.orgWide === true,
+      },
+    ],
   });
 }

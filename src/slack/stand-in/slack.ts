@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { blockActions, eventBody, interactionBody, signedHeaders, slashCommandBody, viewSubmission } from './requests';
 import { BLOCK_KIT, blockProblems, viewProblems } from './rules';
 import { Surfaces } from './surfaces';
+import { OAuthDesk } from './oauth';
 import { MINUTE_MS } from '../../time/durations';
 
 /** One Web API call (or response_url post) as the stand-in received it. */
@@ -71,6 +72,8 @@ export class SlackStandIn {
   private readonly ceilings = new Map<string, { perMinute: number; now: () => number; sent: number[] }>();
   /** What each person sees: conversations, App Home, modals, ephemeral replies, files. */
   readonly surfaces: Surfaces;
+  /** Installs by OAuth: the authorisation page, oauth.v2.access, auth.test per token, apps.uninstall. */
+  readonly oauth: OAuthDesk;
   private readonly clock: (() => number) | undefined;
   private target: { url: string; secret: string } | undefined;
   private nextId = 1;
@@ -93,6 +96,7 @@ export class SlackStandIn {
     this.keepCalls = options.keepCalls ?? this.keep;
     this.anyUser = options.anyUser ?? false;
     this.surfaces = new Surfaces(options.clock ?? Date.now);
+    this.oauth = new OAuthDesk();
   }
 
   async start(): Promise<this> {
@@ -383,6 +387,13 @@ export class SlackStandIn {
     const bytes = await readBody(req);
     const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/oauth/v2/authorize') {
+      const page = this.oauth.authorize(url.searchParams);
+      this.record({ method: 'oauth.v2.authorize', args: Object.fromEntries(url.searchParams), token: undefined, at: Date.now() });
+      res.writeHead(page.status, page.location ? { location: page.location } : { 'content-type': 'text/plain' });
+      res.end(page.body ?? '');
+      return;
+    }
     if (url.pathname.startsWith('/upload/')) {
       const id = url.pathname.slice('/upload/'.length);
       this.uploads.set(id, bytes);
@@ -440,9 +451,10 @@ export class SlackStandIn {
       }
       ceiling.sent.push(at);
     }
-    const refused = this.refusal(method, args);
+    if (this.oauth.handles(method)) return send(res, 200, this.oauth.answer(method, args));
+    const refused = this.oauth.refusal(token) ?? this.refusal(method, args);
     if (refused) return send(res, 200, refused);
-    const answer = this.answer(method, args);
+    const answer = (method === 'auth.test' ? this.oauth.authTest(token) : undefined) ?? this.answer(method, args);
     if (answer.ok && this.keep) this.surfaces.record(method, args, answer);
     send(res, 200, answer);
   }

@@ -8,7 +8,7 @@ import { readId, UserError } from '../../../errors';
 import { submissionKey } from '../guard';
 import { commitModal, flagCloseModal, noticeModal, progressModal } from '../../blocks/home-actions';
 import { dayLabel } from '../../blocks/text';
-import { scopeFor, type SlackDeps } from '../../deps';
+import { scopeFor, teamOfRequest, type SlackDeps } from '../../deps';
 import { publishHome } from '../../home';
 import { IDS } from '../../ids';
 import { failureReply } from '../reply';
@@ -35,16 +35,18 @@ const opens =
   };
 
 export const homeCommitAction = (deps: SlackDeps) =>
-  opens(deps, 'home_commit', async ({ body }) => {
-    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+  opens(deps, 'home_commit', async (args) => {
+    const { body } = args;
+    const scope = await scopeFor(deps, teamOfRequest(args), body.user.id);
     const me = await getPerson(deps.db, scope.teamId, body.user.id);
     if (!me?.active) throw new UserError('You are not in the org chart yet, so there is no one to make a commitment to.', 'not_found');
     return commitModal(dayLabel(await nextCheckinDate(deps.db, scope.teamId, me, scope.now)));
   });
 
 export const homeProgressAction = (deps: SlackDeps) =>
-  opens(deps, 'home_progress', async ({ body }) => {
-    const scope = await scopeFor(deps, body.team?.id ?? '', body.user.id);
+  opens(deps, 'home_progress', async (args) => {
+    const { body } = args;
+    const scope = await scopeFor(deps, teamOfRequest(args), body.user.id);
     const goals = (await goalsOf(scope, body.user.id)).filter((g) => g.goal.scope === 'person' && !g.goal.source);
     if (goals.length === 0)
       throw new UserError(
@@ -56,8 +58,9 @@ export const homeProgressAction = (deps: SlackDeps) =>
 
 /** Close a flag: from App Home (any of them), or from one flag's Close button in `/cascade flags` (that one, picked). */
 export const homeFlagAction = (deps: SlackDeps) =>
-  opens(deps, 'home_flag_close', async ({ body, action }) => {
-    const flags = await flagsBelow(await scopeFor(deps, body.team?.id ?? '', body.user.id));
+  opens(deps, 'home_flag_close', async (args) => {
+    const { body, action } = args;
+    const flags = await flagsBelow(await scopeFor(deps, teamOfRequest(args), body.user.id));
     if (flags.length === 0) throw new UserError('No flag is open about anyone below you.', 'not_found');
     const picked = /^f(\d+)$/.exec(action.value ?? '');
     return flagCloseModal(flags, picked ? Number(picked[1]) : undefined);

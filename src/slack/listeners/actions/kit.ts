@@ -8,7 +8,7 @@ import type {
 import { AlreadyTaken, UserError } from '../../../errors';
 import type { Scope } from '../../../org/policy';
 import { slackText, truncate } from '../../blocks/text';
-import { scopeFor, type SlackDeps } from '../../deps';
+import { scopeFor, teamOfRequest, type SlackDeps } from '../../deps';
 import { failureReply, ourFailure } from '../reply';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -30,7 +30,7 @@ export const button =
     const { ack, body, respond } = args;
     await ack();
     try {
-      await run(deps, await scopeFor(deps, body.team?.id ?? '', body.user.id), args);
+      await run(deps, await scopeFor(deps, teamOfRequest(args), body.user.id), args);
     } catch (err) {
       const reply = failureReply(err, deps.log, { action: what, user: body.user.id });
       await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
@@ -38,8 +38,7 @@ export const button =
   };
 
 /** The person a window was submitted by, as a Scope. */
-export const scopeOfView = (deps: SlackDeps, { body, view }: ViewArgs): Promise<Scope> =>
-  scopeFor(deps, body.team?.id ?? view.team_id, body.user.id);
+export const scopeOfView = (deps: SlackDeps, args: ViewArgs): Promise<Scope> => scopeFor(deps, teamOfRequest(args), args.body.user.id);
 
 /** The window's private metadata, or null when it is not what Cascade wrote (a window from an older version). */
 export function metadataOf<T>(view: ViewArgs['view']): T | null {

@@ -4,7 +4,7 @@ import { homeChanges, parseCommand, runCommand } from '../../commands';
 import type { SlackDeps } from '../../deps';
 import { publishHome } from '../../home';
 import { failureReply } from '../reply';
-import { scopeFor } from '../../deps';
+import { scopeFor, teamOfRequest } from '../../deps';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -24,34 +24,28 @@ const LATE = Symbol('late');
  * reply being lost after "OK". Most commands take milliseconds; one that needs longer than Slack allows
  * (a digest, an export) is acknowledged with a line saying so, and its answer follows on the response_url.
  */
-export const cascadeCommand =
-  (deps: SlackDeps) =>
-  async ({ ack, command, respond, client }: Args) => {
-    const parsed = parseCommand(command.text ?? '');
-    const work = (async (): Promise<Reply | null> => {
-      try {
-        const scope = await scopeFor(deps, command.team_id, command.user_id);
-        return await runCommand(
-          { deps, scope, caller: { teamId: command.team_id, userId: command.user_id, triggerId: command.trigger_id, client } },
-          parsed,
-        );
-      } catch (err) {
-        return failureReply(err, deps.log, { command: parsed.kind, user: command.user_id });
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const first = await Promise.race([
-      work,
-      new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ACK_BUDGET_MS))),
-    ]);
-    clearTimeout(timer);
-    if (first !== LATE) {
-      await ack(first ? { response_type: 'ephemeral', ...first } : undefined);
-    } else {
-      await ack({ response_type: 'ephemeral', text: 'Working on it: the answer follows here in a moment.' });
-      const reply = await work;
-      if (reply) await respond({ response_type: 'ephemeral', replace_original: true, ...reply });
+export const cascadeCommand = (deps: SlackDeps) => async (args: Args) => {
+  const { ack, command, respond, client } = args;
+  const teamId = teamOfRequest(args);
+  const parsed = parseCommand(command.text ?? '');
+  const work = (async (): Promise<Reply | null> => {
+    try {
+      const scope = await scopeFor(deps, teamId, command.user_id);
+      return await runCommand({ deps, scope, caller: { teamId, userId: command.user_id, triggerId: command.trigger_id, client } }, parsed);
+    } catch (err) {
+      return failureReply(err, deps.log, { command: parsed.kind, user: command.user_id });
     }
-    const others = homeChanges(parsed);
-    if (others) await publishHome(deps, client, command.team_id, [command.user_id, ...others]);
-  };
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const first = await Promise.race([work, new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ACK_BUDGET_MS)))]);
+  clearTimeout(timer);
+  if (first !== LATE) {
+    await ack(first ? { response_type: 'ephemeral', ...first } : undefined);
+  } else {
+    await ack({ response_type: 'ephemeral', text: 'Working on it: the answer follows here in a moment.' });
+    const reply = await work;
+    if (reply) await respond({ response_type: 'ephemeral', replace_original: true, ...reply });
+  }
+  const others = homeChanges(parsed);
+  if (others) await publishHome(deps, client, teamId, [command.user_id, ...others]);
+};
