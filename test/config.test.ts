@@ -130,3 +130,55 @@ describe('The metrics and log variables', () => {
     ]);
   });
 });
+
+describe('Installs by OAuth', () => {
+  const oauth = {
+    SLACK_CLIENT_ID: '1234567890.9876543210',
+    SLACK_CLIENT_SECRET: 'abcdef0123456789abcdef0123456789',
+    SLACK_STATE_SECRET: 'a-random-state-secret-0123',
+    SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+    CASCADE_ENCRYPTION_KEY: '00'.repeat(32),
+  };
+
+  test('When the three variables, the signing secret and the key are set, then Cascade installs by OAuth in HTTP mode, with no bot token', () => {
+    const result = loadConfig(oauth, { requireSlack: true });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.slack.oauth).toEqual({
+      clientId: oauth.SLACK_CLIENT_ID,
+      clientSecret: oauth.SLACK_CLIENT_SECRET,
+      stateSecret: oauth.SLACK_STATE_SECRET,
+    });
+    expect(result.config.slack.mode).toBe('http');
+    expect(result.config.slack.botToken).toBeUndefined();
+  });
+
+  test('When OAuth is half set, or set beside SLACK_BOT_TOKEN or Socket Mode, or without the key, then one message names every problem', () => {
+    const result = loadConfig(
+      {
+        SLACK_CLIENT_ID: oauth.SLACK_CLIENT_ID,
+        SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+        SLACK_APP_TOKEN: 'xapp-1-A1-abc',
+      },
+      { requireSlack: true },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = describeProblems(result);
+    expect(text).toContain('SLACK_CLIENT_SECRET is missing');
+    expect(text).toContain('SLACK_STATE_SECRET is missing');
+    expect(text).toContain('SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set');
+    expect(text).toContain('SLACK_APP_TOKEN is set: installs by OAuth run in HTTP mode');
+    expect(text).toContain('SLACK_SIGNING_SECRET is missing');
+    expect(text).toContain('CASCADE_ENCRYPTION_KEY is missing');
+    expect(text).toMatch(/^Cascade cannot start: the environment has 6 problems/);
+  });
+
+  test('When the client id or the state secret does not look right, then each is named with what it should look like', () => {
+    const result = loadConfig({ ...oauth, SLACK_CLIENT_ID: 'abc', SLACK_STATE_SECRET: 'short' }, { requireSlack: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.join('\n')).toMatch(/SLACK_CLIENT_ID must be the Client ID/);
+    expect(result.problems.join('\n')).toMatch(/SLACK_STATE_SECRET must be a random string of at least 16 characters/);
+  });
+});

@@ -166,7 +166,7 @@ export class OAuthDesk {
     this.refreshTokens.delete(refreshToken);
     this.refreshes += 1;
     const teamId = old.teamId ?? [...this.workspaces.values()].find((w) => w.enterpriseId === old.enterpriseId)!.teamId;
-    const answer = this.issue({ teamId, userId: old.installer, orgWide: old.orgWide, expiresIn: old.expiresIn ?? 43_200 }, old.installer);
+    const answer = this.issue({ teamId, userId: old.installer, orgWide: old.orgWide, expiresIn: 43_200 }, old.installer);
     // A refresh answers with the tokens alone.
     return {
       ok: true,
