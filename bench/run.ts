@@ -31,6 +31,7 @@ import { planHundredK } from './hundred-k';
 import { pgliteFigures } from './pglite';
 import { interactiveDelivery } from './interactive';
 import { crmFigures } from './crm';
+import { manyWorkspaces } from './workspaces';
 
 /** How many prompts the dispatcher benchmark sends. */
 const DISPATCHED = 2000;
@@ -221,6 +222,7 @@ async function scale(db: Kysely<Database>, url: string): Promise<void> {
   });
   console.log(`bench idle_tick_1000_workspaces: ${Math.round(idle.medianMs)} ms`);
   console.log(`bench tick_plan_1000_workspaces: ${Math.round(idle.planMs)} ms`);
+  await workspaceFigures(db, url);
   const big = await planHundredK(db, url);
   console.log(`bench tick_plan_weekly_100k: ${Math.round(big.planMs)} ms`);
   console.log(`bench peak_rss_100k: ${Math.round(big.peakRssMb)} MB`);
@@ -282,6 +284,27 @@ async function sixLevels(db: Kysely<Database>, deps: TickDeps): Promise<void> {
   console.error(`(six levels: ${weekly.checkins + upper} check-ins; funnel: ${digest.levels.map((l) => l.label).join(' · ')})`);
 }
 
+/** Ten thousand installed workspaces of ten people each (installs by OAuth): the idle tick, Monday's planning, memory. */
+async function workspaceFigures(db: Kysely<Database>, url: string): Promise<void> {
+  const many = await manyWorkspaces(db, url);
+  console.log(`bench idle_tick_10000_workspaces: ${Math.round(many.idleMs)} ms`);
+  console.log(`bench tick_plan_10000_workspaces: ${Math.round(many.planMs)} ms`);
+  console.log(`bench peak_rss_10000_workspaces: ${Math.round(many.peakRssMb)} MB`);
+  console.error(`(10,000 workspaces: ${many.checkins} check-ins planned in ${many.planTicks} ticks)`);
+}
+
+/** `--workspaces`: the many-workspaces figures alone, on a migrated database. */
+async function workspacesOnly(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL!;
+  const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
+  try {
+    await migrateToLatest(db.db);
+    await workspaceFigures(db.db, url);
+  } finally {
+    await db.close();
+  }
+}
+
 async function scaleOnly(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL!;
   const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
@@ -301,7 +324,14 @@ async function crmOnly(): Promise<void> {
   console.error(`(crm: ${crm.deals} deals of 10,000 owners, each a person with a goal that follows closed_won_amount)`);
 }
 
-(process.argv.includes('--scale') ? scaleOnly() : process.argv.includes('--crm') ? crmOnly() : main()).catch((err) => {
+(process.argv.includes('--scale')
+  ? scaleOnly()
+  : process.argv.includes('--crm')
+    ? crmOnly()
+    : process.argv.includes('--workspaces')
+      ? workspacesOnly()
+      : main()
+).catch((err) => {
   console.error(err);
   process.exit(1);
 });

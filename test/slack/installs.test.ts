@@ -7,6 +7,7 @@ import { deliveryHandlers } from '../../src/slack/deliveries';
 import { postgresInstallations } from '../../src/slack/installations';
 import { SlackStandIn, type RecordedCall } from '../../src/slack/stand-in/slack';
 import { secretBox } from '../../src/secrets';
+import { rotateSecrets } from '../../src/db/sealed';
 import { days } from '../../src/time/durations';
 import { LogCapture, startTestApp, type TestApp } from '../support/app';
 import { workAroundTheClock } from '../support/cascade';
@@ -59,15 +60,18 @@ afterAll(async () => {
 const tokenTeam = (c: RecordedCall) => slack.oauth.installOf(c.token)?.teamId;
 const dmsTo = (userId: string) => slack.callsTo('chat.postMessage').filter((c) => c.args.to_user === userId);
 
-function tickDeps() {
-  const log = createLog({ level: 'warn', destination: new LogCapture() });
-  const installations = postgresInstallations({
+const installationsWith = (key: Buffer) =>
+  postgresInstallations({
     db: db.db,
-    box: secretBox(Buffer.from(KEY, 'hex')),
+    box: secretBox(key),
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     clientOptions: { slackApiUrl: slack.apiUrl },
   });
+
+function tickDeps() {
+  const log = createLog({ level: 'warn', destination: new LogCapture() });
+  const installations = installationsWith(Buffer.from(KEY, 'hex'));
   return { db: db.db, messenger: messengersOf(app.config, log, installations), log, handlers: deliveryHandlers };
 }
 
@@ -165,6 +169,16 @@ describe('Installs by OAuth, many workspaces', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(slack.calls.slice(before).filter((c) => c.method === 'response_url' && !c.args.inAck)).toEqual([]);
     expect(app.logs.lines.some((l) => /Authorization of incoming event did not succeed/.test(String(l.msg)))).toBe(true);
+  });
+
+  test('When the key is rotated, then every Slack token is sealed again with the new key, in one go, and opens only with it', async () => {
+    const newKey = randomBytes(32);
+    const before = await installationsWith(Buffer.from(KEY, 'hex')).tokenOf(ACME);
+    expect(await rotateSecrets(db.db, secretBox(Buffer.from(KEY, 'hex')), secretBox(newKey))).toBe(2);
+    expect(await installationsWith(newKey).tokenOf(ACME)).toBe(before);
+    await expect(installationsWith(Buffer.from(KEY, 'hex')).tokenOf(ACME)).rejects.toThrow(/does not open/);
+    // Back to the key the running app holds, for the tests that follow.
+    expect(await rotateSecrets(db.db, secretBox(newKey), secretBox(Buffer.from(KEY, 'hex')))).toBe(2);
   });
 
   test('When one workspace removes the app, then its tokens go at once, the other goes on, and after the grace period nothing of it is left', async () => {
