@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
-import { App, type CustomRoute, type HTTPReceiverOptions, type webApi } from '@slack/bolt';
+import { App, type CustomRoute, type HTTPReceiverOptions, type Installation, type webApi } from '@slack/bolt';
 import { BOT_SCOPES, type Installations } from './installations';
+import { installedPage, installPage, notInstalledPage } from './install-pages';
 import { sql } from 'kysely';
 import type { Config } from '../config';
 import { firstTimeSeen } from '../db/slack-events';
@@ -175,6 +176,11 @@ function oauthReceiverOptions(
     scopes: [...BOT_SCOPES],
     installerOptions: {
       clientOptions,
+      renderHtmlForInstallPath: installPage,
+      callbackOptions: {
+        success: (installation, _options, _req, res) => installedPage(installation as Installation, res),
+        failure: (error, _options, _req, res) => notInstalledPage(error.code, res),
+      },
       ...(config.slack.apiUrl ? { authorizationUrl: new URL('../oauth/v2/authorize', config.slack.apiUrl).toString() } : {}),
     },
   };

@@ -204,3 +204,25 @@ describe('Installs by OAuth, many workspaces', () => {
     expect((await rowsOfTeam(db, ACME)).person).toBe(5);
   });
 });
+
+describe('The install pages', () => {
+  test('When someone opens /slack/install, then the page says what Cascade is, and its button goes to Slack’s authorisation with the app’s id and scopes', async () => {
+    const res = await fetch(`${app.url}/slack/install`);
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain('Sales excellence as a habit');
+    const href = new URL(/<a class="add" href="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'));
+    expect(href.pathname).toBe('/oauth/v2/authorize');
+    expect(href.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(href.searchParams.get('scope')).toContain('chat:write');
+    expect(href.searchParams.get('state')).toBeTruthy();
+  });
+
+  test('When Slack sends back a link without this browser’s state, then nothing is installed and the page says why', async () => {
+    const before = await db.db.selectFrom('slack_installation').select('team_id').execute();
+    const res = await fetch(`${app.url}/slack/oauth_redirect?code=code-forged&state=not-ours`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Cascade was not installed');
+    expect(await db.db.selectFrom('slack_installation').select('team_id').execute()).toEqual(before);
+  });
+});

@@ -32,7 +32,7 @@ export async function addToSlack(app: TestApp, slack: SlackStandIn, install: Pen
   const page = await start.text();
   if (start.status !== 200) throw new Error(`/slack/install answered ${start.status}`);
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const href = /<a href="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+  const href = /<a class="add" href="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
   if (!href) throw new Error('no "Add to Slack" link on /slack/install');
   slack.oauth.willInstall(install);
   const allowed = await fetch(href, { redirect: 'manual' });
