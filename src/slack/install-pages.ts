@@ -8,10 +8,10 @@ import type { Installation } from '@slack/bolt';
  */
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+const html = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${html(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1d1c1d;line-height:1.5}
 h1{font-size:1.5rem;margin-bottom:.25rem}p.lead{color:#454245;margin-top:0}
@@ -25,7 +25,7 @@ export function installPage(url: string): string {
     'Add Cascade to Slack',
     `<h1>Cascade</h1><p class="lead">Sales excellence as a habit, from the top down: the conversations a sales
 organisation should have at every level, scheduled, asked, followed up, and shown rolling up the chain.</p>
-<a class="add" href="${escape(url)}">Add to Slack</a>
+<a class="add" href="${html(url)}">Add to Slack</a>
 <p><small>Whoever adds Cascade becomes its admin in that workspace and gets a message with the two first steps.
 On Enterprise Grid, an org admin can add it once for the whole organisation, then choose its workspaces.</small></p>`,
   );
@@ -41,14 +41,14 @@ export function installedPage(installation: Installation, res: ServerResponse): 
   res.end(
     page(
       'Cascade is installed',
-      `<h1>Cascade is installed in ${escape(name)}</h1>
+      `<h1>Cascade is installed in ${html(name)}</h1>
 <p class="lead">${
         orgWide
           ? 'It serves your whole organisation: add it to the workspaces that should have it (Slack admin → Apps), then open it in Slack.'
           : 'Open it in Slack: Cascade has sent you the two first steps, and its Home tab shows them until they are done.'
       }</p>
-<a class="add" href="${escape(open)}">Open Slack</a>${
-        team ? `<p><small>Slack in the browser: <a href="https://app.slack.com/client/${escape(team)}">app.slack.com</a></small></p>` : ''
+<a class="add" href="${html(open)}">Open Slack</a>${
+        team ? `<p><small>Slack in the browser: <a href="https://app.slack.com/client/${html(team)}">app.slack.com</a></small></p>` : ''
       }`,
     ),
   );
@@ -69,7 +69,7 @@ export function notInstalledPage(code: string, res: ServerResponse): void {
   res.end(
     page(
       'Cascade was not installed',
-      `<h1>Cascade was not installed</h1><p class="lead">${escape(why ?? 'Something went wrong on our side while Slack handed the install over.')}
+      `<h1>Cascade was not installed</h1><p class="lead">${html(why ?? 'Something went wrong on our side while Slack handed the install over.')}
 Nothing was kept.</p><a class="add" href="/slack/install">Start again</a>`,
     ),
   );
