@@ -108,9 +108,18 @@ export function createSlackApp(
   });
 
   // Slack's retries of an event (and the same event reaching two replicas) are handled once.
-  app.use(async ({ body, next }) => {
+  // Kept under the workspace whose data it is (an org-wide install's: the enterprise), so that a purge takes it too.
+  app.use(async ({ body, context, next }) => {
     const event = body as { type?: string; event_id?: string; team_id?: string };
-    if (event.type === 'event_callback' && event.event_id && !(await firstTimeSeen(deps.db, event.team_id ?? '', event.event_id))) {
+    if (
+      event.type === 'event_callback' &&
+      event.event_id &&
+      !(await firstTimeSeen(
+        deps.db,
+        context.isEnterpriseInstall && context.enterpriseId ? context.enterpriseId : (event.team_id ?? ''),
+        event.event_id,
+      ))
+    ) {
       deps.log.debug({ eventId: event.event_id }, 'event already handled; ignoring the retry');
       return;
     }

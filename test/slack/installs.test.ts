@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { webApi } from '@slack/bolt';
 import { importOrgChart } from '../../src/org/import';
 import { messengersOf } from '../../src/index';
 import { createLog } from '../../src/log';
@@ -182,6 +183,15 @@ describe('Installs by OAuth, many workspaces', () => {
   });
 
   test('When one workspace removes the app, then its tokens go at once, the other goes on, and after the grace period nothing of it is left', async () => {
+    // Globex's admin removes the app: Slack revokes its tokens (the stand-in's apps.uninstall), then tells Cascade.
+    const globexToken = await installationsWith(Buffer.from(KEY, 'hex')).tokenOf(GLOBEX);
+    const removed = await new webApi.WebClient(undefined, { slackApiUrl: slack.apiUrl }).apps.uninstall({
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      token: globexToken!,
+    });
+    expect(removed.ok).toBe(true);
+    expect(slack.oauth.refusal(globexToken!)).toEqual({ ok: false, error: 'token_revoked' });
     await app.event({ type: 'app_uninstalled', event_ts: '1.5' }, { teamId: GLOBEX });
     for (let i = 0; i < 100; i++) {
       if (!(await db.db.selectFrom('slack_installation').select('team_id').where('team_id', '=', GLOBEX).executeTakeFirst())) break;
