@@ -51,6 +51,7 @@ describe('The outbox’s vocabulary', () => {
       'team_reminder',
       'team_update',
       'update',
+      'welcome',
     ]);
   });
 });
