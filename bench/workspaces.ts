@@ -12,9 +12,9 @@ import { tick } from '../src/scheduler/tick';
 import { createLog } from '../src/log';
 import { deliveryHandlers } from '../src/slack/deliveries';
 import { postgresInstallations } from '../src/slack/installations';
-import { slackMessenger } from '../src/slack/messenger';
 import { secretBox } from '../src/secrets';
-import { webApi } from '@slack/bolt';
+import { loadConfig } from '../src/config';
+import { messengersOf } from '../src/index';
 
 const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 10_000);
 /** A CEO, a President, a manager and seven reps. */
@@ -79,19 +79,12 @@ async function inChild(): Promise<void> {
       clientId: '1.1',
       clientSecret: 'bench-client-secret',
     });
-    const clients = new Map<string, ReturnType<typeof slackMessenger>>();
     // As `npm start` sends with installs: each workspace's own token (nothing is sent in these minutes).
-    const messenger = async (teamId: string) => {
-      const token = await installations.tokenOf(teamId);
-      if (!token) return null;
-      if (!clients.has(token))
-        clients.set(
-          token,
-          slackMessenger(new webApi.WebClient(token, { slackApiUrl: 'http://127.0.0.1:9/api/', retryConfig: { retries: 0 } })),
-        );
-      return clients.get(token)!;
-    };
-    const deps = { db: db.db, messenger, log: createLog({ level: 'error' }), handlers: deliveryHandlers };
+    const config = loadConfig({ SLACK_API_URL: 'http://127.0.0.1:9/api/' }, { requireSlack: false });
+    if (!config.ok) throw new Error(config.problems.join('; '));
+    const log = createLog({ level: 'error' });
+    const messenger = messengersOf(config.config, log, installations);
+    const deps = { db: db.db, messenger, log, handlers: deliveryHandlers };
     await tick(deps, new Date('2026-11-28T12:00:00Z'), DEFAULT_DISPATCH);
     let planMs = 0;
     let checkins = 0;

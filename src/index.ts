@@ -22,6 +22,7 @@ import { type Clock, systemClock } from './time/clock';
 import { crmSettings, type CrmSettings } from './crm/connections';
 import { syncDue } from './crm/sync';
 import { markInstalled } from './db/retention';
+import { SECOND_MS } from './time/durations';
 import { postgresInstallations, type Installations } from './slack/installations';
 import { secretBox } from './secrets';
 import type { MessengerOf } from './scheduler/dispatch';
@@ -38,19 +39,25 @@ export function messengerFor(config: Config, log: Log, token = config.slack.botT
   );
 }
 
-/** Many workspaces: each delivery goes with its workspace's own token (one client per token, kept while it is current). */
+/** How long a workspace's token is reused without asking the database (a rotated token stays valid for hours). */
+const TOKEN_REUSE_MS = 30 * SECOND_MS;
+
+/**
+ * Many workspaces: each delivery goes with its workspace's own token. A pass sends many deliveries of one
+ * workspace, so its token (and client) is read once per 30 seconds, not once per delivery; what an uninstall stops
+ * is cancelled in the outbox itself.
+ */
 export function messengersOf(config: Config, log: Log, installations: Installations): MessengerOf {
-  const byToken = new Map<string, Messenger>();
+  const byTeam = new Map<string, { messenger: Messenger | null; until: number }>();
   return async (teamId) => {
+    const now = Date.now();
+    const kept = byTeam.get(teamId);
+    if (kept && kept.until > now) return kept.messenger;
     const token = await installations.tokenOf(teamId);
-    if (!token) return null;
-    let messenger = byToken.get(token);
-    if (!messenger) {
-      // A rotated token replaces the old ones; the map never outgrows the installs by much.
-      if (byToken.size > 10_000) byToken.clear();
-      messenger = messengerFor(config, log, token);
-      byToken.set(token, messenger);
-    }
+    const messenger = token ? messengerFor(config, log, token) : null;
+    // Workspaces come and go; the map never outgrows the installs by much.
+    if (byTeam.size > 10_000) byTeam.clear();
+    byTeam.set(teamId, { messenger, until: now + TOKEN_REUSE_MS });
     return messenger;
   };
 }

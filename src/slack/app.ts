@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config';
 import { firstTimeSeen } from '../db/slack-events';
 import { boltLogger } from '../log';
-import type { SlackDeps } from './deps';
+import { teamOfRequest, type SlackDeps } from './deps';
 import { IDS } from './ids';
 import { guardedReceiver } from './receiver';
 import { guarded } from './listeners/guard';
@@ -110,16 +110,8 @@ export function createSlackApp(
   // Slack's retries of an event (and the same event reaching two replicas) are handled once.
   // Kept under the workspace whose data it is (an org-wide install's: the enterprise), so that a purge takes it too.
   app.use(async ({ body, context, next }) => {
-    const event = body as { type?: string; event_id?: string; team_id?: string };
-    if (
-      event.type === 'event_callback' &&
-      event.event_id &&
-      !(await firstTimeSeen(
-        deps.db,
-        context.isEnterpriseInstall && context.enterpriseId ? context.enterpriseId : (event.team_id ?? ''),
-        event.event_id,
-      ))
-    ) {
+    const event = body as { type?: string; event_id?: string };
+    if (event.type === 'event_callback' && event.event_id && !(await firstTimeSeen(deps.db, teamOfRequest({ context }), event.event_id))) {
       deps.log.debug({ eventId: event.event_id }, 'event already handled; ignoring the retry');
       return;
     }
